@@ -1,0 +1,9 @@
+/**
+ * Public API of the InitLens engine. The extension (node and web), the CLI and
+ * the webview all go through these functions; nothing else in src/core is
+ * imported from outside it except types.
+ */
+export * from './types.js';
+export { analyze, analyzeWith } from './analysis/analyze.js';
+export { applyEdits, fixAll } from './fixes/apply.js';
+export { LineIndex } from './text.js';
