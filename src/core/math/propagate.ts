@@ -1,0 +1,139 @@
+/**
+ * Analytic signal propagation through a stack of layers at initialization (the
+ * "Simulate variance" table).
+ *
+ * Forward (mean-field recursion, Poole et al. 2016 "Exponential expressivity in
+ * deep neural networks through transient chaos", eq. 3):
+ *
+ *   q_l   = fanIn_l·Var(W_l)·m_{l−1} + Var(b_l)      pre-activation variance
+ *   q_l   ← 1 when the layer is normalized (BatchNorm/LayerNorm… between the
+ *           linear map and the activation, at init: γ = 1, β = 0)
+ *   m_l   = E[φ(√q_l·z)²], z ~ N(0,1)                  second moment of the activations
+ *   m_l   ← m_{l−1} + m_l for a residual layer (x_l = x_{l−1} + φ(h_l), branch
+ *           uncorrelated with the skip, so second moments add)
+ *
+ * E[φ²] is evaluated at the actual q_l, not at 1: for tanh, sigmoid, GELU… the
+ * factor depends on the scale (tanh saturates, GELU is nearly linear for small
+ * inputs, nearly ReLU for large ones).
+ *
+ * Backward (Schoenholz et al. 2017 "Deep Information Propagation", gradient
+ * independence assumption): with the gradient second moment at the network output
+ * set to 1, crossing layer l multiplies it by
+ *
+ *   χ_l   = fanOut_l·Var(W_l)·E[φ'(√q_l·z)²] / (normalized ? q_raw_l : 1)
+ *   χ_l   ← 1 + χ_l for a residual layer
+ *
+ * (a normalization divides by σ = √q_raw, so the gradient through it is scaled by
+ * 1/q_raw in second moment; the O(1/width) mean-subtraction term is ignored).
+ * `backward` of layer l is the product of χ_k for k ≥ l: the gradient second moment
+ * at the layer's input relative to the output gradient.
+ *
+ * Assumptions: zero-mean i.i.d. weights, large width (Gaussian pre-activations),
+ * independent layers, biases as given (default 0), square residual blocks.
+ * Pure, never throws; unknown quantities give null (and everything depending on
+ * them is null too).
+ */
+import type { MathActivation } from './activations.js';
+import { derivSecondMoment, secondMoment } from './activations.js';
+
+export interface PropagationLayer {
+  fanIn: number | null;
+  fanOut: number | null;
+  /** Var(W), e.g. from weightVariance(). */
+  varW: number | null;
+  act: MathActivation;
+  /** leaky_relu slope / elu alpha. */
+  param?: number;
+  /** A normalization sits between this layer's linear map and its activation. */
+  normalized: boolean;
+  /** The activated output is added to the layer's input (skip connection). */
+  residual: boolean;
+  /** Bias variance (PyTorch's default bias: pytorchDefaultBiasVariance). Default 0. */
+  varB?: number | null;
+}
+
+export interface PropagationStep {
+  /** Second moment of the activations after the layer (m_l). */
+  forward: number | null;
+  /** Pre-activation variance q_l (after normalization when there is one). */
+  preActivation: number | null;
+  /** Gradient second moment at the layer input, relative to the network's output gradient = 1. */
+  backward: number | null;
+  /** m_l / m_{l−1}: the per-layer forward multiplier. */
+  factorForward: number | null;
+  /** χ_l: the per-layer backward multiplier. */
+  factorBackward: number | null;
+}
+
+export interface PropagationOptions {
+  /** Second moment of the network input, E[x²]. Default 1 (standardized inputs). */
+  inputSecondMoment?: number;
+}
+
+function finite(x: number | null | undefined): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+/** Run the forward and backward recursions over `layers` (in forward order). */
+export function propagate(layers: readonly PropagationLayer[], options: PropagationOptions = {}): PropagationStep[] {
+  const input = finite(options.inputSecondMoment) && options.inputSecondMoment >= 0 ? options.inputSecondMoment : 1;
+  const steps: PropagationStep[] = [];
+  let mPrev: number | null = input;
+
+  for (const L of layers) {
+    const varB = L.varB === undefined ? 0 : L.varB;
+    let q: number | null = null;
+    let chi: number | null = null;
+    let m: number | null = null;
+    const fanInOk = finite(L.fanIn) && L.fanIn >= 0;
+    const fanOutOk = finite(L.fanOut) && L.fanOut >= 0;
+
+    if (mPrev !== null && L.act !== 'unknown') {
+      const qRaw: number | null = fanInOk && finite(L.varW) && finite(varB) ? L.fanIn! * L.varW! * mPrev + varB : null;
+      if (L.normalized) {
+        // Any non-degenerate pre-activation is rescaled to unit variance.
+        if (qRaw === null) q = L.varW === 0 ? null : 1;
+        else q = qRaw > 0 ? 1 : 0;
+      } else {
+        q = qRaw;
+      }
+      if (q !== null) {
+        const phi2: number = secondMoment(L.act, L.param, q);
+        const dphi2: number = derivSecondMoment(L.act, L.param, q);
+        m = L.residual ? mPrev + phi2 : phi2;
+        // Backward multiplier of the branch.
+        let branch: number | null = null;
+        if (fanOutOk) {
+          if (L.normalized && q === 1) {
+            if (qRaw !== null) branch = (L.fanOut! * L.varW! * dphi2) / qRaw;
+            else if (fanInOk && L.fanIn! > 0 && mPrev > 0 && (varB ?? 0) === 0) {
+              // Var(W) cancels: fanOut·Var(W)·d / (fanIn·Var(W)·m_{l−1}).
+              branch = (L.fanOut! * dphi2) / (L.fanIn! * mPrev);
+            }
+          } else if (finite(L.varW)) {
+            branch = L.fanOut! * L.varW * dphi2;
+          }
+        }
+        chi = branch === null ? null : L.residual ? 1 + branch : branch;
+      }
+    }
+
+    steps.push({
+      forward: m,
+      preActivation: q,
+      backward: null,
+      factorForward: m !== null && mPrev !== null && mPrev > 0 ? m / mPrev : null,
+      factorBackward: chi,
+    });
+    mPrev = m;
+  }
+
+  // Backward: cumulative products from the output.
+  let g: number | null = 1;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i]!;
+    g = g !== null && s.factorBackward !== null ? g * s.factorBackward : null;
+    s.backward = g;
+  }
+  return steps;
+}
