@@ -1,0 +1,1635 @@
+/**
+ * TensorFlow.js (layers API) detector.
+ *
+ * Input: the text of a .ts/.js file and its Lezer tree (src/core/parse/javascript.ts).
+ * Output: the weight layers (`tf.layers.dense(...)`, convolutions, RNNs, embedding)
+ * with the activation that follows them, their initializer (explicit or tfjs
+ * default), fans where statically known, and the containers (`tf.sequential`,
+ * `tf.model`) they belong to. `fix` writes a tfjs initializer into a layer's
+ * config object literal.
+ *
+ * Only calls that resolve to a tfjs import (`import * as tf from '@tensorflow/tfjs'`,
+ * named imports, `require`, dynamic `import()`) count. Variables are resolved by
+ * "latest binding before the use, in an enclosing function scope", which follows
+ * straight-line model-building code (`let x = ...; x = layer.apply(x)`); control
+ * flow is not modelled.
+ *
+ * Facts about tfjs defaults: /work/shared/docs/initializers.md section 1.0 and 1.2.
+ */
+import type { SyntaxNode, Tree } from '@lezer/common';
+import type {
+  ActivationInfo,
+  ActivationName,
+  InitName,
+  InitSpec,
+  Layer,
+  ModelInfo,
+  Normalization,
+  Span,
+  TextEdit,
+} from '../types.js';
+import type { FrameworkAnalysis, InitTarget } from './adapter.js';
+
+// ---------------------------------------------------------------------------
+// tfjs vocabulary
+
+const TFJS_MODULES = new Set([
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-node',
+  '@tensorflow/tfjs-node-gpu',
+  '@tensorflow/tfjs-layers',
+]);
+
+type WeightKind = 'dense' | 'conv' | 'transpose' | 'depthwise' | 'separable' | 'rnn' | 'convrnn' | 'embedding';
+
+interface WeightDesc {
+  kind: WeightKind;
+  /** Spatial rank of the kernel (conv layers). */
+  rank: number;
+  /** Gates of an RNN kernel (lstm 4, gru 3, simpleRNN 1). */
+  gates: number;
+}
+
+const W = (kind: WeightKind, rank = 0, gates = 0): WeightDesc => ({ kind, rank, gates });
+
+/** Weight-bearing layer factories of `tf.layers`, by the name written in tfjs. */
+const WEIGHT_LAYERS: Record<string, WeightDesc> = {
+  dense: W('dense'),
+  conv1d: W('conv', 1),
+  conv2d: W('conv', 2),
+  conv3d: W('conv', 3),
+  conv2dTranspose: W('transpose', 2),
+  conv3dTranspose: W('transpose', 3),
+  depthwiseConv2d: W('depthwise', 2),
+  separableConv2d: W('separable', 2),
+  simpleRNN: W('rnn', 0, 1),
+  lstm: W('rnn', 0, 4),
+  gru: W('rnn', 0, 3),
+  simpleRNNCell: W('rnn', 0, 1),
+  lstmCell: W('rnn', 0, 4),
+  gruCell: W('rnn', 0, 3),
+  convLstm2d: W('convrnn', 2, 4),
+  convLstm2dCell: W('convrnn', 2, 4),
+  embedding: W('embedding'),
+};
+
+const ACTIVATION_LAYERS = new Set(['activation', 'reLU', 'leakyReLU', 'elu', 'softmax', 'prelu', 'thresholdedReLU']);
+
+const NORM_LAYERS: Record<string, Normalization> = {
+  batchNormalization: 'batchnorm',
+  layerNormalization: 'layernorm',
+};
+
+/** Layers the activation search walks through, keeping the last (feature) dimension. */
+const FEATURE_PRESERVING = new Set([
+  'dropout',
+  'spatialDropout1d',
+  'gaussianNoise',
+  'gaussianDropout',
+  'alphaDropout',
+  'masking',
+  'rescaling',
+  'maxPooling1d',
+  'maxPooling2d',
+  'maxPooling3d',
+  'averagePooling1d',
+  'averagePooling2d',
+  'averagePooling3d',
+  'avgPool1d',
+  'avgPool2d',
+  'avgPool3d',
+  'avgPooling1d',
+  'avgPooling2d',
+  'avgPooling3d',
+  'globalAveragePooling1d',
+  'globalAveragePooling2d',
+  'globalMaxPooling1d',
+  'globalMaxPooling2d',
+  'zeroPadding2d',
+  'upSampling2d',
+  'cropping2D',
+  'repeatVector',
+]);
+
+/** Layers the activation search walks through, changing the shape. */
+const SHAPE_CHANGING = new Set(['flatten', 'reshape', 'permute']);
+
+const WRAPPERS: Record<string, string> = { bidirectional: 'layer', timeDistributed: 'layer', rnn: 'cell' };
+
+/** tfjs `ActivationIdentifier` → our activation names. */
+const ACTIVATION_STRINGS: Record<string, ActivationName> = {
+  relu: 'relu',
+  relu6: 'relu',
+  elu: 'elu',
+  selu: 'selu',
+  tanh: 'tanh',
+  sigmoid: 'sigmoid',
+  hardSigmoid: 'sigmoid',
+  softmax: 'softmax',
+  softplus: 'softplus',
+  softsign: 'tanh',
+  linear: 'linear',
+  swish: 'silu',
+  mish: 'mish',
+  gelu: 'gelu',
+  gelu_new: 'gelu',
+};
+
+/** tfjs initializer identifiers (`InitializerIdentifier` and class names) → canonical camelCase factory name. */
+const INIT_IDENTIFIERS: Record<string, string> = {};
+for (const f of [
+  'constant',
+  'glorotNormal',
+  'glorotUniform',
+  'heNormal',
+  'heUniform',
+  'identity',
+  'leCunNormal',
+  'leCunUniform',
+  'ones',
+  'orthogonal',
+  'randomNormal',
+  'randomUniform',
+  'truncatedNormal',
+  'varianceScaling',
+  'zeros',
+]) {
+  INIT_IDENTIFIERS[f] = f;
+  INIT_IDENTIFIERS[f[0]!.toUpperCase() + f.slice(1)] = f;
+}
+
+/** snake_case target → tfjs string identifier, for fixes. */
+const FIX_IDENTIFIERS: Partial<Record<InitName, string>> = {
+  he_normal: 'heNormal',
+  he_uniform: 'heUniform',
+  glorot_uniform: 'glorotUniform',
+  glorot_normal: 'glorotNormal',
+  lecun_normal: 'leCunNormal',
+  lecun_uniform: 'leCunUniform',
+  orthogonal: 'orthogonal',
+};
+
+const FUNCTION_NODES = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunction',
+  'MethodDeclaration',
+]);
+
+const PUNCT = new Set(['(', ')', '[', ']', '{', '}', ',', ':', ';', 'LineComment', 'BlockComment']);
+
+// ---------------------------------------------------------------------------
+// Internal model
+
+interface Def {
+  pos: number;
+  /** Enclosing function node ("from:to"), '' for the top level. */
+  scope: string;
+  value: SyntaxNode | null;
+  /** Path inside the tfjs module when the binding is an import of it ([] = the namespace). */
+  imported?: string[];
+}
+
+interface LayerCall {
+  node: SyntaxNode;
+  factory: string;
+  /** The config object literal, possibly reached through a variable. */
+  config: SyntaxNode | null;
+  /** The config is written inline as an object literal (fixable). */
+  configInline: boolean;
+  /** The call has an argument that is not an object literal we could read. */
+  configOpaque: boolean;
+  /** Weight layer wrapped by bidirectional/timeDistributed/rnn. */
+  inner: LayerCall | null;
+}
+
+type TensorVal =
+  | { kind: 'apply'; app: ApplyNode }
+  | { kind: 'input'; node: SyntaxNode }
+  | { kind: 'unknown' };
+
+interface ApplyNode {
+  node: SyntaxNode;
+  layer: LayerCall | null;
+  inputs: TensorVal[];
+  consumers: ApplyNode[];
+}
+
+type SeqItem = { layer: LayerCall | null; node: SyntaxNode };
+
+interface SeqModel {
+  call: SyntaxNode;
+  name: string | null;
+  items: SeqItem[];
+}
+
+interface FuncModel {
+  call: SyntaxNode;
+  name: string | null;
+  outputs: TensorVal[];
+}
+
+/** Plain data a fix needs, kept on `Layer.fixContext`. */
+export interface TfjsFixContext {
+  framework: 'tfjs';
+  factory: string;
+  /** The config object literal, when written inline. */
+  config: Span | null;
+}
+
+interface FollowResult {
+  activation: ActivationInfo | null;
+  normalization: Normalization | null;
+  residual: boolean;
+  /** The chain ended on something we do not understand. */
+  unknown: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// Small tree helpers
+
+function children(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
+  return out;
+}
+
+function exprChildren(node: SyntaxNode): SyntaxNode[] {
+  return children(node).filter((c) => !PUNCT.has(c.name) && !c.type.isError);
+}
+
+/** Identity of a node across SyntaxNode objects (nested calls share `from`). */
+function nodeKey(n: SyntaxNode): string {
+  return `${n.from}:${n.to}`;
+}
+
+function scopeKey(node: SyntaxNode): string {
+  for (let p: SyntaxNode | null = node.parent; p; p = p.parent) {
+    if (FUNCTION_NODES.has(p.name)) return `${p.from}:${p.to}`;
+  }
+  return '';
+}
+
+function scopeChain(node: SyntaxNode): Set<string> {
+  const out = new Set<string>(['']);
+  for (let p: SyntaxNode | null = node.parent; p; p = p.parent) {
+    if (FUNCTION_NODES.has(p.name)) out.add(`${p.from}:${p.to}`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The analysis
+
+class TfjsAnalyzer {
+  readonly defs = new Map<string, Def[]>();
+  readonly calls: SyntaxNode[] = [];
+  /** First tfjs module specifier string node (for quote style). */
+  importString: SyntaxNode | null = null;
+  /** A local name bound to the whole tfjs namespace (`tf`). */
+  namespaceAlias: string | null = null;
+  /** A local name bound to `initializers`. */
+  initializersAlias: string | null = null;
+  private readonly layerMemo = new Map<string, LayerCall | null>();
+  private readonly applyMemo = new Map<string, ApplyNode>();
+  private readonly outDimMemo = new Map<ApplyNode, number | null>();
+  private depth = 0;
+
+  constructor(
+    readonly text: string,
+    readonly tree: Tree,
+  ) {}
+
+  t(n: SyntaxNode): string {
+    return this.text.slice(n.from, n.to);
+  }
+
+  // --- collection ---------------------------------------------------------
+
+  collect(): void {
+    const cursor = this.tree.cursor();
+    do {
+      const n = cursor.node;
+      switch (n.name) {
+        case 'ImportDeclaration':
+          this.collectImport(n);
+          break;
+        case 'VariableDefinition':
+          this.collectVariableDefinition(n);
+          break;
+        case 'AssignmentExpression':
+          this.collectAssignment(n);
+          break;
+        case 'PropertyDeclaration':
+          this.collectClassProperty(n);
+          break;
+        case 'CallExpression':
+          this.calls.push(n);
+          break;
+      }
+    } while (cursor.next());
+  }
+
+  private addDef(key: string, def: Def): void {
+    let list = this.defs.get(key);
+    if (!list) this.defs.set(key, (list = []));
+    list.push(def);
+  }
+
+  private moduleOf(str: SyntaxNode | null): boolean {
+    if (!str || (str.name !== 'String' && str.name !== 'TemplateString')) return false;
+    const spec = this.stringValue(str);
+    if (spec === null || !TFJS_MODULES.has(spec)) return false;
+    if (!this.importString) this.importString = str;
+    return true;
+  }
+
+  private collectImport(n: SyntaxNode): void {
+    const kids = children(n);
+    if (kids.some((k) => k.name === 'type')) return;
+    const spec = kids.find((k) => k.name === 'String') ?? null;
+    if (!this.moduleOf(spec)) return;
+    for (let i = 0; i < kids.length; i++) {
+      const k = kids[i]!;
+      if (k.name === 'VariableDefinition') {
+        // `import * as tf from` (after Star/as) or a default import: the namespace.
+        this.bindImport(this.t(k), k, []);
+      } else if (k.name === 'ImportGroup') {
+        const g = children(k);
+        for (let j = 0; j < g.length; j++) {
+          const e = g[j]!;
+          if (e.name === 'VariableName' && g[j + 1]?.name === 'as' && g[j + 2]?.name === 'VariableDefinition') {
+            this.bindImport(this.t(g[j + 2]!), g[j + 2]!, [this.t(e)]);
+            j += 2;
+          } else if (e.name === 'VariableDefinition') {
+            this.bindImport(this.t(e), e, [this.t(e)]);
+          }
+        }
+      }
+    }
+  }
+
+  private bindImport(local: string, node: SyntaxNode, path: string[]): void {
+    this.addDef(local, { pos: node.from, scope: '', value: null, imported: path });
+    if (path.length === 0 && this.namespaceAlias === null) this.namespaceAlias = local;
+    if (path.length === 1 && path[0] === 'initializers' && this.initializersAlias === null) {
+      this.initializersAlias = local;
+    }
+  }
+
+  /** `require('@tensorflow/tfjs')` or `await import('@tensorflow/tfjs')`. */
+  private isTfjsModuleExpr(expr: SyntaxNode | null): boolean {
+    let e = expr ? this.strip(expr) : null;
+    if (e?.name === 'AwaitExpression') e = e.lastChild ? this.strip(e.lastChild) : null;
+    if (!e) return false;
+    if (e.name === 'DynamicImport') {
+      return this.moduleOf(children(e).find((k) => k.name === 'String') ?? null);
+    }
+    if (e.name === 'CallExpression') {
+      const callee = e.firstChild;
+      if (callee?.name !== 'VariableName' || this.t(callee) !== 'require') return false;
+      return this.moduleOf(this.args(e)[0] ?? null);
+    }
+    return false;
+  }
+
+  private collectVariableDefinition(n: SyntaxNode): void {
+    const parent = n.parent;
+    const name = this.t(n);
+    if (parent?.name === 'VariableDeclaration') {
+      let s = n.nextSibling;
+      if (s?.name === 'TypeAnnotation') s = s.nextSibling;
+      if (s?.name === 'Equals' && s.nextSibling) {
+        const value = s.nextSibling;
+        if (this.isTfjsModuleExpr(value)) {
+          this.bindImport(name, n, []);
+          return;
+        }
+        this.addDef(name, { pos: value.to, scope: scopeKey(n), value });
+        return;
+      }
+      this.addDef(name, { pos: n.to, scope: scopeKey(n), value: null });
+      return;
+    }
+    if (parent?.name === 'ImportDeclaration' || parent?.name === 'ImportGroup') return;
+    // Destructuring: `const { layers, sequential: seq } = require('@tensorflow/tfjs')`.
+    if (parent?.name === 'PatternProperty' || parent?.name === 'ObjectPattern') {
+      const pattern = parent.name === 'PatternProperty' ? parent.parent : parent;
+      const decl = pattern?.parent;
+      if (pattern?.name === 'ObjectPattern' && decl?.name === 'VariableDeclaration') {
+        let s = pattern.nextSibling;
+        if (s?.name === 'TypeAnnotation') s = s.nextSibling;
+        const value = s?.name === 'Equals' ? s.nextSibling : null;
+        if (value && this.isTfjsModuleExpr(value)) {
+          const keyNode = parent.name === 'PatternProperty' ? parent.firstChild : null;
+          const imported = keyNode && keyNode.name === 'PropertyName' ? this.t(keyNode) : name;
+          this.bindImport(name, n, [imported]);
+          return;
+        }
+      }
+    }
+    // Parameters, loop variables, other patterns, function and class names: unknown values.
+    const isFunctionName = parent && (parent.name === 'FunctionDeclaration' || parent.name === 'ClassDeclaration');
+    this.addDef(name, { pos: n.from, scope: isFunctionName ? scopeKey(parent) : scopeKey(n), value: null });
+  }
+
+  private collectAssignment(n: SyntaxNode): void {
+    const kids = children(n);
+    const lhs = kids[0];
+    const op = kids[1];
+    const rhs = kids[2];
+    if (!lhs || !op || !rhs) return;
+    const key = this.refKey(lhs);
+    if (!key) return;
+    const value = op.name === 'Equals' ? rhs : null;
+    if (value && lhs.name === 'VariableName' && this.isTfjsModuleExpr(value)) {
+      this.bindImport(key, lhs, []);
+      return;
+    }
+    this.addDef(key, { pos: n.to, scope: key.startsWith('this.') ? '' : scopeKey(n), value });
+  }
+
+  private collectClassProperty(n: SyntaxNode): void {
+    const kids = children(n);
+    const nameNode = kids.find((k) => k.name === 'PropertyDefinition');
+    const eq = kids.findIndex((k) => k.name === 'Equals');
+    if (!nameNode || eq < 0 || !kids[eq + 1]) return;
+    const value = kids[eq + 1]!;
+    this.addDef('this.' + this.t(nameNode), { pos: value.to, scope: '', value });
+  }
+
+  // --- references ---------------------------------------------------------
+
+  refKey(n: SyntaxNode): string | null {
+    if (n.name === 'VariableName') return this.t(n);
+    if (n.name === 'MemberExpression') {
+      const kids = children(n);
+      if (kids.length === 3 && kids[0]!.name === 'this' && kids[1]!.name === '.' && kids[2]!.name === 'PropertyName') {
+        return 'this.' + this.t(kids[2]!);
+      }
+    }
+    return null;
+  }
+
+  /** The binding a reference `n` sees: latest definition before it in an enclosing scope. */
+  resolveRef(n: SyntaxNode): Def | null {
+    const key = this.refKey(n);
+    if (!key) return null;
+    return this.resolveKey(key, n);
+  }
+
+  resolveKey(key: string, at: SyntaxNode): Def | null {
+    const list = this.defs.get(key);
+    if (!list) return null;
+    const isThis = key.startsWith('this.');
+    const chain = isThis ? null : scopeChain(at);
+    let best: Def | null = null;
+    for (const d of list) {
+      if (d.pos > at.from) continue;
+      if (chain && !chain.has(d.scope)) continue;
+      if (!best || d.pos >= best.pos) best = d;
+    }
+    if (!best && isThis) best = list[0] ?? null;
+    return best;
+  }
+
+  /** Drop parentheses, `as` casts, `!` and `<T>` casts. */
+  strip(n: SyntaxNode): SyntaxNode {
+    let cur = n;
+    for (let i = 0; i < 50; i++) {
+      if (cur.name === 'ParenthesizedExpression') {
+        const inner = exprChildren(cur)[0];
+        if (!inner) return cur;
+        cur = inner;
+      } else if (cur.name === 'BinaryExpression' && children(cur).some((k) => k.name === 'as' || k.name === 'satisfies')) {
+        cur = cur.firstChild!;
+      } else if (cur.name === 'PostfixExpression' && cur.lastChild?.name === 'LogicOp' && this.t(cur.lastChild) === '!') {
+        cur = cur.firstChild!;
+      } else if (cur.name === 'PrefixCast' || cur.name === 'NonNullExpression') {
+        cur = cur.lastChild!;
+      } else {
+        return cur;
+      }
+    }
+    return cur;
+  }
+
+  /** Follow a variable to the expression it is bound to (through `const a = b` chains). */
+  deref(n: SyntaxNode | null): SyntaxNode | null {
+    let cur = n ? this.strip(n) : null;
+    for (let i = 0; cur && i < 20; i++) {
+      if (cur.name !== 'VariableName' && cur.name !== 'MemberExpression') return cur;
+      const d = this.resolveRef(cur);
+      if (!d) return cur;
+      if (!d.value) return d.imported ? cur : null;
+      cur = this.strip(d.value);
+    }
+    return cur;
+  }
+
+  args(call: SyntaxNode): SyntaxNode[] {
+    const list = children(call).find((k) => k.name === 'ArgList');
+    return list ? exprChildren(list) : [];
+  }
+
+  /** Path inside the tfjs module an expression denotes (`tf.layers.dense` → ['layers','dense']), or null. */
+  tfjsPath(n: SyntaxNode): string[] | null {
+    if (this.depth > 40) return null;
+    this.depth++;
+    try {
+      const e = this.strip(n);
+      if (e.name === 'VariableName') {
+        const d = this.resolveRef(e);
+        if (!d) return null;
+        if (d.imported) return d.imported;
+        return d.value ? this.tfjsPath(d.value) : null;
+      }
+      if (e.name === 'MemberExpression') {
+        const kids = children(e);
+        const obj = kids[0];
+        const prop = kids[kids.length - 1];
+        if (!obj || !prop || prop.name !== 'PropertyName') return null;
+        if (obj.name === 'this') {
+          const d = this.resolveRef(e);
+          return d?.value ? this.tfjsPath(d.value) : null;
+        }
+        const base = this.tfjsPath(obj);
+        return base ? [...base, this.t(prop)] : null;
+      }
+      return null;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  calleePath(call: SyntaxNode): string[] | null {
+    const callee = call.firstChild;
+    return callee ? this.tfjsPath(callee) : null;
+  }
+
+  // --- literal values -------------------------------------------------------
+
+  stringValue(n: SyntaxNode): string | null {
+    if (n.name === 'String') {
+      const s = this.t(n);
+      if (s.length < 2) return null;
+      return s.slice(1, -1);
+    }
+    if (n.name === 'TemplateString') {
+      if (children(n).some((k) => k.name === 'Interpolation')) return null;
+      const s = this.t(n);
+      return s.length >= 2 ? s.slice(1, -1) : null;
+    }
+    return null;
+  }
+
+  evalString(n: SyntaxNode | null): string | null {
+    const e = this.deref(n);
+    return e ? this.stringValue(e) : null;
+  }
+
+  evalNumber(n: SyntaxNode | null): number | null {
+    if (!n || this.depth > 40) return null;
+    this.depth++;
+    try {
+      const e = this.strip(n);
+      switch (e.name) {
+        case 'Number': {
+          const v = Number(this.t(e).replace(/_/g, ''));
+          return Number.isFinite(v) ? v : null;
+        }
+        case 'UnaryExpression': {
+          const kids = children(e);
+          const op = kids[0] ? this.t(kids[0]) : '';
+          const v = this.evalNumber(kids[1] ?? null);
+          if (v === null) return null;
+          return op === '-' ? -v : op === '+' ? v : null;
+        }
+        case 'BinaryExpression': {
+          const kids = children(e);
+          if (kids.length !== 3 || kids[1]!.name !== 'ArithOp') return null;
+          const a = this.evalNumber(kids[0]!);
+          const b = this.evalNumber(kids[2]!);
+          if (a === null || b === null) return null;
+          const op = this.t(kids[1]!);
+          const r =
+            op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '/' ? a / b : op === '**' ? a ** b : op === '%' ? a % b : NaN;
+          return Number.isFinite(r) ? r : null;
+        }
+        case 'VariableName':
+        case 'MemberExpression': {
+          const d = this.resolveRef(e);
+          return d?.value ? this.evalNumber(d.value) : null;
+        }
+        default:
+          return null;
+      }
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Elements of an array literal (possibly through a variable), or null. */
+  evalArray(n: SyntaxNode | null): SyntaxNode[] | null {
+    const e = this.deref(n);
+    if (!e || e.name !== 'ArrayExpression') return null;
+    return exprChildren(e);
+  }
+
+  /** Properties of an object literal: key → the last Property node with it. */
+  props(obj: SyntaxNode | null): Map<string, SyntaxNode> {
+    const out = new Map<string, SyntaxNode>();
+    if (!obj || obj.name !== 'ObjectExpression') return out;
+    for (const p of children(obj)) {
+      if (p.name !== 'Property') continue;
+      const k = this.propKey(p);
+      if (k !== null) out.set(k, p);
+    }
+    return out;
+  }
+
+  propKey(p: SyntaxNode): string | null {
+    const first = p.firstChild;
+    if (!first) return null;
+    if (first.name === 'PropertyDefinition' || first.name === 'PropertyName') return this.t(first);
+    if (first.name === 'String') return this.stringValue(first);
+    if (first.name === 'Number') return this.t(first);
+    return null;
+  }
+
+  /** The value expression of a property (`key: value`), or for a shorthand the key itself (a reference). */
+  propValue(p: SyntaxNode | undefined): SyntaxNode | null {
+    if (!p) return null;
+    const kids = children(p);
+    const colon = kids.findIndex((k) => k.name === ':');
+    if (colon >= 0) return kids[colon + 1] ?? null;
+    if (kids.length === 1 && kids[0]!.name === 'PropertyDefinition') return kids[0]!;
+    return null;
+  }
+
+  /** Read a config property through shorthand and variables. */
+  configValue(config: SyntaxNode | null, key: string): SyntaxNode | null {
+    const p = this.props(config).get(key);
+    if (!p) return null;
+    const v = this.propValue(p);
+    if (!v) return null;
+    if (v.name === 'PropertyDefinition') {
+      const d = this.resolveKey(this.t(v), v);
+      return d?.value ?? null;
+    }
+    return v;
+  }
+
+  hasSpread(obj: SyntaxNode | null): boolean {
+    return !!obj && children(obj).some((p) => p.name === 'Property' && p.firstChild?.name === 'Spread');
+  }
+
+  configNumber(lc: LayerCall, key: string): number | null {
+    return this.evalNumber(this.configValue(lc.config, key));
+  }
+
+  // --- layers ---------------------------------------------------------------
+
+  /** The tfjs layer a factory call (or a variable bound to one) creates. */
+  evalLayer(n: SyntaxNode | null): LayerCall | null {
+    if (!n || this.depth > 40) return null;
+    this.depth++;
+    try {
+      const e = this.strip(n);
+      if (e.name === 'CallExpression') return this.layerCall(e);
+      if (e.name === 'VariableName' || e.name === 'MemberExpression') {
+        const d = this.resolveRef(e);
+        return d?.value ? this.evalLayer(d.value) : null;
+      }
+      return null;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  layerCall(call: SyntaxNode): LayerCall | null {
+    const key = nodeKey(call);
+    if (this.layerMemo.has(key)) return this.layerMemo.get(key) ?? null;
+    this.layerMemo.set(key, null);
+    const path = this.calleePath(call);
+    if (!path || path.length !== 2 || path[0] !== 'layers') return null;
+    const factory = path[1]!;
+    const arg = this.args(call)[0] ?? null;
+    let config: SyntaxNode | null = null;
+    let configInline = false;
+    let configOpaque = false;
+    if (arg) {
+      const stripped = this.strip(arg);
+      if (stripped.name === 'ObjectExpression') {
+        config = stripped;
+        configInline = true;
+      } else {
+        const e = this.deref(arg);
+        if (e?.name === 'ObjectExpression') config = e;
+        else configOpaque = true;
+      }
+    }
+    const lc: LayerCall = { node: call, factory, config, configInline, configOpaque, inner: null };
+    this.layerMemo.set(key, lc);
+    const wrapKey = WRAPPERS[factory];
+    if (wrapKey) lc.inner = this.evalLayer(this.configValue(config, wrapKey));
+    return lc;
+  }
+
+  /** The weight layer an item stands for (the layer itself or the one a wrapper holds). */
+  weightOf(lc: LayerCall | null): LayerCall | null {
+    if (!lc) return null;
+    if (WEIGHT_LAYERS[lc.factory]) return lc;
+    if (lc.inner) return this.weightOf(lc.inner);
+    return null;
+  }
+
+  // --- dataflow -------------------------------------------------------------
+
+  evalTensors(n: SyntaxNode | null): TensorVal[] {
+    if (!n || this.depth > 40) return [{ kind: 'unknown' }];
+    this.depth++;
+    try {
+      const e = this.strip(n);
+      if (e.name === 'ArrayExpression') {
+        return exprChildren(e).flatMap((el) => this.evalTensors(el));
+      }
+      if (e.name === 'CallExpression') {
+        const app = this.applyOf(e);
+        if (app) return [{ kind: 'apply', app }];
+        const path = this.calleePath(e);
+        if (path && path.length === 1 && path[0] === 'input') return [{ kind: 'input', node: e }];
+        return [{ kind: 'unknown' }];
+      }
+      if (e.name === 'VariableName' || e.name === 'MemberExpression') {
+        const d = this.resolveRef(e);
+        return d?.value ? this.evalTensors(d.value) : [{ kind: 'unknown' }];
+      }
+      return [{ kind: 'unknown' }];
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** `layer.apply(x)` → its dataflow node (memoized); null when the call is not `.apply`. */
+  applyOf(call: SyntaxNode): ApplyNode | null {
+    const memo = this.applyMemo.get(nodeKey(call));
+    if (memo) return memo;
+    const callee = call.firstChild;
+    if (callee?.name !== 'MemberExpression') return null;
+    const kids = children(callee);
+    const prop = kids[kids.length - 1];
+    if (!prop || prop.name !== 'PropertyName' || this.t(prop) !== 'apply' || !kids[0]) return null;
+    const app: ApplyNode = { node: call, layer: null, inputs: [], consumers: [] };
+    this.applyMemo.set(nodeKey(call), app);
+    app.layer = this.evalLayer(kids[0]);
+    app.inputs = this.evalTensors(this.args(call)[0] ?? null);
+    for (const i of app.inputs) if (i.kind === 'apply' && !i.app.consumers.includes(app)) i.app.consumers.push(app);
+    return app;
+  }
+
+  // --- activations ----------------------------------------------------------
+
+  activationFromString(value: SyntaxNode, via: ActivationInfo['via']): ActivationInfo {
+    const s = this.evalString(value);
+    const span = { from: value.from, to: value.to };
+    const text = this.t(value);
+    if (s === null) return { name: 'unknown', via, span, text };
+    const name = ACTIVATION_STRINGS[s] ?? 'unknown';
+    const info: ActivationInfo = { name, via, span, text };
+    if (name === 'elu') info.param = 1;
+    return info;
+  }
+
+  /** The activation an activation layer applies. */
+  activationOfLayer(lc: LayerCall, via: ActivationInfo['via']): ActivationInfo {
+    const span = { from: lc.node.from, to: lc.node.to };
+    const text = this.t(lc.node);
+    const num = (k: string, dflt: number): number | undefined => {
+      const v = this.configValue(lc.config, k);
+      if (!v) return dflt;
+      return this.evalNumber(v) ?? undefined;
+    };
+    switch (lc.factory) {
+      case 'activation': {
+        const v = this.configValue(lc.config, 'activation');
+        if (!v) return { name: 'unknown', via, span, text };
+        return { ...this.activationFromString(v, via), span, text };
+      }
+      case 'reLU':
+      case 'thresholdedReLU':
+        return { name: 'relu', via, span, text };
+      case 'leakyReLU': {
+        const info: ActivationInfo = { name: 'leaky_relu', via, span, text };
+        const a = num('alpha', 0.3);
+        if (a !== undefined) info.param = a;
+        return info;
+      }
+      case 'elu': {
+        const info: ActivationInfo = { name: 'elu', via, span, text };
+        const a = num('alpha', 1);
+        if (a !== undefined) info.param = a;
+        return info;
+      }
+      case 'softmax':
+        return { name: 'softmax', via, span, text };
+      case 'prelu': {
+        // tfjs PReLU: DEFAULT_ALPHA_INITIALIZER = 'zeros', so the learned slope starts at 0.
+        const v = this.configValue(lc.config, 'alphaInitializer');
+        const init = v ? this.initFrom(v) : null;
+        const info: ActivationInfo = { name: 'leaky_relu', via, span };
+        let slope: number | undefined = 0;
+        if (init) slope = init.name === 'zeros' ? 0 : init.name === 'ones' ? 1 : init.name === 'constant' ? init.value : undefined;
+        if (slope !== undefined) info.param = slope;
+        info.text = `${text} (learned slope, initial value ${slope === undefined ? 'unknown' : slope})`;
+        return info;
+      }
+      default:
+        return { name: 'unknown', via, span, text };
+    }
+  }
+
+  /** Walk a sequential's items after index `i`. */
+  followSequential(items: SeqItem[], i: number): FollowResult {
+    let normalization: Normalization | null = null;
+    for (let j = i + 1; j < items.length; j++) {
+      const lc = items[j]!.layer;
+      if (!lc) return { activation: null, normalization, residual: false, unknown: true };
+      if (ACTIVATION_LAYERS.has(lc.factory)) {
+        return { activation: this.activationOfLayer(lc, 'sequential'), normalization, residual: false, unknown: false };
+      }
+      const norm = NORM_LAYERS[lc.factory];
+      if (norm) {
+        normalization ??= norm;
+        continue;
+      }
+      if (FEATURE_PRESERVING.has(lc.factory) || SHAPE_CHANGING.has(lc.factory)) continue;
+      if (this.weightOf(lc)) break;
+      return { activation: null, normalization, residual: false, unknown: true };
+    }
+    return { activation: null, normalization, residual: false, unknown: false };
+  }
+
+  /** Walk the consumers of an applied layer's output. */
+  followDataflow(start: ApplyNode): FollowResult {
+    let normalization: Normalization | null = null;
+    let residual = false;
+    const seen = new Set<ApplyNode>([start]);
+    let cur = start;
+    let activation: ActivationInfo | null = null;
+    for (let steps = 0; steps < 50; steps++) {
+      const consumers = [...cur.consumers].sort((a, b) => a.node.from - b.node.from);
+      if (consumers.some((c) => c.layer?.factory === 'add')) residual = true;
+      if (activation) {
+        // Look one step past the activation for a residual add (and through pass-through layers).
+        const next = consumers.find((c) => c.layer && FEATURE_PRESERVING.has(c.layer.factory));
+        if (!next || seen.has(next)) break;
+        seen.add(next);
+        cur = next;
+        continue;
+      }
+      const next = consumers.find((c) => c.layer?.factory !== 'add') ?? consumers[0];
+      if (!next || seen.has(next)) break;
+      seen.add(next);
+      const lc = next.layer;
+      if (!lc) return { activation: null, normalization, residual, unknown: true };
+      if (ACTIVATION_LAYERS.has(lc.factory)) {
+        activation = this.activationOfLayer(lc, 'dataflow');
+        cur = next;
+        continue;
+      }
+      const norm = NORM_LAYERS[lc.factory];
+      if (norm) {
+        normalization ??= norm;
+        cur = next;
+        continue;
+      }
+      if (
+        FEATURE_PRESERVING.has(lc.factory) ||
+        SHAPE_CHANGING.has(lc.factory) ||
+        lc.factory === 'add' ||
+        lc.factory === 'concatenate'
+      ) {
+        cur = next;
+        continue;
+      }
+      if (this.weightOf(lc)) break;
+      return { activation: null, normalization, residual, unknown: true };
+    }
+    return { activation, normalization, residual, unknown: false };
+  }
+
+  // --- shapes and fans --------------------------------------------------------
+
+  /** Channel (feature) dimension from `inputShape`, `batchInputShape` or `inputDim` in a config. */
+  configInDim(lc: LayerCall): number | null {
+    const desc = WEIGHT_LAYERS[lc.factory];
+    const channelsFirst = this.evalString(this.configValue(lc.config, 'dataFormat')) === 'channelsFirst';
+    const fromShape = (key: string, skipBatch: boolean): number | null => {
+      const els = this.evalArray(this.configValue(lc.config, key));
+      if (!els || els.length === 0) return null;
+      const dims = skipBatch ? els.slice(1) : els;
+      if (dims.length === 0) return null;
+      const conv = desc && desc.kind !== 'dense' && desc.kind !== 'rnn' && desc.kind !== 'embedding';
+      return this.evalNumber(conv && channelsFirst ? dims[0]! : dims[dims.length - 1]!);
+    };
+    const shape = fromShape('inputShape', false) ?? fromShape('batchInputShape', true);
+    if (shape !== null) return shape;
+    if (lc.factory !== 'embedding') return this.configNumber(lc, 'inputDim');
+    return null;
+  }
+
+  /** Last (feature) dimension of a layer's output given its input's. */
+  outDim(lc: LayerCall | null, inDim: number | null): number | null {
+    if (!lc) return null;
+    const own = this.configInDim(lc);
+    const cin = own ?? inDim;
+    const desc = WEIGHT_LAYERS[lc.factory];
+    if (desc) {
+      switch (desc.kind) {
+        case 'dense':
+        case 'rnn':
+          return this.configNumber(lc, 'units');
+        case 'conv':
+        case 'transpose':
+        case 'separable':
+        case 'convrnn':
+          return this.configNumber(lc, 'filters');
+        case 'depthwise': {
+          const dm = this.configValue(lc.config, 'depthMultiplier') ? this.configNumber(lc, 'depthMultiplier') : 1;
+          return cin !== null && dm !== null ? cin * dm : null;
+        }
+        case 'embedding':
+          return this.configNumber(lc, 'outputDim');
+      }
+    }
+    if (lc.factory === 'bidirectional') {
+      const inner = this.outDim(lc.inner, cin);
+      const mode = this.configValue(lc.config, 'mergeMode');
+      const m = mode ? this.evalString(mode) : 'concat';
+      if (inner === null || m === null) return null;
+      return m === 'concat' ? inner * 2 : inner;
+    }
+    if (lc.factory === 'timeDistributed' || lc.factory === 'rnn') return this.outDim(lc.inner, cin);
+    if (FEATURE_PRESERVING.has(lc.factory) || ACTIVATION_LAYERS.has(lc.factory) || NORM_LAYERS[lc.factory]) return cin;
+    if (lc.factory === 'reshape') {
+      const els = this.evalArray(this.configValue(lc.config, 'targetShape'));
+      return els && els.length > 0 ? this.evalNumber(els[els.length - 1]!) : null;
+    }
+    return null;
+  }
+
+  tensorDim(tv: TensorVal): number | null {
+    if (tv.kind === 'input') {
+      const cfg = this.deref(this.args(tv.node)[0] ?? null);
+      const els = this.evalArray(this.configValue(cfg, 'shape'));
+      if (els && els.length > 0) return this.evalNumber(els[els.length - 1]!);
+      const b = this.evalArray(this.configValue(cfg, 'batchShape'));
+      return b && b.length > 1 ? this.evalNumber(b[b.length - 1]!) : null;
+    }
+    if (tv.kind === 'apply') return this.applyOutDim(tv.app);
+    return null;
+  }
+
+  applyInDim(app: ApplyNode): number | null {
+    const first = app.inputs[0];
+    return first ? this.tensorDim(first) : null;
+  }
+
+  applyOutDim(app: ApplyNode): number | null {
+    if (this.outDimMemo.has(app)) return this.outDimMemo.get(app)!;
+    this.outDimMemo.set(app, null);
+    let r: number | null = null;
+    const f = app.layer?.factory;
+    if (f === 'add' || f === 'average' || f === 'maximum' || f === 'minimum' || f === 'multiply') {
+      for (const i of app.inputs) {
+        r = this.tensorDim(i);
+        if (r !== null) break;
+      }
+    } else if (f === 'concatenate') {
+      const axis = app.layer!.config ? this.configValue(app.layer!.config, 'axis') : null;
+      const ax = axis ? this.evalNumber(axis) : -1;
+      if (ax === -1) {
+        let sum = 0;
+        for (const i of app.inputs) {
+          const d = this.tensorDim(i);
+          if (d === null) {
+            sum = NaN;
+            break;
+          }
+          sum += d;
+        }
+        r = Number.isFinite(sum) && app.inputs.length > 0 ? sum : null;
+      }
+    } else {
+      r = this.outDim(app.layer, this.applyInDim(app));
+    }
+    this.outDimMemo.set(app, r);
+    return r;
+  }
+
+  kernelProduct(lc: LayerCall, rank: number): number | null {
+    const v = this.configValue(lc.config, 'kernelSize');
+    if (!v) return null;
+    const els = this.evalArray(v);
+    if (els) {
+      let p = 1;
+      for (const el of els) {
+        const k = this.evalNumber(el);
+        if (k === null) return null;
+        p *= k;
+      }
+      return p;
+    }
+    const k = this.evalNumber(v);
+    return k === null ? null : k ** rank;
+  }
+
+  fans(lc: LayerCall, ctxInDim: number | null): { fanIn: number | null; fanOut: number | null } {
+    const desc = WEIGHT_LAYERS[lc.factory]!;
+    const cin = this.configInDim(lc) ?? ctxInDim;
+    const mul = (...xs: (number | null)[]): number | null => {
+      let p = 1;
+      for (const x of xs) {
+        if (x === null) return null;
+        p *= x;
+      }
+      return p;
+    };
+    switch (desc.kind) {
+      case 'dense':
+        return { fanIn: cin, fanOut: this.configNumber(lc, 'units') };
+      case 'conv': {
+        const k = this.kernelProduct(lc, desc.rank);
+        return { fanIn: mul(k, cin), fanOut: mul(k, this.configNumber(lc, 'filters')) };
+      }
+      case 'transpose': {
+        // tfjs kernel shape [...k, filters, inChannels]: computeFans reads shape[-2] as "in".
+        const k = this.kernelProduct(lc, desc.rank);
+        return { fanIn: mul(k, this.configNumber(lc, 'filters')), fanOut: mul(k, cin) };
+      }
+      case 'depthwise': {
+        const k = this.kernelProduct(lc, desc.rank);
+        const dm = this.configValue(lc.config, 'depthMultiplier') ? this.configNumber(lc, 'depthMultiplier') : 1;
+        return { fanIn: mul(k, cin), fanOut: mul(k, dm) };
+      }
+      case 'separable': {
+        // Pointwise kernel [1, 1, inChannels·depthMultiplier, filters].
+        const dm = this.configValue(lc.config, 'depthMultiplier') ? this.configNumber(lc, 'depthMultiplier') : 1;
+        return { fanIn: mul(cin, dm), fanOut: this.configNumber(lc, 'filters') };
+      }
+      case 'rnn':
+        return { fanIn: cin, fanOut: mul(this.configNumber(lc, 'units'), desc.gates) };
+      case 'convrnn': {
+        const k = this.kernelProduct(lc, desc.rank);
+        return { fanIn: mul(k, cin), fanOut: mul(k, this.configNumber(lc, 'filters'), desc.gates) };
+      }
+      case 'embedding':
+        return { fanIn: this.configNumber(lc, 'inputDim'), fanOut: this.configNumber(lc, 'outputDim') };
+    }
+  }
+
+  // --- initializers -----------------------------------------------------------
+
+  /** Initializer written as a value (string identifier, `tf.initializers.x(...)` call, or a variable bound to one). */
+  initFrom(value: SyntaxNode): InitSpec {
+    const span = { from: value.from, to: value.to };
+    const text = this.t(value);
+    const base = { explicit: true, source: 'argument' as const, span, text };
+    const e = this.deref(value);
+    if (!e) return { name: 'unknown', ...base };
+    const s = this.stringValue(e);
+    if (s !== null) {
+      const f = INIT_IDENTIFIERS[s];
+      return f ? { ...base, ...initFields(f, null, this) } : { name: 'unknown', ...base };
+    }
+    if (e.name === 'CallExpression') {
+      const path = this.calleePath(e);
+      if (path && path.length === 2 && path[0] === 'initializers' && INIT_IDENTIFIERS[path[1]!] === path[1]) {
+        const arg = this.args(e)[0] ?? null;
+        const cfg = arg ? this.deref(arg) : null;
+        if (arg && cfg?.name !== 'ObjectExpression') return { name: 'unknown', ...base };
+        return { ...base, ...initFields(path[1]!, cfg, this) };
+      }
+    }
+    return { name: 'unknown', ...base };
+  }
+
+  defaultInit(factory: string, which: 'kernel' | 'recurrent'): InitSpec {
+    const d = { explicit: false, source: 'default' as const };
+    if (which === 'recurrent') return { ...d, ...initFields('orthogonal', null, this), text: 'orthogonal' };
+    if (factory === 'embedding') return { ...d, ...initFields('randomUniform', null, this), text: 'randomUniform' };
+    if (factory === 'separableConv2d') return { ...d, ...initFields('glorotUniform', null, this), text: 'glorotUniform' };
+    return { ...d, ...initFields('glorotNormal', null, this), text: 'glorotNormal' };
+  }
+
+  /** The init of one weight of a layer: the property written in its config, else the tfjs default. */
+  layerInit(lc: LayerCall, which: 'kernel' | 'recurrent'): InitSpec {
+    const key = initKeys(lc.factory, which)?.[which === 'kernel' && lc.factory === 'separableConv2d' ? 1 : 0];
+    if (key) {
+      const p = this.props(lc.config).get(key);
+      const v = this.propValue(p);
+      if (p && v) {
+        if (v.name === 'PropertyDefinition') {
+          const d = this.resolveKey(this.t(v), v);
+          const spec = d?.value ? this.initFrom(d.value) : ({ name: 'unknown', explicit: true, source: 'argument' } as InitSpec);
+          return { ...spec, span: { from: v.from, to: v.to }, text: this.t(v) };
+        }
+        return this.initFrom(v);
+      }
+    }
+    if (lc.configOpaque || this.hasSpread(lc.config)) {
+      // The config may carry an initializer we cannot see.
+      return { name: 'unknown', explicit: false, source: 'default' };
+    }
+    return this.defaultInit(lc.factory, which);
+  }
+}
+
+/** Initializer config property names of a factory, for one weight. */
+function initKeys(factory: string, which: 'kernel' | 'recurrent'): string[] | null {
+  const desc = WEIGHT_LAYERS[factory];
+  if (!desc) return null;
+  if (which === 'recurrent') return desc.kind === 'rnn' || desc.kind === 'convrnn' ? ['recurrentInitializer'] : null;
+  switch (desc.kind) {
+    case 'depthwise':
+      return ['depthwiseInitializer'];
+    case 'separable':
+      return ['depthwiseInitializer', 'pointwiseInitializer'];
+    case 'embedding':
+      return ['embeddingsInitializer'];
+    default:
+      return ['kernelInitializer'];
+  }
+}
+
+type InitFields = Omit<InitSpec, 'explicit' | 'source' | 'span' | 'text'>;
+
+/**
+ * The law a tfjs initializer factory draws from, given its config object (null = no args).
+ * A parameter that is written but not statically known makes the whole spec 'unknown'.
+ */
+function initFields(factory: string, cfg: SyntaxNode | null, a: TfjsAnalyzer): InitFields {
+  let unknownParam = false;
+  const num = (key: string): number | undefined => {
+    const v = cfg ? a.configValue(cfg, key) : null;
+    if (!v) return undefined;
+    const n = a.evalNumber(v);
+    if (n === null) unknownParam = true;
+    return n ?? undefined;
+  };
+  const str = (key: string): string | undefined => {
+    const v = cfg ? a.configValue(cfg, key) : null;
+    if (!v) return undefined;
+    const s = a.evalString(v);
+    if (s === null) unknownParam = true;
+    return s ?? undefined;
+  };
+  // VarianceScaling 'normal' draws tf.truncatedNormal(0, sqrt(scale/n)) with no correction.
+  const tn = { distribution: 'truncated_normal' as const, uncorrectedTruncation: true };
+  const uni = { distribution: 'uniform' as const };
+  let out: InitFields;
+  switch (factory) {
+    case 'heNormal':
+      out = { name: 'he_normal', ...tn, scale: 2, mode: 'fan_in' };
+      break;
+    case 'heUniform':
+      out = { name: 'he_uniform', ...uni, scale: 2, mode: 'fan_in' };
+      break;
+    case 'glorotNormal':
+      out = { name: 'glorot_normal', ...tn, scale: 1, mode: 'fan_avg' };
+      break;
+    case 'glorotUniform':
+      out = { name: 'glorot_uniform', ...uni, scale: 1, mode: 'fan_avg' };
+      break;
+    case 'leCunNormal':
+      out = { name: 'lecun_normal', ...tn, scale: 1, mode: 'fan_in' };
+      break;
+    case 'leCunUniform':
+      out = { name: 'lecun_uniform', ...uni, scale: 1, mode: 'fan_in' };
+      break;
+    case 'orthogonal':
+      out = { name: 'orthogonal', distribution: 'orthogonal', gain: num('gain') ?? 1 };
+      break;
+    case 'zeros':
+      out = { name: 'zeros', distribution: 'constant', value: 0 };
+      break;
+    case 'ones':
+      out = { name: 'ones', distribution: 'constant', value: 1 };
+      break;
+    case 'constant': {
+      const v = num('value');
+      out = { name: 'constant', distribution: 'constant' };
+      if (v !== undefined) out.value = v;
+      break;
+    }
+    case 'randomNormal':
+      // `args.mean || 0`, `args.stddev || 0.05`: an explicit 0 becomes the default.
+      out = { name: 'random_normal', distribution: 'normal', mean: num('mean') || 0, std: num('stddev') || 0.05 };
+      break;
+    case 'truncatedNormal':
+      out = { name: 'truncated_normal', ...tn, mean: num('mean') || 0, std: num('stddev') || 0.05 };
+      break;
+    case 'randomUniform':
+      out = { name: 'random_uniform', ...uni, minval: num('minval') || -0.05, maxval: num('maxval') || 0.05 };
+      break;
+    case 'varianceScaling': {
+      const scale = num('scale') ?? 1;
+      const modeStr = str('mode') ?? 'fanIn';
+      const distStr = str('distribution') ?? 'normal';
+      const mode = modeStr === 'fanIn' ? 'fan_in' : modeStr === 'fanOut' ? 'fan_out' : modeStr === 'fanAvg' ? 'fan_avg' : null;
+      // tfjs apply() only branches on 'normal'; 'uniform' and (quirk) 'truncatedNormal' draw uniform.
+      const dist = distStr === 'normal' ? tn : distStr === 'uniform' || distStr === 'truncatedNormal' ? uni : null;
+      if (!mode || !dist) return { name: 'unknown' };
+      out = { name: 'variance_scaling', ...dist, scale, mode };
+      break;
+    }
+    default:
+      // identity (no canonical name) and anything else.
+      return { name: 'unknown' };
+  }
+  return unknownParam ? { name: 'unknown' } : out;
+}
+
+// ---------------------------------------------------------------------------
+// Entry point
+
+const emptyAnalysis = (): FrameworkAnalysis => ({ layers: [], models: [], fix: () => null });
+
+export function analyzeTfjs(
+  text: string,
+  tree: Tree,
+  opts: { distribution: 'normal' | 'uniform' },
+): FrameworkAnalysis {
+  try {
+    return analyzeUnsafe(text, tree, opts);
+  } catch {
+    // src/core never throws on bad input; a detector bug must not take the editor down.
+    return emptyAnalysis();
+  }
+}
+
+function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' | 'uniform' }): FrameworkAnalysis {
+  const a = new TfjsAnalyzer(text, tree);
+  a.collect();
+  if (!a.importString) return emptyAnalysis();
+
+  // Every tfjs layer factory call, and the dataflow graph of `.apply` calls.
+  const layerCalls: LayerCall[] = [];
+  for (const call of a.calls) {
+    const lc = a.layerCall(call);
+    if (lc) layerCalls.push(lc);
+  }
+  const applies: ApplyNode[] = [];
+  for (const call of a.calls) {
+    const app = a.applyOf(call);
+    if (app) applies.push(app);
+  }
+  const appliesOf = new Map<LayerCall, ApplyNode[]>();
+  for (const app of applies) {
+    const w = a.weightOf(app.layer);
+    if (!w) continue;
+    const list = appliesOf.get(w) ?? [];
+    list.push(app);
+    appliesOf.set(w, list);
+  }
+
+  // Containers.
+  const seqModels: SeqModel[] = [];
+  const funcModels: FuncModel[] = [];
+  const seqByCall = new Map<string, SeqModel>();
+  const nameOf = (call: SyntaxNode): string | null => {
+    let child = call;
+    let p = call.parent;
+    while (p && (p.name === 'ParenthesizedExpression' || p.name === 'AwaitExpression' || p.name === 'BinaryExpression')) {
+      child = p;
+      p = p.parent;
+    }
+    if (!p) return null;
+    if (p.name === 'VariableDeclaration') {
+      // The VariableDefinition just before `=` and this value.
+      let s = child.prevSibling;
+      while (s && s.name !== 'Equals') s = s.prevSibling;
+      let d = s?.prevSibling ?? null;
+      if (d?.name === 'TypeAnnotation') d = d.prevSibling;
+      return d?.name === 'VariableDefinition' ? a.t(d) : null;
+    }
+    if (p.name === 'AssignmentExpression' || p.name === 'PropertyDeclaration') {
+      const key = p.name === 'AssignmentExpression' ? (p.firstChild ? a.refKey(p.firstChild) : null) : null;
+      if (key) return key.startsWith('this.') ? key.slice(5) : key;
+      const def = children(p).find((k) => k.name === 'PropertyDefinition');
+      return def ? a.t(def) : null;
+    }
+    return null;
+  };
+  for (const call of a.calls) {
+    const path = a.calleePath(call);
+    if (!path || path.length !== 1) continue;
+    if (path[0] === 'sequential') {
+      const cfg = a.deref(a.args(call)[0] ?? null);
+      const items: SeqItem[] = [];
+      for (const el of a.evalArray(a.configValue(cfg, 'layers')) ?? []) {
+        items.push({ layer: el.name === 'Spread' ? null : a.evalLayer(el), node: el });
+      }
+      const m: SeqModel = { call, name: nameOf(call), items };
+      seqModels.push(m);
+      seqByCall.set(nodeKey(call), m);
+    } else if (path[0] === 'model') {
+      const cfg = a.deref(a.args(call)[0] ?? null);
+      const out = a.configValue(cfg, 'outputs');
+      funcModels.push({ call, name: nameOf(call), outputs: out ? a.evalTensors(out) : [] });
+    }
+  }
+  // `model.add(layer)`, in document order.
+  for (const call of a.calls) {
+    const callee = call.firstChild;
+    if (callee?.name !== 'MemberExpression') continue;
+    const kids = children(callee);
+    const prop = kids[kids.length - 1];
+    if (!prop || prop.name !== 'PropertyName' || a.t(prop) !== 'add' || !kids[0]) continue;
+    const target = a.deref(kids[0]);
+    const m = target?.name === 'CallExpression' ? seqByCall.get(nodeKey(target)) : undefined;
+    if (!m) continue;
+    const arg = a.args(call)[0];
+    if (arg) m.items.push({ layer: a.evalLayer(arg), node: arg });
+  }
+
+  // Weight layers in document order.
+  const weightCalls = layerCalls.filter((lc) => WEIGHT_LAYERS[lc.factory]).sort((x, y) => x.node.from - y.node.from);
+  const idOf = new Map<LayerCall, number>();
+  weightCalls.forEach((lc, i) => idOf.set(lc, i));
+
+  // Model membership and forward order.
+  type Membership = { model: number; order: number };
+  const membership = new Map<LayerCall, Membership>();
+  const seqPos = new Map<LayerCall, { m: SeqModel; index: number }>();
+  const modelCalls: { call: SyntaxNode; kind: 'tf.sequential' | 'tf.model'; name: string | null; weights: LayerCall[] }[] = [];
+  for (const m of seqModels) {
+    const weights: LayerCall[] = [];
+    m.items.forEach((it, index) => {
+      const w = a.weightOf(it.layer);
+      if (!w || weights.includes(w)) return;
+      weights.push(w);
+      if (!seqPos.has(w)) seqPos.set(w, { m, index });
+    });
+    modelCalls.push({ call: m.call, kind: 'tf.sequential', name: m.name, weights });
+  }
+  for (const f of funcModels) {
+    const weights: LayerCall[] = [];
+    const seen = new Set<ApplyNode>();
+    const visit = (tv: TensorVal): void => {
+      if (tv.kind !== 'apply' || seen.has(tv.app)) return;
+      seen.add(tv.app);
+      for (const i of tv.app.inputs) visit(i);
+      const w = a.weightOf(tv.app.layer);
+      if (w && !weights.includes(w)) weights.push(w);
+    };
+    for (const o of f.outputs) visit(o);
+    modelCalls.push({ call: f.call, kind: 'tf.model', name: f.name, weights });
+  }
+  modelCalls.sort((x, y) => x.call.from - y.call.from);
+  const models: ModelInfo[] = modelCalls.map((mc, id) => {
+    const ids: number[] = [];
+    mc.weights.forEach((w) => {
+      const lid = idOf.get(w);
+      if (lid === undefined) return;
+      ids.push(lid);
+      if (!membership.has(w)) membership.set(w, { model: id, order: ids.length - 1 });
+    });
+    return { id, framework: 'tfjs', kind: mc.kind, name: mc.name, span: { from: mc.call.from, to: mc.call.to }, layers: ids };
+  });
+
+  // The layers.
+  const layers: Layer[] = weightCalls.map((lc, id) => {
+    const desc = WEIGHT_LAYERS[lc.factory]!;
+    const isRnn = desc.kind === 'rnn' || desc.kind === 'convrnn';
+
+    // Context: where the layer sits (sequential item, or applied in a dataflow chain).
+    const sp = seqPos.get(lc);
+    const apps = appliesOf.get(lc) ?? [];
+    let follow: FollowResult = { activation: null, normalization: null, residual: false, unknown: false };
+    let ctxInDim: number | null = null;
+    if (sp) {
+      follow = a.followSequential(sp.m.items, sp.index);
+      let dim: number | null = null;
+      for (let j = 0; j < sp.index; j++) dim = a.outDim(sp.m.items[j]!.layer, dim);
+      ctxInDim = dim;
+    } else if (apps.length > 0) {
+      follow = a.followDataflow(apps[0]!);
+      ctxInDim = a.applyInDim(apps[0]!);
+    }
+
+    // Activation.
+    let activation: ActivationInfo;
+    const actValue = a.configValue(lc.config, 'activation');
+    const written = actValue ? a.activationFromString(actValue, 'argument') : null;
+    if (isRnn) {
+      activation = written ?? { name: 'tanh', via: 'default', text: 'tanh' };
+    } else if (written && written.name !== 'linear') {
+      activation = written;
+    } else if (follow.activation) {
+      activation = follow.activation;
+    } else if (written) {
+      activation = written;
+    } else if (follow.unknown || lc.configOpaque || a.hasSpread(lc.config)) {
+      activation = { name: 'unknown', via: 'none' };
+    } else {
+      activation = { name: 'linear', via: 'default' };
+    }
+
+    // Name: `name:` in the config, else the variable / property it is assigned to.
+    const nameValue = a.configValue(lc.config, 'name');
+    const name = (nameValue ? a.evalString(nameValue) : null) ?? nameOf(lc.node);
+
+    const { fanIn, fanOut } = a.fans(lc, ctxInDim);
+    const mem = membership.get(lc);
+    const layer: Layer = {
+      id,
+      framework: 'tfjs',
+      layer: lc.factory,
+      name,
+      span: { from: lc.node.from, to: lc.node.to },
+      activation,
+      normalization: follow.normalization,
+      residual: follow.residual,
+      init: a.layerInit(lc, 'kernel'),
+      recurrent: isRnn,
+      embedding: desc.kind === 'embedding',
+      fanIn,
+      fanOut,
+      model: mem ? mem.model : null,
+      order: mem ? mem.order : null,
+    };
+    if (isRnn) layer.recurrentInit = a.layerInit(lc, 'recurrent');
+    const fixContext: TfjsFixContext = {
+      framework: 'tfjs',
+      factory: lc.factory,
+      config: lc.configInline && lc.config ? { from: lc.config.from, to: lc.config.to } : null,
+    };
+    layer.fixContext = fixContext;
+    return layer;
+  });
+
+  return {
+    layers,
+    models,
+    fix(layer: Layer, target: InitTarget): TextEdit[] | null {
+      try {
+        return buildFix(a, layer, target, opts);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Fixes
+
+function formatNumber(x: number): string {
+  return String(Number(x.toPrecision(4)));
+}
+
+/** The quote character the file uses: the config's own strings, else the tfjs import specifier. */
+function quoteOf(a: TfjsAnalyzer, config: SyntaxNode): string {
+  let q: string | null = null;
+  const cursor = config.cursor();
+  do {
+    if (cursor.name === 'String') {
+      q = a.text[cursor.from] ?? null;
+      break;
+    }
+  } while (cursor.next() && cursor.from < config.to);
+  if (q !== "'" && q !== '"') q = a.importString ? (a.text[a.importString.from] ?? null) : null;
+  return q === '"' ? '"' : "'";
+}
+
+function initValueText(a: TfjsAnalyzer, target: InitTarget, quote: string, opts: { distribution: 'normal' | 'uniform' }): string | null {
+  const id = FIX_IDENTIFIERS[target.init];
+  if (id) return `${quote}${id}${quote}`;
+  if (target.init !== 'variance_scaling') return null;
+  const scale = target.scale ?? (target.slope !== undefined ? 2 / (1 + target.slope * target.slope) : undefined);
+  if (scale === undefined || !Number.isFinite(scale) || scale <= 0) return null;
+  const ns = a.namespaceAlias ? `${a.namespaceAlias}.initializers` : a.initializersAlias;
+  if (!ns) return null;
+  const dist = opts.distribution === 'uniform' ? 'uniform' : 'normal';
+  return `${ns}.varianceScaling({scale: ${formatNumber(scale)}, mode: ${quote}fanIn${quote}, distribution: ${quote}${dist}${quote}})`;
+}
+
+function findNode(tree: Tree, span: Span, name: string): SyntaxNode | null {
+  for (let n: SyntaxNode | null = tree.resolveInner(span.from, 1); n; n = n.parent) {
+    if (n.from === span.from && n.to === span.to && n.name === name) return n;
+    if (n.from < span.from) break;
+  }
+  return null;
+}
+
+function buildFix(
+  a: TfjsAnalyzer,
+  layer: Layer,
+  target: InitTarget,
+  opts: { distribution: 'normal' | 'uniform' },
+): TextEdit[] | null {
+  const ctx = layer.fixContext as TfjsFixContext | undefined;
+  if (!ctx || ctx.framework !== 'tfjs' || !ctx.config) return null;
+  const keys = initKeys(ctx.factory, target.which);
+  if (!keys) return null;
+  const obj = findNode(a.tree, ctx.config, 'ObjectExpression');
+  if (!obj) return null;
+  const quote = quoteOf(a, obj);
+  const value = initValueText(a, target, quote, opts);
+  if (!value) return null;
+
+  const edits: TextEdit[] = [];
+  const props = a.props(obj);
+  const missing: string[] = [];
+  for (const key of keys) {
+    const p = props.get(key);
+    const v = a.propValue(p);
+    if (p && v && v.name === 'PropertyDefinition') {
+      // Shorthand `{kernelInitializer}`: write it out.
+      edits.push({ from: p.from, to: p.to, newText: `${key}: ${value}` });
+    } else if (p && v) {
+      edits.push({ from: v.from, to: v.to, newText: value });
+    } else {
+      missing.push(key);
+    }
+  }
+  if (missing.length > 0) {
+    const ins = insertion(a, obj, missing.map((k) => `${k}: ${value}`));
+    if (!ins) return null;
+    edits.push(...ins);
+  }
+  return edits.sort((x, y) => x.from - y.from);
+}
+
+/** Edits adding properties to an object literal, in the object's own formatting. */
+function insertion(a: TfjsAnalyzer, obj: SyntaxNode, entries: string[]): TextEdit[] | null {
+  const text = a.text;
+  const kids = children(obj);
+  const open = kids[0];
+  const close = kids[kids.length - 1];
+  if (!open || open.name !== '{' || !close || close.name !== '}') return null; // unclosed literal: no safe edit
+  const propsList = kids.filter((k) => k.name === 'Property');
+  const last = propsList[propsList.length - 1];
+  const multiline = text.slice(open.to, close.from).includes('\n');
+
+  if (!last) {
+    if (!multiline) {
+      const inner = text.slice(open.to, close.from);
+      const pad = inner.length > 0 ? ' ' : '';
+      return [{ from: open.to, to: close.from, newText: `${pad}${entries.join(', ')}${pad}` }];
+    }
+    const closeIndent = lineIndent(text, close.from);
+    const indent = closeIndent + '  ';
+    return [{ from: open.to, to: open.to, newText: entries.map((e) => `\n${indent}${e},`).join('').replace(/,$/, '') }];
+  }
+
+  // A comma after the last property means a trailing-comma style.
+  let comma: SyntaxNode | null = null;
+  for (let s = last.nextSibling; s && s !== close; s = s.nextSibling) {
+    if (s.name === ',') comma = s;
+  }
+
+  if (!multiline) {
+    if (comma) return [{ from: comma.to, to: comma.to, newText: entries.map((e) => ` ${e},`).join('') }];
+    return [{ from: last.to, to: last.to, newText: entries.map((e) => `, ${e}`).join('') }];
+  }
+
+  const indent = lineIndent(text, last.from);
+  const anchor = comma ? comma.to : last.to;
+  // Insert at the end of the anchor's line, after a trailing `// comment`, unless the brace comes first.
+  let at = anchor;
+  const nl = text.indexOf('\n', anchor);
+  if (nl >= 0 && nl <= close.from) {
+    let onlyComment = true;
+    for (let s = (comma ?? last).nextSibling; s && s.from < nl; s = s.nextSibling) {
+      if (s.name !== 'LineComment' && s.name !== 'BlockComment') onlyComment = false;
+    }
+    if (onlyComment) at = trimEnd(text, anchor, nl);
+  } else {
+    at = anchor;
+  }
+  const body = entries.map((e, i) => `\n${indent}${e}${comma || i < entries.length - 1 ? ',' : ''}`).join('');
+  if (comma) return [{ from: at, to: at, newText: body }];
+  if (at === anchor) return [{ from: anchor, to: anchor, newText: ',' + body }];
+  return [
+    { from: anchor, to: anchor, newText: ',' },
+    { from: at, to: at, newText: body },
+  ];
+}
+
+/** Leading whitespace of the line containing `pos`. */
+function lineIndent(text: string, pos: number): string {
+  const start = text.lastIndexOf('\n', pos - 1) + 1;
+  let end = start;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  return text.slice(start, end);
+}
+
+/** Position before trailing spaces/tabs in [from, to). */
+function trimEnd(text: string, from: number, to: number): number {
+  let p = to;
+  while (p > from && (text[p - 1] === ' ' || text[p - 1] === '\t' || text[p - 1] === '\r')) p--;
+  return p;
+}
