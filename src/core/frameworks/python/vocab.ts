@@ -1,0 +1,299 @@
+/**
+ * What each Python framework's names mean: weight layers, activation modules
+ * and functions, normalizations, shape-only layers, containers. Keys are
+ * canonical qualified names produced by imports.ts (`keras.layers.Dense`,
+ * `torch.nn.Linear`, `flax.linen.Dense`, ...).
+ */
+import type { ActivationName, Framework, Normalization } from '../../types.js';
+
+export interface WeightLayerSpec {
+  framework: Framework;
+  kind: string;
+  /** conv rank (1,2,3) for conv layers, 0 for dense-like. */
+  rank: number;
+  recurrent?: boolean;
+  embedding?: boolean;
+  transpose?: boolean;
+  /** Keras separable / depthwise conv. */
+  separable?: boolean;
+  depthwise?: boolean;
+  /** Keras/Flax wrapper-less cell (LSTMCell...). */
+  cell?: boolean;
+  bilinear?: boolean;
+}
+
+export type Role =
+  | { r: 'weight'; spec: WeightLayerSpec }
+  | { r: 'actModule'; act: ActivationName; param?: number; fromArg?: 'keras' | 'none' }
+  | { r: 'actFn'; act: ActivationName; param?: number }
+  | { r: 'norm'; norm: Normalization }
+  | { r: 'normFn'; norm: Normalization }
+  | { r: 'pass' } // module that does not change the activation attribution
+  | { r: 'passFn' } // function applied to a tensor, transparent
+  | { r: 'sequential'; framework: Framework }
+  | { r: 'modulelist' }
+  | { r: 'add' } // residual add module (Keras Add())
+  | { r: 'addFn' } // residual add function (keras.layers.add, torch.add)
+  | { r: 'concat' }
+  | { r: 'concatFn' }
+  | { r: 'wrapper' } // Bidirectional, TimeDistributed, nn.RNN(cell)
+  | { r: 'model' } // keras.Model(inputs, outputs)
+  | { r: 'input' } // keras.Input
+  | { r: 'orderedDict' }
+  | { r: 'initFn'; fw: Framework; name: string } // torch.nn.init.*
+  | { r: 'initializer'; fw: Framework; name: string } // keras.initializers.*, flax initializers
+  | { r: 'baseModule'; framework: Framework };
+
+const roles = new Map<string, Role>();
+
+function add(names: string[], role: Role): void {
+  for (const n of names) roles.set(n, role);
+}
+
+// ---------------------------------------------------------------- Keras
+const K = 'keras.layers.';
+function kw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
+  return { r: 'weight', spec: { framework: 'keras', kind, rank, ...extra } };
+}
+add([K + 'Dense'], kw('Dense', 0));
+for (const r of [1, 2, 3]) {
+  add([`${K}Conv${r}D`, `${K}Convolution${r}D`], kw(`Conv${r}D`, r));
+  add([`${K}Conv${r}DTranspose`, `${K}Convolution${r}DTranspose`], kw(`Conv${r}DTranspose`, r, { transpose: true }));
+}
+add([K + 'SeparableConv1D', K + 'SeparableConvolution1D'], kw('SeparableConv1D', 1, { separable: true }));
+add([K + 'SeparableConv2D', K + 'SeparableConvolution2D'], kw('SeparableConv2D', 2, { separable: true }));
+add([K + 'DepthwiseConv1D'], kw('DepthwiseConv1D', 1, { depthwise: true }));
+add([K + 'DepthwiseConv2D'], kw('DepthwiseConv2D', 2, { depthwise: true }));
+add([K + 'SimpleRNN'], kw('SimpleRNN', 0, { recurrent: true }));
+add([K + 'LSTM'], kw('LSTM', 0, { recurrent: true }));
+add([K + 'GRU'], kw('GRU', 0, { recurrent: true }));
+add([K + 'SimpleRNNCell'], kw('SimpleRNNCell', 0, { recurrent: true, cell: true }));
+add([K + 'LSTMCell'], kw('LSTMCell', 0, { recurrent: true, cell: true }));
+add([K + 'GRUCell'], kw('GRUCell', 0, { recurrent: true, cell: true }));
+add([K + 'Embedding'], kw('Embedding', 0, { embedding: true }));
+add([K + 'Activation'], { r: 'actModule', act: 'unknown', fromArg: 'keras' });
+add([K + 'ReLU'], { r: 'actModule', act: 'relu' });
+add([K + 'LeakyReLU'], { r: 'actModule', act: 'leaky_relu', param: 0.3 });
+add([K + 'PReLU'], { r: 'actModule', act: 'relu' }); // alpha initialized to zeros: ReLU at init
+add([K + 'ELU'], { r: 'actModule', act: 'elu' });
+add([K + 'Softmax'], { r: 'actModule', act: 'softmax' });
+add(
+  ['BatchNormalization', 'SyncBatchNormalization'].map((n) => K + n),
+  { r: 'norm', norm: 'batchnorm' },
+);
+add([K + 'LayerNormalization'], { r: 'norm', norm: 'layernorm' });
+add([K + 'GroupNormalization'], { r: 'norm', norm: 'groupnorm' });
+add([K + 'RMSNormalization'], { r: 'norm', norm: 'rmsnorm' });
+add([K + 'UnitNormalization'], { r: 'norm', norm: 'layernorm' });
+add(
+  [
+    'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise',
+    'Flatten', 'Reshape', 'Permute', 'RepeatVector', 'MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'MaxPool1D', 'MaxPool2D',
+    'MaxPool3D', 'AveragePooling1D', 'AveragePooling2D', 'AveragePooling3D', 'AvgPool1D', 'AvgPool2D', 'AvgPool3D',
+    'GlobalAveragePooling1D', 'GlobalAveragePooling2D', 'GlobalAveragePooling3D', 'GlobalMaxPooling1D', 'GlobalMaxPooling2D',
+    'GlobalMaxPooling3D', 'GlobalAvgPool1D', 'GlobalAvgPool2D', 'GlobalMaxPool1D', 'GlobalMaxPool2D', 'ZeroPadding1D',
+    'ZeroPadding2D', 'ZeroPadding3D', 'Cropping1D', 'Cropping2D', 'Cropping3D', 'UpSampling1D', 'UpSampling2D', 'UpSampling3D',
+    'InputLayer', 'Rescaling', 'Resizing', 'Masking', 'ActivityRegularization', 'Identity',
+  ].map((n) => K + n),
+  { r: 'pass' },
+);
+add([K + 'Add'], { r: 'add' });
+add([K + 'add'], { r: 'addFn' });
+add([K + 'Concatenate'], { r: 'concat' });
+add([K + 'concatenate'], { r: 'concatFn' });
+add([K + 'Bidirectional', K + 'TimeDistributed', K + 'RNN'], { r: 'wrapper' });
+add(['keras.Sequential', 'keras.models.Sequential'], { r: 'sequential', framework: 'keras' });
+add(['keras.Model', 'keras.models.Model'], { r: 'model' });
+add(['keras.Input', 'keras.layers.Input'], { r: 'input' });
+add(['keras.layers.Layer', 'keras.Layer'], { r: 'baseModule', framework: 'keras' });
+roles.set('keras.Model#base', { r: 'baseModule', framework: 'keras' });
+
+/** Keras / tf activation function names (`activation=` strings and keras.activations.*). */
+const KERAS_ACT: Record<string, ActivationName> = {
+  relu: 'relu', relu6: 'relu', leaky_relu: 'leaky_relu', elu: 'elu', selu: 'selu', gelu: 'gelu', silu: 'silu', swish: 'silu',
+  mish: 'mish', softplus: 'softplus', softsign: 'tanh', tanh: 'tanh', sigmoid: 'sigmoid', hard_sigmoid: 'sigmoid',
+  hard_silu: 'silu', hard_swish: 'silu', softmax: 'softmax', log_softmax: 'softmax', linear: 'linear', exponential: 'unknown',
+  celu: 'elu', glu: 'unknown', hard_tanh: 'tanh', sparse_plus: 'softplus', squareplus: 'softplus', tanh_shrink: 'unknown',
+  log_sigmoid: 'unknown', sparsemax: 'softmax', threshold: 'unknown', relu_6: 'relu',
+};
+export function kerasActivationName(s: string): ActivationName {
+  return KERAS_ACT[s] ?? 'unknown';
+}
+for (const [n, a] of Object.entries(KERAS_ACT)) {
+  const param = n === 'leaky_relu' ? 0.2 : undefined; // keras.activations.leaky_relu negative_slope default 0.2
+  add([`keras.activations.${n}`, `keras.ops.${n}`, `tensorflow.nn.${n}`, `tensorflow.math.${n}`], { r: 'actFn', act: a, param });
+}
+add(['tensorflow.tanh', 'tensorflow.sigmoid', 'tensorflow.math.tanh', 'tensorflow.math.sigmoid'], { r: 'actFn', act: 'tanh' });
+roles.set('tensorflow.sigmoid', { r: 'actFn', act: 'sigmoid' });
+roles.set('tensorflow.math.sigmoid', { r: 'actFn', act: 'sigmoid' });
+roles.set('tensorflow.nn.leaky_relu', { r: 'actFn', act: 'leaky_relu', param: 0.2 });
+add(['tensorflow.reshape', 'tensorflow.squeeze', 'tensorflow.expand_dims', 'tensorflow.transpose', 'keras.ops.reshape'], { r: 'passFn' });
+add(['tensorflow.add', 'keras.ops.add'], { r: 'addFn' });
+add(['tensorflow.concat', 'keras.ops.concatenate'], { r: 'concatFn' });
+for (const n of [
+  'HeNormal', 'HeUniform', 'GlorotNormal', 'GlorotUniform', 'LecunNormal', 'LecunUniform', 'Orthogonal', 'Zeros', 'Ones', 'Constant',
+  'RandomNormal', 'RandomUniform', 'TruncatedNormal', 'VarianceScaling', 'Identity',
+  'he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'lecun_normal', 'lecun_uniform', 'orthogonal', 'zeros', 'ones',
+  'constant', 'random_normal', 'random_uniform', 'truncated_normal', 'variance_scaling', 'identity',
+]) {
+  add([`keras.initializers.${n}`], { r: 'initializer', fw: 'keras', name: n });
+}
+
+// ---------------------------------------------------------------- PyTorch
+const T = 'torch.nn.';
+function tw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
+  return { r: 'weight', spec: { framework: 'pytorch', kind, rank, ...extra } };
+}
+add([T + 'Linear'], tw('Linear', 0));
+add([T + 'LazyLinear'], tw('LazyLinear', 0));
+add([T + 'Bilinear'], tw('Bilinear', 0, { bilinear: true }));
+for (const r of [1, 2, 3]) {
+  add([`${T}Conv${r}d`], tw(`Conv${r}d`, r));
+  add([`${T}LazyConv${r}d`], tw(`LazyConv${r}d`, r));
+  add([`${T}ConvTranspose${r}d`], tw(`ConvTranspose${r}d`, r, { transpose: true }));
+}
+add([T + 'RNN'], tw('RNN', 0, { recurrent: true }));
+add([T + 'LSTM'], tw('LSTM', 0, { recurrent: true }));
+add([T + 'GRU'], tw('GRU', 0, { recurrent: true }));
+add([T + 'RNNCell'], tw('RNNCell', 0, { recurrent: true, cell: true }));
+add([T + 'LSTMCell'], tw('LSTMCell', 0, { recurrent: true, cell: true }));
+add([T + 'GRUCell'], tw('GRUCell', 0, { recurrent: true, cell: true }));
+add([T + 'Embedding'], tw('Embedding', 0, { embedding: true }));
+add([T + 'EmbeddingBag'], tw('EmbeddingBag', 0, { embedding: true }));
+const TORCH_ACT_MODULES: Record<string, [ActivationName, number?]> = {
+  ReLU: ['relu'], ReLU6: ['relu'], LeakyReLU: ['leaky_relu', 0.01], PReLU: ['leaky_relu', 0.25], RReLU: ['leaky_relu', (1 / 8 + 1 / 3) / 2],
+  ELU: ['elu'], CELU: ['elu'], GELU: ['gelu'], SiLU: ['silu'], Mish: ['mish'], Softplus: ['softplus'], SELU: ['selu'],
+  Tanh: ['tanh'], Sigmoid: ['sigmoid'], Softmax: ['softmax'], LogSoftmax: ['softmax'], Hardswish: ['silu'], Hardtanh: ['tanh'],
+  Hardsigmoid: ['sigmoid'], Softsign: ['tanh'], Identity: ['linear'], Tanhshrink: ['unknown'], GLU: ['unknown'], LogSigmoid: ['unknown'],
+};
+for (const [n, [a, p]] of Object.entries(TORCH_ACT_MODULES)) {
+  add([T + n], a === 'linear' ? { r: 'pass' } : { r: 'actModule', act: a, param: p });
+}
+const TORCH_ACT_FNS: Record<string, [ActivationName, number?]> = {
+  relu: ['relu'], relu_: ['relu'], relu6: ['relu'], leaky_relu: ['leaky_relu', 0.01], leaky_relu_: ['leaky_relu', 0.01], elu: ['elu'],
+  celu: ['elu'], gelu: ['gelu'], silu: ['silu'], mish: ['mish'], softplus: ['softplus'], selu: ['selu'], tanh: ['tanh'],
+  sigmoid: ['sigmoid'], softmax: ['softmax'], log_softmax: ['softmax'], hardswish: ['silu'], hardtanh: ['tanh'], softsign: ['tanh'],
+  prelu: ['leaky_relu', 0.25], rrelu: ['leaky_relu', (1 / 8 + 1 / 3) / 2], hardsigmoid: ['sigmoid'],
+};
+for (const [n, [a, p]] of Object.entries(TORCH_ACT_FNS)) {
+  add([`torch.nn.functional.${n}`], { r: 'actFn', act: a, param: p });
+  if (['relu', 'relu_', 'tanh', 'sigmoid', 'softmax', 'log_softmax', 'selu', 'celu', 'prelu', 'rrelu'].includes(n)) {
+    add([`torch.${n}`], { r: 'actFn', act: a, param: p });
+  }
+}
+add(['torch.special.expit'], { r: 'actFn', act: 'sigmoid' });
+add(
+  ['BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'SyncBatchNorm', 'LazyBatchNorm1d', 'LazyBatchNorm2d', 'LazyBatchNorm3d'].map((n) => T + n),
+  { r: 'norm', norm: 'batchnorm' },
+);
+add([T + 'LayerNorm'], { r: 'norm', norm: 'layernorm' });
+add([T + 'GroupNorm'], { r: 'norm', norm: 'groupnorm' });
+add([T + 'RMSNorm'], { r: 'norm', norm: 'rmsnorm' });
+add(['InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d'].map((n) => T + n), { r: 'norm', norm: 'instancenorm' });
+add(['torch.nn.functional.layer_norm'], { r: 'normFn', norm: 'layernorm' });
+add(['torch.nn.functional.batch_norm'], { r: 'normFn', norm: 'batchnorm' });
+add(['torch.nn.functional.group_norm'], { r: 'normFn', norm: 'groupnorm' });
+add(
+  [
+    'Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'Flatten', 'Unflatten', 'MaxPool1d',
+    'MaxPool2d', 'MaxPool3d', 'AvgPool1d', 'AvgPool2d', 'AvgPool3d', 'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveAvgPool3d',
+    'AdaptiveMaxPool1d', 'AdaptiveMaxPool2d', 'AdaptiveMaxPool3d', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d',
+    'PixelShuffle', 'PixelUnshuffle', 'ZeroPad2d', 'ConstantPad1d', 'ConstantPad2d', 'ReflectionPad2d', 'ReplicationPad2d',
+    'ChannelShuffle',
+  ].map((n) => T + n),
+  { r: 'pass' },
+);
+add(
+  [
+    'torch.flatten', 'torch.reshape', 'torch.squeeze', 'torch.unsqueeze', 'torch.transpose', 'torch.permute', 'torch.nn.functional.dropout',
+    'torch.nn.functional.dropout2d', 'torch.nn.functional.max_pool1d', 'torch.nn.functional.max_pool2d', 'torch.nn.functional.max_pool3d',
+    'torch.nn.functional.avg_pool1d', 'torch.nn.functional.avg_pool2d', 'torch.nn.functional.avg_pool3d',
+    'torch.nn.functional.adaptive_avg_pool1d', 'torch.nn.functional.adaptive_avg_pool2d', 'torch.nn.functional.adaptive_max_pool2d',
+    'torch.nn.functional.interpolate', 'torch.nn.functional.pad', 'torch.nn.functional.pixel_shuffle',
+  ],
+  { r: 'passFn' },
+);
+add(['torch.add'], { r: 'addFn' });
+add(['torch.cat', 'torch.concat', 'torch.stack'], { r: 'concatFn' });
+add([T + 'Sequential'], { r: 'sequential', framework: 'pytorch' });
+add([T + 'ModuleList'], { r: 'modulelist' });
+add(['collections.OrderedDict'], { r: 'orderedDict' });
+add([T + 'Module'], { r: 'baseModule', framework: 'pytorch' });
+for (const n of [
+  'uniform_', 'normal_', 'trunc_normal_', 'constant_', 'ones_', 'zeros_', 'eye_', 'dirac_', 'xavier_uniform_', 'xavier_normal_',
+  'kaiming_uniform_', 'kaiming_normal_', 'orthogonal_', 'sparse_', 'uniform', 'normal', 'constant', 'xavier_uniform', 'xavier_normal',
+  'kaiming_uniform', 'kaiming_normal', 'orthogonal',
+]) {
+  add([`torch.nn.init.${n}`], { r: 'initFn', fw: 'pytorch', name: n.endsWith('_') ? n : n + '_' });
+}
+
+// ---------------------------------------------------------------- Flax linen
+const F = 'flax.linen.';
+function fw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
+  return { r: 'weight', spec: { framework: 'flax', kind, rank, ...extra } };
+}
+add([F + 'Dense'], fw('Dense', 0));
+add([F + 'DenseGeneral'], fw('DenseGeneral', 0));
+add([F + 'Conv'], fw('Conv', 2));
+add([F + 'ConvTranspose'], fw('ConvTranspose', 2, { transpose: true }));
+add([F + 'ConvLocal'], fw('ConvLocal', 2));
+add([F + 'Embed'], fw('Embed', 0, { embedding: true }));
+for (const c of ['LSTMCell', 'OptimizedLSTMCell', 'GRUCell', 'SimpleCell', 'MGUCell', 'ConvLSTMCell']) {
+  add([F + c], fw(c, 0, { recurrent: true, cell: true }));
+}
+add([F + 'RNN', F + 'Bidirectional'], { r: 'wrapper' });
+const FLAX_ACT: Record<string, [ActivationName, number?]> = {
+  relu: ['relu'], relu6: ['relu'], leaky_relu: ['leaky_relu', 0.01], elu: ['elu'], celu: ['elu'], gelu: ['gelu'], silu: ['silu'],
+  swish: ['silu'], mish: ['mish'], softplus: ['softplus'], selu: ['selu'], tanh: ['tanh'], sigmoid: ['sigmoid'], softmax: ['softmax'],
+  log_softmax: ['softmax'], hard_tanh: ['tanh'], hard_sigmoid: ['sigmoid'], hard_silu: ['silu'], hard_swish: ['silu'], soft_sign: ['tanh'],
+};
+for (const [n, [a, p]] of Object.entries(FLAX_ACT)) {
+  add([F + n, `jax.nn.${n}`], { r: 'actFn', act: a, param: p });
+}
+add(['jax.numpy.tanh'], { r: 'actFn', act: 'tanh' });
+add([F + 'BatchNorm'], { r: 'norm', norm: 'batchnorm' });
+add([F + 'LayerNorm'], { r: 'norm', norm: 'layernorm' });
+add([F + 'GroupNorm'], { r: 'norm', norm: 'groupnorm' });
+add([F + 'RMSNorm'], { r: 'norm', norm: 'rmsnorm' });
+add([F + 'Dropout'], { r: 'pass' });
+add([F + 'max_pool', F + 'avg_pool', F + 'pooling.max_pool', 'jax.numpy.reshape', 'jax.numpy.mean'], { r: 'passFn' });
+add([F + 'Sequential'], { r: 'sequential', framework: 'flax' });
+add([F + 'Module'], { r: 'baseModule', framework: 'flax' });
+for (const n of [
+  'he_normal', 'he_uniform', 'kaiming_normal', 'kaiming_uniform', 'glorot_normal', 'glorot_uniform', 'xavier_normal', 'xavier_uniform',
+  'lecun_normal', 'lecun_uniform', 'orthogonal', 'delta_orthogonal', 'normal', 'truncated_normal', 'uniform', 'variance_scaling',
+  'zeros', 'ones', 'zeros_init', 'ones_init', 'constant',
+]) {
+  add([`${F}initializers.${n}`, `jax.nn.initializers.${n}`, `flax.nnx.initializers.${n}`], { r: 'initializer', fw: 'flax', name: n });
+}
+
+export function roleOf(qname: string | null): Role | undefined {
+  if (qname === null) return undefined;
+  return roles.get(qname);
+}
+
+/** Canonical module prefixes: tf.keras and friends all become `keras`. */
+export function canonicalize(q: string): string {
+  if (q.startsWith('tensorflow.keras.')) return 'keras.' + q.slice('tensorflow.keras.'.length);
+  if (q === 'tensorflow.keras') return 'keras';
+  if (q.startsWith('tensorflow.python.keras.')) return 'keras.' + q.slice('tensorflow.python.keras.'.length);
+  if (q.startsWith('tf_keras.')) return 'keras.' + q.slice('tf_keras.'.length);
+  if (q === 'tf_keras') return 'keras';
+  if (q.startsWith('keras.api.')) return 'keras.' + q.slice('keras.api.'.length);
+  if (q.startsWith('keras.src.layers.')) {
+    const last = q.slice(q.lastIndexOf('.') + 1);
+    return 'keras.layers.' + last;
+  }
+  if (q.startsWith('keras.layers.core.') || q.startsWith('keras.layers.convolutional.') || q.startsWith('keras.layers.recurrent.')) {
+    return 'keras.layers.' + q.slice(q.lastIndexOf('.') + 1);
+  }
+  if (q.startsWith('keras.models.') && q !== 'keras.models.Sequential' && q !== 'keras.models.Model') return q;
+  if (q.startsWith('torch.nn.modules.')) return 'torch.nn.' + q.slice(q.lastIndexOf('.') + 1);
+  if (q.startsWith('flax.linen.linear.') || q.startsWith('flax.linen.activation.') || q.startsWith('flax.linen.normalization.')) {
+    return 'flax.linen.' + q.slice(q.lastIndexOf('.') + 1);
+  }
+  if (q.startsWith('jax.nn.initializers.') || q.startsWith('flax.linen.initializers.')) return q;
+  return q;
+}
+
+export { roles as _roles };

@@ -1,0 +1,758 @@
+/**
+ * Python source → plain statement model (pyast.ts), chunk by chunk.
+ *
+ * A Python module is a sequence of top-level statements that parse
+ * independently. `scanTopLevel` finds where each one starts with a small
+ * lexical scan (brackets, strings, comments, continuation lines — a tokenizer,
+ * not a pattern match), and each chunk is parsed by Lezer's error-tolerant
+ * Python parser. Chunks are cached by their text: after an edit only the
+ * statement(s) that changed are parsed again, which is what makes on-type
+ * analysis of large files cheap. A syntax error stays inside its chunk, so
+ * half-typed code never hides the rest of the file.
+ */
+import { parser } from '@lezer/python';
+import type { SyntaxNode } from '@lezer/common';
+import type { ParseError, Span } from '../types.js';
+import type { PyArg, PyComment, PyExpr, PyParam, PyStmt } from './pyast.js';
+import { shiftStmts } from './pyast.js';
+
+const enum C {
+  LF = 10,
+  CR = 13,
+  SPACE = 32,
+  TAB = 9,
+  FF = 12,
+  HASH = 35,
+  BACKSLASH = 92,
+  SQ = 39,
+  DQ = 34,
+  AT = 64,
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
+}
+
+function isIdentChar(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+/** Keywords that continue the previous compound statement at the same indentation. */
+const CONTINUATION_KEYWORDS = new Set(['else', 'elif', 'except', 'finally', 'case']);
+
+/**
+ * Offsets where top-level statements start (the first is always 0). A
+ * decorator line starts a chunk that includes the decorated definition;
+ * `else:`/`elif`/`except`/`finally` at column 0 stay with their statement.
+ */
+export function scanTopLevel(text: string, start = 0, end = text.length): number[] {
+  const starts: number[] = [start];
+  let depth = 0;
+  let i = start;
+  let atLineStart = true;
+  let continued = false; // backslash continuation
+  let pendingDecorator = false;
+  const n = end;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (atLineStart) {
+      atLineStart = false;
+      if (depth === 0 && !continued && i > start) {
+        // Column 0 of a logical line?
+        if (c !== C.SPACE && c !== C.TAB && c !== C.FF && c !== C.LF && c !== C.CR && c !== C.HASH) {
+          let isCont = false;
+          if (isIdentStart(c)) {
+            let j = i + 1;
+            while (j < n && isIdentChar(text.charCodeAt(j))) j++;
+            isCont = CONTINUATION_KEYWORDS.has(text.slice(i, j));
+          }
+          if (!isCont && !pendingDecorator) {
+            if (starts[starts.length - 1] !== i) starts.push(i);
+          }
+          pendingDecorator = c === C.AT;
+        }
+      } else if (depth === 0 && !continued && i === start) {
+        pendingDecorator = c === C.AT;
+      }
+      continued = false;
+    }
+    if (c === C.LF) {
+      atLineStart = true;
+      i++;
+      continue;
+    }
+    if (c === C.CR) {
+      if (text.charCodeAt(i + 1) !== C.LF) atLineStart = true;
+      i++;
+      continue;
+    }
+    if (c === C.HASH) {
+      while (i < n && text.charCodeAt(i) !== C.LF && text.charCodeAt(i) !== C.CR) i++;
+      continue;
+    }
+    if (c === C.BACKSLASH) {
+      const nx = text.charCodeAt(i + 1);
+      if (nx === C.LF || nx === C.CR) {
+        continued = true;
+        i += nx === C.CR && text.charCodeAt(i + 2) === C.LF ? 3 : 2;
+        atLineStart = true;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (c === C.SQ || c === C.DQ) {
+      i = skipString(text, i, n);
+      continue;
+    }
+    if (c === 40 || c === 91 || c === 123) depth++;
+    else if (c === 41 || c === 93 || c === 125) {
+      if (depth > 0) depth--;
+    }
+    i++;
+  }
+  return starts;
+}
+
+/** Skip a string literal starting at its quote; returns the offset after it (or the line end when unterminated). */
+function skipString(text: string, i: number, n: number): number {
+  const q = text.charCodeAt(i);
+  const triple = text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q;
+  if (triple) {
+    i += 3;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === C.BACKSLASH) {
+        i += 2;
+        continue;
+      }
+      if (c === q && text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q) return i + 3;
+      i++;
+    }
+    return n;
+  }
+  i++;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === C.BACKSLASH) {
+      i += 2;
+      continue;
+    }
+    if (c === q) return i + 1;
+    if (c === C.LF || c === C.CR) return i; // unterminated: stop at line end
+    i++;
+  }
+  return n;
+}
+
+export interface ParsedChunk {
+  text: string;
+  /** Absolute offset of the chunk at the time its spans were last set. */
+  base: number;
+  stmts: PyStmt[];
+  comments: PyComment[];
+  errors: ParseError[];
+}
+
+/** Parse one chunk of source whose first character is at absolute `base`. */
+export function parseChunk(text: string, base: number): ParsedChunk {
+  const tree = parser.parse(text);
+  const conv = new Converter(text, base);
+  const stmts: PyStmt[] = [];
+  const top = tree.topNode;
+  for (let ch = top.firstChild; ch; ch = ch.nextSibling) conv.stmtInto(ch, stmts);
+  // Comments (for suppressions) and syntax errors, wherever they sit.
+  tree.iterate({
+    enter: (n) => {
+      if (n.name === 'Comment') conv.comments.push({ text: text.slice(n.from, n.to), span: { from: n.from + base, to: n.to + base } });
+      else if (n.type.isError && conv.errors.length < 20) {
+        conv.errors.push({ message: n.from === n.to ? 'Syntax error: unexpected end or missing token' : `Syntax error near '${text.slice(n.from, Math.min(n.to, n.from + 20))}'`, span: { from: n.from + base, to: n.to + base } });
+      }
+    },
+  });
+  return { text, base, stmts, comments: conv.comments, errors: conv.errors };
+}
+
+class Converter {
+  comments: PyComment[] = [];
+  errors: ParseError[] = [];
+  constructor(
+    private text: string,
+    private base: number,
+  ) {}
+
+  span(n: SyntaxNode): Span {
+    return { from: n.from + this.base, to: n.to + this.base };
+  }
+
+  src(n: SyntaxNode): string {
+    return this.text.slice(n.from, n.to);
+  }
+
+  stmtInto(n: SyntaxNode, out: PyStmt[]): void {
+    const name = n.name;
+    if (name === 'Comment') return;
+    if (n.type.isError) {
+      // Statements can hide inside error nodes; recover them.
+      for (let ch = n.firstChild; ch; ch = ch.nextSibling) this.stmtInto(ch, out);
+      return;
+    }
+    const s = this.stmt(n);
+    if (s) out.push(s);
+  }
+
+  body(n: SyntaxNode | null): PyStmt[] {
+    const out: PyStmt[] = [];
+    if (!n) return out;
+    for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
+      if (ch.name === ':' || ch.name === 'newline' || ch.name === 'indent' || ch.name === 'dedent') continue;
+      this.stmtInto(ch, out);
+    }
+    return out;
+  }
+
+  stmt(n: SyntaxNode): PyStmt | null {
+    const span = this.span(n);
+    switch (n.name) {
+      case 'ImportStatement':
+        return this.importStmt(n, span);
+      case 'DecoratedStatement': {
+        const decorators: PyExpr[] = [];
+        let def: PyStmt | null = null;
+        for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
+          if (ch.name === 'Decorator') {
+            const parts = this.exprChildren(ch);
+            // Decorator children: @, name parts, optional ArgList → rebuild as expression
+            decorators.push(this.decoratorExpr(ch) ?? { k: 'other', span: this.span(ch), parts });
+          } else if (ch.name === 'FunctionDefinition' || ch.name === 'ClassDefinition') {
+            def = this.stmt(ch);
+          }
+        }
+        if (def && (def.k === 'def' || def.k === 'class')) {
+          def.decorators = decorators;
+          def.span = span;
+          return def;
+        }
+        return { k: 'other', span };
+      }
+      case 'FunctionDefinition': {
+        const nameNode = n.getChild('VariableName');
+        const params: PyParam[] = [];
+        const pl = n.getChild('ParamList');
+        if (pl) {
+          let last: PyParam | null = null;
+          let afterAssign = false;
+          for (let ch = pl.firstChild; ch; ch = ch.nextSibling) {
+            if (ch.name === 'VariableName' && !afterAssign) {
+              last = { name: this.src(ch) };
+              params.push(last);
+            } else if (ch.name === 'AssignOp') afterAssign = true;
+            else if (afterAssign && ch.name !== ',' && ch.name !== ')') {
+              if (last) last.default = this.expr(ch);
+              afterAssign = false;
+            } else if (ch.name === ',') afterAssign = false;
+          }
+        }
+        return {
+          k: 'def',
+          name: nameNode ? this.src(nameNode) : '',
+          nameSpan: nameNode ? this.span(nameNode) : span,
+          params,
+          decorators: [],
+          body: this.body(n.getChild('Body')),
+          span,
+        };
+      }
+      case 'ClassDefinition': {
+        const nameNode = n.getChild('VariableName');
+        const al = n.getChild('ArgList');
+        const bases: PyExpr[] = al ? this.args(al).filter((a) => a.name === null).map((a) => a.value) : [];
+        return {
+          k: 'class',
+          name: nameNode ? this.src(nameNode) : '',
+          nameSpan: nameNode ? this.span(nameNode) : span,
+          bases,
+          decorators: [],
+          body: this.body(n.getChild('Body')),
+          span,
+        };
+      }
+      case 'AssignStatement': {
+        // targets and value separated by AssignOp; TypeDef annotations ignored.
+        const groups: SyntaxNode[][] = [[]];
+        for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
+          if (ch.name === 'AssignOp') groups.push([]);
+          else if (ch.name === 'TypeDef' || ch.name === ',' || ch.name === 'Comment') continue;
+          else groups[groups.length - 1].push(ch);
+        }
+        const valueNodes = groups.pop() ?? [];
+        const value = this.seqExpr(valueNodes, span);
+        const targets = groups.map((g) => this.seqExpr(g, span));
+        if (targets.length === 0) return { k: 'expr', value, span };
+        return { k: 'assign', targets, value, span };
+      }
+      case 'UpdateStatement': {
+        const kids = this.exprNodes(n);
+        const op = n.getChild('UpdateOp');
+        if (kids.length >= 2) return { k: 'augassign', target: this.expr(kids[0]), op: op ? this.src(op) : '+=', value: this.expr(kids[1]), span };
+        return { k: 'other', span };
+      }
+      case 'ExpressionStatement': {
+        const kids = this.exprNodes(n);
+        return { k: 'expr', value: this.seqExpr(kids, span), span };
+      }
+      case 'ReturnStatement': {
+        const kids = this.exprNodes(n);
+        return { k: 'return', value: kids.length ? this.seqExpr(kids, span) : null, span };
+      }
+      case 'ForStatement': {
+        const bodies = n.getChildren('Body');
+        let target: PyExpr | null = null;
+        const targetNodes: SyntaxNode[] = [];
+        let iterNode: SyntaxNode | null = null;
+        let seenIn = false;
+        for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
+          if (ch.name === 'in') seenIn = true;
+          else if (ch.name === 'Body' || ch.name === 'for' || ch.name === ',' || ch.name === 'async' || ch.name === 'else') continue;
+          else if (!seenIn) targetNodes.push(ch);
+          else if (!iterNode) iterNode = ch;
+        }
+        target = this.seqExpr(targetNodes, span);
+        return {
+          k: 'for',
+          target,
+          iter: iterNode ? this.expr(iterNode) : { k: 'other', span, parts: [] },
+          body: this.body(bodies[0] ?? null),
+          orelse: this.body(bodies[1] ?? null),
+          span,
+        };
+      }
+      case 'IfStatement': {
+        // if test Body (elif test Body)* (else Body)?
+        type Clause = { test: PyExpr | null; body: PyStmt[]; from: number };
+        const clauses: Clause[] = [];
+        let pendingTest: PyExpr | null = null;
+        let kw = '';
+        let clauseFrom = n.from;
+        for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
+          if (ch.name === 'if' || ch.name === 'elif' || ch.name === 'else') {
+            kw = ch.name;
+            clauseFrom = ch.from;
+            pendingTest = null;
+          } else if (ch.name === 'Body') {
+            clauses.push({ test: kw === 'else' ? null : pendingTest, body: this.body(ch), from: clauseFrom });
+          } else if (ch.name !== 'Comment') {
+            pendingTest = this.expr(ch);
+          }
+        }
+        if (clauses.length === 0) return { k: 'other', span };
+        // Fold elif/else into nested ifs.
+        let orelse: PyStmt[] = [];
+        for (let i = clauses.length - 1; i >= 1; i--) {
+          const c = clauses[i];
+          if (c.test === null) orelse = c.body;
+          else orelse = [{ k: 'if', test: c.test, body: c.body, orelse, span: { from: c.from + this.base, to: span.to } }];
+        }
+        const first = clauses[0];
+        return { k: 'if', test: first.test ?? { k: 'other', span, parts: [] }, body: first.body, orelse, span };
+      }
+      case 'WithStatement': {
+        const items: PyExpr[] = [];
+        for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
+          if (ch.name === 'Body' || ch.name === 'with' || ch.name === 'as' || ch.name === ',' || ch.name === 'async') continue;
+          items.push(this.expr(ch));
+        }
+        return { k: 'with', items, body: this.body(n.getChild('Body')), span };
+      }
+      case 'TryStatement':
+      case 'WhileStatement': {
+        const body: PyStmt[] = [];
+        for (const b of n.getChildren('Body')) body.push(...this.body(b));
+        return { k: 'block', body, span };
+      }
+      case 'MatchStatement': {
+        const body: PyStmt[] = [];
+        const mb = n.getChild('MatchBody');
+        if (mb) for (const cl of mb.getChildren('MatchClause')) body.push(...this.body(cl.getChild('Body')));
+        return { k: 'block', body, span };
+      }
+      default:
+        return { k: 'other', span };
+    }
+  }
+
+  importStmt(n: SyntaxNode, span: Span): PyStmt {
+    const first = n.firstChild;
+    if (first && first.name === 'from') {
+      let level = 0;
+      let module = '';
+      let inNames = false;
+      const names: { name: string; alias: string | null }[] = [];
+      let pendingAlias = false;
+      for (let ch = first.nextSibling; ch; ch = ch.nextSibling) {
+        if (!inNames) {
+          if (ch.name === 'import') inNames = true;
+          else if (ch.name === '.' && module === '') level++;
+          else if (ch.name === '.') module += '.';
+          else if (ch.name === 'Ellipsis') level += 3;
+          else if (ch.name === 'VariableName') module += this.src(ch);
+        } else {
+          if (ch.name === 'VariableName') {
+            if (pendingAlias && names.length) {
+              names[names.length - 1].alias = this.src(ch);
+              pendingAlias = false;
+            } else names.push({ name: this.src(ch), alias: null });
+          } else if (ch.name === 'as') pendingAlias = true;
+          else if (ch.name === '*') names.push({ name: '*', alias: null });
+        }
+      }
+      return { k: 'from', module, level, names, span };
+    }
+    const names: { module: string; alias: string | null }[] = [];
+    let cur = '';
+    let pendingAlias = false;
+    let alias: string | null = null;
+    const flush = () => {
+      if (cur) names.push({ module: cur, alias });
+      cur = '';
+      alias = null;
+    };
+    for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
+      if (ch.name === 'VariableName') {
+        if (pendingAlias) {
+          alias = this.src(ch);
+          pendingAlias = false;
+        } else cur += this.src(ch);
+      } else if (ch.name === '.') cur += '.';
+      else if (ch.name === 'as') pendingAlias = true;
+      else if (ch.name === ',') flush();
+    }
+    flush();
+    return { k: 'import', names, span };
+  }
+
+  decoratorExpr(n: SyntaxNode): PyExpr | null {
+    // @ a.b.c (args)?
+    let e: PyExpr | null = null;
+    for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
+      if (ch.name === 'VariableName' || ch.name === 'PropertyName') {
+        const id = this.src(ch);
+        e = e === null ? { k: 'name', id, span: this.span(ch) } : { k: 'attr', obj: e, attr: id, span: { from: e.span.from, to: ch.to + this.base } };
+      } else if (ch.name === 'ArgList' && e) {
+        e = { k: 'call', fn: e, args: this.args(ch), span: { from: e.span.from, to: ch.to + this.base }, argsSpan: this.span(ch) };
+      }
+    }
+    return e;
+  }
+
+  exprNodes(n: SyntaxNode): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
+      if (isPunct(ch.name) || ch.name === 'Comment' || isKeyword(ch.name)) continue;
+      out.push(ch);
+    }
+    return out;
+  }
+
+  exprChildren(n: SyntaxNode): PyExpr[] {
+    return this.exprNodes(n).map((c) => this.expr(c));
+  }
+
+  /** A comma-separated sequence without brackets (`a, b = ...`) becomes a tuple. */
+  seqExpr(nodes: SyntaxNode[], span: Span): PyExpr {
+    const real = nodes.filter((x) => !isPunct(x.name) && x.name !== 'Comment');
+    if (real.length === 1) return this.expr(real[0]);
+    if (real.length === 0) return { k: 'other', span, parts: [] };
+    return {
+      k: 'tuple',
+      items: real.map((x) => this.expr(x)),
+      span: { from: real[0].from + this.base, to: real[real.length - 1].to + this.base },
+    };
+  }
+
+  args(al: SyntaxNode): PyArg[] {
+    const out: PyArg[] = [];
+    let pendingName: SyntaxNode | null = null;
+    let star: '*' | '**' | undefined;
+    let argStart = -1;
+    const kids: SyntaxNode[] = [];
+    for (let ch = al.firstChild; ch; ch = ch.nextSibling) kids.push(ch);
+    for (let i = 0; i < kids.length; i++) {
+      const ch = kids[i];
+      const nm = ch.name;
+      if (nm === '(' || nm === ')' || nm === ',' || nm === 'Comment') continue;
+      if (ch.type.isError) continue;
+      if (nm === '*' || nm === '**') {
+        star = nm;
+        argStart = ch.from;
+        continue;
+      }
+      if (nm === 'VariableName' && kids[i + 1] && kids[i + 1].name === 'AssignOp') {
+        pendingName = ch;
+        i++; // skip AssignOp
+        continue;
+      }
+      const value = this.expr(ch);
+      if (pendingName) {
+        out.push({ name: this.src(pendingName), nameSpan: this.span(pendingName), value, span: { from: pendingName.from + this.base, to: ch.to + this.base } });
+        pendingName = null;
+      } else {
+        const from = star ? argStart : ch.from;
+        out.push({ name: null, value, span: { from: from + this.base, to: ch.to + this.base }, star });
+      }
+      star = undefined;
+    }
+    return out;
+  }
+
+  expr(n: SyntaxNode): PyExpr {
+    const span = this.span(n);
+    switch (n.name) {
+      case 'VariableName':
+        return { k: 'name', id: this.src(n), span };
+      case 'self':
+        return { k: 'name', id: 'self', span };
+      case 'Number':
+        return { k: 'num', value: parseNumber(this.src(n)), span };
+      case 'String': {
+        const raw = this.src(n);
+        return { k: 'str', value: stringValue(raw), span, quote: quoteOf(raw) };
+      }
+      case 'Boolean':
+        return { k: 'const', value: this.src(n) === 'True', span };
+      case 'None':
+        return { k: 'const', value: null, span };
+      case 'ParenthesizedExpression': {
+        const kids = this.exprNodes(n);
+        if (kids.length === 1) return this.expr(kids[0]);
+        return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
+      }
+      case 'MemberExpression': {
+        const obj = n.firstChild;
+        const prop = n.getChild('PropertyName');
+        if (obj && prop && n.getChild('.')) return { k: 'attr', obj: this.expr(obj), attr: this.src(prop), span };
+        if (obj && n.getChild('[')) {
+          const index: PyExpr[] = [];
+          for (let ch = obj.nextSibling; ch; ch = ch.nextSibling) {
+            if (isPunct(ch.name) || ch.name === 'Comment') continue;
+            index.push(this.expr(ch));
+          }
+          return { k: 'sub', obj: this.expr(obj), index, span };
+        }
+        return { k: 'other', span, parts: this.exprChildren(n) };
+      }
+      case 'CallExpression': {
+        const fn = n.firstChild;
+        const al = n.getChild('ArgList');
+        if (fn && al) return { k: 'call', fn: this.expr(fn), args: this.args(al), span, argsSpan: this.span(al) };
+        return { k: 'other', span, parts: this.exprChildren(n) };
+      }
+      case 'ArrayExpression':
+      case 'TupleExpression':
+      case 'SetExpression': {
+        const items: PyExpr[] = [];
+        let star = false;
+        let starFrom = 0;
+        for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
+          if (ch.name === '*') {
+            star = true;
+            starFrom = ch.from;
+            continue;
+          }
+          if (isPunct(ch.name) || ch.name === 'Comment') continue;
+          const v = this.expr(ch);
+          items.push(star ? { k: 'star', value: v, double: false, span: { from: starFrom + this.base, to: ch.to + this.base } } : v);
+          star = false;
+        }
+        return { k: n.name === 'ArrayExpression' ? 'list' : n.name === 'TupleExpression' ? 'tuple' : 'set', items, span };
+      }
+      case 'DictionaryExpression': {
+        const entries: { key: PyExpr | null; value: PyExpr }[] = [];
+        const kids = this.exprNodes(n);
+        let i = 0;
+        for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
+          if (ch.name === '**') {
+            const v = ch.nextSibling;
+            if (v) {
+              entries.push({ key: null, value: this.expr(v) });
+              ch = v;
+            }
+            continue;
+          }
+          if (isPunct(ch.name) || ch.name === 'Comment') continue;
+          const next = ch.nextSibling;
+          if (next && next.name === ':') {
+            const v = next.nextSibling;
+            if (v) {
+              entries.push({ key: this.expr(ch), value: this.expr(v) });
+              ch = v;
+            }
+          }
+        }
+        void kids;
+        void i;
+        return { k: 'dict', entries, span };
+      }
+      case 'ArrayComprehensionExpression':
+      case 'ComprehensionExpression':
+      case 'SetComprehensionExpression':
+      case 'DictionaryComprehensionExpression': {
+        const kids: SyntaxNode[] = [];
+        for (let ch = n.firstChild; ch; ch = ch.nextSibling) kids.push(ch);
+        const forIdx = kids.findIndex((k) => k.name === 'for');
+        const inIdx = kids.findIndex((k) => k.name === 'in');
+        const eltNode = kids.find((k) => !isPunct(k.name) && !isKeyword(k.name) && k.name !== 'Comment');
+        const targetNodes = forIdx >= 0 && inIdx > forIdx ? kids.slice(forIdx + 1, inIdx) : [];
+        const iterNode = inIdx >= 0 ? kids.slice(inIdx + 1).find((k) => !isPunct(k.name) && !isKeyword(k.name)) : undefined;
+        return {
+          k: 'comp',
+          elt: eltNode ? this.expr(eltNode) : { k: 'other', span, parts: [] },
+          target: targetNodes.length ? this.seqExpr(targetNodes, span) : null,
+          iter: iterNode ? this.expr(iterNode) : null,
+          span,
+        };
+      }
+      case 'BinaryExpression': {
+        const kids = this.exprNodes(n);
+        const opNode = n.getChild('ArithOp') ?? n.getChild('CompareOp') ?? n.getChild('BitOp') ?? n.getChild('and') ?? n.getChild('or') ?? n.getChild('in') ?? n.getChild('is') ?? n.getChild('not');
+        if (kids.length === 2) return { k: 'bin', op: opNode ? this.src(opNode).trim() : '?', left: this.expr(kids[0]), right: this.expr(kids[1]), span };
+        return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
+      }
+      case 'UnaryExpression': {
+        const kids = this.exprNodes(n);
+        const op = n.firstChild ? this.src(n.firstChild).trim() : '';
+        if (kids.length === 1) {
+          const operand = this.expr(kids[0]);
+          if (op === '-' && operand.k === 'num') return { k: 'num', value: -operand.value, span };
+          if (op === '+' && operand.k === 'num') return { k: 'num', value: operand.value, span };
+          return { k: 'unary', op, operand, span };
+        }
+        return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
+      }
+      case 'AwaitExpression': {
+        const kids = this.exprNodes(n);
+        return kids.length === 1 ? this.expr(kids[0]) : { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
+      }
+      default:
+        return { k: 'other', span, parts: this.exprChildren(n) };
+    }
+  }
+}
+
+const PUNCT = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '=', 'AssignOp', '*', '**', '->', 'At']);
+function isPunct(name: string): boolean {
+  return PUNCT.has(name);
+}
+
+const KEYWORDS = new Set(['return', 'for', 'in', 'if', 'else', 'elif', 'lambda', 'await', 'yield', 'from', 'import', 'as', 'async', 'not', 'and', 'or', 'is', 'del', 'pass', 'def', 'class', 'with', 'while', 'try', 'except', 'finally', 'raise', 'assert', 'global', 'nonlocal', 'print']);
+function isKeyword(name: string): boolean {
+  return KEYWORDS.has(name);
+}
+
+export function parseNumber(raw: string): number {
+  const s = raw.replace(/_/g, '').toLowerCase();
+  if (s.endsWith('j')) return NaN;
+  if (s.startsWith('0x')) return parseInt(s.slice(2), 16);
+  if (s.startsWith('0o')) return parseInt(s.slice(2), 8);
+  if (s.startsWith('0b')) return parseInt(s.slice(2), 2);
+  const v = Number(s.endsWith('l') ? s.slice(0, -1) : s);
+  return v;
+}
+
+function quoteOf(raw: string): string {
+  let i = 0;
+  while (i < raw.length && /[rRbBuUfF]/.test(raw[i])) i++;
+  const q = raw[i] ?? '"';
+  return raw.startsWith(q + q + q, i) ? q + q + q : q;
+}
+
+function stringValue(raw: string): string {
+  let i = 0;
+  while (i < raw.length && /[rRbBuUfF]/.test(raw[i])) i++;
+  const q = quoteOf(raw);
+  let body = raw.slice(i + q.length);
+  if (body.endsWith(q)) body = body.slice(0, body.length - q.length);
+  return body;
+}
+
+// ---------------------------------------------------------------------------
+// Document: chunks + cache
+
+export interface PythonModule {
+  text: string;
+  stmts: PyStmt[];
+  comments: PyComment[];
+  errors: ParseError[];
+  /** The chunks, in order (their stmts concatenated are `stmts`). */
+  chunks: ParsedChunk[];
+}
+
+/**
+ * Keeps parsed chunks across edits. `parse(text)` re-uses every chunk whose
+ * text is unchanged (shifting its spans), and parses only new chunks.
+ */
+export class PythonParser {
+  private cache = new Map<string, ParsedChunk[]>();
+  private gen = new Map<ParsedChunk, number>();
+  private generation = 0;
+
+  parse(text: string): PythonModule {
+    this.generation++;
+    const starts = scanTopLevel(text);
+    const chunks: ParsedChunk[] = [];
+    const used = new Set<ParsedChunk>();
+    for (let i = 0; i < starts.length; i++) {
+      const from = starts[i];
+      const to = i + 1 < starts.length ? starts[i + 1] : text.length;
+      const ctext = text.slice(from, to);
+      let chunk: ParsedChunk | undefined;
+      const list = this.cache.get(ctext);
+      if (list) chunk = list.find((c) => !used.has(c));
+      if (chunk) {
+        if (chunk.base !== from) shiftChunk(chunk, from - chunk.base);
+      } else {
+        chunk = parseChunk(ctext, from);
+        if (list) list.push(chunk);
+        else this.cache.set(ctext, [chunk]);
+      }
+      used.add(chunk);
+      this.gen.set(chunk, this.generation);
+      chunks.push(chunk);
+    }
+    // Evict chunks not used in this generation.
+    if (this.cache.size > chunks.length * 2 + 64) {
+      for (const [k, list] of this.cache) {
+        const keep = list.filter((c) => this.gen.get(c) === this.generation);
+        for (const c of list) if (!keep.includes(c)) this.gen.delete(c);
+        if (keep.length) this.cache.set(k, keep);
+        else this.cache.delete(k);
+      }
+    }
+    const stmts: PyStmt[] = [];
+    const comments: PyComment[] = [];
+    const errors: ParseError[] = [];
+    for (const c of chunks) {
+      for (const s of c.stmts) stmts.push(s);
+      for (const cm of c.comments) comments.push(cm);
+      for (const e of c.errors) errors.push(e);
+    }
+    return { text, stmts, comments, errors, chunks };
+  }
+}
+
+function shiftChunk(c: ParsedChunk, delta: number): void {
+  shiftStmts(c.stmts, delta);
+  for (const cm of c.comments) {
+    cm.span.from += delta;
+    cm.span.to += delta;
+  }
+  for (const e of c.errors) {
+    e.span.from += delta;
+    e.span.to += delta;
+  }
+  c.base += delta;
+}
+
+export function parsePython(text: string): PythonModule {
+  return new PythonParser().parse(text);
+}
