@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { propagate, normalExpectation, activationFn } from '../../src/core/math/index.js';
+import type { PropagationLayer, KnownActivation } from '../../src/core/math/index.js';
+
+function stack(n: number, layer: Omit<PropagationLayer, 'normalized' | 'residual'> & Partial<PropagationLayer>): PropagationLayer[] {
+  return Array.from({ length: n }, () => ({ normalized: false, residual: false, ...layer }));
+}
+
+function rel(actual: number | null, expected: number, tol: number, what = ''): void {
+  assert.ok(actual !== null, `${what}: got null`);
+  assert.ok(Math.abs(actual / expected - 1) <= tol, `${what}: ${actual} vs ${expected}`);
+}
+
+test('10 ReLU layers with He keep the second moment at 1, forward and backward', () => {
+  const steps = propagate(stack(10, { fanIn: 256, fanOut: 256, varW: 2 / 256, act: 'relu' }));
+  assert.equal(steps.length, 10);
+  for (const s of steps) {
+    rel(s.forward, 1, 1e-12, 'forward');
+    rel(s.backward, 1, 1e-12, 'backward');
+    rel(s.factorForward, 1, 1e-12);
+    rel(s.factorBackward, 1, 1e-12);
+  }
+});
+
+test('10 ReLU layers with Glorot (fan_in = fan_out) shrink by 0.5 per layer', () => {
+  const steps = propagate(stack(10, { fanIn: 256, fanOut: 256, varW: 2 / 512, act: 'relu' }));
+  rel(steps[9]!.forward, 0.5 ** 10, 1e-12);
+  steps.forEach((s, i) => {
+    rel(s.forward, 0.5 ** (i + 1), 1e-12, `forward ${i}`);
+    rel(s.backward, 0.5 ** (10 - i), 1e-12, `backward ${i}`);
+  });
+});
+
+test('PyTorch default init with ReLU: (1/6)^depth', () => {
+  const steps = propagate(stack(5, { fanIn: 100, fanOut: 100, varW: 1 / 300, act: 'relu' }));
+  rel(steps[4]!.forward, (1 / 6) ** 5, 1e-12);
+});
+
+test('the recursion evaluates E[φ²] at the actual variance (tanh saturates)', () => {
+  const fanIn = 100;
+  const varW = 4 / fanIn; // large weights: tanh saturates
+  const steps = propagate(stack(6, { fanIn, fanOut: fanIn, varW, act: 'tanh' }));
+  let m = 1;
+  steps.forEach((s, i) => {
+    const q = fanIn * varW * m;
+    m = normalExpectation((z) => Math.tanh(z) ** 2, q);
+    rel(s.preActivation, q, 1e-12, `q ${i}`);
+    rel(s.forward, m, 1e-10, `m ${i}`);
+  });
+  // a naive product of factors at q = 1 would give 4·E[tanh²](1) ≈ 1.58 per layer, i.e. explode;
+  // the exact recursion converges to a fixed point below 1
+  assert.ok(steps[5]!.forward! < 1);
+  assert.ok(Math.abs(steps[5]!.forward! - steps[4]!.forward!) < 0.01);
+});
+
+test('normalization resets the pre-activation variance whatever Var(W) is', () => {
+  for (const varW of [1e-6, 1, null]) {
+    const steps = propagate(stack(4, { fanIn: 64, fanOut: 64, varW, act: 'relu', normalized: true }));
+    for (const s of steps) {
+      rel(s.preActivation, 1, 1e-15, `varW=${varW}`);
+      rel(s.forward, 0.5, 1e-12, `varW=${varW}`);
+    }
+    // backward: the norm divides the gradient by the raw std, so Var(W) cancels:
+    // fanOut·d/(fanIn·m_prev) = 1·0.5/0.5 = 1 after the first layer
+    rel(steps[2]!.factorBackward, 1, 1e-12, `χ varW=${varW}`);
+  }
+});
+
+test('residual blocks add the branch to the skip', () => {
+  const steps = propagate(stack(5, { fanIn: 64, fanOut: 64, varW: 2 / 64, act: 'relu', residual: true }));
+  steps.forEach((s, i) => {
+    rel(s.forward, 2 ** (i + 1), 1e-12, `forward ${i}`); // m + m·1
+    rel(s.factorBackward, 2, 1e-12);
+  });
+});
+
+test('unknown quantities propagate as null', () => {
+  const layers = stack(4, { fanIn: 32, fanOut: 32, varW: 2 / 32, act: 'relu' });
+  layers[1] = { ...layers[1]!, act: 'unknown' };
+  const steps = propagate(layers);
+  assert.notEqual(steps[0]!.forward, null);
+  assert.equal(steps[1]!.forward, null);
+  assert.equal(steps[3]!.forward, null);
+  assert.equal(steps[0]!.backward, null);
+  assert.equal(propagate([]).length, 0);
+  const noFan = propagate(stack(2, { fanIn: null, fanOut: 8, varW: 0.1, act: 'relu' }));
+  assert.equal(noFan[0]!.forward, null);
+});
+
+// ---------------------------------------------------------------------------
+// Monte Carlo: a real random network agrees with the mean-field prediction.
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function simulate(act: KnownActivation, width: number, depth: number, varW: number, batch: number, seed: number): number[] {
+  const rnd = mulberry32(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  const f = activationFn(act);
+  let x = Array.from({ length: batch }, () => Float64Array.from({ length: width }, gauss));
+  const out: number[] = [];
+  const sd = Math.sqrt(varW);
+  for (let l = 0; l < depth; l++) {
+    const W = Float64Array.from({ length: width * width }, () => gauss() * sd);
+    let sum = 0;
+    x = x.map((v) => {
+      const y = new Float64Array(width);
+      for (let j = 0; j < width; j++) {
+        let h = 0;
+        const row = j * width;
+        for (let i = 0; i < width; i++) h += W[row + i]! * v[i]!;
+        y[j] = f(h);
+        sum += y[j]! * y[j]!;
+      }
+      return y;
+    });
+    out.push(sum / (batch * width));
+  }
+  return out;
+}
+
+test('Monte Carlo: sampled networks match the predicted second moments within 10%', () => {
+  // Finite width adds O(1/√width) fluctuations per layer that the weights share
+  // across a batch, so average several independent networks.
+  const width = 256;
+  const nets = 8;
+  for (const [act, gain2] of [['relu', 2], ['tanh', 4], ['gelu', 1]] as const) {
+    const varW = gain2 / width;
+    const mean = [0, 0, 0, 0];
+    for (let k = 0; k < nets; k++) {
+      simulate(act, width, 4, varW, 32, 1000 + k).forEach((v, i) => (mean[i]! += v / nets));
+    }
+    const pred = propagate(stack(4, { fanIn: width, fanOut: width, varW, act }));
+    mean.forEach((v, i) => rel(v, pred[i]!.forward!, 0.1, `${act} layer ${i}`));
+  }
+});
