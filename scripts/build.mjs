@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Bundles every entry point with esbuild:
+//   src/vscode/extension.ts   -> dist/extension.cjs       (VS Code desktop / server, node, cjs)
+//   src/web/extension.ts      -> dist/web/extension.js    (vscode.dev / github.dev, browser, cjs)
+//   webview/variance/main.ts  -> dist/webview/variance.js (webview, browser, iife) + .css
+//   src/cli.ts                -> dist/cli.js              (node, esm, #! banner, executable)
+// Usage: node scripts/build.mjs [--watch] [--sourcemap] [--only=extension,web,webview,cli]
+import { build, context } from 'esbuild';
+import { chmod, mkdir, writeFile, copyFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const watch = args.includes('--watch');
+const sourcemap = args.includes('--sourcemap');
+const onlyArg = args.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+const production = !watch;
+
+// The extension logs its activation time from the moment its bundle starts loading.
+const loadStartBanner = 'var __initlensLoadStart = globalThis.performance ? globalThis.performance.now() : 0;';
+
+/** @type {Record<string, import('esbuild').BuildOptions>} */
+const targets = {
+  extension: {
+    entryPoints: [join(root, 'src/vscode/extension.ts')],
+    outfile: join(root, 'dist/extension.cjs'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    mainFields: ['module', 'main'],
+    banner: { js: loadStartBanner },
+  },
+  web: {
+    entryPoints: [join(root, 'src/web/extension.ts')],
+    outfile: join(root, 'dist/web/extension.js'),
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    external: ['vscode'],
+    mainFields: ['browser', 'module', 'main'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    banner: { js: loadStartBanner },
+  },
+  webview: {
+    entryPoints: [join(root, 'webview/variance/main.ts')],
+    outfile: join(root, 'dist/webview/variance.js'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    mainFields: ['browser', 'module', 'main'],
+    loader: { '.css': 'css' },
+  },
+  cli: {
+    entryPoints: [join(root, 'src/cli.ts')],
+    outfile: join(root, 'dist/cli.js'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __initlensCreateRequire } from 'node:module';\nconst require = __initlensCreateRequire(import.meta.url);",
+    },
+    // Native/wasm helpers stay outside the bundle and resolve from node_modules.
+    external: ['@astral-sh/ruff-wasm-nodejs'],
+  },
+};
+
+const selected = Object.entries(targets).filter(([name]) => {
+  if (only) return only.has(name);
+  if (name === 'cli' && !existsSync(join(root, 'src/cli.ts'))) {
+    console.warn('build: src/cli.ts not found, skipping the CLI bundle');
+    return false;
+  }
+  if (name === 'webview' && !existsSync(join(root, 'webview/variance/main.ts'))) return false;
+  return true;
+});
+
+await mkdir(join(root, 'dist'), { recursive: true });
+// `package.json` says "type": "module"; the web bundle is CommonJS in a .js file,
+// so dist/web gets its own package.json that says so.
+await mkdir(join(root, 'dist/web'), { recursive: true });
+await writeFile(join(root, 'dist/web/package.json'), '{ "type": "commonjs" }\n');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: sourcemap ? 'linked' : false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+};
+
+if (watch) {
+  for (const [name, opts] of selected) {
+    const ctx = await context({ ...common, ...opts });
+    await ctx.watch();
+    console.log(`build: watching ${name}`);
+  }
+} else {
+  const results = await Promise.all(selected.map(async ([name, opts]) => [name, opts, await build({ ...common, ...opts })]));
+  for (const [name, opts] of results.map((r) => r)) {
+    const size = (await stat(opts.outfile)).size;
+    console.log(`build: ${name.padEnd(9)} ${relative(root, opts.outfile).padEnd(26)} ${(size / 1024).toFixed(1)} KiB`);
+  }
+  if (selected.some(([n]) => n === 'cli')) await chmod(join(root, 'dist/cli.js'), 0o755);
+  if (selected.some(([n]) => n === 'webview')) {
+    // uPlot's stylesheet is copied as is (loaded by the webview through its CSP).
+    const css = join(root, 'node_modules/uplot/dist/uPlot.min.css');
+    if (existsSync(css)) await copyFile(css, join(root, 'dist/webview/uPlot.min.css'));
+  }
+}

@@ -1,0 +1,192 @@
+/** The palette commands: analyze workspace, fix all in file, simulate variance, show output. */
+import * as vscode from 'vscode';
+import { analyze, fixAll } from '../core/index.js';
+import { engineLanguage, modelTable, skipReason, toAnalysisOptions, toDiagnostics, visibleFindings } from './logic/index.js';
+import { targetFor, toTargetOffset } from './target.js';
+import { toRange, toSeverity } from './convert.js';
+import { currentAnalysis, toWorkspaceEdit, SIMULATE_COMMAND } from './providers.js';
+import type { AnalysisService } from './service.js';
+import type { DiagnosticsController } from './diagnostics.js';
+import type { VarianceView } from './varianceView.js';
+
+export function registerCommands(
+  service: AnalysisService,
+  controller: DiagnosticsController,
+  view: VarianceView,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable[] {
+  const workspaceDiagnostics = vscode.languages.createDiagnosticCollection('initlens-workspace');
+  return [
+    workspaceDiagnostics,
+    // A document opened in the editor is analysed live; drop its workspace-scan entry.
+    vscode.workspace.onDidOpenTextDocument((doc) => workspaceDiagnostics.delete(doc.uri)),
+    vscode.commands.registerCommand('initlens.showOutput', () => log.show(true)),
+    vscode.commands.registerCommand('initlens.fixAllInFile', () => fixAllInFile(service, controller, log)),
+    vscode.commands.registerCommand('initlens.analyzeWorkspace', () => analyzeWorkspace(controller, workspaceDiagnostics, log)),
+    vscode.commands.registerCommand(SIMULATE_COMMAND, (uri?: unknown, model?: unknown) =>
+      simulate(service, controller, view, typeof uri === 'string' ? uri : undefined, typeof model === 'number' ? model : undefined),
+    ),
+  ];
+}
+
+async function fixAllInFile(service: AnalysisService, controller: DiagnosticsController, log: vscode.LogOutputChannel): Promise<void> {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('InitLens: open a Python, TypeScript or JavaScript file first.'));
+    return;
+  }
+  // Edits are computed for one exact version; if the text moved on meanwhile, recompute (twice at most).
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = currentAnalysis(doc, service, controller);
+    if (!current) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('InitLens does not analyse this file.'));
+      return;
+    }
+    const { target } = current;
+    const settings = controller.currentSettings();
+    const { edits, applied } = fixAll(target.text, target.language, toAnalysisOptions(settings));
+    if (applied === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('InitLens: nothing to fix in this file.'));
+      return;
+    }
+    const we = toWorkspaceEdit(target, edits);
+    const fresh = targetFor(doc);
+    if (!we || !fresh || fresh.version !== target.version) continue;
+    const ok = await vscode.workspace.applyEdit(we);
+    log.info(`fix all: ${applied} fixes in ${vscode.workspace.asRelativePath(doc.uri)} (${ok ? 'applied' : 'rejected'})`);
+    return;
+  }
+  log.warn('fix all: the document kept changing, gave up');
+}
+
+const MODEL_FILES = '**/*.{py,ts,tsx,js,jsx,mjs,cjs,mts,cts}';
+
+function languageIdOf(path: string): string {
+  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+  if (ext === 'py') return 'python';
+  if (ext === 'ts' || ext === 'mts' || ext === 'cts') return 'typescript';
+  if (ext === 'tsx') return 'typescriptreact';
+  if (ext === 'jsx') return 'javascriptreact';
+  return 'javascript';
+}
+
+async function analyzeWorkspace(
+  controller: DiagnosticsController,
+  collection: vscode.DiagnosticCollection,
+  log: vscode.LogOutputChannel,
+): Promise<void> {
+  const settings = controller.currentSettings();
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('InitLens: analyzing workspace'), cancellable: true },
+    async (progress, token) => {
+      const exclude = settings.exclude.length > 0 ? `{${settings.exclude.join(',')}}` : undefined;
+      const uris = await vscode.workspace.findFiles(MODEL_FILES, exclude, undefined, token);
+      const started = performance.now();
+      const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+      const decoder = new TextDecoder();
+      let files = 0;
+      let withFindings = 0;
+      let total = 0;
+      collection.clear();
+      for (const [i, uri] of uris.entries()) {
+        if (token.isCancellationRequested) break;
+        progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / uris.length });
+        if (open.has(uri.toString())) continue; // open documents are already live
+        const languageId = languageIdOf(uri.path);
+        const language = engineLanguage(languageId);
+        if (!language) continue;
+        let text: string;
+        try {
+          text = decoder.decode(await vscode.workspace.fs.readFile(uri));
+        } catch {
+          continue;
+        }
+        if (skipReason(settings, { languageId, length: text.length, excluded: controller.isExcluded(uri) })) continue;
+        const result = analyze(text, language, toAnalysisOptions(settings));
+        const findings = visibleFindings(result, settings);
+        files++;
+        if (findings.length === 0) continue;
+        withFindings++;
+        total += findings.length;
+        const doc = await vscode.workspace.openTextDocument(uri).then(
+          (d) => d,
+          () => null,
+        );
+        if (!doc) continue;
+        collection.set(
+          uri,
+          toDiagnostics(findings, settings).map((d) => {
+            const diag = new vscode.Diagnostic(toRange(doc, d.from, d.to), d.message, toSeverity(d.severity));
+            diag.source = 'InitLens';
+            diag.code = { value: d.code, target: vscode.Uri.parse(d.docsUrl) };
+            return diag;
+          }),
+        );
+        if (i % 20 === 19) await new Promise((r) => setTimeout(r, 0)); // stay responsive
+      }
+      const ms = performance.now() - started;
+      const cancelled = token.isCancellationRequested ? ' (cancelled)' : '';
+      log.info(`workspace: ${files} files analysed, ${total} findings in ${withFindings} files, ${ms.toFixed(0)} ms${cancelled}`);
+      if (total > 0) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      else if (!token.isCancellationRequested) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('InitLens: no problems found in {0} files.', files));
+      }
+    },
+  );
+}
+
+async function simulate(
+  service: AnalysisService,
+  controller: DiagnosticsController,
+  view: VarianceView,
+  uriArg: string | undefined,
+  modelArg: number | undefined,
+): Promise<void> {
+  let doc: vscode.TextDocument | undefined;
+  if (uriArg) doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriArg);
+  doc ??= vscode.window.activeTextEditor?.document;
+  if (!doc) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('InitLens: open a file with a model first.'));
+    return;
+  }
+  const current = currentAnalysis(doc, service, controller);
+  const models = current?.analysis.result.models.filter((m) => m.layers.length > 0) ?? [];
+  if (!current || models.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('InitLens found no model in this file.'));
+    return;
+  }
+  const { target, analysis } = current;
+  let model = models.find((m) => m.id === modelArg);
+  if (!model) {
+    // The model under the cursor, else the only one, else ask.
+    const editor = vscode.window.activeTextEditor;
+    const offset = editor && editor.document === doc ? toTargetOffset(target, doc, doc.offsetAt(editor.selection.active)) : null;
+    const byId = new Map(analysis.result.layers.map((l) => [l.id, l]));
+    if (offset !== null) {
+      model = models.find(
+        (m) =>
+          (m.span.from <= offset && offset <= m.span.to) ||
+          m.layers.some((id) => {
+            const l = byId.get(id);
+            return !!l && l.span.from <= offset && offset <= l.span.to;
+          }),
+      );
+    }
+    if (!model && models.length === 1) model = models[0];
+    if (!model) {
+      const pick = await vscode.window.showQuickPick(
+        models.map((m) => ({
+          label: m.name ?? m.kind,
+          description: vscode.l10n.t('{0}, {1} layers', m.framework, m.layers.length),
+          model: m,
+        })),
+        { placeHolder: vscode.l10n.t('Which model?') },
+      );
+      if (!pick) return;
+      model = pick.model;
+    }
+  }
+  const fileName = doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1);
+  const table = modelTable(analysis.result, model.id, controller.currentSettings().distribution, fileName);
+  if (table) view.show(table, target);
+}

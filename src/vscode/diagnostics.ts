@@ -1,0 +1,201 @@
+/**
+ * Keeps the Problems view in sync: analyses on open and while typing
+ * (debounced, latest version only), on save in `onSave` mode, clears on close.
+ * Also owns the status bar item, which shows the active file's state.
+ */
+import * as vscode from 'vscode';
+import { Scheduler, compileGlobs, skipReason, statusText, toDiagnostics, type AnalysisState, type InitLensSettings, type SkipReason } from './logic/index.js';
+import { notebookOf, notebookTarget, targetFor, locateInTarget, type Target } from './target.js';
+import { toRange, toSeverity } from './convert.js';
+import { readSettings } from './settings.js';
+import type { AnalysisService } from './service.js';
+
+export class DiagnosticsController implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('initlens');
+  private readonly scheduler = new Scheduler();
+  private readonly states = new Map<string, AnalysisState>();
+  private readonly status: vscode.StatusBarItem;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after diagnostics of any document were updated (CodeLens refresh). */
+  readonly onDidAnalyze = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private settings: InitLensSettings;
+  private excluded: (path: string) => boolean;
+
+  constructor(
+    private readonly service: AnalysisService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.settings = readSettings();
+    this.excluded = compileGlobs(this.settings.exclude);
+    this.status = vscode.window.createStatusBarItem('initlens.status', vscode.StatusBarAlignment.Right, 100);
+    this.status.name = vscode.l10n.t('InitLens');
+    this.status.command = 'workbench.actions.view.problems';
+    this.disposables.push(
+      this.collection,
+      this.status,
+      this.changed,
+      vscode.workspace.onDidOpenTextDocument((doc) => this.request(doc, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length === 0) return;
+        if (!notebookOf(e.document)) this.service.noteChanges(e.document.uri.toString(), e.contentChanges);
+        // onSave mode: the shown diagnostics stay until the next save.
+        if (this.settings.run === 'onType') this.request(e.document, this.settings.debounceMs);
+      }),
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (this.settings.run === 'onSave') this.request(doc, 0);
+      }),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.close(doc)),
+      vscode.workspace.onDidOpenNotebookDocument((nb) => this.requestNotebook(nb, 0)),
+      vscode.workspace.onDidChangeNotebookDocument((e) => {
+        if (e.contentChanges.length > 0) this.requestNotebook(e.notebook, this.settings.debounceMs);
+      }),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => {
+        const key = nb.uri.toString();
+        this.scheduler.cancel(key);
+        this.service.forget(key);
+        this.states.delete(key);
+        for (const cell of nb.getCells()) this.collection.delete(cell.document.uri);
+      }),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateStatus()),
+    );
+  }
+
+  /** Re-reads settings and re-analyses every open document (settings changed). */
+  reload(): void {
+    this.settings = readSettings();
+    this.excluded = compileGlobs(this.settings.exclude);
+    this.service.clear();
+    this.collection.clear();
+    this.states.clear();
+    this.analyzeOpenDocuments();
+  }
+
+  analyzeOpenDocuments(): void {
+    for (const doc of vscode.workspace.textDocuments) if (!notebookOf(doc)) this.request(doc, 0);
+    for (const nb of vscode.workspace.notebookDocuments) this.requestNotebook(nb, 0);
+    this.updateStatus();
+  }
+
+  currentSettings(): InitLensSettings {
+    return this.settings;
+  }
+
+  isExcluded(uri: vscode.Uri): boolean {
+    return this.excluded(vscode.workspace.asRelativePath(uri, false)) || this.excluded(uri.path);
+  }
+
+  /** Why `target` is not analysed, or null. */
+  skip(target: Target): SkipReason | null {
+    return skipReason(this.settings, {
+      languageId: target.languageId,
+      length: target.text.length,
+      excluded: this.isExcluded(target.uri),
+    });
+  }
+
+  private request(doc: vscode.TextDocument, delay: number): void {
+    const target = targetFor(doc);
+    if (!target) return;
+    this.schedule(target, delay);
+  }
+
+  private requestNotebook(nb: vscode.NotebookDocument, delay: number): void {
+    const target = notebookTarget(nb);
+    if (target) this.schedule(target, delay);
+  }
+
+  private schedule(target: Target, delay: number): void {
+    this.scheduler.reset(target.key);
+    const version = this.versionNumber(target);
+    this.setState(target.key, { kind: 'analyzing' });
+    this.scheduler.schedule(target.key, version, delay, () => this.run(target.key, target.docs[0]!, target.notebook));
+  }
+
+  /** A monotonic number for the scheduler: the sum of the analysed documents' versions. */
+  private versionNumber(target: Target): number {
+    return target.docs.reduce((sum, d) => sum + d.version, 0) * 1000 + target.docs.length;
+  }
+
+  /** Analyses the latest text (re-read now, so a superseded version is never shown). */
+  private run(key: string, doc: vscode.TextDocument, nb: vscode.NotebookDocument | null): void {
+    const target = nb ? notebookTarget(nb) : doc.isClosed ? null : targetFor(doc);
+    if (!target || target.key !== key) return;
+    const reason = this.skip(target);
+    if (reason) {
+      for (const d of target.docs) this.collection.delete(d.uri);
+      this.setState(key, { kind: 'skipped', reason });
+      return;
+    }
+    try {
+      const analysis = this.service.analyze(target, this.settings);
+      // Stale-result guard: the text may have changed while we ran.
+      if (!this.scheduler.isCurrent(key, this.versionNumber(target))) {
+        this.log.debug(`dropped stale result for ${target.uri.toString(true)}`);
+        return;
+      }
+      this.publish(target, analysis.findings);
+      this.setState(key, { kind: 'done', findings: analysis.findings.length, ms: analysis.ms });
+      this.log.debug(
+        `analyzed ${vscode.workspace.asRelativePath(target.uri)} v${target.version}: ${analysis.result.layers.length} layers, ` +
+          `${analysis.findings.length} findings in ${analysis.ms.toFixed(2)} ms`,
+      );
+      this.changed.fire();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.log.error(`analysis of ${target.uri.toString(true)} failed: ${message}`);
+      this.setState(key, { kind: 'error', message });
+    }
+  }
+
+  private publish(target: Target, findings: Parameters<typeof toDiagnostics>[0]): void {
+    const perDoc = new Map<vscode.TextDocument, vscode.Diagnostic[]>();
+    for (const d of target.docs) perDoc.set(d, []);
+    for (const data of toDiagnostics(findings, this.settings)) {
+      const at = locateInTarget(target, data.from, data.to);
+      if (!at) continue;
+      const diag = new vscode.Diagnostic(toRange(at.doc, at.from, at.to), data.message, toSeverity(data.severity));
+      diag.source = 'InitLens';
+      diag.code = { value: data.code, target: vscode.Uri.parse(data.docsUrl) };
+      perDoc.get(at.doc)?.push(diag);
+    }
+    for (const [doc, diags] of perDoc) this.collection.set(doc.uri, diags);
+  }
+
+  private close(doc: vscode.TextDocument): void {
+    if (doc.uri.scheme === 'vscode-notebook-cell') return; // handled with the notebook
+    const key = doc.uri.toString();
+    this.scheduler.cancel(key);
+    this.service.forget(key);
+    this.states.delete(key);
+    this.collection.delete(doc.uri);
+    this.updateStatus();
+  }
+
+  private setState(key: string, state: AnalysisState): void {
+    this.states.set(key, state);
+    this.updateStatus();
+  }
+
+  private updateStatus(): void {
+    const doc = vscode.window.activeTextEditor?.document;
+    const target = doc ? targetFor(doc) : null;
+    if (!target) {
+      this.status.hide();
+      return;
+    }
+    const state = this.states.get(target.key) ?? { kind: 'idle' };
+    const data = statusText(state, vscode.l10n.t);
+    this.status.text = data.text;
+    this.status.tooltip = data.tooltip;
+    this.status.accessibilityInformation = { label: data.tooltip };
+    this.status.backgroundColor =
+      data.level === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.status.show();
+  }
+
+  dispose(): void {
+    this.scheduler.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

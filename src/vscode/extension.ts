@@ -1,0 +1,57 @@
+/**
+ * Entry point (desktop/server: dist/extension.cjs; web: dist/web/extension.js).
+ * Only wiring: every provider lives in its own file, every disposable goes to
+ * context.subscriptions, and no analysis runs before activate() returns.
+ */
+import * as vscode from 'vscode';
+import { AnalysisService } from './service.js';
+import { DiagnosticsController } from './diagnostics.js';
+import { CodeActions, Hovers, Lenses } from './providers.js';
+import { registerCommands } from './commands.js';
+import { VarianceView } from './varianceView.js';
+
+/** Set by the bundle's banner (scripts/build.mjs) when the bundle starts loading. */
+declare const __initlensLoadStart: number | undefined;
+
+const SELECTOR: vscode.DocumentSelector = [
+  { language: 'python' },
+  { language: 'typescript' },
+  { language: 'typescriptreact' },
+  { language: 'javascript' },
+  { language: 'javascriptreact' },
+  { notebookType: 'jupyter-notebook', language: 'python' },
+];
+
+export function activate(context: vscode.ExtensionContext): void {
+  const start = performance.now();
+  const log = vscode.window.createOutputChannel('InitLens', { log: true });
+  const service = new AnalysisService();
+  const controller = new DiagnosticsController(service, log);
+  const view = new VarianceView(context.extensionUri, log);
+  context.subscriptions.push(
+    log,
+    controller,
+    view,
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new CodeActions(service, controller), CodeActions.metadata),
+    vscode.languages.registerHoverProvider(SELECTOR, new Hovers(service, controller)),
+    vscode.languages.registerCodeLensProvider(SELECTOR, new Lenses(service, controller)),
+    ...registerCommands(service, controller, view, log),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('initlens')) {
+        log.info('settings changed, re-analysing open documents');
+        controller.reload();
+      }
+    }),
+  );
+  // First analysis after activation returns, so activation stays cheap.
+  setTimeout(() => controller.analyzeOpenDocuments(), 0);
+  const end = performance.now();
+  const loadStart = typeof __initlensLoadStart === 'number' ? __initlensLoadStart : start;
+  log.info(
+    `activated in ${(end - loadStart).toFixed(1)} ms (bundle load ${(start - loadStart).toFixed(1)} ms, activate() ${(end - start).toFixed(1)} ms)`,
+  );
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,191 @@
+/** Code actions, hover and CodeLens: thin adapters over logic/present.ts and logic/variance.ts. */
+import * as vscode from 'vscode';
+import { fixAll } from '../core/index.js';
+import {
+  codeLenses,
+  fixAllQuickFix,
+  hoverMarkdown,
+  quickFixes,
+  sourceFixAll,
+  toAnalysisOptions,
+  toDiagnostics,
+  type ActionContext,
+  type ActionData,
+} from './logic/index.js';
+import { locateInTarget, targetFor, toTargetOffset, type Target } from './target.js';
+import { toRange } from './convert.js';
+import type { AnalysisService, Analysis } from './service.js';
+import type { DiagnosticsController } from './diagnostics.js';
+
+export const SIMULATE_COMMAND = 'initlens.simulateModel';
+const fixAllKind = vscode.CodeActionKind.SourceFixAll.append('initlens');
+
+/** The analysis of the document at its current version, or null when InitLens skips it. */
+export function currentAnalysis(
+  doc: vscode.TextDocument,
+  service: AnalysisService,
+  controller: DiagnosticsController,
+): { target: Target; analysis: Analysis } | null {
+  const target = targetFor(doc);
+  if (!target || controller.skip(target)) return null;
+  return { target, analysis: service.analyze(target, controller.currentSettings()) };
+}
+
+/** Engine edits (offsets of the analysed text) → a WorkspaceEdit, or null if one cannot be mapped. */
+export function toWorkspaceEdit(target: Target, edits: ActionData['edits']): vscode.WorkspaceEdit | null {
+  const we = new vscode.WorkspaceEdit();
+  for (const e of edits) {
+    const at = locateInTarget(target, e.from, e.to);
+    if (!at) return null;
+    we.replace(at.doc.uri, toRange(at.doc, at.from, at.to), e.newText);
+  }
+  return we;
+}
+
+export function actionContext(target: Target, analysis: Analysis, controller: DiagnosticsController): ActionContext {
+  const settings = controller.currentSettings();
+  return {
+    text: target.text,
+    language: target.language,
+    findings: analysis.findings,
+    settings,
+    fixAll: (text) => fixAll(text, target.language, toAnalysisOptions(settings)),
+    t: vscode.l10n.t,
+  };
+}
+
+export class CodeActions implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, fixAllKind],
+  };
+
+  constructor(
+    private readonly service: AnalysisService,
+    private readonly controller: DiagnosticsController,
+  ) {}
+
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
+    const current = currentAnalysis(doc, this.service, this.controller);
+    if (!current) return [];
+    const { target, analysis } = current;
+    const ctx = actionContext(target, analysis, this.controller);
+    const out: vscode.CodeAction[] = [];
+
+    if (context.only) {
+      if (context.only.contains(fixAllKind) || fixAllKind.contains(context.only)) {
+        const data = sourceFixAll(ctx);
+        const action = data && this.toAction(target, data, fixAllKind, []);
+        return action ? [action] : [];
+      }
+      const quick = vscode.CodeActionKind.QuickFix;
+      if (!context.only.contains(quick) && !quick.contains(context.only)) return [];
+    }
+
+    const diagnostics = toDiagnostics(analysis.findings, ctx.settings);
+    const ours = context.diagnostics.filter((d) => d.source === 'InitLens');
+    for (const diag of ours) {
+      const code = typeof diag.code === 'object' ? diag.code.value : diag.code;
+      const data = diagnostics.find((d) => {
+        if (d.code !== code) return false;
+        const at = locateInTarget(target, d.from, d.to);
+        return !!at && at.doc === doc && toRange(doc, at.from, at.to).isEqual(diag.range);
+      });
+      if (!data) continue;
+      for (const fix of quickFixes(ctx, data.finding)) {
+        const action = this.toAction(target, fix, vscode.CodeActionKind.QuickFix, [diag]);
+        if (action) out.push(action);
+      }
+    }
+    if (ours.length > 0) {
+      const all = fixAllQuickFix(ctx);
+      const action = all && this.toAction(target, all, vscode.CodeActionKind.QuickFix, []);
+      if (action) out.push(action);
+    }
+    return out;
+  }
+
+  private toAction(target: Target, data: ActionData, kind: vscode.CodeActionKind, diags: vscode.Diagnostic[]): vscode.CodeAction | null {
+    const edit = toWorkspaceEdit(target, data.edits);
+    if (!edit) return null;
+    const action = new vscode.CodeAction(data.title, kind);
+    action.edit = edit;
+    action.isPreferred = data.isPreferred;
+    if (diags.length > 0) action.diagnostics = diags;
+    return action;
+  }
+}
+
+export class Hovers implements vscode.HoverProvider {
+  constructor(
+    private readonly service: AnalysisService,
+    private readonly controller: DiagnosticsController,
+  ) {}
+
+  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | null {
+    const current = currentAnalysis(doc, this.service, this.controller);
+    if (!current) return null;
+    const { target, analysis } = current;
+    const offset = toTargetOffset(target, doc, doc.offsetAt(position));
+    if (offset === null) return null;
+    const settings = this.controller.currentSettings();
+    const layer = analysis.result.layers
+      .filter((l) => l.span.from <= offset && offset < l.span.to && settings.frameworks[l.framework])
+      .sort((a, b) => a.span.to - a.span.from - (b.span.to - b.span.from))[0];
+    if (!layer) return null;
+    const at = locateInTarget(target, layer.span.from, layer.span.to);
+    if (!at) return null;
+    let activationLine: number | null = null;
+    if (layer.activation.span) {
+      const a = locateInTarget(target, layer.activation.span.from, layer.activation.span.to);
+      if (a) activationLine = a.doc.positionAt(a.from).line;
+    }
+    const args = encodeURIComponent(JSON.stringify([doc.uri.toString(), layer.model]));
+    const md = new vscode.MarkdownString(
+      hoverMarkdown({
+        layer,
+        result: analysis.result,
+        findings: analysis.findings,
+        distribution: settings.distribution,
+        activationLine,
+        simulateUri: layer.model !== null ? `command:${SIMULATE_COMMAND}?${args}` : null,
+        t: vscode.l10n.t,
+      }),
+    );
+    md.isTrusted = { enabledCommands: [SIMULATE_COMMAND] };
+    return new vscode.Hover(md, toRange(at.doc, at.from, at.to));
+  }
+}
+
+export class Lenses implements vscode.CodeLensProvider {
+  readonly onDidChangeCodeLenses: vscode.Event<void>;
+
+  constructor(
+    private readonly service: AnalysisService,
+    private readonly controller: DiagnosticsController,
+  ) {
+    this.onDidChangeCodeLenses = controller.onDidAnalyze;
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const current = currentAnalysis(doc, this.service, this.controller);
+    if (!current) return [];
+    const { target, analysis } = current;
+    const out: vscode.CodeLens[] = [];
+    for (const lens of codeLenses(analysis.result, this.controller.currentSettings(), vscode.l10n.t)) {
+      const at = locateInTarget(target, lens.from, lens.to);
+      if (!at || at.doc !== doc) continue;
+      out.push(
+        new vscode.CodeLens(toRange(doc, at.from, at.to), {
+          title: lens.title,
+          command: SIMULATE_COMMAND,
+          arguments: [doc.uri.toString(), lens.model],
+        }),
+      );
+    }
+    return out;
+  }
+}

@@ -1,0 +1,8 @@
+/** The single reader of the `initlens.*` configuration (see logic/settings.ts for the recipe). */
+import * as vscode from 'vscode';
+import { settingsFromConfig, type InitLensSettings } from './logic/settings.js';
+
+export function readSettings(scope?: vscode.ConfigurationScope): InitLensSettings {
+  const config = vscode.workspace.getConfiguration('initlens', scope);
+  return settingsFromConfig((key) => config.get(key));
+}
