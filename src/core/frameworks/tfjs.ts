@@ -284,6 +284,8 @@ function scopeChain(node: SyntaxNode): Set<string> {
 class TfjsAnalyzer {
   readonly defs = new Map<string, Def[]>();
   readonly calls: SyntaxNode[] = [];
+  /** Simple parameters of local functions, bound to the arguments of the first call site. */
+  readonly params: { def: Def; fn: string; index: number }[] = [];
   /** First tfjs module specifier string node (for quote style). */
   importString: SyntaxNode | null = null;
   /** A local name bound to the whole tfjs namespace (`tf`). */
@@ -294,6 +296,8 @@ class TfjsAnalyzer {
   private readonly applyMemo = new Map<string, ApplyNode>();
   private readonly outDimMemo = new Map<ApplyNode, number | null>();
   private depth = 0;
+  /** Helper functions whose returns are being evaluated (recursion guard). */
+  private readonly inFunction = new Set<string>();
 
   constructor(
     readonly text: string,
@@ -328,6 +332,37 @@ class TfjsAnalyzer {
           break;
       }
     } while (cursor.next());
+  }
+
+  /**
+   * Bind each parameter of a local helper function to the argument of its first
+   * call (in document order), so `convBlock(stem, 32)` connects the block's layers
+   * to `stem` and resolves `filters`. Context-insensitive: later calls share it.
+   */
+  bindParams(): void {
+    if (this.params.length === 0) return;
+    const byFn = new Map<string, { def: Def; index: number }[]>();
+    for (const p of this.params) {
+      const list = byFn.get(p.fn) ?? [];
+      list.push(p);
+      byFn.set(p.fn, list);
+    }
+    for (const call of this.calls) {
+      const callee = call.firstChild;
+      if (!callee || callee.name !== 'VariableName') continue;
+      const fn = this.deref(callee);
+      if (!fn || !FUNCTION_NODES.has(fn.name)) continue;
+      const ps = byFn.get(nodeKey(fn));
+      if (!ps) continue;
+      const args = this.args(call);
+      for (const p of ps) {
+        const arg = args[p.index];
+        if (p.def.value === null && arg && !(arg.from >= fn.from && arg.to <= fn.to)) {
+          p.def.value = arg;
+        }
+      }
+      byFn.delete(nodeKey(fn));
+    }
   }
 
   private addDef(key: string, def: Def): void {
@@ -429,8 +464,24 @@ class TfjsAnalyzer {
       }
     }
     // Parameters, loop variables, other patterns, function and class names: unknown values.
-    const isFunctionName = parent && (parent.name === 'FunctionDeclaration' || parent.name === 'ClassDeclaration');
-    this.addDef(name, { pos: n.from, scope: isFunctionName ? scopeKey(parent) : scopeKey(n), value: null });
+    if (parent?.name === 'FunctionDeclaration') {
+      // Bound to the function itself, so `block(x)` can be followed to what it returns.
+      this.addDef(name, { pos: parent.from, scope: scopeKey(parent), value: parent });
+      return;
+    }
+    if (parent && (parent.name === 'ParamList' || parent.name === 'ArrowFunction')) {
+      const fn = parent.name === 'ParamList' ? parent.parent : parent;
+      if (fn && FUNCTION_NODES.has(fn.name)) {
+        let index = 0;
+        for (let c = n.prevSibling; c; c = c.prevSibling) if (c.name === ',') index++;
+        const def: Def = { pos: n.from, scope: scopeKey(n), value: null };
+        this.addDef(name, def);
+        this.params.push({ def, fn: nodeKey(fn), index });
+        return;
+      }
+    }
+    const isClassName = parent?.name === 'ClassDeclaration';
+    this.addDef(name, { pos: n.from, scope: isClassName ? scopeKey(parent) : scopeKey(n), value: null });
   }
 
   private collectAssignment(n: SyntaxNode): void {
@@ -759,6 +810,17 @@ class TfjsAnalyzer {
         if (app) return [{ kind: 'apply', app }];
         const path = this.calleePath(e);
         if (path && path.length === 1 && path[0] === 'input') return [{ kind: 'input', node: e }];
+        // A local helper (`const y = convBlock(x, 32)`): what it returns.
+        const fn = e.firstChild ? this.deref(e.firstChild) : null;
+        if (fn && FUNCTION_NODES.has(fn.name) && !this.inFunction.has(nodeKey(fn))) {
+          this.inFunction.add(nodeKey(fn));
+          try {
+            const returned = this.returnedExprs(fn);
+            if (returned.length > 0) return returned.flatMap((r) => this.evalTensors(r));
+          } finally {
+            this.inFunction.delete(nodeKey(fn));
+          }
+        }
         return [{ kind: 'unknown' }];
       }
       if (e.name === 'VariableName' || e.name === 'MemberExpression') {
@@ -769,6 +831,27 @@ class TfjsAnalyzer {
     } finally {
       this.depth--;
     }
+  }
+
+  /** The expressions a function returns (its own `return`s, not nested functions'). */
+  returnedExprs(fn: SyntaxNode): SyntaxNode[] {
+    const body = fn.lastChild;
+    if (!body) return [];
+    if (body.name !== 'Block') return fn.name === 'ArrowFunction' ? [body] : [];
+    const out: SyntaxNode[] = [];
+    const walk = (n: SyntaxNode): void => {
+      for (let c = n.firstChild; c; c = c.nextSibling) {
+        if (FUNCTION_NODES.has(c.name) || c.name === 'ClassDeclaration' || c.name === 'ClassExpression') continue;
+        if (c.name === 'ReturnStatement') {
+          const e = exprChildren(c).find((k) => k.name !== 'return');
+          if (e) out.push(e);
+          continue;
+        }
+        walk(c);
+      }
+    };
+    walk(body);
+    return out;
   }
 
   /** `layer.apply(x)` → its dataflow node (memoized); null when the call is not `.apply`. */
@@ -1273,6 +1356,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
   const a = new TfjsAnalyzer(text, tree);
   a.collect();
   if (!a.importString) return emptyAnalysis();
+  a.bindParams();
 
   // Every tfjs layer factory call, and the dataflow graph of `.apply` calls.
   const layerCalls: LayerCall[] = [];
@@ -1500,8 +1584,20 @@ function quoteOf(a: TfjsAnalyzer, config: SyntaxNode): string {
       break;
     }
   } while (cursor.next() && cursor.from < config.to);
-  if (q !== "'" && q !== '"') q = a.importString ? (a.text[a.importString.from] ?? null) : null;
-  return q === '"' ? '"' : "'";
+  if (q === "'" || q === '"') return q;
+  // Else the file's majority among string literals (ties: the tfjs import specifier's quote).
+  let single = 0;
+  let double = 0;
+  a.tree.iterate({
+    enter(n) {
+      if (n.name !== 'String') return;
+      const c = a.text[n.from];
+      if (c === "'") single++;
+      else if (c === '"') double++;
+    },
+  });
+  if (single !== double) return double > single ? '"' : "'";
+  return a.importString && a.text[a.importString.from] === '"' ? '"' : "'";
 }
 
 function initValueText(a: TfjsAnalyzer, target: InitTarget, quote: string, opts: { distribution: 'normal' | 'uniform' }): string | null {
