@@ -1446,15 +1446,18 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
   // Model membership and forward order.
   type Membership = { model: number; order: number };
   const membership = new Map<LayerCall, Membership>();
-  const seqPos = new Map<LayerCall, { m: SeqModel; index: number }>();
+  const seqPos = new Map<LayerCall, { m: SeqModel; index: number; inDim: number | null }>();
   const modelCalls: { call: SyntaxNode; kind: 'tf.sequential' | 'tf.model'; name: string | null; weights: LayerCall[] }[] = [];
   for (const m of seqModels) {
     const weights: LayerCall[] = [];
+    let dim: number | null = null; // feature dimension flowing into the item
     m.items.forEach((it, index) => {
+      const inDim = dim;
+      dim = a.outDim(it.layer, dim);
       const w = a.weightOf(it.layer);
       if (!w || weights.includes(w)) return;
       weights.push(w);
-      if (!seqPos.has(w)) seqPos.set(w, { m, index });
+      if (!seqPos.has(w)) seqPos.set(w, { m, index, inDim });
     });
     modelCalls.push({ call: m.call, kind: 'tf.sequential', name: m.name, weights });
   }
@@ -1495,9 +1498,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
     let ctxInDim: number | null = null;
     if (sp) {
       follow = a.followSequential(sp.m.items, sp.index);
-      let dim: number | null = null;
-      for (let j = 0; j < sp.index; j++) dim = a.outDim(sp.m.items[j]!.layer, dim);
-      ctxInDim = dim;
+      ctxInDim = sp.inDim;
     } else if (apps.length > 0) {
       follow = a.followDataflow(apps[0]!);
       ctxInDim = a.applyInDim(apps[0]!);
