@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { propagate, normalExpectation, activationFn } from '../../src/core/math/index.js';
+import { propagate, propagateLayers, normalExpectation, activationFn } from '../../src/core/math/index.js';
 import type { PropagationLayer, KnownActivation } from '../../src/core/math/index.js';
 
 function stack(n: number, layer: Omit<PropagationLayer, 'normalized' | 'residual'> & Partial<PropagationLayer>): PropagationLayer[] {
@@ -142,4 +142,34 @@ test('Monte Carlo: sampled networks match the predicted second moments within 10
     const pred = propagate(stack(4, { fanIn: width, fanOut: width, varW, act }));
     mean.forEach((v, i) => rel(v, pred[i]!.forward!, 0.1, `${act} layer ${i}`));
   }
+});
+
+test('an embedding lookup starts the signal at Var(W) and blocks the gradient to the ids', () => {
+  const layers: PropagationLayer[] = [
+    { fanIn: 1000, fanOut: 64, varW: 1 / 64, act: 'linear', normalized: false, residual: false, lookup: true },
+    { fanIn: 64, fanOut: 64, varW: 2 / 64, act: 'relu', normalized: false, residual: false },
+  ];
+  const steps = propagate(layers, { inputSecondMoment: 123 });
+  rel(steps[0]!.forward, 1 / 64, 1e-15, 'lookup');
+  rel(steps[1]!.forward, 1 / 64, 1e-12, 'He after it');
+  assert.equal(steps[0]!.backward, null);
+  rel(steps[1]!.backward, 1, 1e-12);
+});
+
+test('propagateLayers reads detected layers (framework Var(W), activation, flags)', () => {
+  const base = {
+    framework: 'pytorch' as const, layer: 'Linear', name: null, span: { from: 0, to: 1 },
+    normalization: null, residual: false, recurrent: false, embedding: false, model: 0, order: 0,
+    fanIn: 128, fanOut: 128,
+  };
+  const layer = (id: number) => ({
+    ...base, id,
+    activation: { name: 'relu' as const, via: 'sequential' as const },
+    init: { name: 'pytorch_default' as const, explicit: false, source: 'default' as const },
+  });
+  const steps = propagateLayers([layer(0), layer(1), layer(2)]);
+  // PyTorch default + ReLU: 1/6 per layer
+  rel(steps[2]!.forward, (1 / 6) ** 3, 1e-12);
+  const withBn = propagateLayers([{ ...layer(0), normalization: 'batchnorm' as const }]);
+  rel(withBn[0]!.forward, 0.5, 1e-12);
 });

@@ -41,4 +41,4 @@ export {
   recommendInit,
 } from './variance.js';
 export type { PropagationLayer, PropagationStep, PropagationOptions } from './propagate.js';
-export { propagate } from './propagate.js';
+export { propagate, propagationLayerOf, propagateLayers } from './propagate.js';

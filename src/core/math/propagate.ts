@@ -33,8 +33,10 @@
  * Pure, never throws; unknown quantities give null (and everything depending on
  * them is null too).
  */
+import type { Layer } from '../types.js';
 import type { MathActivation } from './activations.js';
 import { derivSecondMoment, secondMoment } from './activations.js';
+import { weightVariance } from './variance.js';
 
 export interface PropagationLayer {
   fanIn: number | null;
@@ -50,6 +52,12 @@ export interface PropagationLayer {
   residual: boolean;
   /** Bias variance (PyTorch's default bias: pytorchDefaultBiasVariance). Default 0. */
   varB?: number | null;
+  /**
+   * An embedding lookup: the output is a row of W, so the pre-activation variance
+   * is Var(W) whatever the input, and no gradient flows to the (integer) input
+   * (factorBackward null, which only blanks this step's `backward`).
+   */
+  lookup?: boolean;
 }
 
 export interface PropagationStep {
@@ -87,6 +95,15 @@ export function propagate(layers: readonly PropagationLayer[], options: Propagat
     let m: number | null = null;
     const fanInOk = finite(L.fanIn) && L.fanIn >= 0;
     const fanOutOk = finite(L.fanOut) && L.fanOut >= 0;
+
+    if (L.lookup) {
+      // Embedding: q = Var(W); starts a fresh signal, independent of mPrev.
+      q = finite(L.varW) && L.varW >= 0 ? (L.normalized && L.varW > 0 ? 1 : L.varW) : null;
+      m = q === null || L.act === 'unknown' ? null : secondMoment(L.act, L.param, q);
+      steps.push({ forward: m, preActivation: q, backward: null, factorForward: null, factorBackward: null });
+      mPrev = m;
+      continue;
+    }
 
     if (mPrev !== null && L.act !== 'unknown') {
       const qRaw: number | null = fanInOk && finite(L.varW) && finite(varB) ? L.fanIn! * L.varW! * mPrev + varB : null;
@@ -132,8 +149,39 @@ export function propagate(layers: readonly PropagationLayer[], options: Propagat
   let g: number | null = 1;
   for (let i = steps.length - 1; i >= 0; i--) {
     const s = steps[i]!;
+    if (layers[i]!.lookup) {
+      // Nothing flows to token ids; layers before a lookup get no gradient from after it.
+      s.backward = null;
+      g = null;
+      continue;
+    }
     g = g !== null && s.factorBackward !== null ? g * s.factorBackward : null;
     s.backward = g;
   }
   return steps;
+}
+
+/**
+ * The propagation input for a detected layer: Var(W) from weightVariance (with
+ * the layer's own recurrent/embedding flags), the attributed activation, a
+ * normalization assumed between the linear map and the activation, and the
+ * residual flag. Recurrent layers are treated as one application of their input
+ * kernel (no unrolling in time); biases as 0.
+ */
+export function propagationLayerOf(layer: Layer): PropagationLayer {
+  return {
+    fanIn: layer.fanIn,
+    fanOut: layer.fanOut,
+    varW: weightVariance(layer.framework, layer.init, layer.fanIn, layer.fanOut, layer),
+    act: layer.activation.name,
+    param: layer.activation.param,
+    normalized: layer.normalization !== null,
+    residual: layer.residual,
+    lookup: layer.embedding,
+  };
+}
+
+/** propagate() over detected layers, in the order given. */
+export function propagateLayers(layers: readonly Layer[], options: PropagationOptions = {}): PropagationStep[] {
+  return propagate(layers.map(propagationLayerOf), options);
 }

@@ -23,7 +23,10 @@ import type { InitName } from '../types.js';
 
 export { TRUNC2_VARIANCE };
 
-/** Extra facts about the layer that only PyTorch's built-in defaults depend on. */
+/**
+ * Extra facts about the layer that only PyTorch's built-in defaults depend on.
+ * A detected `Layer` fits as is: `weightVariance(l.framework, l.init, l.fanIn, l.fanOut, l)`.
+ */
 export interface LayerKind {
   /** nn.RNN/LSTM/GRU (+ cells): every weight is U(±1/√hidden). Pass hidden_size as fanOut. */
   recurrent?: boolean;
