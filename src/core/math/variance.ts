@@ -294,8 +294,7 @@ function varianceScalingFamily(
   const mode = init.mode ?? (fam ? fam.mode : 'fan_in');
   const fan = modeFan(mode, fanIn, fanOut, clamp);
   if (fan === null || scale < 0) return null;
-  let v = scale / fan;
-  if (init.name === 'variance_scaling' && num(init.gain)) v *= init.gain * init.gain; // gain-style spelling
+  const v = scale / fan;
 
   // Which law is drawn?
   let dist: 'normal' | 'truncated' | 'uniform';
