@@ -1,0 +1,125 @@
+/**
+ * Smoke test in a real VS Code (code-server + Chromium): the packaged .vsix
+ * activates, puts an IL001 diagnostic on a Keras ReLU layer, its preferred
+ * quick fix (Ctrl+. then Enter) writes he_normal to disk, and activation took
+ * under 50 ms by the extension's own log. Then the simulate command shows the
+ * variance table. Screenshots go to .e2e/artifacts/.
+ *
+ * Run: npm run test:e2e  (first run installs chromium + code-server, ~80 s)
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import {
+  ARTIFACTS,
+  ensureSetup,
+  findFile,
+  findWebviewFrame,
+  openWorkbench,
+  packageVsix,
+  pollFile,
+  quickOpen,
+  runCommand,
+  startSession,
+  stopSession,
+  type Session,
+} from './harness.js';
+
+const MODEL = `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+`;
+
+let session: Session | null = null;
+let page: Page;
+let editor: Locator;
+
+before(async () => {
+  ensureSetup();
+  const vsix = packageVsix();
+  session = await startSession(vsix, { 'model.py': MODEL });
+  page = await openWorkbench(session);
+});
+
+after(async () => {
+  if (page) await page.screenshot({ path: join(ARTIFACTS, 'smoke-final.png') }).catch(() => undefined);
+  await stopSession(session);
+});
+
+test('the packaged extension puts IL001 on the Keras ReLU layer', async () => {
+  editor = await quickOpen(page, 'model.py', 'Dense(64');
+  const squiggle = editor.locator('.squiggly-warning, .squiggly-error').first();
+  await squiggle.waitFor({ state: 'attached', timeout: 60_000 });
+
+  // The squiggle covers the constructor call, not the whole line.
+  const box = await squiggle.boundingBox();
+  const line = await editor.locator('.view-line', { hasText: 'Dense(64' }).first().boundingBox();
+  assert.ok(box && line, 'squiggle and line are visible');
+  assert.ok(box.x > line.x + 10, 'the squiggle starts after the indentation');
+
+  await page.keyboard.press('Control+Shift+M');
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'IL001' }).first();
+  await row.waitFor({ timeout: 30_000 });
+  const text = (await row.textContent()) ?? '';
+  assert.match(text, /IL001/);
+  assert.match(text, /InitLens/);
+  await page.screenshot({ path: join(ARTIFACTS, 'smoke-diagnostic.png') });
+});
+
+test('the preferred quick fix writes kernel_initializer="he_normal" to disk', async () => {
+  const squiggle = editor.locator('.squiggly-warning, .squiggly-error').first();
+  const box = await squiggle.boundingBox();
+  assert.ok(box);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.keyboard.press('Control+.');
+  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
+  await focused.waitFor({ timeout: 30_000 });
+  assert.match((await focused.textContent()) ?? '', /He normal/i, 'the preferred fix is focused first');
+  await page.screenshot({ path: join(ARTIFACTS, 'smoke-quickfix.png') });
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+S');
+  const file = join(session!.workspace, 'model.py');
+  const saved = await pollFile(file, (t) => t.includes('kernel_initializer="he_normal"'));
+  assert.match(saved, /Dense\(64, activation="relu", kernel_initializer="he_normal"\)/);
+  // The fixed file has no InitLens diagnostic left.
+  await editor.locator('.squiggly-warning, .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+});
+
+test('activation took under 50 ms (from the extension log)', async () => {
+  const logFile = await waitForLog(session!.userDataDir);
+  const text = readFileSync(logFile, 'utf8');
+  const m = /activated in ([\d.]+) ms/.exec(text);
+  assert.ok(m, `no activation line in ${logFile}:\n${text}`);
+  const ms = Number(m[1]);
+  console.log(`# activation: ${ms} ms`);
+  assert.ok(ms < 50, `activation took ${ms} ms`);
+});
+
+test('"Simulate variance of this model" opens the per-layer table', async () => {
+  await page.locator('.editor-instance .monaco-editor').first().click();
+  await runCommand(page, 'InitLens: Simulate variance of this model');
+  const frame = await findWebviewFrame(page, 'vscode-table-row', 60_000);
+  const rows = await frame.locator('vscode-table-row').allTextContents();
+  assert.equal(rows.length, 2, rows.join('\n'));
+  assert.match(rows[0]!, /Dense/);
+  assert.match(rows[0]!, /relu/);
+  assert.match(rows[0]!, /he_normal/, 'the first layer now uses he_normal');
+  await page.screenshot({ path: join(ARTIFACTS, 'smoke-variance.png') });
+});
+
+async function waitForLog(userDataDir: string): Promise<string> {
+  const end = Date.now() + 20_000;
+  for (;;) {
+    const hit = findFile(join(userDataDir, 'logs'), 'InitLens.log');
+    if (hit && readFileSync(hit, 'utf8').includes('activated in')) return hit;
+    if (Date.now() > end) throw new Error(`InitLens.log not found under ${userDataDir}/logs`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

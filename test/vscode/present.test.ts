@@ -1,0 +1,154 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AnalysisResult, Finding, Layer } from '../../src/core/types.js';
+import { defaultSettings, settingsFromConfig } from '../../src/vscode/logic/settings.js';
+import {
+  FIX_ALL_KIND,
+  codeLenses,
+  fixAllQuickFix,
+  quickFixes,
+  ruleDocsUrl,
+  sourceFixAll,
+  statusText,
+  toDiagnostics,
+  visibleFindings,
+  type ActionContext,
+} from '../../src/vscode/logic/present.js';
+
+// A hand-written engine result for a two-layer Keras file (input data for the presentation layer).
+const text = 'import keras\na = keras.layers.Dense(64, activation="relu")\nb = keras.layers.Dense(8, activation="relu")\n';
+const spanOf = (needle: string, nth = 0) => {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
+  return { from: at, to: text.indexOf(')', at) + 1 };
+};
+const layer = (id: number, span: { from: number; to: number }, framework: Layer['framework'] = 'keras'): Layer => ({
+  id,
+  framework,
+  layer: 'Dense',
+  name: null,
+  span,
+  activation: { name: 'relu', via: 'argument' },
+  normalization: null,
+  residual: false,
+  init: { name: 'glorot_uniform', explicit: false, source: 'default' },
+  recurrent: false,
+  embedding: false,
+  fanIn: 32,
+  fanOut: 64,
+  model: 0,
+  order: id,
+});
+const finding = (l: Layer, insertAt: number): Finding => ({
+  code: 'IL001',
+  severity: 'warning',
+  message: 'ReLU after glorot_uniform',
+  span: l.span,
+  layer: l.id,
+  model: 0,
+  recommended: 'he_normal',
+  fixes: [
+    { description: 'Use He normal init (ReLU)', edits: [{ from: insertAt, to: insertAt, newText: ', kernel_initializer="he_normal"' }], safety: 'safe', init: 'he_normal', preferred: true },
+    { description: 'Use He uniform init (ReLU)', edits: [{ from: insertAt, to: insertAt, newText: ', kernel_initializer="he_uniform"' }], safety: 'safe', init: 'he_uniform' },
+  ],
+});
+const l0 = layer(0, spanOf('keras.layers.Dense', 0));
+const l1 = layer(1, spanOf('keras.layers.Dense', 1));
+const f0 = finding(l0, l0.span.to - 1);
+const f1 = finding(l1, l1.span.to - 1);
+const result: AnalysisResult = {
+  language: 'python',
+  layers: [l0, l1],
+  models: [{ id: 0, framework: 'keras', kind: 'Sequential', name: 'model', span: { from: 0, to: 5 }, layers: [0, 1] }],
+  findings: [f0, f1],
+  errors: [],
+};
+const ctx = (over: Partial<ActionContext> = {}): ActionContext => ({
+  text,
+  language: 'python',
+  findings: result.findings,
+  settings: defaultSettings,
+  fixAll: () => ({ edits: [...f0.fixes[0]!.edits, ...f1.fixes[0]!.edits], applied: 2 }),
+  ...over,
+});
+
+test('diagnostics sit on the layer call, carry the rule code and its docs link', () => {
+  const [d] = toDiagnostics(result.findings, defaultSettings);
+  assert.equal(text.slice(d!.from, d!.to), 'keras.layers.Dense(64, activation="relu")');
+  assert.equal(d!.code, 'IL001');
+  assert.equal(d!.docsUrl, ruleDocsUrl('IL001'));
+  assert.match(d!.docsUrl, /docs\/rules\.md#il001$/);
+  assert.equal(d!.severity, 'warning');
+});
+
+test('severity overrides apply, and off / disabled frameworks hide findings', () => {
+  const err = settingsFromConfig((k) => (k === 'severity' ? { IL001: 'error' } : undefined));
+  assert.equal(toDiagnostics(result.findings, err)[0]!.severity, 'error');
+  const off = settingsFromConfig((k) => (k === 'severity' ? { IL001: 'off' } : undefined));
+  assert.equal(visibleFindings(result, off).length, 0);
+  const noKeras = settingsFromConfig((k) => (k === 'frameworks' ? { keras: false } : undefined));
+  assert.equal(visibleFindings(result, noKeras).length, 0);
+  assert.equal(codeLenses(result, noKeras).length, 0);
+  assert.equal(visibleFindings(result, defaultSettings).length, 2);
+});
+
+test('quick fixes: engine fixes first (preferred marked once), then ignore line / file', () => {
+  const actions = quickFixes(ctx(), 0);
+  assert.deepEqual(
+    actions.map((a) => a.title),
+    ['Use He normal init (ReLU)', 'Use He uniform init (ReLU)', 'Ignore IL001 for this line', 'Ignore IL001 for this file'],
+  );
+  assert.deepEqual(actions.map((a) => a.isPreferred), [true, false, false, false]);
+  assert.ok(actions.every((a) => a.kind === 'quickfix'));
+  const ignoreLine = actions[2]!.edits[0]!;
+  assert.equal(ignoreLine.newText, '  # initlens: ignore[IL001]');
+  assert.equal(text.slice(0, ignoreLine.from).split('\n').length, 2, 'on the finding line');
+});
+
+test('unsafe fixes are labelled and never preferred', () => {
+  const unsafe: Finding = { ...f0, fixes: [{ ...f0.fixes[0]!, safety: 'unsafe' }] };
+  const [a] = quickFixes(ctx({ findings: [unsafe] }), 0);
+  assert.equal(a!.title, 'Use He normal init (ReLU) (unsafe)');
+  assert.equal(a!.isPreferred, false);
+});
+
+test('ignore actions can be turned off', () => {
+  const s = settingsFromConfig((k) => (k === 'codeAction.disableRuleComment' ? false : undefined));
+  assert.equal(quickFixes(ctx({ settings: s }), 0).length, 2);
+});
+
+test('fix all: offered as a quick fix only with two or more fixable findings; source.fixAll.initlens kind', () => {
+  const all = fixAllQuickFix(ctx());
+  assert.equal(all?.title, 'Fix all InitLens problems');
+  assert.equal(all?.edits.length, 2);
+  assert.equal(fixAllQuickFix(ctx({ findings: [f0] })), null);
+  const source = sourceFixAll(ctx());
+  assert.equal(source?.kind, FIX_ALL_KIND);
+  assert.equal(FIX_ALL_KIND, 'source.fixAll.initlens');
+  assert.equal(sourceFixAll(ctx({ fixAll: () => ({ edits: [], applied: 0 }) })), null);
+});
+
+test('one CodeLens per model, with the layer count', () => {
+  const lenses = codeLenses(result, defaultSettings);
+  assert.equal(lenses.length, 1);
+  assert.equal(lenses[0]!.title, 'Simulate variance (2 layers)');
+  assert.equal(lenses[0]!.model, 0);
+  const off = settingsFromConfig((k) => (k === 'codeLens' ? false : undefined));
+  assert.equal(codeLenses(result, off).length, 0);
+});
+
+test('status text tells the state and the count', () => {
+  assert.match(statusText({ kind: 'done', findings: 0, ms: 1.234 }).tooltip, /no problems \(1\.2 ms\)/);
+  const two = statusText({ kind: 'done', findings: 2, ms: 3 });
+  assert.equal(two.text, '$(warning) InitLens 2');
+  assert.equal(two.level, 'warning');
+  assert.match(statusText({ kind: 'skipped', reason: 'tooLarge' }).tooltip, /maxFileSize/);
+  assert.match(statusText({ kind: 'analyzing' }).text, /spin/);
+  assert.equal(statusText({ kind: 'error', message: 'boom' }).level, 'error');
+});
+
+test('strings go through the translator', () => {
+  const t = (m: string, ...a: Array<string | number | boolean>) => `FR:${m}:${a.join(',')}`;
+  assert.equal(codeLenses(result, defaultSettings, t)[0]!.title, 'FR:Simulate variance ({0} layers):2');
+  assert.equal(quickFixes(ctx({ t }), 0)[2]!.title, 'FR:Ignore {0} for this line:IL001');
+});
