@@ -155,7 +155,8 @@ export function listCorpus(dir = CORPUS): CorpusFile[] {
 export function cliCommand(): string[] {
   const override = process.env.INITLENS_CLI;
   if (override) return [process.execPath, resolve(override)];
-  return [process.execPath, '--import', 'tsx', join(ROOT, 'src', 'cli.ts')];
+  // tsx resolved to a file URL, so the CLI can run from any working directory.
+  return [process.execPath, '--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli.ts')];
 }
 
 export interface CliRun {
