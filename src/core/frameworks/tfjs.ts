@@ -1321,8 +1321,16 @@ function initFields(factory: string, cfg: SyntaxNode | null, a: TfjsAnalyzer): I
       const modeStr = str('mode') ?? 'fanIn';
       const distStr = str('distribution') ?? 'normal';
       const mode = modeStr === 'fanIn' ? 'fan_in' : modeStr === 'fanOut' ? 'fan_out' : modeStr === 'fanAvg' ? 'fan_avg' : null;
-      // tfjs apply() only branches on 'normal'; 'uniform' and (quirk) 'truncatedNormal' draw uniform.
-      const dist = distStr === 'normal' ? tn : distStr === 'uniform' || distStr === 'truncatedNormal' ? uni : null;
+      // tfjs apply() only branches on 'normal' (a truncated normal, uncorrected); 'uniform'
+      // and (quirk) 'truncatedNormal' draw uniform. For variance_scaling the spec keeps the
+      // tfjs spelling 'normal' (+ uncorrectedTruncation), which is what src/core/math reads:
+      // there a tfjs variance_scaling with 'truncated_normal' means the uniform quirk.
+      const dist =
+        distStr === 'normal'
+          ? { distribution: 'normal' as const, uncorrectedTruncation: true }
+          : distStr === 'uniform' || distStr === 'truncatedNormal'
+            ? uni
+            : null;
       if (!mode || !dist) return { name: 'unknown' };
       out = { name: 'variance_scaling', ...dist, scale, mode };
       break;
