@@ -538,6 +538,24 @@ function fixRound(text: string, language: Language, options: AnalysisOptions, un
 
 const MAX_FIX_ROUNDS = 8;
 
+/** Preferred fixes of a notebook that each fit inside one cell, non-clashing; the others are refused with a reason. */
+function notebookFallback(nb: Notebook, language: Language, options: AnalysisOptions, unsafe: boolean): { edits: TextEdit[]; count: number; refused: string[] } {
+  const result = analyze(nb.text, language, options);
+  const refused: string[] = [];
+  const usable: AnalysisResult = {
+    ...result,
+    findings: result.findings.filter((f) => {
+      const fix = f.fixes[0];
+      if (!fix) return false;
+      const check = applyEditsToNotebook(nb, fix.edits);
+      if (check.error !== null) refused.push(`${f.code}: ${check.error}`);
+      return check.error === null;
+    }),
+  };
+  const picked = preferredEdits(usable, unsafe);
+  return { ...picked, refused };
+}
+
 function safeAnalyze(text: string, language: Language, options: AnalysisOptions): AnalysisResult | string {
   try {
     return analyze(text, language, options);
@@ -580,10 +598,15 @@ async function processFile(io: CliIO, target: Target, args: Args, options: Analy
           break;
         }
         if (r.edits.length === 0 || r.text === nb.text) break;
-        const applied = applyEditsToNotebook(nb, r.edits);
+        let applied = applyEditsToNotebook(nb, r.edits);
         if (applied.error !== null) {
-          problems.push({ path: target.path, message: `fix not applied: ${applied.error}`, fatal: false });
-          break;
+          // Some fix cannot be expressed per cell (e.g. it spans two cells): apply the others one by one.
+          const fallback = notebookFallback(nb, language, options, args.unsafeFixes);
+          problems.push({ path: target.path, message: `${plural(fallback.refused.length, 'fix')} not applied: ${fallback.refused[0] ?? applied.error}`, fatal: false });
+          if (fallback.count === 0) break;
+          applied = applyEditsToNotebook(nb, fallback.edits);
+          if (applied.error !== null) break;
+          r = { ...r, count: fallback.count };
         }
         const next = parseNotebook(applied.text);
         if (!next.notebook) break;

@@ -40,7 +40,8 @@ export async function cliJson(argv: string[], cwd: string, io: Partial<CliIO> = 
 
 /** A subprocess run of the real CLI (`node --import tsx src/cli.ts`). */
 export function spawnCli(argv: string[], cwd: string, env: Record<string, string> = {}): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...argv], {
+  // Resolve tsx from the repo: the subprocess runs in a temp folder without node_modules.
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli.ts'), ...argv], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '', ...env },
@@ -125,7 +126,7 @@ export function notebook(cells: { type: 'code' | 'markdown'; source: string }[],
 
 /** Python's own parser on a file; returns stderr ('' when it parses). */
 export function pythonParses(path: string): string {
-  const r = spawnSync('/usr/bin/python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1], encoding="utf-8").read())', path], {
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1], encoding="utf-8-sig").read())', path], {
     encoding: 'utf8',
   });
   if (r.error) return String(r.error);
