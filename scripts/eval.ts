@@ -67,6 +67,8 @@ export interface Runnable {
   class?: string;
   object?: string;
   input: number[];
+  /** Token ids in [0, tokens) instead of N(0, 1) input (models that start with an embedding). */
+  tokens?: number;
   chain?: boolean;
 }
 

@@ -342,7 +342,10 @@ def main() -> int:
                         lambda mod, inp, out, key=id(m): moments.__setitem__(
                             key, float((out[0] if isinstance(out, tuple) else out).detach().double().pow(2).mean()))))
             torch.manual_seed(1)
-            x = torch.randn(*runnable["input"])
+            if "tokens" in runnable:  # token ids for models that start with an embedding
+                x = torch.randint(0, runnable["tokens"], tuple(runnable["input"]))
+            else:
+                x = torch.randn(*runnable["input"])
             with torch.no_grad():
                 y = model(x)
             for h in hooks:
@@ -355,7 +358,7 @@ def main() -> int:
             band_results = []
             if runnable.get("chain"):
                 sim = simulate_json(f, base)
-                q_in = float(x.double().pow(2).mean())
+                q_in = float(x.double().pow(2).mean())  # chains start from N(0, 1) input
                 for i, al in enumerate(a["layers"]):
                     mods = [m for m in by_line.get(al["line"], []) if type(m).__name__ == al["layer"]]
                     if len(mods) != 1:
