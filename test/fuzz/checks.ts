@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { AnalysisResult, Language, TextEdit } from '../../src/core/types.js';
-import { compareResults, editProblems, resultProblems } from './invariants.js';
+import { compareResults, editProblems, firstDifference, projectResult, resultProblems } from './invariants.js';
 import { applyChange, type Change } from './mutate.js';
 
 export interface Engine {
@@ -131,7 +131,13 @@ export function checkIncremental(
       text = applyChange(text, change);
       const full = steps[step].fullSync;
       beat(`update #${step}${full ? ' (full text)' : ''}`, language, text);
+      const previous = got;
+      const previousView = JSON.stringify(projectResult(previous));
       got = call(`update #${step}`, () => (full ? inc.update(text) : inc.update(text, [change as Change])));
+      if (JSON.stringify(projectResult(previous)) !== previousView) {
+        const diff = firstDifference(JSON.parse(JSON.stringify(projectResult(previous))), JSON.parse(previousView), 'previous result');
+        throw new Failure(`update #${step} changed the result returned by the previous update() (results must be values, not views of the analyzer's state): ${diff ?? 'changed'}`);
+      }
       verify(`update #${step} (${full ? 'full text' : `change ${JSON.stringify(change)}`})`);
     }
     return null;

@@ -109,7 +109,7 @@ export function projectResult(r: AnalysisResult) {
   };
 }
 
-function firstDifference(a: unknown, b: unknown, path: string): string | null {
+export function firstDifference(a: unknown, b: unknown, path: string): string | null {
   if (Object.is(a, b)) return null;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
     return `${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`;
