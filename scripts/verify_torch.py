@@ -20,7 +20,9 @@ when missing. Steps:
      compared with the analytic prediction q_l = fan_in * Var(W_l) * E[phi(h_{l-1})^2]
      + E[b^2] (E[phi^2] by Gauss-Hermite quadrature on h ~ N(0, q)), using the
      variance the engine reports for each layer's initializer after the fix
-     (`initlens simulate --format json` when the CLI has it). Band: the measured
+     (`initlens simulate FILE --format json`, `layers[].current.preActivation`, plus
+     the drawn bias' E[b^2], which the engine leaves out; the formula above when
+     the CLI cannot simulate the file). Band: the measured
      value within a factor 1.35 of the prediction, gated for layers with at least
      64 outputs (narrower ones, such as 10-way heads, are reported only).
 4. Print a Markdown table and write docs/fix-safety.md. Exit 1 on any failure.
@@ -374,10 +376,14 @@ def main() -> int:
                         break
                     bias_sq = float(m.bias.detach().double().pow(2).mean()) if getattr(m, "bias", None) is not None else 0.0
                     predicted = fan_in * var_w * q_in + bias_sq
+                    source = "formula"
                     if sim:
-                        for s in sim.get("files", [sim])[0].get("layers", []):
-                            if s.get("line") == al["line"] and isinstance(s.get("secondMoment"), (int, float)):
-                                predicted = float(s["secondMoment"]) + bias_sq
+                        # The variance panel's numbers: pre-activation variance under the current (fixed) init.
+                        for row in sim.get("layers", []):
+                            pre = (row.get("current") or {}).get("preActivation")
+                            if row.get("line") == al["line"] and isinstance(pre, (int, float)):
+                                predicted = float(pre) + bias_sq
+                                source = "simulate"
                     measured = moments.get(id(m), float("nan"))
                     width = int(m.weight.shape[0])
                     if predicted == 0:
@@ -386,7 +392,7 @@ def main() -> int:
                         ratio = measured / predicted
                         ok = 1 / MOMENT_BAND <= ratio <= MOMENT_BAND
                     gated = width >= MIN_WIDTH
-                    band_results.append({"where": f"{al['layer']}@{al['line']}", "predicted": predicted,
+                    band_results.append({"where": f"{al['layer']}@{al['line']}", "predicted": predicted, "source": source,
                                          "measured": measured, "ratio": ratio, "ok": ok, "gated": gated})
                     if gated and not ok:
                         failures.append(f"{f}: {al['layer']}@{al['line']} second moment {measured:.4g}, predicted {predicted:.4g}")
@@ -400,7 +406,8 @@ def main() -> int:
                 gated = [r for r in band_results if r["gated"]]
                 band_ok = sum(1 for r in gated if r["ok"])
                 ratios = ", ".join(f"{r['ratio']:.2f}" + ("" if r["gated"] else "*") for r in band_results)
-                band_cell = f"{band_ok}/{len(gated)} in band (measured/predicted: {ratios})"
+                sources = sorted({r["source"] for r in band_results})
+                band_cell = f"{band_ok}/{len(gated)} in band (measured/predicted by {'+'.join(sources)}: {ratios})"
             name = runnable.get("class") or runnable.get("object")
             torch_rows.append((f, len(fixed_layers), std_cell, band_cell, "yes" if finite else "**no**", name))
 
