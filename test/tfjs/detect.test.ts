@@ -351,3 +351,59 @@ module.exports = { model };`;
   assert.equal(r.layers[0]!.activation.name, 'sigmoid');
   assert.equal(r.layers[0]!.fanIn, 5);
 });
+
+test('custom layer: tensor-op activations (tf.leakyRelu, .sigmoid()) after this.layer.apply, destructured factories', () => {
+  const src = `import * as tf from '@tensorflow/tfjs';
+const { dense } = tf.layers;
+const { layers: L } = tf;
+class Head extends tf.layers.Layer {
+  constructor() {
+    super({});
+    this.proj = dense({units: 16, inputDim: 8});
+    this.out = L.dense({units: 4});
+    this.plain = L.dense({units: 2});
+  }
+  call(inputs) {
+    return tf.tidy(() => {
+      const h = tf.leakyRelu(this.proj.apply(inputs[0]), 0.1);
+      const g = tf.relu6(this.plain.apply(h));
+      return this.out.apply(h).sigmoid();
+    });
+  }
+}
+const m = tf.sequential();
+m.add(tf.layers.inputLayer({inputShape: [30]}));
+m.add(tf.layers.dense({units: 3}));`;
+  const r = analyze(src, false);
+  const proj = layerAt(r, 'dense({units: 16');
+  assert.equal(proj.name, 'proj');
+  assert.deepEqual([proj.activation.name, proj.activation.param, proj.activation.via], ['leaky_relu', 0.1, 'dataflow']);
+  assert.equal(spanText(src, proj.activation.span), 'tf.leakyRelu(this.proj.apply(inputs[0]), 0.1)');
+  assert.deepEqual([proj.fanIn, proj.fanOut], [8, 16]);
+  const out = layerAt(r, 'L.dense({units: 4})');
+  assert.equal(out.activation.name, 'sigmoid');
+  assert.equal(out.fanIn, 16);
+  assert.equal(layerAt(r, 'L.dense({units: 2})').activation.name, 'relu');
+  const seq = layerAt(r, 'tf.layers.dense({units: 3})');
+  assert.equal(seq.fanIn, 30, 'inputLayer gives the input dimension');
+  assert.equal(seq.activation.name, 'linear');
+  // Math.tanh on numbers is not a tensor op on a layer output.
+  const math = analyze(`import * as tf from '@tensorflow/tfjs';\nconst d = tf.layers.dense({units: 2});\nconst v = Math.tanh(0.5);`);
+  assert.equal(math.layers[0]!.activation.name, 'linear');
+});
+
+test('wrappers: bidirectional / timeDistributed hold the weight layer', () => {
+  const src = `import * as tf from '@tensorflow/tfjs';
+const m = tf.sequential();
+m.add(tf.layers.embedding({inputDim: 100, outputDim: 16}));
+m.add(tf.layers.bidirectional({layer: tf.layers.lstm({units: 8, returnSequences: true})}));
+m.add(tf.layers.timeDistributed({layer: tf.layers.dense({units: 4})}));
+m.add(tf.layers.activation({activation: 'selu'}));`;
+  const r = analyze(src);
+  assert.deepEqual(r.layers.map((l) => l.layer), ['embedding', 'lstm', 'dense']);
+  assert.deepEqual(r.models[0]!.layers, [0, 1, 2]);
+  const lstm = r.layers[1]!;
+  assert.deepEqual([lstm.fanIn, lstm.fanOut, lstm.activation.name], [16, 32, 'tanh']);
+  const td = r.layers[2]!;
+  assert.deepEqual([td.fanIn, td.activation.name], [16, 'selu'], 'bidirectional concat doubles the units');
+});

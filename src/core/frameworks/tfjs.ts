@@ -75,6 +75,20 @@ const WEIGHT_LAYERS: Record<string, WeightDesc> = {
 
 const ACTIVATION_LAYERS = new Set(['activation', 'reLU', 'leakyReLU', 'elu', 'softmax', 'prelu', 'thresholdedReLU']);
 
+/** tfjs-core activation ops usable on a layer's output (custom layers' `call`). */
+const OP_ACTIVATIONS: Record<string, ActivationName> = {
+  relu: 'relu',
+  relu6: 'relu',
+  elu: 'elu',
+  selu: 'selu',
+  tanh: 'tanh',
+  sigmoid: 'sigmoid',
+  softmax: 'softmax',
+  softplus: 'softplus',
+  leakyRelu: 'leaky_relu',
+  prelu: 'leaky_relu',
+};
+
 const NORM_LAYERS: Record<string, Normalization> = {
   batchNormalization: 'batchnorm',
   layerNormalization: 'layernorm',
@@ -211,6 +225,8 @@ type TensorVal =
 interface ApplyNode {
   node: SyntaxNode;
   layer: LayerCall | null;
+  /** A tensor op activation (`tf.relu(x)`, `x.relu()`) instead of a layer. */
+  op?: ActivationInfo;
   inputs: TensorVal[];
   consumers: ApplyNode[];
 }
@@ -455,10 +471,12 @@ class TfjsAnalyzer {
         let s = pattern.nextSibling;
         if (s?.name === 'TypeAnnotation') s = s.nextSibling;
         const value = s?.name === 'Equals' ? s.nextSibling : null;
-        if (value && this.isTfjsModuleExpr(value)) {
+        const base = value ? (this.isTfjsModuleExpr(value) ? [] : this.tfjsPath(value)) : null;
+        if (base) {
+          // Also `const { dense, conv2d } = tf.layers`.
           const keyNode = parent.name === 'PatternProperty' ? parent.firstChild : null;
           const imported = keyNode && keyNode.name === 'PropertyName' ? this.t(keyNode) : name;
-          this.bindImport(name, n, [imported]);
+          this.bindImport(name, n, [...base, imported]);
           return;
         }
       }
@@ -859,7 +877,16 @@ class TfjsAnalyzer {
     const memo = this.applyMemo.get(nodeKey(call));
     if (memo) return memo;
     const callee = call.firstChild;
-    if (callee?.name !== 'MemberExpression') return null;
+    if (!callee) return null;
+    const op = this.opActivation(call);
+    if (op) {
+      const app: ApplyNode = { node: call, layer: null, op: op.info, inputs: [], consumers: [] };
+      this.applyMemo.set(nodeKey(call), app);
+      app.inputs = this.evalTensors(op.input);
+      for (const i of app.inputs) if (i.kind === 'apply' && !i.app.consumers.includes(app)) i.app.consumers.push(app);
+      return app;
+    }
+    if (callee.name !== 'MemberExpression') return null;
     const kids = children(callee);
     const prop = kids[kids.length - 1];
     if (!prop || prop.name !== 'PropertyName' || this.t(prop) !== 'apply' || !kids[0]) return null;
@@ -869,6 +896,39 @@ class TfjsAnalyzer {
     app.inputs = this.evalTensors(this.args(call)[0] ?? null);
     for (const i of app.inputs) if (i.kind === 'apply' && !i.app.consumers.includes(app)) i.app.consumers.push(app);
     return app;
+  }
+
+  /** `tf.relu(t)` / `tf.leakyRelu(t, 0.1)` / `t.relu()`: the activation and its input tensor. */
+  opActivation(call: SyntaxNode): { info: ActivationInfo; input: SyntaxNode | null } | null {
+    const callee = call.firstChild;
+    if (!callee) return null;
+    const args = this.args(call);
+    const path = this.calleePath(call);
+    let name: string | null = null;
+    let input: SyntaxNode | null = null;
+    let alphaArg: SyntaxNode | null = null;
+    if (path) {
+      if (path.length !== 1 || !OP_ACTIVATIONS[path[0]!]) return null;
+      name = path[0]!;
+      input = args[0] ?? null;
+      alphaArg = args[1] ?? null;
+    } else if (callee.name === 'MemberExpression') {
+      const kids = children(callee);
+      const prop = kids[kids.length - 1];
+      if (!prop || prop.name !== 'PropertyName' || !OP_ACTIVATIONS[this.t(prop)] || !kids[0] || kids[0].name === 'this') return null;
+      name = this.t(prop);
+      input = kids[0];
+      alphaArg = args[0] ?? null;
+    }
+    if (!name) return null;
+    const info: ActivationInfo = { name: OP_ACTIVATIONS[name]!, via: 'dataflow', span: { from: call.from, to: call.to }, text: this.t(call) };
+    if (name === 'leakyRelu') {
+      // tfjs-core leakyRelu(x, alpha = 0.2).
+      const a = alphaArg ? this.evalNumber(alphaArg) : 0.2;
+      if (a !== null) info.param = a;
+    }
+    if (name === 'elu') info.param = 1;
+    return { info, input };
   }
 
   // --- activations ----------------------------------------------------------
@@ -965,7 +1025,7 @@ class TfjsAnalyzer {
       if (consumers.some((c) => c.layer?.factory === 'add')) residual = true;
       if (activation) {
         // Look one step past the activation for a residual add (and through pass-through layers).
-        const next = consumers.find((c) => c.layer && FEATURE_PRESERVING.has(c.layer.factory));
+        const next = consumers.find((c) => (c.layer && FEATURE_PRESERVING.has(c.layer.factory)) || c.op);
         if (!next || seen.has(next)) break;
         seen.add(next);
         cur = next;
@@ -974,6 +1034,11 @@ class TfjsAnalyzer {
       const next = consumers.find((c) => c.layer?.factory !== 'add') ?? consumers[0];
       if (!next || seen.has(next)) break;
       seen.add(next);
+      if (next.op) {
+        activation = next.op;
+        cur = next;
+        continue;
+      }
       const lc = next.layer;
       if (!lc) return { activation: null, normalization, residual, unknown: true };
       if (ACTIVATION_LAYERS.has(lc.factory)) {
@@ -1054,6 +1119,7 @@ class TfjsAnalyzer {
       return m === 'concat' ? inner * 2 : inner;
     }
     if (lc.factory === 'timeDistributed' || lc.factory === 'rnn') return this.outDim(lc.inner, cin);
+    if (lc.factory === 'inputLayer') return cin;
     if (FEATURE_PRESERVING.has(lc.factory) || ACTIVATION_LAYERS.has(lc.factory) || NORM_LAYERS[lc.factory]) return cin;
     if (lc.factory === 'reshape') {
       const els = this.evalArray(this.configValue(lc.config, 'targetShape'));
@@ -1104,6 +1170,8 @@ class TfjsAnalyzer {
         }
         r = Number.isFinite(sum) && app.inputs.length > 0 ? sum : null;
       }
+    } else if (app.op) {
+      r = this.applyInDim(app);
     } else {
       r = this.outDim(app.layer, this.applyInDim(app));
     }
