@@ -230,3 +230,14 @@ test('fix on a broken (unclosed) config returns null instead of a bad edit', () 
   const broken = layerAt(r, 'tf.layers.dense({units: 32');
   assert.equal(r.fix(broken, HE), null);
 });
+
+test('CRLF files and tab indentation are kept', () => {
+  const src = HEAD.replace('\n', '\r\n') + `const a = tf.layers.dense({\r\n\tunits: 4,\r\n\tactivation: 'relu'\r\n});\r\nconst b = tf.layers.dense({\r\n});\r\n`;
+  const r = analyze(src);
+  assert.equal(errorNodeCount(r.tree), 0);
+  const ta = applyEdits(src, r.fix(r.layers[0]!, HE)!);
+  assert.ok(ta.includes(`\tactivation: 'relu',\r\n\tkernelInitializer: 'heNormal'\r\n});`), JSON.stringify(ta));
+  const tb = applyEdits(src, r.fix(r.layers[1]!, HE)!);
+  assert.ok(tb.includes(`tf.layers.dense({\r\n  kernelInitializer: 'heNormal'\r\n});`), JSON.stringify(tb));
+  assert.ok(!/[^\r]\n/.test(ta) && !/[^\r]\n/.test(tb), 'no bare LF introduced');
+});

@@ -1746,6 +1746,7 @@ function insertion(a: TfjsAnalyzer, obj: SyntaxNode, entries: string[]): TextEdi
   const propsList = kids.filter((k) => k.name === 'Property');
   const last = propsList[propsList.length - 1];
   const multiline = text.slice(open.to, close.from).includes('\n');
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
 
   if (!last) {
     if (!multiline) {
@@ -1755,7 +1756,7 @@ function insertion(a: TfjsAnalyzer, obj: SyntaxNode, entries: string[]): TextEdi
     }
     const closeIndent = lineIndent(text, close.from);
     const indent = closeIndent + '  ';
-    return [{ from: open.to, to: open.to, newText: entries.map((e) => `\n${indent}${e},`).join('').replace(/,$/, '') }];
+    return [{ from: open.to, to: open.to, newText: entries.map((e, i) => `${eol}${indent}${e}${i < entries.length - 1 ? ',' : ''}`).join('') }];
   }
 
   // A comma after the last property means a trailing-comma style.
@@ -1783,7 +1784,7 @@ function insertion(a: TfjsAnalyzer, obj: SyntaxNode, entries: string[]): TextEdi
   } else {
     at = anchor;
   }
-  const body = entries.map((e, i) => `\n${indent}${e}${comma || i < entries.length - 1 ? ',' : ''}`).join('');
+  const body = entries.map((e, i) => `${eol}${indent}${e}${comma || i < entries.length - 1 ? ',' : ''}`).join('');
   if (comma) return [{ from: at, to: at, newText: body }];
   if (at === anchor) return [{ from: anchor, to: anchor, newText: ',' + body }];
   return [
