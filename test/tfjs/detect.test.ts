@@ -91,9 +91,10 @@ class Net {
     this.body = tf.layers.conv2d({filters: 3, kernelSize: 1});
   }
 }
-tf.sequential({layers: [tf.layers.dense({units: 1})]});`;
+tf.sequential({layers: [tf.layers.dense({units: 1})]});
+const parts = { encoder: tf.layers.dense({units: 8}) };`;
   const a = analyze(src);
-  assert.deepEqual(a.layers.map((l) => l.name), ['hidden', 'output_layer', 'head', 'body', null]);
+  assert.deepEqual(a.layers.map((l) => l.name), ['hidden', 'output_layer', 'head', 'body', null, 'encoder']);
 });
 
 test('sequential({layers: [...]}) and model.add(...) in order, with ModelInfo spans', () => {
@@ -401,6 +402,7 @@ m.add(tf.layers.timeDistributed({layer: tf.layers.dense({units: 4})}));
 m.add(tf.layers.activation({activation: 'selu'}));`;
   const r = analyze(src);
   assert.deepEqual(r.layers.map((l) => l.layer), ['embedding', 'lstm', 'dense']);
+  assert.deepEqual(r.layers.map((l) => l.name), [null, null, null]);
   assert.deepEqual(r.models[0]!.layers, [0, 1, 2]);
   const lstm = r.layers[1]!;
   assert.deepEqual([lstm.fanIn, lstm.fanOut, lstm.activation.name], [16, 32, 'tanh']);

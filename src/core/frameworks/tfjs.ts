@@ -1474,6 +1474,11 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
       if (d?.name === 'TypeAnnotation') d = d.prevSibling;
       return d?.name === 'VariableDefinition' ? a.t(d) : null;
     }
+    if (p.name === 'Property' && child.prevSibling?.name === ':') {
+      // `{ hidden: tf.layers.dense(...) }`, but not a wrapper's config (`{layer: tf.layers.lstm(...)}`).
+      if (p.parent?.parent?.name === 'ArgList') return null;
+      return a.propKey(p);
+    }
     if (p.name === 'AssignmentExpression' || p.name === 'PropertyDeclaration') {
       const key = p.name === 'AssignmentExpression' ? (p.firstChild ? a.refKey(p.firstChild) : null) : null;
       if (key) return key.startsWith('this.') ? key.slice(5) : key;
