@@ -19,8 +19,10 @@ const onlyArg = args.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
 const production = !watch;
 
-// The extension logs its activation time from the moment its bundle starts loading.
-const loadStartBanner = 'var __initlensLoadStart = globalThis.performance ? globalThis.performance.now() : 0;';
+// The extension logs its activation time: evaluation of its bundle (banner → footer) plus activate().
+const now = '(globalThis.performance ? globalThis.performance.now() : 0)';
+const loadStartBanner = `var __initlensLoadStart = ${now}, __initlensLoadEnd = 0;`;
+const loadEndFooter = `__initlensLoadEnd = ${now};`;
 
 /** @type {Record<string, import('esbuild').BuildOptions>} */
 const targets = {
@@ -33,6 +35,7 @@ const targets = {
     external: ['vscode'],
     mainFields: ['module', 'main'],
     banner: { js: loadStartBanner },
+    footer: { js: loadEndFooter },
   },
   web: {
     entryPoints: [join(root, 'src/web/extension.ts')],
@@ -44,6 +47,7 @@ const targets = {
     mainFields: ['browser', 'module', 'main'],
     define: { 'process.env.NODE_ENV': '"production"' },
     banner: { js: loadStartBanner },
+    footer: { js: loadEndFooter },
   },
   webview: {
     entryPoints: [join(root, 'webview/variance/main.ts')],

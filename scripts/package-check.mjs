@@ -103,8 +103,10 @@ function main() {
     `extension/${pkg.browser.replace(/^\.\//, '')}`,
     `extension/${pkg.icon}`,
   ];
-  if (existsSync(join(root, 'README.md'))) need.push('extension/readme.md');
-  for (const n of need) check(shipped.has(n) || shipped.has(n.replace('readme.md', 'README.md')), `missing from the .vsix: ${n}`);
+  if (existsSync(join(root, 'README.md'))) need.push('extension/README.md');
+  // vsce lower-cases README/CHANGELOG names: compare case-insensitively.
+  const lower = new Set(files.map((f) => f.toLowerCase()));
+  for (const n of need) check(lower.has(n.toLowerCase()), `missing from the .vsix: ${n}`);
   check(files.some((f) => /^extension\/licen[cs]e(\.(md|txt))?$/i.test(f)), 'missing from the .vsix: LICENSE');
 
   // Sizes.

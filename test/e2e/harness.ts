@@ -23,9 +23,14 @@ export function ensureSetup(): void {
   execFileSync('sh', [join(ROOT, 'scripts/setup-e2e.sh')], { stdio: 'inherit' });
 }
 
-/** Builds the bundles and packages the checked .vsix into .e2e/artifacts. */
+/**
+ * Builds the bundles and packages the checked .vsix into .e2e/artifacts, or
+ * uses the .vsix named by INITLENS_E2E_VSIX (e.g. the one CI already built).
+ */
 export function packageVsix(): string {
   mkdirSync(ARTIFACTS, { recursive: true });
+  const given = process.env.INITLENS_E2E_VSIX;
+  if (given) return given;
   const out = join(ARTIFACTS, 'initlens.vsix');
   execFileSync(process.execPath, [join(ROOT, 'scripts/package-check.mjs'), `--out=${out}`], { cwd: ROOT, stdio: 'inherit' });
   return out;

@@ -132,9 +132,13 @@ function renderChart(table: VarianceTable, s: WebviewStrings, host: HTMLElement)
       title: s.chartTitle,
       width,
       height: 260,
-      scales: { x: { time: false }, y: { distr: 3 } },
+      scales: {
+        x: { time: false, range: [0, Math.max(1, table.rows.length)] },
+        // Log scale; at least one decade either side of 1 so a flat, healthy curve stays visible.
+        y: { distr: 3, range: (_u, min, max) => [Math.min(min ?? 1, 0.1), Math.max(max ?? 1, 10)] },
+      },
       axes: [
-        { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, label: s.layer },
+        { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, label: s.layer, incrs: [1, 2, 5, 10, 20, 50, 100] },
         { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } },
       ],
       series: [
@@ -157,7 +161,9 @@ function show(message: ToWebview): void {
     app.append(el('p', s.empty));
     return;
   }
-  app.append(renderTable(table, s));
+  const scroller = el('div', undefined, 'table-scroll');
+  scroller.append(renderTable(table, s));
+  app.append(scroller);
   const chartHost = el('div', undefined, 'chart');
   app.append(chartHost);
   app.append(el('p', s.note, 'note'));
