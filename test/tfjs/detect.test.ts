@@ -409,3 +409,28 @@ m.add(tf.layers.activation({activation: 'selu'}));`;
   const td = r.layers[2]!;
   assert.deepEqual([td.fanIn, td.activation.name], [16, 'selu'], 'bidirectional concat doubles the units');
 });
+
+test('template layers: built in a loop, an array callback or a helper called twice', () => {
+  const src = `import * as tf from '@tensorflow/tfjs';
+const m = tf.sequential();
+m.add(tf.layers.dense({units: 8, inputShape: [4], activation: 'relu'}));
+for (let i = 0; i < 3; i++) {
+  m.add(tf.layers.dense({units: 8, activation: 'relu'}));
+}
+const extra = [16, 16].map((u) => tf.layers.dense({units: u, activation: 'tanh'}));
+function block(x: tf.SymbolicTensor) {
+  return tf.layers.dense({units: 4, activation: 'relu'}).apply(x) as tf.SymbolicTensor;
+}
+function once(x: tf.SymbolicTensor) {
+  return tf.layers.dense({units: 2}).apply(x) as tf.SymbolicTensor;
+}
+const inp = tf.input({shape: [4]});
+const y = once(block(block(inp)));`;
+  const r = analyze(src);
+  const template = (prefix: string) => (layerAt(r, prefix) as { template?: boolean }).template === true;
+  assert.equal(template(`tf.layers.dense({units: 8, inputShape`), false);
+  assert.equal(template(`tf.layers.dense({units: 8, activation`), true);
+  assert.equal(template(`tf.layers.dense({units: u`), true);
+  assert.equal(template(`tf.layers.dense({units: 4`), true);
+  assert.equal(template(`tf.layers.dense({units: 2`), false);
+});

@@ -300,6 +300,8 @@ function scopeChain(node: SyntaxNode): Set<string> {
 class TfjsAnalyzer {
   readonly defs = new Map<string, Def[]>();
   readonly calls: SyntaxNode[] = [];
+  /** Number of call sites of each local function (by node key). */
+  readonly callSites = new Map<string, number>();
   /** Simple parameters of local functions, bound to the arguments of the first call site. */
   readonly params: { def: Def; fn: string; index: number }[] = [];
   /** First tfjs module specifier string node (for quote style). */
@@ -356,7 +358,6 @@ class TfjsAnalyzer {
    * to `stem` and resolves `filters`. Context-insensitive: later calls share it.
    */
   bindParams(): void {
-    if (this.params.length === 0) return;
     const byFn = new Map<string, { def: Def; index: number }[]>();
     for (const p of this.params) {
       const list = byFn.get(p.fn) ?? [];
@@ -365,9 +366,11 @@ class TfjsAnalyzer {
     }
     for (const call of this.calls) {
       const callee = call.firstChild;
-      if (!callee || callee.name !== 'VariableName') continue;
+      if (!callee || (callee.name !== 'VariableName' && callee.name !== 'MemberExpression')) continue;
+      if (callee.name === 'MemberExpression' && !this.refKey(callee)) continue;
       const fn = this.deref(callee);
       if (!fn || !FUNCTION_NODES.has(fn.name)) continue;
+      this.callSites.set(nodeKey(fn), (this.callSites.get(nodeKey(fn)) ?? 0) + 1);
       const ps = byFn.get(nodeKey(fn));
       if (!ps) continue;
       const args = this.args(call);
@@ -803,6 +806,29 @@ class TfjsAnalyzer {
     const wrapKey = WRAPPERS[factory];
     if (wrapKey) lc.inner = this.evalLayer(this.configValue(config, wrapKey));
     return lc;
+  }
+
+  /**
+   * One source call, several runtime layers: inside a loop, an array callback
+   * (`.map`, `.forEach`, `Array.from`), or a local helper called from several places.
+   */
+  isTemplate(call: SyntaxNode): boolean {
+    for (let p: SyntaxNode | null = call.parent; p; p = p.parent) {
+      if (p.name === 'ForStatement' || p.name === 'WhileStatement' || p.name === 'DoStatement') return true;
+      if (FUNCTION_NODES.has(p.name)) {
+        if ((this.callSites.get(nodeKey(p)) ?? 0) >= 2) return true;
+        const argList = p.parent;
+        const outer = argList?.name === 'ArgList' ? argList.parent : null;
+        const callee = outer?.name === 'CallExpression' ? outer.firstChild : null;
+        if (callee?.name === 'MemberExpression') {
+          const prop = callee.lastChild;
+          if (prop && ['map', 'forEach', 'flatMap', 'from'].includes(this.t(prop))) return true;
+        }
+        // Keep climbing: a helper may itself sit in a loop or be called from one.
+        if (p.name === 'MethodDeclaration') return false;
+      }
+    }
+    return false;
   }
 
   /** The weight layer an item stands for (the layer itself or the one a wrapper holds). */
@@ -1627,6 +1653,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
       order: mem ? mem.order : null,
     };
     if (isRnn) layer.recurrentInit = a.layerInit(lc, 'recurrent');
+    if (a.isTemplate(lc.node)) (layer as Layer & { template?: boolean }).template = true;
     const fixContext: TfjsFixContext = {
       framework: 'tfjs',
       factory: lc.factory,
