@@ -1,0 +1,149 @@
+/**
+ * The host logic against the real engine: what the user sees after each
+ * action (diagnostic range, quick fix, ignore comments, notebooks, hover,
+ * variance table).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze, applyEdits, fixAll } from '../../src/core/index.js';
+import type { Language } from '../../src/core/types.js';
+import { defaultSettings, settingsFromConfig, toAnalysisOptions, type InitLensSettings } from '../../src/vscode/logic/settings.js';
+import { quickFixes, toDiagnostics, visibleFindings, codeLenses, type ActionContext } from '../../src/vscode/logic/present.js';
+import { joinCells, locateSpan } from '../../src/vscode/logic/notebook.js';
+import { hoverMarkdown, modelTable } from '../../src/vscode/logic/variance.js';
+
+const KERAS = `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(10, activation="softmax"),
+])
+`;
+
+function session(text: string, language: Language = 'python', settings: InitLensSettings = defaultSettings) {
+  const options = toAnalysisOptions(settings);
+  const result = analyze(text, language, options);
+  const findings = visibleFindings(result, settings);
+  const ctx: ActionContext = { text, language, findings, settings, fixAll: (t) => fixAll(t, language, options) };
+  return { result, findings, ctx, diagnostics: toDiagnostics(findings, settings) };
+}
+
+const il001 = (text: string, language: Language = 'python') => session(text, language).findings.filter((f) => f.code === 'IL001');
+
+test('Keras ReLU layer without init: one IL001 on the constructor call, not the whole line', () => {
+  const { diagnostics } = session(KERAS);
+  const d = diagnostics.filter((x) => x.code === 'IL001');
+  assert.equal(d.length, 1);
+  const covered = KERAS.slice(d[0]!.from, d[0]!.to);
+  assert.match(covered, /Dense\(64, activation="relu"\)$/);
+  assert.ok(!covered.startsWith(' '), 'no indentation under the squiggle');
+});
+
+test('the preferred quick fix is He normal, and applying it clears the finding', () => {
+  const { ctx, diagnostics } = session(KERAS);
+  const d = diagnostics.find((x) => x.code === 'IL001')!;
+  const actions = quickFixes(ctx, d.finding);
+  const preferred = actions.filter((a) => a.isPreferred);
+  assert.equal(preferred.length, 1);
+  assert.match(preferred[0]!.title, /He normal/i);
+  const fixed = applyEdits(KERAS, preferred[0]!.edits);
+  assert.match(fixed, /kernel_initializer="he_normal"/);
+  assert.equal(il001(fixed).length, 0);
+  assert.ok(actions.some((a) => /uniform/i.test(a.title)), 'the uniform variant is offered');
+});
+
+test('with distribution = uniform the preferred fix is He uniform', () => {
+  const s = settingsFromConfig((k) => (k === 'distribution' ? 'uniform' : undefined));
+  const { ctx, diagnostics } = session(KERAS, 'python', s);
+  const d = diagnostics.find((x) => x.code === 'IL001')!;
+  const preferred = quickFixes(ctx, d.finding).find((a) => a.isPreferred)!;
+  assert.match(applyEdits(KERAS, preferred.edits), /he_uniform/);
+});
+
+test('"Ignore IL001 for this line" and "for this file" silence the engine', () => {
+  const { ctx, diagnostics } = session(KERAS);
+  const d = diagnostics.find((x) => x.code === 'IL001')!;
+  const actions = quickFixes(ctx, d.finding);
+  const line = actions.find((a) => a.title === 'Ignore IL001 for this line')!;
+  const file = actions.find((a) => a.title === 'Ignore IL001 for this file')!;
+  const afterLine = applyEdits(KERAS, line.edits);
+  assert.match(afterLine, /Dense\(64, activation="relu"\),  # initlens: ignore\[IL001\]\n/);
+  assert.equal(il001(afterLine).length, 0);
+  const afterFile = applyEdits(KERAS, file.edits);
+  assert.ok(afterFile.startsWith('# initlens: ignore-file[IL001]\n'));
+  assert.equal(il001(afterFile).length, 0);
+});
+
+test('TensorFlow.js: the line ignore uses // and silences the engine', () => {
+  const src = `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({units: 64, inputShape: [10], activation: 'relu'}));
+`;
+  const s = session(src, 'typescript');
+  const f = s.findings.findIndex((x) => x.code === 'IL001');
+  assert.notEqual(f, -1, 'tfjs relu layer with default glorot is reported');
+  const line = quickFixes(s.ctx, f).find((a) => a.title === 'Ignore IL001 for this line')!;
+  const after = applyEdits(src, line.edits);
+  assert.match(after, /\/\/ initlens: ignore\[IL001\]/);
+  assert.equal(il001(after, 'typescript').length, 0);
+});
+
+test('fix all (source.fixAll.initlens) fixes every safe finding at once', () => {
+  const two = KERAS.replace('layers.Dense(10, activation="softmax")', 'layers.Dense(32, activation="relu")');
+  const s = session(two);
+  assert.equal(s.findings.filter((f) => f.code === 'IL001').length, 2);
+  const out = applyEdits(two, s.ctx.fixAll(two).edits);
+  assert.equal(il001(out).length, 0);
+});
+
+test('settings: IL001 off hides it; keras disabled hides it and its CodeLens', () => {
+  const off = settingsFromConfig((k) => (k === 'severity' ? { IL001: 'off' } : undefined));
+  assert.equal(session(KERAS, 'python', off).findings.filter((f) => f.code === 'IL001').length, 0);
+  const noKeras = settingsFromConfig((k) => (k === 'frameworks' ? { keras: false } : undefined));
+  const s = session(KERAS, 'python', noKeras);
+  assert.equal(s.findings.length, 0);
+  assert.equal(codeLenses(s.result, noKeras).length, 0);
+  assert.equal(codeLenses(session(KERAS).result, defaultSettings).length, 1);
+});
+
+test('notebook: an import in cell 1 applies to a layer in cell 3, and the finding maps to cell 3', () => {
+  const cells = ['%matplotlib inline\nimport keras\nfrom keras import layers', 'x = 1', 'model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4, activation="relu")])'];
+  const joined = joinCells(cells);
+  const s = session(joined.text);
+  const d = s.diagnostics.find((x) => x.code === 'IL001');
+  assert.ok(d, 'IL001 found across cells');
+  const at = locateSpan(joined, d.from, d.to);
+  assert.equal(at?.cell, 2);
+  assert.match(cells[2]!.slice(at!.from, at!.to), /Dense\(4, activation="relu"\)$/);
+});
+
+test('hover: fans, activation, current and recommended init with variances, why, simulate link', () => {
+  const { result, findings } = session(KERAS);
+  const layer = result.layers.find((l) => l.activation.name === 'relu')!;
+  const md = hoverMarkdown({ layer, result, findings, distribution: 'normal', activationLine: 5, simulateUri: 'command:initlens.simulateModel?x' });
+  assert.match(md, /Keras `Dense`/);
+  assert.match(md, /fan_in 784 · fan_out 64/);
+  assert.match(md, /relu/);
+  assert.match(md, /`glorot_uniform`/);
+  assert.match(md, /`he_normal` \| 0\.002551 \| 1 \|/); // 2/784 and a gain of exactly 1 under He
+  assert.match(md, /Why: IL001/);
+  assert.match(md, /\(command:initlens\.simulateModel\?x\)/);
+});
+
+test('variance table: one row per layer; cumulative is the running product of the per-layer gains', () => {
+  const { result } = session(KERAS);
+  const model = result.models[0]!;
+  const table = modelTable(result, model.id, 'normal', 'model.py')!;
+  assert.equal(table.rows.length, 2);
+  assert.equal(table.rows[0]!.fanIn, 784);
+  assert.equal(table.rows[0]!.activation, 'relu');
+  assert.equal(table.rows[0]!.recommended.init, 'he_normal');
+  const [a, b] = table.rows;
+  assert.ok(Math.abs(b!.current.cumulative! - a!.current.factor! * b!.current.factor!) < 1e-12);
+  assert.ok(Math.abs(a!.recommended.factor! - 1) < 1e-9, 'He keeps the ReLU layer gain at 1');
+  // Keras glorot_uniform: Var(W) = 2/(fan_in+fan_out); ReLU keeps E[φ(z)²] = 1/2.
+  assert.ok(Math.abs(a!.current.factor! - 784 * (2 / (784 + 64)) * 0.5) < 1e-9);
+  assert.deepEqual(a!.findings, ['IL001']);
+});
