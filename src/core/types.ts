@@ -123,6 +123,10 @@ export interface Layer {
   model: number | null;
   /** Position in the model's forward order, when known. */
   order: number | null;
+  /** Explicit small normal init in a LayerNorm + residual (GPT-style) model: deliberate, not flagged. */
+  transformerStyle?: boolean;
+  /** Built in a loop or comprehension: one source line, several runtime layers. */
+  template?: boolean;
   /** Framework-specific data the fix builders need (opaque to rules). */
   fixContext?: unknown;
 }

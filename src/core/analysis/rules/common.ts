@@ -1,0 +1,203 @@
+/**
+ * What every rule shares: the Rule shape, the numbers of one layer (Var(W),
+ * forward factor), labels for messages, and the fix builder.
+ */
+import type { ActivationName, AnalysisOptions, Finding, Fix, InitName, InitSpec, Layer, ModelInfo, RuleCode, Severity } from '../../types.js';
+import type { FrameworkAnalysis, InitTarget } from '../../frameworks/adapter.js';
+import { weightVariance, secondMoment, derivSecondMoment, varianceGain, recommendInit } from '../../math/index.js';
+
+export interface RuleDocs {
+  whatItDoes: string;
+  whyBad: string;
+  example: string;
+  fix: string;
+  fixSafety: string;
+}
+
+export interface RuleContext {
+  options: AnalysisOptions;
+  fa: FrameworkAnalysis;
+  layers: Layer[];
+  models: ModelInfo[];
+  /** Codes already reported for a layer (precedence: a layer gets its most specific finding). */
+  reported: Map<number, Set<RuleCode>>;
+}
+
+export interface Rule {
+  code: RuleCode;
+  name: string;
+  title: string;
+  severity: Severity;
+  docs: RuleDocs;
+  checkLayer?(layer: Layer, ctx: RuleContext): Finding[];
+  checkModel?(model: ModelInfo, ctx: RuleContext): Finding[];
+}
+
+export const RELU_FAMILY = new Set<ActivationName>(['relu', 'leaky_relu', 'elu', 'gelu', 'silu', 'mish', 'softplus']);
+export const SATURATING = new Set<ActivationName>(['tanh', 'sigmoid']);
+
+const ACT_LABEL: Record<ActivationName, string> = {
+  relu: 'ReLU', leaky_relu: 'Leaky ReLU', elu: 'ELU', gelu: 'GELU', silu: 'SiLU', mish: 'Mish', softplus: 'Softplus', selu: 'SELU',
+  tanh: 'tanh', sigmoid: 'sigmoid', softmax: 'softmax', linear: 'linear', unknown: 'unknown',
+};
+export function actLabel(a: ActivationName): string {
+  return ACT_LABEL[a];
+}
+
+const INIT_LABEL: Record<InitName, string> = {
+  he_normal: 'He normal', he_uniform: 'He uniform', glorot_uniform: 'Glorot uniform', glorot_normal: 'Glorot normal',
+  lecun_normal: 'LeCun normal', lecun_uniform: 'LeCun uniform', orthogonal: 'orthogonal', zeros: 'zeros', ones: 'ones',
+  constant: 'constant', random_normal: 'random normal', random_uniform: 'random uniform', truncated_normal: 'truncated normal',
+  variance_scaling: 'variance scaling', pytorch_default: "PyTorch's default (kaiming_uniform, a=√5)", unknown: 'unknown',
+};
+export function initLabel(i: InitName): string {
+  return INIT_LABEL[i];
+}
+
+/** How the current init is spelled in messages: "glorot_uniform (the Keras default)". */
+export function describeInit(layer: Layer, init: InitSpec = layer.init): string {
+  const fw = { keras: 'Keras', pytorch: 'PyTorch', flax: 'Flax', tfjs: 'TensorFlow.js' }[layer.framework];
+  const base = init.name === 'pytorch_default' ? 'kaiming_uniform(a=√5)' : init.name;
+  return init.explicit ? base : `${base} (the ${fw} default)`;
+}
+
+export function r2(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a >= 1e4 || a < 1e-3)) return x.toExponential(1).replace('e+', 'e');
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+export interface LayerNumbers {
+  /** Var(W) under the current init (with the fans used). */
+  varW: number | null;
+  /** fan_in · Var(W). */
+  coeff: number | null;
+  /** Forward factor of the second moment per layer. */
+  forward: number | null;
+  /** Backward factor (gradients). */
+  backward: number | null;
+  fanIn: number;
+  fanOut: number;
+  fansKnown: boolean;
+  /** E[φ(z)²] at unit variance. */
+  m2: number | null;
+}
+
+/** Numbers for one layer and one init; unknown fans are assumed equal (stated in messages). */
+export function layerNumbers(layer: Layer, init: InitSpec, act: ActivationName = layer.activation.name, param = layer.activation.param): LayerNumbers {
+  const known = layer.fanIn !== null && layer.fanOut !== null;
+  const fanIn = layer.fanIn ?? layer.fanOut ?? 256;
+  const fanOut = layer.fanOut ?? layer.fanIn ?? 256;
+  const varW = weightVariance(layer.framework, init, fanIn, fanOut, { recurrent: layer.recurrent, embedding: layer.embedding });
+  const mact = act === 'unknown' ? null : act;
+  const m2 = mact ? secondMoment(mact, param, 1) : null;
+  const d2 = mact ? derivSecondMoment(mact, param, 1) : null;
+  const coeff = varW === null ? null : fanIn * varW;
+  return {
+    varW,
+    coeff,
+    forward: coeff !== null && m2 !== null ? coeff * m2 : null,
+    backward: varW !== null && d2 !== null ? fanOut * varW * d2 : null,
+    fanIn,
+    fanOut,
+    fansKnown: known,
+    m2,
+  };
+}
+
+/** The init InitLens recommends after this layer's activation, as an InitSpec (for numbers) and a target (for fixes). */
+export function recommendation(layer: Layer, options: AnalysisOptions): { target: InitTarget; spec: InitSpec; reason: string } | null {
+  const act = layer.activation.name;
+  if (act === 'unknown') return null;
+  const rec = recommendInit(act, layer.activation.param, options.distribution);
+  if (rec.init === 'unknown') return null;
+  const target: InitTarget = { init: rec.init, which: 'kernel', activation: act, slope: act === 'leaky_relu' ? layer.activation.param ?? defaultSlope(layer) : undefined, scale: rec.scale };
+  const spec: InitSpec = { name: rec.init, explicit: true, source: 'argument', scale: rec.scale, mode: rec.init === 'variance_scaling' ? 'fan_in' : undefined };
+  if (layer.framework === 'pytorch') {
+    // What the PyTorch fix writes: kaiming_* with the activation's gain, xavier_* (tanh gain for tanh).
+    if (rec.init.startsWith('he') || rec.init === 'variance_scaling') {
+      spec.name = options.distribution === 'uniform' ? 'he_uniform' : 'he_normal';
+      spec.nonlinearity = act === 'leaky_relu' ? 'leaky_relu' : 'relu';
+      spec.a = act === 'leaky_relu' ? target.slope : 0;
+      spec.scale = undefined;
+    } else if (rec.init.startsWith('glorot') && act === 'tanh') spec.gain = 5 / 3;
+  }
+  if (layer.framework === 'tfjs' && !rec.init.endsWith('uniform') && rec.init !== 'variance_scaling' && rec.init !== 'orthogonal') {
+    spec.uncorrectedTruncation = true;
+  }
+  return { target, spec, reason: rec.reason };
+}
+
+function defaultSlope(layer: Layer): number {
+  return layer.framework === 'keras' || layer.framework === 'tfjs' ? 0.3 : 0.01;
+}
+
+/** Build the fixes of a finding: the preferred distribution first, then the other one. */
+export function initFixes(layer: Layer, ctx: RuleContext, target: InitTarget, safety: 'safe' | 'unsafe' = 'safe'): Fix[] {
+  const out: Fix[] = [];
+  const variants: InitTarget[] = [target];
+  const other = otherDistribution(target.init);
+  if (other) variants.push({ ...target, init: other });
+  for (const [i, t] of variants.entries()) {
+    const edits = ctx.fa.fix(layer, t);
+    if (!edits || !edits.length) continue;
+    out.push({ description: fixTitle(t), edits, safety, init: t.init, preferred: i === 0 });
+  }
+  return out;
+}
+
+function otherDistribution(i: InitName): InitName | null {
+  const pairs: Partial<Record<InitName, InitName>> = {
+    he_normal: 'he_uniform', he_uniform: 'he_normal', glorot_normal: 'glorot_uniform', glorot_uniform: 'glorot_normal',
+    lecun_normal: 'lecun_uniform', lecun_uniform: 'lecun_normal',
+  };
+  return pairs[i] ?? null;
+}
+
+export function fixTitle(t: InitTarget): string {
+  if (t.which === 'recurrent') return 'Use orthogonal init for the recurrent kernel';
+  const act = t.activation === 'unknown' ? '' : ` (${actLabel(t.activation)})`;
+  if (t.init === 'variance_scaling') return `Use He init with the leaky slope${act}`;
+  return `Use ${initLabel(t.init)} init${act}`;
+}
+
+export function gainNote(act: ActivationName, param?: number): string {
+  if (act === 'relu' || act === 'linear' || act === 'unknown' || act === 'softmax') return '';
+  const g = varianceGain(act, param);
+  const m2 = secondMoment(act, param, 1);
+  if (g === null || m2 === null) return '';
+  return ` (${actLabel(act)}: E[φ(z)²] = ${m2.toFixed(4)} for z ~ N(0,1), so the variance-preserving gain is ${g.toFixed(3)})`;
+}
+
+export function depthNote(layer: Layer, ctx: RuleContext, factor: number): string {
+  const m = layer.model !== null ? ctx.models.find((x) => x.id === layer.model) : undefined;
+  if (!m) return '';
+  const n = m.layers.filter((id) => {
+    const l = ctx.layers[id];
+    return l && !l.embedding && !l.recurrent;
+  }).length;
+  if (n < 3) return '';
+  return `; over the ${n} weight layers of this model that compounds to ×${r2(Math.pow(factor, n))}`;
+}
+
+export function normNote(layer: Layer): string {
+  if (!layer.normalization) return '';
+  const n = { batchnorm: 'BatchNorm', layernorm: 'LayerNorm', groupnorm: 'GroupNorm', instancenorm: 'InstanceNorm', rmsnorm: 'RMSNorm' }[layer.normalization];
+  return ` A ${n} follows this layer and rescales its output, so this matters less (mostly the first training steps and the gradient of this layer's weights).`;
+}
+
+export function finding(
+  rule: Rule,
+  layer: Layer | null,
+  model: ModelInfo | null,
+  message: string,
+  recommended: InitName | null,
+  fixes: Fix[],
+  severity: Severity = rule.severity,
+): Finding {
+  const span = layer ? layer.span : model!.span;
+  return { code: rule.code, severity, message, span: { ...span }, layer: layer ? layer.id : null, model: model ? model.id : layer?.model ?? null, recommended, fixes };
+}

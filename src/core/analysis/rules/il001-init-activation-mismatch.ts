@@ -1,0 +1,72 @@
+/**
+ * IL001 init-activation-mismatch: the layer's initializer does not suit the
+ * activation that follows it.
+ */
+import type { Finding, Layer } from '../../types.js';
+import {
+  type Rule, type RuleContext, RELU_FAMILY, SATURATING, actLabel, describeInit, depthNote, finding, gainNote, initFixes,
+  initLabel, layerNumbers, normNote, r2, recommendation,
+} from './common.js';
+
+/** Forward factor band that counts as "variance preserving" for the rectifier family. */
+const LOW = 0.7;
+const HIGH = 1.45;
+
+export const initActivationMismatch: Rule = {
+  code: 'IL001',
+  name: 'init-activation-mismatch',
+  title: 'Initializer does not fit the activation',
+  severity: 'warning',
+  docs: {
+    whatItDoes:
+      'Checks that the initializer of a weight layer matches the activation that really follows it: He (Var(W) = 2/fan_in) for the ReLU family (ReLU, Leaky ReLU, ELU, GELU, SiLU, Mish, Softplus), Glorot (Var(W) = 2/(fan_in+fan_out)) for tanh and sigmoid.',
+    whyBad:
+      "Each layer multiplies the second moment of the signal by fan_in·Var(W)·E[φ(z)²]. ReLU keeps half of it, so Glorot (or LeCun, or PyTorch's default kaiming_uniform(a=√5), Var(W) = 1/(3·fan_in)) shrinks the signal at every layer and the gradients vanish with depth (He et al. 2015). He init before tanh or sigmoid drives them into saturation (Glorot & Bengio 2010).",
+    example: 'model.add(Dense(256, activation="relu"))  # glorot_uniform by default: ×0.5 per layer\n# Use instead:\nmodel.add(Dense(256, activation="relu", kernel_initializer="he_normal"))',
+    fix: "Writes the recommended initializer in the framework's idiom: Keras `kernel_initializer=\"he_normal\"`, PyTorch `nn.init.kaiming_normal_(self.fc.weight, nonlinearity=\"relu\")` after construction, Flax `kernel_init=nn.initializers.he_normal()`, TensorFlow.js `kernelInitializer: 'heNormal'`.",
+    fixSafety: 'Safe: only the initial weights change (their distribution), not the architecture or the API. Results of a training run will differ, as intended.',
+  },
+  checkLayer(layer: Layer, ctx: RuleContext): Finding[] {
+    if (layer.recurrent || layer.embedding || layer.transformerStyle) return [];
+    const act = layer.activation.name;
+    if (!RELU_FAMILY.has(act) && !SATURATING.has(act)) return [];
+    const init = layer.init;
+    if (['unknown', 'zeros', 'ones', 'constant', 'random_normal', 'random_uniform', 'truncated_normal'].includes(init.name)) return [];
+    if (init.factoryNotCalled) return [];
+    if (init.name === 'pytorch_default' && !ctx.options.pytorchDefaultIsFinding) return [];
+    const cur = layerNumbers(layer, init);
+    const rec = recommendation(layer, ctx.options);
+    if (!rec || cur.coeff === null) return [];
+    let bad = false;
+    let factor: number | null = cur.forward;
+    let direction = 'forward';
+    if (RELU_FAMILY.has(act)) {
+      if (init.mode === 'fan_out') {
+        factor = cur.backward;
+        direction = 'backward';
+      }
+      if (factor === null) return [];
+      bad = factor < LOW || factor > HIGH;
+    } else {
+      // tanh / sigmoid: Glorot, LeCun, orthogonal and xavier with PyTorch's tanh gain are fine;
+      // He-family scales push them into saturation, tiny scales make them linear and vanishing.
+      const heFamily = init.name === 'he_normal' || init.name === 'he_uniform' || (init.name === 'variance_scaling' && (init.scale ?? 1) >= 1.8 && (init.mode ?? 'fan_in') === 'fan_in');
+      const isLecunLinear = init.nonlinearity === 'linear' || init.nonlinearity === 'sigmoid' || init.nonlinearity === 'tanh';
+      bad = (heFamily && !isLecunLinear) || cur.coeff < 0.5;
+    }
+    if (!bad) return [];
+    const recNums = layerNumbers(layer, rec.spec);
+    const recFactor = direction === 'backward' ? recNums.backward : recNums.forward;
+    const fans = cur.fansKnown ? `fan_in=${cur.fanIn}, fan_out=${cur.fanOut}` : 'assuming fan_in = fan_out';
+    let msg: string;
+    if (RELU_FAMILY.has(act) && factor !== null) {
+      const what = direction === 'backward' ? "the gradient's second moment" : "the signal's second moment";
+      msg = `${actLabel(act)} after ${describeInit(layer)}: each layer scales ${what} by ≈${r2(factor)} (${fans})${depthNote(layer, ctx, factor)}; ${initLabel(rec.target.init)} init keeps it ≈${recFactor === null ? '1' : r2(recFactor)}.${gainNote(act, layer.activation.param)}`;
+    } else {
+      msg = `${actLabel(act)} after ${describeInit(layer)}: fan_in·Var(W) = ${r2(cur.coeff)} (${fans}), ${cur.coeff > 1.5 ? `which pushes ${actLabel(act)} into saturation (its gradient vanishes)` : 'so the signal shrinks at every layer'}; ${initLabel(rec.target.init)} init (fan_in·Var(W) ≈ ${recNums.coeff === null ? '1' : r2(recNums.coeff)}) suits ${actLabel(act)}.`;
+    }
+    msg += normNote(layer);
+    const fixes = initFixes(layer, ctx, rec.target);
+    return [finding(this, layer, null, msg, rec.target.init, fixes, layer.normalization ? 'info' : this.severity)];
+  },
+};

@@ -1,0 +1,39 @@
+/** IL003 explicit-scale: an explicit std/range that makes the signal explode or vanish for the known fan_in. */
+import type { Finding, Layer } from '../../types.js';
+import { type Rule, type RuleContext, actLabel, depthNote, finding, initFixes, initLabel, layerNumbers, normNote, r2, recommendation } from './common.js';
+
+const SCALE_INITS = new Set(['random_normal', 'random_uniform', 'truncated_normal', 'variance_scaling', 'orthogonal']);
+
+export const explicitScale: Rule = {
+  code: 'IL003',
+  name: 'explicit-scale-explodes-or-vanishes',
+  title: 'Explicit weight scale explodes or vanishes',
+  severity: 'warning',
+  docs: {
+    whatItDoes:
+      'For initializers written with an explicit scale (RandomNormal(stddev=…), nn.init.normal_(std=…), uniform ranges, VarianceScaling(scale=…), orthogonal gains), computes fan_in·Var(W)·E[φ(z)²], the factor by which one layer multiplies the second moment of the signal, with the layer\'s known fan_in.',
+    whyBad:
+      'A factor above 1 compounds over depth into exploding activations and gradients; below 1 into vanishing ones. std = 0.01 is fine for 10 inputs and far too small for 4096; std = 1 explodes for any realistic width.',
+    example: 'Dense(512, kernel_initializer=RandomNormal(stddev=1.0), input_shape=(784,))  # ×392 per layer\n# Use instead:\nDense(512, kernel_initializer="he_normal", input_shape=(784,))',
+    fix: 'Replaces the explicit scale with the fan-aware initializer recommended for the activation.',
+    fixSafety: 'Unsafe: the scale was written on purpose, and replacing it changes a deliberate choice; apply it by hand (not part of fix-all). GPT-style small normal init (std ≤ 0.05) in models with LayerNorm and residual connections is recognized as deliberate and not reported.',
+  },
+  checkLayer(layer: Layer, ctx: RuleContext): Finding[] {
+    const init = layer.init;
+    if (!init.explicit || !SCALE_INITS.has(init.name) || layer.transformerStyle || layer.embedding) return [];
+    if (layer.fanIn === null) return [];
+    if (init.name === 'orthogonal' && (init.gain ?? 1) === 1) return [];
+    if (init.name === 'variance_scaling' && (init.scale === undefined || (init.scale >= 0.5 && init.scale <= 2.5))) return [];
+    const act = layer.activation.name === 'unknown' ? 'linear' : layer.activation.name;
+    const cur = layerNumbers(layer, init, act, layer.activation.param);
+    const f = cur.forward;
+    if (f === null || layer.recurrent) return [];
+    if (f >= 0.5 && f <= 2) return [];
+    const rec = recommendation({ ...layer, activation: { ...layer.activation, name: act } }, ctx.options);
+    const recN = rec ? layerNumbers(layer, rec.spec, act, layer.activation.param) : null;
+    const verb = f > 2 ? 'explodes' : 'vanishes';
+    const msg = `${init.text ?? initLabel(init.name)} with fan_in=${layer.fanIn}: fan_in·Var(W) = ${r2(cur.coeff ?? NaN)}, so each layer multiplies the signal's second moment by ≈${r2(f)}${act !== 'linear' ? ` after ${actLabel(act)}` : ''} — the signal ${verb}${depthNote(layer, ctx, f)}.${rec && recN && recN.varW !== null ? ` ${initLabel(rec.target.init)} (std ≈ ${r2(Math.sqrt(recN.varW))}) keeps it ≈${r2(recN.forward ?? 1)}.` : ''}${normNote(layer)}`;
+    const severity = layer.normalization ? 'info' : f > 10 || f < 0.1 ? 'error' : 'warning';
+    return [finding(this, layer, null, msg, rec?.target.init ?? null, rec ? initFixes(layer, ctx, rec.target, 'unsafe') : [], severity)];
+  },
+};

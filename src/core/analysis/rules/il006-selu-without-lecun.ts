@@ -1,0 +1,29 @@
+/** IL006 selu-without-lecun-normal */
+import type { Finding, Layer } from '../../types.js';
+import { type Rule, type RuleContext, describeInit, finding, initFixes, layerNumbers, r2 } from './common.js';
+
+export const seluWithoutLecun: Rule = {
+  code: 'IL006',
+  name: 'selu-without-lecun-normal',
+  title: 'SELU without LeCun normal init',
+  severity: 'warning',
+  docs: {
+    whatItDoes: 'Checks that layers followed by SELU use LeCun normal init (Var(W) = 1/fan_in, normal law).',
+    whyBad:
+      'SELU self-normalizes (activations converge to mean 0, variance 1 without BatchNorm) only around its fixed point, which requires fan_in·Var(W) = 1 (Klambauer et al. 2017). Glorot with unequal fans, He (×2) or PyTorch\'s default (×1/3) move the network away from it. In PyTorch, the documented choice is kaiming_normal_(w, nonlinearity="linear"), not "selu".',
+    example: 'nn.Linear(512, 512)  # then nn.SELU()\n# Add:\nnn.init.kaiming_normal_(self.fc.weight, nonlinearity="linear")',
+    fix: 'Writes lecun_normal (Keras/Flax), leCunNormal (TensorFlow.js) or kaiming_normal_(…, nonlinearity="linear") (PyTorch).',
+    fixSafety: 'Safe: only the initial weights change.',
+  },
+  checkLayer(layer: Layer, ctx: RuleContext): Finding[] {
+    if (layer.activation.name !== 'selu' || layer.recurrent || layer.embedding || layer.transformerStyle) return [];
+    const init = layer.init;
+    if (init.name === 'unknown' || init.name === 'zeros' || init.name === 'ones' || init.name === 'constant' || init.factoryNotCalled) return [];
+    const n = layerNumbers(layer, init, 'linear');
+    if (n.coeff === null) return [];
+    if (n.coeff >= 0.85 && n.coeff <= 1.18) return [];
+    const msg = `SELU after ${describeInit(layer)}: fan_in·Var(W) = ${r2(n.coeff)}${n.fansKnown ? ` (fan_in=${n.fanIn}, fan_out=${n.fanOut})` : ' (assuming fan_in = fan_out)'}, but SELU self-normalizes only with fan_in·Var(W) = 1 (LeCun normal).`;
+    const target = { init: ctx.options.distribution === 'uniform' ? 'lecun_uniform' as const : 'lecun_normal' as const, which: 'kernel' as const, activation: 'selu' as const };
+    return [finding(this, layer, null, msg, 'lecun_normal', initFixes(layer, ctx, { ...target, init: 'lecun_normal' }))];
+  },
+};

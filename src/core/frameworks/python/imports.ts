@@ -1,0 +1,90 @@
+/**
+ * Import aliases → canonical qualified names.
+ *
+ * `import torch.nn as nn` makes `nn.Linear` mean `torch.nn.Linear`;
+ * `from tensorflow.keras import layers` makes `layers.Dense` mean
+ * `keras.layers.Dense` (tf.keras, tf_keras and keras are one namespace here).
+ */
+import type { PyExpr, PyStmt } from '../../parse/pyast.js';
+import { canonicalize } from './vocab.js';
+
+export class Imports {
+  /** local name → qualified name */
+  readonly map = new Map<string, string>();
+  /** The statement after which new imports go (last top-level import), if any. */
+  lastImport: PyStmt | null = null;
+  firstStmt: PyStmt | null = null;
+
+  add(stmt: PyStmt, topLevel: boolean): void {
+    if (stmt.k === 'import') {
+      for (const { module, alias } of stmt.names) {
+        if (alias) this.map.set(alias, module);
+        else {
+          // `import a.b.c` binds `a` (and makes a.b.c reachable through it).
+          const head = module.split('.')[0];
+          if (!this.map.has(head)) this.map.set(head, head);
+        }
+      }
+    } else if (stmt.k === 'from') {
+      if (stmt.level > 0) return; // relative imports are the user's own modules
+      for (const { name, alias } of stmt.names) {
+        if (name === '*') {
+          // `from torch.nn import *`: remember the star module for bare names.
+          this.starModules.push(stmt.module);
+          continue;
+        }
+        this.map.set(alias ?? name, stmt.module + '.' + name);
+      }
+    } else return;
+    if (topLevel) this.lastImport = stmt;
+  }
+
+  starModules: string[] = [];
+
+  /** Qualified, canonical name of a dotted expression, or null when it is not an imported name. */
+  resolve(e: PyExpr): string | null {
+    const parts: string[] = [];
+    let cur: PyExpr = e;
+    while (cur.k === 'attr') {
+      parts.push(cur.attr);
+      cur = cur.obj;
+    }
+    if (cur.k !== 'name') return null;
+    const base = this.map.get(cur.id);
+    if (base === undefined) {
+      if (this.starModules.length && parts.length === 0) {
+        // Bare name from a star import: try each star module.
+        for (const m of this.starModules) {
+          const q = canonicalize(m + '.' + cur.id);
+          if (STAR_KNOWN(q)) return q;
+        }
+      }
+      return null;
+    }
+    parts.reverse();
+    return canonicalize(parts.length ? base + '.' + parts.join('.') : base);
+  }
+
+  /** The local spelling that reaches a qualified module (e.g. `nn` for torch.nn), if any. */
+  spell(qualified: string): string | null {
+    let best: string | null = null;
+    for (const [local, q] of this.map) {
+      const cq = canonicalize(q);
+      if (cq === qualified || q === qualified) return local;
+      if (qualified.startsWith(cq + '.') || qualified.startsWith(q + '.')) {
+        const rest = qualified.slice((qualified.startsWith(cq + '.') ? cq : q).length + 1);
+        const cand = local + '.' + rest;
+        if (best === null || cand.length < best.length) best = cand;
+      }
+    }
+    return best;
+  }
+}
+
+let starCheck: (q: string) => boolean = () => false;
+function STAR_KNOWN(q: string): boolean {
+  return starCheck(q);
+}
+export function setStarCheck(f: (q: string) => boolean): void {
+  starCheck = f;
+}

@@ -1,0 +1,599 @@
+/**
+ * Keras, PyTorch and Flax on one Python module: runs the interpreter, resolves
+ * PyTorch's post-construction init code, groups layers into models, and
+ * builds fixes in each framework's idiom.
+ */
+import type { InitSpec, Layer, ModelInfo, Span, TextEdit } from '../../types.js';
+import type { FrameworkAnalysis, InitTarget } from '../adapter.js';
+import type { PyExpr, PyStmt } from '../../parse/pyast.js';
+import { kwarg, walkExpr, walkStmts, stmtExprs } from '../../parse/pyast.js';
+import type { PythonModule } from '../../parse/python.js';
+import { Interp, type InitEvent, type LayerRec, type ClassCtx, type NameTest } from './interp.js';
+import { Imports } from './imports.js';
+
+export interface PythonAnalysis extends FrameworkAnalysis {
+  recs: LayerRec[];
+  imports: Imports;
+}
+
+export function analyzePython(mod: PythonModule): PythonAnalysis {
+  const interp = new Interp(mod.stmts);
+  const res = interp.run();
+  const recs = res.layers;
+  resolveTorchInits(interp, recs, mod.stmts);
+  markTransformerStyle(recs, res.classes);
+
+  const layers: Layer[] = [];
+  const byRec = new Map<LayerRec, Layer>();
+  recs.forEach((rec, i) => {
+    const layer = toLayer(rec, i);
+    layers.push(layer);
+    byRec.set(rec, layer);
+  });
+  const models = buildModels(recs, byRec, res.classes, interp);
+
+  const text = mod.text;
+  const ctx: FixCtx = { text, imports: res.imports, stmts: mod.stmts, quote: detectQuote(mod.stmts) };
+  return {
+    layers,
+    models,
+    recs,
+    imports: res.imports,
+    fix: (layer: Layer, target: InitTarget) => {
+      const rec = recs[layer.id];
+      if (!rec) return null;
+      try {
+        return buildFix(ctx, rec, target);
+      } catch {
+        return null;
+      }
+    },
+    fixFactoryCall: (layer: Layer) => {
+      const span = layer.init.span;
+      if (!span || !layer.init.factoryNotCalled) return null;
+      return [{ from: span.to, to: span.to, newText: '()' }];
+    },
+  };
+}
+
+// ---------------------------------------------------------------- layer records → Layer
+
+function toLayer(rec: LayerRec, id: number): Layer {
+  let activation = rec.act;
+  if (!activation) {
+    if (rec.inlineAct) activation = rec.inlineAct;
+    else if (rec.applied) activation = { name: 'linear', via: 'default' };
+    else activation = { name: 'unknown', via: 'none' };
+  }
+  return {
+    id,
+    framework: rec.spec.framework,
+    layer: rec.spec.kind,
+    name: rec.name,
+    span: { from: rec.call.span.from, to: rec.call.span.to },
+    activation,
+    normalization: rec.norm,
+    residual: rec.residual,
+    init: rec.init,
+    recurrentInit: rec.recInit,
+    recurrent: rec.spec.recurrent === true,
+    embedding: rec.spec.embedding === true,
+    fanIn: finiteOrNull(rec.fanIn),
+    fanOut: finiteOrNull(rec.fanOut),
+    model: null,
+    order: rec.order,
+    transformerStyle: rec.smallInitTransformer,
+    template: rec.template,
+  };
+}
+
+function finiteOrNull(x: number | null): number | null {
+  return x !== null && Number.isFinite(x) && x > 0 ? Math.round(x * 1e6) / 1e6 : null;
+}
+
+// ---------------------------------------------------------------- models
+
+function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, classes: ClassCtx[], interp: Interp): ModelInfo[] {
+  const models: ModelInfo[] = [];
+  const assign = (m: ModelInfo, rs: LayerRec[]) => {
+    const sorted = [...rs].sort((a, b) => {
+      const oa = a.order ?? Number.MAX_SAFE_INTEGER;
+      const ob = b.order ?? Number.MAX_SAFE_INTEGER;
+      return oa !== ob ? oa - ob : a.call.span.from - b.call.span.from;
+    });
+    for (const r of sorted) {
+      const l = byRec.get(r)!;
+      if (l.model === null) {
+        l.model = m.id;
+        m.layers.push(l.id);
+      }
+    }
+    if (m.layers.length) models.push(m);
+  };
+  let nextId = 0;
+  // classes
+  for (const c of classes) {
+    if (!c.framework) continue;
+    const rs = recs.filter((r) => r.owner === c);
+    if (!rs.length) continue;
+    const kind = c.framework === 'pytorch' ? 'nn.Module' : c.framework === 'keras' ? 'keras.Model' : 'flax.linen.Module';
+    const m: ModelInfo = { id: nextId, framework: c.framework, kind, name: c.name, span: { ...c.stmt.nameSpan }, layers: [] };
+    assign(m, rs);
+    if (m.layers.length) nextId++;
+  }
+  // Sequential containers outside classes (outermost only)
+  const nested = new Set<unknown>();
+  for (const s of interp.seqs.values()) for (const it of s.items) if (it.o === 'seq') nested.add(it.seq);
+  for (const s of interp.seqs.values()) {
+    if (s.owner || nested.has(s)) continue;
+    const rs: LayerRec[] = [];
+    const collect = (seq: typeof s) => {
+      for (const it of seq.items) {
+        if (it.o === 'weight') rs.push(it.rec);
+        else if (it.o === 'seq') collect(it.seq);
+        else if (it.o === 'wrapper' && it.inner.o === 'weight') rs.push(it.inner.rec);
+        else if (it.o === 'list') for (const x of it.items) if (x.o === 'weight') rs.push(x.rec);
+      }
+    };
+    collect(s);
+    const m: ModelInfo = { id: nextId, framework: s.framework, kind: 'Sequential', name: s.name, span: { ...s.call.span }, layers: [] };
+    assign(m, rs.filter((r) => byRec.get(r)!.model === null));
+    if (m.layers.length) nextId++;
+  }
+  // Functional groups: by enclosing function (or module level)
+  const groups = new Map<PyStmt | null, LayerRec[]>();
+  for (const r of recs) {
+    if (byRec.get(r)!.model !== null || r.owner) continue;
+    const key = r.fnScope;
+    const g = groups.get(key) ?? [];
+    g.push(r);
+    groups.set(key, g);
+  }
+  for (const [fn, rs] of groups) {
+    const call = interp.modelCalls.get(fn as never) ?? null;
+    const fnStmt = fn && fn.k === 'def' ? fn : null;
+    const framework = rs[0].spec.framework;
+    const span: Span = call ? { ...call.span } : fnStmt ? { ...fnStmt.nameSpan } : { ...rs[0].call.span };
+    const m: ModelInfo = { id: nextId, framework, kind: 'functional', name: fnStmt ? fnStmt.name : null, span, layers: [] };
+    assign(m, rs);
+    if (m.layers.length) nextId++;
+  }
+  return models;
+}
+
+// ---------------------------------------------------------------- PyTorch init resolution
+
+function classUses(stmts: PyStmt[], classes: ClassCtx[]): Map<ClassCtx, Set<string>> {
+  const out = new Map<ClassCtx, Set<string>>();
+  const names = new Set(classes.map((c) => c.name));
+  for (const c of classes) {
+    const used = new Set<string>();
+    walkStmts(c.stmt.body, (s) => {
+      for (const e of stmtExprs(s)) walkExpr(e, (x) => {
+        if (x.k === 'name' && names.has(x.id) && x.id !== c.name) used.add(x.id);
+      });
+    });
+    out.set(c, used);
+  }
+  // Call sites: `ResNet(BasicBlock, [2, 2, 2, 2])`, or through a factory function
+  // whose body instantiates the class: `_resnet(BasicBlock, ...)`.
+  const fnRefs = new Map<string, Set<string>>(); // function name → classes it references
+  for (const s of stmts) {
+    if (s.k !== 'def') continue;
+    const refs = new Set<string>();
+    walkStmts(s.body, (st) => {
+      for (const e of stmtExprs(st)) walkExpr(e, (x) => {
+        if (x.k === 'name' && names.has(x.id)) refs.add(x.id);
+      });
+    });
+    fnRefs.set(s.name, refs);
+  }
+  const visitCalls = (e: PyExpr) =>
+    walkExpr(e, (x) => {
+      if (x.k !== 'call' || x.fn.k !== 'name') return;
+      const callee = x.fn.id;
+      const targets = names.has(callee) ? [callee] : [...(fnRefs.get(callee) ?? [])];
+      if (!targets.length) return;
+      const argNames = new Set<string>();
+      for (const a of x.args) walkExpr(a.value, (y) => {
+        if (y.k === 'name' && names.has(y.id)) argNames.add(y.id);
+      });
+      for (const t of targets) {
+        const c = classes.find((cc) => cc.name === t);
+        if (c) for (const n of argNames) if (n !== t) out.get(c)!.add(n);
+      }
+    });
+  walkStmts(stmts, (s) => {
+    for (const e of stmtExprs(s)) visitCalls(e);
+  });
+  // transitive closure
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const c of classes) {
+      const set = out.get(c)!;
+      for (const n of [...set]) {
+        const cc = classes.find((x) => x.name === n);
+        if (!cc) continue;
+        for (const m of out.get(cc) ?? []) if (!set.has(m) && m !== c.name) {
+          set.add(m);
+          changed = true;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function paramNames(rec: LayerRec): { name: string; which: 'kernel' | 'recurrent' | 'bias' }[] {
+  const n = rec.name ?? '';
+  const pre = n ? n + '.' : '';
+  if (rec.spec.recurrent) {
+    const cell = rec.spec.cell;
+    const sfx = cell ? '' : '_l0';
+    return [
+      { name: `${pre}weight_ih${sfx}`, which: 'kernel' },
+      { name: `${pre}weight_hh${sfx}`, which: 'recurrent' },
+      { name: `${pre}bias_ih${sfx}`, which: 'bias' },
+      { name: `${pre}bias_hh${sfx}`, which: 'bias' },
+    ];
+  }
+  return [
+    { name: `${pre}weight`, which: 'kernel' },
+    { name: `${pre}bias`, which: 'bias' },
+  ];
+}
+
+function testName(tests: NameTest[], name: string): boolean {
+  for (const t of tests) {
+    let ok: boolean;
+    switch (t.op) {
+      case 'in':
+        ok = name.includes(t.s);
+        break;
+      case 'startswith':
+        ok = name.startsWith(t.s) || name.split('.').pop()!.startsWith(t.s);
+        break;
+      case 'endswith':
+        ok = name.endsWith(t.s);
+        break;
+      case 'eq':
+        ok = name === t.s || name.split('.').pop() === t.s;
+        break;
+    }
+    if (ok === t.negate) return false;
+  }
+  return true;
+}
+
+/** Which weights of `rec` an init event writes: 'kernel', 'recurrent', both, or none. */
+function eventTargets(ev: InitEvent, rec: LayerRec, uses: Map<ClassCtx, Set<string>>): Set<'kernel' | 'recurrent'> {
+  const out = new Set<'kernel' | 'recurrent'>();
+  if (ev.layers) {
+    if (!ev.layers.includes(rec)) return out;
+  } else if (ev.filter) {
+    const f = ev.filter;
+    if (f.instanceOf) return out;
+    if (f.scope) {
+      if (rec.owner !== f.scope) {
+        if (!rec.owner || !(uses.get(f.scope)?.has(rec.owner.name) ?? false)) return out;
+      }
+    }
+    const kind = rec.spec.kind;
+    if (f.types && !f.types.includes(kind)) return out;
+    if (f.exclude.includes(kind)) return out;
+    for (const s of f.substr) if (!kind.includes(s)) return out;
+    if (rec.spec.framework !== 'pytorch') return out;
+  } else return out;
+  const tests = ev.filter?.nameTests ?? [];
+  const which = ev.which;
+  for (const p of paramNames(rec)) {
+    if (p.which === 'bias') continue;
+    if (tests.length && !testName(tests, p.name)) continue;
+    const leaf = p.name.split('.').pop()!;
+    if (which === 'weight' && !rec.spec.recurrent && p.which === 'kernel') out.add('kernel');
+    else if (which === 'weight_ih' && p.which === 'kernel') out.add('kernel');
+    else if (which === 'weight_hh' && p.which === 'recurrent') out.add('recurrent');
+    else if (which === 'any') out.add(p.which as 'kernel' | 'recurrent');
+    void leaf;
+  }
+  return out;
+}
+
+function resolveTorchInits(interp: Interp, recs: LayerRec[], stmts: PyStmt[]): void {
+  if (!interp.events.length) return;
+  const uses = classUses(stmts, interp.classList);
+  for (const rec of recs) {
+    if (rec.spec.framework !== 'pytorch') continue;
+    let bestK: InitEvent | null = null;
+    let bestR: InitEvent | null = null;
+    const rank = (ev: InitEvent) => (ev.scopeCls !== rec.owner ? 1e9 : 0) + ev.seq;
+    for (const ev of interp.events) {
+      const t = eventTargets(ev, rec, uses);
+      if (t.has('kernel') && (!bestK || rank(ev) > rank(bestK))) bestK = ev;
+      if (t.has('recurrent') && (!bestR || rank(ev) > rank(bestR))) bestR = ev;
+      if (t.size) rec.events.push(ev);
+    }
+    if (bestK) rec.init = { ...bestK.spec, source: bestK.layers ? 'init-call' : 'init-loop', span: bestK.callSpan };
+    if (bestR && rec.spec.recurrent) rec.recInit = { ...bestR.spec, source: bestR.layers ? 'init-call' : 'init-loop', span: bestR.callSpan };
+  }
+}
+
+/** GPT-style: explicit small normal init inside a model with LayerNorm and residual additions. */
+function markTransformerStyle(recs: LayerRec[], classes: ClassCtx[]): void {
+  const ln = classes.some((c) => c.hasLayerNorm);
+  const res = classes.some((c) => c.hasResidual);
+  if (!ln || !res) return;
+  for (const r of recs) {
+    const i = r.init;
+    if (!i.explicit) continue;
+    if ((i.name === 'random_normal' || i.name === 'truncated_normal') && typeof i.std === 'number' && i.std > 0 && i.std <= 0.05) r.smallInitTransformer = true;
+  }
+}
+
+// ---------------------------------------------------------------- fixes
+
+interface FixCtx {
+  text: string;
+  imports: Imports;
+  stmts: PyStmt[];
+  quote: string;
+}
+
+function detectQuote(stmts: PyStmt[]): string {
+  let dq = 0;
+  let sq = 0;
+  let seen = 0;
+  walkStmts(stmts, (s) => {
+    if (seen > 200) return;
+    for (const e of stmtExprs(s)) walkExpr(e, (x) => {
+      if (x.k === 'str' && x.quote.length === 1) {
+        seen++;
+        if (x.quote === '"') dq++;
+        else sq++;
+      }
+    });
+  });
+  return sq > dq ? "'" : '"';
+}
+
+function buildFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {
+  switch (rec.spec.framework) {
+    case 'keras':
+      return kerasFix(ctx, rec, target);
+    case 'flax':
+      return flaxFix(ctx, rec, target);
+    case 'pytorch':
+      return torchFix(ctx, rec, target);
+    default:
+      return null;
+  }
+}
+
+function q(ctx: FixCtx, s: string): string {
+  return ctx.quote + s + ctx.quote;
+}
+
+/** Set keyword `name=value` in a call: replace the existing value or add the argument, keeping the layout. */
+export function setKwarg(text: string, call: Extract<PyExpr, { k: 'call' }>, name: string, value: string): TextEdit {
+  const existing = kwarg(call, name);
+  if (existing) return { from: existing.value.span.from, to: existing.value.span.to, newText: value };
+  const args = call.args;
+  const open = call.argsSpan.from; // '('
+  const close = call.argsSpan.to - 1; // ')'
+  if (text[close] !== ')') {
+    // Unclosed call (half-typed): add right after the last argument.
+    const last = args[args.length - 1];
+    const at = last ? last.span.to : open + 1;
+    return { from: at, to: at, newText: (last ? ', ' : '') + `${name}=${value}` };
+  }
+  if (args.length === 0) return { from: open + 1, to: open + 1, newText: `${name}=${value}` };
+  const last = args[args.length - 1];
+  const firstArg = args[0];
+  const multiline = text.slice(open, firstArg.span.from).includes('\n');
+  if (multiline) {
+    const lineStart = text.lastIndexOf('\n', last.span.from - 1) + 1;
+    let indent = '';
+    for (let i = lineStart; i < last.span.from && (text[i] === ' ' || text[i] === '\t'); i++) indent += text[i];
+    return { from: last.span.to, to: last.span.to, newText: `,\n${indent}${name}=${value}` };
+  }
+  return { from: last.span.to, to: last.span.to, newText: `, ${name}=${value}` };
+}
+
+function importEdit(ctx: FixCtx, line: string): TextEdit {
+  const last = ctx.imports.lastImport;
+  if (last) {
+    const eol = lineEnd(ctx.text, last.span.to);
+    return { from: eol, to: eol, newText: '\n' + line };
+  }
+  // After a module docstring / shebang / __future__ imports: top of file otherwise.
+  let at = 0;
+  const first = ctx.stmts[0];
+  if (first && first.k === 'expr' && first.value.k === 'str') at = lineEnd(ctx.text, first.span.to) + 1;
+  else if (ctx.text.startsWith('#!')) at = lineEnd(ctx.text, 0) + 1;
+  if (at > ctx.text.length) return { from: ctx.text.length, to: ctx.text.length, newText: '\n' + line + '\n' };
+  return { from: at, to: at, newText: line + '\n' };
+}
+
+function lineEnd(text: string, pos: number): number {
+  const i = text.indexOf('\n', pos);
+  if (i < 0) return text.length;
+  return text[i - 1] === '\r' ? i - 1 : i;
+}
+
+function kerasInitValue(ctx: FixCtx, target: InitTarget): string {
+  if (target.init === 'variance_scaling' && target.scale !== undefined) {
+    const ns = ctx.imports.spell('keras.initializers') ?? ctx.imports.spell('tensorflow.keras.initializers');
+    if (ns) return `${ns}.VarianceScaling(scale=${fmt(target.scale)}, mode=${q(ctx, 'fan_in')}, distribution=${q(ctx, 'truncated_normal')})`;
+    return q(ctx, 'he_normal');
+  }
+  return q(ctx, target.init);
+}
+
+function kerasFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {
+  const value = kerasInitValue(ctx, target);
+  if (target.which === 'recurrent') return [setKwarg(ctx.text, rec.call, 'recurrent_initializer', value)];
+  if (rec.spec.separable) {
+    const a = setKwarg(ctx.text, rec.call, 'depthwise_initializer', value);
+    const b = setKwarg(ctx.text, rec.call, 'pointwise_initializer', value);
+    if (a.from === b.from && a.to === b.to) return [{ from: a.from, to: a.to, newText: a.newText + b.newText.replace(/^/, '') }];
+    return [a, b];
+  }
+  const kname = rec.spec.depthwise ? 'depthwise_initializer' : rec.spec.embedding ? 'embeddings_initializer' : 'kernel_initializer';
+  return [setKwarg(ctx.text, rec.call, kname, value)];
+}
+
+function flaxInitValue(ctx: FixCtx, target: InitTarget): { value: string; imports: TextEdit[] } {
+  let ns = ctx.imports.spell('flax.linen.initializers') ?? ctx.imports.spell('jax.nn.initializers');
+  const imports: TextEdit[] = [];
+  if (!ns) {
+    imports.push(importEdit(ctx, 'import jax'));
+    ns = 'jax.nn.initializers';
+  }
+  if (target.init === 'variance_scaling' && target.scale !== undefined) {
+    return { value: `${ns}.variance_scaling(${fmt(target.scale)}, ${q(ctx, 'fan_in')}, ${q(ctx, 'truncated_normal')})`, imports };
+  }
+  return { value: `${ns}.${target.init}()`, imports };
+}
+
+function flaxFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {
+  const { value, imports } = flaxInitValue(ctx, target);
+  const kname = target.which === 'recurrent' ? 'recurrent_kernel_init' : rec.spec.embedding ? 'embedding_init' : 'kernel_init';
+  return [setKwarg(ctx.text, rec.call, kname, value), ...imports];
+}
+
+function fmt(x: number): string {
+  return String(Math.round(x * 10000) / 10000);
+}
+
+function torchInitNamespace(ctx: FixCtx): { ns: string; imports: TextEdit[] } {
+  const direct = ctx.imports.spell('torch.nn.init');
+  if (direct) return { ns: direct, imports: [] };
+  if (!ctx.imports.map.has('nn')) return { ns: 'nn.init', imports: [importEdit(ctx, 'import torch.nn as nn')] };
+  return { ns: 'torch.nn.init', imports: ctx.imports.map.get('torch') === 'torch' ? [] : [importEdit(ctx, 'import torch')] };
+}
+
+function torchCall(ctx: FixCtx, ns: string, target: InitTarget, weight: string): string {
+  const uniform = target.init.endsWith('uniform');
+  const kfn = uniform ? 'kaiming_uniform_' : 'kaiming_normal_';
+  const xfn = uniform ? 'xavier_uniform_' : 'xavier_normal_';
+  switch (target.init) {
+    case 'orthogonal':
+      return `${ns}.orthogonal_(${weight})`;
+    case 'lecun_normal':
+    case 'lecun_uniform':
+      return `${ns}.${kfn}(${weight}, nonlinearity=${q(ctx, 'linear')})`;
+    case 'glorot_normal':
+    case 'glorot_uniform':
+      if (target.activation === 'tanh') return `${ns}.${xfn}(${weight}, gain=${ns}.calculate_gain(${q(ctx, 'tanh')}))`;
+      return `${ns}.${xfn}(${weight})`;
+    case 'variance_scaling':
+    case 'he_normal':
+    case 'he_uniform':
+    default:
+      if (target.activation === 'leaky_relu' && target.slope !== undefined && target.slope !== 0) {
+        return `${ns}.${kfn}(${weight}, a=${fmt(target.slope)}, nonlinearity=${q(ctx, 'leaky_relu')})`;
+      }
+      return `${ns}.${kfn}(${weight}, nonlinearity=${q(ctx, 'relu')})`;
+  }
+}
+
+function indentOf(text: string, pos: number): string {
+  const ls = text.lastIndexOf('\n', pos - 1) + 1;
+  let i = ls;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return text.slice(ls, i);
+}
+
+function indentUnit(text: string, anchor: PyStmt, fn: PyStmt | null): string {
+  const a = indentOf(text, anchor.span.from);
+  if (fn) {
+    const f = indentOf(text, fn.span.from);
+    if (a.length > f.length && a.startsWith(f)) return a.slice(f.length);
+  }
+  return a.includes('\t') ? '\t' : '    ';
+}
+
+function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {
+  const { ns, imports } = torchInitNamespace(ctx);
+  // The event that currently decides this weight
+  const which = target.which;
+  const decisive = rec.events
+    .filter((ev) => {
+      const t = ev.layers ? (ev.which === 'weight_hh' ? 'recurrent' : ev.which === 'any' ? null : 'kernel') : null;
+      return t === null ? true : t === which;
+    })
+    .sort((a, b) => a.seq - b.seq);
+  const spec: InitSpec | undefined = which === 'recurrent' ? rec.recInit : rec.init;
+  const last = spec && spec.source !== 'default' ? decisive.find((ev) => ev.callSpan.from === spec.span?.from) ?? null : null;
+  if (last && last.scopeCls !== rec.owner) return null; // decided by an enclosing model's init code: no local fix can win
+  // Replace a direct nn.init call on this single weight.
+  if (last && last.layers && last.layers.length === 1 && last.which !== 'any') {
+    const call = findCall(ctx.stmts, last.callSpan);
+    if (call) {
+      const weightText = initTargetText(ctx.text, call);
+      if (weightText) {
+        const newCall = torchCall(ctx, ns, target, weightText);
+        return [{ from: call.span.from, to: call.span.to, newText: newCall }, ...imports];
+      }
+    }
+  }
+  // Otherwise insert after the construction (or after the init code that runs later).
+  const path = rec.paths.find((p) => p.fn !== null && rec.owner !== null) ?? rec.paths.find((p) => p.fn === null) ?? null;
+  if (!path) return null;
+  let anchor: PyStmt = path.anchor;
+  if (last) {
+    if (last.rootFn !== path.fn) return null;
+    if (last.rootStmt && last.rootStmt.span.from > anchor.span.from) anchor = last.rootStmt;
+  }
+  // The anchor must be a statement of the path's own body.
+  if (!path.body.includes(anchor)) return null;
+  const indent = indentOf(ctx.text, anchor.span.from);
+  const unit = indentUnit(ctx.text, anchor, path.fn);
+  const lines: string[] = [];
+  const hasBias = rec.bias && !rec.spec.recurrent && !rec.spec.embedding && which === 'kernel';
+  if (which === 'recurrent') {
+    const it = path.loop ? 'm' : null;
+    const owner = it ?? path.expr;
+    if (it) lines.push(`${indent}for m in ${path.expr}:`);
+    const ind = it ? indent + unit : indent;
+    lines.push(`${ind}for param_name, param in ${owner}.named_parameters():`);
+    lines.push(`${ind}${unit}if ${q(ctx, 'weight_hh')} in param_name:`);
+    lines.push(`${ind}${unit}${unit}${ns}.orthogonal_(param)`);
+  } else if (path.loop) {
+    lines.push(`${indent}for m in ${path.expr}:`);
+    lines.push(`${indent}${unit}${torchCall(ctx, ns, target, 'm.weight')}`);
+    if (hasBias) lines.push(`${indent}${unit}${ns}.zeros_(m.bias)`);
+  } else {
+    lines.push(`${indent}${torchCall(ctx, ns, target, path.expr + '.weight')}`);
+    if (hasBias) lines.push(`${indent}${ns}.zeros_(${path.expr}.bias)`);
+  }
+  const at = lineEnd(ctx.text, anchor.span.to);
+  return [{ from: at, to: at, newText: '\n' + lines.join('\n') }, ...imports];
+}
+
+function findCall(stmts: PyStmt[], span: Span): Extract<PyExpr, { k: 'call' }> | null {
+  let found: Extract<PyExpr, { k: 'call' }> | null = null;
+  walkStmts(stmts, (s) => {
+    if (found || s.span.from > span.from || s.span.to < span.to) return;
+    for (const e of stmtExprs(s)) walkExpr(e, (x) => {
+      if (!found && x.k === 'call' && x.span.from === span.from && x.span.to === span.to) found = x;
+    });
+  });
+  return found;
+}
+
+/** The weight expression an init call writes: first argument of nn.init.*, or the receiver of `.normal_()`. */
+function initTargetText(text: string, call: Extract<PyExpr, { k: 'call' }>): string | null {
+  const fn = call.fn;
+  if (fn.k === 'attr' && (fn.attr === 'normal_' || fn.attr === 'uniform_' || fn.attr === 'zero_' || fn.attr === 'fill_')) {
+    let obj = fn.obj;
+    if (obj.k === 'attr' && obj.attr === 'data') obj = obj.obj;
+    return text.slice(obj.span.from, obj.span.to);
+  }
+  const first = call.args.find((a) => a.name === null || a.name === 'tensor');
+  if (!first) return null;
+  let v = first.value;
+  if (v.k === 'attr' && v.attr === 'data') v = v.obj;
+  return text.slice(v.span.from, v.span.to);
+}

@@ -1,0 +1,1998 @@
+/**
+ * An abstract interpreter over the Python statement model that finds weight
+ * layers and follows their outputs to the operation that really acts on them.
+ *
+ * One engine serves Keras, PyTorch and Flax: values are tensors carrying the
+ * layers whose output is still "pending" (not yet through a nonlinearity),
+ * module objects (weight layers, activations, norms, containers), numbers for
+ * fan computation, initializer specs, and a few shapes needed to understand
+ * PyTorch init code (`m` in `self.modules()`, parameters, parameter names).
+ *
+ * Nothing is executed: calls to user functions are inlined (depth-limited),
+ * loops run once, both branches of an `if` run. A constructor call is one layer
+ * record whatever the number of times it is evaluated (keyed by its span), and
+ * the first operation that consumes its output decides its activation.
+ */
+import type { ActivationInfo, ActivationName, Framework, InitSpec, Normalization, Span } from '../../types.js';
+import type { PyArg, PyExpr, PyStmt } from '../../parse/pyast.js';
+import { argOf, dottedName, kwarg, positional } from '../../parse/pyast.js';
+import { Imports, setStarCheck } from './imports.js';
+import { kerasActivationName, roleOf, type Role, type WeightLayerSpec } from './vocab.js';
+import { torchCalculateGain } from '../../math/index.js';
+
+setStarCheck((q) => roleOf(q) !== undefined);
+
+// ------------------------------------------------------------------ records
+
+export interface InitEvent {
+  seq: number;
+  spec: InitSpec;
+  which: ParamWhich;
+  /** Direct target layers, or a filter over modules. */
+  layers?: LayerRec[];
+  filter?: ModFilter;
+  /** The whole statement (for replacement) and the call expression. */
+  stmtSpan: Span;
+  callSpan: Span;
+  /** Top-level statement of the outermost running scope when it ran. */
+  rootStmt: PyStmt | null;
+  rootFn: PyStmt | null;
+  /** Ran from another class / module level than the layer's owner. */
+  scopeCls: ClassCtx | null;
+}
+
+export type ParamWhich = 'weight' | 'bias' | 'weight_hh' | 'weight_ih' | 'bias_hh' | 'bias_ih' | 'any';
+
+export interface ModFilter {
+  types: string[] | null; // torch kinds; null = any
+  exclude: string[];
+  nameTests: NameTest[];
+  substr: string[]; // DCGAN classname.find('Conv') style
+  scope: ClassCtx | null; // the class whose modules() are iterated (null: module-level model → all classes)
+  instanceOf: ClassCtx | null;
+}
+
+export interface NameTest {
+  op: 'in' | 'startswith' | 'endswith' | 'eq';
+  s: string;
+  negate: boolean;
+}
+
+export interface AccessPath {
+  expr: string;
+  loop: boolean;
+  fn: PyStmt | null; // def statement whose body the path is valid in (null: module level)
+  anchor: PyStmt; // top-level statement (in fn body) after which an insertion can go
+  body: PyStmt[];
+}
+
+export interface LayerRec {
+  id: number;
+  spec: WeightLayerSpec;
+  call: Extract<PyExpr, { k: 'call' }>;
+  qname: string;
+  name: string | null;
+  inlineAct: ActivationInfo | null;
+  act: ActivationInfo | null;
+  norm: Normalization | null;
+  residual: boolean;
+  init: InitSpec;
+  recInit: InitSpec | undefined;
+  fanIn: number | null;
+  fanOut: number | null;
+  outCh: number | null;
+  kernelArea: number | null;
+  inChFromCtor: boolean;
+  owner: ClassCtx | null;
+  fnScope: PyStmt | null;
+  seqOwner: SeqRec | null;
+  applied: boolean;
+  consumed: boolean;
+  order: number | null;
+  paths: AccessPath[];
+  events: InitEvent[];
+  template: boolean;
+  bias: boolean;
+  constructions: number;
+  ctorTop: PyStmt | null;
+  ctorFn: PyStmt | null;
+  smallInitTransformer: boolean;
+}
+
+export interface SeqRec {
+  id: number;
+  call: Extract<PyExpr, { k: 'call' }>;
+  framework: Framework;
+  name: string | null;
+  owner: ClassCtx | null;
+  fnScope: PyStmt | null;
+  items: Obj[];
+}
+
+export interface ClassCtx {
+  stmt: Extract<PyStmt, { k: 'class' }>;
+  name: string;
+  framework: Framework | null;
+  attrs: Map<string, Val>;
+  fields: Map<string, Val>;
+  methods: Map<string, Extract<PyStmt, { k: 'def' }>>;
+  layers: LayerRec[];
+  hasLayerNorm: boolean;
+  hasResidual: boolean;
+  usedNames: Set<string>;
+  instantiated: boolean;
+}
+
+export type Obj =
+  | { o: 'weight'; rec: LayerRec }
+  | { o: 'act'; act: ActivationInfo }
+  | { o: 'norm'; norm: Normalization }
+  | { o: 'pass' }
+  | { o: 'add' }
+  | { o: 'concat' }
+  | { o: 'seq'; seq: SeqRec }
+  | { o: 'list'; items: Obj[]; template: boolean }
+  | { o: 'instance'; cls: ClassCtx }
+  | { o: 'wrapper'; inner: Obj };
+
+export interface Pend {
+  rec: LayerRec;
+  norm: Normalization | null;
+}
+
+export type Val =
+  | { t: 'tensor'; pend: Pend[]; ch: number | null }
+  | { t: 'obj'; o: Obj }
+  | { t: 'objs'; items: Obj[] }
+  | { t: 'list'; items: Val[]; template: boolean }
+  | { t: 'num'; v: number }
+  | { t: 'str'; v: string }
+  | { t: 'param'; layers: LayerRec[] | null; filter: ModFilter | null; which: ParamWhich; data: boolean }
+  | { t: 'anymod'; filter: ModFilter }
+  | { t: 'anyparam'; owner: LayerRec[] | null; filter: ModFilter; which: ParamWhich }
+  | { t: 'pname'; owner: 'anyparam'; ref: { v: Extract<Val, { t: 'anyparam' }> | null } }
+  | { t: 'classname'; of: Extract<Val, { t: 'anymod' }> }
+  | { t: 'init'; spec: InitSpec }
+  | { t: 'fn'; def: Extract<PyStmt, { k: 'def' }>; cls: ClassCtx | null; self: Val | null }
+  | { t: 'cls'; cls: ClassCtx }
+  | { t: 'self'; cls: ClassCtx }
+  | { t: 'dict'; entries: Map<string, Val> }
+  | { t: 'ref'; q: string } // an imported name not called (nn.relu, initializer factory...)
+  | { t: 'unknown' };
+
+const UNKNOWN: Val = { t: 'unknown' };
+
+type TensorVal = Extract<Val, { t: 'tensor' }>;
+function tensor(pend: Pend[] = [], ch: number | null = null): TensorVal {
+  return { t: 'tensor', pend, ch };
+}
+
+interface Scope {
+  vars: Map<string, Val>;
+  cls: ClassCtx | null;
+  fn: Extract<PyStmt, { k: 'def' }> | null;
+  body: PyStmt[];
+  top: PyStmt | null;
+  returns: Val[];
+  parent: Scope | null;
+  depth: number;
+}
+
+export interface PyFrameworkResult {
+  layers: LayerRec[];
+  seqs: SeqRec[];
+  classes: ClassCtx[];
+  imports: Imports;
+  functionalGroups: { fn: Extract<PyStmt, { k: 'def' }> | null; layers: LayerRec[]; modelCall: Extract<PyExpr, { k: 'call' }> | null; name: string | null }[];
+}
+
+// ------------------------------------------------------------------ interpreter
+
+export class Interp {
+  imports = new Imports();
+  layers = new Map<number, LayerRec>();
+  seqs = new Map<number, SeqRec>();
+  classes = new Map<string, ClassCtx>();
+  classList: ClassCtx[] = [];
+  moduleFns = new Map<string, Extract<PyStmt, { k: 'def' }>>();
+  ran = new Set<PyStmt>();
+  events: InitEvent[] = [];
+  seq = 0;
+  order = 0;
+  stack: PyStmt[] = [];
+  rootScope: Scope | null = null;
+  moduleScope: Scope;
+  modelCalls = new Map<PyStmt | null, Extract<PyExpr, { k: 'call' }>>();
+  modelNames = new Map<PyStmt | null, string>();
+  budget = 200000;
+
+  constructor(private stmts: PyStmt[]) {
+    this.moduleScope = { vars: new Map(), cls: null, fn: null, body: stmts, top: null, returns: [], parent: null, depth: 0 };
+  }
+
+  run(): PyFrameworkResult {
+    // 1. imports anywhere (function-level imports are common in notebooks and scripts)
+    const visitImports = (ss: PyStmt[], top: boolean) => {
+      for (const s of ss) {
+        if (s.k === 'import' || s.k === 'from') this.imports.add(s, top);
+        else if (s.k === 'def' || s.k === 'class' || s.k === 'if' || s.k === 'block' || s.k === 'with' || s.k === 'for') {
+          if (s.k === 'if' || s.k === 'block' || s.k === 'with') visitImports(s.k === 'if' ? [...s.body, ...s.orelse] : s.body, top);
+          else visitImports(s.body, false);
+        }
+      }
+    };
+    visitImports(this.stmts, true);
+    if (this.imports.map.size === 0 && this.imports.starModules.length === 0) return this.result();
+
+    // 2. module-level functions and classes
+    for (const s of this.stmts) {
+      if (s.k === 'def') {
+        this.moduleFns.set(s.name, s);
+        this.moduleScope.vars.set(s.name, { t: 'fn', def: s, cls: null, self: null });
+      } else if (s.k === 'class') this.declareClass(s);
+    }
+    // module-level constants first (so classes can read HIDDEN = 128)
+    for (const s of this.stmts) {
+      if (s.k === 'assign' && s.targets.length === 1 && s.targets[0].k === 'name') {
+        const v = this.constEval(s.value, this.moduleScope);
+        if (v) this.moduleScope.vars.set(s.targets[0].id, v);
+      }
+    }
+    // 3. classes: constructor then forward
+    for (const c of this.classList) if (c.framework) this.runClass(c);
+    // 4. module-level statements, in order
+    this.execBody(this.stmts, this.moduleScope, true);
+    // 5. anything not yet run
+    for (const c of this.classList) {
+      for (const m of c.methods.values()) if (!this.ran.has(m)) this.runMethodStandalone(c, m);
+    }
+    for (const f of this.moduleFns.values()) if (!this.ran.has(f)) this.runFnStandalone(f);
+    // nested defs/classes are reached through their parents; done.
+    return this.result();
+  }
+
+  result(): PyFrameworkResult {
+    const layers = [...this.layers.values()].sort((a, b) => a.call.span.from - b.call.span.from);
+    return { layers, seqs: [...this.seqs.values()], classes: this.classList, imports: this.imports, functionalGroups: [] };
+  }
+
+  // ---------------------------------------------------------------- classes
+
+  declareClass(s: Extract<PyStmt, { k: 'class' }>): void {
+    const ctx: ClassCtx = {
+      stmt: s,
+      name: s.name,
+      framework: null,
+      attrs: new Map(),
+      fields: new Map(),
+      methods: new Map(),
+      layers: [],
+      hasLayerNorm: false,
+      hasResidual: false,
+      usedNames: new Set(),
+      instantiated: false,
+    };
+    for (const b of s.bases) {
+      const q = this.imports.resolve(b);
+      const role = roleOf(q);
+      if (role && role.r === 'baseModule') ctx.framework = role.framework;
+      else if (q === 'keras.Model' || q === 'keras.models.Model') ctx.framework = 'keras';
+      else if (b.k === 'name' && this.classes.has(b.id)) {
+        const parent = this.classes.get(b.id)!;
+        ctx.framework = parent.framework;
+        for (const [k, v] of parent.methods) ctx.methods.set(k, v);
+      }
+    }
+    for (const st of s.body) {
+      if (st.k === 'def') ctx.methods.set(st.name, st);
+    }
+    this.classes.set(s.name, ctx);
+    this.classList.push(ctx);
+    this.moduleScope.vars.set(s.name, { t: 'cls', cls: ctx });
+  }
+
+  runClass(c: ClassCtx): void {
+    const scope: Scope = { vars: new Map(), cls: c, fn: null, body: c.stmt.body, top: null, returns: [], parent: this.moduleScope, depth: 1 };
+    // class-level fields (Flax dataclass fields, constants)
+    for (const st of c.stmt.body) {
+      if (st.k === 'assign' && st.targets.length === 1 && st.targets[0].k === 'name') {
+        const v = this.eval(st.value, scope);
+        c.fields.set(st.targets[0].id, v);
+      }
+    }
+    const init = c.methods.get('__init__') ?? null;
+    const setup = c.methods.get('setup') ?? null;
+    const build = c.methods.get('build') ?? null;
+    for (const m of [init, setup, build]) if (m) this.callMethod(c, m, [], null, true);
+    for (const name of ['forward', 'call', '__call__']) {
+      const m = c.methods.get(name);
+      if (m) {
+        const args: Val[] = m.params.slice(1).map((p) => (p.default ? this.eval(p.default, scope) : tensor()));
+        this.callMethod(c, m, args, null, true);
+      }
+    }
+  }
+
+  runMethodStandalone(c: ClassCtx, m: Extract<PyStmt, { k: 'def' }>): void {
+    this.callMethod(c, m, m.params.slice(1).map(() => UNKNOWN), null, true);
+  }
+
+  runFnStandalone(f: Extract<PyStmt, { k: 'def' }>): void {
+    this.callFn(f, f.params.map(() => UNKNOWN), new Map(), this.moduleScope, null, true);
+  }
+
+  callMethod(c: ClassCtx, m: Extract<PyStmt, { k: 'def' }>, args: Val[], kwargs: Map<string, Val> | null, root = false, caller?: Scope): Val {
+    return this.callFn(m, [{ t: 'self', cls: c }, ...args], kwargs ?? new Map(), caller ?? this.moduleScope, c, root);
+  }
+
+  callFn(
+    f: Extract<PyStmt, { k: 'def' }>,
+    args: Val[],
+    kwargs: Map<string, Val>,
+    caller: Scope,
+    cls: ClassCtx | null,
+    root = false,
+  ): Val {
+    if (this.stack.includes(f) || this.stack.length > 6 || this.budget <= 0) return UNKNOWN;
+    this.ran.add(f);
+    const vars = new Map<string, Val>();
+    f.params.forEach((p, i) => {
+      let v: Val | undefined = i < args.length ? args[i] : kwargs.get(p.name);
+      if (v === undefined || v.t === 'unknown') {
+        const d = p.default ? this.eval(p.default, caller) : undefined;
+        if (d && d.t !== 'unknown') v = d;
+        else if (v === undefined) v = i === 0 && cls ? { t: 'self', cls } : UNKNOWN;
+      }
+      vars.set(p.name, v);
+    });
+    const scope: Scope = {
+      vars,
+      cls,
+      fn: f,
+      body: f.body,
+      top: null,
+      returns: [],
+      parent: cls ? this.moduleScope : caller.fn === null ? this.moduleScope : caller,
+      depth: caller.depth + 1,
+    };
+    const savedRoot = this.rootScope;
+    if (root || this.rootScope === null) this.rootScope = scope;
+    this.stack.push(f);
+    this.execBody(f.body, scope, true);
+    this.stack.pop();
+    this.rootScope = savedRoot;
+    if (scope.returns.length === 0) return UNKNOWN;
+    if (scope.returns.length === 1) return scope.returns[0];
+    return joinVals(scope.returns);
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  execBody(body: PyStmt[], scope: Scope, isTop: boolean): void {
+    for (const s of body) {
+      if (this.budget-- <= 0) return;
+      if (isTop) scope.top = s;
+      this.exec(s, scope);
+    }
+  }
+
+  exec(s: PyStmt, scope: Scope): void {
+    switch (s.k) {
+      case 'assign': {
+        const v = this.eval(s.value, scope, s);
+        for (const t of s.targets) this.assign(t, v, scope, s);
+        return;
+      }
+      case 'augassign': {
+        const cur = this.eval(s.target, scope);
+        const v = this.eval(s.value, scope);
+        if (s.op === '+=' && cur.t === 'tensor' && v.t === 'tensor') {
+          this.assign(s.target, this.residualAdd([cur, v], scope), scope, s);
+        } else if (s.op === '+=' && cur.t === 'list' && v.t === 'list') {
+          this.assign(s.target, { t: 'list', items: [...cur.items, ...v.items], template: cur.template || v.template }, scope, s);
+        } else if (cur.t === 'tensor' && (v.t === 'num' || v.t === 'unknown')) {
+          // x *= 0.5: scaling keeps attribution
+        } else if (cur.t === 'num' && v.t === 'num') {
+          this.assign(s.target, { t: 'num', v: arith(s.op.slice(0, -1), cur.v, v.v) ?? NaN }, scope, s);
+        }
+        return;
+      }
+      case 'expr':
+        this.eval(s.value, scope, s);
+        return;
+      case 'return':
+        if (s.value) scope.returns.push(this.eval(s.value, scope, s));
+        return;
+      case 'if': {
+        const narrowed = this.narrow(s.test, scope);
+        if (narrowed) {
+          const saved = scope.vars.get(narrowed.name);
+          scope.vars.set(narrowed.name, narrowed.then);
+          this.execBody(s.body, scope, false);
+          if (narrowed.else) scope.vars.set(narrowed.name, narrowed.else);
+          this.execBody(s.orelse, scope, false);
+          if (saved) scope.vars.set(narrowed.name, saved);
+          return;
+        }
+        this.eval(s.test, scope);
+        this.execBody(s.body, scope, false);
+        this.execBody(s.orelse, scope, false);
+        return;
+      }
+      case 'for': {
+        if (!this.loopSpans.includes(s.span)) this.loopSpans.push(s.span);
+        const it = this.eval(s.iter, scope);
+        this.bindLoop(s.target, it, scope);
+        this.execBody(s.body, scope, false);
+        this.execBody(s.orelse, scope, false);
+        return;
+      }
+      case 'with':
+      case 'block':
+        for (const e of s.k === 'with' ? s.items : []) this.eval(e, scope);
+        this.execBody(s.body, scope, false);
+        return;
+      case 'def': {
+        if (scope.fn !== null || scope.cls !== null) {
+          scope.vars.set(s.name, { t: 'fn', def: s, cls: null, self: null });
+          // nested functions run when called; also standalone later
+          this.moduleFns.set(`${s.name}@${s.span.from}`, s);
+        }
+        return;
+      }
+      case 'class':
+        if (scope !== this.moduleScope) {
+          this.declareClass(s);
+          const c = this.classes.get(s.name);
+          if (c && c.framework) this.runClass(c);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  bindLoop(target: PyExpr, it: Val, scope: Scope): void {
+    let elem: Val = UNKNOWN;
+    if (it.t === 'obj' && it.o.o === 'list') elem = { t: 'objs', items: it.o.items };
+    else if (it.t === 'obj' && it.o.o === 'seq') elem = { t: 'objs', items: it.o.seq.items };
+    else if (it.t === 'list') elem = joinVals(it.items.length ? it.items : [UNKNOWN]);
+    else if (it.t === 'objs') elem = it;
+    else if (it.t === 'anymod') elem = it;
+    else if (it.t === 'anyparam') {
+      // for name, p in X.named_parameters()
+      if (target.k === 'tuple' && target.items.length === 2) {
+        const ref: { v: Extract<Val, { t: 'anyparam' }> | null } = { v: it };
+        this.assign(target.items[0], { t: 'pname', owner: 'anyparam', ref }, scope, null);
+        this.assign(target.items[1], it, scope, null);
+        return;
+      }
+      elem = it;
+    } else if (it.t === 'tensor') elem = tensor([], null);
+    if (target.k === 'tuple') {
+      for (const t of target.items) this.assign(t, elem.t === 'list' ? UNKNOWN : elem.t === 'objs' ? elem : UNKNOWN, scope, null);
+      return;
+    }
+    this.assign(target, elem, scope, null);
+  }
+
+  assign(t: PyExpr, v: Val, scope: Scope, stmt: PyStmt | null): void {
+    if (t.k === 'name') {
+      scope.vars.set(t.id, v);
+      this.nameValue(v, t.id, scope, t.id, false);
+      if (v.t === 'unknown' || v.t === 'tensor') {
+        // `model = keras.Model(inputs, outputs)` names the functional group
+      }
+      return;
+    }
+    if (t.k === 'attr' && t.obj.k === 'name') {
+      const base = scope.vars.get(t.obj.id);
+      if (base && base.t === 'self') {
+        base.cls.attrs.set(t.attr, v);
+        this.nameValue(v, t.attr, scope, `self.${t.attr}`, true);
+        return;
+      }
+    }
+    if (t.k === 'tuple' || t.k === 'list') {
+      const items = v.t === 'list' ? v.items : null;
+      t.items.forEach((x, i) => this.assign(x, items && items[i] ? items[i] : v.t === 'tensor' ? tensor([], null) : UNKNOWN, scope, stmt));
+      return;
+    }
+    if (t.k === 'sub') {
+      // d['fc'] = nn.Linear(...) / layers[i] = ...
+      const base = this.eval(t.obj, scope);
+      if (base.t === 'dict' && t.index.length === 1 && t.index[0].k === 'str') base.entries.set(t.index[0].value, v);
+    }
+  }
+
+  /** Record names and access paths of module objects when they are bound. */
+  nameValue(v: Val, name: string, scope: Scope, pathExpr: string, isAttr: boolean): void {
+    if (v.t !== 'obj') return;
+    const fn = scope.fn;
+    const anchor = this.topStmtOf(scope);
+    const mkPath = (expr: string, loop: boolean): AccessPath | null => (anchor ? { expr, loop, fn, anchor, body: this.bodyOf(scope) } : null);
+    const o = v.o;
+    if (o.o === 'weight') {
+      if (o.rec.name === null || isAttr) o.rec.name = name;
+      const p = mkPath(pathExpr, false);
+      if (p && (isAttr || scope.fn === null)) pushPath(o.rec, p);
+    } else if (o.o === 'seq') {
+      if (o.seq.name === null) o.seq.name = name;
+      if (isAttr || scope.fn === null) this.seqPaths(o.seq, pathExpr, mkPath);
+    } else if (o.o === 'list') {
+      if (isAttr || scope.fn === null) {
+        o.items.forEach((it, i) => {
+          const expr = o.template ? pathExpr : `${pathExpr}[${i}]`;
+          this.objPaths(it, expr, o.template, mkPath, name);
+        });
+      }
+    } else if (o.o === 'wrapper') {
+      // no path: the parameters live on the wrapped layer
+    }
+  }
+
+  seqPaths(seq: SeqRec, base: string, mk: (expr: string, loop: boolean) => AccessPath | null): void {
+    seq.items.forEach((it, i) => {
+      const nm = (seq as SeqRec & { names?: (string | null)[] }).names?.[i] ?? null;
+      this.objPaths(it, nm ? `${base}.${nm}` : `${base}[${i}]`, false, mk, nm);
+    });
+  }
+
+  objPaths(it: Obj, expr: string, loop: boolean, mk: (expr: string, loop: boolean) => AccessPath | null, nm: string | null): void {
+    if (it.o === 'weight') {
+      if (nm && it.rec.name === null) it.rec.name = nm;
+      const p = mk(expr, loop);
+      if (p) pushPath(it.rec, p);
+    } else if (it.o === 'seq') {
+      if (!loop) this.seqPaths(it.seq, expr, mk);
+    } else if (it.o === 'list') {
+      if (!loop) it.items.forEach((x, i) => this.objPaths(x, it.template ? expr : `${expr}[${i}]`, it.template, mk, null));
+    }
+  }
+
+  topStmtOf(scope: Scope): PyStmt | null {
+    return scope.top;
+  }
+
+  bodyOf(scope: Scope): PyStmt[] {
+    return scope.body;
+  }
+
+  // ---------------------------------------------------------------- narrowing
+
+  narrow(test: PyExpr, scope: Scope): { name: string; then: Val; else: Val | null } | null {
+    // isinstance(m, nn.Linear) / isinstance(m, (A, B))
+    if (test.k === 'call' && test.fn.k === 'name' && test.fn.id === 'isinstance' && test.args.length >= 2) {
+      const subj = test.args[0].value;
+      if (subj.k !== 'name') return null;
+      const cur = scope.vars.get(subj.id);
+      if (!cur || cur.t !== 'anymod') return null;
+      const typesExpr = test.args[1].value;
+      const tlist = typesExpr.k === 'tuple' || typesExpr.k === 'list' ? typesExpr.items : [typesExpr];
+      const kinds: string[] = [];
+      let instanceOf: ClassCtx | null = null;
+      for (const te of tlist) {
+        const role = roleOf(this.imports.resolve(te));
+        if (role && role.r === 'weight') kinds.push(role.spec.kind);
+        else if (role) kinds.push('#' + (this.imports.resolve(te) ?? ''));
+        else if (te.k === 'name' && this.classes.has(te.id)) instanceOf = this.classes.get(te.id)!;
+        else kinds.push('#other');
+      }
+      const f = cur.filter;
+      return {
+        name: subj.id,
+        then: { t: 'anymod', filter: { ...f, types: instanceOf ? f.types : kinds, instanceOf: instanceOf ?? f.instanceOf } },
+        else: { t: 'anymod', filter: { ...f, exclude: [...f.exclude, ...kinds] } },
+      };
+    }
+    // type(m) == nn.Linear
+    if (test.k === 'bin' && (test.op === '==' || test.op === 'is') && test.left.k === 'call' && test.left.fn.k === 'name' && test.left.fn.id === 'type') {
+      const subj = test.left.args[0]?.value;
+      if (!subj || subj.k !== 'name') return null;
+      const cur = scope.vars.get(subj.id);
+      if (!cur || cur.t !== 'anymod') return null;
+      const role = roleOf(this.imports.resolve(test.right));
+      const kinds = role && role.r === 'weight' ? [role.spec.kind] : ['#other'];
+      return { name: subj.id, then: { t: 'anymod', filter: { ...cur.filter, types: kinds } }, else: { t: 'anymod', filter: { ...cur.filter, exclude: [...cur.filter.exclude, ...kinds] } } };
+    }
+    // classname.find('Conv') != -1  /  'Conv' in classname
+    const cn = this.classnameTest(test, scope);
+    if (cn) return cn;
+    // 'weight_hh' in name / name.startswith('weight') / pn.endswith('c_proj.weight')
+    const pt = this.paramNameTest(test, scope);
+    if (pt) return pt;
+    if (test.k === 'unary' && test.op === 'not') {
+      const inner = this.paramNameTest(test.operand, scope, true);
+      if (inner) return inner;
+    }
+    return null;
+  }
+
+  classnameTest(test: PyExpr, scope: Scope): { name: string; then: Val; else: Val | null } | null {
+    let subj: string | null = null;
+    let needle: string | null = null;
+    if (test.k === 'bin' && (test.op === '!=' || test.op === '>=' || test.op === '>') && test.left.k === 'call' && test.left.fn.k === 'attr' && test.left.fn.attr === 'find') {
+      const o = test.left.fn.obj;
+      const a = test.left.args[0]?.value;
+      if (o.k === 'name' && a && a.k === 'str') {
+        subj = o.id;
+        needle = a.value;
+      }
+    } else if (test.k === 'bin' && test.op === 'in' && test.left.k === 'str' && test.right.k === 'name') {
+      subj = test.right.id;
+      needle = test.left.value;
+    }
+    if (subj === null || needle === null) return null;
+    const v = scope.vars.get(subj);
+    if (!v || v.t !== 'classname') return null;
+    const m = v.of;
+    // find the variable holding the module
+    for (const [k, val] of scope.vars) {
+      if (val === m) {
+        return { name: k, then: { t: 'anymod', filter: { ...m.filter, substr: [...m.filter.substr, needle] } }, else: null };
+      }
+    }
+    return null;
+  }
+
+  paramNameTest(test: PyExpr, scope: Scope, negate = false): { name: string; then: Val; else: Val | null } | null {
+    let nameVar: string | null = null;
+    let t: NameTest | null = null;
+    if (test.k === 'bin' && test.op === 'in' && test.left.k === 'str' && test.right.k === 'name') {
+      nameVar = test.right.id;
+      t = { op: 'in', s: test.left.value, negate };
+    } else if (test.k === 'call' && test.fn.k === 'attr' && test.fn.obj.k === 'name' && (test.fn.attr === 'startswith' || test.fn.attr === 'endswith')) {
+      const a = test.args[0]?.value;
+      if (a && a.k === 'str') {
+        nameVar = test.fn.obj.id;
+        t = { op: test.fn.attr, s: a.value, negate };
+      }
+    } else if (test.k === 'bin' && test.op === '==' && test.left.k === 'name' && test.right.k === 'str') {
+      nameVar = test.left.id;
+      t = { op: 'eq', s: test.right.value, negate };
+    }
+    if (nameVar === null || t === null) return null;
+    const v = scope.vars.get(nameVar);
+    if (!v || v.t !== 'pname' || !v.ref.v) return null;
+    const p = v.ref.v;
+    for (const [k, val] of scope.vars) {
+      if (val === p) {
+        const then: Val = { ...p, filter: { ...p.filter, nameTests: [...p.filter.nameTests, t] } };
+        const els: Val = { ...p, filter: { ...p.filter, nameTests: [...p.filter.nameTests, { ...t, negate: !t.negate }] } };
+        return { name: k, then, else: els };
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  eval(e: PyExpr, scope: Scope, stmt?: PyStmt): Val {
+    if (this.budget-- <= 0) return UNKNOWN;
+    switch (e.k) {
+      case 'num':
+        return { t: 'num', v: e.value };
+      case 'str':
+        return { t: 'str', v: e.value };
+      case 'name': {
+        const v = lookup(scope, e.id);
+        if (v) return v;
+        if (this.imports.map.has(e.id) || this.imports.starModules.length) {
+          const q = this.imports.resolve(e);
+          if (q) return { t: 'ref', q };
+        }
+        return UNKNOWN;
+      }
+      case 'attr':
+        return this.evalAttr(e, scope);
+      case 'call':
+        return this.evalCall(e, scope, stmt);
+      case 'list':
+      case 'tuple':
+      case 'set': {
+        const items: Val[] = [];
+        let template = false;
+        for (const it of e.items) {
+          if (it.k === 'star') {
+            const v = this.eval(it.value, scope);
+            if (v.t === 'list') {
+              items.push(...v.items);
+              template ||= v.template;
+            } else if (v.t === 'obj' && v.o.o === 'list') {
+              items.push(...v.o.items.map((o) => ({ t: 'obj', o }) as Val));
+              template ||= v.o.template;
+            } else template = true;
+          } else items.push(this.eval(it, scope));
+        }
+        return { t: 'list', items, template };
+      }
+      case 'comp': {
+        // [nn.Linear(d, d) for _ in range(n)] → a template list of one element
+        const inner: Scope = { ...scope, vars: new Map(scope.vars), returns: [] };
+        if (e.target && e.iter) {
+          const it = this.eval(e.iter, scope);
+          this.bindLoop(e.target, it, inner);
+        }
+        const v = this.eval(e.elt, inner);
+        const rec = v.t === 'obj' && v.o.o === 'weight' ? v.o.rec : null;
+        if (rec) rec.template = true;
+        return { t: 'list', items: [v], template: true };
+      }
+      case 'dict': {
+        const entries = new Map<string, Val>();
+        for (const en of e.entries) {
+          const v = this.eval(en.value, scope);
+          if (en.key && en.key.k === 'str') entries.set(en.key.value, v);
+        }
+        return { t: 'dict', entries };
+      }
+      case 'sub': {
+        const base = this.eval(e.obj, scope);
+        const idx = e.index.length === 1 ? this.eval(e.index[0], scope) : UNKNOWN;
+        if (base.t === 'obj' && base.o.o === 'list') {
+          if (idx.t === 'num' && !base.o.template && Number.isInteger(idx.v)) {
+            const i = idx.v < 0 ? base.o.items.length + idx.v : idx.v;
+            const it = base.o.items[i];
+            return it ? { t: 'obj', o: it } : UNKNOWN;
+          }
+          return { t: 'objs', items: base.o.items };
+        }
+        if (base.t === 'obj' && base.o.o === 'seq') {
+          if (idx.t === 'num' && Number.isInteger(idx.v)) {
+            const items = base.o.seq.items;
+            const i = idx.v < 0 ? items.length + idx.v : idx.v;
+            const it = items[i];
+            return it ? { t: 'obj', o: it } : UNKNOWN;
+          }
+          return { t: 'objs', items: base.o.seq.items };
+        }
+        if (base.t === 'list') {
+          if (idx.t === 'num' && !base.template && Number.isInteger(idx.v)) {
+            const i = idx.v < 0 ? base.items.length + idx.v : idx.v;
+            return base.items[i] ?? UNKNOWN;
+          }
+          if (e.index.length === 1 && e.index[0].k === 'other') {
+            // slice: keep the list
+            return base;
+          }
+          return joinVals(base.items.length ? base.items : [UNKNOWN]);
+        }
+        if (base.t === 'dict' && idx.t === 'str') return base.entries.get(idx.v) ?? UNKNOWN;
+        if (base.t === 'tensor') return tensor(base.pend, null);
+        return UNKNOWN;
+      }
+      case 'bin': {
+        const l = this.eval(e.left, scope);
+        const r = this.eval(e.right, scope);
+        if (l.t === 'num' && r.t === 'num') {
+          const v = arith(e.op, l.v, r.v);
+          return v === null ? UNKNOWN : { t: 'num', v };
+        }
+        if (l.t === 'list' && r.t === 'list' && e.op === '+') return { t: 'list', items: [...l.items, ...r.items], template: l.template || r.template };
+        if (l.t === 'tensor' && r.t === 'tensor') {
+          if (e.op === '+') return this.residualAdd([l, r], scope);
+          if (e.op === '-') return this.residualAdd([l, r], scope);
+          // gating products and matmuls: the pending layers meet an operation we cannot name
+          this.consume(l.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: 'a product of two tensors' });
+          this.consume(r.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: 'a product of two tensors' });
+          return tensor([], l.ch);
+        }
+        if (l.t === 'tensor' && (r.t === 'num' || r.t === 'unknown')) return l;
+        if (r.t === 'tensor' && (l.t === 'num' || l.t === 'unknown')) return r;
+        return UNKNOWN;
+      }
+      case 'unary': {
+        const v = this.eval(e.operand, scope);
+        if (v.t === 'num' && e.op === '-') return { t: 'num', v: -v.v };
+        if (v.t === 'tensor') return v;
+        return UNKNOWN;
+      }
+      case 'const':
+        return UNKNOWN;
+      case 'star':
+        return this.eval(e.value, scope);
+      case 'other':
+        for (const p of e.parts) this.eval(p, scope);
+        return UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  evalAttr(e: Extract<PyExpr, { k: 'attr' }>, scope: Scope): Val {
+    // imported dotted name?
+    const root = rootName(e);
+    if (root !== null && !lookup(scope, root) && (this.imports.map.has(root) || false)) {
+      const q = this.imports.resolve(e);
+      if (q) return { t: 'ref', q };
+    }
+    const base = this.eval(e.obj, scope);
+    switch (base.t) {
+      case 'self': {
+        const v = base.cls.attrs.get(e.attr) ?? base.cls.fields.get(e.attr);
+        if (v) return v;
+        const m = base.cls.methods.get(e.attr);
+        if (m) return { t: 'fn', def: m, cls: base.cls, self: base };
+        return UNKNOWN;
+      }
+      case 'obj':
+        return this.objAttr(base.o, e.attr);
+      case 'objs': {
+        const recs = base.items.flatMap((o) => (o.o === 'weight' ? [o.rec] : []));
+        const which = paramWhich(e.attr);
+        if (which && recs.length) return { t: 'param', layers: recs, filter: null, which, data: false };
+        return UNKNOWN;
+      }
+      case 'anymod': {
+        const which = paramWhich(e.attr);
+        if (which) return { t: 'param', layers: null, filter: base.filter, which, data: false };
+        if (e.attr === '__class__') return { t: 'classname', of: base };
+        return UNKNOWN;
+      }
+      case 'classname':
+        return e.attr === '__name__' ? base : UNKNOWN;
+      case 'param':
+        if (e.attr === 'data') return { ...base, data: true };
+        return UNKNOWN;
+      case 'tensor':
+        if (e.attr === 'T' || e.attr === 'data') return base;
+        return { t: 'unknown' };
+      case 'cls': {
+        const v = base.cls.fields.get(e.attr);
+        return v ?? UNKNOWN;
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  objAttr(o: Obj, attr: string): Val {
+    if (o.o === 'weight') {
+      const which = paramWhich(attr);
+      if (which) return { t: 'param', layers: [o.rec], filter: null, which, data: false };
+      return UNKNOWN;
+    }
+    if (o.o === 'seq') {
+      const names = (o.seq as SeqRec & { names?: (string | null)[] }).names;
+      if (names) {
+        const i = names.indexOf(attr);
+        if (i >= 0 && o.seq.items[i]) return { t: 'obj', o: o.seq.items[i] };
+      }
+      return UNKNOWN;
+    }
+    if (o.o === 'wrapper') return this.objAttr(o.inner, attr);
+    return UNKNOWN;
+  }
+
+  evalCall(e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
+    const fnE = e.fn;
+    // Method calls on values
+    if (fnE.k === 'attr') {
+      const special = this.methodCall(e, fnE, scope, stmt);
+      if (special) return special;
+    }
+    const callee = this.eval(fnE, scope);
+    switch (callee.t) {
+      case 'ref':
+        return this.callRef(callee.q, e, scope, stmt);
+      case 'obj':
+        return this.applyObj(callee.o, this.firstArg(e, scope), e, scope);
+      case 'objs': {
+        const input = this.firstArg(e, scope);
+        const outs = callee.items.map((o) => this.applyObj(o, input, e, scope));
+        return joinVals(outs);
+      }
+      case 'fn': {
+        const args: Val[] = [];
+        const kwargs = new Map<string, Val>();
+        for (const a of e.args) {
+          if (a.star) continue;
+          const v = this.eval(a.value, scope);
+          if (a.name) kwargs.set(a.name, v);
+          else args.push(v);
+        }
+        if (callee.cls && callee.self) return this.callFn(callee.def, [callee.self, ...args], kwargs, scope, callee.cls);
+        return this.callFn(callee.def, args, kwargs, scope, null);
+      }
+      case 'cls': {
+        // Instantiating a user module class: evaluate args for side effects.
+        for (const a of e.args) this.eval(a.value, scope);
+        callee.cls.instantiated = true;
+        if (callee.cls.framework) return { t: 'obj', o: { o: 'instance', cls: callee.cls } };
+        return UNKNOWN;
+      }
+      case 'init':
+        return callee;
+      default: {
+        // Unknown callee: evaluate arguments (layers may be built inside), tensors
+        // passed to it meet an unknown operation.
+        const name = dottedName(fnE);
+        const builtin = name !== null && BUILTINS.has(name);
+        for (const a of e.args) {
+          const v = this.eval(a.value, scope);
+          if (!builtin && v.t === 'tensor' && v.pend.length) {
+            this.consume(v.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: name ?? 'a call' });
+          }
+        }
+        return UNKNOWN;
+      }
+    }
+  }
+
+  firstArg(e: Extract<PyExpr, { k: 'call' }>, scope: Scope): Val {
+    let first: Val | null = null;
+    for (const a of e.args) {
+      const v = this.eval(a.value, scope);
+      if (first === null && a.name === null && !a.star) first = v;
+      else if (first === null && (a.name === 'inputs' || a.name === 'x' || a.name === 'input')) first = v;
+    }
+    return first ?? UNKNOWN;
+  }
+
+  /** x.view(...), x.relu(), model.add(...), self.apply(fn), self.modules(), p.data.normal_(...) ... */
+  methodCall(e: Extract<PyExpr, { k: 'call' }>, fnE: Extract<PyExpr, { k: 'attr' }>, scope: Scope, stmt?: PyStmt): Val | null {
+    const root = rootName(fnE);
+    if (root !== null && !lookup(scope, root) && this.imports.map.has(root)) return null; // an imported function: callRef
+    const obj = this.eval(fnE.obj, scope);
+    const m = fnE.attr;
+    if (obj.t === 'tensor') {
+      const act = TENSOR_ACT_METHODS[m];
+      if (act) {
+        for (const a of e.args) this.eval(a.value, scope);
+        if (m === 'clamp' || m === 'clamp_' || m === 'clip') {
+          const lo = kwarg(e, 'min')?.value ?? positional(e, 0);
+          if (!(lo && lo.k === 'num' && lo.value === 0)) return tensor([], obj.ch);
+        }
+        this.consume(obj.pend, { name: act, via: 'forward', span: e.span, text: `.${m}()` });
+        return tensor([], obj.ch);
+      }
+      if (TENSOR_PASS_METHODS.has(m)) {
+        for (const a of e.args) this.eval(a.value, scope);
+        return tensor(obj.pend, m === 'view' || m === 'reshape' || m === 'flatten' ? null : obj.ch);
+      }
+      if (m === 'add' || m === 'add_') {
+        const other = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+        if (other.t === 'tensor') return this.residualAdd([obj, other], scope);
+        return obj;
+      }
+      for (const a of e.args) this.eval(a.value, scope);
+      this.consume(obj.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: `.${m}()` });
+      return tensor([], null);
+    }
+    if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'add' || m === 'append')) {
+      const v = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      const o = this.toObj(v);
+      if (o) {
+        obj.o.seq.items.push(o);
+        this.foldSeq(obj.o.seq);
+        // path for layers added to a named sequential
+        if (o.o === 'weight' && obj.o.seq.name && !o.rec.name) o.rec.name = null;
+      }
+      return UNKNOWN;
+    }
+    if (obj.t === 'obj' && obj.o.o === 'list' && (m === 'append' || m === 'extend')) {
+      const v = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      if (m === 'append') {
+        const o = this.toObj(v);
+        if (o) {
+          obj.o.items.push(o);
+          if (this.inLoop(scope, stmt)) obj.o.template = true;
+          if (o.o === 'weight' && obj.o.template) o.rec.template = true;
+        }
+      } else if (v.t === 'list') for (const it of v.items) {
+        const o = this.toObj(it);
+        if (o) obj.o.items.push(o);
+      }
+      return UNKNOWN;
+    }
+    if (obj.t === 'list' && (m === 'append' || m === 'extend')) {
+      const v = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      if (m === 'append') {
+        obj.items.push(v);
+        if (this.inLoop(scope, stmt)) {
+          obj.template = true;
+          if (v.t === 'obj' && v.o.o === 'weight') v.o.rec.template = true;
+        }
+      } else if (v.t === 'list') obj.items.push(...v.items);
+      return UNKNOWN;
+    }
+    if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && (m === 'modules' || m === 'children' || m === 'named_modules')) {
+      const cls = obj.t === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
+      const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
+      if (m === 'named_modules') return { t: 'anyparam', owner: null, filter, which: 'any' } as Val;
+      return { t: 'anymod', filter };
+    }
+    if ((obj.t === 'self' || (obj.t === 'obj' && (obj.o.o === 'instance' || obj.o.o === 'weight' || obj.o.o === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
+      let owner: LayerRec[] | null = null;
+      let cls: ClassCtx | null = null;
+      if (obj.t === 'self') cls = obj.cls;
+      else if (obj.o.o === 'instance') cls = obj.o.cls;
+      else if (obj.o.o === 'weight') owner = [obj.o.rec];
+      else if (obj.o.o === 'seq') owner = obj.o.seq.items.flatMap((x) => (x.o === 'weight' ? [x.rec] : []));
+      const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
+      return { t: 'anyparam', owner, filter, which: 'any' };
+    }
+    if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && m === 'apply') {
+      const fnV = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      const cls = obj.t === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
+      if (fnV.t === 'fn') {
+        const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
+        const arg: Val = { t: 'anymod', filter };
+        if (fnV.cls && fnV.self) this.callFn(fnV.def, [fnV.self, arg], new Map(), scope, fnV.cls);
+        else this.callFn(fnV.def, [arg], new Map(), scope, null);
+      }
+      return UNKNOWN;
+    }
+    if (obj.t === 'param') {
+      // p.normal_(0, 0.02), p.data.zero_(), p.fill_(0), p.uniform_(-a, a)
+      const spec = this.tensorInitMethod(m, e, scope);
+      if (spec) {
+        this.recordInit(obj, spec, e, scope, stmt);
+        return UNKNOWN;
+      }
+      return UNKNOWN;
+    }
+    if (obj.t === 'anyparam' && (m === 'normal_' || m === 'uniform_' || m === 'zero_' || m === 'fill_')) {
+      const spec = this.tensorInitMethod(m, e, scope);
+      if (spec) this.recordInit({ t: 'param', layers: obj.owner, filter: obj.filter, which: obj.which, data: false }, spec, e, scope, stmt);
+      return UNKNOWN;
+    }
+    return null;
+  }
+
+  inLoop(_scope: Scope, stmt?: PyStmt): boolean {
+    // A statement evaluated inside a `for` body: the executor does not keep a
+    // loop stack, so look for an enclosing for statement by span.
+    if (!stmt) return false;
+    return this.loopSpans.some((sp) => sp.from <= stmt.span.from && stmt.span.to <= sp.to);
+  }
+
+  loopSpans: Span[] = [];
+
+  tensorInitMethod(m: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): InitSpec | null {
+    const num = (x: PyExpr | undefined): number | undefined => {
+      if (!x) return undefined;
+      const v = this.eval(x, scope);
+      return v.t === 'num' ? v.v : undefined;
+    };
+    const text = undefined;
+    switch (m) {
+      case 'normal_':
+        return { name: 'random_normal', explicit: true, source: 'init-call', distribution: 'untruncated_normal', mean: num(argOf(e, 0, 'mean')) ?? 0, std: num(argOf(e, 1, 'std')) ?? 1, text };
+      case 'uniform_':
+        return { name: 'random_uniform', explicit: true, source: 'init-call', distribution: 'uniform', minval: num(argOf(e, 0, 'from')) ?? 0, maxval: num(argOf(e, 1, 'to')) ?? 1, text };
+      case 'zero_':
+        return { name: 'zeros', explicit: true, source: 'init-call', distribution: 'constant', value: 0 };
+      case 'fill_': {
+        const v = num(argOf(e, 0, 'value'));
+        return { name: v === 0 ? 'zeros' : v === 1 ? 'ones' : 'constant', explicit: true, source: 'init-call', distribution: 'constant', value: v };
+      }
+      default:
+        return null;
+    }
+  }
+
+  // ---------------------------------------------------------------- imported callables
+
+  callRef(q: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
+    const role = roleOf(q);
+    if (!role) {
+      if (q === 'torch.nn.init.calculate_gain') {
+        const nl = this.eval(argOf(e, 0, 'nonlinearity') ?? { k: 'other', span: e.span, parts: [] }, scope);
+        const pa = this.eval(argOf(e, 1, 'param') ?? { k: 'other', span: e.span, parts: [] }, scope);
+        if (nl.t === 'str') {
+          const g = torchCalculateGain(nl.v, pa.t === 'num' ? pa.v : undefined);
+          if (g !== null) return { t: 'num', v: g };
+        }
+        return UNKNOWN;
+      }
+      if (q === 'math.sqrt' || q === 'numpy.sqrt') {
+        const v = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+        return v.t === 'num' && v.v >= 0 ? { t: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
+      }
+      // unknown library call: args are evaluated; tensors meet an unknown op
+      let out: Val = UNKNOWN;
+      for (const a of e.args) {
+        const v = this.eval(a.value, scope);
+        if (v.t === 'tensor' && v.pend.length) this.consume(v.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: q });
+        if (v.t === 'tensor') out = tensor([], null);
+      }
+      return out;
+    }
+    switch (role.r) {
+      case 'weight':
+        return { t: 'obj', o: { o: 'weight', rec: this.makeLayer(role.spec, q, e, scope, stmt) } };
+      case 'actModule': {
+        let act: ActivationInfo = { name: role.act, param: role.param, via: 'sequential', span: e.span, text: shortText(q) };
+        if (role.fromArg === 'keras') {
+          const a = argOf(e, 0, 'activation');
+          act = { ...this.kerasActivation(a, scope), via: 'sequential', span: e.span, text: shortText(q) };
+        } else {
+          const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, q.startsWith('keras') ? 'negative_slope' : 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
+          if (slope) {
+            const v = this.eval(slope, scope);
+            if (v.t === 'num') act.param = v.v;
+          }
+          if (q.endsWith('.ELU') || q.endsWith('.CELU')) {
+            const al = argOf(e, 0, 'alpha');
+            const v = al ? this.eval(al, scope) : null;
+            if (v && v.t === 'num') act.param = v.v;
+          }
+        }
+        return { t: 'obj', o: { o: 'act', act } };
+      }
+      case 'actFn': {
+        // nn.relu(x) / F.relu(x) / tf.nn.relu(x) / F.leaky_relu(x, 0.2)
+        const input = this.firstArg(e, scope);
+        let param = role.param;
+        if (role.act === 'leaky_relu') {
+          const s = argOf(e, 1, q.startsWith('torch') ? 'negative_slope' : q.startsWith('keras') || q.startsWith('tensorflow') ? 'alpha' : 'negative_slope') ?? kwarg(e, 'alpha')?.value ?? kwarg(e, 'negative_slope')?.value;
+          const v = s ? this.eval(s, scope) : null;
+          if (v && v.t === 'num') param = v.v;
+        }
+        if (input.t === 'tensor') {
+          this.consume(input.pend, { name: role.act, param, via: 'forward', span: e.span, text: shortText(q) });
+          return tensor([], input.ch);
+        }
+        return tensor([], null);
+      }
+      case 'norm':
+        return { t: 'obj', o: { o: 'norm', norm: role.norm } };
+      case 'normFn': {
+        const input = this.firstArg(e, scope);
+        if (input.t === 'tensor') {
+          this.noteNorm(input.pend, role.norm, scope);
+          return input;
+        }
+        return tensor();
+      }
+      case 'pass':
+        for (const a of e.args) this.eval(a.value, scope);
+        return { t: 'obj', o: { o: 'pass' } };
+      case 'passFn': {
+        const input = this.firstArg(e, scope);
+        if (input.t === 'tensor') return tensor(input.pend, null);
+        return tensor();
+      }
+      case 'add':
+        return { t: 'obj', o: { o: 'add' } };
+      case 'concat':
+        return { t: 'obj', o: { o: 'concat' } };
+      case 'addFn': {
+        const a0 = e.args[0] ? this.eval(e.args[0].value, scope) : UNKNOWN;
+        if (a0.t === 'list') return this.residualAdd(a0.items, scope);
+        const a1 = e.args[1] ? this.eval(e.args[1].value, scope) : UNKNOWN;
+        return this.residualAdd([a0, a1], scope);
+      }
+      case 'concatFn': {
+        const a0 = e.args[0] ? this.eval(e.args[0].value, scope) : UNKNOWN;
+        for (const a of e.args.slice(1)) this.eval(a.value, scope);
+        if (a0.t === 'list') return concatVals(a0.items);
+        return UNKNOWN;
+      }
+      case 'wrapper': {
+        const inner = e.args[0] ? this.toObj(this.eval(e.args[0].value, scope)) : null;
+        for (const a of e.args.slice(1)) this.eval(a.value, scope);
+        return inner ? { t: 'obj', o: { o: 'wrapper', inner } } : UNKNOWN;
+      }
+      case 'sequential':
+        return { t: 'obj', o: { o: 'seq', seq: this.makeSeq(role.framework, e, scope) } };
+      case 'modulelist': {
+        const a = e.args[0] ? this.eval(e.args[0].value, scope) : null;
+        const items: Obj[] = [];
+        let template = false;
+        if (a && a.t === 'list') {
+          template = a.template;
+          for (const it of a.items) {
+            const o = this.toObj(it);
+            if (o) items.push(o);
+          }
+        }
+        return { t: 'obj', o: { o: 'list', items, template } };
+      }
+      case 'orderedDict': {
+        const a = e.args[0] ? this.eval(e.args[0].value, scope) : null;
+        const entries = new Map<string, Val>();
+        if (a && a.t === 'list') {
+          for (const it of a.items) {
+            if (it.t === 'list' && it.items.length === 2 && it.items[0].t === 'str') entries.set(it.items[0].v, it.items[1]);
+          }
+        }
+        return { t: 'dict', entries };
+      }
+      case 'model': {
+        for (const a of e.args) this.eval(a.value, scope);
+        const fn = scope.fn;
+        if (!this.modelCalls.has(fn)) this.modelCalls.set(fn, e);
+        return UNKNOWN;
+      }
+      case 'input': {
+        const shape = argOf(e, 0, 'shape') ?? kwarg(e, 'batch_shape')?.value;
+        const ch = shape ? this.lastDim(shape, scope) : null;
+        return tensor([], ch);
+      }
+      case 'initFn':
+        this.torchInitCall(role.name, e, scope, stmt);
+        return UNKNOWN;
+      case 'initializer':
+        return { t: 'init', spec: this.initializerCall(role.fw, role.name, e, scope) };
+      case 'baseModule':
+        return UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  lastDim(shape: PyExpr, scope: Scope): number | null {
+    if (shape.k === 'tuple' || shape.k === 'list') {
+      const last = shape.items[shape.items.length - 1];
+      if (!last) return null;
+      const v = this.eval(last, scope);
+      return v.t === 'num' ? v.v : null;
+    }
+    const v = this.eval(shape, scope);
+    return v.t === 'num' ? v.v : null;
+  }
+
+  toObj(v: Val): Obj | null {
+    if (v.t === 'obj') return v.o;
+    if (v.t === 'ref') {
+      const role = roleOf(v.q);
+      if (role && role.r === 'actFn') return { o: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
+      if (role && role.r === 'passFn') return { o: 'pass' };
+    }
+    if (v.t === 'list') {
+      const items = v.items.map((x) => this.toObj(x)).filter((x): x is Obj => x !== null);
+      return { o: 'list', items, template: v.template };
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- layers
+
+  makeLayer(spec: WeightLayerSpec, q: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): LayerRec {
+    const key = e.span.from;
+    let rec = this.layers.get(key);
+    const evalNum = (x: PyExpr | undefined): number | null => {
+      if (!x) return null;
+      const v = this.eval(x, scope);
+      return v.t === 'num' && Number.isFinite(v.v) ? v.v : null;
+    };
+    if (!rec) {
+      rec = {
+        id: this.layers.size,
+        spec,
+        call: e,
+        qname: q,
+        name: null,
+        inlineAct: null,
+        act: null,
+        norm: null,
+        residual: false,
+        init: { name: 'unknown', explicit: false, source: 'default' },
+        recInit: undefined,
+        fanIn: null,
+        fanOut: null,
+        outCh: null,
+        kernelArea: null,
+        inChFromCtor: false,
+        owner: scope.cls,
+        fnScope: scope.fn,
+        seqOwner: null,
+        applied: false,
+        consumed: false,
+        order: null,
+        paths: [],
+        events: [],
+        template: false,
+        bias: true,
+        constructions: 0,
+        ctorTop: scope.top,
+        ctorFn: scope.fn,
+        smallInitTransformer: false,
+      };
+      this.layers.set(key, rec);
+      if (scope.cls && !scope.cls.layers.includes(rec)) scope.cls.layers.push(rec);
+      const nameArg = kwarg(e, 'name');
+      if (nameArg && nameArg.value.k === 'str') rec.name = nameArg.value.value;
+    }
+    rec.constructions++;
+    if (this.inLoop(scope, stmt)) rec.template = true;
+    // Arguments are evaluated on every construction (fans may become known).
+    this.fillLayer(rec, e, scope, evalNum);
+    return rec;
+  }
+
+  fillLayer(rec: LayerRec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, evalNum: (x: PyExpr | undefined) => number | null): void {
+    const fw = rec.spec.framework;
+    const s = rec.spec;
+    const kernelArea = (x: PyExpr | undefined, rank: number): number | null => {
+      if (!x) return null;
+      if (x.k === 'tuple' || x.k === 'list') {
+        let p = 1;
+        for (const it of x.items) {
+          const v = evalNum(it);
+          if (v === null) return null;
+          p *= v;
+        }
+        return p;
+      }
+      const v = evalNum(x);
+      return v === null ? null : Math.pow(v, rank || 1);
+    };
+    if (fw === 'keras') {
+      if (s.kind === 'Dense') {
+        rec.outCh = evalNum(argOf(e, 0, 'units'));
+        rec.fanOut = rec.outCh;
+        rec.kernelArea = 1;
+      } else if (s.recurrent) {
+        const units = evalNum(argOf(e, 0, 'units'));
+        const gates = s.kind.startsWith('LSTM') ? 4 : s.kind.startsWith('GRU') ? 3 : 1;
+        rec.outCh = units;
+        rec.fanOut = units === null ? null : units * gates;
+        rec.kernelArea = 1;
+      } else if (s.embedding) {
+        rec.fanIn = evalNum(argOf(e, 0, 'input_dim'));
+        rec.fanOut = evalNum(argOf(e, 1, 'output_dim'));
+        rec.outCh = rec.fanOut;
+        rec.inChFromCtor = true;
+      } else if (s.depthwise) {
+        const k = kernelArea(argOf(e, 0, 'kernel_size'), s.rank);
+        const dm = evalNum(kwarg(e, 'depth_multiplier')?.value) ?? 1;
+        rec.kernelArea = k;
+        rec.fanOut = k === null ? null : k * dm;
+      } else {
+        const filters = evalNum(argOf(e, 0, 'filters'));
+        const k = kernelArea(argOf(e, 1, 'kernel_size'), s.rank);
+        rec.outCh = filters;
+        rec.kernelArea = s.separable ? 1 : k;
+        if (s.separable) rec.fanOut = filters;
+        else rec.fanOut = filters !== null && k !== null ? filters * k : null;
+      }
+      const inShape = kwarg(e, 'input_shape')?.value ?? kwarg(e, 'batch_input_shape')?.value;
+      const inDim = kwarg(e, 'input_dim')?.value;
+      if (!s.embedding) {
+        const ch = inShape ? this.lastDim(inShape, scope) : inDim ? evalNum(inDim) : null;
+        if (ch !== null) this.setInCh(rec, ch);
+      }
+      // activation=
+      const actArg = kwarg(e, 'activation');
+      if (actArg && !s.recurrent) rec.inlineAct = { ...this.kerasActivation(actArg.value, scope), via: 'argument', span: actArg.value.span };
+      else if (s.recurrent) rec.inlineAct = actArg ? { ...this.kerasActivation(actArg.value, scope), via: 'argument', span: actArg.value.span } : { name: 'tanh', via: 'default' };
+      const useBias = kwarg(e, 'use_bias');
+      if (useBias && useBias.value.k === 'const' && useBias.value.value === false) rec.bias = false;
+      // initializers
+      const kname = s.depthwise ? 'depthwise_initializer' : s.separable ? 'pointwise_initializer' : s.embedding ? 'embeddings_initializer' : 'kernel_initializer';
+      const ki = kwarg(e, kname);
+      rec.init = ki ? this.initFromExpr('keras', ki.value, scope) : kerasDefault(s);
+      if (s.recurrent) {
+        const ri = kwarg(e, 'recurrent_initializer');
+        rec.recInit = ri ? this.initFromExpr('keras', ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
+      }
+    } else if (fw === 'pytorch') {
+      if (s.kind === 'Linear') {
+        rec.fanIn = evalNum(argOf(e, 0, 'in_features'));
+        rec.outCh = evalNum(argOf(e, 1, 'out_features'));
+        rec.fanOut = rec.outCh;
+        rec.kernelArea = 1;
+        rec.inChFromCtor = true;
+      } else if (s.kind === 'LazyLinear') {
+        rec.outCh = evalNum(argOf(e, 0, 'out_features'));
+        rec.fanOut = rec.outCh;
+        rec.kernelArea = 1;
+      } else if (s.bilinear) {
+        rec.fanIn = evalNum(argOf(e, 0, 'in1_features'));
+        rec.outCh = evalNum(argOf(e, 2, 'out_features'));
+        rec.fanOut = rec.outCh;
+        rec.inChFromCtor = true;
+      } else if (s.recurrent) {
+        rec.fanIn = evalNum(argOf(e, 0, 'input_size'));
+        const hidden = evalNum(argOf(e, 1, 'hidden_size'));
+        rec.fanOut = hidden;
+        rec.outCh = hidden;
+        rec.inChFromCtor = true;
+        const nl = kwarg(e, 'nonlinearity');
+        rec.inlineAct = { name: nl && nl.value.k === 'str' && nl.value.value === 'relu' ? 'relu' : 'tanh', via: 'default' };
+      } else if (s.embedding) {
+        rec.fanIn = evalNum(argOf(e, 0, 'num_embeddings'));
+        rec.fanOut = evalNum(argOf(e, 1, 'embedding_dim'));
+        rec.outCh = rec.fanOut;
+        rec.inChFromCtor = true;
+      } else if (s.kind.startsWith('Lazy')) {
+        rec.outCh = evalNum(argOf(e, 0, 'out_channels'));
+        rec.kernelArea = kernelArea(argOf(e, 1, 'kernel_size'), s.rank);
+      } else {
+        // ConvNd / ConvTransposeNd
+        const inC = evalNum(argOf(e, 0, 'in_channels'));
+        const outC = evalNum(argOf(e, 1, 'out_channels'));
+        const k = kernelArea(argOf(e, 2, 'kernel_size'), s.rank);
+        const groups = evalNum(kwarg(e, 'groups')?.value) ?? 1;
+        rec.outCh = outC;
+        rec.kernelArea = k;
+        rec.inChFromCtor = true;
+        if (s.transpose) {
+          // weight (in, out/groups, *k): fan_in = out/groups·k, fan_out = in·k
+          rec.fanIn = outC !== null && k !== null ? (outC / groups) * k : null;
+          rec.fanOut = inC !== null && k !== null ? inC * k : null;
+        } else {
+          rec.fanIn = inC !== null && k !== null ? (inC / groups) * k : null;
+          rec.fanOut = outC !== null && k !== null ? outC * k : null;
+        }
+      }
+      const b = kwarg(e, 'bias');
+      if (b && b.value.k === 'const' && b.value.value === false) rec.bias = false;
+      if (rec.init.source === 'default') {
+        rec.init = s.embedding
+          ? { name: 'random_normal', explicit: false, source: 'default', distribution: 'untruncated_normal', std: 1, mean: 0 }
+          : { name: 'pytorch_default', explicit: false, source: 'default', distribution: 'uniform' };
+        if (s.recurrent) rec.recInit = { name: 'pytorch_default', explicit: false, source: 'default', distribution: 'uniform' };
+      }
+    } else if (fw === 'flax') {
+      if (s.kind === 'Embed') {
+        rec.fanIn = evalNum(argOf(e, 0, 'num_embeddings'));
+        rec.fanOut = evalNum(argOf(e, 1, 'features'));
+        rec.outCh = rec.fanOut;
+        rec.inChFromCtor = true;
+      } else if (s.recurrent) {
+        rec.outCh = evalNum(argOf(e, 0, 'features'));
+        rec.fanOut = rec.outCh;
+        rec.inlineAct = { name: 'tanh', via: 'default' };
+      } else {
+        rec.outCh = evalNum(argOf(e, 0, 'features'));
+        const k = s.kind === 'Dense' || s.kind === 'DenseGeneral' ? 1 : kernelArea(argOf(e, 1, 'kernel_size'), 1);
+        rec.kernelArea = k;
+        rec.fanOut = rec.outCh !== null && k !== null ? rec.outCh * k : null;
+      }
+      const ub = kwarg(e, 'use_bias');
+      if (ub && ub.value.k === 'const' && ub.value.value === false) rec.bias = false;
+      const kname = s.embedding ? 'embedding_init' : 'kernel_init';
+      const ki = kwarg(e, kname);
+      rec.init = ki ? this.initFromExpr('flax', ki.value, scope) : s.embedding
+        ? { name: 'variance_scaling', explicit: false, source: 'default', scale: 1, mode: 'fan_in', distribution: 'untruncated_normal' }
+        : { name: 'lecun_normal', explicit: false, source: 'default', distribution: 'truncated_normal' };
+      if (s.recurrent) {
+        const ri = kwarg(e, 'recurrent_kernel_init');
+        rec.recInit = ri ? this.initFromExpr('flax', ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
+      }
+    }
+  }
+
+  setInCh(rec: LayerRec, ch: number | null): void {
+    if (ch === null) return;
+    if (rec.spec.framework === 'pytorch' && rec.inChFromCtor) return;
+    const s = rec.spec;
+    if (s.embedding || s.recurrent && s.framework !== 'keras') return;
+    if (s.recurrent) {
+      rec.fanIn = ch;
+      return;
+    }
+    if (s.separable) {
+      const dm = evalNumStatic(kwarg(rec.call, 'depth_multiplier')?.value) ?? 1;
+      rec.fanIn = ch * dm;
+      return;
+    }
+    if (s.depthwise) {
+      rec.fanIn = rec.kernelArea !== null ? ch * rec.kernelArea : null;
+      return;
+    }
+    if (s.transpose && s.framework === 'keras') {
+      // kernel (k..., filters, in): fan_in = filters·k, fan_out = in·k
+      const k = rec.kernelArea;
+      if (k !== null && rec.outCh !== null) {
+        rec.fanIn = rec.outCh * k;
+        rec.fanOut = ch * k;
+      }
+      return;
+    }
+    rec.fanIn = rec.kernelArea !== null ? ch * rec.kernelArea : s.kind === 'Dense' ? ch : null;
+  }
+
+  kerasActivation(a: PyExpr | undefined, scope: Scope): ActivationInfo {
+    if (!a) return { name: 'linear', via: 'default' };
+    if (a.k === 'str') return { name: kerasActivationName(a.value), via: 'argument', span: a.span, text: a.value };
+    if (a.k === 'const' && a.value === null) return { name: 'linear', via: 'argument', span: a.span, text: 'None' };
+    const v = this.eval(a, scope);
+    if (v.t === 'ref') {
+      const role = roleOf(v.q);
+      if (role && role.r === 'actFn') return { name: role.act, param: role.param, via: 'argument', span: a.span, text: shortText(v.q) };
+    }
+    if (v.t === 'obj' && v.o.o === 'act') return { ...v.o.act, via: 'argument', span: a.span };
+    if (v.t === 'str') return { name: kerasActivationName(v.v), via: 'argument', span: a.span, text: v.v };
+    return { name: 'unknown', via: 'argument', span: a.span };
+  }
+
+  // ---------------------------------------------------------------- dataflow
+
+  applyObj(o: Obj, input: Val, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): Val {
+    const inT = input.t === 'tensor' ? input : input.t === 'list' ? null : tensor();
+    switch (o.o) {
+      case 'weight': {
+        const rec = o.rec;
+        if (inT) {
+          this.consume(inT.pend, { name: 'linear', via: 'dataflow', span: e.span, text: `${rec.spec.kind} (no activation in between)` });
+          if (inT.ch !== null && rec.fanIn === null) this.setInCh(rec, inT.ch);
+        } else if (input.t === 'list') {
+          for (const it of input.items) if (it.t === 'tensor') this.consume(it.pend, { name: 'linear', via: 'dataflow', span: e.span });
+        }
+        rec.applied = true;
+        if (rec.order === null) rec.order = this.order++;
+        if (rec.inlineAct && rec.inlineAct.name !== 'linear') {
+          if (!rec.act) rec.act = rec.inlineAct;
+          return tensor([], rec.outCh);
+        }
+        if (rec.spec.embedding || rec.spec.recurrent) {
+          if (!rec.act) rec.act = rec.inlineAct ?? { name: 'linear', via: 'default' };
+          return tensor([], rec.outCh);
+        }
+        return tensor([{ rec, norm: null }], rec.outCh);
+      }
+      case 'act':
+        if (inT) {
+          this.consume(inT.pend, { ...o.act, span: o.act.span ?? e.span });
+          return tensor([], inT.ch);
+        }
+        return tensor();
+      case 'norm':
+        if (inT) {
+          this.noteNorm(inT.pend, o.norm, scope);
+          return inT;
+        }
+        return tensor();
+      case 'pass':
+        return inT ?? tensor();
+      case 'add':
+        return input.t === 'list' ? this.residualAdd(input.items, scope) : inT ?? tensor();
+      case 'concat':
+        return input.t === 'list' ? concatVals(input.items) : inT ?? tensor();
+      case 'seq': {
+        let cur: Val = inT ?? tensor();
+        for (const it of o.seq.items) cur = this.applyObj(it, cur, e, scope);
+        return cur;
+      }
+      case 'list':
+        return UNKNOWN;
+      case 'wrapper':
+        return this.applyObj(o.inner, input, e, scope);
+      case 'instance': {
+        if (inT) this.consume(inT.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: o.cls.name });
+        return tensor([], null);
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  consume(pend: Pend[], act: ActivationInfo): void {
+    for (const p of pend) {
+      p.rec.consumed = true;
+      if (!p.rec.act) {
+        p.rec.act = act;
+        if (p.norm && !p.rec.norm) p.rec.norm = p.norm;
+      }
+    }
+  }
+
+  noteNorm(pend: Pend[], norm: Normalization, scope: Scope): void {
+    for (const p of pend) {
+      if (!p.norm) p.norm = norm;
+      if (!p.rec.act && !p.rec.norm) p.rec.norm = norm;
+    }
+    if (scope.cls && (norm === 'layernorm' || norm === 'rmsnorm')) scope.cls.hasLayerNorm = true;
+  }
+
+  residualAdd(vals: Val[], scope: Scope): Val {
+    const pend: Pend[] = [];
+    let ch: number | null = null;
+    for (const v of vals) {
+      if (v.t !== 'tensor') continue;
+      if (ch === null) ch = v.ch;
+      for (const p of v.pend) {
+        p.rec.residual = true;
+        pend.push(p);
+      }
+    }
+    if (scope.cls) scope.cls.hasResidual = true;
+    return tensor(pend, ch);
+  }
+
+  // ---------------------------------------------------------------- containers
+
+  makeSeq(framework: Framework, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): SeqRec {
+    const key = e.span.from;
+    let seq = this.seqs.get(key);
+    if (!seq) {
+      seq = { id: this.seqs.size, call: e, framework, name: null, owner: scope.cls, fnScope: scope.fn, items: [] };
+      this.seqs.set(key, seq);
+    }
+    const items: Obj[] = [];
+    const names: (string | null)[] = [];
+    const pushVal = (v: Val, nm: string | null) => {
+      if (v.t === 'list') {
+        for (const x of v.items) pushVal(x, null);
+        return;
+      }
+      const o = this.toObj(v);
+      if (o && o.o === 'list') {
+        for (const x of o.items) {
+          items.push(x);
+          names.push(null);
+        }
+        return;
+      }
+      if (o) {
+        items.push(o);
+        names.push(nm);
+      }
+    };
+    const layersKw = kwarg(e, 'layers');
+    if (layersKw) pushVal(this.eval(layersKw.value, scope), null);
+    for (const a of e.args) {
+      if (a.name !== null) {
+        if (a.name !== 'layers') this.eval(a.value, scope);
+        continue;
+      }
+      const v = this.eval(a.value, scope);
+      if (v.t === 'dict') {
+        for (const [k, x] of v.entries) pushVal(x, k);
+      } else pushVal(v, null);
+    }
+    seq.items = items;
+    (seq as SeqRec & { names?: (string | null)[] }).names = names;
+    for (const it of items) if (it.o === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
+    this.foldSeq(seq);
+    return seq;
+  }
+
+  foldSeq(seq: SeqRec): void {
+    let cur: Val = tensor();
+    const dummy = seq.call;
+    const scope = this.moduleScope;
+    for (const it of seq.items) {
+      cur = this.applyObj(it, cur, dummy, scope);
+      if (it.o === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
+    }
+  }
+
+  // ---------------------------------------------------------------- initializers
+
+  initFromExpr(fw: Framework, x: PyExpr, scope: Scope): InitSpec {
+    const text = undefined;
+    if (x.k === 'str') return kerasInitFromString(x.value, x.span);
+    const v = this.eval(x, scope);
+    if (v.t === 'init') return { ...v.spec, span: x.span, explicit: true, source: 'argument' };
+    if (v.t === 'ref') {
+      const role = roleOf(v.q);
+      if (role && role.r === 'initializer') {
+        // Passed without calling it
+        const spec = this.initializerCall(role.fw, role.name, null, scope);
+        if (role.fw === 'flax' && role.name !== 'zeros' && role.name !== 'ones') return { ...spec, span: x.span, explicit: true, source: 'argument', factoryNotCalled: true };
+        return { ...spec, span: x.span, explicit: true, source: 'argument' };
+      }
+    }
+    if (v.t === 'str') return kerasInitFromString(v.v, x.span);
+    void text;
+    void fw;
+    return { name: 'unknown', explicit: true, source: 'argument', span: x.span };
+  }
+
+  initializerCall(fw: Framework, name: string, e: Extract<PyExpr, { k: 'call' }> | null, scope: Scope): InitSpec {
+    const num = (idx: number, kw: string): number | undefined => {
+      if (!e) return undefined;
+      const a = argOf(e, idx, kw);
+      if (!a) return undefined;
+      const v = this.eval(a, scope);
+      return v.t === 'num' ? v.v : undefined;
+    };
+    const str = (idx: number, kw: string): string | undefined => {
+      if (!e) return undefined;
+      const a = argOf(e, idx, kw);
+      if (!a) return undefined;
+      const v = this.eval(a, scope);
+      return v.t === 'str' ? v.v : undefined;
+    };
+    const base = { explicit: true, source: 'argument' as const, span: e?.span };
+    const n = name.replace(/^(kaiming)/, 'he').replace(/^xavier/, 'glorot');
+    const snake = n.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+    switch (snake) {
+      case 'he_normal':
+      case 'he_uniform':
+      case 'glorot_normal':
+      case 'glorot_uniform':
+      case 'lecun_normal':
+      case 'lecun_uniform':
+        return { ...base, name: snake, distribution: snake.endsWith('uniform') ? 'uniform' : 'truncated_normal' };
+      case 'orthogonal':
+        return { ...base, name: 'orthogonal', distribution: 'orthogonal', gain: fw === 'flax' ? num(0, 'scale') ?? 1 : num(0, 'gain') ?? 1 };
+      case 'delta_orthogonal':
+        return { ...base, name: 'orthogonal', distribution: 'orthogonal', gain: num(0, 'scale') ?? 1 };
+      case 'zeros':
+      case 'zeros_init':
+      case 'zero':
+        return { ...base, name: 'zeros', distribution: 'constant', value: 0 };
+      case 'ones':
+      case 'ones_init':
+      case 'one':
+        return { ...base, name: 'ones', distribution: 'constant', value: 1 };
+      case 'constant': {
+        const v = num(0, 'value');
+        return { ...base, name: v === 0 ? 'zeros' : v === 1 ? 'ones' : 'constant', distribution: 'constant', value: v };
+      }
+      case 'random_normal':
+      case 'normal':
+        if (fw === 'flax') return { ...base, name: 'random_normal', distribution: 'untruncated_normal', std: num(0, 'stddev') ?? 0.01 };
+        return { ...base, name: 'random_normal', distribution: 'untruncated_normal', mean: num(0, 'mean') ?? 0, std: num(1, 'stddev') ?? 0.05 };
+      case 'random_uniform':
+      case 'uniform':
+        if (fw === 'flax') return { ...base, name: 'random_uniform', distribution: 'uniform', scale: num(0, 'scale') ?? 0.01 };
+        return { ...base, name: 'random_uniform', distribution: 'uniform', minval: num(0, 'minval') ?? -0.05, maxval: num(1, 'maxval') ?? 0.05 };
+      case 'truncated_normal':
+        if (fw === 'flax') return { ...base, name: 'truncated_normal', distribution: 'truncated_normal', std: num(0, 'stddev') ?? 0.01, minval: num(2, 'lower'), maxval: num(3, 'upper') };
+        return { ...base, name: 'truncated_normal', distribution: 'truncated_normal', mean: num(0, 'mean') ?? 0, std: num(1, 'stddev') ?? 0.05 };
+      case 'variance_scaling': {
+        const mode = str(1, 'mode');
+        const dist = str(2, 'distribution');
+        return {
+          ...base,
+          name: 'variance_scaling',
+          scale: num(0, 'scale') ?? 1,
+          mode: mode === 'fan_out' ? 'fan_out' : mode === 'fan_avg' ? 'fan_avg' : 'fan_in',
+          distribution: dist === 'uniform' ? 'uniform' : dist === 'untruncated_normal' ? 'untruncated_normal' : dist === 'normal' ? 'normal' : 'truncated_normal',
+        };
+      }
+      case 'identity':
+        return { ...base, name: 'orthogonal', distribution: 'orthogonal', gain: num(0, 'gain') ?? 1 };
+      default:
+        return { ...base, name: 'unknown' };
+    }
+  }
+
+  /** nn.init.kaiming_normal_(self.fc.weight, mode="fan_out", nonlinearity="relu") */
+  torchInitCall(name: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): void {
+    const targetE = argOf(e, 0, 'tensor');
+    if (!targetE) return;
+    const target = this.eval(targetE, scope);
+    if (target.t !== 'param' && target.t !== 'anyparam') return;
+    const num = (idx: number, kw: string): number | undefined => {
+      const a = argOf(e, idx, kw);
+      if (!a) return undefined;
+      const v = this.eval(a, scope);
+      return v.t === 'num' ? v.v : undefined;
+    };
+    const str = (idx: number, kw: string): string | undefined => {
+      const a = argOf(e, idx, kw);
+      if (!a) return undefined;
+      const v = this.eval(a, scope);
+      return v.t === 'str' ? v.v : undefined;
+    };
+    let spec: InitSpec;
+    const base = { explicit: true, source: 'init-call' as const, span: e.span };
+    switch (name) {
+      case 'kaiming_normal_':
+      case 'kaiming_uniform_': {
+        const nl = str(3, 'nonlinearity') ?? 'leaky_relu';
+        const a = num(1, 'a') ?? 0;
+        const mode = (str(2, 'mode') ?? 'fan_in') as 'fan_in' | 'fan_out';
+        const uniform = name === 'kaiming_uniform_';
+        const gain = torchCalculateGain(nl, a);
+        const lecun = gain !== null && Math.abs(gain - 1) < 1e-9;
+        spec = {
+          ...base,
+          name: lecun ? (uniform ? 'lecun_uniform' : 'lecun_normal') : uniform ? 'he_uniform' : 'he_normal',
+          distribution: uniform ? 'uniform' : 'untruncated_normal',
+          a,
+          mode,
+          nonlinearity: nl,
+        };
+        break;
+      }
+      case 'xavier_normal_':
+      case 'xavier_uniform_':
+        spec = { ...base, name: name === 'xavier_normal_' ? 'glorot_normal' : 'glorot_uniform', distribution: name === 'xavier_normal_' ? 'untruncated_normal' : 'uniform', gain: num(1, 'gain') ?? 1 };
+        break;
+      case 'normal_':
+        spec = { ...base, name: 'random_normal', distribution: 'untruncated_normal', mean: num(1, 'mean') ?? 0, std: num(2, 'std') ?? 1 };
+        break;
+      case 'trunc_normal_':
+        spec = { ...base, name: 'truncated_normal', distribution: 'truncated_normal', mean: num(1, 'mean') ?? 0, std: num(2, 'std') ?? 1, minval: num(3, 'a') ?? -2, maxval: num(4, 'b') ?? 2 };
+        break;
+      case 'uniform_':
+        spec = { ...base, name: 'random_uniform', distribution: 'uniform', minval: num(1, 'a') ?? 0, maxval: num(2, 'b') ?? 1 };
+        break;
+      case 'constant_': {
+        const v = num(1, 'val');
+        spec = { ...base, name: v === 0 ? 'zeros' : v === 1 ? 'ones' : 'constant', distribution: 'constant', value: v };
+        break;
+      }
+      case 'zeros_':
+        spec = { ...base, name: 'zeros', distribution: 'constant', value: 0 };
+        break;
+      case 'ones_':
+        spec = { ...base, name: 'ones', distribution: 'constant', value: 1 };
+        break;
+      case 'orthogonal_':
+        spec = { ...base, name: 'orthogonal', distribution: 'orthogonal', gain: num(1, 'gain') ?? 1 };
+        break;
+      case 'eye_':
+      case 'dirac_':
+        spec = { ...base, name: 'orthogonal', distribution: 'orthogonal', gain: 1 };
+        break;
+      default:
+        spec = { ...base, name: 'unknown' };
+    }
+    spec.text = undefined;
+    this.recordInit(target.t === 'anyparam' ? { t: 'param', layers: target.owner, filter: target.filter, which: target.which, data: false } : target, spec, e, scope, stmt);
+  }
+
+  recordInit(target: Extract<Val, { t: 'param' }>, spec: InitSpec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): void {
+    const root = this.rootScope;
+    const ev: InitEvent = {
+      seq: this.seq++,
+      spec,
+      which: target.which,
+      layers: target.layers ?? undefined,
+      filter: target.filter ?? undefined,
+      stmtSpan: stmt ? stmt.span : e.span,
+      callSpan: e.span,
+      rootStmt: root ? root.top : null,
+      rootFn: root ? root.fn : null,
+      scopeCls: scope.cls,
+    };
+    this.events.push(ev);
+  }
+
+  // ---------------------------------------------------------------- constants
+
+  constEval(e: PyExpr, scope: Scope): Val | null {
+    const v = this.eval(e, scope);
+    if (v.t === 'num' || v.t === 'str' || v.t === 'init') return v;
+    return null;
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+function pushPath(rec: LayerRec, p: AccessPath): void {
+  if (!rec.paths.some((x) => x.expr === p.expr && x.fn === p.fn)) rec.paths.push(p);
+}
+
+function lookup(scope: Scope | null, name: string): Val | undefined {
+  for (let s = scope; s; s = s.parent) {
+    const v = s.vars.get(name);
+    if (v) return v;
+  }
+  return undefined;
+}
+
+function rootName(e: PyExpr): string | null {
+  let cur = e;
+  while (cur.k === 'attr') cur = cur.obj;
+  return cur.k === 'name' ? cur.id : null;
+}
+
+function paramWhich(attr: string): ParamWhich | null {
+  if (attr === 'weight' || attr === 'kernel') return 'weight';
+  if (attr === 'bias') return 'bias';
+  if (attr.startsWith('weight_hh')) return 'weight_hh';
+  if (attr.startsWith('weight_ih')) return 'weight_ih';
+  if (attr.startsWith('bias_hh')) return 'bias_hh';
+  if (attr.startsWith('bias_ih')) return 'bias_ih';
+  return null;
+}
+
+function arith(op: string, a: number, b: number): number | null {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return b === 0 ? null : a / b;
+    case '//':
+      return b === 0 ? null : Math.floor(a / b);
+    case '**':
+      return Math.pow(a, b);
+    case '%':
+      return b === 0 ? null : a % b;
+    default:
+      return null;
+  }
+}
+
+function joinVals(vals: Val[]): Val {
+  const tensors = vals.filter((v): v is Extract<Val, { t: 'tensor' }> => v.t === 'tensor');
+  if (tensors.length) {
+    const pend: Pend[] = [];
+    for (const t of tensors) pend.push(...t.pend);
+    return tensor(pend, tensors[0].ch);
+  }
+  const objs: Obj[] = [];
+  for (const v of vals) {
+    if (v.t === 'obj') objs.push(v.o);
+    else if (v.t === 'objs') objs.push(...v.items);
+  }
+  if (objs.length === 1) return { t: 'obj', o: objs[0] };
+  if (objs.length > 1) return { t: 'objs', items: objs };
+  return vals.find((v) => v.t !== 'unknown') ?? UNKNOWN;
+}
+
+function concatVals(vals: Val[]): Val {
+  const pend: Pend[] = [];
+  let ch: number | null = 0;
+  for (const v of vals) {
+    if (v.t !== 'tensor') {
+      ch = null;
+      continue;
+    }
+    pend.push(...v.pend);
+    ch = ch !== null && v.ch !== null ? ch + v.ch : null;
+  }
+  return tensor(pend, ch);
+}
+
+function shortText(q: string): string {
+  const parts = q.split('.');
+  if (q.startsWith('torch.nn.functional.')) return 'F.' + parts[parts.length - 1];
+  if (q.startsWith('torch.nn.')) return 'nn.' + parts[parts.length - 1];
+  if (q.startsWith('flax.linen.')) return 'nn.' + parts[parts.length - 1];
+  return parts.slice(-2).join('.');
+}
+
+function evalNumStatic(x: PyExpr | undefined): number | null {
+  return x && x.k === 'num' ? x.value : null;
+}
+
+function kerasDefault(s: WeightLayerSpec): InitSpec {
+  if (s.embedding) return { name: 'random_uniform', explicit: false, source: 'default', distribution: 'uniform', minval: -0.05, maxval: 0.05 };
+  return { name: 'glorot_uniform', explicit: false, source: 'default', distribution: 'uniform' };
+}
+
+const KERAS_INIT_STRINGS: Record<string, InitSpec['name']> = {
+  he_normal: 'he_normal', HeNormal: 'he_normal', he_uniform: 'he_uniform', HeUniform: 'he_uniform',
+  glorot_normal: 'glorot_normal', GlorotNormal: 'glorot_normal', glorot_uniform: 'glorot_uniform', GlorotUniform: 'glorot_uniform',
+  lecun_normal: 'lecun_normal', LecunNormal: 'lecun_normal', lecun_uniform: 'lecun_uniform', LecunUniform: 'lecun_uniform',
+  orthogonal: 'orthogonal', Orthogonal: 'orthogonal', OrthogonalInitializer: 'orthogonal', identity: 'orthogonal', Identity: 'orthogonal',
+  IdentityInitializer: 'orthogonal', zeros: 'zeros', Zeros: 'zeros', zero: 'zeros', ones: 'ones', Ones: 'ones', one: 'ones',
+  constant: 'zeros', Constant: 'zeros', random_normal: 'random_normal', RandomNormal: 'random_normal', normal: 'random_normal',
+  random_uniform: 'random_uniform', RandomUniform: 'random_uniform', uniform: 'random_uniform', truncated_normal: 'truncated_normal',
+  TruncatedNormal: 'truncated_normal', variance_scaling: 'variance_scaling', VarianceScaling: 'variance_scaling',
+};
+
+export function kerasInitFromString(s: string, span: Span): InitSpec {
+  const name = KERAS_INIT_STRINGS[s] ?? 'unknown';
+  const base: InitSpec = { name, explicit: true, source: 'argument', span, text: s };
+  switch (name) {
+    case 'random_normal':
+      return { ...base, distribution: 'untruncated_normal', std: 0.05, mean: 0 };
+    case 'random_uniform':
+      return { ...base, distribution: 'uniform', minval: -0.05, maxval: 0.05 };
+    case 'truncated_normal':
+      return { ...base, distribution: 'truncated_normal', std: 0.05 };
+    case 'zeros':
+    case 'ones':
+      return { ...base, distribution: 'constant', value: name === 'zeros' ? 0 : 1 };
+    case 'orthogonal':
+      return { ...base, distribution: 'orthogonal', gain: 1 };
+    case 'variance_scaling':
+      return { ...base, scale: 1, mode: 'fan_in', distribution: 'truncated_normal' };
+    case 'unknown':
+      return base;
+    default:
+      return { ...base, distribution: name.endsWith('uniform') ? 'uniform' : 'truncated_normal' };
+  }
+}
+
+const TENSOR_ACT_METHODS: Record<string, ActivationName> = {
+  relu: 'relu', relu_: 'relu', tanh: 'tanh', tanh_: 'tanh', sigmoid: 'sigmoid', sigmoid_: 'sigmoid', softmax: 'softmax',
+  log_softmax: 'softmax', clamp: 'relu', clamp_: 'relu', clip: 'relu',
+};
+const TENSOR_PASS_METHODS = new Set([
+  'view', 'reshape', 'flatten', 'permute', 'transpose', 'contiguous', 'squeeze', 'unsqueeze', 'float', 'to', 'mean', 'sum', 'type',
+  'cuda', 'cpu', 'double', 'half', 'view_as', 'reshape_as', 'expand', 'repeat', 'unflatten', 'detach', 'clone', 'mul', 'div', 'mul_', 'div_',
+]);
+const BUILTINS = new Set(['print', 'len', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'range', 'enumerate', 'zip', 'int', 'float', 'str', 'list', 'tuple', 'dict', 'type', 'repr', 'format', 'max', 'min', 'assert']);
+
+export function kwNames(args: PyArg[]): string[] {
+  return args.flatMap((a) => (a.name ? [a.name] : []));
+}
