@@ -122,12 +122,13 @@ function main() {
     console.log(`  ${k.padEnd(10)} ${kib(v).padStart(11)} / ${kib(BUDGET[k])}`);
     check(v <= BUDGET[k], `${k} is ${kib(v)}, over its budget of ${kib(BUDGET[k])}`);
   }
-  // The extension bundles must not contain TensorFlow.js.
+  // The extension bundles must not contain TensorFlow.js (the library, recognised by its runtime
+  // identifiers; the detector legitimately mentions the '@tensorflow/tfjs' import name).
   for (const bundle of [pkg.main, pkg.browser]) {
     const entry = entries.find((e) => e.name === `extension/${bundle.replace(/^\.\//, '')}`);
     if (!entry) continue;
     const text = read(entry).toString('utf8');
-    check(!/tfjs-core|tfjs-backend|@tensorflow\/tfjs/.test(text), `${bundle} contains TensorFlow.js`);
+    check(!/registerBackend|WEBGL_VERSION|registerKernel/.test(text), `${bundle} contains TensorFlow.js`);
     check(!text.includes('require("fs")') || bundle === pkg.main, `${bundle} (web) requires a Node built-in`);
   }
 

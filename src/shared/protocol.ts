@@ -31,6 +31,8 @@ export interface VarianceRow {
   findings: string[];
   /** Start offset of the layer in the analysed text (to reveal it). */
   offset: number;
+  /** Only one fan was known: the numbers assume fan_in = fan_out. */
+  assumedFans: boolean;
 }
 
 export interface VarianceTable {
@@ -54,7 +56,8 @@ export type WebviewStrings = Record<
   | 'chartTitle'
   | 'note'
   | 'empty'
-  | 'reveal',
+  | 'reveal'
+  | 'assumedFans',
   string
 >;
 

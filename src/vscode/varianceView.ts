@@ -32,6 +32,7 @@ function strings(): WebviewStrings {
     ),
     empty: t('This model has no weight layers InitLens can read.'),
     reveal: t('Go to layer'),
+    assumedFans: t('fan_in unknown: computed with fan_in = fan_out'),
   };
 }
 

@@ -18,6 +18,7 @@ from keras import layers
 model = keras.Sequential([
     keras.Input(shape=(784,)),
     layers.Dense(64, activation="relu"),
+    layers.Dense(32, activation="relu", kernel_initializer="glorot_normal"),
     layers.Dense(10, activation="softmax"),
 ])
 `;
@@ -35,7 +36,7 @@ const il001 = (text: string, language: Language = 'python') => session(text, lan
 test('Keras ReLU layer without init: one IL001 on the constructor call, not the whole line', () => {
   const { diagnostics } = session(KERAS);
   const d = diagnostics.filter((x) => x.code === 'IL001');
-  assert.equal(d.length, 1);
+  assert.equal(d.length, 2);
   const covered = KERAS.slice(d[0]!.from, d[0]!.to);
   assert.match(covered, /Dense\(64, activation="relu"\)$/);
   assert.ok(!covered.startsWith(' '), 'no indentation under the squiggle');
@@ -49,8 +50,8 @@ test('the preferred quick fix is He normal, and applying it clears the finding',
   assert.equal(preferred.length, 1);
   assert.match(preferred[0]!.title, /He normal/i);
   const fixed = applyEdits(KERAS, preferred[0]!.edits);
-  assert.match(fixed, /kernel_initializer="he_normal"/);
-  assert.equal(il001(fixed).length, 0);
+  assert.match(fixed, /Dense\(64, activation="relu", kernel_initializer="he_normal"\)/);
+  assert.equal(il001(fixed).length, 1, 'only the other layer is left');
   assert.ok(actions.some((a) => /uniform/i.test(a.title)), 'the uniform variant is offered');
 });
 
@@ -70,7 +71,7 @@ test('"Ignore IL001 for this line" and "for this file" silence the engine', () =
   const file = actions.find((a) => a.title === 'Ignore IL001 for this file')!;
   const afterLine = applyEdits(KERAS, line.edits);
   assert.match(afterLine, /Dense\(64, activation="relu"\),  # initlens: ignore\[IL001\]\n/);
-  assert.equal(il001(afterLine).length, 0);
+  assert.equal(il001(afterLine).length, 1, 'only the other layer is left');
   const afterFile = applyEdits(KERAS, file.edits);
   assert.ok(afterFile.startsWith('# initlens: ignore-file[IL001]\n'));
   assert.equal(il001(afterFile).length, 0);
@@ -91,10 +92,9 @@ model.add(tf.layers.dense({units: 64, inputShape: [10], activation: 'relu'}));
 });
 
 test('fix all (source.fixAll.initlens) fixes every safe finding at once', () => {
-  const two = KERAS.replace('layers.Dense(10, activation="softmax")', 'layers.Dense(32, activation="relu")');
-  const s = session(two);
+  const s = session(KERAS);
   assert.equal(s.findings.filter((f) => f.code === 'IL001').length, 2);
-  const out = applyEdits(two, s.ctx.fixAll(two).edits);
+  const out = applyEdits(KERAS, s.ctx.fixAll(KERAS).edits);
   assert.equal(il001(out).length, 0);
 });
 
@@ -121,13 +121,14 @@ test('notebook: an import in cell 1 applies to a layer in cell 3, and the findin
 
 test('hover: fans, activation, current and recommended init with variances, why, simulate link', () => {
   const { result, findings } = session(KERAS);
-  const layer = result.layers.find((l) => l.activation.name === 'relu')!;
-  const md = hoverMarkdown({ layer, result, findings, distribution: 'normal', activationLine: 5, simulateUri: 'command:initlens.simulateModel?x' });
+  const layer = result.layers.filter((l) => l.activation.name === 'relu')[1]!;
+  const md = hoverMarkdown({ layer, result, findings, distribution: 'normal', activationLine: 6, simulateUri: 'command:initlens.simulateModel?x' });
   assert.match(md, /Keras `Dense`/);
-  assert.match(md, /fan_in 784 · fan_out 64/);
-  assert.match(md, /relu/);
-  assert.match(md, /`glorot_uniform`/);
-  assert.match(md, /`he_normal` \| 0\.002551 \| 1 \|/); // 2/784 and a gain of exactly 1 under He
+  assert.match(md, /fan_in 64 · fan_out 32/);
+  assert.match(md, /activation: \*\*relu\*\* \(argument, line 7\)/);
+  // Keras glorot_normal: Var(W) = 2/(64+32); gain 64·Var·½ = 0.6667. He: 2/64 = 0.03125, gain 1.
+  assert.match(md, /\| `glorot_normal` \| 0\.02083 \| 0\.6667 \|/);
+  assert.match(md, /\| `he_normal` \| 0\.03125 \| 1 \|/);
   assert.match(md, /Why: IL001/);
   assert.match(md, /\(command:initlens\.simulateModel\?x\)/);
 });
@@ -136,14 +137,15 @@ test('variance table: one row per layer; cumulative is the running product of th
   const { result } = session(KERAS);
   const model = result.models[0]!;
   const table = modelTable(result, model.id, 'normal', 'model.py')!;
-  assert.equal(table.rows.length, 2);
-  assert.equal(table.rows[0]!.fanIn, 784);
-  assert.equal(table.rows[0]!.activation, 'relu');
-  assert.equal(table.rows[0]!.recommended.init, 'he_normal');
-  const [a, b] = table.rows;
+  assert.equal(table.rows.length, 3);
+  const [a, b, c] = table.rows;
+  assert.equal(b!.fanIn, 64);
+  assert.equal(b!.activation, 'relu');
+  assert.equal(b!.recommended.init, 'he_normal');
   assert.ok(Math.abs(b!.current.cumulative! - a!.current.factor! * b!.current.factor!) < 1e-12);
-  assert.ok(Math.abs(a!.recommended.factor! - 1) < 1e-9, 'He keeps the ReLU layer gain at 1');
-  // Keras glorot_uniform: Var(W) = 2/(fan_in+fan_out); ReLU keeps E[φ(z)²] = 1/2.
-  assert.ok(Math.abs(a!.current.factor! - 784 * (2 / (784 + 64)) * 0.5) < 1e-9);
-  assert.deepEqual(a!.findings, ['IL001']);
+  assert.ok(Math.abs(c!.current.cumulative! - b!.current.cumulative! * c!.current.factor!) < 1e-12);
+  assert.ok(Math.abs(b!.recommended.factor! - 1) < 1e-9, 'He keeps the ReLU layer gain at 1');
+  // Keras glorot_normal: Var(W) = 2/(fan_in+fan_out); ReLU keeps E[φ(z)²] = 1/2.
+  assert.ok(Math.abs(b!.current.factor! - 64 * (2 / (64 + 32)) * 0.5) < 1e-9);
+  assert.deepEqual(b!.findings, ['IL001']);
 });

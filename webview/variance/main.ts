@@ -54,6 +54,11 @@ function cell(text: string, cls?: string): HTMLElement {
   return c;
 }
 
+function withTitle(e: HTMLElement, title: string): HTMLElement {
+  e.title = title;
+  return e;
+}
+
 function renderTable(table: VarianceTable, s: WebviewStrings): HTMLElement {
   const t = el('vscode-table');
   t.setAttribute('zebra', '');
@@ -98,7 +103,7 @@ function renderRow(row: VarianceRow, s: WebviewStrings): HTMLElement {
   if (row.findings.length > 0) nameCell.append(el('span', ` ${row.findings.join(' ')}`, 'finding'));
   r.append(
     nameCell,
-    cell(`${fmt(row.fanIn)} → ${fmt(row.fanOut)}`),
+    row.assumedFans ? withTitle(cell(`${fmt(row.fanIn)} → ${fmt(row.fanOut)} *`), s.assumedFans) : cell(`${fmt(row.fanIn)} → ${fmt(row.fanOut)}`),
     cell(row.activation + (row.activationVia !== 'argument' && row.activationVia !== 'none' ? ` (${row.activationVia})` : '')),
     cell(row.current.init),
     cell(fmt(row.current.variance)),

@@ -10,6 +10,8 @@ import type { InitColumn, VarianceRow, VarianceTable } from '../../shared/protoc
 import { format, type Translate } from './l10n.js';
 
 export interface LayerVariance {
+  /** The fans were not both known: fan_in = fan_out was assumed (like the engine's messages). */
+  assumedFans: boolean;
   current: { init: string; variance: number | null; factor: number | null };
   recommended: { init: string; variance: number | null; factor: number | null; reason: string };
 }
@@ -32,10 +34,13 @@ function recommendedSpec(layer: Layer, distribution: 'normal' | 'uniform'): { sp
 
 export function layerVariance(layer: Layer, distribution: 'normal' | 'uniform'): LayerVariance {
   const act = layer.activation.name;
+  const assumedFans = (layer.fanIn === null) !== (layer.fanOut === null);
+  if (assumedFans) layer = { ...layer, fanIn: layer.fanIn ?? layer.fanOut, fanOut: layer.fanOut ?? layer.fanIn };
   const varW = weightVariance(layer.framework, layer.init, layer.fanIn, layer.fanOut, kindOf(layer));
   const rec = recommendedSpec(layer, distribution);
   const recVar = rec.spec ? weightVariance(layer.framework, rec.spec, layer.fanIn, layer.fanOut, kindOf(layer)) : null;
   return {
+    assumedFans,
     current: { init: layer.init.name, variance: varW, factor: forwardFactor(varW, layer.fanIn, act, layer.activation.param) },
     recommended: {
       init: rec.spec?.name ?? 'unknown',
@@ -90,6 +95,7 @@ export function modelTable(
       recommended,
       findings: result.findings.filter((f) => f.layer === layer.id).map((f) => f.code),
       offset: layer.span.from,
+      assumedFans: v.assumedFans,
     };
   });
   const label = model.name ?? model.kind;
@@ -126,7 +132,8 @@ export function hoverMarkdown(input: HoverInput): string {
   else {
     const where =
       input.activationLine !== null ? t('{0}, line {1}', act.via, input.activationLine + 1) : act.via;
-    actText = t('activation: **{0}** ({1})', act.text ? `${act.name}` + ` — \`${act.text}\`` : act.name, where);
+    actText = t('activation: **{0}** ({1})', act.name, where);
+    if (act.text && act.text !== act.name) actText += ` — \`${act.text}\``;
   }
   lines.push(actText, '');
   lines.push(`| | ${t('init')} | Var(W) | ${t('gain per layer')} |`, '|---|---|---|---|');
@@ -134,6 +141,7 @@ export function hoverMarkdown(input: HoverInput): string {
   lines.push(
     `| ${t('recommended')} | \`${v.recommended.init}\` | ${fmt(v.recommended.variance)} | ${fmt(v.recommended.factor)} |`,
   );
+  if (v.assumedFans) lines.push('', t('(fan_in unknown: computed with fan_in = fan_out)'));
   lines.push('');
   const own = input.findings.filter((f) => f.layer === layer.id);
   const why = own.length > 0 ? own.map((f) => `${f.code}: ${f.message}`).join(' ') : v.recommended.reason;
