@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import ast
+import difflib
 from pathlib import Path
 
 import numpy as np
@@ -274,8 +275,7 @@ def main() -> int:
         for f in files:
             original = (CORPUS / f).read_text(encoding="utf8")
             text = fixed_text[f]
-            changed = sum(1 for a, b in zip(original.splitlines(), text.splitlines()) if a != b) + abs(
-                len(original.splitlines()) - len(text.splitlines()))
+            changed = sum(1 for d in difflib.ndiff(original.splitlines(), text.splitlines()) if d[:2] in ("+ ", "- "))
             try:
                 if f.endswith(".ipynb"):
                     nb_before, nb_after = json.loads(original), json.loads(text)
@@ -414,7 +414,7 @@ def main() -> int:
         lines = []
         lines.append("### Every Python corpus file")
         lines.append("")
-        lines.append("| File | Fixable findings | Lines changed by `--fix` | Fixed file parses | Second `--fix` changes nothing | Findings left |")
+        lines.append("| File | Fixable findings | Lines added/removed by `--fix` | Fixed file parses | Second `--fix` changes nothing | Findings left |")
         lines.append("| --- | --- | --- | --- | --- | --- |")
         for row in parse_rows:
             lines.append("| `{}` | {} | {} | {} | {} | {} |".format(*row))
