@@ -187,7 +187,7 @@ const d = tf.layers.dense({units: unknownUnits, inputShape: [3]});`;
   );
 });
 
-test('fans: conv kernel size (number or array) × channels, through pooling; flatten breaks the chain', () => {
+test('fans: conv kernel size (number or array) × channels, through pooling; shapes carried through flatten', () => {
   const src =
     HEAD +
     `const m = tf.sequential();
@@ -213,7 +213,7 @@ const emb = tf.layers.embedding({inputDim: 5000, outputDim: 64});`;
       ['depthwiseConv2d', 9 * 32, 9 * 2],
       ['separableConv2d', 64 * 1, 8], // pointwise kernel [1, 1, 32·2, 8]
       ['conv2dTranspose', 4 * 4, 4 * 8], // tfjs kernel [k, k, filters, inChannels]
-      ['dense', null, 10],
+      ['dense', 7 * 8 * 4, 10], // [28,28,3] → conv5 [24,24,16] → pool [12,12,16] → conv3×2 [10,11,32] → dw3 [8,9,64] → sep3 [6,7,8] → tconv2 [7,8,4]
       ['conv1d', 4 * 12, 4 * 6],
       ['conv3d', 27 * 2, 27 * 5],
       ['conv2d', 9 * 3, 9 * 4],
@@ -241,4 +241,43 @@ const out = tf.layers.dense({units: 2}).apply(cat) as tf.SymbolicTensor;`;
     ],
   );
   assert.equal(layerAt(r, 'tf.layers.dense({units: 16})').activation.name, 'linear');
+});
+
+test('fans: spatial shapes follow padding, strides, pooling, reshape, global pooling and RNN returnSequences', () => {
+  const src =
+    HEAD +
+    `const m = tf.sequential();
+m.add(tf.layers.conv2d({inputShape: [28, 28, 1], kernelSize: 5, filters: 8, activation: 'relu'}));
+m.add(tf.layers.maxPooling2d({poolSize: [2, 2], strides: [2, 2]}));
+m.add(tf.layers.conv2d({kernelSize: 5, filters: 16, activation: 'relu'}));
+m.add(tf.layers.maxPooling2d({poolSize: [2, 2], strides: [2, 2]}));
+m.add(tf.layers.flatten());
+m.add(tf.layers.dense({units: 10, activation: 'softmax'}));
+const s = tf.sequential();
+s.add(tf.layers.conv2d({inputShape: [32, 32, 3], kernelSize: 3, filters: 4, strides: 2, padding: 'same'}));
+s.add(tf.layers.reshape({targetShape: [-1, 16]}));
+s.add(tf.layers.lstm({units: 6, returnSequences: true}));
+s.add(tf.layers.timeDistributed({layer: tf.layers.dense({units: 5})}));
+s.add(tf.layers.gru({units: 7}));
+s.add(tf.layers.dense({units: 2}));
+const g = tf.sequential();
+g.add(tf.layers.conv1d({inputShape: [50, 3], kernelSize: 4, filters: 12, dilationRate: 2}));
+g.add(tf.layers.globalAveragePooling1d({}));
+g.add(tf.layers.dense({units: 1}));`;
+  const r = analyze(src);
+  assert.deepEqual(
+    r.layers.map((l) => [l.layer, l.fanIn, l.fanOut]),
+    [
+      ['conv2d', 25, 200],
+      ['conv2d', 25 * 8, 25 * 16],
+      ['dense', 4 * 4 * 16, 10], // 28 → 24 → 12 → 8 → 4
+      ['conv2d', 27, 36],
+      ['lstm', 16, 24], // [16,16,4] (same, stride 2) reshaped to [64,16]
+      ['dense', 6, 5],
+      ['gru', 5, 21],
+      ['dense', 7, 2],
+      ['conv1d', 4 * 3, 4 * 12],
+      ['dense', 12, 1],
+    ],
+  );
 });

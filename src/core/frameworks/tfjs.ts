@@ -125,6 +125,22 @@ const FEATURE_PRESERVING = new Set([
   'repeatVector',
 ]);
 
+/** Local pooling layers and their spatial rank. */
+const POOLING_RANK: Record<string, number> = {
+  maxPooling1d: 1,
+  maxPooling2d: 2,
+  maxPooling3d: 3,
+  averagePooling1d: 1,
+  averagePooling2d: 2,
+  averagePooling3d: 3,
+  avgPool1d: 1,
+  avgPool2d: 2,
+  avgPool3d: 3,
+  avgPooling1d: 1,
+  avgPooling2d: 2,
+  avgPooling3d: 3,
+};
+
 /** Layers the activation search walks through, changing the shape. */
 const SHAPE_CHANGING = new Set(['flatten', 'reshape', 'permute']);
 
@@ -231,6 +247,9 @@ interface ApplyNode {
   consumers: ApplyNode[];
 }
 
+/** A tensor shape without the batch dimension; null entries are unknown sizes, null an unknown rank. */
+type Shape = (number | null)[] | null;
+
 type SeqItem = { layer: LayerCall | null; node: SyntaxNode };
 
 interface SeqModel {
@@ -279,6 +298,16 @@ function nodeKey(n: SyntaxNode): string {
   return `${n.from}:${n.to}`;
 }
 
+/** Product of dimensions, null when one is unknown. */
+function product(dims: readonly (number | null)[]): number | null {
+  let p = 1;
+  for (const d of dims) {
+    if (d === null) return null;
+    p *= d;
+  }
+  return p;
+}
+
 function scopeKey(node: SyntaxNode): string {
   for (let p: SyntaxNode | null = node.parent; p; p = p.parent) {
     if (FUNCTION_NODES.has(p.name)) return `${p.from}:${p.to}`;
@@ -312,7 +341,7 @@ class TfjsAnalyzer {
   initializersAlias: string | null = null;
   private readonly layerMemo = new Map<string, LayerCall | null>();
   private readonly applyMemo = new Map<string, ApplyNode>();
-  private readonly outDimMemo = new Map<ApplyNode, number | null>();
+  private readonly shapeMemo = new Map<ApplyNode, Shape>();
   private depth = 0;
   /** Helper functions whose returns are being evaluated (recursion guard). */
   private readonly inFunction = new Set<string>();
@@ -1094,114 +1123,246 @@ class TfjsAnalyzer {
   }
 
   // --- shapes and fans --------------------------------------------------------
+  //
+  // Shapes exclude the batch dimension; a null entry is an unknown dimension and a
+  // null shape an unknown rank. Only the channel (feature) dimension matters for
+  // fans, but tracking whole shapes lets a dense layer after `flatten()` know its
+  // fan_in (the MNIST-CNN idiom).
 
-  /** Channel (feature) dimension from `inputShape`, `batchInputShape` or `inputDim` in a config. */
-  configInDim(lc: LayerCall): number | null {
-    const desc = WEIGHT_LAYERS[lc.factory];
-    const channelsFirst = this.evalString(this.configValue(lc.config, 'dataFormat')) === 'channelsFirst';
-    const fromShape = (key: string, skipBatch: boolean): number | null => {
-      const els = this.evalArray(this.configValue(lc.config, key));
-      if (!els || els.length === 0) return null;
-      const dims = skipBatch ? els.slice(1) : els;
-      if (dims.length === 0) return null;
-      const conv = desc && desc.kind !== 'dense' && desc.kind !== 'rnn' && desc.kind !== 'embedding';
-      return this.evalNumber(conv && channelsFirst ? dims[0]! : dims[dims.length - 1]!);
-    };
-    const shape = fromShape('inputShape', false) ?? fromShape('batchInputShape', true);
-    if (shape !== null) return shape;
-    if (lc.factory !== 'embedding') return this.configNumber(lc, 'inputDim');
-    return null;
+  /** An array literal of dimensions (`[28, 28, 1]`, `[null, 10]`), through variables. */
+  evalShape(n: SyntaxNode | null): (number | null)[] | null {
+    const els = this.evalArray(n);
+    if (!els) return null;
+    return els.map((el) => this.evalNumber(el));
   }
 
-  /** Last (feature) dimension of a layer's output given its input's. */
-  outDim(lc: LayerCall | null, inDim: number | null): number | null {
-    if (!lc) return null;
-    const own = this.configInDim(lc);
-    const cin = own ?? inDim;
+  /** The input shape a config declares: `inputShape`, `batchInputShape`, `inputDim` (+ `inputLength`). */
+  configInShape(lc: LayerCall): Shape {
+    const shape = this.evalShape(this.configValue(lc.config, 'inputShape'));
+    if (shape && shape.length > 0) return shape;
+    const batch = this.evalShape(this.configValue(lc.config, 'batchInputShape'));
+    if (batch && batch.length > 1) return batch.slice(1);
     const desc = WEIGHT_LAYERS[lc.factory];
+    const lenNode = this.configValue(lc.config, 'inputLength');
+    const len = lenNode ? this.evalNumber(lenNode) : null;
+    if (lc.factory === 'embedding') return lenNode ? [len] : null;
+    const dimNode = this.configValue(lc.config, 'inputDim');
+    if (!dimNode) return null;
+    const dim = this.evalNumber(dimNode);
+    return desc && (desc.kind === 'rnn' || desc.kind === 'convrnn') ? [len, dim] : [dim];
+  }
+
+  channelsFirst(lc: LayerCall): boolean {
+    return this.evalString(this.configValue(lc.config, 'dataFormat')) === 'channelsFirst';
+  }
+
+  /** Channel dimension of a shape as a layer reads it. */
+  channelOf(lc: LayerCall, s: Shape): number | null {
+    if (!s || s.length === 0) return null;
+    const desc = WEIGHT_LAYERS[lc.factory];
+    const spatial = desc && desc.rank > 0;
+    return spatial && this.channelsFirst(lc) ? s[0]! : s[s.length - 1]!;
+  }
+
+  /** A per-axis integer option (`kernelSize: 3` or `[3, 2]`), expanded to `rank` entries. */
+  perAxis(lc: LayerCall, key: string, rank: number, dflt: number | null): (number | null)[] {
+    const v = this.configValue(lc.config, key);
+    if (!v) return Array<number | null>(rank).fill(dflt);
+    const els = this.evalShape(v);
+    if (els) return els.length === rank ? els : Array<number | null>(rank).fill(null);
+    return Array<number | null>(rank).fill(this.evalNumber(v));
+  }
+
+  /** Spatial output sizes of a convolution / pooling window (tfjs convOutputLength / deconvLength). */
+  windowOut(
+    lc: LayerCall,
+    sizes: (number | null)[],
+    kernel: (number | null)[],
+    strides: (number | null)[],
+    transpose: boolean,
+  ): (number | null)[] {
+    const padding = this.configValue(lc.config, 'padding') ? this.evalString(this.configValue(lc.config, 'padding')) : 'valid';
+    const dil = this.perAxis(lc, 'dilationRate', sizes.length, 1);
+    return sizes.map((n, i) => {
+      const k = kernel[i] ?? null;
+      const s = strides[i] ?? null;
+      const d = dil[i] ?? null;
+      if (n === null || k === null || s === null || d === null || (padding !== 'valid' && padding !== 'same')) return null;
+      if (transpose) return padding === 'valid' ? n * s + Math.max(k - s, 0) : n * s;
+      const dk = k + (k - 1) * (d - 1);
+      const out = padding === 'same' ? n : n - dk + 1;
+      return Math.floor((out + s - 1) / s);
+    });
+  }
+
+  /** Output shape of a spatial layer: new spatial sizes and channel count, in the layer's data format. */
+  spatialShape(lc: LayerCall, spatial: (number | null)[], channels: number | null): (number | null)[] {
+    return this.channelsFirst(lc) ? [channels, ...spatial] : [...spatial, channels];
+  }
+
+  evalBool(n: SyntaxNode | null): boolean {
+    const e = this.deref(n);
+    return !!e && e.name === 'BooleanLiteral' && this.t(e) === 'true';
+  }
+
+  spatialIn(lc: LayerCall, s: Shape, rank: number): (number | null)[] | null {
+    if (!s || s.length !== rank + 1) return null;
+    return this.channelsFirst(lc) ? s.slice(1) : s.slice(0, rank);
+  }
+
+  /** Output shape of a layer given its input shape (null when unknown). */
+  outShape(lc: LayerCall | null, inShape: Shape): Shape {
+    if (!lc) return null;
+    const s = this.configInShape(lc) ?? inShape;
+    const f = lc.factory;
+    const desc = WEIGHT_LAYERS[f];
+    const last = (x: number | null): Shape => (s && s.length > 0 ? [...s.slice(0, -1), x] : [x]);
     if (desc) {
       switch (desc.kind) {
         case 'dense':
-        case 'rnn':
-          return this.configNumber(lc, 'units');
-        case 'conv':
-        case 'transpose':
-        case 'separable':
-        case 'convrnn':
-          return this.configNumber(lc, 'filters');
-        case 'depthwise': {
-          const dm = this.configValue(lc.config, 'depthMultiplier') ? this.configNumber(lc, 'depthMultiplier') : 1;
-          return cin !== null && dm !== null ? cin * dm : null;
+          return last(this.configNumber(lc, 'units'));
+        case 'rnn': {
+          const units = this.configNumber(lc, 'units');
+          if (f.endsWith('Cell')) return [units];
+          return this.evalBool(this.configValue(lc.config, 'returnSequences')) ? [s && s.length > 0 ? s[0]! : null, units] : [units];
         }
-        case 'embedding':
-          return this.configNumber(lc, 'outputDim');
+        case 'convrnn': {
+          // [time, ...spatial, channels] → [(time,) ...spatial', filters]
+          const step = s && s.length === desc.rank + 2 ? s.slice(1) : null;
+          const sp = this.spatialIn(lc, step, desc.rank);
+          const spatial = sp
+            ? this.windowOut(lc, sp, this.perAxis(lc, 'kernelSize', desc.rank, null), this.perAxis(lc, 'strides', desc.rank, 1), false)
+            : Array<number | null>(desc.rank).fill(null);
+          const out = this.spatialShape(lc, spatial, this.configNumber(lc, 'filters'));
+          const seq = this.evalBool(this.configValue(lc.config, 'returnSequences'));
+          return seq && !f.endsWith('Cell') ? [s && s.length > 0 ? s[0]! : null, ...out] : out;
+        }
+        case 'embedding': {
+          const t = s && s.length > 0 ? s[0]! : null;
+          return [t, this.configNumber(lc, 'outputDim')];
+        }
+        default: {
+          const rank = desc.rank;
+          const sp = this.spatialIn(lc, s, rank);
+          const cin = this.channelOf(lc, s);
+          let channels: number | null;
+          if (desc.kind === 'depthwise') {
+            const dm = this.configValue(lc.config, 'depthMultiplier') ? this.configNumber(lc, 'depthMultiplier') : 1;
+            channels = cin !== null && dm !== null ? cin * dm : null;
+          } else {
+            channels = this.configNumber(lc, 'filters');
+          }
+          const spatial = sp
+            ? this.windowOut(lc, sp, this.perAxis(lc, 'kernelSize', rank, null), this.perAxis(lc, 'strides', rank, 1), desc.kind === 'transpose')
+            : Array<number | null>(rank).fill(null);
+          return this.spatialShape(lc, spatial, channels);
+        }
       }
     }
-    if (lc.factory === 'bidirectional') {
-      const inner = this.outDim(lc.inner, cin);
+    if (f === 'bidirectional') {
+      const inner = this.outShape(lc.inner, s);
       const mode = this.configValue(lc.config, 'mergeMode');
       const m = mode ? this.evalString(mode) : 'concat';
-      if (inner === null || m === null) return null;
-      return m === 'concat' ? inner * 2 : inner;
+      if (!inner || inner.length === 0 || m === null) return null;
+      const l = inner[inner.length - 1]!;
+      return m === 'concat' ? [...inner.slice(0, -1), l === null ? null : l * 2] : inner;
     }
-    if (lc.factory === 'timeDistributed' || lc.factory === 'rnn') return this.outDim(lc.inner, cin);
-    if (lc.factory === 'inputLayer') return cin;
-    if (FEATURE_PRESERVING.has(lc.factory) || ACTIVATION_LAYERS.has(lc.factory) || NORM_LAYERS[lc.factory]) return cin;
-    if (lc.factory === 'reshape') {
-      const els = this.evalArray(this.configValue(lc.config, 'targetShape'));
-      return els && els.length > 0 ? this.evalNumber(els[els.length - 1]!) : null;
+    if (f === 'timeDistributed') {
+      if (!s || s.length === 0) return null;
+      const inner = this.outShape(lc.inner, s.slice(1));
+      return inner ? [s[0]!, ...inner] : null;
+    }
+    if (f === 'rnn') return this.outShape(lc.inner, s);
+    if (f === 'inputLayer') return s;
+    if (FEATURE_PRESERVING.has(f) || ACTIVATION_LAYERS.has(f) || NORM_LAYERS[f]) {
+      const rank = POOLING_RANK[f];
+      if (rank) {
+        const sp = this.spatialIn(lc, s, rank);
+        const cin = this.channelOf({ ...lc, factory: `conv${rank}d` }, s);
+        const size = this.perAxis(lc, 'poolSize', rank, 2);
+        const strides = this.configValue(lc.config, 'strides') ? this.perAxis(lc, 'strides', rank, null) : size;
+        const spatial = sp ? this.windowOut(lc, sp, size, strides, false) : Array<number | null>(rank).fill(null);
+        return this.spatialShape(lc, spatial, cin);
+      }
+      if (f.startsWith('global')) {
+        const cin = this.channelOf({ ...lc, factory: 'conv2d' }, s);
+        return [cin];
+      }
+      if (f === 'repeatVector') return s ? [this.configNumber(lc, 'n'), ...s] : null;
+      if (f === 'zeroPadding2d' || f === 'upSampling2d' || f === 'cropping2D') {
+        // Spatial sizes change; channels do not.
+        const cin = this.channelOf({ ...lc, factory: 'conv2d' }, s);
+        return this.spatialShape(lc, [null, null], cin);
+      }
+      return s;
+    }
+    if (f === 'flatten') return [s ? product(s) : null];
+    if (f === 'reshape') {
+      const target = this.evalShape(this.configValue(lc.config, 'targetShape'));
+      if (!target) return null;
+      const minus = target.indexOf(-1);
+      if (minus >= 0) {
+        const total = product(s ?? [null]);
+        const known = product(target.filter((d) => d !== -1));
+        const fill = total !== null && known !== null && known !== 0 ? total / known : null;
+        return target.map((d) => (d === -1 ? fill : d));
+      }
+      return target;
+    }
+    if (f === 'permute') {
+      const dims = this.evalShape(this.configValue(lc.config, 'dims'));
+      if (!s || !dims || dims.length !== s.length) return null;
+      return dims.map((d) => (d !== null && d >= 1 && d <= s.length ? s[d - 1]! : null));
     }
     return null;
   }
 
-  tensorDim(tv: TensorVal): number | null {
+  tensorShape(tv: TensorVal): Shape {
     if (tv.kind === 'input') {
       const cfg = this.deref(this.args(tv.node)[0] ?? null);
-      const els = this.evalArray(this.configValue(cfg, 'shape'));
-      if (els && els.length > 0) return this.evalNumber(els[els.length - 1]!);
-      const b = this.evalArray(this.configValue(cfg, 'batchShape'));
-      return b && b.length > 1 ? this.evalNumber(b[b.length - 1]!) : null;
+      const shape = this.evalShape(this.configValue(cfg, 'shape'));
+      if (shape) return shape;
+      const b = this.evalShape(this.configValue(cfg, 'batchShape'));
+      return b && b.length > 1 ? b.slice(1) : null;
     }
-    if (tv.kind === 'apply') return this.applyOutDim(tv.app);
+    if (tv.kind === 'apply') return this.applyOutShape(tv.app);
     return null;
   }
 
-  applyInDim(app: ApplyNode): number | null {
+  applyInShape(app: ApplyNode): Shape {
     const first = app.inputs[0];
-    return first ? this.tensorDim(first) : null;
+    return first ? this.tensorShape(first) : null;
   }
 
-  applyOutDim(app: ApplyNode): number | null {
-    if (this.outDimMemo.has(app)) return this.outDimMemo.get(app)!;
-    this.outDimMemo.set(app, null);
-    let r: number | null = null;
+  applyOutShape(app: ApplyNode): Shape {
+    if (this.shapeMemo.has(app)) return this.shapeMemo.get(app)!;
+    this.shapeMemo.set(app, null);
+    let r: Shape = null;
     const f = app.layer?.factory;
     if (f === 'add' || f === 'average' || f === 'maximum' || f === 'minimum' || f === 'multiply') {
       for (const i of app.inputs) {
-        r = this.tensorDim(i);
-        if (r !== null) break;
+        r = this.tensorShape(i);
+        if (r) break;
       }
     } else if (f === 'concatenate') {
       const axis = app.layer!.config ? this.configValue(app.layer!.config, 'axis') : null;
       const ax = axis ? this.evalNumber(axis) : -1;
-      if (ax === -1) {
-        let sum = 0;
-        for (const i of app.inputs) {
-          const d = this.tensorDim(i);
-          if (d === null) {
-            sum = NaN;
-            break;
-          }
-          sum += d;
+      const shapes = app.inputs.map((i) => this.tensorShape(i));
+      const first = shapes[0];
+      if (ax === -1 && first && first.length > 0 && shapes.every((x) => x && x.length === first.length)) {
+        let sum: number | null = 0;
+        for (const x of shapes) {
+          const d = x![x!.length - 1]!;
+          sum = sum === null || d === null ? null : sum + d;
         }
-        r = Number.isFinite(sum) && app.inputs.length > 0 ? sum : null;
+        r = [...first.slice(0, -1), sum];
       }
     } else if (app.op) {
-      r = this.applyInDim(app);
+      r = this.applyInShape(app);
     } else {
-      r = this.outDim(app.layer, this.applyInDim(app));
+      r = this.outShape(app.layer, this.applyInShape(app));
     }
-    this.outDimMemo.set(app, r);
+    this.shapeMemo.set(app, r);
     return r;
   }
 
@@ -1222,9 +1383,9 @@ class TfjsAnalyzer {
     return k === null ? null : k ** rank;
   }
 
-  fans(lc: LayerCall, ctxInDim: number | null): { fanIn: number | null; fanOut: number | null } {
+  fans(lc: LayerCall, ctxInShape: Shape): { fanIn: number | null; fanOut: number | null } {
     const desc = WEIGHT_LAYERS[lc.factory]!;
-    const cin = this.configInDim(lc) ?? ctxInDim;
+    const cin = this.channelOf(lc, this.configInShape(lc) ?? ctxInShape);
     const mul = (...xs: (number | null)[]): number | null => {
       let p = 1;
       for (const x of xs) {
@@ -1553,18 +1714,20 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
   // Model membership and forward order.
   type Membership = { model: number; order: number };
   const membership = new Map<LayerCall, Membership>();
-  const seqPos = new Map<LayerCall, { m: SeqModel; index: number; inDim: number | null }>();
+  const seqPos = new Map<LayerCall, { m: SeqModel; index: number; inShape: Shape }>();
   const modelCalls: { call: SyntaxNode; kind: 'tf.sequential' | 'tf.model'; name: string | null; weights: LayerCall[] }[] = [];
   for (const m of seqModels) {
     const weights: LayerCall[] = [];
-    let dim: number | null = null; // feature dimension flowing into the item
+    let shape: Shape = null; // shape flowing into the item
     m.items.forEach((it, index) => {
-      const inDim = dim;
-      dim = a.outDim(it.layer, dim);
+      const inShape = shape;
+      shape = a.outShape(it.layer, shape);
       const w = a.weightOf(it.layer);
       if (!w || weights.includes(w)) return;
       weights.push(w);
-      if (!seqPos.has(w)) seqPos.set(w, { m, index, inDim });
+      // A timeDistributed wrapper hands its layer one time step.
+      const wInShape = it.layer?.factory === 'timeDistributed' && inShape ? inShape.slice(1) : inShape;
+      if (!seqPos.has(w)) seqPos.set(w, { m, index, inShape: wInShape });
     });
     modelCalls.push({ call: m.call, kind: 'tf.sequential', name: m.name, weights });
   }
@@ -1602,13 +1765,15 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
     const sp = seqPos.get(lc);
     const apps = appliesOf.get(lc) ?? [];
     let follow: FollowResult = { activation: null, normalization: null, residual: false, unknown: false };
-    let ctxInDim: number | null = null;
+    let ctxInShape: Shape = null;
     if (sp) {
       follow = a.followSequential(sp.m.items, sp.index);
-      ctxInDim = sp.inDim;
+      ctxInShape = sp.inShape;
     } else if (apps.length > 0) {
       follow = a.followDataflow(apps[0]!);
-      ctxInDim = a.applyInDim(apps[0]!);
+      const app = apps[0]!;
+      const inShape = a.applyInShape(app);
+      ctxInShape = app.layer?.factory === 'timeDistributed' && inShape ? inShape.slice(1) : inShape;
     }
 
     // Activation.
@@ -1633,7 +1798,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
     const nameValue = a.configValue(lc.config, 'name');
     const name = (nameValue ? a.evalString(nameValue) : null) ?? nameOf(lc.node);
 
-    const { fanIn, fanOut } = a.fans(lc, ctxInDim);
+    const { fanIn, fanOut } = a.fans(lc, ctxInShape);
     const mem = membership.get(lc);
     const layer: Layer = {
       id,
