@@ -282,7 +282,11 @@ export function parseNotebook(fileText: string): NotebookParseResult {
     rawText += source;
     text += !analysable ? blank(source) : language === 'python' ? blankMagics(source) : source;
     let lineCount = 1;
-    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) lineCount++;
+    // Line breaks as LineIndex counts them: \n, \r\n, and a lone \r.
+    for (let i = 0; i < source.length; i++) {
+      const c = source.charCodeAt(i);
+      if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) lineCount++;
+    }
     slices.push({ cell: index, start, end: rawText.length, startLine: line, lineCount });
     line += lineCount - 1;
   });

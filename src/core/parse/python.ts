@@ -292,7 +292,7 @@ class Converter {
         return { k: 'assign', targets, value, span };
       }
       case 'UpdateStatement': {
-        const kids = this.exprNodes(n);
+        const kids = this.exprNodes(n).filter((k) => k.name !== 'UpdateOp');
         const op = n.getChild('UpdateOp');
         if (kids.length >= 2) return { k: 'augassign', target: this.expr(kids[0]), op: op ? this.src(op) : '+=', value: this.expr(kids[1]), span };
         return { k: 'other', span };
@@ -613,7 +613,7 @@ class Converter {
         };
       }
       case 'BinaryExpression': {
-        const kids = this.exprNodes(n);
+        const kids = this.exprNodes(n).filter((k) => !OP_NODES.has(k.name));
         const opNode = n.getChild('ArithOp') ?? n.getChild('CompareOp') ?? n.getChild('BitOp') ?? n.getChild('and') ?? n.getChild('or') ?? n.getChild('in') ?? n.getChild('is') ?? n.getChild('not');
         if (kids.length === 2) return { k: 'bin', op: opNode ? this.src(opNode).trim() : '?', left: this.expr(kids[0]), right: this.expr(kids[1]), span };
         return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
@@ -639,6 +639,7 @@ class Converter {
   }
 }
 
+const OP_NODES = new Set(['ArithOp', 'CompareOp', 'BitOp', 'LogicOp', 'and', 'or', 'in', 'is', 'not']);
 const PUNCT = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '=', 'AssignOp', '*', '**', '->', 'At']);
 function isPunct(name: string): boolean {
   return PUNCT.has(name);

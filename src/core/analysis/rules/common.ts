@@ -33,6 +33,8 @@ export interface Rule {
   checkModel?(model: ModelInfo, ctx: RuleContext): Finding[];
 }
 
+const TFJS_NAMED = new Set<InitName>(['he_normal', 'glorot_normal', 'lecun_normal']);
+
 export const RELU_FAMILY = new Set<ActivationName>(['relu', 'leaky_relu', 'elu', 'gelu', 'silu', 'mish', 'softplus']);
 export const SATURATING = new Set<ActivationName>(['tanh', 'sigmoid']);
 
@@ -91,7 +93,12 @@ export function layerNumbers(layer: Layer, init: InitSpec, act: ActivationName =
   const known = layer.fanIn !== null && layer.fanOut !== null;
   const fanIn = layer.fanIn ?? layer.fanOut ?? 256;
   const fanOut = layer.fanOut ?? layer.fanIn ?? 256;
-  const varW = weightVariance(layer.framework, init, fanIn, fanOut, { recurrent: layer.recurrent, embedding: layer.embedding });
+  // TensorFlow.js draws its *Normal families from a truncated normal without the
+  // variance correction (×0.774). The rules judge the family the user chose, as
+  // Keras defines it; the hover shows what tfjs really draws.
+  const fw = layer.framework === 'tfjs' && TFJS_NAMED.has(init.name) ? 'keras' : layer.framework;
+  const judged = fw !== layer.framework ? { ...init, uncorrectedTruncation: false } : init;
+  const varW = weightVariance(fw, judged, fanIn, fanOut, { recurrent: layer.recurrent, embedding: layer.embedding });
   const mact = act === 'unknown' ? null : act;
   const m2 = mact ? secondMoment(mact, param, 1) : null;
   const d2 = mact ? derivSecondMoment(mact, param, 1) : null;
@@ -170,6 +177,14 @@ export function gainNote(act: ActivationName, param?: number): string {
   const m2 = secondMoment(act, param, 1);
   if (g === null || m2 === null) return '';
   return ` (${actLabel(act)}: E[φ(z)²] = ${m2.toFixed(4)} for z ~ N(0,1), so the variance-preserving gain is ${g.toFixed(3)})`;
+}
+
+/** The last weight layer of its model (an output head). */
+export function isOutputLayer(layer: Layer, ctx: RuleContext): boolean {
+  const m = layer.model !== null ? ctx.models.find((x) => x.id === layer.model) : undefined;
+  if (!m) return false;
+  const ids = m.layers.filter((id) => !ctx.layers[id]?.embedding);
+  return ids[ids.length - 1] === layer.id && m.layers.length > 1;
 }
 
 export function depthNote(layer: Layer, ctx: RuleContext, factor: number): string {

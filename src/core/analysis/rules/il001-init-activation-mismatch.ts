@@ -5,7 +5,7 @@
 import type { Finding, Layer } from '../../types.js';
 import {
   type Rule, type RuleContext, RELU_FAMILY, SATURATING, actLabel, describeInit, depthNote, finding, gainNote, initFixes,
-  initLabel, layerNumbers, normNote, r2, recommendation,
+  initLabel, isOutputLayer, layerNumbers, normNote, r2, recommendation,
 } from './common.js';
 
 /** Forward factor band that counts as "variance preserving" for the rectifier family. */
@@ -30,6 +30,8 @@ export const initActivationMismatch: Rule = {
     if (layer.recurrent || layer.embedding || layer.transformerStyle) return [];
     const act = layer.activation.name;
     if (!RELU_FAMILY.has(act) && !SATURATING.has(act)) return [];
+    // A sigmoid/tanh output head is a readout, not a stacked hidden layer.
+    if (SATURATING.has(act) && isOutputLayer(layer, ctx)) return [];
     const init = layer.init;
     if (['unknown', 'zeros', 'ones', 'constant', 'random_normal', 'random_uniform', 'truncated_normal'].includes(init.name)) return [];
     if (init.factoryNotCalled) return [];

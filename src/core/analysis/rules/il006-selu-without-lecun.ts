@@ -21,8 +21,14 @@ export const seluWithoutLecun: Rule = {
     if (init.name === 'unknown' || init.name === 'zeros' || init.name === 'ones' || init.name === 'constant' || init.factoryNotCalled) return [];
     const n = layerNumbers(layer, init, 'linear');
     if (n.coeff === null) return [];
-    if (n.coeff >= 0.85 && n.coeff <= 1.18) return [];
-    const msg = `SELU after ${describeInit(layer)}: fan_in·Var(W) = ${r2(n.coeff)}${n.fansKnown ? ` (fan_in=${n.fanIn}, fan_out=${n.fanOut})` : ' (assuming fan_in = fan_out)'}, but SELU self-normalizes only with fan_in·Var(W) = 1 (LeCun normal).`;
+    const inBand = n.coeff >= 0.85 && n.coeff <= 1.18;
+    // LeCun (normal or uniform) and variance_scaling(1, fan_in) are 1/fan_in whatever the widths.
+    const lecunFamily = init.name === 'lecun_normal' || init.name === 'lecun_uniform' || (init.name === 'variance_scaling' && (init.mode ?? 'fan_in') === 'fan_in');
+    if (inBand && lecunFamily) return [];
+    const fans = n.fansKnown ? ` (fan_in=${n.fanIn}, fan_out=${n.fanOut})` : ' (assuming fan_in = fan_out)';
+    const msg = inBand
+      ? `SELU after ${describeInit(layer)}: fan_in·Var(W) = ${r2(n.coeff)}${fans} only because of these widths; SELU self-normalizes with LeCun normal (Var(W) = 1/fan_in, Klambauer et al. 2017), which does not depend on fan_out.`
+      : `SELU after ${describeInit(layer)}: fan_in·Var(W) = ${r2(n.coeff)}${fans}, but SELU self-normalizes only with fan_in·Var(W) = 1 (LeCun normal).`;
     const target = { init: ctx.options.distribution === 'uniform' ? 'lecun_uniform' as const : 'lecun_normal' as const, which: 'kernel' as const, activation: 'selu' as const };
     return [finding(this, layer, null, msg, 'lecun_normal', initFixes(layer, ctx, { ...target, init: 'lecun_normal' }))];
   },

@@ -283,6 +283,7 @@ function eventTargets(ev: InitEvent, rec: LayerRec, uses: Map<ClassCtx, Set<stri
     if (f.types && !f.types.includes(kind)) return out;
     if (f.exclude.includes(kind)) return out;
     for (const s of f.substr) if (!kind.includes(s)) return out;
+    for (const s of f.notSubstr ?? []) if (kind.includes(s)) return out;
     if (rec.spec.framework !== 'pytorch') return out;
   } else return out;
   const tests = ev.filter?.nameTests ?? [];

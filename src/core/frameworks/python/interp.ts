@@ -48,6 +48,7 @@ export interface ModFilter {
   exclude: string[];
   nameTests: NameTest[];
   substr: string[]; // DCGAN classname.find('Conv') style
+  notSubstr?: string[];
   scope: ClassCtx | null; // the class whose modules() are iterated (null: module-level model → all classes)
   instanceOf: ClassCtx | null;
 }
@@ -133,7 +134,8 @@ export type Obj =
   | { o: 'seq'; seq: SeqRec }
   | { o: 'list'; items: Obj[]; template: boolean }
   | { o: 'instance'; cls: ClassCtx }
-  | { o: 'wrapper'; inner: Obj };
+  | { o: 'wrapper'; inner: Obj }
+  | { o: 'input'; ch: number | null };
 
 export interface Pend {
   rec: LayerRec;
@@ -150,8 +152,9 @@ export type Val =
   | { t: 'param'; layers: LayerRec[] | null; filter: ModFilter | null; which: ParamWhich; data: boolean }
   | { t: 'anymod'; filter: ModFilter }
   | { t: 'anyparam'; owner: LayerRec[] | null; filter: ModFilter; which: ParamWhich }
-  | { t: 'pname'; owner: 'anyparam'; ref: { v: Extract<Val, { t: 'anyparam' }> | null } }
-  | { t: 'classname'; of: Extract<Val, { t: 'anymod' }> }
+  | { t: 'pname'; owner: 'anyparam'; varName: string | null }
+  | { t: 'zip'; items: Val[] }
+  | { t: 'classname'; of: Extract<Val, { t: 'anymod' }>; varName: string | null }
   | { t: 'init'; spec: InitSpec }
   | { t: 'fn'; def: Extract<PyStmt, { k: 'def' }>; cls: ClassCtx | null; self: Val | null }
   | { t: 'cls'; cls: ClassCtx }
@@ -205,6 +208,7 @@ export class Interp {
   modelCalls = new Map<PyStmt | null, Extract<PyExpr, { k: 'call' }>>();
   modelNames = new Map<PyStmt | null, string>();
   budget = 200000;
+  instRuns = 0;
 
   constructor(private stmts: PyStmt[]) {
     this.moduleScope = { vars: new Map(), cls: null, fn: null, body: stmts, top: null, returns: [], parent: null, depth: 0 };
@@ -454,6 +458,17 @@ export class Interp {
 
   bindLoop(target: PyExpr, it: Val, scope: Scope): void {
     let elem: Val = UNKNOWN;
+    if (it.t === 'zip') {
+      const targets = target.k === 'tuple' || target.k === 'list' ? target.items : [target];
+      targets.forEach((t, i) => {
+        const src = it.items[i];
+        if (!src) return this.assign(t, UNKNOWN, scope, null);
+        const sub: Scope = { ...scope, vars: new Map() };
+        this.bindLoop({ k: 'name', id: '__elem', span: t.span }, src, sub);
+        this.assign(t, sub.vars.get('__elem') ?? UNKNOWN, scope, null);
+      });
+      return;
+    }
     if (it.t === 'obj' && it.o.o === 'list') elem = { t: 'objs', items: it.o.items };
     else if (it.t === 'obj' && it.o.o === 'seq') elem = { t: 'objs', items: it.o.seq.items };
     else if (it.t === 'list') elem = joinVals(it.items.length ? it.items : [UNKNOWN]);
@@ -462,8 +477,8 @@ export class Interp {
     else if (it.t === 'anyparam') {
       // for name, p in X.named_parameters()
       if (target.k === 'tuple' && target.items.length === 2) {
-        const ref: { v: Extract<Val, { t: 'anyparam' }> | null } = { v: it };
-        this.assign(target.items[0], { t: 'pname', owner: 'anyparam', ref }, scope, null);
+        const pv = target.items[1];
+        this.assign(target.items[0], { t: 'pname', owner: 'anyparam', varName: pv.k === 'name' ? pv.id : null }, scope, null);
         this.assign(target.items[1], it, scope, null);
         return;
       }
@@ -495,7 +510,7 @@ export class Interp {
     }
     if (t.k === 'tuple' || t.k === 'list') {
       const items = v.t === 'list' ? v.items : null;
-      t.items.forEach((x, i) => this.assign(x, items && items[i] ? items[i] : v.t === 'tensor' ? tensor([], null) : UNKNOWN, scope, stmt));
+      t.items.forEach((x, i) => this.assign(x, items && items[i] ? items[i] : v.t === 'tensor' ? tensor(v.pend, null) : UNKNOWN, scope, stmt));
       return;
     }
     if (t.k === 'sub') {
@@ -624,15 +639,14 @@ export class Interp {
     }
     if (subj === null || needle === null) return null;
     const v = scope.vars.get(subj);
-    if (!v || v.t !== 'classname') return null;
-    const m = v.of;
-    // find the variable holding the module
-    for (const [k, val] of scope.vars) {
-      if (val === m) {
-        return { name: k, then: { t: 'anymod', filter: { ...m.filter, substr: [...m.filter.substr, needle] } }, else: null };
-      }
-    }
-    return null;
+    if (!v || v.t !== 'classname' || !v.varName) return null;
+    const m = scope.vars.get(v.varName);
+    if (!m || m.t !== 'anymod') return null;
+    return {
+      name: v.varName,
+      then: { t: 'anymod', filter: { ...m.filter, substr: [...m.filter.substr, needle] } },
+      else: { t: 'anymod', filter: { ...m.filter, notSubstr: [...(m.filter.notSubstr ?? []), needle] } },
+    };
   }
 
   paramNameTest(test: PyExpr, scope: Scope, negate = false): { name: string; then: Val; else: Val | null } | null {
@@ -653,16 +667,12 @@ export class Interp {
     }
     if (nameVar === null || t === null) return null;
     const v = scope.vars.get(nameVar);
-    if (!v || v.t !== 'pname' || !v.ref.v) return null;
-    const p = v.ref.v;
-    for (const [k, val] of scope.vars) {
-      if (val === p) {
-        const then: Val = { ...p, filter: { ...p.filter, nameTests: [...p.filter.nameTests, t] } };
-        const els: Val = { ...p, filter: { ...p.filter, nameTests: [...p.filter.nameTests, { ...t, negate: !t.negate }] } };
-        return { name: k, then, else: els };
-      }
-    }
-    return null;
+    if (!v || v.t !== 'pname' || !v.varName) return null;
+    const p = scope.vars.get(v.varName);
+    if (!p || p.t !== 'anyparam') return null;
+    const then: Val = { ...p, filter: { ...p.filter, nameTests: [...p.filter.nameTests, t] } };
+    const els: Val = { ...p, filter: { ...p.filter, nameTests: [...p.filter.nameTests, { ...t, negate: !t.negate }] } };
+    return { name: v.varName, then, else: els };
   }
 
   // ---------------------------------------------------------------- expressions
@@ -772,9 +782,10 @@ export class Interp {
         if (l.t === 'tensor' && r.t === 'tensor') {
           if (e.op === '+') return this.residualAdd([l, r], scope);
           if (e.op === '-') return this.residualAdd([l, r], scope);
-          // gating products and matmuls: the pending layers meet an operation we cannot name
-          this.consume(l.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: 'a product of two tensors' });
-          this.consume(r.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: 'a product of two tensors' });
+          // attention scores (q @ kᵀ) and gates (a * b): no nonlinearity acts on the projection itself
+          const product = e.op === '@' ? 'a matrix product' : 'a product of two tensors';
+          this.consume(l.pend, { name: 'linear', via: 'dataflow', span: e.span, text: product });
+          this.consume(r.pend, { name: 'linear', via: 'dataflow', span: e.span, text: product });
           return tensor([], l.ch);
         }
         if (l.t === 'tensor' && (r.t === 'num' || r.t === 'unknown')) return l;
@@ -826,7 +837,7 @@ export class Interp {
       case 'anymod': {
         const which = paramWhich(e.attr);
         if (which) return { t: 'param', layers: null, filter: base.filter, which, data: false };
-        if (e.attr === '__class__') return { t: 'classname', of: base };
+        if (e.attr === '__class__') return { t: 'classname', of: base, varName: e.obj.k === 'name' ? e.obj.id : null };
         return UNKNOWN;
       }
       case 'classname':
@@ -895,9 +906,32 @@ export class Interp {
         return this.callFn(callee.def, args, kwargs, scope, null);
       }
       case 'cls': {
-        // Instantiating a user module class: evaluate args for side effects.
-        for (const a of e.args) this.eval(a.value, scope);
+        // Instantiating a user module class. When module objects or classes are
+        // passed in (torchvision's ResNet(BasicBlock, ...), a block given its
+        // downsample branch), run its constructor and forward with them.
+        const args: Val[] = [];
+        const kwargs = new Map<string, Val>();
+        let rich = false;
+        for (const a of e.args) {
+          const v = this.eval(a.value, scope);
+          if (a.star) continue;
+          if (v.t === 'obj' || v.t === 'objs' || v.t === 'cls') rich = true;
+          if (a.name) kwargs.set(a.name, v);
+          else args.push(v);
+        }
         callee.cls.instantiated = true;
+        if (rich && callee.cls.framework && this.instRuns < 64) {
+          this.instRuns++;
+          const c = callee.cls;
+          const init = c.methods.get('__init__') ?? c.methods.get('setup');
+          if (init && !this.stack.includes(init)) {
+            this.callMethod(c, init, args, kwargs, false, scope);
+            for (const nm of ['forward', 'call', '__call__']) {
+              const m = c.methods.get(nm);
+              if (m && !this.stack.includes(m)) this.callMethod(c, m, m.params.slice(1).map(() => tensor()), null, false, scope);
+            }
+          }
+        }
         if (callee.cls.framework) return { t: 'obj', o: { o: 'instance', cls: callee.cls } };
         return UNKNOWN;
       }
@@ -907,6 +941,12 @@ export class Interp {
         // Unknown callee: evaluate arguments (layers may be built inside), tensors
         // passed to it meet an unknown operation.
         const name = dottedName(fnE);
+        if ((name === 'zip' || name === 'enumerate' || name === 'reversed') && !lookup(scope, name)) {
+          const items = e.args.map((a) => this.eval(a.value, scope));
+          if (name === 'enumerate') return { t: 'zip', items: [UNKNOWN, ...items.slice(0, 1)] };
+          if (name === 'reversed') return items[0] ?? UNKNOWN;
+          return { t: 'zip', items };
+        }
         const builtin = name !== null && BUILTINS.has(name);
         for (const a of e.args) {
           const v = this.eval(a.value, scope);
@@ -945,6 +985,10 @@ export class Interp {
         }
         this.consume(obj.pend, { name: act, via: 'forward', span: e.span, text: `.${m}()` });
         return tensor([], obj.ch);
+      }
+      if (TENSOR_QUERY_METHODS.has(m)) {
+        for (const a of e.args) this.eval(a.value, scope);
+        return UNKNOWN;
       }
       if (TENSOR_PASS_METHODS.has(m)) {
         for (const a of e.args) this.eval(a.value, scope);
@@ -1089,6 +1133,13 @@ export class Interp {
       if (q === 'math.sqrt' || q === 'numpy.sqrt') {
         const v = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
         return v.t === 'num' && v.v >= 0 ? { t: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
+      }
+      if (SINKS.has(q)) {
+        for (const a of e.args) {
+          const v = this.eval(a.value, scope);
+          if (v.t === 'tensor') this.consume(v.pend, { name: 'linear', via: 'forward', span: e.span, text: q.split('.').pop() });
+        }
+        return tensor([], null);
       }
       // unknown library call: args are evaluated; tensors meet an unknown op
       let out: Val = UNKNOWN;
@@ -1236,6 +1287,7 @@ export class Interp {
 
   toObj(v: Val): Obj | null {
     if (v.t === 'obj') return v.o;
+    if (v.t === 'tensor' && v.pend.length === 0) return { o: 'input', ch: v.ch };
     if (v.t === 'ref') {
       const role = roleOf(v.q);
       if (role && role.r === 'actFn') return { o: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
@@ -1423,7 +1475,7 @@ export class Interp {
       if (b && b.value.k === 'const' && b.value.value === false) rec.bias = false;
       if (rec.init.source === 'default') {
         rec.init = s.embedding
-          ? { name: 'random_normal', explicit: false, source: 'default', distribution: 'untruncated_normal', std: 1, mean: 0 }
+          ? { name: 'pytorch_default', explicit: false, source: 'default', distribution: 'untruncated_normal', std: 1, mean: 0 }
           : { name: 'pytorch_default', explicit: false, source: 'default', distribution: 'uniform' };
         if (s.recurrent) rec.recInit = { name: 'pytorch_default', explicit: false, source: 'default', distribution: 'uniform' };
       }
@@ -1553,6 +1605,8 @@ export class Interp {
         return UNKNOWN;
       case 'wrapper':
         return this.applyObj(o.inner, input, e, scope);
+      case 'input':
+        return tensor([], o.ch);
       case 'instance': {
         if (inT) this.consume(inT.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: o.cls.name });
         return tensor([], null);
@@ -1987,9 +2041,17 @@ const TENSOR_ACT_METHODS: Record<string, ActivationName> = {
   relu: 'relu', relu_: 'relu', tanh: 'tanh', tanh_: 'tanh', sigmoid: 'sigmoid', sigmoid_: 'sigmoid', softmax: 'softmax',
   log_softmax: 'softmax', clamp: 'relu', clamp_: 'relu', clip: 'relu',
 };
+const TENSOR_QUERY_METHODS = new Set(['size', 'dim', 'numel', 'item', 'tolist', 'numpy', 'get_device', 'element_size', 'is_contiguous', 'nelement', 'ndimension']);
 const TENSOR_PASS_METHODS = new Set([
   'view', 'reshape', 'flatten', 'permute', 'transpose', 'contiguous', 'squeeze', 'unsqueeze', 'float', 'to', 'mean', 'sum', 'type',
   'cuda', 'cpu', 'double', 'half', 'view_as', 'reshape_as', 'expand', 'repeat', 'unflatten', 'detach', 'clone', 'mul', 'div', 'mul_', 'div_',
+  'split', 'chunk', 'unbind', 'tensor_split',
+]);
+const SINKS = new Set([
+  'torch.nn.functional.cross_entropy', 'torch.nn.functional.nll_loss', 'torch.nn.functional.mse_loss', 'torch.nn.functional.l1_loss',
+  'torch.nn.functional.smooth_l1_loss', 'torch.nn.functional.huber_loss', 'torch.nn.functional.binary_cross_entropy_with_logits',
+  'torch.nn.functional.kl_div', 'torch.argmax', 'torch.topk', 'torch.max', 'optax.softmax_cross_entropy',
+  'optax.softmax_cross_entropy_with_integer_labels', 'optax.sigmoid_binary_cross_entropy', 'optax.l2_loss',
 ]);
 const BUILTINS = new Set(['print', 'len', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'range', 'enumerate', 'zip', 'int', 'float', 'str', 'list', 'tuple', 'dict', 'type', 'repr', 'format', 'max', 'min', 'assert']);
 
