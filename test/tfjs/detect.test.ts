@@ -434,3 +434,14 @@ const y = once(block(block(inp)));`;
   assert.equal(template(`tf.layers.dense({units: 4`), true);
   assert.equal(template(`tf.layers.dense({units: 2`), false);
 });
+
+test('branching output: the activation consumer wins over another branch', () => {
+  const src = `import * as tf from '@tensorflow/tfjs';
+const inp = tf.input({shape: [8]});
+const h = tf.layers.dense({units: 8}).apply(inp) as tf.SymbolicTensor;
+const side = tf.layers.dense({units: 2}).apply(h) as tf.SymbolicTensor;
+const act = tf.layers.activation({activation: 'tanh'}).apply(h) as tf.SymbolicTensor;`;
+  const r = analyze(src);
+  assert.equal(layerAt(r, 'tf.layers.dense({units: 8})').activation.name, 'tanh');
+  assert.equal(layerAt(r, 'tf.layers.dense({units: 2})').activation.name, 'linear');
+});

@@ -1086,7 +1086,16 @@ class TfjsAnalyzer {
         cur = next;
         continue;
       }
-      const next = consumers.find((c) => c.layer?.factory !== 'add') ?? consumers[0];
+      // Branching output: prefer the consumer that says most about this layer's activation.
+      const rank = (c: ApplyNode): number => {
+        const f = c.layer?.factory;
+        if (c.op || (f && ACTIVATION_LAYERS.has(f))) return 0;
+        if (f && NORM_LAYERS[f]) return 1;
+        if (f && (FEATURE_PRESERVING.has(f) || SHAPE_CHANGING.has(f))) return 2;
+        if (f && f !== 'add') return 3;
+        return f === 'add' ? 5 : 4;
+      };
+      const next = [...consumers].sort((a, b) => rank(a) - rank(b))[0];
       if (!next || seen.has(next)) break;
       seen.add(next);
       if (next.op) {
