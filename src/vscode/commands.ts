@@ -1,7 +1,8 @@
 /** The palette commands: analyze workspace, fix all in file, simulate variance, show output. */
 import * as vscode from 'vscode';
-import { analyze, fixAll } from '../core/index.js';
-import { engineLanguage, modelTable, skipReason, toAnalysisOptions, toDiagnostics, visibleFindings } from './logic/index.js';
+import { engineLanguage, skipReason, toAnalysisOptions } from './logic/settings.js';
+import { toDiagnostics, visibleFindings } from './logic/present.js';
+import { loadEngine } from './engine.js';
 import { targetFor, toTargetOffset } from './target.js';
 import { toRange, toSeverity } from './convert.js';
 import { currentAnalysis, toWorkspaceEdit, SIMULATE_COMMAND } from './providers.js';
@@ -37,14 +38,14 @@ async function fixAllInFile(service: AnalysisService, controller: DiagnosticsCon
   }
   // Edits are computed for one exact version; if the text moved on meanwhile, recompute (twice at most).
   for (let attempt = 0; attempt < 3; attempt++) {
-    const current = currentAnalysis(doc, service, controller);
+    const current = await currentAnalysis(doc, service, controller);
     if (!current) {
       void vscode.window.showInformationMessage(vscode.l10n.t('InitLens does not analyse this file.'));
       return;
     }
-    const { target } = current;
+    const { engine, target } = current;
     const settings = controller.currentSettings();
-    const { edits, applied } = fixAll(target.text, target.language, toAnalysisOptions(settings));
+    const { edits, applied } = engine.fixAll(target.text, target.language, toAnalysisOptions(settings));
     if (applied === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('InitLens: nothing to fix in this file.'));
       return;
@@ -79,6 +80,7 @@ async function analyzeWorkspace(
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('InitLens: analyzing workspace'), cancellable: true },
     async (progress, token) => {
+      const engine = await loadEngine();
       const exclude = settings.exclude.length > 0 ? `{${settings.exclude.join(',')}}` : undefined;
       const uris = await vscode.workspace.findFiles(MODEL_FILES, exclude, undefined, token);
       const started = performance.now();
@@ -102,7 +104,7 @@ async function analyzeWorkspace(
           continue;
         }
         if (skipReason(settings, { languageId, length: text.length, excluded: controller.isExcluded(uri) })) continue;
-        const result = analyze(text, language, toAnalysisOptions(settings));
+        const result = engine.analyze(text, language, toAnalysisOptions(settings));
         const findings = visibleFindings(result, settings);
         files++;
         if (findings.length === 0) continue;
@@ -149,13 +151,13 @@ async function simulate(
     void vscode.window.showInformationMessage(vscode.l10n.t('InitLens: open a file with a model first.'));
     return;
   }
-  const current = currentAnalysis(doc, service, controller);
+  const current = await currentAnalysis(doc, service, controller);
   const models = current?.analysis.result.models.filter((m) => m.layers.length > 0) ?? [];
   if (!current || models.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('InitLens found no model in this file.'));
     return;
   }
-  const { target, analysis } = current;
+  const { engine, target, analysis } = current;
   let model = models.find((m) => m.id === modelArg);
   if (!model) {
     // The model under the cursor, else the only one, else ask.
@@ -187,6 +189,6 @@ async function simulate(
     }
   }
   const fileName = doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1);
-  const table = modelTable(analysis.result, model.id, controller.currentSettings().distribution, fileName);
+  const table = current.engine.modelTable(analysis.result, model.id, controller.currentSettings().distribution, fileName);
   if (table) view.show(table, target);
 }

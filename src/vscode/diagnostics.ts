@@ -4,7 +4,11 @@
  * Also owns the status bar item, which shows the active file's state.
  */
 import * as vscode from 'vscode';
-import { Scheduler, compileGlobs, skipReason, statusText, toDiagnostics, type AnalysisState, type InitLensSettings, type SkipReason } from './logic/index.js';
+import { Scheduler } from './logic/scheduler.js';
+import { compileGlobs } from './logic/glob.js';
+import { skipReason, type InitLensSettings, type SkipReason } from './logic/settings.js';
+import { statusText, toDiagnostics, type AnalysisState } from './logic/present.js';
+import { loadEngine, type Engine } from './engine.js';
 import { notebookOf, notebookTarget, targetFor, locateInTarget, type Target } from './target.js';
 import { toRange, toSeverity } from './convert.js';
 import { readSettings } from './settings.js';
@@ -109,7 +113,7 @@ export class DiagnosticsController implements vscode.Disposable {
     this.scheduler.reset(target.key);
     const version = this.versionNumber(target);
     this.setState(target.key, { kind: 'analyzing' });
-    this.scheduler.schedule(target.key, version, delay, () => this.run(target.key, target.docs[0]!, target.notebook));
+    this.scheduler.schedule(target.key, version, delay, () => void this.run(target.key, target.docs[0]!, target.notebook));
   }
 
   /** A monotonic number for the scheduler: the sum of the analysed documents' versions. */
@@ -118,7 +122,14 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 
   /** Analyses the latest text (re-read now, so a superseded version is never shown). */
-  private run(key: string, doc: vscode.TextDocument, nb: vscode.NotebookDocument | null): void {
+  private async run(key: string, doc: vscode.TextDocument, nb: vscode.NotebookDocument | null): Promise<void> {
+    let engine: Engine;
+    try {
+      engine = await loadEngine();
+    } catch (e) {
+      this.log.error(`could not load the engine: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
     const target = nb ? notebookTarget(nb) : doc.isClosed ? null : targetFor(doc);
     if (!target || target.key !== key) return;
     const reason = this.skip(target);
@@ -128,7 +139,7 @@ export class DiagnosticsController implements vscode.Disposable {
       return;
     }
     try {
-      const analysis = this.service.analyze(target, this.settings);
+      const analysis = this.service.analyze(engine, target, this.settings);
       // Stale-result guard: the text may have changed while we ran.
       if (!this.scheduler.isCurrent(key, this.versionNumber(target))) {
         this.log.debug(`dropped stale result for ${target.uri.toString(true)}`);

@@ -1,17 +1,9 @@
 /** Code actions, hover and CodeLens: thin adapters over logic/present.ts and logic/variance.ts. */
 import * as vscode from 'vscode';
-import { fixAll } from '../core/index.js';
-import {
-  codeLenses,
-  fixAllQuickFix,
-  hoverMarkdown,
-  quickFixes,
-  sourceFixAll,
-  toAnalysisOptions,
-  toDiagnostics,
-  type ActionContext,
-  type ActionData,
-} from './logic/index.js';
+import { toAnalysisOptions } from './logic/settings.js';
+import { codeLenses, toDiagnostics } from './logic/present.js';
+import type { ActionContext, ActionData } from './logic/actions.js';
+import { loadEngine, type Engine } from './engine.js';
 import { locateInTarget, targetFor, toTargetOffset, type Target } from './target.js';
 import { toRange } from './convert.js';
 import type { AnalysisService, Analysis } from './service.js';
@@ -20,15 +12,25 @@ import type { DiagnosticsController } from './diagnostics.js';
 export const SIMULATE_COMMAND = 'initlens.simulateModel';
 const fixAllKind = vscode.CodeActionKind.SourceFixAll.append('initlens');
 
+export interface Current {
+  engine: Engine;
+  target: Target;
+  analysis: Analysis;
+}
+
 /** The analysis of the document at its current version, or null when InitLens skips it. */
-export function currentAnalysis(
+export async function currentAnalysis(
   doc: vscode.TextDocument,
   service: AnalysisService,
   controller: DiagnosticsController,
-): { target: Target; analysis: Analysis } | null {
+): Promise<Current | null> {
   const target = targetFor(doc);
   if (!target || controller.skip(target)) return null;
-  return { target, analysis: service.analyze(target, controller.currentSettings()) };
+  const engine = await loadEngine();
+  // Re-read: the document may have changed while the engine loaded.
+  const fresh = targetFor(doc);
+  if (!fresh) return null;
+  return { engine, target: fresh, analysis: service.analyze(engine, fresh, controller.currentSettings()) };
 }
 
 /** Engine edits (offsets of the analysed text) → a WorkspaceEdit, or null if one cannot be mapped. */
@@ -42,14 +44,14 @@ export function toWorkspaceEdit(target: Target, edits: ActionData['edits']): vsc
   return we;
 }
 
-export function actionContext(target: Target, analysis: Analysis, controller: DiagnosticsController): ActionContext {
+export function actionContext({ engine, target, analysis }: Current, controller: DiagnosticsController): ActionContext {
   const settings = controller.currentSettings();
   return {
     text: target.text,
     language: target.language,
     findings: analysis.findings,
     settings,
-    fixAll: (text) => fixAll(text, target.language, toAnalysisOptions(settings)),
+    fixAll: (text) => engine.fixAll(text, target.language, toAnalysisOptions(settings)),
     t: vscode.l10n.t,
   };
 }
@@ -64,20 +66,20 @@ export class CodeActions implements vscode.CodeActionProvider {
     private readonly controller: DiagnosticsController,
   ) {}
 
-  provideCodeActions(
+  async provideCodeActions(
     doc: vscode.TextDocument,
     _range: vscode.Range | vscode.Selection,
     context: vscode.CodeActionContext,
-  ): vscode.CodeAction[] {
-    const current = currentAnalysis(doc, this.service, this.controller);
+  ): Promise<vscode.CodeAction[]> {
+    const current = await currentAnalysis(doc, this.service, this.controller);
     if (!current) return [];
-    const { target, analysis } = current;
-    const ctx = actionContext(target, analysis, this.controller);
+    const { engine, target, analysis } = current;
+    const ctx = actionContext(current, this.controller);
     const out: vscode.CodeAction[] = [];
 
     if (context.only) {
       if (context.only.contains(fixAllKind) || fixAllKind.contains(context.only)) {
-        const data = sourceFixAll(ctx);
+        const data = engine.sourceFixAll(ctx);
         const action = data && this.toAction(target, data, fixAllKind, []);
         return action ? [action] : [];
       }
@@ -95,13 +97,13 @@ export class CodeActions implements vscode.CodeActionProvider {
         return !!at && at.doc === doc && toRange(doc, at.from, at.to).isEqual(diag.range);
       });
       if (!data) continue;
-      for (const fix of quickFixes(ctx, data.finding)) {
+      for (const fix of engine.quickFixes(ctx, data.finding)) {
         const action = this.toAction(target, fix, vscode.CodeActionKind.QuickFix, [diag]);
         if (action) out.push(action);
       }
     }
     if (ours.length > 0) {
-      const all = fixAllQuickFix(ctx);
+      const all = engine.fixAllQuickFix(ctx);
       const action = all && this.toAction(target, all, vscode.CodeActionKind.QuickFix, []);
       if (action) out.push(action);
     }
@@ -125,10 +127,10 @@ export class Hovers implements vscode.HoverProvider {
     private readonly controller: DiagnosticsController,
   ) {}
 
-  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | null {
-    const current = currentAnalysis(doc, this.service, this.controller);
+  async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | null> {
+    const current = await currentAnalysis(doc, this.service, this.controller);
     if (!current) return null;
-    const { target, analysis } = current;
+    const { engine, target, analysis } = current;
     const offset = toTargetOffset(target, doc, doc.offsetAt(position));
     if (offset === null) return null;
     const settings = this.controller.currentSettings();
@@ -145,7 +147,7 @@ export class Hovers implements vscode.HoverProvider {
     }
     const args = encodeURIComponent(JSON.stringify([doc.uri.toString(), layer.model]));
     const md = new vscode.MarkdownString(
-      hoverMarkdown({
+      engine.hoverMarkdown({
         layer,
         result: analysis.result,
         findings: analysis.findings,
@@ -170,8 +172,8 @@ export class Lenses implements vscode.CodeLensProvider {
     this.onDidChangeCodeLenses = controller.onDidAnalyze;
   }
 
-  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    const current = currentAnalysis(doc, this.service, this.controller);
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const current = await currentAnalysis(doc, this.service, this.controller);
     if (!current) return [];
     const { target, analysis } = current;
     const out: vscode.CodeLens[] = [];

@@ -3,8 +3,10 @@
  * notebook), the last result keyed by the exact version it was computed for.
  */
 import type { AnalysisResult, Finding, Language } from '../core/types.js';
-import { IncrementalAnalyzer } from '../core/analysis/incremental.js';
-import { toAnalysisOptions, visibleFindings, type InitLensSettings } from './logic/index.js';
+import type { IncrementalAnalyzer } from '../core/analysis/incremental.js';
+import { toAnalysisOptions, type InitLensSettings } from './logic/settings.js';
+import { visibleFindings } from './logic/present.js';
+import type { Engine } from './engine.js';
 import type { Target } from './target.js';
 
 export interface Analysis {
@@ -30,12 +32,12 @@ export class AnalysisService {
   constructor(private readonly now: () => number = () => performance.now()) {}
 
   /** The analysis of `target` at its current version (cached, or computed now). */
-  analyze(target: Target, settings: InitLensSettings): Analysis {
+  analyze(engine: Engine, target: Target, settings: InitLensSettings): Analysis {
     const settingsKey = JSON.stringify(settings);
     let entry = this.entries.get(target.key);
     if (!entry || entry.language !== target.language || entry.settingsKey !== settingsKey) {
       entry = {
-        analyzer: new IncrementalAnalyzer(target.language, toAnalysisOptions(settings)),
+        analyzer: new engine.IncrementalAnalyzer(target.language, toAnalysisOptions(settings)),
         language: target.language,
         settingsKey,
         last: null,

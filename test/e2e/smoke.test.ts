@@ -31,7 +31,7 @@ const MODEL = `import keras
 from keras import layers
 
 model = keras.Sequential([
-    keras.Input(shape=(784,)),
+    keras.Input(shape=(64,)),
     layers.Dense(64, activation="relu"),
     layers.Dense(10, activation="softmax"),
 ])

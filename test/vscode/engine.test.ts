@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { analyze, applyEdits, fixAll } from '../../src/core/index.js';
 import type { Language } from '../../src/core/types.js';
 import { defaultSettings, settingsFromConfig, toAnalysisOptions, type InitLensSettings } from '../../src/vscode/logic/settings.js';
-import { quickFixes, toDiagnostics, visibleFindings, codeLenses, type ActionContext } from '../../src/vscode/logic/present.js';
+import { toDiagnostics, visibleFindings, codeLenses } from '../../src/vscode/logic/present.js';
+import { quickFixes, type ActionContext } from '../../src/vscode/logic/actions.js';
 import { joinCells, locateSpan } from '../../src/vscode/logic/notebook.js';
 import { hoverMarkdown, modelTable } from '../../src/vscode/logic/variance.js';
 
@@ -16,7 +17,7 @@ const KERAS = `import keras
 from keras import layers
 
 model = keras.Sequential([
-    keras.Input(shape=(784,)),
+    keras.Input(shape=(64,)),
     layers.Dense(64, activation="relu"),
     layers.Dense(32, activation="relu", kernel_initializer="glorot_normal"),
     layers.Dense(10, activation="softmax"),

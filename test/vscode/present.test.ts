@@ -2,18 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnalysisResult, Finding, Layer } from '../../src/core/types.js';
 import { defaultSettings, settingsFromConfig } from '../../src/vscode/logic/settings.js';
-import {
-  FIX_ALL_KIND,
-  codeLenses,
-  fixAllQuickFix,
-  quickFixes,
-  ruleDocsUrl,
-  sourceFixAll,
-  statusText,
-  toDiagnostics,
-  visibleFindings,
-  type ActionContext,
-} from '../../src/vscode/logic/present.js';
+import { FIX_ALL_KIND, codeLenses, ruleDocsUrl, statusText, toDiagnostics, visibleFindings } from '../../src/vscode/logic/present.js';
+import { fixAllQuickFix, quickFixes, sourceFixAll, type ActionContext } from '../../src/vscode/logic/actions.js';
 
 // A hand-written engine result for a two-layer Keras file (input data for the presentation layer).
 const text = 'import keras\na = keras.layers.Dense(64, activation="relu")\nb = keras.layers.Dense(8, activation="relu")\n';

@@ -1,6 +1,7 @@
 /** The vscode-free host logic (unit-tested with node:test). */
 export * from './settings.js';
 export * from './present.js';
+export * from './actions.js';
 export * from './suppress.js';
 export * from './scheduler.js';
 export * from './glob.js';

@@ -1,0 +1,87 @@
+/**
+ * Code actions as plain data: the engine's fixes for a finding, the ignore
+ * comments, "Fix all InitLens problems" and the `source.fixAll.initlens` action.
+ */
+import type { Finding, Language, TextEdit } from '../../core/types.js';
+import type { InitLensSettings } from './settings.js';
+import { fileSuppressionEdits, lineSuppressionEdits } from './suppress.js';
+import { format, type Translate } from './l10n.js';
+import { FIX_ALL_KIND } from './present.js';
+
+export type ActionKind = 'quickfix' | typeof FIX_ALL_KIND;
+
+export interface ActionData {
+  title: string;
+  kind: ActionKind;
+  edits: TextEdit[];
+  isPreferred: boolean;
+  /** Findings this action resolves (indices into the visible findings). */
+  findings: number[];
+}
+
+export interface ActionContext {
+  text: string;
+  language: Language;
+  findings: readonly Finding[];
+  settings: InitLensSettings;
+  /** `fixAll(text, language, options)` from the engine (kept injectable for tests). */
+  fixAll: (text: string) => { edits: TextEdit[]; applied: number };
+  t?: Translate;
+}
+
+/** Quick fixes for one finding: the engine's fixes, then the ignore comments. */
+export function quickFixes(ctx: ActionContext, index: number): ActionData[] {
+  const t = ctx.t ?? format;
+  const f = ctx.findings[index];
+  if (!f) return [];
+  const out: ActionData[] = [];
+  f.fixes.forEach((fix, i) => {
+    const title = fix.safety === 'unsafe' ? t('{0} (unsafe)', fix.description) : fix.description;
+    const preferred = fix.safety === 'safe' && (fix.preferred ?? i === 0) && i === firstPreferredIndex(f);
+    out.push({ title, kind: 'quickfix', edits: fix.edits, isPreferred: preferred, findings: [index] });
+  });
+  if (ctx.settings.disableRuleComment) {
+    const line = lineSuppressionEdits(ctx.text, ctx.language, f.span.from, f.code);
+    if (line) {
+      out.push({ title: t('Ignore {0} for this line', f.code), kind: 'quickfix', edits: line, isPreferred: false, findings: [index] });
+    }
+    out.push({
+      title: t('Ignore {0} for this file', f.code),
+      kind: 'quickfix',
+      edits: fileSuppressionEdits(ctx.text, ctx.language, f.code),
+      isPreferred: false,
+      findings: [index],
+    });
+  }
+  return out;
+}
+
+function firstPreferredIndex(f: Finding): number {
+  const explicit = f.fixes.findIndex((x) => x.preferred && x.safety === 'safe');
+  if (explicit !== -1) return explicit;
+  return f.fixes.findIndex((x) => x.safety === 'safe');
+}
+
+/** "Fix all InitLens problems" (quickfix) when more than one finding has a safe fix. */
+export function fixAllQuickFix(ctx: ActionContext): ActionData | null {
+  const t = ctx.t ?? format;
+  const fixable = ctx.findings.filter((f) => f.fixes.some((x) => x.safety === 'safe')).length;
+  if (fixable < 2) return null;
+  const { edits, applied } = ctx.fixAll(ctx.text);
+  if (applied === 0 || edits.length === 0) return null;
+  return {
+    title: t('Fix all InitLens problems'),
+    kind: 'quickfix',
+    edits,
+    isPreferred: false,
+    findings: ctx.findings.map((_, i) => i),
+  };
+}
+
+/** The `source.fixAll.initlens` action (fix on save), null when nothing to fix. */
+export function sourceFixAll(ctx: ActionContext): ActionData | null {
+  const t = ctx.t ?? format;
+  const { edits, applied } = ctx.fixAll(ctx.text);
+  if (applied === 0 || edits.length === 0) return null;
+  return { title: t('Fix all InitLens problems'), kind: FIX_ALL_KIND, edits, isPreferred: false, findings: [] };
+}
