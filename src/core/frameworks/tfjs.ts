@@ -2,19 +2,31 @@
  * TensorFlow.js (layers API) detector.
  *
  * Input: the text of a .ts/.js file and its Lezer tree (src/core/parse/javascript.ts).
- * Output: the weight layers (`tf.layers.dense(...)`, convolutions, RNNs, embedding)
- * with the activation that follows them, their initializer (explicit or tfjs
- * default), fans where statically known, and the containers (`tf.sequential`,
- * `tf.model`) they belong to. `fix` writes a tfjs initializer into a layer's
- * config object literal.
+ * Output: the weight layers (`tf.layers.dense(...)`, convolutions, RNNs and their
+ * cells, embedding) with the activation that follows them, their initializer
+ * (explicit or the tfjs default), fans where statically known, and the containers
+ * (`tf.sequential`, `tf.model`) they belong to. `fix` writes a tfjs initializer
+ * into a layer's config object literal, in the file's own formatting.
  *
- * Only calls that resolve to a tfjs import (`import * as tf from '@tensorflow/tfjs'`,
- * named imports, `require`, dynamic `import()`) count. Variables are resolved by
- * "latest binding before the use, in an enclosing function scope", which follows
- * straight-line model-building code (`let x = ...; x = layer.apply(x)`); control
- * flow is not modelled.
+ * How it reads code:
+ * - Only calls that resolve to a tfjs import count (`import * as tf from
+ *   '@tensorflow/tfjs'`, named imports, `require`, `await import()`, aliases and
+ *   destructuring of those). Without such an import nothing is reported.
+ * - A variable resolves to its latest binding before the use, in an enclosing
+ *   function scope. That follows straight-line model-building code
+ *   (`let x = ...; x = layer.apply(x)`); branches and loops are not modelled.
+ * - Local helper functions are followed through their `return`s; their
+ *   parameters are bound to the arguments of the first call site.
+ * - Activation: the `activation` config string; else the next activation layer in
+ *   the sequential order / apply chain (through dropout, pooling, flatten, reshape,
+ *   normalization, which is recorded); else a tensor op (`tf.relu(h)`, `h.relu()`).
+ *   RNN layers and cells use their own `activation` (tanh by default).
+ * - Shapes (batch excluded) are tracked through conv/pooling/flatten/reshape/RNN
+ *   layers so fans are known wherever the input shape is written down.
  *
- * Facts about tfjs defaults: /work/shared/docs/initializers.md section 1.0 and 1.2.
+ * Facts about tfjs defaults: /work/shared/docs/initializers.md sections 1.0 and 1.2,
+ * checked against node_modules/@tensorflow/tfjs-layers (e.g. PReLU's alpha
+ * initializer defaults to 'zeros', LeakyReLU's alpha to 0.3).
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
 import type {
