@@ -19,11 +19,11 @@ import { pathToFileURL } from 'node:url';
 import pkg from '../package.json' with { type: 'json' };
 import {
   analyze,
-  applyEdits,
   defaultOptions,
   fixAll,
   type AnalysisOptions,
   type AnalysisResult,
+  type Finding,
   type InitName,
   type InitSpec,
   type Language,
@@ -511,49 +511,67 @@ interface Analysed {
   fixed: number;
 }
 
-/** One round of unsafe-inclusive fixing: every finding's preferred fix, skipping ones that touch a taken edit. */
-function preferredEdits(result: AnalysisResult, unsafe: boolean): { edits: TextEdit[]; count: number } {
+/**
+ * The preferred fix of each finding (the one flagged `preferred`, else the
+ * first), skipping fixes that touch an edit already taken; those are picked up
+ * by the next round, after re-analysis.
+ */
+function preferredEdits(findings: readonly Finding[], unsafe: boolean): { edits: TextEdit[]; count: number } {
   const taken: TextEdit[] = [];
   let count = 0;
-  const findings = [...result.findings].sort((a, b) => a.span.from - b.span.from);
-  for (const f of findings) {
-    const fix = f.fixes[0];
+  const touches = (e: TextEdit, t: TextEdit): boolean => (e.from < t.to && t.from < e.to) || e.from === t.from || e.from === t.to || t.from === e.to;
+  for (const f of [...findings].sort((a, b) => a.span.from - b.span.from)) {
+    const fix = f.fixes.find((x) => x.preferred) ?? f.fixes[0];
     if (!fix || fix.edits.length === 0 || (fix.safety === 'unsafe' && !unsafe)) continue;
-    const clash = fix.edits.some((e) => taken.some((t) => e.from < t.to && t.from < e.to || e.from === t.from || (e.from === e.to && e.from === t.to) || (t.from === t.to && t.from === e.to)));
-    if (clash) continue;
+    if (fix.edits.some((e) => taken.some((t) => touches(e, t)))) continue;
     taken.push(...fix.edits);
     count++;
   }
   return { edits: taken, count };
 }
 
-function fixRound(text: string, language: Language, options: AnalysisOptions, unsafe: boolean): { text: string; edits: TextEdit[]; count: number } {
-  if (!unsafe) {
-    const r = fixAll(text, language, options);
-    return { text: r.text, edits: r.edits, count: r.applied };
-  }
-  const { edits, count } = preferredEdits(analyze(text, language, options), true);
-  return { text: edits.length > 0 ? applyEdits(text, edits) : text, edits, count };
-}
-
 const MAX_FIX_ROUNDS = 8;
 
-/** Preferred fixes of a notebook that each fit inside one cell, non-clashing; the others are refused with a reason. */
-function notebookFallback(nb: Notebook, language: Language, options: AnalysisOptions, unsafe: boolean): { edits: TextEdit[]; count: number; refused: string[] } {
-  const result = analyze(nb.text, language, options);
-  const refused: string[] = [];
-  const usable: AnalysisResult = {
-    ...result,
-    findings: result.findings.filter((f) => {
-      const fix = f.fixes[0];
-      if (!fix) return false;
+/** --fix on a plain source file: the engine's fixAll (safe fixes, or all with --unsafe-fixes). */
+function fixText(text: string, language: Language, options: AnalysisOptions, unsafe: boolean): { text: string; count: number } {
+  let cur = text;
+  let count = 0;
+  for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
+    const r = fixAll(cur, language, { ...options, unsafe });
+    if (r.text === cur) break;
+    cur = r.text;
+    count += r.applied;
+  }
+  return { text: cur, count };
+}
+
+/**
+ * --fix on a notebook: rounds of preferred fixes applied to the cells' sources.
+ * A fix that cannot be expressed inside one cell (it spans two) is refused.
+ */
+function fixNotebook(start: Notebook, language: Language, options: AnalysisOptions, unsafe: boolean): { notebook: Notebook; count: number; refused: string[] } {
+  let nb = start;
+  let count = 0;
+  const refused = new Set<string>();
+  for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
+    const result = analyze(nb.text, language, options);
+    const usable = result.findings.filter((f) => {
+      const fix = f.fixes.find((x) => x.preferred) ?? f.fixes[0];
+      if (!fix || (fix.safety === 'unsafe' && !unsafe)) return false;
       const check = applyEditsToNotebook(nb, fix.edits);
-      if (check.error !== null) refused.push(`${f.code}: ${check.error}`);
+      if (check.error !== null) refused.add(`${f.code}: ${check.error}`);
       return check.error === null;
-    }),
-  };
-  const picked = preferredEdits(usable, unsafe);
-  return { ...picked, refused };
+    });
+    const picked = preferredEdits(usable, unsafe);
+    if (picked.count === 0) break;
+    const applied = applyEditsToNotebook(nb, picked.edits);
+    if (applied.error !== null || applied.text === nb.fileText) break;
+    const next = parseNotebook(applied.text);
+    if (!next.notebook) break;
+    nb = next.notebook;
+    count += picked.count;
+  }
+  return { notebook: nb, count, refused: [...refused] };
 }
 
 function safeAnalyze(text: string, language: Language, options: AnalysisOptions): AnalysisResult | string {
@@ -588,37 +606,19 @@ async function processFile(io: CliIO, target: Target, args: Args, options: Analy
     const language = nb.language;
     let fixed = 0;
     if (args.fix) {
-      let fileText = loaded.text;
-      for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
-        let r: { text: string; edits: TextEdit[]; count: number };
-        try {
-          r = fixRound(nb.text, language, options, args.unsafeFixes);
-        } catch (e) {
-          problems.push({ path: target.path, message: `internal error while fixing: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
-          break;
+      try {
+        const r = fixNotebook(nb, language, options, args.unsafeFixes);
+        for (const why of r.refused) problems.push({ path: target.path, message: `fix not applied: ${why}`, fatal: false });
+        if (r.notebook.fileText !== loaded.text) {
+          const wrote = await write(io, target.path, (loaded.bom ? '\ufeff' : '') + r.notebook.fileText, loaded.bytes);
+          if (wrote) problems.push(wrote);
+          else {
+            nb = r.notebook;
+            fixed = r.count;
+          }
         }
-        if (r.edits.length === 0 || r.text === nb.text) break;
-        let applied = applyEditsToNotebook(nb, r.edits);
-        if (applied.error !== null) {
-          // Some fix cannot be expressed per cell (e.g. it spans two cells): apply the others one by one.
-          const fallback = notebookFallback(nb, language, options, args.unsafeFixes);
-          problems.push({ path: target.path, message: `${plural(fallback.refused.length, 'fix')} not applied: ${fallback.refused[0] ?? applied.error}`, fatal: false });
-          if (fallback.count === 0) break;
-          applied = applyEditsToNotebook(nb, fallback.edits);
-          if (applied.error !== null) break;
-          r = { ...r, count: fallback.count };
-        }
-        const next = parseNotebook(applied.text);
-        if (!next.notebook) break;
-        nb = next.notebook;
-        fileText = applied.text;
-        fixed += r.count;
-      }
-      if (fileText !== loaded.text) {
-        const wrote = await write(io, target.path, (loaded.bom ? '\ufeff' : '') + fileText, loaded.bytes);
-        if (wrote) problems.push(wrote);
-        if (wrote) fixed = 0;
-        if (wrote) nb = parsed.notebook;
+      } catch (e) {
+        problems.push({ path: target.path, message: `internal error while fixing: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
       }
     }
     const result = safeAnalyze(nb.text, language, options);
@@ -630,25 +630,18 @@ async function processFile(io: CliIO, target: Target, args: Args, options: Analy
   let text = loaded.text;
   let fixed = 0;
   if (args.fix) {
-    for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
-      let r: { text: string; edits: TextEdit[]; count: number };
-      try {
-        r = fixRound(text, language, options, args.unsafeFixes);
-      } catch (e) {
-        problems.push({ path: target.path, message: `internal error while fixing: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
-        break;
+    try {
+      const r = fixText(text, language, options, args.unsafeFixes);
+      if (r.text !== loaded.text) {
+        const wrote = await write(io, target.path, (loaded.bom ? '\ufeff' : '') + r.text, loaded.bytes);
+        if (wrote) problems.push(wrote);
+        else {
+          text = r.text;
+          fixed = r.count;
+        }
       }
-      if (r.text === text) break;
-      text = r.text;
-      fixed += r.count;
-    }
-    if (text !== loaded.text) {
-      const wrote = await write(io, target.path, (loaded.bom ? '\ufeff' : '') + text, loaded.bytes);
-      if (wrote) {
-        problems.push(wrote);
-        text = loaded.text;
-        fixed = 0;
-      }
+    } catch (e) {
+      problems.push({ path: target.path, message: `internal error while fixing: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
     }
   }
   const result = safeAnalyze(text, language, options);
