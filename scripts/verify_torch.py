@@ -304,10 +304,19 @@ def main() -> int:
             if not runnable or not f.endswith(".py"):
                 continue
             b, a = before[f], after[f]
+            # A layer counts as fixed when it had a finding with a fix before and either that finding is
+            # gone after --fix or the layer now has the recommended init (unsafe fixes are not applied by
+            # --fix; layers keep their order).
             fixed_layers = []
             for i, layer in enumerate(b["layers"]):
+                if i >= len(a["layers"]):
+                    break
                 fs = [x for x in b["findings"] if x.get("layerLine") == layer["line"] and x.get("fix")]
-                if fs and i < len(a["layers"]):
+                left = {x["code"] for x in a["findings"] if x.get("layerLine") == a["layers"][i]["line"]}
+                init_before, init_after = layer["init"]["name"], a["layers"][i]["init"]["name"]
+                fs = [x for x in fs if x["code"] not in left
+                      or (x.get("recommended") == init_after and init_after != init_before)]
+                if fs:
                     fixed_layers.append((i, fs[0]))
             fix_by_index = {i: finding.get("fix") for i, finding in fixed_layers}
             try:
