@@ -155,6 +155,12 @@ export interface CodeCellSlice {
   startLine: number;
   /** Number of lines of the cell (an empty cell counts as one). */
   lineCount: number;
+  /**
+   * Edits may not start before this offset (joined text): the end of a cell
+   * magic's first line (`%%time`), or `end + 1` for a cell that is not analysed
+   * at all (`%%bash`, another language). Equal to `start` otherwise.
+   */
+  editableFrom: number;
 }
 
 export interface Notebook {
@@ -280,14 +286,23 @@ export function parseNotebook(fileText: string): NotebookParseResult {
     const analysable = language !== null && (cellLang === undefined || languageOf(cellLang) === language);
     const start = rawText.length;
     rawText += source;
-    text += !analysable ? blank(source) : language === 'python' ? blankMagics(source) : source;
+    const shown = !analysable ? blank(source) : language === 'python' ? blankMagics(source) : source;
+    text += shown;
+    let editableFrom = start;
+    const lead = source.length - source.trimStart().length;
+    if (source.trim() !== '' && shown.trim() === '' && (!analysable || source.trimStart().startsWith('%%'))) {
+      editableFrom = start + source.length + 1; // nothing in this cell is Python
+    } else if (source.startsWith('%%', lead)) {
+      const nl = source.indexOf('\n', lead);
+      editableFrom = start + (nl < 0 ? source.length : nl + 1);
+    }
     let lineCount = 1;
     // Line breaks as LineIndex counts them: \n, \r\n, and a lone \r.
     for (let i = 0; i < source.length; i++) {
       const c = source.charCodeAt(i);
       if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) lineCount++;
     }
-    slices.push({ cell: index, start, end: rawText.length, startLine: line, lineCount });
+    slices.push({ cell: index, start, end: rawText.length, startLine: line, lineCount, editableFrom });
     line += lineCount - 1;
   });
   return { notebook: { cells, language, languageName, text, rawText, slices, fileText, tree }, error: null };
@@ -436,6 +451,9 @@ export function applyEditsToNotebook(notebook: Notebook | string, edits: TextEdi
     if (!slice) return { text: null, cells: null, error: `edit at offset ${e.from} is outside the notebook's code cells` };
     if (e.to > slice.end) {
       return { text: null, cells: null, error: `edit at offset ${e.from}..${e.to} spans more than one cell (cell ${slice.cell}); refused` };
+    }
+    if (e.from < slice.editableFrom) {
+      return { text: null, cells: null, error: `edit at offset ${e.from} would change a cell magic or a non-Python cell (cell ${slice.cell}); refused` };
     }
     const list = perCell.get(slice.cell) ?? [];
     list.push({ from: e.from - slice.start, to: e.to - slice.start, newText: e.newText });

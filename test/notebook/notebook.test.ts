@@ -212,3 +212,24 @@ test('toFileOffset points into the JSON string holding the character, escapes in
   const fq = toFileOffset(nb, q)!;
   assert.equal(text.slice(fq - 2, fq + 1), '\\tb');
 });
+
+test('edits inside a non-Python cell or before a cell magic line are refused; the body of %%time is editable', () => {
+  const text = jupyter([
+    { cell_type: 'code', source: ['%%bash\n', 'pip install keras'] },
+    { cell_type: 'code', source: ['%%time\n', 'x = 1'] },
+    { cell_type: 'code', source: ['%matplotlib inline\n', 'y = 2'] },
+  ]);
+  const nb = mustParse(text);
+  const [bash, timed, plain] = nb.slices;
+  const refusedBash = applyEditsToNotebook(nb, [{ from: bash!.start, to: bash!.start, newText: 'import torch\n' }]);
+  assert.match(refusedBash.error ?? '', /cell magic or a non-Python cell/);
+  const refusedTimeLine = applyEditsToNotebook(nb, [{ from: timed!.start, to: timed!.start, newText: 'import torch\n' }]);
+  assert.match(refusedTimeLine.error ?? '', /cell magic/);
+  const body = nb.text.indexOf('x = 1');
+  const okBody = applyEditsToNotebook(nb, [{ from: body, to: body, newText: 'import torch\n' }]);
+  assert.equal(okBody.error, null);
+  assert.deepEqual(JSON.parse(okBody.text!).cells[1].source, ['%%time\n', 'import torch\n', 'x = 1']);
+  // A line magic does not block an insertion at the top of its cell.
+  const okLine = applyEditsToNotebook(nb, [{ from: plain!.start, to: plain!.start, newText: 'import torch\n' }]);
+  assert.equal(okLine.error, null);
+});
