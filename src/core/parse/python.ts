@@ -57,6 +57,21 @@ export function scanTopLevel(text: string, start = 0, end = text.length): number
     const c = text.charCodeAt(i);
     if (atLineStart) {
       atLineStart = false;
+      // A definition or import at column 0 inside an open bracket means the
+      // bracket was never closed (code being typed): resynchronize there, so
+      // the rest of the file is not swallowed by one broken statement.
+      if (depth > 0 && i > start && isIdentStart(c)) {
+        let j = i + 1;
+        while (j < n && isIdentChar(text.charCodeAt(j))) j++;
+        const w = text.slice(i, j);
+        if ((w === 'class' || w === 'def' || w === 'import' || w === 'async') && text.charCodeAt(j) === C.SPACE) {
+          depth = 0;
+          continued = false;
+        } else if (w === 'from' && text.charCodeAt(j) === C.SPACE && text.indexOf(' import ', j) > 0 && text.indexOf(' import ', j) < text.indexOf('\n', j)) {
+          depth = 0;
+          continued = false;
+        }
+      }
       if (depth === 0 && !continued && i > start) {
         // Column 0 of a logical line?
         if (c !== C.SPACE && c !== C.TAB && c !== C.FF && c !== C.LF && c !== C.CR && c !== C.HASH) {

@@ -39,16 +39,22 @@ export const initActivationMismatch: Rule = {
     const cur = layerNumbers(layer, init);
     const rec = recommendation(layer, ctx.options);
     if (!rec || cur.coeff === null) return [];
+    // The decision is about the init family, so it is taken at equal fans (the
+    // family's own gain); the message states the factor with the real fans.
+    const n = layer.fanIn ?? layer.fanOut ?? 256;
+    const intrinsic = layerNumbers({ ...layer, fanIn: n, fanOut: n }, init);
     let bad = false;
     let factor: number | null = cur.forward;
     let direction = 'forward';
     if (RELU_FAMILY.has(act)) {
+      let decide = intrinsic.forward;
       if (init.mode === 'fan_out') {
         factor = cur.backward;
+        decide = intrinsic.backward;
         direction = 'backward';
       }
-      if (factor === null) return [];
-      bad = factor < LOW || factor > HIGH;
+      if (factor === null || decide === null) return [];
+      bad = decide < LOW || decide > HIGH;
     } else {
       // tanh / sigmoid: Glorot, LeCun, orthogonal and xavier with PyTorch's tanh gain are fine;
       // He-family scales push them into saturation, tiny scales make them linear and vanishing.

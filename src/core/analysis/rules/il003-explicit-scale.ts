@@ -1,6 +1,6 @@
 /** IL003 explicit-scale: an explicit std/range that makes the signal explode or vanish for the known fan_in. */
 import type { Finding, Layer } from '../../types.js';
-import { type Rule, type RuleContext, actLabel, depthNote, finding, initFixes, initLabel, layerNumbers, normNote, r2, recommendation } from './common.js';
+import { type Rule, type RuleContext, actLabel, depthNote, finding, initFixes, initLabel, isOutputLayer, layerNumbers, normNote, r2, recommendation } from './common.js';
 
 const SCALE_INITS = new Set(['random_normal', 'random_uniform', 'truncated_normal', 'variance_scaling', 'orthogonal']);
 
@@ -29,6 +29,8 @@ export const explicitScale: Rule = {
     const f = cur.forward;
     if (f === null || layer.recurrent) return [];
     if (f >= 0.5 && f <= 2) return [];
+    // A small readout layer (logits) is a deliberate, common choice: near-uniform first predictions.
+    if (f < 0.5 && ['linear', 'softmax', 'sigmoid'].includes(act) && isOutputLayer(layer, ctx)) return [];
     const rec = recommendation({ ...layer, activation: { ...layer.activation, name: act } }, ctx.options);
     const recN = rec ? layerNumbers(layer, rec.spec, act, layer.activation.param) : null;
     const verb = f > 2 ? 'explodes' : 'vanishes';

@@ -431,7 +431,14 @@ function kerasInitValue(ctx: FixCtx, target: InitTarget): string {
   return q(ctx, target.init);
 }
 
-function kerasFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {
+/** The quote style of the call's own string arguments, else the file's. */
+function localCtx(ctx: FixCtx, call: Extract<PyExpr, { k: 'call' }>): FixCtx {
+  for (const a of call.args) if (a.value.k === 'str' && a.value.quote.length === 1) return { ...ctx, quote: a.value.quote };
+  return ctx;
+}
+
+function kerasFix(ctx0: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {
+  const ctx = localCtx(ctx0, rec.call);
   const value = kerasInitValue(ctx, target);
   if (target.which === 'recurrent') return [setKwarg(ctx.text, rec.call, 'recurrent_initializer', value)];
   if (rec.spec.separable) {
@@ -457,7 +464,8 @@ function flaxInitValue(ctx: FixCtx, target: InitTarget): { value: string; import
   return { value: `${ns}.${target.init}()`, imports };
 }
 
-function flaxFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {
+function flaxFix(ctx0: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {
+  const ctx = localCtx(ctx0, rec.call);
   const { value, imports } = flaxInitValue(ctx, target);
   const kname = target.which === 'recurrent' ? 'recurrent_kernel_init' : rec.spec.embedding ? 'embedding_init' : 'kernel_init';
   return [setKwarg(ctx.text, rec.call, kname, value), ...imports];

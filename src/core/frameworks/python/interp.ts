@@ -173,6 +173,8 @@ function tensor(pend: Pend[] = [], ch: number | null = null): TensorVal {
 interface Scope {
   vars: Map<string, Val>;
   cls: ClassCtx | null;
+  /** The module class whose code is running (also inside helper functions it calls). */
+  owner?: ClassCtx | null;
   fn: Extract<PyStmt, { k: 'def' }> | null;
   body: PyStmt[];
   top: PyStmt | null;
@@ -358,6 +360,7 @@ export class Interp {
       returns: [],
       parent: cls ? this.moduleScope : caller.fn === null ? this.moduleScope : caller,
       depth: caller.depth + 1,
+      owner: cls ?? caller.owner ?? caller.cls ?? null,
     };
     const savedRoot = this.rootScope;
     if (root || this.rootScope === null) this.rootScope = scope;
@@ -1328,7 +1331,7 @@ export class Interp {
         outCh: null,
         kernelArea: null,
         inChFromCtor: false,
-        owner: scope.cls,
+        owner: scope.cls ?? scope.owner ?? null,
         fnScope: scope.fn,
         seqOwner: null,
         applied: false,
@@ -1344,7 +1347,7 @@ export class Interp {
         smallInitTransformer: false,
       };
       this.layers.set(key, rec);
-      if (scope.cls && !scope.cls.layers.includes(rec)) scope.cls.layers.push(rec);
+      if (rec.owner && !rec.owner.layers.includes(rec)) rec.owner.layers.push(rec);
       const nameArg = kwarg(e, 'name');
       if (nameArg && nameArg.value.k === 'str') rec.name = nameArg.value.value;
     }

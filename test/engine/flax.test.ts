@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { check, fixAndCheck } from './helpers.js';
+
+test('Flax compact: nn.relu after nn.Dense, lecun_normal default is IL001, fans from the chain', () => {
+  const src = `import flax.linen as nn
+
+class MLP(nn.Module):
+    features: tuple = (256, 128, 10)
+
+    @nn.compact
+    def __call__(self, x):
+        x = nn.Dense(256)(x)
+        x = nn.relu(x)
+        x = nn.Dense(128, kernel_init=nn.initializers.he_normal())(x)
+        x = nn.gelu(x)
+        x = nn.Dense(10)(x)
+        return x
+`;
+  const res = check(src, {
+    layers: [
+      { line: 8, layer: 'Dense', act: 'relu', init: 'lecun_normal', fanIn: null, fanOut: 256 },
+      { line: 10, act: 'gelu', init: 'he_normal', fanIn: 256, fanOut: 128 },
+      { line: 12, act: 'linear', init: 'lecun_normal', fanIn: 128 },
+    ],
+    findings: ['IL001@8'],
+  });
+  assert.match(res.findings[0].message, /lecun_normal \(the Flax default\)/);
+  const out = fixAndCheck(src);
+  assert.ok(out.includes('x = nn.Dense(256, kernel_init=nn.initializers.he_normal())(x)'), out);
+});
+
+test('Flax setup() style, factory passed without () is IL007 with a fix adding ()', () => {
+  const src = `from flax import linen as nn
+import jax
+
+class Net(nn.Module):
+    def setup(self):
+        self.dense1 = nn.Dense(64, kernel_init=nn.initializers.he_normal)
+        self.dense2 = nn.Dense(64, kernel_init=jax.nn.initializers.zeros)
+        self.out = nn.Dense(1)
+
+    def __call__(self, x):
+        x = nn.relu(self.dense1(x))
+        x = jax.nn.tanh(self.dense2(x))
+        return self.out(x)
+`;
+  const res = check(src, {
+    layers: [
+      { line: 6, name: 'dense1', act: 'relu', init: 'he_normal' },
+      { line: 7, name: 'dense2', act: 'tanh', init: 'zeros' },
+      { line: 8, name: 'out', act: 'linear' },
+    ],
+    findings: ['IL007@6', 'IL002@7'],
+  });
+  const f = res.findings[0];
+  assert.equal(src.slice(f.span.from, f.span.to), 'nn.initializers.he_normal', 'the finding points at the factory expression');
+  const out = fixAndCheck(src);
+  assert.ok(out.includes('kernel_init=nn.initializers.he_normal()'), out);
+  assert.ok(out.includes('self.dense2 = nn.Dense(64, kernel_init=nn.initializers.glorot_normal())'), out);
+});
+
+test('Flax with only `from flax.linen import Dense`: the fix imports jax and uses jax.nn.initializers', () => {
+  const src = `from flax.linen import Dense, Module, compact, relu
+
+class M(Module):
+    @compact
+    def __call__(self, x):
+        return relu(Dense(32)(x))
+`;
+  check(src, { findings: ['IL001@6'] });
+  const out = fixAndCheck(src);
+  assert.ok(out.startsWith('from flax.linen import Dense, Module, compact, relu\nimport jax\n'), out);
+  assert.ok(out.includes('Dense(32, kernel_init=jax.nn.initializers.he_normal())'), out);
+});
+
+test('Flax recurrent cells keep the orthogonal default; an explicit non-orthogonal recurrent init is IL005', () => {
+  const src = `import flax.linen as nn
+
+class Enc(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        a = nn.RNN(nn.LSTMCell(64))(x)
+        b = nn.RNN(nn.GRUCell(64, recurrent_kernel_init=nn.initializers.lecun_normal()))(a)
+        return b
+`;
+  check(src, { layers: [{ line: 6, recInit: 'orthogonal' }, { line: 7, recInit: 'lecun_normal' }], findings: ['IL005@7'] });
+  const out = fixAndCheck(src);
+  assert.ok(out.includes('recurrent_kernel_init=nn.initializers.orthogonal()'), out);
+});

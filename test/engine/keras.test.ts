@@ -1,0 +1,158 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { check, fixAndCheck } from './helpers.js';
+
+test('Keras Sequential list: inline activations, fans from Input, softmax head is not flagged', () => {
+  const src = `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(256, activation="relu"),
+    layers.Dropout(0.2),
+    layers.Dense(10, activation="softmax"),
+])
+`;
+  check(src, {
+    layers: [
+      { line: 6, layer: 'Dense', act: 'relu', init: 'glorot_uniform', fanIn: 784, fanOut: 256 },
+      { line: 8, layer: 'Dense', act: 'softmax', init: 'glorot_uniform', fanIn: 256, fanOut: 10 },
+    ],
+    findings: ['IL001@6'],
+  });
+});
+
+test('Keras: activation from the next layer across Dropout and BatchNormalization', () => {
+  const src = `from tensorflow.keras import layers, models
+m = models.Sequential()
+m.add(layers.Conv2D(32, (3, 3), input_shape=(28, 28, 1)))
+m.add(layers.BatchNormalization())
+m.add(layers.Activation("relu"))
+m.add(layers.Flatten())
+m.add(layers.Dense(64))
+m.add(layers.Dropout(0.5))
+m.add(layers.LeakyReLU(negative_slope=0.1))
+m.add(layers.Dense(10, activation="softmax"))
+`;
+  const res = check(src, {
+    layers: [
+      { line: 3, layer: 'Conv2D', act: 'relu', norm: 'batchnorm', fanIn: 9, fanOut: 288 },
+      { line: 7, layer: 'Dense', act: 'leaky_relu', norm: null, fanOut: 64 },
+      { line: 10, layer: 'Dense', act: 'softmax' },
+    ],
+    findings: ['IL001@3', 'IL001@7'],
+  });
+  assert.equal(res.findings[0].severity, 'info', 'a normalized layer gets a milder severity');
+  assert.match(res.findings[0].message, /BatchNorm follows/);
+  assert.equal(res.layers[1].activation.param, 0.1);
+});
+
+test('Keras functional API and subclassed call()', () => {
+  const src = `import tensorflow as tf
+from tensorflow import keras
+
+inputs = keras.Input(shape=(32,))
+x = keras.layers.Dense(64)(inputs)
+x = keras.layers.Activation("tanh")(x)
+h = keras.layers.Dense(64, kernel_initializer="he_normal")(x)
+h = tf.nn.relu(h)
+outputs = keras.layers.Dense(1)(h)
+model = keras.Model(inputs, outputs)
+
+class Block(keras.layers.Layer):
+    def __init__(self, units):
+        super().__init__()
+        self.d1 = keras.layers.Dense(units)
+        self.d2 = keras.layers.Dense(units, activation="selu")
+
+    def call(self, x):
+        x = tf.nn.gelu(self.d1(x))
+        return self.d2(x)
+`;
+  check(src, {
+    layers: [
+      { line: 5, act: 'tanh', init: 'glorot_uniform', fanIn: 32, fanOut: 64 },
+      { line: 7, act: 'relu', init: 'he_normal', fanIn: 64 },
+      { line: 9, act: 'linear', fanIn: 64, fanOut: 1 },
+      { line: 15, name: 'd1', act: 'gelu' },
+      { line: 16, name: 'd2', act: 'selu' },
+    ],
+    findings: ['IL001@15', 'IL006@16'],
+  });
+});
+
+test('Keras recurrent layers: default orthogonal recurrent kernel is fine, explicit glorot is IL005', () => {
+  const src = `from keras import layers, Sequential
+model = Sequential([
+    layers.Embedding(10000, 128),
+    layers.LSTM(64, return_sequences=True),
+    layers.GRU(32, recurrent_initializer="glorot_uniform"),
+    layers.Dense(1, activation="sigmoid"),
+])
+`;
+  check(src, {
+    layers: [
+      { line: 3, layer: 'Embedding', init: 'random_uniform' },
+      { line: 4, layer: 'LSTM', recInit: 'orthogonal' },
+      { line: 5, layer: 'GRU', recInit: 'glorot_uniform' },
+      { line: 6, layer: 'Dense', act: 'sigmoid' },
+    ],
+    findings: ['IL005@5'],
+  });
+});
+
+test('Keras explicit scale: RandomNormal(stddev=1.0) explodes (IL003, unsafe fix), zeros is IL002', () => {
+  const src = `import keras
+from keras import initializers, layers
+model = keras.Sequential()
+model.add(keras.Input(shape=(784,)))
+model.add(layers.Dense(256, activation="relu", kernel_initializer=initializers.RandomNormal(stddev=1.0)))
+model.add(layers.Dense(256, activation="relu", kernel_initializer="zeros"))
+model.add(layers.Dense(10, activation="softmax"))
+`;
+  const res = check(src, { findings: ['IL003@5', 'IL002@6'] });
+  assert.match(res.findings[0].message, /explodes/);
+  assert.match(res.findings[0].message, /392/, 'factor 784·1·½ = 392 stated');
+  assert.equal(res.findings[0].fixes[0].safety, 'unsafe');
+  assert.equal(res.findings[1].severity, 'error');
+});
+
+test('Keras fix: inserts kernel_initializer keeping a multi-line layout and the call\'s quote style, replaces an existing one, idempotent', () => {
+  const src = `from tensorflow import keras
+
+model = keras.Sequential([
+    keras.layers.Dense(
+        128,
+        activation="relu",
+    ),
+    keras.layers.Dense(64, activation='relu', kernel_initializer='glorot_normal'),
+    keras.layers.Dense(1),
+])
+`;
+  const out = fixAndCheck(src);
+  assert.equal(
+    out,
+    `from tensorflow import keras
+
+model = keras.Sequential([
+    keras.layers.Dense(
+        128,
+        activation="relu",
+        kernel_initializer="he_normal",
+    ),
+    keras.layers.Dense(64, activation='relu', kernel_initializer='he_normal'),
+    keras.layers.Dense(1),
+])
+`,
+  );
+});
+
+test('Keras: uniform preference writes he_uniform', () => {
+  const src = 'from keras import layers\nd = layers.Dense(8, activation="relu")\n';
+  const out = fixAndCheck(src, 'python', { distribution: 'uniform' });
+  assert.match(out, /kernel_initializer="he_uniform"/);
+});
+
+test('no framework import: nothing is detected (no false positives on look-alike names)', () => {
+  check('class Dense:\n    pass\nx = Dense(64, activation="relu")\n', { layers: [], findings: [] });
+});

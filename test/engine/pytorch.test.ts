@@ -1,0 +1,360 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { check, fixAndCheck } from './helpers.js';
+import { analyze } from '../../src/core/index.js';
+
+const HEAD = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n';
+
+test('PyTorch forward(): F.relu, activation modules stored as attributes, flatten in between, logits head', () => {
+  const src = HEAD + `class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, padding=1)
+        self.act = nn.GELU()
+        self.fc1 = nn.Linear(16 * 8 * 8, 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = self.act(self.conv1(x))
+        x = torch.flatten(x, 1)
+        x = F.leaky_relu(self.fc1(x), 0.2)
+        return self.fc2(x)
+`;
+  const res = check(src, {
+    layers: [
+      { line: 8, layer: 'Conv2d', name: 'conv1', act: 'gelu', init: 'pytorch_default', fanIn: 27, fanOut: 144 },
+      { line: 10, layer: 'Linear', name: 'fc1', act: 'leaky_relu', fanIn: 1024, fanOut: 128 },
+      { line: 11, layer: 'Linear', name: 'fc2', act: 'linear' },
+    ],
+    findings: ['IL001@8', 'IL001@10'],
+  });
+  assert.equal(res.layers[1].activation.param, 0.2);
+  assert.match(res.findings[0].message, /GELU: E\[φ\(z\)²\] = 0\.42\d\d/);
+  assert.match(res.findings[0].message, /≈0\.14/, 'PyTorch default before GELU: 1/3 · 0.425');
+  assert.equal(res.models.length, 1);
+  assert.equal(res.models[0].name, 'Net');
+  // the option turns PyTorch's default off as a finding
+  assert.equal(analyze(src, 'python', { pytorchDefaultIsFinding: false }).findings.length, 0);
+});
+
+test('PyTorch fix: kaiming_normal_ inserted after construction, with bias; re-analysis sees it; idempotent', () => {
+  const src = HEAD + `class MLP(nn.Module):
+    def __init__(self, d_in=784, hidden=256):
+        super().__init__()
+        self.fc1 = nn.Linear(d_in, hidden)
+        self.fc2 = nn.Linear(hidden, 10)
+
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x)))
+`;
+  const out = fixAndCheck(src);
+  assert.ok(
+    out.includes(`        self.fc1 = nn.Linear(d_in, hidden)
+        nn.init.kaiming_normal_(self.fc1.weight, nonlinearity="relu")
+        nn.init.zeros_(self.fc1.bias)
+        self.fc2 = nn.Linear(hidden, 10)`),
+    out,
+  );
+  const after = analyze(out, 'python');
+  assert.equal(after.layers[0].init.name, 'he_normal');
+  assert.equal(after.layers[0].fanIn, 784);
+});
+
+test('PyTorch nn.Sequential (positional and OrderedDict): activations and fixes by index and by name', () => {
+  const src = `import torch.nn as nn
+from collections import OrderedDict
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(32, 64), nn.Dropout(0.1), nn.Tanh(), nn.Linear(64, 64), nn.ReLU())
+        self.head = nn.Sequential(OrderedDict([
+            ("proj", nn.Linear(64, 64)),
+            ("act", nn.SiLU()),
+            ("out", nn.Linear(64, 2)),
+        ]))
+
+    def forward(self, x):
+        return self.head(self.body(x))
+`;
+  check(src, {
+    layers: [
+      { line: 7, act: 'tanh', fanIn: 32 },
+      { line: 7, act: 'relu', fanIn: 64 },
+      { line: 9, name: 'proj', act: 'silu' },
+      { line: 11, name: 'out', act: 'linear' },
+    ],
+    findings: ['IL001@7', 'IL001@7', 'IL001@9'],
+  });
+  const out = fixAndCheck(src);
+  assert.match(out, /nn\.init\.xavier_normal_\(self\.body\[0\]\.weight, gain=nn\.init\.calculate_gain\("tanh"\)\)/);
+  assert.match(out, /nn\.init\.kaiming_normal_\(self\.body\[3\]\.weight, nonlinearity="relu"\)/);
+  assert.match(out, /nn\.init\.kaiming_normal_\(self\.head\.proj\.weight, nonlinearity="relu"\)/);
+});
+
+test('PyTorch init loop over self.modules() with isinstance decides the init; fan_out mode judged on gradients', () => {
+  const src = HEAD + `class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 64, 3)
+        self.bn = nn.BatchNorm2d(64)
+        self.fc = nn.Linear(64, 10)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+            elif isinstance(m, nn.BatchNorm2d):
+                nn.init.constant_(m.weight, 1)
+            elif isinstance(m, nn.Linear):
+                nn.init.normal_(m.weight, 0, 0.01)
+
+    def forward(self, x):
+        x = F.relu(self.bn(self.conv(x)))
+        return self.fc(x.mean((2, 3)))
+`;
+  const res = check(src, {
+    layers: [
+      { line: 8, act: 'relu', norm: 'batchnorm', init: 'he_normal' },
+      { line: 10, act: 'linear', init: 'random_normal' },
+    ],
+    findings: [],
+  });
+  assert.equal(res.layers[0].init.mode, 'fan_out');
+  assert.equal(res.layers[0].init.source, 'init-loop');
+});
+
+test('PyTorch self.apply(self._init_weights) and a named_parameters loop (GPT style) are understood and not flagged', () => {
+  const src = HEAD + `import math
+
+class Block(nn.Module):
+    def __init__(self, d=256, n_layer=4):
+        super().__init__()
+        self.ln = nn.LayerNorm(d)
+        self.fc = nn.Linear(d, 4 * d)
+        self.c_proj = nn.Linear(4 * d, d)
+        self.apply(self._init_weights)
+        for pn, p in self.named_parameters():
+            if pn.endswith("c_proj.weight"):
+                torch.nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * n_layer))
+
+    def _init_weights(self, module):
+        if isinstance(module, nn.Linear):
+            torch.nn.init.normal_(module.weight, mean=0.0, std=0.02)
+
+    def forward(self, x):
+        return x + self.c_proj(F.gelu(self.fc(self.ln(x))))
+`;
+  const res = check(src, {
+    layers: [
+      { line: 11, name: 'fc', act: 'gelu', init: 'random_normal' },
+      { line: 12, name: 'c_proj', act: 'linear', init: 'random_normal', residual: true },
+    ],
+    findings: [],
+  });
+  assert.equal(res.layers[0].init.std, 0.02);
+  assert.ok(Math.abs((res.layers[1].init.std ?? 0) - 0.02 / Math.sqrt(8)) < 1e-12);
+  assert.equal(res.layers[0].transformerStyle, true);
+});
+
+test('PyTorch ModuleList built by a comprehension, used in a loop: one template layer, loop-form fix', () => {
+  const src = HEAD + `class Deep(nn.Module):
+    def __init__(self, width=128, depth=4):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(width, width) for _ in range(depth)])
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = F.relu(layer(x))
+        return x
+`;
+  check(src, { layers: [{ line: 8, act: 'relu', fanIn: 128 }], findings: ['IL001@8'] });
+  const out = fixAndCheck(src);
+  assert.ok(out.includes(`        for m in self.layers:
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            nn.init.zeros_(m.bias)`), out);
+});
+
+test('PyTorch recurrent: default weight_hh is IL005; the fix orthogonalizes weight_hh and is recognized', () => {
+  const src = `import torch.nn as nn
+
+class Tagger(nn.Module):
+    def __init__(self, vocab, dim=64, hidden=128):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, dim)
+        self.lstm = nn.LSTM(dim, hidden, batch_first=True)
+        self.out = nn.Linear(hidden, 5)
+
+    def forward(self, x):
+        h, _ = self.lstm(self.emb(x))
+        return self.out(h)
+`;
+  const res = check(src, { layers: [{ line: 6, layer: 'Embedding' }, { line: 7, layer: 'LSTM', recInit: 'pytorch_default' }, { line: 8 }], findings: ['IL005@7'] });
+  assert.match(res.findings[0].message, /U\(±0\.088\)/);
+  const out = fixAndCheck(src);
+  assert.ok(out.includes(`        self.lstm = nn.LSTM(dim, hidden, batch_first=True)
+        for param_name, param in self.lstm.named_parameters():
+            if "weight_hh" in param_name:
+                nn.init.orthogonal_(param)`), out);
+  assert.equal(analyze(out, 'python').layers[1].recurrentInit?.name, 'orthogonal');
+});
+
+test('PyTorch SELU: IL006 and the fix uses nonlinearity="linear" (PyTorch docs), not "selu"', () => {
+  const src = HEAD + `class SNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(100, 100)
+        self.act = nn.SELU()
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+`;
+  check(src, { findings: ['IL006@8'] });
+  const out = fixAndCheck(src);
+  assert.match(out, /nn\.init\.kaiming_normal_\(self\.fc\.weight, nonlinearity="linear"\)/);
+});
+
+test('PyTorch: an existing wrong nn.init call is replaced, not duplicated; zeros weight is IL002', () => {
+  const src = `import torch
+from torch import nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(10, 10)
+        nn.init.xavier_uniform_(self.a.weight)
+        self.b = nn.Linear(10, 10)
+        self.b.weight.data.zero_()
+
+    def forward(self, x):
+        return torch.relu(self.b(torch.relu(self.a(x))))
+`;
+  check(src, { findings: ['IL001@7', 'IL002@9'] });
+  const out = fixAndCheck(src);
+  assert.ok(out.includes('        nn.init.kaiming_normal_(self.a.weight, nonlinearity="relu")\n        self.b'), out);
+  assert.ok(!out.includes('xavier_uniform_'), 'the xavier call was replaced');
+  assert.ok(out.includes('nn.init.kaiming_normal_(self.b.weight, nonlinearity="relu")'), out);
+  assert.ok(!out.includes('zero_()'), out);
+});
+
+test('PyTorch: import of torch.nn added when missing', () => {
+  const src = `import torch
+
+model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+`;
+  check(src, { findings: ['IL001@3'] });
+  const out = fixAndCheck(src);
+  assert.ok(out.includes('torch.nn.init.kaiming_normal_(model[0].weight, nonlinearity="relu")'), out);
+});
+
+test('torchvision style: conv3x3 helpers, _make_layer, downsample passed to the block, init loop in the root model', () => {
+  const src = `import torch.nn as nn
+
+def conv3x3(i, o, stride=1):
+    return nn.Conv2d(i, o, kernel_size=3, stride=stride, padding=1, bias=False)
+
+class BasicBlock(nn.Module):
+    expansion = 1
+    def __init__(self, inplanes, planes, stride=1, downsample=None):
+        super().__init__()
+        self.conv1 = conv3x3(inplanes, planes, stride)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x
+        out = self.relu(self.bn1(self.conv1(x)))
+        if self.downsample is not None:
+            identity = self.downsample(x)
+        out += identity
+        return self.relu(out)
+
+class ResNet(nn.Module):
+    def __init__(self, block, layers, num_classes=10):
+        super().__init__()
+        self.inplanes = 64
+        self.layer1 = self._make_layer(block, 128, layers[0], stride=2)
+        self.fc = nn.Linear(128, num_classes)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+
+    def _make_layer(self, block, planes, blocks, stride=1):
+        downsample = nn.Sequential(nn.Conv2d(self.inplanes, planes, 1, stride=stride, bias=False), nn.BatchNorm2d(planes))
+        layers = [block(self.inplanes, planes, stride, downsample)]
+        return nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.fc(self.layer1(x).mean((2, 3)))
+
+def resnet10():
+    return ResNet(BasicBlock, [1])
+`;
+  check(src, {
+    layers: [
+      { line: 4, layer: 'Conv2d', act: 'relu', norm: 'batchnorm', init: 'he_normal' },
+      { line: 28, layer: 'Linear', act: 'linear' },
+      { line: 34, layer: 'Conv2d', act: 'relu', norm: 'batchnorm', init: 'he_normal', residual: true },
+    ],
+    findings: [],
+  });
+});
+
+test('DCGAN weights_init through model.apply with classname.find filters', () => {
+  const src = `import torch.nn as nn
+
+def weights_init(m):
+    classname = m.__class__.__name__
+    if classname.find("Conv") != -1:
+        nn.init.normal_(m.weight.data, 0.0, 0.02)
+    elif classname.find("BatchNorm") != -1:
+        nn.init.normal_(m.weight.data, 1.0, 0.02)
+
+class G(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.main = nn.Sequential(nn.ConvTranspose2d(100, 512, 4, 1, 0, bias=False), nn.BatchNorm2d(512), nn.ReLU(True), nn.ConvTranspose2d(512, 3, 4, 2, 1, bias=False), nn.Tanh())
+        self.fc = nn.Linear(3, 3)
+
+    def forward(self, x):
+        return self.fc(self.main(x))
+
+netG = G()
+netG.apply(weights_init)
+`;
+  const res = check(src, {
+    layers: [
+      { line: 13, layer: 'ConvTranspose2d', act: 'relu', init: 'random_normal' },
+      { line: 13, layer: 'ConvTranspose2d', act: 'tanh', init: 'random_normal' },
+      { line: 14, layer: 'Linear', init: 'pytorch_default' },
+    ],
+  });
+  assert.equal(res.layers[0].init.std, 0.02);
+  assert.equal(res.layers[0].fanIn, 8192, 'ConvTranspose2d fan_in = out_channels·k·k');
+});
+
+test('half-typed code: a broken statement in the middle does not hide the layers around it', () => {
+  const src = HEAD + `class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 20)
+
+    def forward(self, x):
+        return F.relu(self.fc(x))
+
+x = nn.Linear(3,   # typing...
+y = [1, 2
+
+class B(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(20, 30)
+
+    def forward(self, x):
+        return torch.tanh(self.fc(x))
+`;
+  const res = analyze(src, 'python');
+  assert.ok(res.errors.length > 0, 'syntax errors are reported');
+  const names = res.layers.map((l) => `${l.name}:${l.activation.name}`);
+  assert.ok(names.includes('fc:relu'), names.join());
+  assert.ok(names.includes('fc:tanh'), names.join());
+});
