@@ -128,3 +128,36 @@ test('notebook --fix edits the cell, keeps indent, key order, list sources and t
     }
   }
 });
+
+test('unsafe fixes are counted apart, not applied by --fix, and applied by --fix --unsafe-fixes', async () => {
+  const src = `import keras
+from keras import initializers, layers
+
+model = keras.Sequential()
+model.add(keras.Input(shape=(784,)))
+model.add(layers.Dense(256, activation="relu", kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0)))
+model.add(layers.Dense(10, activation="softmax"))
+`;
+  const { dir, cleanup } = tempTree({ 'big.py': src });
+  const file = join(dir, 'big.py');
+  try {
+    const report = await cli(['check', 'big.py'], dir);
+    assert.equal(report.code, 1);
+    assert.match(report.stdout, /\(unsafe fix, available with --unsafe-fixes\)/);
+    assert.match(report.stdout, /^Found 1 problem \(0 fixable\) in 1 file\.$/m);
+    assert.match(report.stdout, /^1 more fix available with --unsafe-fixes\.$/m);
+    const counted = await cli(['check', 'big.py', '--unsafe-fixes'], dir);
+    assert.match(counted.stdout, /^Found 1 problem \(1 fixable\) in 1 file\.$/m);
+
+    const safeOnly = await cli(['check', 'big.py', '--fix'], dir);
+    assert.equal(safeOnly.code, 1);
+    assert.equal(readFileSync(file, 'utf8'), src, 'safe --fix leaves the unsafe fix alone');
+    const unsafe = await cli(['check', 'big.py', '--fix', '--unsafe-fixes'], dir);
+    assert.equal(unsafe.code, 0, unsafe.stdout);
+    const fixed = readFileSync(file, 'utf8');
+    assert.ok(!fixed.includes('stddev=1.0'), fixed);
+    assert.equal(pythonParses(file), '');
+  } finally {
+    cleanup();
+  }
+});
