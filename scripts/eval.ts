@@ -44,7 +44,8 @@ export interface ExpectedLayer {
   layer: string;
   activation?: string | string[];
   normalization?: string | null;
-  init: string;
+  /** One name, or the acceptable names where the contract allows two readings. */
+  init: string | string[];
   cell?: number;
   cellLine?: number;
 }
@@ -290,8 +291,8 @@ export function scoreFile(file: CorpusFile, got: CliFile): FileScore {
       else s.mismatches.push(`${e.layer} at line ${e.line}: activation expected ${JSON.stringify(e.activation)}, got "${g.activation}"`);
     }
     s.initScored++;
-    if (g.init?.name === e.init) s.initRight++;
-    else s.mismatches.push(`${e.layer} at line ${e.line}: init expected "${e.init}", got "${g.init?.name}"`);
+    if (acceptable(e.init, g.init?.name)) s.initRight++;
+    else s.mismatches.push(`${e.layer} at line ${e.line}: init expected ${JSON.stringify(e.init)}, got "${g.init?.name}"`);
     if (e.normalization !== undefined) {
       s.normScored++;
       if ((g.normalization ?? null) === e.normalization) s.normRight++;
