@@ -1013,6 +1013,11 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `initlens check . | head`: a closed pipe ends the program quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
