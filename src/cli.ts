@@ -38,6 +38,16 @@ import { propagate, propagationLayerOf, recommendInit, type PropagationStep } fr
 
 export const VERSION: string = (pkg as { version?: string }).version ?? '0.0.0';
 
+/** https URL of the repository from package.json (`git+https://…/x.git` → `https://…/x`), if any. */
+function repositoryUrl(): string | undefined {
+  const repo = (pkg as { repository?: string | { url?: string } }).repository;
+  const raw = typeof repo === 'string' ? repo : repo?.url;
+  if (!raw) return undefined;
+  let url = raw.startsWith('git+') ? raw.slice(4) : raw;
+  if (url.endsWith('.git')) url = url.slice(0, -4);
+  return url.startsWith('https://') ? url : undefined;
+}
+
 // ---------------------------------------------------------------------------
 // I/O seam
 
@@ -191,7 +201,7 @@ and tool caches. .tsx/.jsx are not analysed.
 Options:
   --format text|json|sarif   output format (default text; sarif: check only)
   --fix                      apply safe fixes in place (check only)
-  --unsafe-fixes             with --fix, also apply unsafe fixes; without it,
+  --unsafe-fixes             with --fix, also apply unsafe fixes; without --fix,
                              count them as fixable
   --select CODES             only these rules, comma-separated (e.g. IL001,IL003)
   --ignore CODES             skip these rules, comma-separated
@@ -988,7 +998,7 @@ export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> =
     const inputs: SarifFileInput[] = analysed
       .filter((a): a is Analysed & { result: AnalysisResult } => a.result !== null)
       .map((a) => ({ uri: toArtifactUri(a.path, io.cwd), text: a.text, result: a.result, notebook: a.notebook }));
-    io.stdout(JSON.stringify(buildSarif(inputs, { version: VERSION }), null, 2) + '\n');
+    io.stdout(JSON.stringify(buildSarif(inputs, { version: VERSION, repositoryUrl: repositoryUrl() }), null, 2) + '\n');
   } else {
     reportProblems(io, style, problems);
     if (args.command === 'layers') textLayers(io, style, analysed);
