@@ -129,7 +129,10 @@ function main() {
     if (!entry) continue;
     const text = read(entry).toString('utf8');
     check(!/registerBackend|WEBGL_VERSION|registerKernel/.test(text), `${bundle} contains TensorFlow.js`);
-    check(!text.includes('require("fs")') || bundle === pkg.main, `${bundle} (web) requires a Node built-in`);
+    if (bundle === pkg.browser) {
+      const builtin = /require\(["'](node:[a-z_/]+|fs|path|os|child_process|worker_threads|crypto|url|util|module)["']\)/.exec(text);
+      check(!builtin, `${bundle} (web) requires the Node built-in ${builtin?.[1]}`);
+    }
   }
 
   // Manifest sanity.

@@ -4,7 +4,7 @@ import { engineLanguage, skipReason, toAnalysisOptions } from './logic/settings.
 import { toDiagnostics, visibleFindings } from './logic/present.js';
 import { loadEngine } from './engine.js';
 import { targetFor, toTargetOffset } from './target.js';
-import { toRange, toSeverity } from './convert.js';
+import { toRangeIn, toSeverity } from './convert.js';
 import { currentAnalysis, toWorkspaceEdit, SIMULATE_COMMAND } from './providers.js';
 import type { AnalysisService } from './service.js';
 import type { DiagnosticsController } from './diagnostics.js';
@@ -110,15 +110,12 @@ async function analyzeWorkspace(
         if (findings.length === 0) continue;
         withFindings++;
         total += findings.length;
-        const doc = await vscode.workspace.openTextDocument(uri).then(
-          (d) => d,
-          () => null,
-        );
-        if (!doc) continue;
+        // Not opened as a document (that would start live analysis and duplicate the entries).
+        const index = new engine.LineIndex(text);
         collection.set(
           uri,
           toDiagnostics(findings, settings).map((d) => {
-            const diag = new vscode.Diagnostic(toRange(doc, d.from, d.to), d.message, toSeverity(d.severity));
+            const diag = new vscode.Diagnostic(toRangeIn(index, d.from, d.to), d.message, toSeverity(d.severity));
             diag.source = 'InitLens';
             diag.code = { value: d.code, target: vscode.Uri.parse(d.docsUrl) };
             return diag;

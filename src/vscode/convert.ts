@@ -26,3 +26,10 @@ export function toSeverity(s: Severity): vscode.DiagnosticSeverity {
 export function toTextEdit(doc: vscode.TextDocument, e: TextEdit): vscode.TextEdit {
   return new vscode.TextEdit(toRange(doc, e.from, e.to), e.newText);
 }
+
+/** For text that is not open in an editor (workspace scan): offsets through the engine's LineIndex. */
+export function toRangeIn(index: { lineCol(offset: number): { line: number; column: number } }, from: number, to: number): vscode.Range {
+  const a = index.lineCol(from);
+  const b = index.lineCol(Math.max(from, to));
+  return new vscode.Range(a.line, a.column, b.line, b.column);
+}

@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     controller,
     view,
-    vscode.languages.registerCodeActionsProvider(SELECTOR, new CodeActions(service, controller), CodeActions.metadata),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new CodeActions(service, controller, log), CodeActions.metadata),
     vscode.languages.registerHoverProvider(SELECTOR, new Hovers(service, controller)),
     vscode.languages.registerCodeLensProvider(SELECTOR, new Lenses(service, controller)),
     ...registerCommands(service, controller, view, log),

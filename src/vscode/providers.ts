@@ -64,6 +64,7 @@ export class CodeActions implements vscode.CodeActionProvider {
   constructor(
     private readonly service: AnalysisService,
     private readonly controller: DiagnosticsController,
+    private readonly log: vscode.LogOutputChannel,
   ) {}
 
   async provideCodeActions(
@@ -81,6 +82,7 @@ export class CodeActions implements vscode.CodeActionProvider {
       if (context.only.contains(fixAllKind) || fixAllKind.contains(context.only)) {
         const data = engine.sourceFixAll(ctx);
         const action = data && this.toAction(target, data, fixAllKind, []);
+        this.log.debug(`${context.only.value} for ${vscode.workspace.asRelativePath(doc.uri)} v${doc.version}: ${data ? data.edits.length : 0} edits`);
         return action ? [action] : [];
       }
       const quick = vscode.CodeActionKind.QuickFix;

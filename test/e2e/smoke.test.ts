@@ -3,7 +3,8 @@
  * activates, puts an IL001 diagnostic on a Keras ReLU layer, its preferred
  * quick fix (Ctrl+. then Enter) writes he_normal to disk, and activation took
  * under 50 ms by the extension's own log. Then the simulate command shows the
- * variance table. Screenshots go to .e2e/artifacts/.
+ * variance table, and fix-on-save (source.fixAll.initlens) fixes a TensorFlow.js
+ * file. Screenshots go to .e2e/artifacts/.
  *
  * Run: npm run test:e2e  (first run installs chromium + code-server, ~80 s)
  */
@@ -37,6 +38,13 @@ model = keras.Sequential([
 ])
 `;
 
+const TFJS = `import * as tf from '@tensorflow/tfjs';
+
+const model = tf.sequential();
+model.add(tf.layers.dense({units: 64, inputShape: [64], activation: 'relu'}));
+model.add(tf.layers.dense({units: 10, activation: 'softmax'}));
+`;
+
 let session: Session | null = null;
 let page: Page;
 let editor: Locator;
@@ -44,7 +52,12 @@ let editor: Locator;
 before(async () => {
   ensureSetup();
   const vsix = packageVsix();
-  session = await startSession(vsix, { 'model.py': MODEL });
+  session = await startSession(
+    vsix,
+    { 'model.py': MODEL, 'model.ts': TFJS },
+    // Fix on save for TypeScript only, so the Python quick-fix test is not helped by it.
+    { '[typescript]': { 'editor.codeActionsOnSave': { 'source.fixAll.initlens': 'explicit' } } },
+  );
   page = await openWorkbench(session);
 });
 
@@ -70,7 +83,17 @@ test('the packaged extension puts IL001 on the Keras ReLU layer', async () => {
   const text = (await row.textContent()) ?? '';
   assert.match(text, /IL001/);
   assert.match(text, /InitLens/);
+
+  // Hover on the layer: fans, current and recommended init.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const hover = page.locator('.monaco-hover', { hasText: 'fan_in' }).first();
+  await hover.waitFor({ state: 'visible', timeout: 30_000 });
+  const hoverText = (await hover.textContent()) ?? '';
+  assert.match(hoverText, /fan_in 64 · fan_out 64/);
+  assert.match(hoverText, /glorot_uniform/);
+  assert.match(hoverText, /he_normal/);
   await page.screenshot({ path: join(ARTIFACTS, 'smoke-diagnostic.png') });
+  await page.keyboard.press('Escape');
 });
 
 test('the preferred quick fix writes kernel_initializer="he_normal" to disk', async () => {
@@ -112,6 +135,20 @@ test('"Simulate variance of this model" opens the per-layer table', async () => 
   assert.match(rows[0]!, /relu/);
   assert.match(rows[0]!, /he_normal/, 'the first layer now uses he_normal');
   await page.screenshot({ path: join(ARTIFACTS, 'smoke-variance.png') });
+});
+
+test('fix on save (source.fixAll.initlens) fixes a TensorFlow.js layer', async () => {
+  const ts = await quickOpen(page, 'model.ts', 'tf.layers.dense');
+  await ts.locator('.squiggly-warning, .squiggly-error').first().waitFor({ state: 'attached', timeout: 60_000 });
+  // Make the file dirty (a trailing newline), then save: the save participant applies the fix.
+  await ts.locator('.view-line', { hasText: "activation: 'softmax'" }).first().click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+S');
+  const saved = await pollFile(join(session!.workspace, 'model.ts'), (t) => t.includes('heNormal'));
+  assert.match(saved, /activation: 'relu', kernelInitializer: 'heNormal'\}\)/);
+  assert.doesNotMatch(saved, /softmax', kernelInitializer/, 'the softmax layer is left alone');
+  await page.screenshot({ path: join(ARTIFACTS, 'smoke-fix-on-save.png') });
 });
 
 async function waitForLog(userDataDir: string): Promise<string> {
