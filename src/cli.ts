@@ -998,7 +998,11 @@ export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> =
     const inputs: SarifFileInput[] = analysed
       .filter((a): a is Analysed & { result: AnalysisResult } => a.result !== null)
       .map((a) => ({ uri: toArtifactUri(a.path, io.cwd), text: a.text, result: a.result, notebook: a.notebook }));
-    io.stdout(JSON.stringify(buildSarif(inputs, { version: VERSION, repositoryUrl: repositoryUrl() }), null, 2) + '\n');
+    io.stdout(JSON.stringify(buildSarif(inputs, {
+      version: VERSION,
+      repositoryUrl: repositoryUrl(),
+      notifications: problems.map((p) => ({ uri: toArtifactUri(p.path, io.cwd), message: p.message, level: p.fatal ? 'error' : 'warning' })),
+    }), null, 2) + '\n');
   } else {
     reportProblems(io, style, problems);
     if (args.command === 'layers') textLayers(io, style, analysed);

@@ -42,6 +42,11 @@ export interface SarifOptions {
   repositoryUrl?: string;
   /** Rule metadata; defaults to the engine's registry. */
   rules?: readonly SarifRuleMeta[];
+  /**
+   * Files that could not be analysed (skipped, unreadable). When given, the run
+   * gets an `invocations` entry listing them as tool execution notifications.
+   */
+  notifications?: readonly { uri: string; message: string; level: 'error' | 'warning' }[];
 }
 
 export function sarifLevel(severity: Severity): 'error' | 'warning' | 'note' {
@@ -196,6 +201,20 @@ export function buildSarif(files: readonly SarifFileInput[], options: SarifOptio
           },
         },
         columnKind: 'utf16CodeUnits',
+        ...(options.notifications
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: !options.notifications.some((n) => n.level === 'error'),
+                  toolExecutionNotifications: options.notifications.map((n) => ({
+                    level: n.level,
+                    message: { text: n.message },
+                    locations: [{ physicalLocation: { artifactLocation: { uri: n.uri, uriBaseId: '%SRCROOT%' } } }],
+                  })),
+                },
+              ],
+            }
+          : {}),
         results,
       },
     ],

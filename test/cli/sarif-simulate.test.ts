@@ -14,7 +14,7 @@ test('SARIF: schema, driver with one rule per code, results with relative URIs, 
     { type: 'markdown', source: '# title' },
     { type: 'code', source: 'import keras\nfrom keras import layers\nm = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4, activation="relu")])' },
   ]);
-  const { dir, cleanup } = tempTree({ 'src/my models/mlp.py': KERAS_BAD, 'nb/a.ipynb': nb });
+  const { dir, cleanup } = tempTree({ 'src/my models/mlp.py': KERAS_BAD, 'nb/a.ipynb': nb, 'src/blob.py': new Uint8Array([0, 1, 2]) });
   try {
     const r = await cli(['check', 'src', 'nb', '--format', 'sarif'], dir);
     assert.equal(r.code, 1);
@@ -36,6 +36,13 @@ test('SARIF: schema, driver with one rule per code, results with relative URIs, 
       assert.equal(rule.helpUri, `${driver.informationUri}/blob/main/docs/rules.md#${rule.id.toLowerCase()}`);
       assert.ok(['error', 'warning', 'note'].includes(rule.defaultConfiguration?.level ?? ''));
     }
+    const notes = log.runs[0]!.invocations?.[0]?.toolExecutionNotifications ?? [];
+    assert.equal(log.runs[0]!.invocations?.[0]?.executionSuccessful, true, 'a skipped file is not a failed run');
+    assert.deepEqual(
+      notes.map((n) => [n.locations?.[0]?.physicalLocation?.artifactLocation?.uri, n.level]),
+      [['src/blob.py', 'warning']],
+    );
+    assert.match(notes[0]!.message.text ?? '', /binary/);
     const results = log.runs[0]!.results ?? [];
     const py = results.filter((x) => x.locations?.[0]?.physicalLocation?.artifactLocation?.uri === 'src/my%20models/mlp.py');
     const ipynb = results.filter((x) => x.locations?.[0]?.physicalLocation?.artifactLocation?.uri === 'nb/a.ipynb');
