@@ -709,7 +709,7 @@ function textCheck(io: CliIO, style: Style, files: Analysed[], args: Args, check
     const map = new PositionMapper(a.text, a.notebook);
     for (const e of a.result.errors) {
       const p = map.position(e.span.from);
-      io.stderr(`${location(a, map, p.line, p.column)}: ${style.yellow('warning')}: syntax error: ${e.message} (analysis continued)\n`);
+      io.stderr(`${location(a, map, p.line, p.column)}: ${style.yellow('warning')}: ${/^syntax error/i.test(e.message) ? e.message : `syntax error: ${e.message}`} (analysis continued)\n`);
     }
     const findings = [...a.result.findings].sort((x, y) => x.span.from - y.span.from);
     for (const f of findings) {

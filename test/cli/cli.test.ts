@@ -289,3 +289,21 @@ test('subprocess: the real CLI prints results on stdout and returns the exit sta
     cleanup();
   }
 });
+
+test('syntax errors are reported with their position (stderr / JSON errors) and analysis continues', async () => {
+  const src = 'import keras\nfrom keras import layers\nx = (\nm = keras.Sequential([layers.Dense(3, activation="relu")])\n';
+  const { dir, cleanup } = tempTree({ 'syn.py': src });
+  try {
+    const j = await cliJson(['check', 'syn.py'], dir);
+    const file = j.report.files[0]!;
+    assert.ok(file.errors.length > 0, 'a parse error is listed');
+    const e = file.errors[0]!;
+    assert.ok(Number.isInteger(e.line) && e.line! >= 3 && e.line! <= 4, `error line ${e.line}`);
+    assert.ok(file.layers.some((l) => l.layer === 'Dense'), 'the layer after the error is still found');
+    const t = await cli(['check', 'syn.py'], dir);
+    assert.match(t.stderr, new RegExp(`^syn\\.py:${e.line}:${e.column}: warning: .*\\(analysis continued\\)$`, 'm'));
+    assert.equal(t.code, file.findings.length > 0 ? 1 : 0, 'parse errors do not change the exit status');
+  } finally {
+    cleanup();
+  }
+});
