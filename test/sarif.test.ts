@@ -124,3 +124,21 @@ test('SARIF results are the JSON report\'s findings, at the same lines', () => {
   assert.equal(results.length, total, 'one SARIF result per finding');
   assert.deepEqual(missing, []);
 });
+
+test('notebook results point at the layer inside the .ipynb file', () => {
+  const results = theLog().runs[0]!.results ?? [];
+  const notebooks = listCorpus().filter((f) => f.rel.endsWith('.ipynb'));
+  let seen = 0;
+  for (const nb of notebooks) {
+    const lines = readFileSync(nb.abs, 'utf8').split('\n');
+    const names = nb.expected.layers.map((l) => `${l.layer}(`);
+    for (const r of results) {
+      const loc = r.locations?.[0]?.physicalLocation;
+      if (decodeURI(loc?.artifactLocation?.uri ?? '') !== nb.rel) continue;
+      seen++;
+      const text = lines[(loc?.region?.startLine ?? 0) - 1] ?? '';
+      assert.ok(names.some((n) => text.includes(n)), `${nb.rel}:${loc?.region?.startLine} (${r.ruleId}) is not a layer line: ${text.trim()}`);
+    }
+  }
+  assert.ok(seen > 0, 'no SARIF result in any notebook');
+});
