@@ -984,8 +984,9 @@ export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> =
     problems.push(...outcome.problems);
     analysed.push(outcome.analysed);
     const a = outcome.analysed;
-    const extra = outcome.problems.filter(() => a.result !== null).map((p) => ({ message: p.message }));
-    jsonEntries.push(buildFileReport(a.path, a.text, a.result, { notebook: a.notebook, errors: a.result ? extra : a.errors }));
+    // Analysed files list their write/fix problems; skipped files already carry their reason.
+    const errors = a.result ? outcome.problems.map((p) => ({ message: p.message })) : a.errors;
+    jsonEntries.push(buildFileReport(a.path, a.text, a.result, { notebook: a.notebook, errors }));
   }
   const fatal = problems.some((p) => p.fatal);
   const findings = analysed.reduce((n, a) => n + (a.result ? a.result.findings.length : 0), 0);
