@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, cliJson, KERAS_BAD, KERAS_GOOD, ROOT, spawnCli, tempTree } from './helpers.js';
 
@@ -303,6 +303,19 @@ test('syntax errors are reported with their position (stderr / JSON errors) and 
     const t = await cli(['check', 'syn.py'], dir);
     assert.match(t.stderr, new RegExp(`^syn\\.py:${e.line}:${e.column}: warning: .*\\(analysis continued\\)$`, 'm'));
     assert.equal(t.code, file.findings.length > 0 ? 1 : 0, 'parse errors do not change the exit status');
+  } finally {
+    cleanup();
+  }
+});
+
+test('folder walk follows symlinks to files but not to folders (no cycles)', async () => {
+  const { dir, cleanup } = tempTree({ 'proj/a.py': KERAS_GOOD, 'elsewhere/b.py': KERAS_BAD });
+  try {
+    symlinkSync(join(dir, 'proj'), join(dir, 'proj', 'loop'));
+    symlinkSync(join(dir, 'elsewhere', 'b.py'), join(dir, 'proj', 'link.py'));
+    const r = await cliJson(['check', 'proj'], dir);
+    assert.deepEqual(r.report.files.map((f) => f.path.split('\\').join('/')).sort(), ['proj/a.py', 'proj/link.py']);
+    assert.equal(r.code, 1, 'the linked file is analysed');
   } finally {
     cleanup();
   }
