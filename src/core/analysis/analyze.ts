@@ -13,6 +13,7 @@ import { rulesInPrecedence } from './rules/index.js';
 import type { RuleContext } from './rules/common.js';
 import { LineIndex } from '../text.js';
 import { isSuppressed, parseSuppressions } from './suppress.js';
+import { analyzeUnits } from './units.js';
 
 const KERNEL_RULES = new Set<RuleCode>(['IL007', 'IL002', 'IL003', 'IL006', 'IL001']);
 
@@ -22,7 +23,7 @@ export function resolveOptions(o?: Partial<AnalysisOptions>): AnalysisOptions {
 
 /** Analyze one document from scratch. Never throws. */
 export function analyze(text: string, language: Language, options?: Partial<AnalysisOptions>): AnalysisResult {
-  if (language === 'python') return analyzePythonModule(new PythonParser().parse(text), options);
+  if (language === 'python') return analyzeUnits(new PythonParser().parse(text), options);
   return analyzeJsTree(text, language, parseJs(text, language === 'typescript'), options);
 }
 

@@ -7,7 +7,8 @@ import type { Tree } from '@lezer/common';
 import type { AnalysisOptions, AnalysisResult, Language } from '../types.js';
 import { PythonParser } from '../parse/python.js';
 import { parseJs, reparseJs } from '../parse/javascript.js';
-import { analyzeJsTree, analyzePythonModule } from './analyze.js';
+import { analyzeJsTree } from './analyze.js';
+import { analyzeUnits, newUnitCache, type OffsetMap, type UnitCache } from './units.js';
 
 export interface TextChange {
   from: number;
@@ -20,6 +21,7 @@ export class IncrementalAnalyzer {
   private tree: Tree | null = null;
   private text: string | null = null;
   private last: AnalysisResult | null = null;
+  private units: UnitCache = newUnitCache();
 
   constructor(
     readonly language: Language,
@@ -29,13 +31,16 @@ export class IncrementalAnalyzer {
   setOptions(options?: Partial<AnalysisOptions>): void {
     this.options = options;
     this.last = null;
+    this.units = newUnitCache();
   }
 
   update(newText: string, changes?: readonly TextChange[]): AnalysisResult {
     if (this.last && this.text === newText) return this.last;
     let result: AnalysisResult;
     if (this.language === 'python') {
-      result = analyzePythonModule(this.py.parse(newText), this.options);
+      const map = this.text === null ? null : changeMap(this.text, newText, changes);
+      if (this.text !== null && map === null) this.units = newUnitCache();
+      result = analyzeUnits(this.py.parse(newText), this.options, this.units, map);
     } else {
       const ts = this.language === 'typescript';
       if (this.tree && this.text !== null && changes && changes.length) {
@@ -47,4 +52,20 @@ export class IncrementalAnalyzer {
     this.last = result;
     return result;
   }
+}
+
+/** One range covering every change, in old-text coordinates (null: cannot tell). */
+function changeMap(oldText: string, newText: string, changes?: readonly TextChange[]): OffsetMap | null {
+  if (changes && changes.length === 1) {
+    const c = changes[0];
+    if (c.from < 0 || c.to > oldText.length || c.from > c.to) return null;
+    return { from: c.from, oldTo: c.to, delta: c.insert.length - (c.to - c.from) };
+  }
+  // Several or unknown changes: the common prefix and suffix give one range.
+  let a = 0;
+  const min = Math.min(oldText.length, newText.length);
+  while (a < min && oldText.charCodeAt(a) === newText.charCodeAt(a)) a++;
+  let b = 0;
+  while (b < min - a && oldText.charCodeAt(oldText.length - 1 - b) === newText.charCodeAt(newText.length - 1 - b)) b++;
+  return { from: a, oldTo: oldText.length - b, delta: newText.length - oldText.length };
 }

@@ -1839,7 +1839,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
       order: mem ? mem.order : null,
     };
     if (isRnn) layer.recurrentInit = a.layerInit(lc, 'recurrent');
-    if (a.isTemplate(lc.node)) (layer as Layer & { template?: boolean }).template = true;
+    if (a.isTemplate(lc.node)) layer.template = true;
     const fixContext: TfjsFixContext = {
       framework: 'tfjs',
       factory: lc.factory,

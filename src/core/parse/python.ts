@@ -167,7 +167,13 @@ export interface ParsedChunk {
   stmts: PyStmt[];
   comments: PyComment[];
   errors: ParseError[];
+  /** Lexical summary (names used and defined), set by PythonParser. */
+  lex?: ChunkLex;
+  /** Stable identity across edits (same object while its text is unchanged). */
+  id?: number;
 }
+
+let chunkIds = 0;
 
 /** Parse one chunk of source whose first character is at absolute `base`. */
 export function parseChunk(text: string, base: number): ParsedChunk {
@@ -699,44 +705,154 @@ export interface PythonModule {
   stmts: PyStmt[];
   comments: PyComment[];
   errors: ParseError[];
-  /** The chunks, in order (their stmts concatenated are `stmts`). */
+  /** The parsed chunks, in order (their stmts concatenated are `stmts`). */
   chunks: ParsedChunk[];
+  /** Chunks left unparsed: they cannot affect any model. */
+  skipped?: number;
+}
+
+/** What a chunk mentions, found with a lexical pass (no parse). */
+export interface ChunkLex {
+  /** Identifier tokens outside strings and comments. */
+  idents: Set<string>;
+  /** Names the statement binds at module level (class/def name, assignment targets). */
+  defines: string[];
+  hasImport: boolean;
+  hasDirective: boolean;
+}
+
+export function lexChunk(text: string): ChunkLex {
+  const idents = new Set<string>();
+  let hasDirective = false;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === C.HASH) {
+      const e = text.indexOf('\n', i);
+      const end = e < 0 ? n : e;
+      if (!hasDirective && text.slice(i, end).includes('initlens:')) hasDirective = true;
+      i = end;
+      continue;
+    }
+    if (c === C.SQ || c === C.DQ) {
+      i = skipString(text, i, n);
+      continue;
+    }
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdentChar(text.charCodeAt(j))) j++;
+      // string prefixes: r"...", f'...', b"..."
+      const q = text.charCodeAt(j);
+      if ((q === C.SQ || q === C.DQ) && j - i <= 3 && /^[rRbBuUfF]+$/.test(text.slice(i, j))) {
+        i = skipString(text, j, n);
+        continue;
+      }
+      idents.add(text.slice(i, j));
+      i = j;
+      continue;
+    }
+    if (c >= 48 && c <= 57) {
+      // numbers: skip digits/letters (1e-3, 0x1F)
+      let j = i + 1;
+      while (j < n && isIdentChar(text.charCodeAt(j))) j++;
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  return { idents, defines: headDefines(text), hasImport: idents.has('import'), hasDirective };
+}
+
+/** Names bound by the statement at the start of a chunk: `class X`, `def X`, `X = ...`, `a, b = ...`. */
+function headDefines(text: string): string[] {
+  let i = 0;
+  const n = text.length;
+  const word = (): string => {
+    while (i < n && (text.charCodeAt(i) === C.SPACE || text.charCodeAt(i) === C.TAB)) i++;
+    const s = i;
+    while (i < n && isIdentChar(text.charCodeAt(i))) i++;
+    return text.slice(s, i);
+  };
+  // skip decorator lines
+  while (i < n && text.charCodeAt(i) === C.AT) {
+    const e = text.indexOf('\n', i);
+    if (e < 0) return [];
+    i = e + 1;
+  }
+  let w = word();
+  if (w === 'async') w = word();
+  if (w === 'class' || w === 'def') return [word()];
+  const out: string[] = [];
+  while (w) {
+    out.push(w);
+    while (i < n && (text.charCodeAt(i) === C.SPACE || text.charCodeAt(i) === C.TAB)) i++;
+    const c = text.charCodeAt(i);
+    if (c === 44 /* , */) {
+      i++;
+      w = word();
+      continue;
+    }
+    if (c === 61 /* = */ && text.charCodeAt(i + 1) !== 61) return out;
+    if (c === 58 /* : annotation */) return out;
+    return [];
+  }
+  return [];
+}
+
+/** Top-level modules whose names make a chunk worth parsing. */
+const FRAMEWORK_ROOTS = new Set(['torch', 'keras', 'tensorflow', 'tf_keras', 'flax', 'jax', 'optax', 'collections']);
+
+interface ChunkEntry {
+  text: string;
+  lex: ChunkLex;
+  parsed: ParsedChunk | null;
+  base: number;
 }
 
 /**
- * Keeps parsed chunks across edits. `parse(text)` re-uses every chunk whose
- * text is unchanged (shifting its spans), and parses only new chunks.
+ * Keeps chunks across edits. `parse(text)` re-uses every chunk whose text is
+ * unchanged (shifting its spans), and parses only new chunks — and only those
+ * that can matter: chunks that import a framework, mention one of its aliases,
+ * define a name such chunks use, or use a name they define. A 400-line data
+ * loading helper that never touches a framework is never parsed.
  */
 export class PythonParser {
-  private cache = new Map<string, ParsedChunk[]>();
-  private gen = new Map<ParsedChunk, number>();
+  private cache = new Map<string, ChunkEntry[]>();
+  private gen = new Map<ChunkEntry, number>();
   private generation = 0;
+  /** Parse every chunk (no relevance filter). */
+  parseAll = false;
 
   parse(text: string): PythonModule {
     this.generation++;
     const starts = scanTopLevel(text);
-    const chunks: ParsedChunk[] = [];
-    const used = new Set<ParsedChunk>();
+    const entries: ChunkEntry[] = [];
+    const used = new Set<ChunkEntry>();
     for (let i = 0; i < starts.length; i++) {
       const from = starts[i];
       const to = i + 1 < starts.length ? starts[i + 1] : text.length;
       const ctext = text.slice(from, to);
-      let chunk: ParsedChunk | undefined;
+      let entry: ChunkEntry | undefined;
       const list = this.cache.get(ctext);
-      if (list) chunk = list.find((c) => !used.has(c));
-      if (chunk) {
-        if (chunk.base !== from) shiftChunk(chunk, from - chunk.base);
+      if (list) entry = list.find((c) => !used.has(c));
+      if (entry) {
+        if (entry.base !== from) {
+          if (entry.parsed) shiftChunk(entry.parsed, from - entry.base);
+          entry.base = from;
+        }
       } else {
-        chunk = parseChunk(ctext, from);
-        if (list) list.push(chunk);
-        else this.cache.set(ctext, [chunk]);
+        entry = { text: ctext, lex: lexChunk(ctext), parsed: null, base: from };
+        if (list) list.push(entry);
+        else this.cache.set(ctext, [entry]);
       }
-      used.add(chunk);
-      this.gen.set(chunk, this.generation);
-      chunks.push(chunk);
+      used.add(entry);
+      this.gen.set(entry, this.generation);
+      entries.push(entry);
     }
+    this.selectAndParse(entries);
     // Evict chunks not used in this generation.
-    if (this.cache.size > chunks.length * 2 + 64) {
+    if (this.cache.size > entries.length * 2 + 64) {
       for (const [k, list] of this.cache) {
         const keep = list.filter((c) => this.gen.get(c) === this.generation);
         for (const c of list) if (!keep.includes(c)) this.gen.delete(c);
@@ -744,15 +860,107 @@ export class PythonParser {
         else this.cache.delete(k);
       }
     }
+    const chunks: ParsedChunk[] = [];
     const stmts: PyStmt[] = [];
     const comments: PyComment[] = [];
     const errors: ParseError[] = [];
-    for (const c of chunks) {
-      for (const s of c.stmts) stmts.push(s);
+    for (const e of entries) {
+      const c = e.parsed;
+      if (!c) continue;
+      chunks.push(c);
+      for (const st of c.stmts) stmts.push(st);
       for (const cm of c.comments) comments.push(cm);
-      for (const e of c.errors) errors.push(e);
+      for (const er of c.errors) errors.push(er);
     }
-    return { text, stmts, comments, errors, chunks };
+    return { text, stmts, comments, errors, chunks, skipped: entries.length - chunks.length };
+  }
+
+  private ensure(e: ChunkEntry): void {
+    if (!e.parsed) {
+      e.parsed = parseChunk(e.text, e.base);
+      e.parsed.lex = e.lex;
+      e.parsed.id = ++chunkIds;
+    }
+  }
+
+  private selectAndParse(entries: ChunkEntry[]): void {
+    if (this.parseAll) {
+      for (const e of entries) this.ensure(e);
+      return;
+    }
+    // 1. imports: which local names reach a framework?
+    const anchors = new Set<string>();
+    let star = false;
+    const relevant = new Set<ChunkEntry>();
+    for (const e of entries) {
+      if (!e.lex.hasImport && !e.lex.hasDirective) continue;
+      this.ensure(e);
+      relevant.add(e);
+      const visit = (ss: PyStmt[]) => {
+        for (const st of ss) {
+          if (st.k === 'import') {
+            for (const nm of st.names) {
+              if (FRAMEWORK_ROOTS.has(nm.module.split('.')[0])) anchors.add(nm.alias ?? nm.module.split('.')[0]);
+            }
+          } else if (st.k === 'from') {
+            if (!FRAMEWORK_ROOTS.has(st.module.split('.')[0])) continue;
+            for (const nm of st.names) {
+              if (nm.name === '*') star = true;
+              else anchors.add(nm.alias ?? nm.name);
+            }
+          } else if (st.k === 'if' || st.k === 'block' || st.k === 'with') {
+            visit(st.k === 'if' ? [...st.body, ...st.orelse] : st.body);
+          }
+        }
+      };
+      visit(e.parsed!.stmts);
+    }
+    if (star) {
+      for (const e of entries) this.ensure(e);
+      return;
+    }
+    if (anchors.size === 0) return; // no framework: nothing to analyze
+    // 2. chunks mentioning an anchor, then the closure over the names they define and use
+    const defined = new Set<string>();
+    const usedNames = new Set<string>();
+    const take = (e: ChunkEntry) => {
+      relevant.add(e);
+      for (const d of e.lex.defines) defined.add(d);
+      for (const id of e.lex.idents) usedNames.add(id);
+    };
+    for (const e of entries) {
+      if (relevant.has(e)) {
+        take(e);
+        continue;
+      }
+      for (const a of anchors) {
+        if (e.lex.idents.has(a)) {
+          take(e);
+          break;
+        }
+      }
+    }
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const e of entries) {
+        if (relevant.has(e)) continue;
+        let hit = e.lex.defines.some((d) => usedNames.has(d));
+        if (!hit) {
+          for (const d of defined) {
+            if (e.lex.idents.has(d)) {
+              hit = true;
+              break;
+            }
+          }
+        }
+        if (hit) {
+          take(e);
+          changed = true;
+        }
+      }
+    }
+    for (const e of entries) if (relevant.has(e)) this.ensure(e);
   }
 }
 

@@ -65,6 +65,9 @@ function toLayer(rec: LayerRec, id: number): Layer {
     else if (rec.applied) activation = { name: 'linear', via: 'default' };
     else activation = { name: 'unknown', via: 'none' };
   }
+  // Copies: spans in the syntax model are shifted in place by the chunk cache.
+  const cp = <T extends { span?: Span }>(x: T): T => (x.span ? { ...x, span: { from: x.span.from, to: x.span.to } } : { ...x });
+  activation = cp(activation);
   return {
     id,
     framework: rec.spec.framework,
@@ -74,8 +77,8 @@ function toLayer(rec: LayerRec, id: number): Layer {
     activation,
     normalization: rec.norm,
     residual: rec.residual,
-    init: rec.init,
-    recurrentInit: rec.recInit,
+    init: cp(rec.init),
+    recurrentInit: rec.recInit ? cp(rec.recInit) : undefined,
     recurrent: rec.spec.recurrent === true,
     embedding: rec.spec.embedding === true,
     fanIn: finiteOrNull(rec.fanIn),

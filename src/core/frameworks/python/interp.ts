@@ -1611,6 +1611,16 @@ export class Interp {
       case 'input':
         return tensor([], o.ch);
       case 'instance': {
+        // A user module called on the tensor: follow the tensor through its forward.
+        const fwd = o.cls.methods.get('forward') ?? o.cls.methods.get('call') ?? o.cls.methods.get('__call__');
+        if (fwd && inT && !this.stack.includes(fwd) && this.stack.length < 6 && this.instRuns < 256) {
+          this.instRuns++;
+          const out = this.callMethod(o.cls, fwd, [inT, ...fwd.params.slice(2).map(() => UNKNOWN)], null, false, scope);
+          if (out.t === 'tensor') return out;
+          if (out.t === 'list') return joinVals(out.items);
+          this.consume(inT.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: o.cls.name });
+          return tensor([], null);
+        }
         if (inT) this.consume(inT.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: o.cls.name });
         return tensor([], null);
       }

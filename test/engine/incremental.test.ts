@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/core/index.js';
+import { IncrementalAnalyzer } from '../../src/core/analysis/incremental.js';
+import type { AnalysisResult } from '../../src/core/types.js';
+
+const SRC = `"""Two independent models and some plain code."""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def load(path):
+    with open(path) as f:
+        return f.read()
+
+
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(64, 64)
+
+    def forward(self, x):
+        return F.relu(self.fc(x))
+
+
+HIDDEN = 32
+
+
+class B(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(HIDDEN, HIDDEN)
+
+    def forward(self, x):
+        return torch.tanh(self.fc(x))
+`;
+
+function summary(r: AnalysisResult): string {
+  return JSON.stringify({
+    layers: r.layers.map((l) => [l.id, l.span, l.layer, l.activation.name, l.init.name, l.init.span ?? null, l.fanIn, l.fanOut, l.model]),
+    models: r.models.map((m) => [m.id, m.span, m.layers]),
+    findings: r.findings.map((f) => [f.code, f.span, f.layer, f.message, f.fixes.map((x) => x.edits)]),
+  });
+}
+
+test('incremental results equal a from-scratch analysis after every edit', () => {
+  const inc = new IncrementalAnalyzer('python');
+  let text = SRC;
+  assert.equal(summary(inc.update(text)), summary(analyze(text, 'python')));
+  const edits: [string, string][] = [
+    ['nn.Linear(64, 64)', 'nn.Linear(64, 128)'], // inside unit A
+    ['HIDDEN = 32', 'HIDDEN = 320'], // unit B's constant
+    ['        return f.read()', '        return f.read()  # noqa'], // plain code before both
+    ['torch.tanh(', 'F.relu('], // unit B's activation
+    ['import torch.nn.functional as F\n', 'import torch.nn.functional as F\nimport math\n'], // imports: everything is redone
+    ['"""Two', '"""Still two'], // docstring: offsets of everything shift
+  ];
+  for (const [a, b] of edits) {
+    const at = text.indexOf(a);
+    assert.ok(at >= 0, a);
+    const next = text.slice(0, at) + b + text.slice(at + a.length);
+    const r = inc.update(next, [{ from: at, to: at + a.length, insert: b }]);
+    text = next;
+    assert.equal(summary(r), summary(analyze(text, 'python')), `after replacing ${JSON.stringify(a)}`);
+  }
+  const final = inc.update(text);
+  assert.equal(final.layers.find((l) => l.fanIn === 320)?.activation.name, 'relu');
+  // the finding moved with the docstring edit and still points at the constructor call
+  for (const f of final.findings) assert.equal(text.slice(f.span.from, f.span.from + 9), 'nn.Linear');
+});
+
+test('incremental analysis without change ranges (whole text) also matches', () => {
+  const inc = new IncrementalAnalyzer('python');
+  inc.update(SRC);
+  const next = SRC.replace('nn.Linear(64, 64)', 'nn.Linear(8, 8)');
+  assert.equal(summary(inc.update(next)), summary(analyze(next, 'python')));
+});
