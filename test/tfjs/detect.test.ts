@@ -427,7 +427,7 @@ function once(x: tf.SymbolicTensor) {
 const inp = tf.input({shape: [4]});
 const y = once(block(block(inp)));`;
   const r = analyze(src);
-  const template = (prefix: string) => (layerAt(r, prefix) as { template?: boolean }).template === true;
+  const template = (prefix: string) => layerAt(r, prefix).template === true;
   assert.equal(template(`tf.layers.dense({units: 8, inputShape`), false);
   assert.equal(template(`tf.layers.dense({units: 8, activation`), true);
   assert.equal(template(`tf.layers.dense({units: u`), true);
