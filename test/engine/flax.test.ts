@@ -88,3 +88,15 @@ class Enc(nn.Module):
   const out = fixAndCheck(src);
   assert.ok(out.includes('recurrent_kernel_init=nn.initializers.orthogonal()'), out);
 });
+
+test('fix-all chains: calling the factory (IL007) reveals IL001, fixed in the same run', () => {
+  const src = `import flax.linen as nn
+
+class M(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        return nn.relu(nn.Dense(32, kernel_init=nn.initializers.glorot_normal)(x))
+`;
+  const out = fixAndCheck(src);
+  assert.ok(out.includes('nn.Dense(32, kernel_init=nn.initializers.he_normal())'), out);
+});

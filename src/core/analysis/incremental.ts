@@ -40,7 +40,7 @@ export class IncrementalAnalyzer {
     if (this.language === 'python') {
       const map = this.text === null ? null : changeMap(this.text, newText, changes);
       if (this.text !== null && map === null) this.units = newUnitCache();
-      result = analyzeUnits(this.py.parse(newText), this.options, this.units, map);
+      result = analyzeUnits(this.py.parse(newText, map), this.options, this.units, map);
     } else {
       const ts = this.language === 'typescript';
       if (this.tree && this.text !== null && changes && changes.length) {

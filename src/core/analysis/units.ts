@@ -10,7 +10,7 @@
  * units, so incremental and full results are identical by construction.
  */
 import type { AnalysisOptions, AnalysisResult, Finding, Layer, ModelInfo, ParseError, Span } from '../types.js';
-import type { ParsedChunk, PythonModule } from '../parse/python.js';
+import { materialize, type ParsedChunk, type PythonModule } from '../parse/python.js';
 import type { PyComment, PyStmt } from '../parse/pyast.js';
 import { analyzePythonModule } from './analyze.js';
 
@@ -24,17 +24,40 @@ export function newUnitCache(): UnitCache {
   return { results: new Map(), generation: new Map(), gen: 0 };
 }
 
+/** A chunk made only of imports (or a file-level directive): shared by every unit. */
 function isGlobal(c: ParsedChunk): boolean {
-  if (!c.lex) return true;
-  if (c.lex.hasImport) return true;
-  return c.comments.some((cm) => cm.text.includes('ignore-file'));
+  if (c.stmts.length === 0) return c.comments.some((cm) => cm.text.includes('ignore-file')) || c.lex?.hasImport === true;
+  return c.stmts.every((st) => st.k === 'import' || st.k === 'from');
 }
 
-/** Partition the parsed chunks into units (lists of chunk indices, in file order). */
+/** Import statements of a chunk, also inside try/if/with blocks. */
+function importsOf(c: ParsedChunk): PyStmt[] {
+  const out: PyStmt[] = [];
+  const visit = (ss: PyStmt[]) => {
+    for (const st of ss) {
+      if (st.k === 'import' || st.k === 'from') out.push(st);
+      else if (st.k === 'if') visit([...st.body, ...st.orelse]);
+      else if (st.k === 'block' || st.k === 'with') visit(st.body);
+    }
+  };
+  visit(c.stmts);
+  return out;
+}
+
+/**
+ * Partition the parsed chunks into units. Framework chunks that share a name
+ * form one unit; dependency chunks (constants, helpers) join every unit that
+ * uses them without linking those units together.
+ */
 export function partition(chunks: ParsedChunk[]): { globals: ParsedChunk[]; units: ParsedChunk[][] } {
   const globals: ParsedChunk[] = [];
   const local: ParsedChunk[] = [];
-  for (const c of chunks) (isGlobal(c) ? globals : local).push(c);
+  const deps: ParsedChunk[] = [];
+  for (const c of chunks) {
+    if (isGlobal(c)) globals.push(c);
+    else if (c.role === 'dep') deps.push(c);
+    else local.push(c);
+  }
   const parent = local.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) {
@@ -62,6 +85,8 @@ export function partition(chunks: ParsedChunk[]): { globals: ParsedChunk[]; unit
       if (j !== undefined && j !== i) union(i, j);
     }
   });
+  const depDefiners = new Map<string, ParsedChunk[]>();
+  for (const d of deps) for (const n of d.lex?.defines ?? []) depDefiners.set(n, [...(depDefiners.get(n) ?? []), d]);
   const groups = new Map<number, ParsedChunk[]>();
   local.forEach((c, i) => {
     const r = find(i);
@@ -69,7 +94,25 @@ export function partition(chunks: ParsedChunk[]): { globals: ParsedChunk[]; unit
     g.push(c);
     groups.set(r, g);
   });
-  return { globals, units: [...groups.values()] };
+  const units: ParsedChunk[][] = [];
+  for (const g of groups.values()) {
+    // dependencies used by the unit, transitively
+    const seen = new Set<ParsedChunk>(g);
+    const work = [...g];
+    while (work.length) {
+      const c = work.pop()!;
+      for (const id of c.lex?.idents ?? []) {
+        for (const d of depDefiners.get(id) ?? []) {
+          if (!seen.has(d)) {
+            seen.add(d);
+            work.push(d);
+          }
+        }
+      }
+    }
+    units.push([...seen].sort((a, b) => (a.at ?? a.base) - (b.at ?? b.base)));
+  }
+  return { globals, units };
 }
 
 function unitKey(globals: ParsedChunk[], unit: ParsedChunk[]): string {
@@ -90,55 +133,78 @@ function mapOffset(o: number, m: OffsetMap, isEnd: boolean): number {
   return o; // inside the changed range: cannot happen for an unchanged unit
 }
 
-function shiftSpan(s: Span | undefined, m: OffsetMap): void {
-  if (!s) return;
-  const a = mapOffset(s.from, m, s.from === s.to);
-  const b = mapOffset(s.to, m, true);
-  s.from = a;
-  s.to = b;
+function shifted(s: Span, m: OffsetMap): Span {
+  return { from: mapOffset(s.from, m, s.from === s.to), to: mapOffset(s.to, m, true) };
 }
 
-function shiftResult(r: AnalysisResult, m: OffsetMap): void {
-  for (const l of r.layers) {
-    shiftSpan(l.span, m);
-    shiftSpan(l.init.span, m);
-    shiftSpan(l.activation.span, m);
-    if (l.recurrentInit) shiftSpan(l.recurrentInit.span, m);
-  }
-  for (const md of r.models) shiftSpan(md.span, m);
-  for (const f of r.findings) {
-    shiftSpan(f.span, m);
-    for (const fx of f.fixes) for (const e of fx.edits) shiftSpan(e, m);
-  }
-  for (const e of r.errors) shiftSpan(e.span, m);
+function shiftedOpt<T extends { span?: Span }>(x: T, m: OffsetMap): T {
+  return x.span ? { ...x, span: shifted(x.span, m) } : x;
+}
+
+/**
+ * Move a cached unit result. New objects all the way down: results already
+ * handed out must never change (they are values, not views of the cache).
+ */
+function shiftResult(r: AnalysisResult, m: OffsetMap): AnalysisResult {
+  return {
+    ...r,
+    layers: r.layers.map((l) => ({
+      ...l,
+      span: shifted(l.span, m),
+      init: shiftedOpt(l.init, m),
+      activation: shiftedOpt(l.activation, m),
+      recurrentInit: l.recurrentInit ? shiftedOpt(l.recurrentInit, m) : undefined,
+    })),
+    models: r.models.map((md) => ({ ...md, span: shifted(md.span, m) })),
+    findings: r.findings.map((f) => ({
+      ...f,
+      span: shifted(f.span, m),
+      fixes: f.fixes.map((fx) => ({ ...fx, edits: fx.edits.map((e) => ({ ...e, ...shifted(e, m) })) })),
+    })),
+    errors: r.errors.map((e) => ({ ...e, span: shifted(e.span, m) })),
+  };
 }
 
 /** Analyze a module unit by unit, reusing `cache` (shifted by `map`) when given. */
 export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions> | undefined, cache?: UnitCache, map?: OffsetMap | null): AnalysisResult {
   if (cache) {
     cache.gen++;
-    if (map && (map.delta !== 0 || map.from !== map.oldTo)) for (const r of cache.results.values()) shiftResult(r, map);
+    if (map && (map.delta !== 0 || map.from !== map.oldTo)) {
+      for (const [k, r] of cache.results) cache.results.set(k, shiftResult(r, map));
+    }
   }
   const { globals, units } = partition(mod.chunks);
-  const globalStmts: PyStmt[] = [];
   const globalComments: PyComment[] = [];
   for (const g of globals) {
-    globalStmts.push(...g.stmts);
+    materialize(g);
     globalComments.push(...g.comments);
   }
+  // Imports inside mixed chunks (try: import torch ... except ...) reach every unit too.
+  const importChunks = mod.chunks.filter((c) => !globals.includes(c) && c.lex?.hasImport);
+  const extraImports: PyStmt[] = [];
+  for (const c of importChunks) {
+    materialize(c);
+    extraImports.push(...importsOf(c));
+  }
+  const importKey = importChunks.map((c) => c.id).join(',');
   const parts: AnalysisResult[] = [];
   for (const unit of units) {
-    const key = unitKey(globals, unit);
+    const key = unitKey(globals, unit) + '|' + importKey;
     let r = cache?.results.get(key);
     if (!r) {
       const stmts: PyStmt[] = [];
       const comments: PyComment[] = [...globalComments];
       // file order: globals and unit chunks interleaved as in the source
-      const all = [...globals, ...unit].sort((a, b) => a.base - b.base);
+      const all = [...globals, ...unit].sort((a, b) => (a.at ?? a.base) - (b.at ?? b.base));
+      const seen = new Set<PyStmt>();
       for (const c of all) {
+        materialize(c);
+        for (const st of c.stmts) seen.add(st);
         stmts.push(...c.stmts);
         if (!globals.includes(c)) comments.push(...c.comments);
       }
+      for (const st of extraImports) if (!seen.has(st)) stmts.push(st);
+      stmts.sort((a, b) => a.span.from - b.span.from);
       r = analyzePythonModule({ text: mod.text, stmts, comments, errors: [], chunks: all }, options);
       if (cache) cache.results.set(key, r);
     }

@@ -73,6 +73,12 @@ export function fixAll(text: string, language: Language, options?: Partial<Analy
       break;
     }
     if (next === cur) break;
+    // A fix must never make the file worse: keep the pass only if the syntax
+    // errors did not grow and the fixed findings did not come back unchanged.
+    const after = analyze(next, language, options);
+    if (after.errors.length > res.errors.length) break;
+    const signature = (r: typeof res) => r.findings.map((f) => `${f.code}:${f.layer}:${f.model}`).sort().join(',');
+    if (signature(after) === signature(res)) break; // nothing changed: the fixes did not take
     cur = next;
     applied += fixes.length;
   }

@@ -12,7 +12,7 @@ import type { Span } from '../types.js';
 export type PyExpr =
   | { k: 'name'; id: string; span: Span }
   | { k: 'attr'; obj: PyExpr; attr: string; span: Span }
-  | { k: 'call'; fn: PyExpr; args: PyArg[]; span: Span; argsSpan: Span }
+  | { k: 'call'; fn: PyExpr; args: PyArg[]; span: Span; argsSpan: Span; broken?: boolean }
   | { k: 'num'; value: number; span: Span }
   | { k: 'str'; value: string; span: Span; quote: string }
   | { k: 'list' | 'tuple' | 'set'; items: PyExpr[]; span: Span }

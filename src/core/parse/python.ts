@@ -45,7 +45,7 @@ const CONTINUATION_KEYWORDS = new Set(['else', 'elif', 'except', 'finally', 'cas
  * decorator line starts a chunk that includes the decorated definition;
  * `else:`/`elif`/`except`/`finally` at column 0 stay with their statement.
  */
-export function scanTopLevel(text: string, start = 0, end = text.length): number[] {
+export function scanTopLevel(text: string, start = 0, end = text.length, stop?: (boundary: number) => boolean): number[] {
   const starts: number[] = [start];
   let depth = 0;
   let i = start;
@@ -82,7 +82,10 @@ export function scanTopLevel(text: string, start = 0, end = text.length): number
             isCont = CONTINUATION_KEYWORDS.has(text.slice(i, j));
           }
           if (!isCont && !pendingDecorator) {
-            if (starts[starts.length - 1] !== i) starts.push(i);
+            if (starts[starts.length - 1] !== i) {
+              starts.push(i);
+              if (stop && stop(i)) return starts;
+            }
           }
           pendingDecorator = c === C.AT;
         }
@@ -171,6 +174,16 @@ export interface ParsedChunk {
   lex?: ChunkLex;
   /** Stable identity across edits (same object while its text is unchanged). */
   id?: number;
+  /** Why it was parsed: it touches a framework, or it only defines names such code uses. */
+  role?: 'fw' | 'dep';
+  /** Where the chunk is now; its statement spans catch up lazily (materialize). */
+  at?: number;
+}
+
+/** Bring a chunk's statement spans to its current position. */
+export function materialize(c: ParsedChunk): void {
+  if (c.at !== undefined && c.at !== c.base) shiftStmts(c.stmts, c.at - c.base);
+  if (c.at !== undefined) c.base = c.at;
 }
 
 let chunkIds = 0;
@@ -565,7 +578,13 @@ class Converter {
       case 'CallExpression': {
         const fn = n.firstChild;
         const al = n.getChild('ArgList');
-        if (fn && al) return { k: 'call', fn: this.expr(fn), args: this.args(al), span, argsSpan: this.span(al) };
+        if (fn && al) {
+          let broken = al.lastChild === null || al.lastChild.name !== ')';
+          for (let ch = al.firstChild; ch && !broken; ch = ch.nextSibling) if (ch.type.isError) broken = true;
+          const call: PyExpr = { k: 'call', fn: this.expr(fn), args: this.args(al), span, argsSpan: this.span(al) };
+          if (broken) call.broken = true;
+          return call;
+        }
         return { k: 'other', span, parts: this.exprChildren(n) };
       }
       case 'ArrayExpression':
@@ -824,21 +843,27 @@ export class PythonParser {
   /** Parse every chunk (no relevance filter). */
   parseAll = false;
 
-  parse(text: string): PythonModule {
+  private last: ChunkEntry[] | null = null;
+
+  /**
+   * Parse `text`. With `map` (the one range that changed since the previous
+   * call), only the chunks around the change are rescanned and the chunks after
+   * it are moved, their statement spans catching up lazily (see materialize):
+   * callers that pass a map must materialize the chunks they read.
+   */
+  parse(text: string, map?: { from: number; oldTo: number; delta: number } | null): PythonModule {
     this.generation++;
-    const starts = scanTopLevel(text);
     const entries: ChunkEntry[] = [];
     const used = new Set<ChunkEntry>();
-    for (let i = 0; i < starts.length; i++) {
-      const from = starts[i];
-      const to = i + 1 < starts.length ? starts[i + 1] : text.length;
+    const lazy = !!map && this.last !== null;
+    const place = (from: number, to: number) => {
       const ctext = text.slice(from, to);
       let entry: ChunkEntry | undefined;
       const list = this.cache.get(ctext);
       if (list) entry = list.find((c) => !used.has(c));
       if (entry) {
         if (entry.base !== from) {
-          if (entry.parsed) shiftChunk(entry.parsed, from - entry.base);
+          if (entry.parsed) moveChunk(entry.parsed, from, lazy);
           entry.base = from;
         }
       } else {
@@ -847,10 +872,66 @@ export class PythonParser {
         else this.cache.set(ctext, [entry]);
       }
       used.add(entry);
-      this.gen.set(entry, this.generation);
       entries.push(entry);
+    };
+    if (map && this.last && this.last.length) {
+      const old = this.last;
+      // the chunk holding the character before the change (an edit at a boundary can merge chunks)
+      const probe = Math.max(0, map.from - 1);
+      let lo = 0;
+      let hi = old.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (old[mid].base <= probe) lo = mid;
+        else hi = mid - 1;
+      }
+      const first = lo;
+      for (let k = 0; k < first; k++) {
+        used.add(old[k]);
+        entries.push(old[k]);
+      }
+      const newEnd = map.oldTo + map.delta;
+      let resumeOld = -1;
+      const findOld = (oldPos: number): number => {
+        let a = first;
+        let b = old.length - 1;
+        while (a <= b) {
+          const m = (a + b) >> 1;
+          if (old[m].base === oldPos) return m;
+          if (old[m].base < oldPos) a = m + 1;
+          else b = m - 1;
+        }
+        return -1;
+      };
+      const starts = scanTopLevel(text, old[first].base, text.length, (b) => {
+        if (b < newEnd) return false;
+        const k = findOld(b - map.delta);
+        if (k > first) {
+          resumeOld = k;
+          return true;
+        }
+        return false;
+      });
+      const stopAt = resumeOld >= 0 ? starts[starts.length - 1] : text.length;
+      const fresh = resumeOld >= 0 ? starts.slice(0, -1) : starts;
+      for (let k = 0; k < fresh.length; k++) place(fresh[k], k + 1 < fresh.length ? fresh[k + 1] : stopAt);
+      if (resumeOld >= 0) {
+        for (let k = resumeOld; k < old.length; k++) {
+          const e = old[k];
+          const nb = e.base + map.delta;
+          if (e.parsed) moveChunk(e.parsed, nb, true);
+          e.base = nb;
+          used.add(e);
+          entries.push(e);
+        }
+      }
+    } else {
+      const starts = scanTopLevel(text);
+      for (let i = 0; i < starts.length; i++) place(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
     }
-    this.selectAndParse(entries);
+    for (const e of entries) this.gen.set(e, this.generation);
+    this.last = entries;
+    const relevant = this.selectAndParse(entries);
     // Evict chunks not used in this generation.
     if (this.cache.size > entries.length * 2 + 64) {
       for (const [k, list] of this.cache) {
@@ -866,7 +947,8 @@ export class PythonParser {
     const errors: ParseError[] = [];
     for (const e of entries) {
       const c = e.parsed;
-      if (!c) continue;
+      if (!c || !relevant.has(e)) continue;
+      if (!lazy) materialize(c);
       chunks.push(c);
       for (const st of c.stmts) stmts.push(st);
       for (const cm of c.comments) comments.push(cm);
@@ -878,15 +960,19 @@ export class PythonParser {
   private ensure(e: ChunkEntry): void {
     if (!e.parsed) {
       e.parsed = parseChunk(e.text, e.base);
+      e.parsed.at = e.base;
       e.parsed.lex = e.lex;
       e.parsed.id = ++chunkIds;
     }
   }
 
-  private selectAndParse(entries: ChunkEntry[]): void {
+  private selectAndParse(entries: ChunkEntry[]): Set<ChunkEntry> {
     if (this.parseAll) {
-      for (const e of entries) this.ensure(e);
-      return;
+      for (const e of entries) {
+        this.ensure(e);
+        e.parsed!.role = 'fw';
+      }
+      return new Set(entries);
     }
     // 1. imports: which local names reach a framework?
     const anchors = new Set<string>();
@@ -916,26 +1002,35 @@ export class PythonParser {
       visit(e.parsed!.stmts);
     }
     if (star) {
-      for (const e of entries) this.ensure(e);
-      return;
+      for (const e of entries) {
+        this.ensure(e);
+        e.parsed!.role = 'fw';
+      }
+      return new Set(entries);
     }
-    if (anchors.size === 0) return; // no framework: nothing to analyze
-    // 2. chunks mentioning an anchor, then the closure over the names they define and use
-    const defined = new Set<string>();
+    if (anchors.size === 0) return relevant; // no framework: nothing to analyze
+    // 2. chunks mentioning an anchor ("framework" chunks), chunks using a name a
+    // framework chunk defines (also framework chunks: `model = Net()`), and the
+    // chunks defining names those use ("dependencies": constants, helpers).
+    // A dependency's own definitions do not pull in its users, so a shared
+    // `logger = ...` does not drag every function that logs into the analysis.
+    const fwDefined = new Set<string>();
     const usedNames = new Set<string>();
-    const take = (e: ChunkEntry) => {
+    const role = new Map<ChunkEntry, 'fw' | 'dep'>();
+    const take = (e: ChunkEntry, r: 'fw' | 'dep') => {
       relevant.add(e);
-      for (const d of e.lex.defines) defined.add(d);
+      role.set(e, r);
+      if (r === 'fw') for (const d of e.lex.defines) fwDefined.add(d);
       for (const id of e.lex.idents) usedNames.add(id);
     };
     for (const e of entries) {
       if (relevant.has(e)) {
-        take(e);
+        take(e, 'fw');
         continue;
       }
       for (const a of anchors) {
         if (e.lex.idents.has(a)) {
-          take(e);
+          take(e, 'fw');
           break;
         }
       }
@@ -945,26 +1040,49 @@ export class PythonParser {
       changed = false;
       for (const e of entries) {
         if (relevant.has(e)) continue;
-        let hit = e.lex.defines.some((d) => usedNames.has(d));
-        if (!hit) {
-          for (const d of defined) {
-            if (e.lex.idents.has(d)) {
-              hit = true;
-              break;
-            }
+        let fw = false;
+        for (const id of e.lex.idents) {
+          if (fwDefined.has(id)) {
+            fw = true;
+            break;
           }
         }
-        if (hit) {
-          take(e);
+        if (fw) {
+          take(e, 'fw');
+          changed = true;
+        } else if (e.lex.defines.some((d) => usedNames.has(d))) {
+          take(e, 'dep');
           changed = true;
         }
       }
     }
-    for (const e of entries) if (relevant.has(e)) this.ensure(e);
+    for (const e of entries) {
+      if (!relevant.has(e)) continue;
+      this.ensure(e);
+      e.parsed!.role = role.get(e) ?? 'fw';
+    }
+    return relevant;
+
   }
 }
 
-function shiftChunk(c: ParsedChunk, delta: number): void {
+function moveChunk(c: ParsedChunk, to: number, lazy: boolean): void {
+  const cur = c.at ?? c.base;
+  if (cur === to) return;
+  const d = to - cur;
+  for (const cm of c.comments) {
+    cm.span.from += d;
+    cm.span.to += d;
+  }
+  for (const e of c.errors) {
+    e.span.from += d;
+    e.span.to += d;
+  }
+  c.at = to;
+  if (!lazy) materialize(c);
+}
+
+export function shiftChunk(c: ParsedChunk, delta: number): void {
   shiftStmts(c.stmts, delta);
   for (const cm of c.comments) {
     cm.span.from += delta;

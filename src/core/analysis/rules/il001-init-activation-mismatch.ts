@@ -60,7 +60,7 @@ export const initActivationMismatch: Rule = {
       // He-family scales push them into saturation, tiny scales make them linear and vanishing.
       const heFamily = init.name === 'he_normal' || init.name === 'he_uniform' || (init.name === 'variance_scaling' && (init.scale ?? 1) >= 1.8 && (init.mode ?? 'fan_in') === 'fan_in');
       const isLecunLinear = init.nonlinearity === 'linear' || init.nonlinearity === 'sigmoid' || init.nonlinearity === 'tanh';
-      bad = (heFamily && !isLecunLinear) || cur.coeff < 0.5;
+      bad = (heFamily && !isLecunLinear) || (intrinsic.coeff !== null && intrinsic.coeff < 0.5);
     }
     if (!bad) return [];
     const recNums = layerNumbers(layer, rec.spec);

@@ -362,6 +362,8 @@ function detectQuote(stmts: PyStmt[]): string {
 }
 
 function buildFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {
+  // Never edit a call the parser could not read completely (code being typed).
+  if (rec.call.broken) return null;
   switch (rec.spec.framework) {
     case 'keras':
       return kerasFix(ctx, rec, target);
