@@ -13,7 +13,7 @@ export const deepPlainStack: Rule = {
       'Even when the variance is preserved on average, a deep plain stack decorrelates inputs and its input-output Jacobian spreads: a few directions explode while others vanish. Orthogonal weights give a well-conditioned Jacobian (dynamical isometry, Saxe et al. 2014), and LSUV (Mishkin & Matas 2016) rescales each layer to unit variance on real data.',
     example: 'nn.Sequential(*[nn.Sequential(nn.Linear(256, 256), nn.Tanh()) for _ in range(20)])',
     fix: 'No automatic fix: use orthogonal init (nn.init.orthogonal_ / kernel_initializer="orthogonal" with the activation gain), run LSUV once before training, or add normalization or skip connections. The variance panel shows the effect.',
-    fixSafety: 'No fix.',
+    fixSafety: 'No fix: the remedy (orthogonal init, LSUV, normalization or skip connections) is a design choice, not a one-line edit.',
   },
   checkModel(model: ModelInfo, ctx: RuleContext): Finding[] {
     const layers = model.layers.map((id) => ctx.layers[id]).filter((l) => l && !l.embedding && !l.recurrent);
