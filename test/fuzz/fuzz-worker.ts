@@ -15,6 +15,8 @@ export interface WorkerTask {
   property: 'analysis' | 'incremental';
   seed: number;
   numRuns: number;
+  /** Stop generating cases after this long (the runs done so far still count). */
+  timeLimitMs: number;
   /** Module exporting analyze/fixAll/applyEdits/IncrementalAnalyzer; default: the real engine. */
   engineModule?: string;
 }
@@ -55,7 +57,8 @@ async function main(): Promise<void> {
   const engine = await loadEngine();
   const seeds = loadSeeds(root);
   post({ type: 'ready', seeds: seeds.map((s) => `${s.name} (${s.language})`) });
-  const params = { seed: task.seed, numRuns: task.numRuns };
+  // A safety bound on a loaded machine: stop early (not a failure) after timeLimitMs.
+  const params = { seed: task.seed, numRuns: task.numRuns, interruptAfterTimeLimit: task.timeLimitMs, markInterruptAsFailure: false };
 
   if (task.property === 'analysis') {
     const prop = fc.property(mutantArb(seeds.length), (c: MutantCase) => {
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
           const min = minimizeIncremental(f.before, change, twoStep);
           const after = applyChange(min.before, min.change);
           repro =
-            `minimal reproducer: const a = new IncrementalAnalyzer('${m.language}'); a.update(before); a.update(after, [change]) ≠ analyze(after)\n` +
+            `minimal reproducer: const a = new IncrementalAnalyzer('${m.language}'); a.update(before); a.update(after, [change]);\n` +
             `  before = ${show(min.before)}\n  change = ${JSON.stringify(min.change)}\n  after  = ${show(after)}\n` +
             `  → ${(checkIncremental(engine, min.before, m.language, [{ change: min.change, fullSync: false }], beat)?.message ?? 'passes on replay').split('\n')[0]}\n`;
         } else {
