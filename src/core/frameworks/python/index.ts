@@ -33,7 +33,15 @@ export function analyzePython(mod: PythonModule): PythonAnalysis {
   const models = buildModels(recs, byRec, res.classes, interp);
 
   const text = mod.text;
-  const ctx: FixCtx = { text, imports: res.imports, stmts: mod.stmts, quote: detectQuote(mod.stmts) };
+  let quote: string | null = null;
+  const ctx: FixCtx = {
+    text,
+    imports: res.imports,
+    stmts: mod.stmts,
+    get quote() {
+      return (quote ??= detectQuote(mod.stmts));
+    },
+  };
   return {
     layers,
     models,
@@ -344,20 +352,35 @@ interface FixCtx {
   quote: string;
 }
 
+/** The file's prevailing quote, from its first string literals (a bounded walk). */
 function detectQuote(stmts: PyStmt[]): string {
   let dq = 0;
   let sq = 0;
-  let seen = 0;
-  walkStmts(stmts, (s) => {
-    if (seen > 200) return;
-    for (const e of stmtExprs(s)) walkExpr(e, (x) => {
-      if (x.k === 'str' && x.quote.length === 1) {
-        seen++;
-        if (x.quote === '"') dq++;
-        else sq++;
-      }
+  const LIMIT = 40;
+  const visitExpr = (e: PyExpr): boolean => {
+    if (e.k === 'str') {
+      if (e.quote === '"') dq++;
+      else if (e.quote === "'") sq++;
+      return dq + sq >= LIMIT;
+    }
+    let stop = false;
+    walkExpr(e, (x) => {
+      if (stop || x === e || x.k !== 'str') return;
+      if (x.quote === '"') dq++;
+      else if (x.quote === "'") sq++;
+      if (dq + sq >= LIMIT) stop = true;
     });
-  });
+    return stop;
+  };
+  const visit = (ss: PyStmt[]): boolean => {
+    for (const s of ss) {
+      for (const e of stmtExprs(s)) if (visitExpr(e)) return true;
+      if ((s.k === 'class' || s.k === 'def' || s.k === 'with' || s.k === 'block') && visit(s.body)) return true;
+      if ((s.k === 'for' || s.k === 'if') && (visit(s.body) || visit(s.orelse))) return true;
+    }
+    return false;
+  };
+  visit(stmts);
   return sq > dq ? "'" : '"';
 }
 
