@@ -8,7 +8,8 @@
  * by default `src/cli.ts` runs through tsx.
  *
  * Prints a Markdown report (summary, per framework, per file, and every
- * mismatch), writes it to docs/eval.md and exits 1 when a goal is missed:
+ * mismatch), writes it to docs/eval.md, refreshes the summary table between
+ * `<!-- eval:start -->` and `<!-- eval:end -->` in README.md, and exits 1 when a goal is missed:
  * layer recall >= 98 %, activation accuracy >= 95 %, no false positive on the
  * files whose initialization is already right.
  *
@@ -508,6 +509,38 @@ export function markdownReport(scores: FileScore[]): string {
   return lines.join('\n');
 }
 
+/** The short table the README shows between `<!-- eval:start -->` and `<!-- eval:end -->`. */
+export function readmeSummary(scores: FileScore[]): string {
+  const t = totals(scores);
+  return [
+    '| Metric | Result | Goal |',
+    '| --- | --- | --- |',
+    `| Corpus files | ${t.files} (${t.correctFiles} with correct init) | ≥ 30 |`,
+    `| Layer detection recall | ${pct(t.layersMatched, t.layersExpected)} | ≥ 98% |`,
+    `| Layer detection precision | ${pct(t.layersMatched, t.layersFound)} | |`,
+    `| Activation attribution accuracy | ${pct(t.activationRight, t.activationScored)} | ≥ 95% |`,
+    `| Initializer accuracy | ${pct(t.initRight, t.initScored)} | |`,
+    `| Findings recall (code + line) | ${pct(t.findingsMatched, t.findingsExpected)} | |`,
+    `| Findings precision | ${pct(t.findingsMatched, t.findingsMatched + t.findingsFalse)} | |`,
+    `| False positives on files whose init is right | ${t.falsePositivesOnCorrect} in ${t.correctFiles} files | 0 |`,
+  ].join('\n');
+}
+
+/** Replaces the block between the eval markers of README.md, when the README has them. */
+function updateReadme(scores: FileScore[]): boolean {
+  const path = join(ROOT, 'README.md');
+  if (!existsSync(path)) return false;
+  const text = readFileSync(path, 'utf8');
+  const start = '<!-- eval:start -->';
+  const end = '<!-- eval:end -->';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) return false;
+  const next = `${text.slice(0, i + start.length)}\n${readmeSummary(scores)}\n${text.slice(j)}`;
+  if (next !== text) writeFileSync(path, next);
+  return true;
+}
+
 export function evaluate(files = listCorpus()): FileScore[] {
   const got = checkJson(files.map((f) => f.rel));
   return files.map((f) =>
@@ -536,6 +569,7 @@ function main(): void {
   ].join('\n');
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
   writeFileSync(join(ROOT, 'docs', 'eval.md'), doc);
+  if (updateReadme(scores)) process.stderr.write('README.md: eval table updated\n');
   process.stdout.write(table + '\n');
   if (failures.length > 0) {
     process.stdout.write(`Goals missed:\n${failures.map((f) => `- ${f}`).join('\n')}\n`);
