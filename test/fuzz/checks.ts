@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { AnalysisResult, Language, TextEdit } from '../../src/core/types.js';
 import { compareResults, editProblems, firstDifference, projectResult, resultProblems } from './invariants.js';
-import { applyChange, type Change } from './mutate.js';
+import { applyChange, applyChanges, type Change } from './mutate.js';
 
 export interface Engine {
   analyze(text: string, language: Language): AnalysisResult;
@@ -94,25 +94,25 @@ export interface IncrementalFailure {
   /** Step index that failed (-1: the initial full update). */
   step: number;
   before: string;
-  change: Change | null;
+  changes: Change[] | null;
   after: string;
 }
 
 /**
- * An IncrementalAnalyzer fed `initial` and then each change in turn must, after
+ * An IncrementalAnalyzer fed `initial` and then each step's changes in turn must, after
  * every update, agree with a fresh analyze() of the same text.
  */
 export function checkIncremental(
   engine: Engine,
   initial: string,
   language: Language,
-  steps: readonly { change: Change; fullSync: boolean }[],
+  steps: readonly { changes: Change[]; fullSync: boolean }[],
   beat: Beat = noBeat,
 ): IncrementalFailure | null {
   let before = initial;
   let text = initial;
   let step = -1;
-  let change: Change | null = null;
+  let changes: Change[] | null = null;
   try {
     beat('new IncrementalAnalyzer().update(initial)', language, text);
     const inc = call('new IncrementalAnalyzer()', () => new engine.IncrementalAnalyzer(language));
@@ -127,22 +127,23 @@ export function checkIncremental(
     verify('update(initial)');
     for (step = 0; step < steps.length; step++) {
       before = text;
-      change = steps[step].change;
-      text = applyChange(text, change);
+      const current = steps[step].changes;
+      changes = current;
+      text = applyChanges(text, current);
       const full = steps[step].fullSync;
       beat(`update #${step}${full ? ' (full text)' : ''}`, language, text);
       const previous = got;
       const previousView = JSON.stringify(projectResult(previous));
-      got = call(`update #${step}`, () => (full ? inc.update(text) : inc.update(text, [change as Change])));
+      got = call(`update #${step}`, () => (full ? inc.update(text) : inc.update(text, current)));
       if (JSON.stringify(projectResult(previous)) !== previousView) {
         const diff = firstDifference(JSON.parse(JSON.stringify(projectResult(previous))), JSON.parse(previousView), 'previous result');
         throw new Failure(`update #${step} changed the result returned by the previous update() (results must be values, not views of the analyzer's state): ${diff ?? 'changed'}`);
       }
-      verify(`update #${step} (${full ? 'full text' : `change ${JSON.stringify(change)}`})`);
+      verify(`update #${step} (${full ? 'full text' : `changes ${JSON.stringify(current)}`})`);
     }
     return null;
   } catch (err) {
-    return { message: describe(err), step, before, change, after: text };
+    return { message: describe(err), step, before, changes, after: text };
   }
 }
 
@@ -211,6 +212,67 @@ export function minimizeIncremental(
         const b = cur.before.slice(0, from) + cur.before.slice(to);
         if (b !== cur.before && fails(b, c)) {
           cur = { before: b, change: c };
+          progress = true;
+          break;
+        }
+      }
+    }
+  }
+  return cur;
+}
+
+/**
+ * Removes lines of `initial` that no step touches, remapping every later
+ * change, while `fails(initial, steps)` stays true. For failures that need
+ * the analyzer state built by several updates.
+ */
+export function minimizeSequence(
+  initial: string,
+  steps: readonly Change[][],
+  fails: (initial: string, steps: Change[][]) => boolean,
+  budgetMs = 20_000,
+): { initial: string; steps: Change[][] } {
+  const deadline = performance.now() + budgetMs;
+  let cur = { initial, steps: steps.map((s) => s.map((c) => ({ ...c }))) };
+  /** The steps with [from, to) of the initial text deleted, or null when a change touches it. */
+  const without = (from: number, to: number): Change[][] | null => {
+    let r = { from, to };
+    const out: Change[][] = [];
+    for (const step of cur.steps) {
+      const next: Change[] = [];
+      let shiftR = 0;
+      for (const c of step) {
+        if (c.to < r.from) {
+          next.push(c);
+          shiftR += c.insert.length - (c.to - c.from);
+        } else if (c.from > r.to) next.push({ ...c, from: c.from - (r.to - r.from), to: c.to - (r.to - r.from) });
+        else return null;
+      }
+      out.push(next);
+      r = { from: r.from + shiftR, to: r.to + shiftR };
+    }
+    return out;
+  };
+  for (let chunk = 64; chunk >= 1 && performance.now() < deadline; chunk = Math.floor(chunk / 2)) {
+    let progress = true;
+    while (progress && performance.now() < deadline) {
+      progress = false;
+      const lines = cur.initial.split('\n');
+      const starts: number[] = [];
+      let o = 0;
+      for (const l of lines) {
+        starts.push(o);
+        o += l.length + 1;
+      }
+      for (let i = 0; i < lines.length && performance.now() < deadline; i += chunk) {
+        const from = starts[i];
+        const end = Math.min(lines.length, i + chunk);
+        const to = end < lines.length ? starts[end] : cur.initial.length;
+        const s = without(from, to);
+        if (!s) continue;
+        const init = cur.initial.slice(0, from) + cur.initial.slice(to);
+        if (init !== cur.initial && fails(init, s)) {
+          cur = { initial: init, steps: s };
           progress = true;
           break;
         }

@@ -8,8 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import fc from 'fast-check';
 import type { Language } from '../../src/core/types.js';
-import { buildMutant, editStepArb, loadSeeds, mutantArb, stepToChange, applyChange, type Change, type MutantCase, type EditStep } from './mutate.js';
-import { checkAnalysis, checkIncremental, minimizeIncremental, minimizeText, type Beat, type Engine } from './checks.js';
+import { buildMutant, editStepArb, loadSeeds, mutantArb, stepToChanges, applyChange, applyChanges, type Change, type MutantCase, type EditStep } from './mutate.js';
+import { checkAnalysis, checkIncremental, minimizeIncremental, minimizeSequence, minimizeText, type Beat, type Engine } from './checks.js';
 
 export interface WorkerTask {
   property: 'analysis' | 'incremental';
@@ -96,9 +96,9 @@ async function main(): Promise<void> {
   const toSteps = (initial: string, steps: EditStep[]) => {
     let text = initial;
     return steps.map((s) => {
-      const change = stepToChange(text, s);
-      text = applyChange(text, change);
-      return { change, fullSync: s.fullSync };
+      const changes = stepToChanges(text, s);
+      text = applyChanges(text, changes);
+      return { changes, fullSync: s.fullSync };
     });
   };
   const initialOf = (base: MutantCase, mutate: boolean) => {
@@ -120,19 +120,35 @@ async function main(): Promise<void> {
     const f = checkIncremental(engine, m.text, m.language, steps, beat);
     if (f) {
       let repro = '';
-      if (f.change) {
-        const change = f.change;
-        const twoStep = (before: string, c: Change) => checkIncremental(engine, before, m.language, [{ change: c, fullSync: false }], beat) !== null;
+      const sequenceRepro = () => {
+        // Keep the failing prefix of the sequence; full-text syncs become plain updates without changes.
+        const prefix = steps.slice(0, f.step + 1);
+        const full = prefix.map((s) => s.fullSync);
+        const fails = (init: string, cs: Change[][]) =>
+          checkIncremental(engine, init, m.language, cs.map((changes, i) => ({ changes, fullSync: full[i] })), beat) !== null;
+        const min = minimizeSequence(m.text, prefix.map((s) => s.changes), fails);
+        return (
+          `minimal reproducer: const a = new IncrementalAnalyzer('${m.language}'); a.update(initial); then for each step a.update(text, changes) (null: a.update(text)):\n` +
+          `  initial = ${show(min.initial)}\n  steps   = ${JSON.stringify(min.steps.map((cs, i) => (full[i] ? null : cs)))}\n` +
+          (full.some((x) => x) ? `  (text changes of the null steps: ${JSON.stringify(min.steps.filter((_, i) => full[i]))})\n` : '') +
+          `  → ${(checkIncremental(engine, min.initial, m.language, min.steps.map((changes, i) => ({ changes, fullSync: full[i] })), beat)?.message ?? 'passes on replay').split('\n')[0]}\n`
+        );
+      };
+      if (f.changes && f.changes.length === 1 && !steps[f.step]?.fullSync) {
+        const change = f.changes[0];
+        const twoStep = (before: string, c: Change) => checkIncremental(engine, before, m.language, [{ changes: [c], fullSync: false }], beat) !== null;
         if (twoStep(f.before, change)) {
           const min = minimizeIncremental(f.before, change, twoStep);
           const after = applyChange(min.before, min.change);
           repro =
             `minimal reproducer: const a = new IncrementalAnalyzer('${m.language}'); a.update(before); a.update(after, [change]);\n` +
             `  before = ${show(min.before)}\n  change = ${JSON.stringify(min.change)}\n  after  = ${show(after)}\n` +
-            `  → ${(checkIncremental(engine, min.before, m.language, [{ change: min.change, fullSync: false }], beat)?.message ?? 'passes on replay').split('\n')[0]}\n`;
+            `  → ${(checkIncremental(engine, min.before, m.language, [{ changes: [min.change], fullSync: false }], beat)?.message ?? 'passes on replay').split('\n')[0]}\n`;
         } else {
-          repro = 'the failing update does not reproduce from a fresh analyzer fed only the text before it: the state left by earlier updates matters\n';
+          repro = sequenceRepro();
         }
+      } else if (f.step >= 0) {
+        repro = sequenceRepro();
       }
       report =
         `incremental analysis of ${m.name} (${m.language}) disagrees with analyze() at step ${f.step} of ${steps.length}\n` +

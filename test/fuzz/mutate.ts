@@ -202,23 +202,46 @@ export interface EditStep {
   len: number;
   /** null: pure deletion. */
   insert: string | null;
+  /** A second, simultaneous change (multi-cursor), in the same old-text coordinates. */
+  also: { at: number; len: number; insert: string | null } | null;
   /** Call update(text) without the change list (a full-text sync). */
   fullSync: boolean;
 }
 
+const insertArb = fc.option(fc.oneof({ arbitrary: token, weight: 3 }, { arbitrary: fc.string({ maxLength: 3 }), weight: 1 }), { freq: 4 });
+const lenArb = fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.nat({ max: 3 }), weight: 3 }, { arbitrary: fc.nat({ max: 200 }), weight: 1 });
+
 export const editStepArb: fc.Arbitrary<EditStep> = fc.record({
   at: pos,
-  len: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.nat({ max: 3 }), weight: 3 }, { arbitrary: fc.nat({ max: 200 }), weight: 1 }),
-  insert: fc.option(fc.oneof({ arbitrary: token, weight: 3 }, { arbitrary: fc.string({ maxLength: 3 }), weight: 1 }), { freq: 4 }),
+  len: lenArb,
+  insert: insertArb,
+  also: fc.option(fc.record({ at: pos, len: fc.nat({ max: 3 }), insert: insertArb }), { freq: 6 }),
   fullSync: fc.oneof({ arbitrary: fc.constant(false), weight: 9 }, { arbitrary: fc.constant(true), weight: 1 }),
 });
 
-/** Turns an abstract step into a concrete change of `text`. */
-export function stepToChange(text: string, s: EditStep): Change {
-  const n = text.length;
-  const from = n === 0 ? 0 : s.at % (n + 1);
-  const to = Math.min(n, from + s.len);
-  return { from, to, insert: s.insert ?? '' };
+function oneChange(n: number, at: number, len: number, insert: string | null): Change {
+  const from = n === 0 ? 0 : at % (n + 1);
+  return { from, to: Math.min(n, from + len), insert: insert ?? '' };
+}
+
+/**
+ * Turns an abstract step into concrete changes of `text`: one, or two that do
+ * not touch each other, both in the coordinates of `text` (as the
+ * IncrementalAnalyzer and Lezer's changed ranges expect them).
+ */
+export function stepToChanges(text: string, s: EditStep): Change[] {
+  const first = oneChange(text.length, s.at, s.len, s.insert);
+  if (!s.also) return [first];
+  const second = oneChange(text.length, s.also.at, s.also.len, s.also.insert);
+  const apart = second.to < first.from || second.from > first.to;
+  return apart ? [first, second] : [first];
+}
+
+/** Applies simultaneous, non-overlapping changes given in the coordinates of `text`. */
+export function applyChanges(text: string, changes: readonly Change[]): string {
+  let out = text;
+  for (const c of [...changes].sort((a, b) => b.from - a.from)) out = applyChange(out, c);
+  return out;
 }
 
 export function applyChange(text: string, c: Change): string {
