@@ -358,3 +358,33 @@ class B(nn.Module):
   assert.ok(names.includes('fc:relu'), names.join());
   assert.ok(names.includes('fc:tanh'), names.join());
 });
+
+test('a class derived from nn.Sequential (torchvision ConvBNReLU) and a module-level nn.init call on an instance', () => {
+  const src = `import torch.nn as nn
+
+class ConvBNReLU(nn.Sequential):
+    def __init__(self, cin, cout, k=3):
+        super().__init__(nn.Conv2d(cin, cout, k, padding=k // 2, bias=False), nn.BatchNorm2d(cout), nn.ReLU6(inplace=True))
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = ConvBNReLU(3, 32)
+        self.head = nn.Linear(32, 10)
+
+    def forward(self, x):
+        return self.head(self.stem(x).mean((2, 3)))
+
+net = Net()
+nn.init.xavier_uniform_(net.head.weight)
+`;
+  check(src, {
+    layers: [
+      { line: 5, layer: 'Conv2d', act: 'relu', norm: 'batchnorm', init: 'pytorch_default' },
+      { line: 11, layer: 'Linear', act: 'linear', init: 'glorot_uniform' },
+    ],
+    findings: ['IL001@5'],
+  });
+  const out = fixAndCheck(src);
+  assert.ok(out.includes('nn.init.kaiming_normal_(self[0].weight, nonlinearity="relu")'), out);
+});

@@ -122,6 +122,8 @@ export interface ClassCtx {
   hasResidual: boolean;
   usedNames: Set<string>;
   instantiated: boolean;
+  /** `class ConvBNReLU(nn.Sequential)`: the container built by super().__init__(...). */
+  seqBase?: Framework;
 }
 
 export type Obj =
@@ -282,6 +284,10 @@ export class Interp {
       const q = this.imports.resolve(b);
       const role = roleOf(q);
       if (role && role.r === 'baseModule') ctx.framework = role.framework;
+      else if (role && role.r === 'sequential') {
+        ctx.framework = role.framework;
+        ctx.seqBase = role.framework;
+      }
       else if (q === 'keras.Model' || q === 'keras.models.Model') ctx.framework = 'keras';
       else if (b.k === 'name' && this.classes.has(b.id)) {
         const parent = this.classes.get(b.id)!;
@@ -740,7 +746,12 @@ export class Interp {
         return { t: 'dict', entries };
       }
       case 'sub': {
-        const base = this.eval(e.obj, scope);
+        let base = this.eval(e.obj, scope);
+        if (base.t === 'self' || (base.t === 'obj' && base.o.o === 'instance')) {
+          const cls = base.t === 'self' ? base.cls : (base.o as { cls: ClassCtx }).cls;
+          const own = cls.attrs.get('__seq__');
+          if (own) base = own;
+        }
         const idx = e.index.length === 1 ? this.eval(e.index[0], scope) : UNKNOWN;
         if (base.t === 'obj' && base.o.o === 'list') {
           if (idx.t === 'num' && !base.o.template && Number.isInteger(idx.v)) {
@@ -875,11 +886,26 @@ export class Interp {
       return UNKNOWN;
     }
     if (o.o === 'wrapper') return this.objAttr(o.inner, attr);
+    if (o.o === 'instance') return o.cls.attrs.get(attr) ?? o.cls.fields.get(attr) ?? UNKNOWN;
     return UNKNOWN;
   }
 
   evalCall(e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
     const fnE = e.fn;
+    if (
+      scope.cls?.seqBase &&
+      fnE.k === 'attr' &&
+      fnE.attr === '__init__' &&
+      fnE.obj.k === 'call' &&
+      fnE.obj.fn.k === 'name' &&
+      fnE.obj.fn.id === 'super'
+    ) {
+      const seq = this.makeSeq(scope.cls.seqBase, e, scope);
+      scope.cls.attrs.set('__seq__', { t: 'obj', o: { o: 'seq', seq } });
+      seq.owner = scope.cls;
+      this.seqPaths(seq, 'self', (expr, loop) => (scope.top ? { expr, loop, fn: scope.fn, anchor: scope.top, body: scope.body } : null));
+      return UNKNOWN;
+    }
     // Method calls on values
     if (fnE.k === 'attr') {
       const special = this.methodCall(e, fnE, scope, stmt);
@@ -1611,6 +1637,8 @@ export class Interp {
       case 'input':
         return tensor([], o.ch);
       case 'instance': {
+        const own = o.cls.attrs.get('__seq__');
+        if (own && own.t === 'obj' && !o.cls.methods.has('forward')) return this.applyObj(own.o, input, e, scope);
         // A user module called on the tensor: follow the tensor through its forward.
         const fwd = o.cls.methods.get('forward') ?? o.cls.methods.get('call') ?? o.cls.methods.get('__call__');
         if (fwd && inT && !this.stack.includes(fwd) && this.stack.length < 6 && this.instRuns < 256) {
