@@ -42,6 +42,8 @@ export interface JsonEdit extends JsonRange {
 
 export interface JsonFix {
   description: string;
+  /** 'safe' fixes are applied by --fix and fix-all; 'unsafe' ones only with --unsafe-fixes. */
+  safety: 'safe' | 'unsafe';
   edits: JsonEdit[];
 }
 
@@ -157,6 +159,7 @@ function findingJson(finding: Finding, layersById: Map<number, Layer>, map: Posi
     fix: fix
       ? {
           description: fix.description,
+          safety: fix.safety,
           edits: [...fix.edits].sort((a, b) => a.from - b.from).map((e) => editJson(e, map)),
         }
       : null,

@@ -35,7 +35,7 @@ function checkShape(file: JsonFileReport, cellKeys: string[] = []): void {
     assert.ok(['error', 'warning', 'info', 'hint'].includes(f.severity));
     assert.ok(f.message.length > 0);
     if (f.fix !== null) {
-      assertKeys(f.fix, ['description', 'edits']);
+      assertKeys(f.fix, ['description', 'edits', 'safety']);
       assert.ok(f.fix.edits.length > 0);
       for (const e of f.fix.edits) {
         assertKeys(e, [...RANGE_KEYS, 'newText'], cellKeys);
