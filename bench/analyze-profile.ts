@@ -51,7 +51,9 @@ function languageOf(path: string): Language {
 
 function frameKey(f: CallFrame): string {
   const url = f.url.startsWith('file://') ? relative(root, fileURLToPath(f.url)) : f.url;
-  return `${f.functionName || '(anonymous)'}  ${url ? `${url}:${f.lineNumber + 1}` : ''}`.trim();
+  // tsx-compiled sources report generated positions; their line numbers mean nothing.
+  const at = url.endsWith('.ts') ? url : url ? `${url}:${f.lineNumber + 1}` : '';
+  return `${f.functionName || '(anonymous)'}  ${at}`.trim();
 }
 
 /** Self and inclusive milliseconds per function (recursion counted once per sample). */
