@@ -45,7 +45,8 @@ async function fixAllInFile(service: AnalysisService, controller: DiagnosticsCon
     }
     const { engine, target } = current;
     const settings = controller.currentSettings();
-    const { edits, applied } = engine.fixAll(target.text, target.language, toAnalysisOptions(settings));
+    const { edits: raw, applied } = engine.fixAll(target.text, target.language, toAnalysisOptions(settings));
+    const edits = engine.minimalEdits(target.text, raw);
     if (applied === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('InitLens: nothing to fix in this file.'));
       return;

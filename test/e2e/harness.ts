@@ -136,6 +136,9 @@ export async function openWorkbench(session: Session): Promise<Page> {
   session.browser = browser;
   const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   session.page = page;
+  // The workbench's console (errors of the renderer side) for debugging a failed run.
+  const consoleLog = createWriteStream(join(session.work, 'browser-console.log'));
+  page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
   await page.goto(session.url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });

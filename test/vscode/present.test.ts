@@ -142,3 +142,15 @@ test('strings go through the translator', () => {
   assert.equal(codeLenses(result, defaultSettings, t)[0]!.title, 'FR:Simulate variance ({0} layers):2');
   assert.equal(quickFixes(ctx({ t }), 0)[2]!.title, 'FR:Ignore {0} for this line:IL001');
 });
+
+test('fix-all edits are reduced to the changed region (cursor and undo outside it are kept)', async () => {
+  const { minimalEdits } = await import('../../src/vscode/logic/actions.js');
+  const before = 'a = Dense(4)\nb = 1\n';
+  const after = 'a = Dense(4, kernel_initializer="he_normal")\nb = 1\n';
+  const [e, ...rest] = minimalEdits(before, [{ from: 0, to: before.length, newText: after }]);
+  assert.equal(rest.length, 0);
+  assert.deepEqual(e, { from: 11, to: 11, newText: ', kernel_initializer="he_normal"' });
+  assert.deepEqual(minimalEdits(before, [{ from: 0, to: before.length, newText: before }]), []);
+  const partial = [{ from: 2, to: 3, newText: 'x' }];
+  assert.deepEqual(minimalEdits(before, partial), partial);
+});

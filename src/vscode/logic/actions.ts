@@ -62,12 +62,34 @@ function firstPreferredIndex(f: Finding): number {
   return f.fixes.findIndex((x) => x.safety === 'safe');
 }
 
+/**
+ * The engine's fix-all result reduced to the smallest single edit (common prefix
+ * and suffix kept), so the cursor, folding and undo history outside the changed
+ * region are untouched. Pure text diffing of two strings, not code structure.
+ */
+export function minimalEdits(before: string, edits: readonly TextEdit[]): TextEdit[] {
+  if (edits.length !== 1 || edits[0]!.from !== 0 || edits[0]!.to !== before.length) return [...edits];
+  const after = edits[0]!.newText;
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let endB = before.length;
+  let endA = after.length;
+  while (endB > start && endA > start && before.charCodeAt(endB - 1) === after.charCodeAt(endA - 1)) {
+    endB--;
+    endA--;
+  }
+  if (start === endB && start === endA) return [];
+  return [{ from: start, to: endB, newText: after.slice(start, endA) }];
+}
+
 /** "Fix all InitLens problems" (quickfix) when more than one finding has a safe fix. */
 export function fixAllQuickFix(ctx: ActionContext): ActionData | null {
   const t = ctx.t ?? format;
   const fixable = ctx.findings.filter((f) => f.fixes.some((x) => x.safety === 'safe')).length;
   if (fixable < 2) return null;
-  const { edits, applied } = ctx.fixAll(ctx.text);
+  const { edits: raw, applied } = ctx.fixAll(ctx.text);
+  const edits = minimalEdits(ctx.text, raw);
   if (applied === 0 || edits.length === 0) return null;
   return {
     title: t('Fix all InitLens problems'),
@@ -81,7 +103,8 @@ export function fixAllQuickFix(ctx: ActionContext): ActionData | null {
 /** The `source.fixAll.initlens` action (fix on save), null when nothing to fix. */
 export function sourceFixAll(ctx: ActionContext): ActionData | null {
   const t = ctx.t ?? format;
-  const { edits, applied } = ctx.fixAll(ctx.text);
+  const { edits: raw, applied } = ctx.fixAll(ctx.text);
+  const edits = minimalEdits(ctx.text, raw);
   if (applied === 0 || edits.length === 0) return null;
   return { title: t('Fix all InitLens problems'), kind: FIX_ALL_KIND, edits, isPreferred: false, findings: [] };
 }
