@@ -1,0 +1,61 @@
+/**
+ * Reproducers found by the fuzz test (test/fuzz/fuzz.test.ts), minimised and
+ * pinned so they stay fixed. Each one is a user-visible failure: a fresh
+ * analysis and the editor's incremental analysis disagreeing, an earlier
+ * result changing under the caller, or fix-all not reaching a fixed point.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze, fixAll } from '../../src/core/index.js';
+import { IncrementalAnalyzer } from '../../src/core/analysis/incremental.js';
+import type { Language } from '../../src/core/types.js';
+import { compareResults, projectResult } from './invariants.js';
+import { applyChanges, type Change } from './mutate.js';
+
+/** Feeds `initial`, then each step (changes, or null for a full-text update of `text`), comparing with analyze() each time. */
+function replay(language: Language, initial: string, steps: { changes: Change[]; sendChanges: boolean }[]): void {
+  const inc = new IncrementalAnalyzer(language);
+  let text = initial;
+  assert.equal(compareResults(inc.update(text), analyze(text, language)), null, 'initial update');
+  steps.forEach((s, i) => {
+    text = applyChanges(text, s.changes);
+    const got = s.sendChanges ? inc.update(text, s.changes) : inc.update(text);
+    assert.equal(compareResults(got, analyze(text, language)), null, `after step ${i} (${JSON.stringify(s.changes)}${s.sendChanges ? '' : ', sent as full text'})`);
+  });
+}
+
+const KERAS = 'from keras import layers\nx = layers.Dense(128)(x)\n';
+
+test('incremental: edits at both ends of the file in one update (full-text sync) keep layer spans right', () => {
+  const changes = [
+    { from: 0, to: 0, insert: 'a = 1\n' },
+    { from: KERAS.length, to: KERAS.length, insert: 'b = 2\n' },
+  ];
+  replay('python', KERAS, [{ changes, sendChanges: false }]);
+});
+
+test('incremental: two simultaneous changes (multi-cursor) at both ends keep layer spans right', () => {
+  const changes = [
+    { from: 0, to: 0, insert: 'a = 1\n' },
+    { from: KERAS.length, to: KERAS.length, insert: 'b = 2\n' },
+  ];
+  replay('python', KERAS, [{ changes, sendChanges: true }]);
+});
+
+test('incremental: a result returned earlier does not change when the analyzer moves on', () => {
+  const text = 'import flax.linen as nn\nclass CNN(nn.Module):\n        x = nn.Conv(features=64, kernel_size=(3, 3), kernel_init=nn.initializers.he_normal())(x)\n';
+  const inc = new IncrementalAnalyzer('python');
+  const first = inc.update(text);
+  const before = JSON.stringify(projectResult(first));
+  inc.update(' ' + text, [{ from: 0, to: 0, insert: ' ' }]);
+  assert.equal(JSON.stringify(projectResult(first)), before);
+});
+
+test('fixAll: a half-typed nested call inside a layer call is left alone, and a second fixAll changes nothing', () => {
+  const text = 'from keras import layers\nlayers.Dense(64, activation="relu", f(x';
+  const once = fixAll(text, 'python');
+  const twice = fixAll(once.text, 'python');
+  assert.equal(twice.applied, 0);
+  assert.equal(twice.text, once.text);
+  assert.ok(!once.text.includes('f(x, kernel_initializer'), `the initializer went into the inner call: ${JSON.stringify(once.text)}`);
+});
