@@ -62,7 +62,8 @@ function main() {
   };
 
   if (!args.includes('--no-build')) {
-    execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+    // Only what the .vsix ships (the CLI bundle is not part of it).
+    execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--only=extension,web,webview'], { cwd: root, stdio: 'inherit' });
   }
   const dir = mkdtempSync(join(tmpdir(), 'initlens-vsix-'));
   const vsix = join(dir, 'initlens.vsix');

@@ -45,6 +45,15 @@ model.add(tf.layers.dense({units: 64, inputShape: [64], activation: 'relu'}));
 model.add(tf.layers.dense({units: 10, activation: 'softmax'}));
 `;
 
+// Never opened in the editor: only "Analyze workspace" reports it.
+const UNOPENED = `import keras
+
+head = keras.Sequential([
+    keras.Input(shape=(128,)),
+    keras.layers.Dense(128, activation="relu"),
+])
+`;
+
 let session: Session | null = null;
 let page: Page;
 let editor: Locator;
@@ -54,7 +63,7 @@ before(async () => {
   const vsix = packageVsix();
   session = await startSession(
     vsix,
-    { 'model.py': MODEL, 'model.ts': TFJS },
+    { 'model.py': MODEL, 'model.ts': TFJS, 'lib/head.py': UNOPENED },
     // Fix on save for TypeScript only, so the Python quick-fix test is not helped by it.
     { '[typescript]': { 'editor.codeActionsOnSave': { 'source.fixAll.initlens': 'explicit' } } },
   );
@@ -157,6 +166,17 @@ test('fix on save (source.fixAll.initlens) fixes a TensorFlow.js layer', async (
   assert.match(saved, /activation: 'relu', kernelInitializer: 'heNormal'\}\)/);
   assert.doesNotMatch(saved, /softmax', kernelInitializer/, 'the softmax layer is left alone');
   await page.screenshot({ path: join(ARTIFACTS, 'smoke-fix-on-save.png') });
+});
+
+test('"Analyze workspace" reports a model file that is not open', async () => {
+  await runCommand(page, 'InitLens: Analyze workspace');
+  // The command opens the Problems view itself when it found something.
+  const file = page.locator('.markers-panel .monaco-list-row', { hasText: 'head.py' }).first();
+  await file.waitFor({ timeout: 60_000 });
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'IL001' });
+  const texts = await row.allTextContents();
+  assert.ok(texts.some((t) => /\[Ln 5, Col 5\]/.test(t)), texts.join('\n'));
+  await page.screenshot({ path: join(ARTIFACTS, 'smoke-workspace.png') });
 });
 
 async function waitForLog(userDataDir: string): Promise<string> {
