@@ -54,6 +54,28 @@ head = keras.Sequential([
 ])
 `;
 
+// A notebook whose import is in cell 1 and whose layer is in cell 3.
+const NOTEBOOK = JSON.stringify(
+  {
+    cells: [
+      { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['%matplotlib inline\n', 'import keras\n', 'from keras import layers'] },
+      { cell_type: 'markdown', metadata: {}, source: ['A model.'] },
+      {
+        cell_type: 'code',
+        execution_count: null,
+        metadata: {},
+        outputs: [],
+        source: ['net = keras.Sequential([\n', '    keras.Input(shape=(32,)),\n', '    layers.Dense(32, activation="relu"),\n', '])'],
+      },
+    ],
+    metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' }, language_info: { name: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  },
+  null,
+  1,
+);
+
 let session: Session | null = null;
 let page: Page;
 let editor: Locator;
@@ -63,7 +85,7 @@ before(async () => {
   const vsix = packageVsix();
   session = await startSession(
     vsix,
-    { 'model.py': MODEL, 'model.ts': TFJS, 'lib/head.py': UNOPENED },
+    { 'model.py': MODEL, 'model.ts': TFJS, 'lib/head.py': UNOPENED, 'nb.ipynb': NOTEBOOK },
     // Fix on save for TypeScript only, so the Python quick-fix test is not helped by it.
     { '[typescript]': { 'editor.codeActionsOnSave': { 'source.fixAll.initlens': 'explicit' } } },
   );
@@ -177,6 +199,22 @@ test('"Analyze workspace" reports a model file that is not open', async () => {
   const texts = await row.allTextContents();
   assert.ok(texts.some((t) => /\[Ln 5, Col 5\]/.test(t)), texts.join('\n'));
   await page.screenshot({ path: join(ARTIFACTS, 'smoke-workspace.png') });
+});
+
+test('notebook: the layer in cell 3 is reported using the import of cell 1', async () => {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('nb.ipynb');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'nb.ipynb' }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  const cell = page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: 'Dense(32' }).first();
+  await cell.waitFor({ timeout: 60_000 });
+  await cell.locator('.squiggly-warning, .squiggly-error').first().waitFor({ state: 'attached', timeout: 60_000 });
+  // Nothing is reported in the first cell (magic and imports only).
+  const first = page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: 'import keras' }).first();
+  assert.equal(await first.locator('.squiggly-warning, .squiggly-error').count(), 0);
+  await page.screenshot({ path: join(ARTIFACTS, 'smoke-notebook.png') });
 });
 
 async function waitForLog(userDataDir: string): Promise<string> {
