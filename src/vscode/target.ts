@@ -50,7 +50,11 @@ export function notebookTarget(nb: vscode.NotebookDocument): Target | null {
   };
 }
 
+/** Read-only views of other content (diffs, output, search editors): not analysed. */
+const IGNORED_SCHEMES = new Set(['git', 'output', 'debug', 'vscode-scm', 'search-editor', 'gitlens', 'pr', 'review', 'conflictResolution']);
+
 export function targetFor(doc: vscode.TextDocument): Target | null {
+  if (IGNORED_SCHEMES.has(doc.uri.scheme)) return null;
   const nb = notebookOf(doc);
   if (nb) return notebookTarget(nb);
   if (doc.uri.scheme === 'vscode-notebook-cell') return null;
