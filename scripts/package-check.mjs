@@ -5,7 +5,7 @@
 // `contributes`. Prints sizes. Exit code 1 on any failure.
 // Usage: node scripts/package-check.mjs [--no-build] [--keep] [--out=path.vsix]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, copyFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, copyFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +55,41 @@ export function readZip(buf) {
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
+/**
+ * Build + package under a lock: the .vsix check and the e2e test may run at the same time
+ * (node --test runs files in parallel) and must not read dist/ while the other rebuilds it.
+ */
+function withLock(fn) {
+  const lock = join(root, 'dist/.package-check.lock');
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than 5 minutes is left over from a killed run.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // gone meanwhile
+      }
+      if (Date.now() > deadline) throw new Error(`could not take ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 function main() {
+  withLock(check);
+}
+
+function check() {
   const failures = [];
   const check = (ok, message) => {
     if (!ok) failures.push(message);
@@ -161,7 +195,8 @@ function main() {
   if (failures.length > 0) {
     console.error(`\npackage-check: ${failures.length} problem(s):`);
     for (const f of failures) console.error(`  - ${f}`);
-    process.exit(1);
+    process.exitCode = 1;
+    return;
   }
   console.log(`\npackage-check: ok (${kib(buf.length)})`);
 }
