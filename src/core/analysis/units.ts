@@ -126,18 +126,44 @@ export interface OffsetMap {
   delta: number;
 }
 
-function mapOffset(o: number, m: OffsetMap, isEnd: boolean): number {
-  if (o < m.from) return o;
-  if (o === m.from && isEnd && m.from === m.oldTo) return o;
-  if (o >= m.oldTo) return o + m.delta;
-  return o; // inside the changed range: cannot happen for an unchanged unit
+/** Maps an old offset (an end offset when `isEnd`) to its new position. */
+export type Mover = (o: number, isEnd: boolean) => number;
+
+export function rangeMover(m: OffsetMap): Mover {
+  return (o, isEnd) => {
+    if (o < m.from) return o;
+    if (o === m.from && isEnd && m.from === m.oldTo) return o;
+    if (o >= m.oldTo) return o + m.delta;
+    return o;
+  };
 }
 
-function shifted(s: Span, m: OffsetMap): Span {
-  return { from: mapOffset(s.from, m, s.from === s.to), to: mapOffset(s.to, m, true) };
+/**
+ * A mover from the chunks that were reused: every offset inside a reused chunk
+ * moves with it (several edits in one update can move chunks by different
+ * amounts); other offsets fall back to `fallback`.
+ */
+export function chunkMover(moves: readonly { from: number; to: number; delta: number }[], fallback: Mover): Mover {
+  return (o, isEnd) => {
+    const probe = isEnd ? o - 1 : o;
+    let lo = 0;
+    let hi = moves.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const mv = moves[mid];
+      if (probe < mv.from) hi = mid - 1;
+      else if (probe >= mv.to) lo = mid + 1;
+      else return o + mv.delta;
+    }
+    return fallback(o, isEnd);
+  };
 }
 
-function shiftedOpt<T extends { span?: Span }>(x: T, m: OffsetMap): T {
+function shifted(s: Span, m: Mover): Span {
+  return { from: m(s.from, s.from === s.to), to: m(s.to, true) };
+}
+
+function shiftedOpt<T extends { span?: Span }>(x: T, m: Mover): T {
   return x.span ? { ...x, span: shifted(x.span, m) } : x;
 }
 
@@ -145,7 +171,7 @@ function shiftedOpt<T extends { span?: Span }>(x: T, m: OffsetMap): T {
  * Move a cached unit result. New objects all the way down: results already
  * handed out must never change (they are values, not views of the cache).
  */
-function shiftResult(r: AnalysisResult, m: OffsetMap): AnalysisResult {
+function shiftResult(r: AnalysisResult, m: Mover): AnalysisResult {
   return {
     ...r,
     layers: r.layers.map((l) => ({
@@ -166,11 +192,11 @@ function shiftResult(r: AnalysisResult, m: OffsetMap): AnalysisResult {
 }
 
 /** Analyze a module unit by unit, reusing `cache` (shifted by `map`) when given. */
-export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions> | undefined, cache?: UnitCache, map?: OffsetMap | null): AnalysisResult {
+export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions> | undefined, cache?: UnitCache, mover?: Mover | null): AnalysisResult {
   if (cache) {
     cache.gen++;
-    if (map && (map.delta !== 0 || map.from !== map.oldTo)) {
-      for (const [k, r] of cache.results) cache.results.set(k, shiftResult(r, map));
+    if (mover) {
+      for (const [k, r] of cache.results) cache.results.set(k, shiftResult(r, mover));
     }
   }
   const { globals, units } = partition(mod.chunks);
@@ -190,7 +216,8 @@ export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions
   const parts: AnalysisResult[] = [];
   for (const unit of units) {
     const key = unitKey(globals, unit) + '|' + importKey;
-    let r = cache?.results.get(key);
+    // Reuse only results of the previous version: their offsets were moved by every update since.
+    let r = cache && cache.generation.get(key) === cache.gen - 1 ? cache.results.get(key) : undefined;
     if (!r) {
       const stmts: PyStmt[] = [];
       const comments: PyComment[] = [...globalComments];
