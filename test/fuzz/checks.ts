@@ -9,10 +9,16 @@ import { compareResults, editProblems, firstDifference, projectResult, resultPro
 import { applyChange, applyChanges, type Change } from './mutate.js';
 
 export interface Engine {
-  analyze(text: string, language: Language): AnalysisResult;
-  fixAll(text: string, language: Language): { text: string; edits: TextEdit[]; applied: number };
+  analyze(text: string, language: Language, options?: FuzzOptions): AnalysisResult;
+  fixAll(text: string, language: Language, options?: FuzzOptions & { unsafe?: boolean }): { text: string; edits: TextEdit[]; applied: number };
   applyEdits(text: string, edits: TextEdit[]): string;
   IncrementalAnalyzer: new (language: Language) => { update(newText: string, changes?: Change[]): AnalysisResult };
+}
+
+/** The options the fuzz varies: preferred distribution, and whether fix-all may apply unsafe fixes. */
+export interface FuzzOptions {
+  distribution?: 'normal' | 'uniform';
+  unsafe?: boolean;
 }
 
 /** Called before every engine call, so a watchdog knows what was running when it hung. */
@@ -53,10 +59,11 @@ function expectNoProblems(phase: string, problems: string[]): void {
  * fixes; fixAll() is consistent with its edits, its output analyses cleanly,
  * and a second fixAll() changes nothing.
  */
-export function checkAnalysis(engine: Engine, text: string, language: Language, beat: Beat = noBeat): string | null {
+export function checkAnalysis(engine: Engine, text: string, language: Language, beat: Beat = noBeat, options: FuzzOptions = {}): string | null {
+  const analysisOptions = options.distribution ? { distribution: options.distribution } : undefined;
   try {
     beat('analyze', language, text);
-    const r = call('analyze()', () => engine.analyze(text, language));
+    const r = call('analyze()', () => engine.analyze(text, language, analysisOptions));
     expectNoProblems('analyze()', resultProblems(text, r));
     r.findings.forEach((f, i) =>
       f.fixes.forEach((fix, j) => {
@@ -65,18 +72,18 @@ export function checkAnalysis(engine: Engine, text: string, language: Language, 
     );
 
     beat('fixAll', language, text);
-    const first = call('fixAll()', () => engine.fixAll(text, language));
+    const first = call('fixAll()', () => engine.fixAll(text, language, options));
     if (typeof first?.text !== 'string' || !Array.isArray(first.edits)) throw new Failure('fixAll() returned a malformed result');
     expectNoProblems('fixAll()', editProblems(first.edits, text.length, 'fixAll().edits'));
     const replay = call('applyEdits(fixAll().edits)', () => engine.applyEdits(text, first.edits));
     if (replay !== first.text) throw new Failure('fixAll().text differs from applyEdits(text, fixAll().edits)');
 
     beat('analyze(fixed)', language, first.text);
-    const again = call('analyze() of the fixed text', () => engine.analyze(first.text, language));
+    const again = call('analyze() of the fixed text', () => engine.analyze(first.text, language, analysisOptions));
     expectNoProblems('analyze() of the fixed text', resultProblems(first.text, again));
 
     beat('fixAll(fixed)', language, first.text);
-    const second = call('second fixAll()', () => engine.fixAll(first.text, language));
+    const second = call('second fixAll()', () => engine.fixAll(first.text, language, options));
     if (second.applied !== 0 || second.text !== first.text) {
       throw new Failure(
         `fixAll() is not idempotent: the second pass applied ${second.applied} fix(es), edits ${JSON.stringify(second.edits).slice(0, 600)}\n` +

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   if (task.property === 'analysis') {
     const prop = fc.property(mutantArb(seeds.length), (c: MutantCase) => {
       const m = buildMutant(seeds, c);
-      const problem = checkAnalysis(engine, m.text, m.language, beat);
+      const problem = checkAnalysis(engine, m.text, m.language, beat, c.options);
       if (problem) throw new Error(problem);
     });
     const details = fc.check(prop, params);
@@ -72,15 +72,15 @@ async function main(): Promise<void> {
     let report = fc.defaultReportMessage(details) ?? 'property failed';
     if (c) {
       const m = buildMutant(seeds, c);
-      const problem = checkAnalysis(engine, m.text, m.language, beat) ?? '(did not reproduce on replay)';
+      const problem = checkAnalysis(engine, m.text, m.language, beat, c.options) ?? '(did not reproduce on replay)';
       // Remove everything not needed for the same kind of failure.
       const kind = problem.split(/[:\n]/)[0];
-      const minimal = minimizeText(m.text, (t) => (checkAnalysis(engine, t, m.language, beat) ?? '').split(/[:\n]/)[0] === kind);
+      const minimal = minimizeText(m.text, (t) => (checkAnalysis(engine, t, m.language, beat, c.options) ?? '').split(/[:\n]/)[0] === kind);
       report =
-        `analyze()/fixAll() failed on a mutant of ${m.name} analysed as ${m.language}\n` +
+        `analyze()/fixAll() failed on a mutant of ${m.name} analysed as ${m.language} with options ${JSON.stringify(c.options)}\n` +
         `problem: ${problem}\n` +
         `minimal reproducer (${m.language}): ${show(minimal)}\n` +
-        `  → ${(checkAnalysis(engine, minimal, m.language, beat) ?? 'passes on replay').split('\n')[0]}\n` +
+        `  → ${(checkAnalysis(engine, minimal, m.language, beat, c.options) ?? 'passes on replay').split('\n')[0]}\n` +
         `mutant text: ${show(m.text)}\n` +
         `replay: FUZZ_SEED=${details.seed} (path ${details.counterexamplePath})\n\n${report}`;
     }

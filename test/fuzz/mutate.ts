@@ -173,6 +173,8 @@ export interface MutantCase {
   /** Analyse with this language instead of the seed's (rare: any text in any parser). */
   language: Language | null;
   mutations: Mutation[];
+  /** Preferred distribution for fixes, and whether fixAll may apply unsafe fixes. */
+  options: { distribution: 'normal' | 'uniform'; unsafe: boolean };
 }
 
 export function mutantArb(seedCount: number): fc.Arbitrary<MutantCase> {
@@ -180,6 +182,7 @@ export function mutantArb(seedCount: number): fc.Arbitrary<MutantCase> {
     seed: fc.nat({ max: seedCount - 1 }),
     language: fc.option(fc.constantFrom<Language>('python', 'javascript', 'typescript'), { freq: 8 }),
     mutations: fc.array(mutationArb, { minLength: 1, maxLength: 8 }),
+    options: fc.record({ distribution: fc.constantFrom<'normal' | 'uniform'>('normal', 'uniform'), unsafe: fc.boolean() }),
   });
 }
 

@@ -59,3 +59,11 @@ test('fixAll: a half-typed nested call inside a layer call is left alone, and a 
   assert.equal(twice.text, once.text);
   assert.ok(!once.text.includes('f(x, kernel_initializer'), `the initializer went into the inner call: ${JSON.stringify(once.text)}`);
 });
+
+test('incremental: deleting an unclosed call that swallowed the next lines keeps the layer spans after it right', () => {
+  // The deleted text opens a bracket that the first GRU line sits inside; once it is gone, the later layers move back.
+  const initial = 'from keras import layers\nn = 6\ni = f(\nx = layers.GRU(64)(x)\ny = 1)\nx = layers.GRU(64)(x)\n';
+  const from = initial.indexOf('n = 6');
+  const to = initial.indexOf('\nx = layers.GRU');
+  replay('python', initial, [{ changes: [{ from, to, insert: '' }], sendChanges: true }]);
+});
