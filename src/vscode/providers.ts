@@ -152,7 +152,6 @@ export class Hovers implements vscode.HoverProvider {
       engine.hoverMarkdown({
         layer,
         result: analysis.result,
-        findings: analysis.findings,
         distribution: settings.distribution,
         activationLine,
         simulateUri: layer.model !== null ? `command:${SIMULATE_COMMAND}?${args}` : null,

@@ -107,7 +107,6 @@ const FRAMEWORK_LABEL: Record<string, string> = { keras: 'Keras', pytorch: 'PyTo
 export interface HoverInput {
   layer: Layer;
   result: AnalysisResult;
-  findings: readonly Finding[];
   distribution: 'normal' | 'uniform';
   /** 0-based line of the activation, when it has a span. */
   activationLine: number | null;
@@ -143,9 +142,9 @@ export function hoverMarkdown(input: HoverInput): string {
   );
   if (v.assumedFans) lines.push('', t('(fan_in unknown: computed with fan_in = fan_out)'));
   lines.push('');
-  const own = input.findings.filter((f) => f.layer === layer.id);
-  const why = own.length > 0 ? own.map((f) => `${f.code}: ${f.message}`).join(' ') : v.recommended.reason;
-  lines.push(t('Why: {0}', why));
+  // One line of why: the reason for the recommendation (the finding's own message is
+  // already shown by VS Code in the same hover).
+  lines.push(t('Why: {0}', v.recommended.reason));
   if (input.simulateUri) {
     lines.push('', `[${t('Simulate variance of this model')}](${input.simulateUri})`);
   }
