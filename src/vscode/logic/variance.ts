@@ -4,7 +4,7 @@
  * per-layer forward factor fan_in·Var(W)·E[φ(z)²] and its running product.
  * Used by the hover and by the "Simulate variance" table.
  */
-import type { AnalysisResult, Finding, InitSpec, Layer } from '../../core/types.js';
+import type { AnalysisResult, InitSpec, Layer } from '../../core/types.js';
 import { forwardFactor, recommendInit, weightVariance } from '../../core/math/variance.js';
 import type { InitColumn, VarianceRow, VarianceTable } from '../../shared/protocol.js';
 import { format, type Translate } from './l10n.js';
