@@ -84,6 +84,8 @@ export interface InitSpec {
   factoryNotCalled?: boolean;
   /** The text as written, for messages. */
   text?: string;
+  /** A numeric argument could not be evaluated (std=config.init_std): the family is known, the scale is not. */
+  unknownArgs?: boolean;
 }
 
 export interface ActivationInfo {

@@ -388,3 +388,64 @@ nn.init.xavier_uniform_(net.head.weight)
   const out = fixAndCheck(src);
   assert.ok(out.includes('nn.init.kaiming_normal_(self[0].weight, nonlinearity="relu")'), out);
 });
+
+test('QA regressions: unreadable scales, minus signs, `2.` floats, `;`, named_modules loops, timm trunc_normal_, **kwargs, CRLF', () => {
+  // a std InitLens cannot evaluate is not replaced by a default (no IL003 "explodes")
+  check(HEAD + `class M(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.fc = nn.Linear(768, 768)
+        nn.init.normal_(self.fc.weight, std=config.initializer_range)
+
+    def forward(self, x):
+        return F.gelu(self.fc(x))
+`, { layers: [{ line: 8, init: 'random_normal' }], findings: [] });
+  // minus signs and `2.`-style floats are numbers
+  const r = check(HEAD + `class N(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(256, 256); self.b = nn.Linear(256, 256)
+        nn.init.normal_(self.a.weight, 0., (2. / 256) ** .5)
+        nn.init.uniform_(self.b.weight, -(6 / 256) ** 0.5, (6 / 256) ** 0.5)
+
+    def forward(self, x):
+        return F.relu(self.b(F.relu(self.a(x))))
+`, { findings: [] });
+  assert.ok(Math.abs((r.layers[0].init.std ?? 0) - Math.sqrt(2 / 256)) < 1e-12);
+  assert.ok(Math.abs((r.layers[1].init.minval ?? 0) + Math.sqrt(6 / 256)) < 1e-12);
+  // named_modules() loops and timm's trunc_normal_
+  check(`import torch.nn as nn
+from timm.models.layers import trunc_normal_
+
+class V(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(64, 64)
+        for name, m in self.named_modules():
+            if isinstance(m, nn.Linear):
+                nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+        self.head = nn.Linear(64, 64)
+        trunc_normal_(self.head.weight, std=0.02)
+
+    def forward(self, x):
+        return self.head(self.fc(x).relu())
+`, { layers: [{ line: 7, init: 'he_normal' }, { line: 11, init: 'truncated_normal' }], findings: [] });
+  // CRLF files get CRLF lines
+  const crlf = HEAD.replace(/\n/g, '\r\n') + 'class C(nn.Module):\r\n    def __init__(self):\r\n        super().__init__()\r\n        self.fc = nn.Linear(8, 8)\r\n\r\n    def forward(self, x):\r\n        return F.relu(self.fc(x))\r\n';
+  const out = fixAndCheck(crlf);
+  assert.ok(!/[^\r]\n/.test(out), 'no bare LF introduced');
+});
+
+test('QA regressions: Keras positional activation, **kwargs, leaky_relu string slope, Flatten loses the channel count', () => {
+  check(`from keras import layers
+kw = dict(kernel_initializer="he_normal")
+a = layers.Dense(64, "relu")
+b = layers.Dense(64, activation="relu", **kw)
+c = layers.Dense(64, activation="leaky_relu")
+`, { layers: [{ line: 3, act: 'relu' }, { line: 4, act: 'relu', init: 'unknown' }, { line: 5, act: 'leaky_relu' }], findings: ['IL001@3', 'IL001@5'] });
+  const r = check(`import keras
+from keras import layers
+m = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(64, 3, activation="relu", kernel_initializer="he_normal"), layers.Flatten(), layers.Dense(10)])
+`, {});
+  assert.equal(r.layers[1].fanIn, null, 'fan_in after Flatten is unknown, not the channel count');
+});

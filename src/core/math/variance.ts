@@ -180,6 +180,7 @@ export function weightVariance(
   fanOut: number | null,
   kind: LayerKind = {},
 ): number | null {
+  if (init.unknownArgs) return null; // a numeric argument could not be evaluated
   if (isConstantInit(init)) return 0;
   const clamp = framework === 'keras' || framework === 'tfjs';
   const uncorrected = init.uncorrectedTruncation === true;

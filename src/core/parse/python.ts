@@ -190,7 +190,7 @@ let chunkIds = 0;
 
 /** Parse one chunk of source whose first character is at absolute `base`. */
 export function parseChunk(text: string, base: number): ParsedChunk {
-  const tree = parser.parse(text);
+  const tree = parser.parse(text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text);
   const conv = new Converter(text, base);
   const stmts: PyStmt[] = [];
   const top = tree.topNode;
@@ -226,6 +226,11 @@ class Converter {
   stmtInto(n: SyntaxNode, out: PyStmt[]): void {
     const name = n.name;
     if (name === 'Comment') return;
+    if (name === 'StatementGroup') {
+      // `a = 1; b = 2`
+      for (let ch = n.firstChild; ch; ch = ch.nextSibling) if (ch.name !== ';') this.stmtInto(ch, out);
+      return;
+    }
     if (n.type.isError) {
       // Statements can hide inside error nodes; recover them.
       for (let ch = n.firstChild; ch; ch = ch.nextSibling) this.stmtInto(ch, out);
@@ -564,6 +569,14 @@ class Converter {
       case 'MemberExpression': {
         const obj = n.firstChild;
         const prop = n.getChild('PropertyName');
+        if (obj && obj.name === 'Number' && n.getChild('.') && !n.getChild('[')) {
+          // `2.` and `2.e3` are floats in Python; the grammar reads them as `2 .e3`.
+          const ptext = prop ? this.src(prop) : '';
+          if (ptext === '' || /^[eE]\d+$/.test(ptext) || ptext === 'j') {
+            const v = Number(this.src(n).replace(/_/g, '').replace(/\.$/, ''));
+            if (Number.isFinite(v)) return { k: 'num', value: v, span };
+          }
+        }
         if (obj && prop && n.getChild('.')) return { k: 'attr', obj: this.expr(obj), attr: this.src(prop), span };
         if (obj && n.getChild('[')) {
           const index: PyExpr[] = [];
@@ -659,7 +672,7 @@ class Converter {
         return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
       }
       case 'UnaryExpression': {
-        const kids = this.exprNodes(n);
+        const kids = this.exprNodes(n).filter((k) => !OP_NODES.has(k.name));
         const op = n.firstChild ? this.src(n.firstChild).trim() : '';
         if (kids.length === 1) {
           const operand = this.expr(kids[0]);

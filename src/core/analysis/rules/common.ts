@@ -98,7 +98,7 @@ export function layerNumbers(layer: Layer, init: InitSpec, act: ActivationName =
   // Keras defines it; the hover shows what tfjs really draws.
   const fw = layer.framework === 'tfjs' && TFJS_NAMED.has(init.name) ? 'keras' : layer.framework;
   const judged = fw !== layer.framework ? { ...init, uncorrectedTruncation: false } : init;
-  const varW = weightVariance(fw, judged, fanIn, fanOut, { recurrent: layer.recurrent, embedding: layer.embedding });
+  const varW = init.unknownArgs ? null : weightVariance(fw, judged, fanIn, fanOut, { recurrent: layer.recurrent, embedding: layer.embedding });
   const mact = act === 'unknown' ? null : act;
   const m2 = mact ? secondMoment(mact, param, 1) : null;
   const d2 = mact ? derivSecondMoment(mact, param, 1) : null;

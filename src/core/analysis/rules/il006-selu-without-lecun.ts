@@ -24,7 +24,9 @@ export const seluWithoutLecun: Rule = {
     const inBand = n.coeff >= 0.85 && n.coeff <= 1.18;
     // LeCun (normal or uniform) and variance_scaling(1, fan_in) are 1/fan_in whatever the widths.
     const lecunFamily = init.name === 'lecun_normal' || init.name === 'lecun_uniform' || (init.name === 'variance_scaling' && (init.mode ?? 'fan_in') === 'fan_in');
-    if (inBand && lecunFamily) return [];
+    // An explicit scale that gives 1/fan_in for this layer is LeCun in disguise: fine.
+    const scaleBased = ['random_normal', 'random_uniform', 'truncated_normal'].includes(init.name);
+    if (inBand && (lecunFamily || scaleBased)) return [];
     const fans = n.fansKnown ? ` (fan_in=${n.fanIn}, fan_out=${n.fanOut})` : ' (assuming fan_in = fan_out)';
     const msg = inBand
       ? `SELU after ${describeInit(layer)}: fan_in·Var(W) = ${r2(n.coeff)}${fans} only because of these widths; SELU self-normalizes with LeCun normal (Var(W) = 1/fan_in, Klambauer et al. 2017), which does not depend on fan_out.`

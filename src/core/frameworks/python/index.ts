@@ -387,6 +387,8 @@ function detectQuote(stmts: PyStmt[]): string {
 function buildFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {
   // Never edit a call the parser could not read completely (code being typed).
   if (rec.call.broken) return null;
+  // Lazy modules have no weight until the first forward: an init call in __init__ would fail.
+  if (rec.spec.kind.startsWith('Lazy')) return null;
   switch (rec.spec.framework) {
     case 'keras':
       return kerasFix(ctx, rec, target);
@@ -433,7 +435,7 @@ function importEdit(ctx: FixCtx, line: string): TextEdit {
   const last = ctx.imports.lastImport;
   if (last) {
     const eol = lineEnd(ctx.text, last.span.to);
-    return { from: eol, to: eol, newText: '\n' + line };
+    return { from: eol, to: eol, newText: (ctx.text[eol] === '\r' ? '\r\n' : '\n') + line };
   }
   // After a module docstring / shebang / __future__ imports: top of file otherwise.
   let at = 0;
@@ -568,7 +570,7 @@ function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
   if (last && last.layers && last.layers.length === 1 && last.which !== 'any') {
     const call = findCall(ctx.stmts, last.callSpan);
     if (call) {
-      const weightText = initTargetText(ctx.text, call);
+      const weightText = initTargetText(ctx.text, call, ctx.imports);
       if (weightText) {
         const newCall = torchCall(ctx, ns, target, weightText);
         return [{ from: call.span.from, to: call.span.to, newText: newCall }, ...imports];
@@ -606,7 +608,8 @@ function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
     if (hasBias) lines.push(`${indent}${ns}.zeros_(${path.expr}.bias)`);
   }
   const at = lineEnd(ctx.text, anchor.span.to);
-  return [{ from: at, to: at, newText: '\n' + lines.join('\n') }, ...imports];
+  const eol = ctx.text[at] === '\r' ? '\r\n' : '\n';
+  return [{ from: at, to: at, newText: eol + lines.join(eol) }, ...imports];
 }
 
 function findCall(stmts: PyStmt[], span: Span): Extract<PyExpr, { k: 'call' }> | null {
@@ -621,9 +624,10 @@ function findCall(stmts: PyStmt[], span: Span): Extract<PyExpr, { k: 'call' }> |
 }
 
 /** The weight expression an init call writes: first argument of nn.init.*, or the receiver of `.normal_()`. */
-function initTargetText(text: string, call: Extract<PyExpr, { k: 'call' }>): string | null {
+function initTargetText(text: string, call: Extract<PyExpr, { k: 'call' }>, imports: Imports): string | null {
   const fn = call.fn;
-  if (fn.k === 'attr' && (fn.attr === 'normal_' || fn.attr === 'uniform_' || fn.attr === 'zero_' || fn.attr === 'fill_')) {
+  const isInitModule = fn.k === 'attr' && imports.resolve(fn.obj) === 'torch.nn.init';
+  if (!isInitModule && fn.k === 'attr' && (fn.attr === 'normal_' || fn.attr === 'uniform_' || fn.attr === 'zero_' || fn.attr === 'fill_')) {
     let obj = fn.obj;
     if (obj.k === 'attr' && obj.attr === 'data') obj = obj.obj;
     return text.slice(obj.span.from, obj.span.to);

@@ -17,7 +17,7 @@ import type { ActivationInfo, ActivationName, Framework, InitSpec, Normalization
 import type { PyArg, PyExpr, PyStmt } from '../../parse/pyast.js';
 import { argOf, dottedName, kwarg, positional } from '../../parse/pyast.js';
 import { Imports, setStarCheck } from './imports.js';
-import { kerasActivationName, roleOf, type Role, type WeightLayerSpec } from './vocab.js';
+import { KERAS_ACT_PARAM, kerasActivationName, roleOf, type Role, type WeightLayerSpec } from './vocab.js';
 import { torchCalculateGain } from '../../math/index.js';
 
 setStarCheck((q) => roleOf(q) !== undefined);
@@ -130,7 +130,7 @@ export type Obj =
   | { o: 'weight'; rec: LayerRec }
   | { o: 'act'; act: ActivationInfo }
   | { o: 'norm'; norm: Normalization }
-  | { o: 'pass' }
+  | { o: 'pass'; reshape?: boolean }
   | { o: 'add' }
   | { o: 'concat' }
   | { o: 'seq'; seq: SeqRec }
@@ -397,8 +397,8 @@ export class Interp {
         return;
       }
       case 'augassign': {
-        const cur = this.eval(s.target, scope);
-        const v = this.eval(s.value, scope);
+        const cur = this.eval(s.target, scope, s);
+        const v = this.eval(s.value, scope, s);
         if (s.op === '+=' && cur.t === 'tensor' && v.t === 'tensor') {
           this.assign(s.target, this.residualAdd([cur, v], scope), scope, s);
         } else if (s.op === '+=' && cur.t === 'list' && v.t === 'list') {
@@ -556,9 +556,23 @@ export class Interp {
   }
 
   seqPaths(seq: SeqRec, base: string, mk: (expr: string, loop: boolean) => AccessPath | null): void {
+    // Items built in a loop repeat at run time: indexes after them count from the end,
+    // items between two loop-built groups have no stable index.
+    const isTemplate = (o: Obj) => (o.o === 'weight' && o.rec.template) || (o.o === 'list' && o.template);
+    const n = seq.items.length;
+    let firstT = -1;
+    let lastT = -1;
+    seq.items.forEach((it, i) => {
+      if (isTemplate(it)) {
+        if (firstT < 0) firstT = i;
+        lastT = i;
+      }
+    });
     seq.items.forEach((it, i) => {
       const nm = (seq as SeqRec & { names?: (string | null)[] }).names?.[i] ?? null;
-      this.objPaths(it, nm ? `${base}.${nm}` : `${base}[${i}]`, false, mk, nm);
+      if (nm) return this.objPaths(it, `${base}.${nm}`, false, mk, nm);
+      if (firstT < 0 || i < firstT) return this.objPaths(it, `${base}[${i}]`, false, mk, nm);
+      if (i > lastT) return this.objPaths(it, `${base}[${i - n}]`, false, mk, nm);
     });
   }
 
@@ -590,8 +604,19 @@ export class Interp {
       const subj = test.args[0].value;
       if (subj.k !== 'name') return null;
       const cur = scope.vars.get(subj.id);
-      if (!cur || cur.t !== 'anymod') return null;
       const typesExpr = test.args[1].value;
+      if (cur && cur.t === 'objs') {
+        const tl = typesExpr.k === 'tuple' || typesExpr.k === 'list' ? typesExpr.items : [typesExpr];
+        const kinds = new Set<string>();
+        for (const te of tl) {
+          const role = roleOf(this.imports.resolve(te));
+          if (role && role.r === 'weight') kinds.add(role.spec.kind);
+        }
+        const keep = cur.items.filter((o) => o.o === 'weight' && kinds.has(o.rec.spec.kind));
+        const rest = cur.items.filter((o) => !(o.o === 'weight' && kinds.has(o.rec.spec.kind)));
+        return { name: subj.id, then: { t: 'objs', items: keep }, else: { t: 'objs', items: rest } };
+      }
+      if (!cur || cur.t !== 'anymod') return null;
       const tlist = typesExpr.k === 'tuple' || typesExpr.k === 'list' ? typesExpr.items : [typesExpr];
       const kinds: string[] = [];
       let instanceOf: ClassCtx | null = null;
@@ -1072,7 +1097,7 @@ export class Interp {
     if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && (m === 'modules' || m === 'children' || m === 'named_modules')) {
       const cls = obj.t === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
       const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
-      if (m === 'named_modules') return { t: 'anyparam', owner: null, filter, which: 'any' } as Val;
+      if (m === 'named_modules') return { t: 'zip', items: [UNKNOWN, { t: 'anymod', filter }] };
       return { t: 'anymod', filter };
     }
     if ((obj.t === 'self' || (obj.t === 'obj' && (obj.o.o === 'instance' || obj.o.o === 'weight' || obj.o.o === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
@@ -1123,12 +1148,19 @@ export class Interp {
   loopSpans: Span[] = [];
 
   tensorInitMethod(m: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): InitSpec | null {
+    let unreadable = false;
     const num = (x: PyExpr | undefined): number | undefined => {
       if (!x) return undefined;
       const v = this.eval(x, scope);
+      if (v.t !== 'num') unreadable = true;
       return v.t === 'num' ? v.v : undefined;
     };
     const text = undefined;
+    const spec = this.tensorInitSpec(m, e, num, text);
+    return spec && unreadable ? { ...spec, unknownArgs: true } : spec;
+  }
+
+  tensorInitSpec(m: string, e: Extract<PyExpr, { k: 'call' }>, num: (x: PyExpr | undefined) => number | undefined, text: undefined): InitSpec | null {
     switch (m) {
       case 'normal_':
         return { name: 'random_normal', explicit: true, source: 'init-call', distribution: 'untruncated_normal', mean: num(argOf(e, 0, 'mean')) ?? 0, std: num(argOf(e, 1, 'std')) ?? 1, text };
@@ -1226,9 +1258,12 @@ export class Interp {
         }
         return tensor();
       }
-      case 'pass':
+      case 'pass': {
         for (const a of e.args) this.eval(a.value, scope);
-        return { t: 'obj', o: { o: 'pass' } };
+        const last = q.slice(q.lastIndexOf('.') + 1);
+        const reshapes = last === 'Flatten' || last === 'Reshape' || last === 'Unflatten' || last === 'Permute' || last === 'RepeatVector';
+        return { t: 'obj', o: reshapes ? { o: 'pass', reshape: true } : { o: 'pass' } };
+      }
       case 'passFn': {
         const input = this.firstArg(e, scope);
         if (input.t === 'tensor') return tensor(input.pend, null);
@@ -1437,7 +1472,7 @@ export class Interp {
         if (ch !== null) this.setInCh(rec, ch);
       }
       // activation=
-      const actArg = kwarg(e, 'activation');
+      const actArg = kwarg(e, 'activation') ?? (s.kind === 'Dense' && positional(e, 1) ? { name: 'activation', value: positional(e, 1)!, span: positional(e, 1)!.span } : undefined);
       if (actArg && !s.recurrent) rec.inlineAct = { ...this.kerasActivation(actArg.value, scope), via: 'argument', span: actArg.value.span };
       else if (s.recurrent) rec.inlineAct = actArg ? { ...this.kerasActivation(actArg.value, scope), via: 'argument', span: actArg.value.span } : { name: 'tanh', via: 'default' };
       const useBias = kwarg(e, 'use_bias');
@@ -1445,7 +1480,8 @@ export class Interp {
       // initializers
       const kname = s.depthwise ? 'depthwise_initializer' : s.separable ? 'pointwise_initializer' : s.embedding ? 'embeddings_initializer' : 'kernel_initializer';
       const ki = kwarg(e, kname);
-      rec.init = ki ? this.initFromExpr('keras', ki.value, scope) : kerasDefault(s);
+      const splat = e.args.some((a) => a.star === '**');
+      rec.init = ki ? this.initFromExpr('keras', ki.value, scope) : splat ? { name: 'unknown', explicit: true, source: 'argument' } : kerasDefault(s);
       if (s.recurrent) {
         const ri = kwarg(e, 'recurrent_initializer');
         rec.recInit = ri ? this.initFromExpr('keras', ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
@@ -1528,7 +1564,8 @@ export class Interp {
       if (ub && ub.value.k === 'const' && ub.value.value === false) rec.bias = false;
       const kname = s.embedding ? 'embedding_init' : 'kernel_init';
       const ki = kwarg(e, kname);
-      rec.init = ki ? this.initFromExpr('flax', ki.value, scope) : s.embedding
+      const splat = e.args.some((a) => a.star === '**');
+      rec.init = ki ? this.initFromExpr('flax', ki.value, scope) : splat ? { name: 'unknown', explicit: true, source: 'argument' } : s.embedding
         ? { name: 'variance_scaling', explicit: false, source: 'default', scale: 1, mode: 'fan_in', distribution: 'untruncated_normal' }
         : { name: 'lecun_normal', explicit: false, source: 'default', distribution: 'truncated_normal' };
       if (s.recurrent) {
@@ -1570,7 +1607,7 @@ export class Interp {
 
   kerasActivation(a: PyExpr | undefined, scope: Scope): ActivationInfo {
     if (!a) return { name: 'linear', via: 'default' };
-    if (a.k === 'str') return { name: kerasActivationName(a.value), via: 'argument', span: a.span, text: a.value };
+    if (a.k === 'str') return { name: kerasActivationName(a.value), param: KERAS_ACT_PARAM[a.value], via: 'argument', span: a.span, text: a.value };
     if (a.k === 'const' && a.value === null) return { name: 'linear', via: 'argument', span: a.span, text: 'None' };
     const v = this.eval(a, scope);
     if (v.t === 'ref') {
@@ -1620,7 +1657,7 @@ export class Interp {
         }
         return tensor();
       case 'pass':
-        return inT ?? tensor();
+        return inT ? (o.reshape ? tensor(inT.pend, null) : inT) : tensor();
       case 'add':
         return input.t === 'list' ? this.residualAdd(input.items, scope) : inT ?? tensor();
       case 'concat':
@@ -1771,11 +1808,25 @@ export class Interp {
   }
 
   initializerCall(fw: Framework, name: string, e: Extract<PyExpr, { k: 'call' }> | null, scope: Scope): InitSpec {
+    const saved = this.unreadableArg;
+    this.unreadableArg = false;
+    const spec = this.initializerCallRaw(fw, name, e, scope);
+    const unreadable = this.unreadableArg;
+    this.unreadableArg = saved;
+    // An argument InitLens cannot evaluate (std=config.init_std) makes the numbers unknown:
+    // never judge with the default in its place.
+    return unreadable ? { ...spec, unknownArgs: true } : spec;
+  }
+
+  unreadableArg = false;
+
+  initializerCallRaw(fw: Framework, name: string, e: Extract<PyExpr, { k: 'call' }> | null, scope: Scope): InitSpec {
     const num = (idx: number, kw: string): number | undefined => {
       if (!e) return undefined;
       const a = argOf(e, idx, kw);
       if (!a) return undefined;
       const v = this.eval(a, scope);
+      if (v.t !== 'num') this.unreadableArg = true;
       return v.t === 'num' ? v.v : undefined;
     };
     const str = (idx: number, kw: string): string | undefined => {
@@ -1847,10 +1898,12 @@ export class Interp {
     if (!targetE) return;
     const target = this.eval(targetE, scope);
     if (target.t !== 'param' && target.t !== 'anyparam') return;
+    let unreadable = false;
     const num = (idx: number, kw: string): number | undefined => {
       const a = argOf(e, idx, kw);
       if (!a) return undefined;
       const v = this.eval(a, scope);
+      if (v.t !== 'num') unreadable = true;
       return v.t === 'num' ? v.v : undefined;
     };
     const str = (idx: number, kw: string): string | undefined => {
@@ -1915,6 +1968,7 @@ export class Interp {
         spec = { ...base, name: 'unknown' };
     }
     spec.text = undefined;
+    if (unreadable) spec.unknownArgs = true;
     this.recordInit(target.t === 'anyparam' ? { t: 'param', layers: target.owner, filter: target.filter, which: target.which, data: false } : target, spec, e, scope, stmt);
   }
 

@@ -109,6 +109,7 @@ add(['keras.layers.Layer', 'keras.Layer'], { r: 'baseModule', framework: 'keras'
 roles.set('keras.Model#base', { r: 'baseModule', framework: 'keras' });
 
 /** Keras / tf activation function names (`activation=` strings and keras.activations.*). */
+export const KERAS_ACT_PARAM: Record<string, number> = { leaky_relu: 0.2 };
 const KERAS_ACT: Record<string, ActivationName> = {
   relu: 'relu', relu6: 'relu', leaky_relu: 'leaky_relu', elu: 'elu', selu: 'selu', gelu: 'gelu', silu: 'silu', swish: 'silu',
   mish: 'mish', softplus: 'softplus', softsign: 'tanh', tanh: 'tanh', sigmoid: 'sigmoid', hard_sigmoid: 'sigmoid',
@@ -225,6 +226,11 @@ for (const n of [
   'kaiming_uniform', 'kaiming_normal', 'orthogonal',
 ]) {
   add([`torch.nn.init.${n}`], { r: 'initFn', fw: 'pytorch', name: n.endsWith('_') ? n : n + '_' });
+}
+
+// timm re-exports PyTorch's trunc_normal_ (ViT, ConvNeXt, Swin code)
+for (const m of ['timm.models.layers', 'timm.layers', 'timm.models.layers.weight_init', 'timm.layers.weight_init']) {
+  add([`${m}.trunc_normal_`], { r: 'initFn', fw: 'pytorch', name: 'trunc_normal_' });
 }
 
 // ---------------------------------------------------------------- Flax linen
