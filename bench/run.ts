@@ -17,7 +17,8 @@
  * gets one-character edits in the middle of a function body (alternately
  * typed and deleted, so the text goes invalid and back), timed per update.
  *
- * Output: a table on stdout, bench/results.json and bench/RESULTS.md.
+ * Output: a table on stdout, bench/results.json, bench/RESULTS.md, and the
+ * short table between `<!-- bench:start -->` and `<!-- bench:end -->` in README.md.
  * Exit code is non-zero only on errors (an engine exception, a wrong
  * incremental result, a failed reference); missed goals print MISS.
  *
@@ -26,7 +27,7 @@
  * (1: full GC before every sample; needs node --expose-gc).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -468,6 +469,30 @@ async function main(): Promise<number> {
     ].join('\n'),
   );
   rmSync(dir, { recursive: true, force: true });
+
+  // The README shows a short version between its bench markers.
+  const readmeTable = [
+    `Last run: ${env.date.slice(0, 10)}, ${env.cpu} (${env.cores} cores), Node ${env.node}; ${env.lines} lines, medians of ${ROUNDS} interleaved rounds.`,
+    '',
+    '| Measurement | median | ÷ Ruff wasm | Goal |',
+    '| --- | ---: | ---: | --- |',
+    `| Ruff ${env.ruff} wasm lint (reference) | ${fmt(stats.ruff?.median, 1)} ms | 1.00× | |`,
+    `| CPython ${env.python ?? ''} \`ast.parse\` | ${fmt(stats.cpython?.median, 1)} ms | ${fmt(ratios['ast.parse/Ruff'])}× | |`,
+    `| Lezer parse alone | ${fmt(stats.lezer?.median, 1)} ms | ${fmt(ratios['Lezer/Ruff'])}× | |`,
+    `| InitLens \`analyze()\` (parse + detection + rules) | ${fmt(stats.initlens?.median, 1)} ms | ${fmt(ratios['InitLens/Ruff'])}× | ≤ ${GOAL_FULL_RATIO.toFixed(1)}×: **${goals.fullAnalysis}** |`,
+    `| One-character edit → fresh findings (incremental) | ${fmt(incremental?.median)} ms (p95 ${fmt(incremental?.p95)} ms) | | ≤ ${GOAL_INCREMENTAL_MS} ms: **${goals.incremental}** |`,
+    '',
+    'Details, spread and method: [bench/RESULTS.md](bench/RESULTS.md), [bench/README.md](bench/README.md).',
+  ].join('\n');
+  const readme = join(here, '..', 'README.md');
+  if (existsSync(readme)) {
+    const textNow = readFileSync(readme, 'utf8');
+    const start = '<!-- bench:start -->';
+    const end = '<!-- bench:end -->';
+    const i = textNow.indexOf(start);
+    const j = textNow.indexOf(end);
+    if (i >= 0 && j > i) writeFileSync(readme, `${textNow.slice(0, i + start.length)}\n${readmeTable}\n${textNow.slice(j)}`);
+  }
 
   if (errors.length) {
     console.error(`\n${errors.length} error(s):`);
