@@ -117,7 +117,8 @@ test('the packaged extension puts IL001 on the Keras ReLU layer', async () => {
 
   // Hover on the layer (caret on it, then "Show Hover" from the keyboard: deterministic under load).
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  const hover = page.locator('.monaco-hover', { hasText: 'fan_in' }).first();
+  // The diagnostic's part of the hover comes first; wait for InitLens' own part (its table).
+  const hover = page.locator('.monaco-hover', { hasText: 'gain per layer' }).first();
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
