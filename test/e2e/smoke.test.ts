@@ -225,6 +225,8 @@ test('notebook: the layer in cell 3 is reported using the import of cell 1', asy
   // Nothing is reported in the first cell (magic and imports only).
   const first = page.locator('.notebook-editor .cell-editor-container .monaco-editor', { hasText: 'import keras' }).first();
   assert.equal(await first.locator('.squiggly-warning, .squiggly-error').count(), 0);
+  // The model's CodeLens sits in cell 3 too.
+  await page.locator('.notebook-editor .codelens-decoration', { hasText: 'Simulate variance (1 layer)' }).first().waitFor({ timeout: 30_000 });
   await page.screenshot({ path: join(ARTIFACTS, 'smoke-notebook.png') });
 });
 
