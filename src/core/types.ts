@@ -129,6 +129,8 @@ export interface Layer {
   transformerStyle?: boolean;
   /** Built in a loop or comprehension: one source line, several runtime layers. */
   template?: boolean;
+  /** Its output reaches no other weight layer: a model output (logits, a head). */
+  head?: boolean;
   /** Framework-specific data the fix builders need (opaque to rules). */
   fixContext?: unknown;
 }

@@ -66,7 +66,7 @@ export function describeInit(layer: Layer, init: InitSpec = layer.init): string 
 export function r2(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const a = Math.abs(x);
-  if (a !== 0 && (a >= 1e4 || a < 1e-3)) return x.toExponential(1).replace('e+', 'e');
+  if (a !== 0 && (a >= 1e4 || a < 0.01)) return x.toExponential(1).replace('e+', 'e');
   if (a >= 100) return x.toFixed(0);
   if (a >= 10) return x.toFixed(1);
   return x.toFixed(2);
@@ -181,6 +181,7 @@ export function gainNote(act: ActivationName, param?: number): string {
 
 /** The last weight layer of its model (an output head). */
 export function isOutputLayer(layer: Layer, ctx: RuleContext): boolean {
+  if (layer.head !== undefined) return layer.head;
   const m = layer.model !== null ? ctx.models.find((x) => x.id === layer.model) : undefined;
   if (!m) return false;
   const ids = m.layers.filter((id) => !ctx.layers[id]?.embedding);

@@ -41,6 +41,7 @@ function isOutputZero(layer: Layer, ctx: RuleContext): boolean {
   const act = layer.activation.name;
   if (!['linear', 'softmax', 'sigmoid'].includes(act)) return false;
   if (layer.residual) return true;
+  if (layer.head !== undefined) return layer.head;
   const m = layer.model !== null ? ctx.models.find((x) => x.id === layer.model) : undefined;
   if (!m) return false;
   return m.layers[m.layers.length - 1] === layer.id;

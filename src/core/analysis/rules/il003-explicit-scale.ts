@@ -26,16 +26,20 @@ export const explicitScale: Rule = {
     if (init.name === 'variance_scaling' && (init.scale === undefined || (init.scale >= 0.5 && init.scale <= 2.5))) return [];
     const act = layer.activation.name === 'unknown' ? 'linear' : layer.activation.name;
     const cur = layerNumbers(layer, init, act, layer.activation.param);
-    const f = cur.forward;
+    // tanh and sigmoid are judged in their linear regime (fan_in·Var(W)), as Glorot does:
+    // E[φ²] would call Glorot itself "vanishing" for them.
+    const saturating = act === 'tanh' || act === 'sigmoid';
+    const f = saturating ? cur.coeff : cur.forward;
     if (f === null || layer.recurrent) return [];
-    if (f >= 0.5 && f <= 2) return [];
+    if (f >= 0.5 && f <= (saturating ? 3 : 2)) return [];
     // A small readout layer (logits) is a deliberate, common choice: near-uniform first predictions.
     if (f < 0.5 && ['linear', 'softmax', 'sigmoid'].includes(act) && isOutputLayer(layer, ctx)) return [];
     const rec = recommendation({ ...layer, activation: { ...layer.activation, name: act } }, ctx.options);
     const recN = rec ? layerNumbers(layer, rec.spec, act, layer.activation.param) : null;
     const verb = f > 2 ? 'explodes' : 'vanishes';
     const msg = `${init.text ?? initLabel(init.name)} with fan_in=${layer.fanIn}: fan_in·Var(W) = ${r2(cur.coeff ?? NaN)}, so each layer multiplies the signal's second moment by ≈${r2(f)}${act !== 'linear' ? ` after ${actLabel(act)}` : ''} — the signal ${verb}${depthNote(layer, ctx, f)}.${rec && recN && recN.varW !== null ? ` ${initLabel(rec.target.init)} (std ≈ ${r2(Math.sqrt(recN.varW))}) keeps it ≈${r2(recN.forward ?? 1)}.` : ''}${normNote(layer)}`;
-    const severity = layer.normalization ? 'info' : f > 10 || f < 0.1 ? 'error' : 'warning';
+    // Exploding signals overflow; vanishing ones are often rescued by later normalization.
+    const severity = layer.normalization ? 'info' : f > 10 ? 'error' : 'warning';
     return [finding(this, layer, null, msg, rec?.target.init ?? null, rec ? initFixes(layer, ctx, rec.target, 'unsafe') : [], severity)];
   },
 };

@@ -20,7 +20,9 @@ export const factoryNotCalled: Rule = {
     const out: Finding[] = [];
     for (const init of inits) {
       const edits = ctx.fa.fixFactoryCall ? ctx.fa.fixFactoryCall({ ...layer, init: init! }) : null;
-      const msg = `${init!.text ?? init!.name} is an initializer factory: call it (\`${init!.name}()\`). Flax calls kernel_init(key, shape, dtype), so passing the factory fails when the model is initialized.`;
+      const written = (init!.text ?? init!.name).replace(/\(…\)$/, '');
+      const how = init!.text?.endsWith('(…)') ? 'call it with its arguments' : `call it: \`${written}()\``;
+      const msg = `${written} is an initializer factory, not an initializer: ${how}. Flax calls kernel_init(key, shape, dtype), so passing the factory fails when the model is initialized.`;
       const f = finding(this, layer, null, msg, init!.name, edits ? [{ description: 'Call the initializer factory', edits, safety: 'safe', init: init!.name, preferred: true }] : []);
       if (init!.span) f.span = { ...init!.span };
       out.push(f);

@@ -21,7 +21,7 @@ export function analyzePython(mod: PythonModule): PythonAnalysis {
   const res = interp.run();
   const recs = res.layers;
   resolveTorchInits(interp, recs, mod.stmts);
-  markTransformerStyle(recs, res.classes);
+  markTransformerStyle(recs, res.classes, interp.sawLayerNorm && interp.sawResidual);
 
   const layers: Layer[] = [];
   const byRec = new Map<LayerRec, Layer>();
@@ -58,7 +58,7 @@ export function analyzePython(mod: PythonModule): PythonAnalysis {
     },
     fixFactoryCall: (layer: Layer) => {
       const span = layer.init.span;
-      if (!span || !layer.init.factoryNotCalled) return null;
+      if (!span || !layer.init.factoryNotCalled || layer.init.unknownArgs) return null;
       return [{ from: span.to, to: span.to, newText: '()' }];
     },
   };
@@ -94,6 +94,7 @@ function toLayer(rec: LayerRec, id: number): Layer {
     model: null,
     order: rec.order,
     transformerStyle: rec.smallInitTransformer,
+    head: rec.applied && !rec.feeds,
     template: rec.template,
   };
 }
@@ -332,10 +333,10 @@ function resolveTorchInits(interp: Interp, recs: LayerRec[], stmts: PyStmt[]): v
 }
 
 /** GPT-style: explicit small normal init inside a model with LayerNorm and residual additions. */
-function markTransformerStyle(recs: LayerRec[], classes: ClassCtx[]): void {
+function markTransformerStyle(recs: LayerRec[], classes: ClassCtx[], functional: boolean): void {
   const ln = classes.some((c) => c.hasLayerNorm);
   const res = classes.some((c) => c.hasResidual);
-  if (!ln || !res) return;
+  if (!(ln && res) && !functional) return;
   for (const r of recs) {
     const i = r.init;
     if (!i.explicit) continue;

@@ -98,6 +98,8 @@ export interface LayerRec {
   ctorTop: PyStmt | null;
   ctorFn: PyStmt | null;
   smallInitTransformer: boolean;
+  /** Its output (activated or not) reaches another weight layer. */
+  feeds?: boolean;
 }
 
 export interface SeqRec {
@@ -145,7 +147,7 @@ export interface Pend {
 }
 
 export type Val =
-  | { t: 'tensor'; pend: Pend[]; ch: number | null }
+  | { t: 'tensor'; pend: Pend[]; ch: number | null; src?: LayerRec[] }
   | { t: 'obj'; o: Obj }
   | { t: 'objs'; items: Obj[] }
   | { t: 'list'; items: Val[]; template: boolean }
@@ -168,8 +170,14 @@ export type Val =
 const UNKNOWN: Val = { t: 'unknown' };
 
 type TensorVal = Extract<Val, { t: 'tensor' }>;
-function tensor(pend: Pend[] = [], ch: number | null = null): TensorVal {
-  return { t: 'tensor', pend, ch };
+function tensor(pend: Pend[] = [], ch: number | null = null, src?: LayerRec[]): TensorVal {
+  return src && src.length ? { t: 'tensor', pend, ch, src } : { t: 'tensor', pend, ch };
+}
+
+/** Layers whose (activated) output this tensor carries. */
+function srcOf(v: Val): LayerRec[] {
+  if (v.t !== 'tensor') return [];
+  return [...(v.src ?? []), ...v.pend.map((p) => p.rec)];
 }
 
 interface Scope {
@@ -212,6 +220,8 @@ export class Interp {
   modelCalls = new Map<PyStmt | null, Extract<PyExpr, { k: 'call' }>>();
   modelNames = new Map<PyStmt | null, string>();
   budget = 200000;
+  sawLayerNorm = false;
+  sawResidual = false;
   instRuns = 0;
 
   constructor(private stmts: PyStmt[]) {
@@ -811,6 +821,17 @@ export class Interp {
         return UNKNOWN;
       }
       case 'bin': {
+        // x * sigmoid(x): SiLU written out
+        if (e.op === '*') {
+          const silu = siluOperand(e, this.imports);
+          if (silu) {
+            const v = this.eval(silu, scope);
+            if (v.t === 'tensor') {
+              this.consume(v.pend, { name: 'silu', via: 'forward', span: e.span, text: 'x * sigmoid(x)' });
+              return tensor([], v.ch, srcOf(v));
+            }
+          }
+        }
         const l = this.eval(e.left, scope);
         const r = this.eval(e.right, scope);
         if (l.t === 'num' && r.t === 'num') {
@@ -1038,7 +1059,7 @@ export class Interp {
           if (!(lo && lo.k === 'num' && lo.value === 0)) return tensor([], obj.ch);
         }
         this.consume(obj.pend, { name: act, via: 'forward', span: e.span, text: `.${m}()` });
-        return tensor([], obj.ch);
+        return tensor([], obj.ch, srcOf(obj));
       }
       if (TENSOR_QUERY_METHODS.has(m)) {
         for (const a of e.args) this.eval(a.value, scope);
@@ -1046,7 +1067,7 @@ export class Interp {
       }
       if (TENSOR_PASS_METHODS.has(m)) {
         for (const a of e.args) this.eval(a.value, scope);
-        return tensor(obj.pend, m === 'view' || m === 'reshape' || m === 'flatten' ? null : obj.ch);
+        return tensor(obj.pend, m === 'view' || m === 'reshape' || m === 'flatten' ? null : obj.ch, obj.src);
       }
       if (m === 'add' || m === 'add_') {
         const other = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
@@ -1235,6 +1256,13 @@ export class Interp {
       }
       case 'actFn': {
         // nn.relu(x) / F.relu(x) / tf.nn.relu(x) / F.leaky_relu(x, 0.2)
+        const argE = e.args.find((a) => a.name === null && !a.star)?.value;
+        if (argE && (argE.k === 'bin' || argE.k === 'unary') && !(argE.k === 'bin' && (argE.op === '+' || argE.op === '-'))) {
+          // tanh(0.797 * (x + 0.044 * x**3)): part of a formula (GELU), not the layer's activation
+          const inner = this.firstArg(e, scope);
+          if (inner.t === 'tensor') this.consume(inner.pend, { name: 'unknown', via: 'forward', span: e.span, text: 'an expression' });
+          return tensor([], inner.t === 'tensor' ? inner.ch : null);
+        }
         const input = this.firstArg(e, scope);
         let param = role.param;
         if (role.act === 'leaky_relu') {
@@ -1244,7 +1272,7 @@ export class Interp {
         }
         if (input.t === 'tensor') {
           this.consume(input.pend, { name: role.act, param, via: 'forward', span: e.span, text: shortText(q) });
-          return tensor([], input.ch);
+          return tensor([], input.ch, srcOf(input));
         }
         return tensor([], null);
       }
@@ -1266,7 +1294,7 @@ export class Interp {
       }
       case 'passFn': {
         const input = this.firstArg(e, scope);
-        if (input.t === 'tensor') return tensor(input.pend, null);
+        if (input.t === 'tensor') return tensor(input.pend, null, input.src);
         return tensor();
       }
       case 'add':
@@ -1627,27 +1655,31 @@ export class Interp {
       case 'weight': {
         const rec = o.rec;
         if (inT) {
+          for (const r of srcOf(inT)) if (r !== rec) r.feeds = true;
           this.consume(inT.pend, { name: 'linear', via: 'dataflow', span: e.span, text: `${rec.spec.kind} (no activation in between)` });
           if (inT.ch !== null && rec.fanIn === null) this.setInCh(rec, inT.ch);
         } else if (input.t === 'list') {
-          for (const it of input.items) if (it.t === 'tensor') this.consume(it.pend, { name: 'linear', via: 'dataflow', span: e.span });
+          for (const it of input.items) {
+            for (const r of srcOf(it)) if (r !== rec) r.feeds = true;
+            if (it.t === 'tensor') this.consume(it.pend, { name: 'linear', via: 'dataflow', span: e.span });
+          }
         }
         rec.applied = true;
         if (rec.order === null) rec.order = this.order++;
         if (rec.inlineAct && rec.inlineAct.name !== 'linear') {
           if (!rec.act) rec.act = rec.inlineAct;
-          return tensor([], rec.outCh);
+          return tensor([], rec.outCh, [rec]);
         }
         if (rec.spec.embedding || rec.spec.recurrent) {
           if (!rec.act) rec.act = rec.inlineAct ?? { name: 'linear', via: 'default' };
-          return tensor([], rec.outCh);
+          return tensor([], rec.outCh, [rec]);
         }
         return tensor([{ rec, norm: null }], rec.outCh);
       }
       case 'act':
         if (inT) {
           this.consume(inT.pend, { ...o.act, span: o.act.span ?? e.span });
-          return tensor([], inT.ch);
+          return tensor([], inT.ch, srcOf(inT));
         }
         return tensor();
       case 'norm':
@@ -1657,7 +1689,7 @@ export class Interp {
         }
         return tensor();
       case 'pass':
-        return inT ? (o.reshape ? tensor(inT.pend, null) : inT) : tensor();
+        return inT ? (o.reshape ? tensor(inT.pend, null, inT.src) : inT) : tensor();
       case 'add':
         return input.t === 'list' ? this.residualAdd(input.items, scope) : inT ?? tensor();
       case 'concat':
@@ -1709,14 +1741,19 @@ export class Interp {
       if (!p.norm) p.norm = norm;
       if (!p.rec.act && !p.rec.norm) p.rec.norm = norm;
     }
-    if (scope.cls && (norm === 'layernorm' || norm === 'rmsnorm')) scope.cls.hasLayerNorm = true;
+    if (norm === 'layernorm' || norm === 'rmsnorm') {
+      if (scope.cls) scope.cls.hasLayerNorm = true;
+      this.sawLayerNorm = true;
+    }
   }
 
   residualAdd(vals: Val[], scope: Scope): Val {
     const pend: Pend[] = [];
+    const src: LayerRec[] = [];
     let ch: number | null = null;
     for (const v of vals) {
       if (v.t !== 'tensor') continue;
+      if (v.src) src.push(...v.src);
       if (ch === null) ch = v.ch;
       for (const p of v.pend) {
         p.rec.residual = true;
@@ -1724,7 +1761,8 @@ export class Interp {
       }
     }
     if (scope.cls) scope.cls.hasResidual = true;
-    return tensor(pend, ch);
+    this.sawResidual = true;
+    return tensor(pend, ch, src);
   }
 
   // ---------------------------------------------------------------- containers
@@ -1797,7 +1835,11 @@ export class Interp {
       if (role && role.r === 'initializer') {
         // Passed without calling it
         const spec = this.initializerCall(role.fw, role.name, null, scope);
-        if (role.fw === 'flax' && role.name !== 'zeros' && role.name !== 'ones') return { ...spec, span: x.span, explicit: true, source: 'argument', factoryNotCalled: true };
+        if (role.fw === 'flax' && role.name !== 'zeros' && role.name !== 'ones') {
+          // `variance_scaling` and `constant` need arguments: adding `()` alone would not run.
+          const needsArgs = role.name === 'variance_scaling' || role.name === 'constant';
+          return { ...spec, span: x.span, explicit: true, source: 'argument', factoryNotCalled: true, text: (dottedName(x) ?? role.name) + (needsArgs ? '(…)' : ''), ...(needsArgs ? { unknownArgs: true } : {}) };
+        }
         return { ...spec, span: x.span, explicit: true, source: 'argument' };
       }
     }
@@ -1991,7 +2033,36 @@ export class Interp {
 
   // ---------------------------------------------------------------- constants
 
+  /** No side effect on the model: numbers, strings, arithmetic, names, initializer factories. */
+  isPure(e: PyExpr): boolean {
+    switch (e.k) {
+      case 'num':
+      case 'str':
+      case 'name':
+      case 'const':
+        return true;
+      case 'attr':
+        return this.isPure(e.obj);
+      case 'unary':
+        return this.isPure(e.operand);
+      case 'bin':
+        return this.isPure(e.left) && this.isPure(e.right);
+      case 'tuple':
+      case 'list':
+        return e.items.every((x) => this.isPure(x));
+      case 'call': {
+        const role = roleOf(this.imports.resolve(e.fn));
+        if (role && role.r === 'initializer') return e.args.every((a) => this.isPure(a.value));
+        const q = this.imports.resolve(e.fn);
+        return (q === 'math.sqrt' || q === 'numpy.sqrt') && e.args.every((a) => this.isPure(a.value));
+      }
+      default:
+        return false;
+    }
+  }
+
   constEval(e: PyExpr, scope: Scope): Val | null {
+    if (!this.isPure(e)) return null;
     const v = this.eval(e, scope);
     if (v.t === 'num' || v.t === 'str' || v.t === 'init') return v;
     return null;
@@ -2053,8 +2124,12 @@ function joinVals(vals: Val[]): Val {
   const tensors = vals.filter((v): v is Extract<Val, { t: 'tensor' }> => v.t === 'tensor');
   if (tensors.length) {
     const pend: Pend[] = [];
-    for (const t of tensors) pend.push(...t.pend);
-    return tensor(pend, tensors[0].ch);
+    const src: LayerRec[] = [];
+    for (const t of tensors) {
+      pend.push(...t.pend);
+      if (t.src) src.push(...t.src);
+    }
+    return tensor(pend, tensors[0].ch, src);
   }
   const objs: Obj[] = [];
   for (const v of vals) {
@@ -2068,6 +2143,7 @@ function joinVals(vals: Val[]): Val {
 
 function concatVals(vals: Val[]): Val {
   const pend: Pend[] = [];
+  const src: LayerRec[] = [];
   let ch: number | null = 0;
   for (const v of vals) {
     if (v.t !== 'tensor') {
@@ -2075,9 +2151,10 @@ function concatVals(vals: Val[]): Val {
       continue;
     }
     pend.push(...v.pend);
+    if (v.src) src.push(...v.src);
     ch = ch !== null && v.ch !== null ? ch + v.ch : null;
   }
-  return tensor(pend, ch);
+  return tensor(pend, ch, src);
 }
 
 function shortText(q: string): string {
@@ -2152,4 +2229,19 @@ const BUILTINS = new Set(['print', 'len', 'isinstance', 'getattr', 'setattr', 'h
 
 export function kwNames(args: PyArg[]): string[] {
   return args.flatMap((a) => (a.name ? [a.name] : []));
+}
+
+/** `x * sigmoid(x)` / `sigmoid(x) * x` with the same name: the operand. */
+function siluOperand(e: Extract<PyExpr, { k: 'bin' }>, imports: Imports): PyExpr | null {
+  const isSig = (c: PyExpr, name: string): boolean => {
+    if (c.k === 'call') {
+      const q = imports.resolve(c.fn);
+      const a = c.args[0]?.value;
+      if (q && /(^|\.)sigmoid$/.test(q) && a && a.k === 'name' && a.id === name) return true;
+    }
+    return c.k === 'call' && c.fn.k === 'attr' && c.fn.attr === 'sigmoid' && c.fn.obj.k === 'name' && c.fn.obj.id === name && c.args.length === 0;
+  };
+  if (e.left.k === 'name' && isSig(e.right, e.left.id)) return e.left;
+  if (e.right.k === 'name' && isSig(e.left, e.right.id)) return e.right;
+  return null;
 }
