@@ -449,3 +449,18 @@ m = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(64, 3, activ
 `, {});
   assert.equal(r.layers[1].fanIn, null, 'fan_in after Flatten is unknown, not the channel count');
 });
+
+test('a model built under `if __name__ == "__main__":` gets its fix inside that block', () => {
+  const src = `import torch
+from torch import nn
+
+if __name__ == "__main__":
+    model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
+    print(model(torch.randn(3, 10)))
+`;
+  const out = fixAndCheck(src);
+  assert.ok(out.includes(`    model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
+    nn.init.kaiming_normal_(model[0].weight, nonlinearity="relu")
+    nn.init.zeros_(model[0].bias)
+    print(model(torch.randn(3, 10)))`), out);
+});

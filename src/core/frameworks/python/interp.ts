@@ -185,6 +185,8 @@ interface Scope {
   cls: ClassCtx | null;
   /** The module class whose code is running (also inside helper functions it calls). */
   owner?: ClassCtx | null;
+  /** Statements being executed, outermost first (with the body holding each). */
+  stack?: { stmt: PyStmt; body: PyStmt[]; loop: boolean }[];
   fn: Extract<PyStmt, { k: 'def' }> | null;
   body: PyStmt[];
   top: PyStmt | null;
@@ -391,11 +393,14 @@ export class Interp {
 
   // ---------------------------------------------------------------- statements
 
-  execBody(body: PyStmt[], scope: Scope, isTop: boolean): void {
+  execBody(body: PyStmt[], scope: Scope, isTop: boolean, loop = false): void {
+    const stack = (scope.stack ??= []);
     for (const s of body) {
       if (this.budget-- <= 0) return;
       if (isTop) scope.top = s;
+      stack.push({ stmt: s, body, loop });
       this.exec(s, scope);
+      stack.pop();
     }
   }
 
@@ -446,7 +451,7 @@ export class Interp {
         if (!this.loopSpans.includes(s.span)) this.loopSpans.push(s.span);
         const it = this.eval(s.iter, scope);
         this.bindLoop(s.target, it, scope);
-        this.execBody(s.body, scope, false);
+        this.execBody(s.body, scope, false, true);
         this.execBody(s.orelse, scope, false);
         return;
       }
@@ -598,12 +603,21 @@ export class Interp {
     }
   }
 
+  /** The innermost statement running (outside loops): where an insertion after it still runs once. */
+  private innermost(scope: Scope): { stmt: PyStmt; body: PyStmt[] } | null {
+    const st = scope.stack ?? [];
+    let i = st.length - 1;
+    // inside a loop body, the loop statement itself is the anchor
+    for (let k = st.length - 1; k >= 0; k--) if (st[k].loop) i = k - 1;
+    return i >= 0 ? st[i] : null;
+  }
+
   topStmtOf(scope: Scope): PyStmt | null {
-    return scope.top;
+    return this.innermost(scope)?.stmt ?? scope.top;
   }
 
   bodyOf(scope: Scope): PyStmt[] {
-    return scope.body;
+    return this.innermost(scope)?.body ?? scope.body;
   }
 
   // ---------------------------------------------------------------- narrowing
