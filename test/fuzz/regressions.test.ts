@@ -67,3 +67,18 @@ test('incremental: deleting an unclosed call that swallowed the next lines keeps
   const to = initial.indexOf('\nx = layers.GRU');
   replay('python', initial, [{ changes: [{ from, to, insert: '' }], sendChanges: true }]);
 });
+
+test('incremental: three single-character-ish edits among identical top-level lines keep every layer', () => {
+  // Six identical statements share one cached chunk text; after these edits the incremental
+  // result used to lose the Dense on line 6 that a fresh analysis finds.
+  const imports = 'from keras import layers\n';
+  const line = 'x = layers.Dense(8)(x)\n';
+  const start = (k: number) => imports.length + k * line.length;
+  const initial = imports + line.repeat(6);
+  const steps = [
+    { from: start(1), to: start(1), insert: 'yield ' }, // line 2 becomes `yield x = …`
+    { from: start(5) + 10, to: start(5) + 11, insert: '' }, // line 7: layers → ayers
+    { from: start(3) + 10, to: start(3) + 11, insert: 'Q' }, // line 5: layers → Qayers
+  ];
+  replay('python', initial, steps.map((c) => ({ changes: [c], sendChanges: true })));
+});
