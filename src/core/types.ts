@@ -131,6 +131,10 @@ export interface Layer {
   template?: boolean;
   /** Its output reaches no other weight layer: a model output (logits, a head). */
   head?: boolean;
+  /** In a model with LayerNorm and residual connections (transformer-like): mismatches matter less. */
+  normalizedResidual?: boolean;
+  /** Keras/TF.js depthwise convolution: the framework's fans count all input channels, not the k·k taps each output sums. */
+  depthwise?: boolean;
   /** Framework-specific data the fix builders need (opaque to rules). */
   fixContext?: unknown;
 }

@@ -28,6 +28,9 @@ export const initActivationMismatch: Rule = {
   },
   checkLayer(layer: Layer, ctx: RuleContext): Finding[] {
     if (layer.recurrent || layer.embedding || layer.transformerStyle) return [];
+    // Keras/TF.js depthwise kernels: fan_in counts every input channel although each output sums
+    // only k·k taps, so no named initializer (He included) preserves the variance; not judged.
+    if ((layer.depthwise || layer.layer === 'depthwiseConv2d') && layer.framework !== 'pytorch') return [];
     const act = layer.activation.name;
     if (!RELU_FAMILY.has(act) && !SATURATING.has(act)) return [];
     // A sigmoid/tanh output head is a readout, not a stacked hidden layer.
@@ -74,7 +77,9 @@ export const initActivationMismatch: Rule = {
       msg = `${actLabel(act)} after ${describeInit(layer)}: fan_in·Var(W) = ${r2(cur.coeff)} (${fans}), ${cur.coeff > 1.5 ? `which pushes ${actLabel(act)} into saturation (its gradient vanishes)` : 'so the signal shrinks at every layer'}; ${initLabel(rec.target.init)} init (fan_in·Var(W) ≈ ${recNums.coeff === null ? '1' : r2(recNums.coeff)}) suits ${actLabel(act)}.`;
     }
     msg += normNote(layer);
+    const mild = layer.normalization !== null || layer.normalizedResidual === true;
+    if (!layer.normalization && layer.normalizedResidual) msg += ' This model normalizes (LayerNorm) and adds residual connections, which keep the signal in range, so this matters less.';
     const fixes = initFixes(layer, ctx, rec.target);
-    return [finding(this, layer, null, msg, rec.target.init, fixes, layer.normalization ? 'info' : this.severity)];
+    return [finding(this, layer, null, msg, rec.target.init, fixes, mild ? 'info' : this.severity)];
   },
 };

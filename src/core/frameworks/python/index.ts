@@ -23,6 +23,7 @@ export function analyzePython(mod: PythonModule): PythonAnalysis {
   resolveTorchInits(interp, recs, mod.stmts);
   markTransformerStyle(recs, res.classes, interp.sawLayerNorm && interp.sawResidual);
 
+  ctxFlags.normalizedResidual = interp.sawLayerNorm && interp.sawResidual;
   const layers: Layer[] = [];
   const byRec = new Map<LayerRec, Layer>();
   recs.forEach((rec, i) => {
@@ -66,6 +67,8 @@ export function analyzePython(mod: PythonModule): PythonAnalysis {
 
 // ---------------------------------------------------------------- layer records → Layer
 
+const ctxFlags = { normalizedResidual: false };
+
 function toLayer(rec: LayerRec, id: number): Layer {
   let activation = rec.act;
   if (!activation) {
@@ -94,6 +97,8 @@ function toLayer(rec: LayerRec, id: number): Layer {
     model: null,
     order: rec.order,
     transformerStyle: rec.smallInitTransformer,
+    normalizedResidual: ctxFlags.normalizedResidual,
+    depthwise: rec.spec.depthwise === true,
     head: rec.applied && !rec.feeds,
     template: rec.template,
   };
