@@ -82,3 +82,18 @@ test('incremental: three single-character-ish edits among identical top-level li
   ];
   replay('python', initial, steps.map((c) => ({ changes: [c], sendChanges: true })));
 });
+
+/** analyze() and IncrementalAnalyzer.update() on `text` return a result instead of throwing. */
+function noThrow(language: Language, text: string): void {
+  let r;
+  assert.doesNotThrow(() => {
+    r = analyze(text, language);
+  }, 'analyze() threw');
+  assert.ok(r, 'analyze() returned nothing');
+  assert.doesNotThrow(() => new IncrementalAnalyzer(language).update(text), 'IncrementalAnalyzer.update() threw');
+}
+
+test('no crash: 10,000 nested brackets inside a PyTorch layer call (deep recursion in the parser or its converter)', () => {
+  noThrow('python', `import torch.nn as nn\nx = nn.Linear(${'['.repeat(10_000)}${']'.repeat(10_000)})\n`);
+  noThrow('python', `import torch.nn as nn\nx = nn.Linear(${'-'.repeat(10_000)}1)\n`);
+});
