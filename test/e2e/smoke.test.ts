@@ -142,10 +142,21 @@ test('the preferred quick fix writes kernel_initializer="he_normal" to disk', as
   const squiggle = editor.locator('.squiggly-warning, .squiggly-error').first();
   const box = await squiggle.boundingBox();
   assert.ok(box);
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  await page.keyboard.press('Control+.');
   const focused = page.locator('.action-widget .monaco-list-row.action.focused');
-  await focused.waitFor({ timeout: 30_000 });
+  // On a loaded machine the first Ctrl+. can be swallowed (a hover or the caret move still
+  // pending): retry a few times before failing.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Control+.');
+    try {
+      await focused.waitFor({ timeout: 15_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
   assert.match((await focused.textContent()) ?? '', /He normal/i, 'the preferred fix is focused first');
   await page.screenshot({ path: join(ARTIFACTS, 'smoke-quickfix.png') });
   await page.keyboard.press('Enter');

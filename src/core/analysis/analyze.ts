@@ -23,8 +23,13 @@ export function resolveOptions(o?: Partial<AnalysisOptions>): AnalysisOptions {
 
 /** Analyze one document from scratch. Never throws. */
 export function analyze(text: string, language: Language, options?: Partial<AnalysisOptions>): AnalysisResult {
-  if (language === 'python') return analyzeUnits(new PythonParser().parse(text), options);
-  return analyzeJsTree(text, language, parseJs(text, language === 'typescript'), options);
+  try {
+    if (language === 'python') return analyzeUnits(new PythonParser().parse(text), options);
+    return analyzeJsTree(text, language, parseJs(text, language === 'typescript'), options);
+  } catch (e) {
+    // The engine never throws on bad input: report it as an error of the analysis.
+    return { language, layers: [], models: [], findings: [], errors: [internalError(e)] };
+  }
 }
 
 /** Analyze a parsed Python module (used by the incremental analyzer). */

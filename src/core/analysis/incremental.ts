@@ -35,6 +35,20 @@ export class IncrementalAnalyzer {
   }
 
   update(newText: string, changes?: readonly TextChange[]): AnalysisResult {
+    try {
+      return this.updateUnsafe(newText, changes);
+    } catch (e) {
+      // Start over on the next update; never throw into the editor.
+      this.py = new PythonParser();
+      this.tree = null;
+      this.text = null;
+      this.last = null;
+      this.units = newUnitCache();
+      return { language: this.language, layers: [], models: [], findings: [], errors: [{ message: `InitLens internal error: ${e instanceof Error ? e.message : String(e)}`, span: { from: 0, to: 0 } }] };
+    }
+  }
+
+  private updateUnsafe(newText: string, changes?: readonly TextChange[]): AnalysisResult {
     if (this.last && this.text === newText) return this.last;
     let result: AnalysisResult;
     if (this.language === 'python') {

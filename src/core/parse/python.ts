@@ -544,8 +544,21 @@ class Converter {
     return out;
   }
 
+  private depth = 0;
+
   expr(n: SyntaxNode): PyExpr {
     const span = this.span(n);
+    // Pathological nesting (thousands of brackets): stop descending, keep the span.
+    if (this.depth > 150) return { k: 'other', span, parts: [] };
+    this.depth++;
+    try {
+      return this.exprInner(n, span);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private exprInner(n: SyntaxNode, span: Span): PyExpr {
     switch (n.name) {
       case 'VariableName':
         return { k: 'name', id: this.src(n), span };
@@ -936,6 +949,9 @@ export class PythonParser {
       });
       const stopAt = resumeOld >= 0 ? starts[starts.length - 1] : text.length;
       const fresh = resumeOld >= 0 ? starts.slice(0, -1) : starts;
+      // The chunks resumed after the change keep their entries: never hand them to an
+      // identical chunk of the rescanned region.
+      if (resumeOld >= 0) for (let k = resumeOld; k < old.length; k++) used.add(old[k]);
       for (let k = 0; k < fresh.length; k++) place(fresh[k], k + 1 < fresh.length ? fresh[k + 1] : stopAt);
       if (resumeOld >= 0) {
         for (let k = resumeOld; k < old.length; k++) {
@@ -944,7 +960,6 @@ export class PythonParser {
           moves.push({ from: e.base, to: e.base + e.text.length, delta: map.delta });
           if (e.parsed) moveChunk(e.parsed, nb, true);
           e.base = nb;
-          used.add(e);
           entries.push(e);
         }
       }
