@@ -105,7 +105,9 @@ export type Mutation =
   | { kind: 'replace'; at: number; len: number; token: string }
   | { kind: 'truncate'; at: number }
   | { kind: 'swapLines'; a: number; b: number }
-  | { kind: 'shuffleLines'; at: number; count: number; seed: number };
+  | { kind: 'shuffleLines'; at: number; count: number; seed: number }
+  /** The same token many times over: deep nesting (`((((`, `[[[[`), long chains. */
+  | { kind: 'repeat'; at: number; token: string; times: number };
 
 const pos = fc.nat({ max: 1_000_000 });
 const shortLen = fc.nat({ max: 60 });
@@ -119,6 +121,15 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: pos }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('swapLines' as const), a: pos, b: pos }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('shuffleLines' as const), at: pos, count: fc.integer({ min: 2, max: 30 }), seed: fc.nat() }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('repeat' as const),
+      at: pos,
+      token: fc.constantFrom('(', '[', '{', 'nn.Sequential(', 'f(', '-', 'not ', 'lambda: ', '"', '\\\n', ' if x else ', '.a', '    '),
+      times: fc.integer({ min: 2, max: 4000 }),
+    }),
+    weight: 1,
+  },
 );
 
 /** Offsets are taken modulo the current length, so any mutation applies to any text. */
@@ -152,6 +163,10 @@ export function applyMutation(text: string, m: Mutation): string {
       const b = m.b % lines.length;
       [lines[a], lines[b]] = [lines[b], lines[a]];
       return lines.join('\n');
+    }
+    case 'repeat': {
+      const p = at(m.at);
+      return text.slice(0, p) + m.token.repeat(m.times) + text.slice(p);
     }
     case 'shuffleLines': {
       const lines = text.split('\n');
