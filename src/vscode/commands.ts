@@ -21,6 +21,8 @@ export function registerCommands(
     workspaceDiagnostics,
     // A document opened in the editor is analysed live; drop its workspace-scan entry.
     vscode.workspace.onDidOpenTextDocument((doc) => workspaceDiagnostics.delete(doc.uri)),
+    // An opened notebook is analysed live, cell by cell: drop the whole-file entries.
+    vscode.workspace.onDidOpenNotebookDocument((nb) => workspaceDiagnostics.delete(nb.uri)),
     vscode.commands.registerCommand('initlens.showOutput', () => log.show(true)),
     vscode.commands.registerCommand('initlens.fixAllInFile', () => fixAllInFile(service, controller, log)),
     vscode.commands.registerCommand('initlens.analyzeWorkspace', () => analyzeWorkspace(controller, workspaceDiagnostics, log)),
@@ -61,7 +63,7 @@ async function fixAllInFile(service: AnalysisService, controller: DiagnosticsCon
   log.warn('fix all: the document kept changing, gave up');
 }
 
-const MODEL_FILES = '**/*.{py,ts,tsx,js,jsx,mjs,cjs,mts,cts}';
+const MODEL_FILES = '**/*.{py,ipynb,ts,tsx,js,jsx,mjs,cjs,mts,cts}';
 
 function languageIdOf(path: string): string {
   const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
@@ -85,7 +87,10 @@ async function analyzeWorkspace(
       const exclude = settings.exclude.length > 0 ? `{${settings.exclude.join(',')}}` : undefined;
       const uris = await vscode.workspace.findFiles(MODEL_FILES, exclude, undefined, token);
       const started = performance.now();
-      const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+      const open = new Set([
+        ...vscode.workspace.textDocuments.map((d) => d.uri.toString()),
+        ...vscode.workspace.notebookDocuments.map((d) => d.uri.toString()),
+      ]);
       const decoder = new TextDecoder();
       let files = 0;
       let withFindings = 0;
@@ -95,6 +100,39 @@ async function analyzeWorkspace(
         if (token.isCancellationRequested) break;
         progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / uris.length });
         if (open.has(uri.toString())) continue; // open documents are already live
+        if (uri.path.toLowerCase().endsWith('.ipynb')) {
+          // A closed notebook: analyse its code cells together and report on the .ipynb file
+          // itself, at the position of each layer inside the JSON.
+          let fileText: string;
+          try {
+            fileText = decoder.decode(await vscode.workspace.fs.readFile(uri));
+          } catch {
+            continue;
+          }
+          if (controller.isExcluded(uri) || fileText.length > settings.maxFileSize * 4) continue;
+          const parsed = engine.parseNotebook(fileText);
+          if (!parsed.notebook || parsed.notebook.language !== 'python' || !settings.languages.python) continue;
+          const nb = parsed.notebook;
+          const result = engine.analyze(nb.text, 'python', toAnalysisOptions(settings));
+          const findings = visibleFindings(result, settings);
+          files++;
+          if (findings.length === 0) continue;
+          withFindings++;
+          total += findings.length;
+          const index = new engine.LineIndex(fileText);
+          const diags: vscode.Diagnostic[] = [];
+          for (const d of toDiagnostics(findings, settings)) {
+            const a = engine.toFileOffset(nb, d.from);
+            const b = engine.toFileOffset(nb, Math.max(d.from, d.to - 1));
+            if (a === null || b === null) continue;
+            const diag = new vscode.Diagnostic(toRangeIn(index, a, b + 1), d.message, toSeverity(d.severity));
+            diag.source = 'InitLens';
+            diag.code = { value: d.code, target: vscode.Uri.parse(d.docsUrl) };
+            diags.push(diag);
+          }
+          collection.set(uri, diags);
+          continue;
+        }
         const languageId = languageIdOf(uri.path);
         const language = engineLanguage(languageId);
         if (!language) continue;

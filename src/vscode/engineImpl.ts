@@ -1,5 +1,6 @@
 /** Everything that needs the parsers, loaded lazily through engine.ts. */
 export { analyze, fixAll, LineIndex } from '../core/index.js';
 export { IncrementalAnalyzer } from '../core/analysis/incremental.js';
+export { parseNotebook, toFileOffset } from '../core/notebook.js';
 export { quickFixes, fixAllQuickFix, sourceFixAll, minimalEdits } from './logic/actions.js';
 export { hoverMarkdown, modelTable } from './logic/variance.js';

