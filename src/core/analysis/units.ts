@@ -14,14 +14,57 @@ import { materialize, type ParsedChunk, type PythonModule } from '../parse/pytho
 import type { PyComment, PyStmt } from '../parse/pyast.js';
 import { analyzePythonModule } from './analyze.js';
 
+/**
+ * A unit's result with the positions of its chunks when the result was made:
+ * the result is moved lazily, chunk by chunk, when it is used again.
+ */
+interface CachedUnit {
+  result: AnalysisResult;
+  chunks: ParsedChunk[];
+  /** Start offsets of `chunks` (same order) that `result`'s offsets refer to. */
+  starts: number[];
+}
+
 export interface UnitCache {
-  results: Map<string, AnalysisResult>;
+  results: Map<string, CachedUnit>;
   generation: Map<string, number>;
   gen: number;
 }
 
 export function newUnitCache(): UnitCache {
   return { results: new Map(), generation: new Map(), gen: 0 };
+}
+
+const posOf = (c: ParsedChunk) => c.at ?? c.base;
+
+/**
+ * Bring a cached unit to the chunks' current positions. A uniform move is
+ * returned as a delta for `assemble` to apply while it copies; a mixed one is
+ * applied here (new objects).
+ */
+function moveCached(cu: CachedUnit): { r: AnalysisResult; d: number } {
+  let uniform: number | null = null;
+  let moved = false;
+  for (let i = 0; i < cu.chunks.length; i++) {
+    const d = posOf(cu.chunks[i]) - cu.starts[i];
+    if (d !== 0) moved = true;
+    if (uniform === null) uniform = d;
+    else if (uniform !== d) uniform = NaN;
+  }
+  if (!moved) return { r: cu.result, d: 0 };
+  let mover: Mover;
+  if (uniform !== null && !Number.isNaN(uniform)) {
+    return { r: cu.result, d: uniform };
+  } else {
+    const ranges = cu.chunks
+      .map((c, i) => ({ from: cu.starts[i], to: cu.starts[i] + c.text.length, delta: posOf(c) - cu.starts[i] }))
+      .sort((a, b) => a.from - b.from);
+    mover = chunkMover(ranges, (o) => o);
+  }
+  const r = shiftResult(cu.result, mover);
+  cu.result = r;
+  cu.starts = cu.chunks.map(posOf);
+  return { r, d: 0 };
 }
 
 /** A chunk made only of imports (or a file-level directive): shared by every unit. */
@@ -192,13 +235,8 @@ function shiftResult(r: AnalysisResult, m: Mover): AnalysisResult {
 }
 
 /** Analyze a module unit by unit, reusing `cache` (shifted by `map`) when given. */
-export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions> | undefined, cache?: UnitCache, mover?: Mover | null): AnalysisResult {
-  if (cache) {
-    cache.gen++;
-    if (mover) {
-      for (const [k, r] of cache.results) cache.results.set(k, shiftResult(r, mover));
-    }
-  }
+export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions> | undefined, cache?: UnitCache, _mover?: Mover | null): AnalysisResult {
+  if (cache) cache.gen++;
   const { globals, units } = partition(mod.chunks);
   const globalComments: PyComment[] = [];
   for (const g of globals) {
@@ -213,11 +251,15 @@ export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions
     extraImports.push(...importsOf(c));
   }
   const importKey = importChunks.map((c) => c.id).join(',');
-  const parts: AnalysisResult[] = [];
+  const parts: { r: AnalysisResult; d: number }[] = [];
   for (const unit of units) {
     const key = unitKey(globals, unit) + '|' + importKey;
-    // Reuse only results of the previous version: their offsets were moved by every update since.
-    let r = cache && cache.generation.get(key) === cache.gen - 1 ? cache.results.get(key) : undefined;
+    // The key names the very chunk objects (unchanged text); their offsets are moved to where
+    // those chunks are now.
+    const cu = cache?.results.get(key);
+    const moved = cu ? moveCached(cu) : undefined;
+    let r = moved?.r;
+    const d = moved?.d ?? 0;
     if (!r) {
       const stmts: PyStmt[] = [];
       const comments: PyComment[] = [...globalComments];
@@ -233,10 +275,18 @@ export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions
       for (const st of extraImports) if (!seen.has(st)) stmts.push(st);
       stmts.sort((a, b) => a.span.from - b.span.from);
       r = analyzePythonModule({ text: mod.text, stmts, comments, errors: [], chunks: all }, options);
-      if (cache) cache.results.set(key, r);
+      if (cache) {
+        // Offsets of a result live in the unit's own chunks, except fix edits that add an
+        // import next to the file's imports: only then do the import chunks move it too.
+        const own = [...unit];
+        const inOwn = (o: number) => own.some((c) => o >= posOf(c) && o <= posOf(c) + c.text.length);
+        const refsOthers = r.findings.some((f) => f.fixes.some((fx) => fx.edits.some((e) => !inOwn(e.from))));
+        const chunks = refsOthers ? [...globals, ...unit, ...importChunks] : own;
+        cache.results.set(key, { result: r, chunks, starts: chunks.map(posOf) });
+      }
     }
     if (cache) cache.generation.set(key, cache.gen);
-    if (r.layers.length || r.findings.length || r.errors.length) parts.push(r);
+    if (r.layers.length || r.findings.length || r.errors.length) parts.push({ r, d });
   }
   if (cache && cache.results.size > units.length * 2 + 32) {
     for (const k of [...cache.results.keys()]) if (cache.generation.get(k) !== cache.gen) {
@@ -247,22 +297,40 @@ export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions
   return assemble(parts, mod.errors);
 }
 
-/** Concatenate unit results with global ids, in file order. */
-function assemble(parts: AnalysisResult[], parseErrors: ParseError[]): AnalysisResult {
-  parts.sort((a, b) => firstOffset(a) - firstOffset(b));
+/** Concatenate unit results with global ids, in file order, moving each by its delta. */
+function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseError[]): AnalysisResult {
+  const keyed = parts.map((p) => ({ ...p, k: firstOffset(p.r) + p.d }));
+  keyed.sort((a, b) => a.k - b.k);
   const layers: Layer[] = [];
   const models: ModelInfo[] = [];
   const findings: Finding[] = [];
   const errors: ParseError[] = [...parseErrors];
-  for (const p of parts) {
+  const sp = (s: Span, d: number): Span => ({ from: s.from + d, to: s.to + d });
+  for (const { r: p, d } of keyed) {
     const lo = layers.length;
     const mo = models.length;
-    for (const l of p.layers) layers.push({ ...l, id: l.id + lo, model: l.model === null ? null : l.model + mo });
-    for (const m of p.models) models.push({ ...m, id: m.id + mo, layers: m.layers.map((x) => x + lo) });
-    for (const f of p.findings) findings.push({ ...f, layer: f.layer === null ? null : f.layer + lo, model: f.model === null ? null : f.model + mo });
-    for (const e of p.errors) if (!e.message.startsWith('Syntax error')) errors.push(e);
+    for (const l of p.layers) {
+      const c: Layer = { ...l, id: l.id + lo, model: l.model === null ? null : l.model + mo };
+      if (d) {
+        c.span = sp(l.span, d);
+        if (l.init.span) c.init = { ...l.init, span: sp(l.init.span, d) };
+        if (l.activation.span) c.activation = { ...l.activation, span: sp(l.activation.span, d) };
+        if (l.recurrentInit?.span) c.recurrentInit = { ...l.recurrentInit, span: sp(l.recurrentInit.span, d) };
+      }
+      layers.push(c);
+    }
+    for (const m of p.models) models.push({ ...m, id: m.id + mo, layers: m.layers.map((x) => x + lo), ...(d ? { span: sp(m.span, d) } : {}) });
+    for (const f of p.findings) {
+      const c: Finding = { ...f, layer: f.layer === null ? null : f.layer + lo, model: f.model === null ? null : f.model + mo };
+      if (d) {
+        c.span = sp(f.span, d);
+        c.fixes = f.fixes.map((fx) => ({ ...fx, edits: fx.edits.map((e) => ({ ...e, from: e.from + d, to: e.to + d })) }));
+      }
+      findings.push(c);
+    }
+    for (const e of p.errors) if (!e.message.startsWith('Syntax error')) errors.push(d ? { ...e, span: sp(e.span, d) } : e);
   }
-  findings.sort((a, b) => a.span.from - b.span.from || a.code.localeCompare(b.code));
+  findings.sort((a, b) => a.span.from - b.span.from || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return { language: 'python', layers, models, findings, errors };
 }
 
