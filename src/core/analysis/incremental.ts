@@ -8,7 +8,7 @@ import type { AnalysisOptions, AnalysisResult, Language } from '../types.js';
 import { PythonParser } from '../parse/python.js';
 import { parseJs, reparseJs } from '../parse/javascript.js';
 import { analyzeJsTree } from './analyze.js';
-import { analyzeUnits, chunkMover, newUnitCache, rangeMover, type OffsetMap, type UnitCache } from './units.js';
+import { analyzeUnits, newUnitCache, type OffsetMap, type UnitCache } from './units.js';
 
 export interface TextChange {
   from: number;
@@ -54,9 +54,7 @@ export class IncrementalAnalyzer {
     if (this.language === 'python') {
       const map = this.text === null ? null : changeMap(this.text, newText, changes);
       if (this.text !== null && map === null) this.units = newUnitCache();
-      const mod = this.py.parse(newText, map);
-      const mover = map ? chunkMover(this.py.lastMoves, rangeMover(map)) : null;
-      result = analyzeUnits(mod, this.options, this.units, mover);
+      result = analyzeUnits(this.py.parse(newText, map), this.options, this.units);
     } else {
       const ts = this.language === 'typescript';
       // TensorFlow.js files are small; a fresh parse keeps the result identical to analyze()

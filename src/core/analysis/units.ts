@@ -172,15 +172,6 @@ export interface OffsetMap {
 /** Maps an old offset (an end offset when `isEnd`) to its new position. */
 export type Mover = (o: number, isEnd: boolean) => number;
 
-export function rangeMover(m: OffsetMap): Mover {
-  return (o, isEnd) => {
-    if (o < m.from) return o;
-    if (o === m.from && isEnd && m.from === m.oldTo) return o;
-    if (o >= m.oldTo) return o + m.delta;
-    return o;
-  };
-}
-
 /**
  * A mover from the chunks that were reused: every offset inside a reused chunk
  * moves with it (several edits in one update can move chunks by different
@@ -235,7 +226,7 @@ function shiftResult(r: AnalysisResult, m: Mover): AnalysisResult {
 }
 
 /** Analyze a module unit by unit, reusing `cache` (shifted by `map`) when given. */
-export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions> | undefined, cache?: UnitCache, _mover?: Mover | null): AnalysisResult {
+export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions> | undefined, cache?: UnitCache): AnalysisResult {
   if (cache) cache.gen++;
   const { globals, units } = partition(mod.chunks);
   const globalComments: PyComment[] = [];

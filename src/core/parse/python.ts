@@ -870,8 +870,6 @@ export class PythonParser {
   parseAll = false;
 
   private last: ChunkEntry[] | null = null;
-  /** Where each chunk reused by the last parse was before it (old offsets) and how far it moved. */
-  lastMoves: { from: number; to: number; delta: number }[] = [];
 
   /**
    * Parse `text`. With `map` (the one range that changed since the previous
@@ -884,16 +882,13 @@ export class PythonParser {
     const entries: ChunkEntry[] = [];
     const used = new Set<ChunkEntry>();
     const lazy = !!map && this.last !== null;
-    const moves: { from: number; to: number; delta: number }[] = [];
-    const previous = new Set(this.last ?? []);
+
     const place = (from: number, to: number) => {
       const ctext = text.slice(from, to);
       let entry: ChunkEntry | undefined;
       const list = this.cache.get(ctext);
       if (list) entry = list.find((c) => !used.has(c));
       if (entry) {
-        // Only chunks of the previous version say where old offsets went.
-        if (previous.has(entry)) moves.push({ from: entry.base, to: entry.base + entry.text.length, delta: from - entry.base });
         if (entry.base !== from) {
           if (entry.parsed) moveChunk(entry.parsed, from, lazy);
           entry.base = from;
@@ -923,7 +918,6 @@ export class PythonParser {
       for (let k = 0; k < first; k++) {
         used.add(old[k]);
         entries.push(old[k]);
-        moves.push({ from: old[k].base, to: old[k].base + old[k].text.length, delta: 0 });
       }
       const newEnd = map.oldTo + map.delta;
       let resumeOld = -1;
@@ -957,7 +951,6 @@ export class PythonParser {
         for (let k = resumeOld; k < old.length; k++) {
           const e = old[k];
           const nb = e.base + map.delta;
-          moves.push({ from: e.base, to: e.base + e.text.length, delta: map.delta });
           if (e.parsed) moveChunk(e.parsed, nb, true);
           e.base = nb;
           entries.push(e);
@@ -969,7 +962,6 @@ export class PythonParser {
     }
     for (const e of entries) this.gen.set(e, this.generation);
     this.last = entries;
-    this.lastMoves = moves.sort((a, b) => a.from - b.from);
     const relevant = this.selectAndParse(entries);
     // Evict chunks not used in this generation.
     if (this.cache.size > entries.length * 2 + 64) {
