@@ -1347,6 +1347,10 @@ export class Interp {
         }
         return { t: 'obj', o: { o: 'list', items, template } };
       }
+      case 'moduledict': {
+        const a = e.args[0] ? this.eval(e.args[0].value, scope) : null;
+        return a && a.t === 'dict' ? a : { t: 'dict', entries: new Map() };
+      }
       case 'orderedDict': {
         const a = e.args[0] ? this.eval(e.args[0].value, scope) : null;
         const entries = new Map<string, Val>();

@@ -40,6 +40,7 @@ export type Role =
   | { r: 'model' } // keras.Model(inputs, outputs)
   | { r: 'input' } // keras.Input
   | { r: 'orderedDict' }
+  | { r: 'moduledict' }
   | { r: 'initFn'; fw: Framework; name: string } // torch.nn.init.*
   | { r: 'initializer'; fw: Framework; name: string } // keras.initializers.*, flax initializers
   | { r: 'baseModule'; framework: Framework };
@@ -218,6 +219,7 @@ add(['torch.add'], { r: 'addFn' });
 add(['torch.cat', 'torch.concat', 'torch.stack'], { r: 'concatFn' });
 add([T + 'Sequential'], { r: 'sequential', framework: 'pytorch' });
 add([T + 'ModuleList'], { r: 'modulelist' });
+add([T + 'ModuleDict'], { r: 'moduledict' });
 add(['collections.OrderedDict'], { r: 'orderedDict' });
 add([T + 'Module'], { r: 'baseModule', framework: 'pytorch' });
 for (const n of [
