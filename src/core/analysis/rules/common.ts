@@ -96,7 +96,7 @@ export function layerNumbers(layer: Layer, init: InitSpec, act: ActivationName =
   // TensorFlow.js draws its *Normal families from a truncated normal without the
   // variance correction (×0.774). The rules judge the family the user chose, as
   // Keras defines it; the hover shows what tfjs really draws.
-  const fw = layer.framework === 'tfjs' && TFJS_NAMED.has(init.name) ? 'keras' : layer.framework;
+  const fw = layer.framework === 'tfjs' && init.explicit && TFJS_NAMED.has(init.name) ? 'keras' : layer.framework;
   const judged = fw !== layer.framework ? { ...init, uncorrectedTruncation: false } : init;
   const varW = init.unknownArgs ? null : weightVariance(fw, judged, fanIn, fanOut, { recurrent: layer.recurrent, embedding: layer.embedding });
   const mact = act === 'unknown' ? null : act;
@@ -169,6 +169,17 @@ export function fixTitle(t: InitTarget): string {
   const act = t.activation === 'unknown' ? '' : ` (${actLabel(t.activation)})`;
   if (t.init === 'variance_scaling') return `Use He init with the leaky slope${act}`;
   return `Use ${initLabel(t.init)} init${act}`;
+}
+
+/** TensorFlow.js draws its *Normal initializers truncated at 2σ without correcting the variance. */
+export function tfjsTruncationNote(layer: Layer, target: InitName): string {
+  if (layer.framework !== 'tfjs' || !TFJS_NAMED.has(target)) return '';
+  const real = layerNumbers(layer, { name: target, explicit: false, source: 'default', distribution: 'truncated_normal', uncorrectedTruncation: true });
+  const label = target === 'he_normal' ? 'heNormal' : target === 'glorot_normal' ? 'glorotNormal' : 'leCunNormal';
+  const uni = target.replace('normal', 'uniform') as InitName;
+  const uniLabel = label.replace('Normal', 'Uniform');
+  void uni;
+  return real.forward !== null ? ` (In TensorFlow.js, '${label}' truncates at 2σ without correcting the variance, so it actually gives ≈${r2(real.forward)}; '${uniLabel}' is exact.)` : '';
 }
 
 export function gainNote(act: ActivationName, param?: number): string {

@@ -5,7 +5,7 @@
 import type { Finding, Layer } from '../../types.js';
 import {
   type Rule, type RuleContext, RELU_FAMILY, SATURATING, actLabel, describeInit, depthNote, finding, gainNote, initFixes,
-  initLabel, isOutputLayer, layerNumbers, normNote, r2, recommendation,
+  initLabel, isOutputLayer, layerNumbers, normNote, r2, recommendation, tfjsTruncationNote,
 } from './common.js';
 
 /** Forward factor band that counts as "variance preserving" for the rectifier family. */
@@ -76,6 +76,7 @@ export const initActivationMismatch: Rule = {
     } else {
       msg = `${actLabel(act)} after ${describeInit(layer)}: fan_in·Var(W) = ${r2(cur.coeff)} (${fans}), ${cur.coeff > 1.5 ? `which pushes ${actLabel(act)} into saturation (its gradient vanishes)` : 'so the signal shrinks at every layer'}; ${initLabel(rec.target.init)} init (fan_in·Var(W) ≈ ${recNums.coeff === null ? '1' : r2(recNums.coeff)}) suits ${actLabel(act)}.`;
     }
+    msg += tfjsTruncationNote(layer, rec.target.init);
     msg += normNote(layer);
     const mild = layer.normalization !== null || layer.normalizedResidual === true;
     if (!layer.normalization && layer.normalizedResidual) msg += ' This model normalizes (LayerNorm) and adds residual connections, which keep the signal in range, so this matters less.';
