@@ -87,7 +87,8 @@ before(async () => {
     vsix,
     { 'model.py': MODEL, 'model.ts': TFJS, 'lib/head.py': UNOPENED, 'nb.ipynb': NOTEBOOK },
     // Fix on save for TypeScript only, so the Python quick-fix test is not helped by it.
-    { '[typescript]': { 'editor.codeActionsOnSave': { 'source.fixAll.initlens': 'explicit' } } },
+    // VS Code gives save participants 750 ms by default; a loaded CI box can need more.
+    { '[typescript]': { 'editor.codeActionsOnSave': { 'source.fixAll.initlens': 'explicit' } }, 'editor.codeActionsOnSaveTimeout': 5000 },
   );
   page = await openWorkbench(session);
 });

@@ -62,8 +62,8 @@ export function fixAll(text: string, language: Language, options?: Partial<Analy
   let cur = text;
   let applied = 0;
   const unsafe = options?.unsafe === true;
+  let res = analyze(cur, language, options);
   for (let pass = 0; pass < 4; pass++) {
-    const res = analyze(cur, language, options);
     const { fixes, edits } = selectFixes(res, unsafe);
     if (!edits.length) break;
     let next: string;
@@ -80,6 +80,7 @@ export function fixAll(text: string, language: Language, options?: Partial<Analy
     const signature = (r: typeof res) => r.findings.map((f) => `${f.code}:${f.layer}:${f.model}`).sort().join(',');
     if (signature(after) === signature(res)) break; // nothing changed: the fixes did not take
     cur = next;
+    res = after;
     applied += fixes.length;
   }
   return { text: cur, edits: cur === text ? [] : [{ from: 0, to: text.length, newText: cur }], applied };
