@@ -51,7 +51,7 @@ const beat: Beat = (phase, language, text) => {
   }
 };
 
-const show = (s: string, max = 6000) => (s.length > max ? `${JSON.stringify(s.slice(0, max))} … (${s.length} chars)` : JSON.stringify(s));
+const show = (s: string, max = 60_000) => (s.length > max ? `${JSON.stringify(s.slice(0, max))} … (${s.length} chars)` : JSON.stringify(s));
 
 async function main(): Promise<void> {
   const engine = await loadEngine();

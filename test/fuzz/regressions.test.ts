@@ -97,3 +97,11 @@ test('no crash: 10,000 nested brackets inside a PyTorch layer call (deep recursi
   noThrow('python', `import torch.nn as nn\nx = nn.Linear(${'['.repeat(10_000)}${']'.repeat(10_000)})\n`);
   noThrow('python', `import torch.nn as nn\nx = nn.Linear(${'-'.repeat(10_000)}1)\n`);
 });
+
+test('incremental: the quick fix of a layer in an unclosed nn.Sequential( moves with an edit above it', () => {
+  // The fix inserts after the (unterminated) statement, i.e. at the end of the file;
+  // the incremental result used to keep the pre-edit offset.
+  const initial = 'import torch.nn as nn\nx = 1\ns = nn.Sequential(\n    nn.Linear(256, 64),\n    nn.ReLU(),\ndef k(nn.LayerNorm(1024),\n';
+  const at = initial.indexOf('x = 1');
+  replay('python', initial, [{ changes: [{ from: at, to: at + 1, insert: 'yy' }], sendChanges: true }]);
+});
