@@ -464,3 +464,24 @@ if __name__ == "__main__":
     nn.init.zeros_(model[0].bias)
     print(model(torch.randn(3, 10)))`), out);
 });
+
+test('stacked RNN: orthogonalizing only weight_hh_l0 leaves IL005, and the fix covers every layer after it', () => {
+  const src = `import torch.nn as nn
+
+class Enc(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(32, 64, num_layers=2, batch_first=True)
+        nn.init.orthogonal_(self.rnn.weight_hh_l0)
+
+    def forward(self, x):
+        return self.rnn(x)[0]
+`;
+  const r = check(src, { findings: ['IL005@6'] });
+  assert.match(r.findings[0].message, /weight_hh_l1/);
+  const out = fixAndCheck(src);
+  assert.ok(out.includes(`        nn.init.orthogonal_(self.rnn.weight_hh_l0)
+        for param_name, param in self.rnn.named_parameters():`), out);
+  // one layer: weight_hh_l0 is all there is
+  check(src.replace('num_layers=2, ', ''), { findings: [] });
+});

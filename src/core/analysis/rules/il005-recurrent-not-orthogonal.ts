@@ -20,7 +20,13 @@ export const recurrentNotOrthogonal: Rule = {
     if (!layer.recurrent || !ri || ri.name === 'orthogonal' || ri.name === 'unknown') return [];
     if (ri.name === 'zeros' || ri.name === 'ones' || ri.name === 'constant') return []; // IL002
     const hidden = layer.framework === 'pytorch' ? layer.fanOut : null;
-    const detail = ri.name === 'pytorch_default' ? `PyTorch draws weight_hh from U(±1/√hidden_size)${hidden ? ` = U(±${(1 / Math.sqrt(hidden)).toFixed(3)})` : ''}, not an orthogonal matrix` : `the recurrent kernel uses ${describeInit(layer, ri)}`;
+    const draws = `U(±1/√hidden_size)${hidden ? ` = U(±${(1 / Math.sqrt(hidden)).toFixed(3)})` : ''}`;
+    const detail =
+      ri.name === 'pytorch_default' && ri.text
+        ? `${ri.text} of this stacked ${layer.layer} keep${ri.text.includes(',') ? '' : 's'} PyTorch's default ${draws}; only the other layers were made orthogonal`
+        : ri.name === 'pytorch_default'
+          ? `PyTorch draws weight_hh from ${draws}, not an orthogonal matrix`
+          : `the recurrent kernel uses ${describeInit(layer, ri)}`;
     const msg = `Recurrent kernel of this ${layer.layer} is not orthogonal: ${detail}. The hidden state is multiplied by it at every time step, so its norm shrinks or grows exponentially with sequence length; an orthogonal recurrent kernel preserves it.`;
     return [finding(this, layer, null, msg, 'orthogonal', initFixes(layer, ctx, { init: 'orthogonal', which: 'recurrent', activation: layer.activation.name }))];
   },

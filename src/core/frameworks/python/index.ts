@@ -333,7 +333,21 @@ function resolveTorchInits(interp: Interp, recs: LayerRec[], stmts: PyStmt[]): v
       if (t.size) rec.events.push(ev);
     }
     if (bestK) rec.init = { ...bestK.spec, source: bestK.layers ? 'init-call' : 'init-loop', span: bestK.callSpan };
-    if (bestR && rec.spec.recurrent) rec.recInit = { ...bestR.spec, source: bestR.layers ? 'init-call' : 'init-loop', span: bestR.callSpan };
+    if (bestR && rec.spec.recurrent) {
+      rec.recInit = { ...bestR.spec, source: bestR.layers ? 'init-call' : 'init-loop', span: bestR.callSpan };
+      // nn.init.orthogonal_(self.rnn.weight_hh_l0) on a 2-layer RNN leaves weight_hh_l1 at the default.
+      const n = rec.numLayers ?? 1;
+      if (bestR.index !== undefined && n > 1) {
+        const covered = new Set<number>();
+        for (const ev of rec.events) {
+          if (ev.index !== undefined && ev.which === 'weight_hh' && ev.spec.name === bestR.spec.name) covered.add(ev.index);
+        }
+        const missing = [...Array(n).keys()].filter((i) => !covered.has(i));
+        if (missing.length) {
+          rec.recInit = { name: 'pytorch_default', explicit: false, source: 'default', distribution: 'uniform', text: `weight_hh_l${missing.join(', weight_hh_l')}` };
+        }
+      }
+    }
   }
 }
 
@@ -570,7 +584,16 @@ function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
     })
     .sort((a, b) => a.seq - b.seq);
   const spec: InitSpec | undefined = which === 'recurrent' ? rec.recInit : rec.init;
-  const last = spec && spec.source !== 'default' ? decisive.find((ev) => ev.callSpan.from === spec.span?.from) ?? null : null;
+  let last = spec && spec.source !== 'default' ? decisive.find((ev) => ev.callSpan.from === spec.span?.from) ?? null : null;
+  if (!last && which === 'recurrent') {
+    // A partial init (weight_hh_l0 only) must be followed, not preceded, by the fix.
+    const rec_ = rec.events.filter((ev) => ev.which === 'weight_hh' || ev.which === 'any');
+    last = rec_.length ? rec_.reduce((a, b) => (b.seq > a.seq ? b : a)) : null;
+    if (last && last.layers && last.layers.length === 1 && last.which !== 'any') {
+      // Do not replace the partial call: insert after it.
+      last = { ...last, layers: undefined };
+    }
+  }
   if (last && last.scopeCls !== rec.owner) return null; // decided by an enclosing model's init code: no local fix can win
   // Replace a direct nn.init call on this single weight.
   if (last && last.layers && last.layers.length === 1 && last.which !== 'any') {

@@ -34,6 +34,8 @@ export interface InitEvent {
   /** The whole statement (for replacement) and the call expression. */
   stmtSpan: Span;
   callSpan: Span;
+  /** `weight_hh_l1`: the stacked-RNN layer it writes (undefined: every layer). */
+  index?: number;
   /** Top-level statement of the outermost running scope when it ran. */
   rootStmt: PyStmt | null;
   rootFn: PyStmt | null;
@@ -100,6 +102,8 @@ export interface LayerRec {
   smallInitTransformer: boolean;
   /** Its output (activated or not) reaches another weight layer. */
   feeds?: boolean;
+  /** PyTorch RNN/LSTM/GRU num_layers. */
+  numLayers?: number;
 }
 
 export interface SeqRec {
@@ -153,7 +157,7 @@ export type Val =
   | { t: 'list'; items: Val[]; template: boolean }
   | { t: 'num'; v: number }
   | { t: 'str'; v: string }
-  | { t: 'param'; layers: LayerRec[] | null; filter: ModFilter | null; which: ParamWhich; data: boolean }
+  | { t: 'param'; layers: LayerRec[] | null; filter: ModFilter | null; which: ParamWhich; data: boolean; index?: number }
   | { t: 'anymod'; filter: ModFilter }
   | { t: 'anyparam'; owner: LayerRec[] | null; filter: ModFilter; which: ParamWhich }
   | { t: 'pname'; owner: 'anyparam'; varName: string | null }
@@ -934,7 +938,10 @@ export class Interp {
   objAttr(o: Obj, attr: string): Val {
     if (o.o === 'weight') {
       const which = paramWhich(attr);
-      if (which) return { t: 'param', layers: [o.rec], filter: null, which, data: false };
+      if (which) {
+        const m = /_l(\d+)(_reverse)?$/.exec(attr);
+        return { t: 'param', layers: [o.rec], filter: null, which, data: false, ...(m ? { index: Number(m[1]) } : {}) };
+      }
       return UNKNOWN;
     }
     if (o.o === 'seq') {
@@ -1556,6 +1563,7 @@ export class Interp {
         rec.inChFromCtor = true;
         const nl = kwarg(e, 'nonlinearity');
         rec.inlineAct = { name: nl && nl.value.k === 'str' && nl.value.value === 'relu' ? 'relu' : 'tanh', via: 'default' };
+        if (!s.cell) rec.numLayers = evalNum(argOf(e, 2, 'num_layers')) ?? 1;
       } else if (s.embedding) {
         rec.fanIn = evalNum(argOf(e, 0, 'num_embeddings'));
         rec.fanOut = evalNum(argOf(e, 1, 'embedding_dim'));
@@ -2040,6 +2048,7 @@ export class Interp {
       which: target.which,
       layers: target.layers ?? undefined,
       filter: target.filter ?? undefined,
+      index: target.index,
       stmtSpan: stmt ? stmt.span : e.span,
       callSpan: e.span,
       rootStmt: root ? root.top : null,
