@@ -265,7 +265,8 @@ export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions
       }
       for (const st of extraImports) if (!seen.has(st)) stmts.push(st);
       stmts.sort((a, b) => a.span.from - b.span.from);
-      r = analyzePythonModule({ text: mod.text, stmts, comments, errors: [], chunks: all }, options);
+      const errs = all.flatMap((c) => c.errors);
+      r = analyzePythonModule({ text: mod.text, stmts, comments, errors: errs, chunks: all }, options);
       if (cache) {
         // Offsets of a result live in the unit's own chunks, except fix edits that add an
         // import next to the file's imports: only then do the import chunks move it too.

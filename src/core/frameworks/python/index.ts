@@ -39,6 +39,7 @@ export function analyzePython(mod: PythonModule): PythonAnalysis {
     text,
     imports: res.imports,
     stmts: mod.stmts,
+    errors: mod.errors,
     get quote() {
       return (quote ??= detectQuote(mod.stmts));
     },
@@ -369,6 +370,8 @@ interface FixCtx {
   text: string;
   imports: Imports;
   stmts: PyStmt[];
+  /** Syntax errors: no statement is inserted after a statement the parser could not read. */
+  errors: { span: Span }[];
   quote: string;
 }
 
@@ -614,8 +617,9 @@ function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
     if (last.rootFn !== path.fn) return null;
     if (last.rootStmt && last.rootStmt.span.from > anchor.span.from) anchor = last.rootStmt;
   }
-  // The anchor must be a statement of the path's own body.
+  // The anchor must be a statement of the path's own body, and complete.
   if (!path.body.includes(anchor)) return null;
+  if (ctx.errors.some((er) => er.span.from <= anchor.span.to && er.span.to >= anchor.span.from)) return null;
   const indent = indentOf(ctx.text, anchor.span.from);
   const unit = indentUnit(ctx.text, anchor, path.fn);
   const lines: string[] = [];
