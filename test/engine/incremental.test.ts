@@ -76,3 +76,9 @@ test('incremental analysis without change ranges (whole text) also matches', () 
   const next = SRC.replace('nn.Linear(64, 64)', 'nn.Linear(8, 8)');
   assert.equal(summary(inc.update(next)), summary(analyze(next, 'python')));
 });
+
+test('applyEdits keeps the order of two insertions at the same point, and refuses overlaps', async () => {
+  const { applyEdits } = await import('../../src/core/index.js');
+  assert.equal(applyEdits('xy', [{ from: 1, to: 1, newText: 'A' }, { from: 1, to: 1, newText: 'B' }]), 'xABy');
+  assert.throws(() => applyEdits('abcdef', [{ from: 1, to: 4, newText: '' }, { from: 3, to: 5, newText: 'Z' }]), RangeError);
+});

@@ -6,7 +6,11 @@ import { analyze } from '../analysis/analyze.js';
 
 /** Apply non-overlapping edits (any order). Overlapping edits throw: callers pick non-overlapping sets. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = dedupe(edits).sort((a, b) => b.from - a.from || b.to - a.to);
+  // Right to left; insertions at one point are applied last-first so they end up in array order.
+  const sorted = dedupe(edits)
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => b.e.from - a.e.from || b.e.to - a.e.to || b.i - a.i)
+    .map((x) => x.e);
   let out = text;
   let prevFrom = Infinity;
   for (const e of sorted) {
