@@ -8,7 +8,7 @@
 //      fuzz (no crash/hang, incremental = from scratch), VS Code host logic,
 //      .vsix package check and the real VS Code (code-server) smoke test.
 // Exits non-zero when any step or any test fails. TEST_ONLY=<substring> narrows step 4.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,9 +41,29 @@ ok = step('Build', process.execPath, ['scripts/build.mjs']) && ok;
 ok = step('Rules docs up to date', process.execPath, ['--import', 'tsx', 'scripts/gen-docs.ts', '--check']) && ok;
 const only = process.env.TEST_ONLY;
 const files = testFiles(join(root, 'test')).filter((f) => !only || f.includes(only));
-ok = step(`Tests (${files.length} files)`, process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files]) && ok;
-if (!ok) {
-  console.error('\nnpm test: FAILED');
-  process.exit(1);
+
+/** Run node's test runner, streaming its output, and read its closing counts. */
+function runTests(args) {
+  return new Promise((resolve) => {
+    console.log(`\n=== Tests (${files.length} files): node ${args.join(' ')}`);
+    const t = Date.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    child.on('close', (code) => {
+      const num = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tail)?.[1] ?? NaN);
+      console.log(`=== Tests: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      resolve({ ok: code === 0, passed: num('pass'), failed: num('fail') });
+    });
+  });
 }
-console.log('\nnpm test: all steps passed');
+
+const tests = await runTests(['--import', 'tsx', '--test', '--test-concurrency=1', ...files]);
+ok = tests.ok && ok;
+console.log(ok ? '\nnpm test: all steps passed' : '\nnpm test: FAILED');
+// The closing line CI reads.
+if (Number.isFinite(tests.passed)) console.log(`Tests: ${tests.passed} passed, ${Number.isFinite(tests.failed) ? tests.failed : 0} failed`);
+process.exit(ok ? 0 : 1);
