@@ -485,3 +485,24 @@ class Enc(nn.Module):
   // one layer: weight_hh_l0 is all there is
   check(src.replace('num_layers=2, ', ''), { findings: [] });
 });
+
+test('layers built in a loop into nn.Sequential(*layers): findings, but no fix on an unstable index', () => {
+  const src = `import torch.nn as nn
+
+class MLP(nn.Module):
+    def __init__(self, in_dim=784, hidden=(512, 256), out_dim=10):
+        super().__init__()
+        layers = []
+        for h in hidden:
+            layers += [nn.Linear(in_dim, h), nn.ReLU()]
+            in_dim = h
+        layers.append(nn.Linear(in_dim, out_dim))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+`;
+  const r = check(src, { findings: ['IL001@8'] });
+  assert.equal(r.findings[0].fixes.length, 0, 'self.net[0] would only fix the first of the loop-built layers');
+  assert.equal(r.layers[0].template, true);
+});

@@ -1180,9 +1180,9 @@ export class Interp {
     return null;
   }
 
-  inLoop(_scope: Scope, stmt?: PyStmt): boolean {
-    // A statement evaluated inside a `for` body: the executor does not keep a
-    // loop stack, so look for an enclosing for statement by span.
+  inLoop(scope: Scope, stmt?: PyStmt): boolean {
+    // Inside a `for` body of the running function (any depth of sub-expression).
+    if (scope.stack?.some((x) => x.loop)) return true;
     if (!stmt) return false;
     return this.loopSpans.some((sp) => sp.from <= stmt.span.from && stmt.span.to <= sp.to);
   }
