@@ -19,7 +19,7 @@ export const initActivationMismatch: Rule = {
   severity: 'warning',
   docs: {
     whatItDoes:
-      'Checks that the initializer of a weight layer matches the activation that really follows it: He (Var(W) = 2/fan_in) for the ReLU family (ReLU, Leaky ReLU, ELU, GELU, SiLU, Mish, Softplus), Glorot (Var(W) = 2/(fan_in+fan_out)) for tanh and sigmoid.',
+      'Checks that the initializer of a weight layer matches the activation that really follows it: He (Var(W) = 2/fan_in) for the ReLU family (ReLU, Leaky ReLU, ELU, GELU, SiLU, Mish, Softplus), Glorot (Var(W) = 2/(fan_in+fan_out)) for tanh and sigmoid. The family is judged at equal fans (the message gives the factor with the real fans); init written with `mode="fan_out"` is judged on the gradients. Linear layers, output heads with sigmoid/softmax, recurrent and embedding layers, and Keras/TF.js depthwise kernels (whose fan_in counts every input channel) are not judged. The finding is `info` when a normalization follows the layer or the model has LayerNorm and residual connections.',
     whyBad:
       "Each layer multiplies the second moment of the signal by fan_in·Var(W)·E[φ(z)²]. ReLU keeps half of it, so Glorot (or LeCun, or PyTorch's default kaiming_uniform(a=√5), Var(W) = 1/(3·fan_in)) shrinks the signal at every layer and the gradients vanish with depth (He et al. 2015). He init before tanh or sigmoid drives them into saturation (Glorot & Bengio 2010).",
     example: 'model.add(Dense(256, activation="relu"))  # glorot_uniform by default: ×0.5 per layer\n# Use instead:\nmodel.add(Dense(256, activation="relu", kernel_initializer="he_normal"))',
