@@ -5,6 +5,7 @@
 // `contributes`. Prints sizes. Exit code 1 on any failure.
 // Usage: node scripts/package-check.mjs [--no-build] [--keep] [--out=path.vsix]
 import { execFileSync } from 'node:child_process';
+import { stageAndPackage } from './stage-vsix.mjs';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, copyFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -101,11 +102,7 @@ function check() {
   }
   const dir = mkdtempSync(join(tmpdir(), 'initlens-vsix-'));
   const vsix = join(dir, 'initlens.vsix');
-  const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-update-package-json', '-o', vsix], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  stageAndPackage(vsix);
   const buf = readFileSync(vsix);
   const { entries, read } = readZip(buf);
   const files = entries.map((e) => e.name).filter((n) => !n.endsWith('/'));
@@ -168,6 +165,15 @@ function check() {
       const builtin = /require\(["'](node:[a-z_/]+|fs|path|os|child_process|worker_threads|crypto|url|util|module)["']\)/.exec(text);
       check(!builtin, `${bundle} (web) requires the Node built-in ${builtin?.[1]}`);
     }
+  }
+
+  // The shipped manifest must not mark the extension as an ES module: VS Code's web worker
+  // extension host (vscode.dev) refuses to activate such extensions.
+  const manifestEntry = entries.find((e) => e.name === 'extension/package.json');
+  if (manifestEntry) {
+    const shippedPkg = JSON.parse(read(manifestEntry).toString('utf8'));
+    check(shippedPkg.type === undefined || shippedPkg.type === 'commonjs', `the shipped package.json says "type": "${shippedPkg.type}"`);
+    check(shippedPkg.main && shippedPkg.browser, 'the shipped package.json has both "main" and "browser"');
   }
 
   // Manifest sanity.

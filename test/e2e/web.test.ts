@@ -1,0 +1,69 @@
+/**
+ * The web extension (the `browser` entry, what vscode.dev and github.dev run),
+ * end to end: a .vsix without `main` makes code-server run InitLens in VS Code's
+ * web worker extension host, in the browser. It must activate there, put the
+ * IL001 diagnostic on a Keras ReLU layer, and apply its quick fix.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, ROOT, ensureSetup, openWorkbench, pollFile, quickOpen, startSession, stopSession, type Session } from './harness.js';
+
+const MODEL = `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(64,)),
+    layers.Dense(64, activation="relu"),
+])
+`;
+
+let session: Session | null = null;
+let page: Page;
+
+before(async () => {
+  ensureSetup();
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--only=extension,web,webview'], { cwd: ROOT, stdio: 'inherit' });
+  const vsix = join(ARTIFACTS, 'initlens-web-only.vsix');
+  execFileSync(process.execPath, [join(ROOT, 'scripts/stage-vsix.mjs'), `--out=${vsix}`, '--web-only'], { cwd: ROOT, stdio: 'inherit' });
+  session = await startSession(vsix, { 'model.py': MODEL });
+  page = await openWorkbench(session);
+});
+
+after(async () => {
+  await stopSession(session);
+});
+
+test('web worker extension host: InitLens activates and reports IL001, and its quick fix applies', async () => {
+  const editor = await quickOpen(page, 'model.py', 'Dense(64');
+  const squiggle = editor.locator('.squiggly-warning').first();
+  await squiggle.waitFor({ state: 'visible', timeout: 90_000 });
+  const console = readFileSync(join(session!.work, 'browser-console.log'), 'utf8');
+  assert.match(console, /web worker extension host/i, 'the extension ran in the web worker extension host');
+  assert.doesNotMatch(console, /Activating extension 'initlens\.initlens' failed/, console);
+  await page.screenshot({ path: join(ARTIFACTS, 'web-diagnostic.png') });
+  // Quick fix, as in the desktop smoke test (retried: a loaded machine can swallow the first Ctrl+.).
+  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    const box = await squiggle.boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Control+.');
+    try {
+      await focused.waitFor({ timeout: 15_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
+  assert.match((await focused.textContent()) ?? '', /He normal/i);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+S');
+  const saved = await pollFile(join(session!.workspace, 'model.py'), (t) => t.includes('kernel_initializer="he_normal"'));
+  assert.match(saved, /Dense\(64, activation="relu", kernel_initializer="he_normal"\)/);
+});
