@@ -10,7 +10,7 @@
  * units, so incremental and full results are identical by construction.
  */
 import type { AnalysisOptions, AnalysisResult, Finding, Layer, ModelInfo, ParseError, Span } from '../types.js';
-import { materialize, type ParsedChunk, type PythonModule } from '../parse/python.js';
+import { materialize, sameLex, type ParsedChunk, type PythonModule } from '../parse/python.js';
 import type { PyComment, PyStmt } from '../parse/pyast.js';
 import { analyzePythonModule } from './analyze.js';
 
@@ -29,10 +29,34 @@ export interface UnitCache {
   results: Map<string, CachedUnit>;
   generation: Map<string, number>;
   gen: number;
+  /** The last partition, reused when one chunk was replaced by one with the same names. */
+  last?: { chunks: ParsedChunk[]; globals: ParsedChunk[]; units: ParsedChunk[][] };
 }
 
 export function newUnitCache(): UnitCache {
   return { results: new Map(), generation: new Map(), gen: 0 };
+}
+
+/** The previous partition with one chunk swapped, when the swap cannot change it. */
+function reusePartition(cache: UnitCache | undefined, chunks: ParsedChunk[]): { globals: ParsedChunk[]; units: ParsedChunk[][] } | null {
+  const last = cache?.last;
+  if (!last || last.chunks.length !== chunks.length) return null;
+  let at = -1;
+  for (let i = 0; i < chunks.length; i++) {
+    if (chunks[i] !== last.chunks[i]) {
+      if (at >= 0) return null;
+      at = i;
+    }
+  }
+  if (at < 0) return { globals: last.globals, units: last.units };
+  const n = chunks[at];
+  const o = last.chunks[at];
+  if (!n.lex || !o.lex || !sameLex(n.lex, o.lex) || n.role !== o.role) return null;
+  if (isGlobal(n) !== isGlobal(o) || last.globals.includes(o)) return null;
+  return {
+    globals: last.globals,
+    units: last.units.map((u) => (u.includes(o) ? u.map((c) => (c === o ? n : c)) : u)),
+  };
 }
 
 const posOf = (c: ParsedChunk) => c.at ?? c.base;
@@ -228,7 +252,8 @@ function shiftResult(r: AnalysisResult, m: Mover): AnalysisResult {
 /** Analyze a module unit by unit, reusing `cache` (shifted by `map`) when given. */
 export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions> | undefined, cache?: UnitCache): AnalysisResult {
   if (cache) cache.gen++;
-  const { globals, units } = partition(mod.chunks);
+  const { globals, units } = reusePartition(cache, mod.chunks) ?? partition(mod.chunks);
+  if (cache) cache.last = { chunks: mod.chunks, globals, units };
   const globalComments: PyComment[] = [];
   for (const g of globals) {
     materialize(g);

@@ -845,6 +845,14 @@ function headDefines(text: string): string[] {
   return [];
 }
 
+export function sameLex(a: ChunkLex, b: ChunkLex): boolean {
+  if (a.hasImport !== b.hasImport || a.hasDirective !== b.hasDirective || a.hasImport) return false;
+  if (a.defines.length !== b.defines.length || a.defines.some((d, i) => d !== b.defines[i])) return false;
+  if (a.idents.size !== b.idents.size) return false;
+  for (const id of a.idents) if (!b.idents.has(id)) return false;
+  return true;
+}
+
 /** Top-level modules whose names make a chunk worth parsing. */
 const FRAMEWORK_ROOTS = new Set(['torch', 'keras', 'tensorflow', 'tf_keras', 'flax', 'jax', 'optax', 'collections']);
 
@@ -962,7 +970,7 @@ export class PythonParser {
     }
     for (const e of entries) this.gen.set(e, this.generation);
     this.last = entries;
-    const relevant = this.selectAndParse(entries);
+    const relevant = this.relevantFor(entries);
     // Evict chunks not used in this generation.
     if (this.cache.size > entries.length * 2 + 64) {
       for (const [k, list] of this.cache) {
@@ -995,6 +1003,41 @@ export class PythonParser {
       e.parsed.lex = e.lex;
       e.parsed.id = ++chunkIds;
     }
+  }
+
+  private lastEntries: ChunkEntry[] | null = null;
+  private lastRelevant: Set<ChunkEntry> | null = null;
+
+  /**
+   * Which chunks to parse. When one chunk changed without changing the names it
+   * uses or defines (typing a digit, a space, punctuation), every chunk keeps its
+   * relevance and the closure over names is not recomputed.
+   */
+  private relevantFor(entries: ChunkEntry[]): Set<ChunkEntry> {
+    const prevE = this.lastEntries;
+    const prevR = this.lastRelevant;
+    let result: Set<ChunkEntry> | null = null;
+    if (prevE && prevR && !this.parseAll) {
+      const prevSet = new Set(prevE);
+      const curSet = new Set(entries);
+      const added = entries.filter((e) => !prevSet.has(e));
+      const removed = prevE.filter((e) => !curSet.has(e));
+      if (added.length === 1 && removed.length === 1 && sameLex(added[0].lex, removed[0].lex)) {
+        const n = added[0];
+        const o = removed[0];
+        result = new Set(entries.filter((e) => (e === n ? prevR.has(o) : prevR.has(e))));
+        if (result.has(n)) {
+          this.ensure(n);
+          n.parsed!.role = o.parsed?.role ?? 'fw';
+        }
+      } else if (added.length === 0 && removed.length === 0) {
+        result = new Set(entries.filter((e) => prevR.has(e)));
+      }
+    }
+    if (!result) result = this.selectAndParse(entries);
+    this.lastEntries = entries;
+    this.lastRelevant = result;
+    return result;
   }
 
   private selectAndParse(entries: ChunkEntry[]): Set<ChunkEntry> {
