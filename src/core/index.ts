@@ -4,6 +4,6 @@
  * imported from outside it except types.
  */
 export * from './types.js';
-export { analyze, analyzeWith } from './analysis/analyze.js';
+export { analyze } from './analysis/analyze.js';
 export { applyEdits, fixAll } from './fixes/apply.js';
 export { LineIndex } from './text.js';

@@ -56,11 +56,6 @@ export function analyzeJsTree(text: string, language: Language, tree: Tree, opti
   return finish(language, text, fa, comments, jsSyntaxErrors(tree, text), opts);
 }
 
-/** Run the rules over a framework analysis (shared by analyzeWith). */
-export function analyzeWith(language: Language, text: string, fa: FrameworkAnalysis, comments: { text: string; span: Span }[], errors: ParseError[], options?: Partial<AnalysisOptions>): AnalysisResult {
-  return finish(language, text, fa, comments, errors, resolveOptions(options));
-}
-
 function finish(language: Language, text: string, fa: FrameworkAnalysis, comments: { text: string; span: Span }[], errors: ParseError[], opts: AnalysisOptions): AnalysisResult {
   const findings: Finding[] = [];
   const ctx: RuleContext = { options: opts, fa, layers: fa.layers, models: fa.models, reported: new Map() };

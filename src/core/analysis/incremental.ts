@@ -1,12 +1,11 @@
 /**
  * On-type analysis for editors. Keeps the parsed chunks of a Python document
  * (only the top-level statements an edit touches are parsed again) and, for
- * TypeScript/JavaScript, Lezer's tree fragments for an incremental reparse.
+ * TypeScript/JavaScript, a fresh parse (these files are small).
  */
-import type { Tree } from '@lezer/common';
 import type { AnalysisOptions, AnalysisResult, Language } from '../types.js';
 import { PythonParser } from '../parse/python.js';
-import { parseJs, reparseJs } from '../parse/javascript.js';
+import { parseJs } from '../parse/javascript.js';
 import { analyzeJsTree } from './analyze.js';
 import { analyzeUnits, newUnitCache, type OffsetMap, type UnitCache } from './units.js';
 
@@ -18,7 +17,6 @@ export interface TextChange {
 
 export class IncrementalAnalyzer {
   private py = new PythonParser();
-  private tree: Tree | null = null;
   private text: string | null = null;
   private last: AnalysisResult | null = null;
   private units: UnitCache = newUnitCache();
@@ -40,7 +38,6 @@ export class IncrementalAnalyzer {
     } catch (e) {
       // Start over on the next update; never throw into the editor.
       this.py = new PythonParser();
-      this.tree = null;
       this.text = null;
       this.last = null;
       this.units = newUnitCache();
@@ -59,11 +56,8 @@ export class IncrementalAnalyzer {
       const ts = this.language === 'typescript';
       // TensorFlow.js files are small; a fresh parse keeps the result identical to analyze()
       // even on pathological nesting, where a reused tree can differ in shape.
-      // (reparseJs stays available for large files.)
-      this.tree = parseJs(newText, ts);
-      void reparseJs;
-      void changes;
-      result = analyzeJsTree(newText, this.language, this.tree, this.options);
+      // (reparseJs in parse/javascript.ts reuses tree fragments, should large files need it.)
+      result = analyzeJsTree(newText, this.language, parseJs(newText, ts), this.options);
     }
     this.text = newText;
     this.last = result;

@@ -634,8 +634,6 @@ class Converter {
       }
       case 'DictionaryExpression': {
         const entries: { key: PyExpr | null; value: PyExpr }[] = [];
-        const kids = this.exprNodes(n);
-        let i = 0;
         for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
           if (ch.name === '**') {
             const v = ch.nextSibling;
@@ -655,8 +653,6 @@ class Converter {
             }
           }
         }
-        void kids;
-        void i;
         return { k: 'dict', entries, span };
       }
       case 'ArrayComprehensionExpression':

@@ -176,9 +176,7 @@ export function tfjsTruncationNote(layer: Layer, target: InitName): string {
   if (layer.framework !== 'tfjs' || !TFJS_NAMED.has(target)) return '';
   const real = layerNumbers(layer, { name: target, explicit: false, source: 'default', distribution: 'truncated_normal', uncorrectedTruncation: true });
   const label = target === 'he_normal' ? 'heNormal' : target === 'glorot_normal' ? 'glorotNormal' : 'leCunNormal';
-  const uni = target.replace('normal', 'uniform') as InitName;
   const uniLabel = label.replace('Normal', 'Uniform');
-  void uni;
   return real.forward !== null ? ` (In TensorFlow.js, '${label}' truncates at 2σ without correcting the variance, so it actually gives ≈${r2(real.forward)}; '${uniLabel}' is exact.)` : '';
 }
 

@@ -13,7 +13,6 @@ export class Imports {
   readonly map = new Map<string, string>();
   /** The statement after which new imports go (last top-level import), if any. */
   lastImport: PyStmt | null = null;
-  firstStmt: PyStmt | null = null;
 
   add(stmt: PyStmt, topLevel: boolean): void {
     if (stmt.k === 'import') {

@@ -23,11 +23,12 @@ export function analyzePython(mod: PythonModule): PythonAnalysis {
   resolveTorchInits(interp, recs, mod.stmts);
   markTransformerStyle(recs, res.classes, interp.sawLayerNorm && interp.sawResidual);
 
-  ctxFlags.normalizedResidual = interp.sawLayerNorm && interp.sawResidual;
+  // A model with LayerNorm and residual additions (transformer-like) makes mismatches milder.
+  const normalizedResidual = interp.sawLayerNorm && interp.sawResidual;
   const layers: Layer[] = [];
   const byRec = new Map<LayerRec, Layer>();
   recs.forEach((rec, i) => {
-    const layer = toLayer(rec, i);
+    const layer = toLayer(rec, i, normalizedResidual);
     layers.push(layer);
     byRec.set(rec, layer);
   });
@@ -68,9 +69,7 @@ export function analyzePython(mod: PythonModule): PythonAnalysis {
 
 // ---------------------------------------------------------------- layer records → Layer
 
-const ctxFlags = { normalizedResidual: false };
-
-function toLayer(rec: LayerRec, id: number): Layer {
+function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean): Layer {
   let activation = rec.act;
   if (!activation) {
     if (rec.inlineAct) activation = rec.inlineAct;
@@ -98,7 +97,7 @@ function toLayer(rec: LayerRec, id: number): Layer {
     model: null,
     order: rec.order,
     transformerStyle: rec.smallInitTransformer,
-    normalizedResidual: ctxFlags.normalizedResidual,
+    normalizedResidual,
     depthwise: rec.spec.depthwise === true,
     head: rec.applied && !rec.feeds,
     template: rec.template,
@@ -309,12 +308,10 @@ function eventTargets(ev: InitEvent, rec: LayerRec, uses: Map<ClassCtx, Set<stri
   for (const p of paramNames(rec)) {
     if (p.which === 'bias') continue;
     if (tests.length && !testName(tests, p.name)) continue;
-    const leaf = p.name.split('.').pop()!;
     if (which === 'weight' && !rec.spec.recurrent && p.which === 'kernel') out.add('kernel');
     else if (which === 'weight_ih' && p.which === 'kernel') out.add('kernel');
     else if (which === 'weight_hh' && p.which === 'recurrent') out.add('recurrent');
     else if (which === 'any') out.add(p.which as 'kernel' | 'recurrent');
-    void leaf;
   }
   return out;
 }
@@ -497,7 +494,7 @@ function kerasFix(ctx0: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] |
   if (rec.spec.separable) {
     const a = setKwarg(ctx.text, rec.call, 'depthwise_initializer', value);
     const b = setKwarg(ctx.text, rec.call, 'pointwise_initializer', value);
-    if (a.from === b.from && a.to === b.to) return [{ from: a.from, to: a.to, newText: a.newText + b.newText.replace(/^/, '') }];
+    if (a.from === b.from && a.to === b.to) return [{ from: a.from, to: a.to, newText: a.newText + b.newText }];
     return [a, b];
   }
   const kname = rec.spec.depthwise ? 'depthwise_initializer' : rec.spec.embedding ? 'embeddings_initializer' : 'kernel_initializer';

@@ -14,7 +14,7 @@
  * the first operation that consumes its output decides its activation.
  */
 import type { ActivationInfo, ActivationName, Framework, InitSpec, Normalization, Span } from '../../types.js';
-import type { PyArg, PyExpr, PyStmt } from '../../parse/pyast.js';
+import type { PyExpr, PyStmt } from '../../parse/pyast.js';
 import { argOf, dottedName, kwarg, positional } from '../../parse/pyast.js';
 import { Imports, setStarCheck } from './imports.js';
 import { KERAS_ACT_PARAM, kerasActivationName, roleOf, type Role, type WeightLayerSpec } from './vocab.js';
@@ -96,9 +96,6 @@ export interface LayerRec {
   events: InitEvent[];
   template: boolean;
   bias: boolean;
-  constructions: number;
-  ctorTop: PyStmt | null;
-  ctorFn: PyStmt | null;
   smallInitTransformer: boolean;
   /** Its output (activated or not) reaches another weight layer. */
   feeds?: boolean;
@@ -126,8 +123,6 @@ export interface ClassCtx {
   layers: LayerRec[];
   hasLayerNorm: boolean;
   hasResidual: boolean;
-  usedNames: Set<string>;
-  instantiated: boolean;
   /** `class ConvBNReLU(nn.Sequential)`: the container built by super().__init__(...). */
   seqBase?: Framework;
 }
@@ -204,7 +199,6 @@ export interface PyFrameworkResult {
   seqs: SeqRec[];
   classes: ClassCtx[];
   imports: Imports;
-  functionalGroups: { fn: Extract<PyStmt, { k: 'def' }> | null; layers: LayerRec[]; modelCall: Extract<PyExpr, { k: 'call' }> | null; name: string | null }[];
 }
 
 // ------------------------------------------------------------------ interpreter
@@ -277,7 +271,7 @@ export class Interp {
 
   result(): PyFrameworkResult {
     const layers = [...this.layers.values()].sort((a, b) => a.call.span.from - b.call.span.from);
-    return { layers, seqs: [...this.seqs.values()], classes: this.classList, imports: this.imports, functionalGroups: [] };
+    return { layers, seqs: [...this.seqs.values()], classes: this.classList, imports: this.imports };
   }
 
   // ---------------------------------------------------------------- classes
@@ -293,8 +287,6 @@ export class Interp {
       layers: [],
       hasLayerNorm: false,
       hasResidual: false,
-      usedNames: new Set(),
-      instantiated: false,
     };
     for (const b of s.bases) {
       const q = this.imports.resolve(b);
@@ -452,7 +444,6 @@ export class Interp {
         return;
       }
       case 'for': {
-        if (!this.loopSpans.includes(s.span)) this.loopSpans.push(s.span);
         const it = this.eval(s.iter, scope);
         this.bindLoop(s.target, it, scope);
         this.execBody(s.body, scope, false, true);
@@ -1015,7 +1006,6 @@ export class Interp {
           if (a.name) kwargs.set(a.name, v);
           else args.push(v);
         }
-        callee.cls.instantiated = true;
         if (rich && callee.cls.framework && this.instRuns < 64) {
           this.instRuns++;
           const c = callee.cls;
@@ -1116,7 +1106,7 @@ export class Interp {
         const o = this.toObj(v);
         if (o) {
           obj.o.items.push(o);
-          if (this.inLoop(scope, stmt)) obj.o.template = true;
+          if (this.inLoop(scope)) obj.o.template = true;
           if (o.o === 'weight' && obj.o.template) o.rec.template = true;
         }
       } else if (v.t === 'list') for (const it of v.items) {
@@ -1129,7 +1119,7 @@ export class Interp {
       const v = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
       if (m === 'append') {
         obj.items.push(v);
-        if (this.inLoop(scope, stmt)) {
+        if (this.inLoop(scope)) {
           obj.template = true;
           if (v.t === 'obj' && v.o.o === 'weight') v.o.rec.template = true;
         }
@@ -1180,34 +1170,23 @@ export class Interp {
     return null;
   }
 
-  inLoop(scope: Scope, stmt?: PyStmt): boolean {
-    // Inside a `for` body of the running function (any depth of sub-expression).
-    if (scope.stack?.some((x) => x.loop)) return true;
-    if (!stmt) return false;
-    return this.loopSpans.some((sp) => sp.from <= stmt.span.from && stmt.span.to <= sp.to);
+  /** Inside a `for` body of the running function (at any depth of sub-expression). */
+  inLoop(scope: Scope): boolean {
+    return scope.stack?.some((x) => x.loop) ?? false;
   }
-
-  loopSpans: Span[] = [];
 
   tensorInitMethod(m: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): InitSpec | null {
-    let unreadable = false;
-    const num = (x: PyExpr | undefined): number | undefined => {
-      if (!x) return undefined;
-      const v = this.eval(x, scope);
-      if (v.t !== 'num') unreadable = true;
-      return v.t === 'num' ? v.v : undefined;
-    };
-    const text = undefined;
-    const spec = this.tensorInitSpec(m, e, num, text);
-    return spec && unreadable ? { ...spec, unknownArgs: true } : spec;
+    const args = this.argReader(e, scope);
+    const spec = this.tensorInitSpec(m, e, args.numOf);
+    return spec && args.unreadable ? { ...spec, unknownArgs: true } : spec;
   }
 
-  tensorInitSpec(m: string, e: Extract<PyExpr, { k: 'call' }>, num: (x: PyExpr | undefined) => number | undefined, text: undefined): InitSpec | null {
+  tensorInitSpec(m: string, e: Extract<PyExpr, { k: 'call' }>, num: (x: PyExpr | undefined) => number | undefined): InitSpec | null {
     switch (m) {
       case 'normal_':
-        return { name: 'random_normal', explicit: true, source: 'init-call', distribution: 'untruncated_normal', mean: num(argOf(e, 0, 'mean')) ?? 0, std: num(argOf(e, 1, 'std')) ?? 1, text };
+        return { name: 'random_normal', explicit: true, source: 'init-call', distribution: 'untruncated_normal', mean: num(argOf(e, 0, 'mean')) ?? 0, std: num(argOf(e, 1, 'std')) ?? 1 };
       case 'uniform_':
-        return { name: 'random_uniform', explicit: true, source: 'init-call', distribution: 'uniform', minval: num(argOf(e, 0, 'from')) ?? 0, maxval: num(argOf(e, 1, 'to')) ?? 1, text };
+        return { name: 'random_uniform', explicit: true, source: 'init-call', distribution: 'uniform', minval: num(argOf(e, 0, 'from')) ?? 0, maxval: num(argOf(e, 1, 'to')) ?? 1 };
       case 'zero_':
         return { name: 'zeros', explicit: true, source: 'init-call', distribution: 'constant', value: 0 };
       case 'fill_': {
@@ -1455,9 +1434,6 @@ export class Interp {
         events: [],
         template: false,
         bias: true,
-        constructions: 0,
-        ctorTop: scope.top,
-        ctorFn: scope.fn,
         smallInitTransformer: false,
       };
       this.layers.set(key, rec);
@@ -1465,8 +1441,7 @@ export class Interp {
       const nameArg = kwarg(e, 'name');
       if (nameArg && nameArg.value.k === 'str') rec.name = nameArg.value.value;
     }
-    rec.constructions++;
-    if (this.inLoop(scope, stmt)) rec.template = true;
+    if (this.inLoop(scope)) rec.template = true;
     // Arguments are evaluated on every construction (fans may become known).
     this.fillLayer(rec, e, scope, evalNum);
     return rec;
@@ -1534,10 +1509,10 @@ export class Interp {
       const kname = s.depthwise ? 'depthwise_initializer' : s.separable ? 'pointwise_initializer' : s.embedding ? 'embeddings_initializer' : 'kernel_initializer';
       const ki = kwarg(e, kname);
       const splat = e.args.some((a) => a.star === '**');
-      rec.init = ki ? this.initFromExpr('keras', ki.value, scope) : splat ? { name: 'unknown', explicit: true, source: 'argument' } : kerasDefault(s);
+      rec.init = ki ? this.initFromExpr(ki.value, scope) : splat ? { name: 'unknown', explicit: true, source: 'argument' } : kerasDefault(s);
       if (s.recurrent) {
         const ri = kwarg(e, 'recurrent_initializer');
-        rec.recInit = ri ? this.initFromExpr('keras', ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
+        rec.recInit = ri ? this.initFromExpr(ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
       }
     } else if (fw === 'pytorch') {
       if (s.kind === 'Linear') {
@@ -1619,12 +1594,12 @@ export class Interp {
       const kname = s.embedding ? 'embedding_init' : 'kernel_init';
       const ki = kwarg(e, kname);
       const splat = e.args.some((a) => a.star === '**');
-      rec.init = ki ? this.initFromExpr('flax', ki.value, scope) : splat ? { name: 'unknown', explicit: true, source: 'argument' } : s.embedding
+      rec.init = ki ? this.initFromExpr(ki.value, scope) : splat ? { name: 'unknown', explicit: true, source: 'argument' } : s.embedding
         ? { name: 'variance_scaling', explicit: false, source: 'default', scale: 1, mode: 'fan_in', distribution: 'untruncated_normal' }
         : { name: 'lecun_normal', explicit: false, source: 'default', distribution: 'truncated_normal' };
       if (s.recurrent) {
         const ri = kwarg(e, 'recurrent_kernel_init');
-        rec.recInit = ri ? this.initFromExpr('flax', ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
+        rec.recInit = ri ? this.initFromExpr(ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
       }
     }
   }
@@ -1851,8 +1826,33 @@ export class Interp {
 
   // ---------------------------------------------------------------- initializers
 
-  initFromExpr(fw: Framework, x: PyExpr, scope: Scope): InitSpec {
-    const text = undefined;
+  /**
+   * Reads the numeric and string arguments of an initializer call. `unreadable`
+   * turns true when a numeric argument is written but cannot be evaluated
+   * (std=config.init_std): the scale is then unknown, never the default.
+   */
+  private argReader(e: Extract<PyExpr, { k: 'call' }> | null, scope: Scope) {
+    const r = {
+      unreadable: false,
+      numOf: (x: PyExpr | undefined): number | undefined => {
+        if (!x) return undefined;
+        const v = this.eval(x, scope);
+        if (v.t === 'num') return v.v;
+        r.unreadable = true;
+        return undefined;
+      },
+      num: (idx: number, kw: string): number | undefined => (e ? r.numOf(argOf(e, idx, kw)) : undefined),
+      str: (idx: number, kw: string): string | undefined => {
+        const a = e ? argOf(e, idx, kw) : undefined;
+        if (!a) return undefined;
+        const v = this.eval(a, scope);
+        return v.t === 'str' ? v.v : undefined;
+      },
+    };
+    return r;
+  }
+
+  initFromExpr(x: PyExpr, scope: Scope): InitSpec {
     if (x.k === 'str') return kerasInitFromString(x.value, x.span);
     const v = this.eval(x, scope);
     if (v.t === 'init') return { ...v.spec, span: x.span, explicit: true, source: 'argument' };
@@ -1870,40 +1870,16 @@ export class Interp {
       }
     }
     if (v.t === 'str') return kerasInitFromString(v.v, x.span);
-    void text;
-    void fw;
     return { name: 'unknown', explicit: true, source: 'argument', span: x.span };
   }
 
   initializerCall(fw: Framework, name: string, e: Extract<PyExpr, { k: 'call' }> | null, scope: Scope): InitSpec {
-    const saved = this.unreadableArg;
-    this.unreadableArg = false;
-    const spec = this.initializerCallRaw(fw, name, e, scope);
-    const unreadable = this.unreadableArg;
-    this.unreadableArg = saved;
-    // An argument InitLens cannot evaluate (std=config.init_std) makes the numbers unknown:
-    // never judge with the default in its place.
-    return unreadable ? { ...spec, unknownArgs: true } : spec;
+    const args = this.argReader(e, scope);
+    const spec = this.initializerSpec(fw, name, e, args);
+    return args.unreadable ? { ...spec, unknownArgs: true } : spec;
   }
 
-  unreadableArg = false;
-
-  initializerCallRaw(fw: Framework, name: string, e: Extract<PyExpr, { k: 'call' }> | null, scope: Scope): InitSpec {
-    const num = (idx: number, kw: string): number | undefined => {
-      if (!e) return undefined;
-      const a = argOf(e, idx, kw);
-      if (!a) return undefined;
-      const v = this.eval(a, scope);
-      if (v.t !== 'num') this.unreadableArg = true;
-      return v.t === 'num' ? v.v : undefined;
-    };
-    const str = (idx: number, kw: string): string | undefined => {
-      if (!e) return undefined;
-      const a = argOf(e, idx, kw);
-      if (!a) return undefined;
-      const v = this.eval(a, scope);
-      return v.t === 'str' ? v.v : undefined;
-    };
+  private initializerSpec(fw: Framework, name: string, e: Extract<PyExpr, { k: 'call' }> | null, { num, str }: ReturnType<Interp['argReader']>): InitSpec {
     const base = { explicit: true, source: 'argument' as const, span: e?.span };
     const n = name.replace(/^(kaiming)/, 'he').replace(/^xavier/, 'glorot');
     const snake = n.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
@@ -1966,20 +1942,8 @@ export class Interp {
     if (!targetE) return;
     const target = this.eval(targetE, scope);
     if (target.t !== 'param' && target.t !== 'anyparam') return;
-    let unreadable = false;
-    const num = (idx: number, kw: string): number | undefined => {
-      const a = argOf(e, idx, kw);
-      if (!a) return undefined;
-      const v = this.eval(a, scope);
-      if (v.t !== 'num') unreadable = true;
-      return v.t === 'num' ? v.v : undefined;
-    };
-    const str = (idx: number, kw: string): string | undefined => {
-      const a = argOf(e, idx, kw);
-      if (!a) return undefined;
-      const v = this.eval(a, scope);
-      return v.t === 'str' ? v.v : undefined;
-    };
+    const args = this.argReader(e, scope);
+    const { num, str } = args;
     let spec: InitSpec;
     const base = { explicit: true, source: 'init-call' as const, span: e.span };
     switch (name) {
@@ -2035,8 +1999,7 @@ export class Interp {
       default:
         spec = { ...base, name: 'unknown' };
     }
-    spec.text = undefined;
-    if (unreadable) spec.unknownArgs = true;
+    if (args.unreadable) spec.unknownArgs = true;
     this.recordInit(target.t === 'anyparam' ? { t: 'param', layers: target.owner, filter: target.filter, which: target.which, data: false } : target, spec, e, scope, stmt);
   }
 
@@ -2253,10 +2216,6 @@ const SINKS = new Set([
   'optax.softmax_cross_entropy_with_integer_labels', 'optax.sigmoid_binary_cross_entropy', 'optax.l2_loss',
 ]);
 const BUILTINS = new Set(['print', 'len', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'range', 'enumerate', 'zip', 'int', 'float', 'str', 'list', 'tuple', 'dict', 'type', 'repr', 'format', 'max', 'min', 'assert']);
-
-export function kwNames(args: PyArg[]): string[] {
-  return args.flatMap((a) => (a.name ? [a.name] : []));
-}
 
 /** `x * sigmoid(x)` / `sigmoid(x) * x` with the same name: the operand. */
 function siluOperand(e: Extract<PyExpr, { k: 'bin' }>, imports: Imports): PyExpr | null {

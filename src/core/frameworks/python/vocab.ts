@@ -107,7 +107,6 @@ add(['keras.Sequential', 'keras.models.Sequential'], { r: 'sequential', framewor
 add(['keras.Model', 'keras.models.Model'], { r: 'model' });
 add(['keras.Input', 'keras.layers.Input'], { r: 'input' });
 add(['keras.layers.Layer', 'keras.Layer'], { r: 'baseModule', framework: 'keras' });
-roles.set('keras.Model#base', { r: 'baseModule', framework: 'keras' });
 
 /** Keras / tf activation function names (`activation=` strings and keras.activations.*). */
 export const KERAS_ACT_PARAM: Record<string, number> = { leaky_relu: 0.2 };
@@ -304,4 +303,3 @@ export function canonicalize(q: string): string {
   return q;
 }
 
-export { roles as _roles };
