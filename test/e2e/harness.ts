@@ -145,6 +145,39 @@ export async function openWorkbench(session: Session): Promise<Page> {
   return page;
 }
 
+/**
+ * Puts the caret on a diagnostic's squiggle and opens the quick-fix menu with
+ * Ctrl+. (the keyboard: clicks on the action widget are intercepted). On a loaded
+ * machine the first Ctrl+. can be swallowed (a hover or the caret move still
+ * pending), so it retries. Returns the focused (preferred) action row.
+ */
+export async function openQuickFix(page: Page, squiggle: Locator): Promise<Locator> {
+  // The editor may still be re-rendering after a previous step: wait for a laid-out squiggle.
+  const laidOut = async () => {
+    await squiggle.waitFor({ state: 'visible', timeout: 30_000 });
+    for (let i = 0; i < 20; i++) {
+      const b = await squiggle.boundingBox();
+      if (b && b.width > 0) return b;
+      await page.waitForTimeout(250);
+    }
+    throw new Error('the squiggle is never laid out');
+  };
+  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    const box = await laidOut();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Control+.');
+    try {
+      await focused.waitFor({ timeout: 15_000 });
+      return focused;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
+}
+
 /** Kills chromium and the code-server process group. Safe to call twice. */
 export async function stopSession(session: Session | null): Promise<void> {
   if (!session) return;

@@ -18,6 +18,7 @@ import {
   ensureSetup,
   findFile,
   findWebviewFrame,
+  openQuickFix,
   openWorkbench,
   packageVsix,
   pollFile,
@@ -140,35 +141,7 @@ test('the packaged extension puts IL001 on the Keras ReLU layer', async () => {
 });
 
 test('the preferred quick fix writes kernel_initializer="he_normal" to disk', async () => {
-  const squiggle = editor.locator('.squiggly-warning, .squiggly-error').first();
-  // The editor may still be re-rendering after the previous step: wait for a laid-out squiggle.
-  const squiggleBox = async () => {
-    await squiggle.waitFor({ state: 'visible', timeout: 30_000 });
-    for (let i = 0; i < 20; i++) {
-      const b = await squiggle.boundingBox();
-      if (b && b.width > 0) return b;
-      await page.waitForTimeout(250);
-    }
-    return null;
-  };
-  let box = await squiggleBox();
-  assert.ok(box, 'the IL001 squiggle is laid out');
-  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
-  // On a loaded machine the first Ctrl+. can be swallowed (a hover or the caret move still
-  // pending): retry a few times before failing.
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Escape');
-    box = (await squiggleBox()) ?? box;
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForTimeout(300);
-    await page.keyboard.press('Control+.');
-    try {
-      await focused.waitFor({ timeout: 15_000 });
-      break;
-    } catch (e) {
-      if (attempt >= 4) throw e;
-    }
-  }
+  const focused = await openQuickFix(page, editor.locator('.squiggly-warning, .squiggly-error').first());
   assert.match((await focused.textContent()) ?? '', /He normal/i, 'the preferred fix is focused first');
   await page.screenshot({ path: join(ARTIFACTS, 'smoke-quickfix.png') });
   await page.keyboard.press('Enter');

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, ROOT, ensureSetup, openWorkbench, pollFile, quickOpen, startSession, stopSession, type Session } from './harness.js';
+import { ARTIFACTS, ROOT, ensureSetup, openQuickFix, openWorkbench, pollFile, quickOpen, startSession, stopSession, type Session } from './harness.js';
 
 const MODEL = `import keras
 from keras import layers
@@ -45,22 +45,7 @@ test('web worker extension host: InitLens activates and reports IL001, and its q
   assert.match(console, /web worker extension host/i, 'the extension ran in the web worker extension host');
   assert.doesNotMatch(console, /Activating extension 'initlens\.initlens' failed/, console);
   await page.screenshot({ path: join(ARTIFACTS, 'web-diagnostic.png') });
-  // Quick fix, as in the desktop smoke test (retried: a loaded machine can swallow the first Ctrl+.).
-  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Escape');
-    const box = await squiggle.boundingBox();
-    assert.ok(box);
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForTimeout(300);
-    await page.keyboard.press('Control+.');
-    try {
-      await focused.waitFor({ timeout: 15_000 });
-      break;
-    } catch (e) {
-      if (attempt >= 4) throw e;
-    }
-  }
+  const focused = await openQuickFix(page, squiggle);
   assert.match((await focused.textContent()) ?? '', /He normal/i);
   await page.keyboard.press('Enter');
   await page.keyboard.press('Control+S');
