@@ -15,6 +15,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { ParseError, Span } from '../types.js';
 import type { PyArg, PyComment, PyExpr, PyParam, PyStmt } from './pyast.js';
 import { shiftStmts } from './pyast.js';
+import { isFrameworkModule, mentionsEngineWord } from '../frameworks/python/vocab.js';
 
 const enum C {
   LF = 10,
@@ -760,6 +761,8 @@ export interface ChunkLex {
   defines: string[];
   hasImport: boolean;
   hasDirective: boolean;
+  /** Cached: does it mention a name the engine gives a meaning to (see mentionsEngineWord)? */
+  engineWord?: boolean;
 }
 
 export function lexChunk(text: string): ChunkLex {
@@ -1044,8 +1047,11 @@ export class PythonParser {
       }
       return new Set(entries);
     }
-    // 1. imports: which local names reach a framework?
+    // 1. imports: which local names reach a framework? Names imported from a
+    // framework that are not modules (`from keras.layers import Dense`) are
+    // "members": mentioning one is enough to matter.
     const anchors = new Set<string>();
+    const members = new Set<string>();
     let star = false;
     const relevant = new Set<ChunkEntry>();
     for (const e of entries) {
@@ -1062,7 +1068,10 @@ export class PythonParser {
             if (!FRAMEWORK_ROOTS.has(st.module.split('.')[0])) continue;
             for (const nm of st.names) {
               if (nm.name === '*') star = true;
-              else anchors.add(nm.alias ?? nm.name);
+              else {
+                anchors.add(nm.alias ?? nm.name);
+                if (!isFrameworkModule(st.module + '.' + nm.name)) members.add(nm.alias ?? nm.name);
+              }
             }
           } else if (st.k === 'if' || st.k === 'block' || st.k === 'with') {
             visit(st.k === 'if' ? [...st.body, ...st.orelse] : st.body);
@@ -1079,9 +1088,11 @@ export class PythonParser {
       return new Set(entries);
     }
     if (anchors.size === 0) return relevant; // no framework: nothing to analyze
-    // 2. chunks mentioning an anchor ("framework" chunks), chunks using a name a
-    // framework chunk defines (also framework chunks: `model = Net()`), and the
-    // chunks defining names those use ("dependencies": constants, helpers).
+    // 2. chunks mentioning an anchor and a name the engine gives a meaning to
+    // ("framework" chunks: a training loop that only calls `torch.optim.Adam` is
+    // not one), chunks using a name a framework chunk defines (also framework
+    // chunks: `model = Net()`), and the chunks defining names those use
+    // ("dependencies": constants, helpers).
     // A dependency's own definitions do not pull in its users, so a shared
     // `logger = ...` does not drag every function that logs into the analysis.
     const fwDefined = new Set<string>();
@@ -1098,12 +1109,7 @@ export class PythonParser {
         take(e, 'fw');
         continue;
       }
-      for (const a of anchors) {
-        if (e.lex.idents.has(a)) {
-          take(e, 'fw');
-          break;
-        }
-      }
+      if (mattersToFramework(e.lex, anchors, members)) take(e, 'fw');
     }
     let changed = true;
     while (changed) {
@@ -1134,6 +1140,18 @@ export class PythonParser {
     return relevant;
 
   }
+}
+
+/** A chunk mentions an imported framework member, or a framework module and a word the engine knows. */
+function mattersToFramework(lex: ChunkLex, anchors: Set<string>, members: Set<string>): boolean {
+  let anchor = false;
+  for (const a of anchors) {
+    if (!lex.idents.has(a)) continue;
+    if (members.has(a)) return true;
+    anchor = true;
+  }
+  if (!anchor) return false;
+  return (lex.engineWord ??= mentionsEngineWord(lex.idents));
 }
 
 function moveChunk(c: ParsedChunk, to: number, lazy: boolean): void {

@@ -1,0 +1,102 @@
+/**
+ * The parser skips top-level statements that cannot matter to a model (that is
+ * what keeps a 10,000-line file fast). Skipping must never change a result: on
+ * every Python file we ship or test with, the filtered analysis equals the
+ * analysis of every chunk.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PythonParser } from '../../src/core/parse/python.js';
+import { analyzeUnits } from '../../src/core/analysis/units.js';
+import type { AnalysisResult } from '../../src/core/types.js';
+import { generatePython } from '../../bench/generate.js';
+
+function pyFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) out.push(...pyFiles(p));
+    else if (f.endsWith('.py')) out.push(p);
+  }
+  return out.sort();
+}
+
+function summary(r: AnalysisResult): string {
+  return JSON.stringify({
+    layers: r.layers.map((l) => [l.span, l.layer, l.name, l.activation.name, l.normalization, l.init, l.fanIn, l.fanOut, l.model]),
+    models: r.models.map((m) => [m.span, m.name, m.layers]),
+    findings: r.findings.map((f) => [f.code, f.severity, f.span, f.message, f.fixes.map((x) => [x.title, x.edits])]),
+  });
+}
+
+function both(text: string): { filtered: AnalysisResult; all: AnalysisResult; skipped: number } {
+  const pf = new PythonParser();
+  const mf = pf.parse(text);
+  const pa = new PythonParser();
+  pa.parseAll = true;
+  return { filtered: analyzeUnits(mf), all: analyzeUnits(pa.parse(text)), skipped: mf.skipped ?? 0 };
+}
+
+test('skipping irrelevant statements never changes a result (corpus, examples, QA reproducers, generated files)', () => {
+  const inputs: [string, string][] = [];
+  for (const d of ['test/corpus', 'examples', 'docs/qa/repro']) for (const f of pyFiles(d)) inputs.push([f, readFileSync(f, 'utf8')]);
+  for (const seed of [1, 2, 3]) inputs.push([`generated seed ${seed}`, generatePython({ lines: 2500, seed }).text]);
+  assert.ok(inputs.length > 60, `only ${inputs.length} inputs`);
+  let skipped = 0;
+  for (const [name, text] of inputs) {
+    const r = both(text);
+    skipped += r.skipped;
+    assert.equal(summary(r.filtered), summary(r.all), name);
+  }
+  assert.ok(skipped > 100, `the filter skipped only ${skipped} chunks`);
+});
+
+const TRAIN = `
+def train(model: nn.Module, loader, epochs: int = 3):
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for _ in range(epochs):
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            optimizer.step()
+`;
+
+test('a training loop that only mentions torch is not parsed; a model is', () => {
+  const text = `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n${TRAIN}\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 8)\n\n    def forward(self, x):\n        return F.relu(self.fc(x))\n`;
+  const m = new PythonParser().parse(text);
+  assert.ok(!m.chunks.some((c) => c.text.includes('def train')), 'the training loop was parsed');
+  assert.ok(m.chunks.some((c) => c.text.includes('class Net')), 'the model was not parsed');
+  const { filtered } = both(text);
+  assert.deepEqual(filtered.findings.map((f) => f.code), ['IL001']);
+});
+
+test('an imported layer under an alias, a nested class and init code in a function are still analysed', () => {
+  const text = [
+    'import torch.nn as nn',
+    'from torch.nn import Linear as L',
+    '',
+    'def head(n):',
+    '    return L(n, n)',
+    '',
+    'def make():',
+    '    class Inner(nn.Module):',
+    '        pass',
+    '    return Inner',
+    '',
+    'def reset(m):',
+    '    m.fc.weight.data.zero_()',
+    '',
+    'net = nn.Sequential(head(16), nn.Tanh())',
+    '',
+    'proj = L(32, 4)',
+    '',
+  ].join('\n');
+  const { filtered, all } = both(text);
+  assert.equal(summary(filtered), summary(all));
+  assert.deepEqual(filtered.layers.map((l) => [l.layer, l.name, l.fanIn]), [['Linear', null, 16], ['Linear', 'proj', 32]]);
+  assert.equal(filtered.layers[0].activation.name, 'tanh');
+  assert.ok(new PythonParser().parse(text).chunks.some((c) => c.text.startsWith('class') || c.text.includes('class Inner')), 'the function defining a module class was skipped');
+});
