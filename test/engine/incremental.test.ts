@@ -82,3 +82,58 @@ test('applyEdits keeps the order of two insertions at the same point, and refuse
   assert.equal(applyEdits('xy', [{ from: 1, to: 1, newText: 'A' }, { from: 1, to: 1, newText: 'B' }]), 'xABy');
   assert.throws(() => applyEdits('abcdef', [{ from: 1, to: 4, newText: '' }, { from: 3, to: 5, newText: 'Z' }]), RangeError);
 });
+
+test('edits that change how a statement links to the others (a helper turns into an activation, a constant starts to be used) give fresh results', () => {
+  const src = [
+    'import torch',
+    'import torch.nn as nn',
+    '',
+    'SCALE = 2.0',
+    'HIDDEN = 64',
+    '',
+    'def squash(x):',
+    '    return x',
+    '',
+    'def report(rows):',
+    '    total = 0',
+    '    return total',
+    '',
+    'class Net(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.fc = nn.Linear(32, 32)',
+    '',
+    '    def forward(self, x):',
+    '        return squash(self.fc(x))',
+    '',
+  ].join('\n');
+  const inc = new IncrementalAnalyzer('python');
+  let text = src;
+  inc.update(text);
+  const steps: [string, string][] = [
+    ['    total = 0', '    totalx = 0'], // a local name in a plain function: nothing changes
+    ['    totalx = 0', '    total = SCALE'], // a plain function starts to use a constant
+    ['    return x', '    return torch.tanh(x)'], // the helper becomes an activation
+    ['squash(self.fc(x))', 'squash(self.fc(x)) * SCALE'], // the model starts to use the constant
+    ['    return torch.tanh(x)', '    return torch.relu(x)'],
+    ['def report(rows):', 'def report(rows, net=Net()):'], // plain code starts to use the model
+    ['nn.Linear(32, 32)', 'nn.Linear(32, HIDDEN)'], // the model starts to use a constant that was not parsed
+  ];
+  const acts: string[] = [];
+  for (const [a, b] of steps) {
+    const at = text.indexOf(a);
+    assert.ok(at >= 0, a);
+    // type the replacement one character at a time, as an editor sends it
+    let cur = text.slice(0, at) + text.slice(at + a.length);
+    let r = inc.update(cur, [{ from: at, to: at + a.length, insert: '' }]);
+    for (let i = 0; i < b.length; i++) {
+      cur = cur.slice(0, at + i) + b[i] + cur.slice(at + i);
+      r = inc.update(cur, [{ from: at + i, to: at + i, insert: b[i] }]);
+      assert.equal(summary(r), summary(analyze(cur, 'python')), `typing ${JSON.stringify(b.slice(0, i + 1))}`);
+    }
+    text = cur;
+    acts.push(r.layers[0].activation.name);
+  }
+  assert.deepEqual(acts, ['linear', 'linear', 'tanh', 'tanh', 'relu', 'relu', 'relu']);
+  assert.equal(inc.update(text).layers[0].fanOut, 64);
+});

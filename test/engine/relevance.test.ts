@@ -27,7 +27,7 @@ function summary(r: AnalysisResult): string {
   return JSON.stringify({
     layers: r.layers.map((l) => [l.span, l.layer, l.name, l.activation.name, l.normalization, l.init, l.fanIn, l.fanOut, l.model]),
     models: r.models.map((m) => [m.span, m.name, m.layers]),
-    findings: r.findings.map((f) => [f.code, f.severity, f.span, f.message, f.fixes.map((x) => [x.title, x.edits])]),
+    findings: r.findings.map((f) => [f.code, f.severity, f.span, f.message, f.fixes.map((x) => [x.description, x.edits])]),
   });
 }
 
@@ -36,7 +36,7 @@ function both(text: string): { filtered: AnalysisResult; all: AnalysisResult; sk
   const mf = pf.parse(text);
   const pa = new PythonParser();
   pa.parseAll = true;
-  return { filtered: analyzeUnits(mf), all: analyzeUnits(pa.parse(text)), skipped: mf.skipped ?? 0 };
+  return { filtered: analyzeUnits(mf, undefined), all: analyzeUnits(pa.parse(text), undefined), skipped: mf.skipped ?? 0 };
 }
 
 test('skipping irrelevant statements never changes a result (corpus, examples, QA reproducers, generated files)', () => {

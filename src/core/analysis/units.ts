@@ -10,7 +10,7 @@
  * units, so incremental and full results are identical by construction.
  */
 import type { AnalysisOptions, AnalysisResult, Finding, Layer, ModelInfo, ParseError, Span } from '../types.js';
-import { materialize, sameLex, type ParsedChunk, type PythonModule } from '../parse/python.js';
+import { materialize, sameLex, sameLinks, type ParsedChunk, type PythonModule } from '../parse/python.js';
 import type { PyComment, PyStmt } from '../parse/pyast.js';
 import { analyzePythonModule } from './analyze.js';
 
@@ -38,7 +38,7 @@ export function newUnitCache(): UnitCache {
 }
 
 /** The previous partition with one chunk swapped, when the swap cannot change it. */
-function reusePartition(cache: UnitCache | undefined, chunks: ParsedChunk[]): { globals: ParsedChunk[]; units: ParsedChunk[][] } | null {
+function reusePartition(cache: UnitCache | undefined, chunks: ParsedChunk[], defined?: ReadonlySet<string>): { globals: ParsedChunk[]; units: ParsedChunk[][] } | null {
   const last = cache?.last;
   if (!last || last.chunks.length !== chunks.length) return null;
   let at = -1;
@@ -51,7 +51,8 @@ function reusePartition(cache: UnitCache | undefined, chunks: ParsedChunk[]): { 
   if (at < 0) return { globals: last.globals, units: last.units };
   const n = chunks[at];
   const o = last.chunks[at];
-  if (!n.lex || !o.lex || !sameLex(n.lex, o.lex) || n.role !== o.role) return null;
+  if (!n.lex || !o.lex || n.role !== o.role) return null;
+  if (!(defined ? sameLinks(n.lex, o.lex, defined) : sameLex(n.lex, o.lex))) return null;
   if (isGlobal(n) !== isGlobal(o) || last.globals.includes(o)) return null;
   return {
     globals: last.globals,
@@ -252,7 +253,7 @@ function shiftResult(r: AnalysisResult, m: Mover): AnalysisResult {
 /** Analyze a module unit by unit, reusing `cache` (shifted by `map`) when given. */
 export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions> | undefined, cache?: UnitCache): AnalysisResult {
   if (cache) cache.gen++;
-  const { globals, units } = reusePartition(cache, mod.chunks) ?? partition(mod.chunks);
+  const { globals, units } = reusePartition(cache, mod.chunks, mod.defined) ?? partition(mod.chunks);
   if (cache) cache.last = { chunks: mod.chunks, globals, units };
   const globalComments: PyComment[] = [];
   for (const g of globals) {

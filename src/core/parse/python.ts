@@ -751,6 +751,8 @@ export interface PythonModule {
   chunks: ParsedChunk[];
   /** Chunks left unparsed: they cannot affect any model. */
   skipped?: number;
+  /** Names some top-level statement defines, when the relevance filter computed them (see sameLinks). */
+  defined?: ReadonlySet<string>;
 }
 
 /** What a chunk mentions, found with a lexical pass (no parse). */
@@ -850,6 +852,27 @@ export function sameLex(a: ChunkLex, b: ChunkLex): boolean {
   if (a.idents.size !== b.idents.size) return false;
   for (const id of a.idents) if (!b.idents.has(id)) return false;
   return true;
+}
+
+/**
+ * Do two versions of a chunk link to the rest of the module in the same way?
+ * Same names defined, and the same uses of the names that some chunk of the
+ * module defines (`defined`): typing a local variable's name in a function body
+ * changes neither. Which chunks are parsed and how they group into units only
+ * depend on that (and on framework names: see PythonParser.relevantFor).
+ */
+export function sameLinks(a: ChunkLex, b: ChunkLex, defined: ReadonlySet<string>): boolean {
+  if (a.hasImport || b.hasImport || a.hasDirective !== b.hasDirective) return false;
+  if (a.defines.length !== b.defines.length || a.defines.some((d, i) => d !== b.defines[i])) return false;
+  let na = 0;
+  for (const id of a.idents) {
+    if (!defined.has(id)) continue;
+    if (!b.idents.has(id)) return false;
+    na++;
+  }
+  let nb = 0;
+  for (const id of b.idents) if (defined.has(id)) nb++;
+  return na === nb;
 }
 
 /** Top-level modules whose names make a chunk worth parsing. */
@@ -992,7 +1015,7 @@ export class PythonParser {
       for (const cm of c.comments) comments.push(cm);
       for (const er of c.errors) errors.push(er);
     }
-    return { text, stmts, comments, errors, chunks, skipped: entries.length - chunks.length };
+    return { text, stmts, comments, errors, chunks, skipped: entries.length - chunks.length, defined: this.definedNames() ?? undefined };
   }
 
   private ensure(e: ChunkEntry): void {
@@ -1002,6 +1025,27 @@ export class PythonParser {
       e.parsed.lex = e.lex;
       e.parsed.id = ++chunkIds;
     }
+  }
+
+  /** Set by selectAndParse: framework names imported, members among them, names some chunk defines. */
+  private anchors: Set<string> | null = null;
+  private members = new Set<string>();
+  private defined = new Set<string>();
+
+  /**
+   * Can chunk `b` replace chunk `a` without changing which chunks are relevant?
+   * It links to the module the same way and mentions the same framework names.
+   */
+  private sameRelevance(a: ChunkLex, b: ChunkLex): boolean {
+    if (!this.anchors) return sameLex(a, b);
+    if (!sameLinks(a, b, this.defined)) return false;
+    for (const x of this.anchors) if (a.idents.has(x) !== b.idents.has(x)) return false;
+    return (a.engineWord ??= mentionsEngineWord(a.idents)) === (b.engineWord ??= mentionsEngineWord(b.idents));
+  }
+
+  /** Names defined by some chunk of the last parse (for sameLinks), when known. */
+  definedNames(): ReadonlySet<string> | null {
+    return this.anchors ? this.defined : null;
   }
 
   private lastEntries: ChunkEntry[] | null = null;
@@ -1021,7 +1065,7 @@ export class PythonParser {
       const curSet = new Set(entries);
       const added = entries.filter((e) => !prevSet.has(e));
       const removed = prevE.filter((e) => !curSet.has(e));
-      if (added.length === 1 && removed.length === 1 && sameLex(added[0].lex, removed[0].lex)) {
+      if (added.length === 1 && removed.length === 1 && this.sameRelevance(added[0].lex, removed[0].lex)) {
         const n = added[0];
         const o = removed[0];
         result = new Set(entries.filter((e) => (e === n ? prevR.has(o) : prevR.has(e))));
@@ -1040,6 +1084,7 @@ export class PythonParser {
   }
 
   private selectAndParse(entries: ChunkEntry[]): Set<ChunkEntry> {
+    this.anchors = null;
     if (this.parseAll) {
       for (const e of entries) {
         this.ensure(e);
@@ -1087,6 +1132,10 @@ export class PythonParser {
       }
       return new Set(entries);
     }
+    this.anchors = anchors;
+    this.members = members;
+    this.defined = new Set<string>();
+    for (const e of entries) for (const d of e.lex.defines) this.defined.add(d);
     if (anchors.size === 0) return relevant; // no framework: nothing to analyze
     // 2. chunks mentioning an anchor and a name the engine gives a meaning to
     // ("framework" chunks: a training loop that only calls `torch.optim.Adam` is
