@@ -23,18 +23,21 @@ interface CachedUnit {
   chunks: ParsedChunk[];
   /** Start offsets of `chunks` (same order) that `result`'s offsets refer to. */
   starts: number[];
+  /** The last analyzeUnits call that used it. */
+  gen: number;
 }
 
 export interface UnitCache {
+  /** Unit results by the ids of the unit's chunks; valid for `context` (the shared chunks' ids). */
   results: Map<string, CachedUnit>;
-  generation: Map<string, number>;
+  context: string;
   gen: number;
   /** The last partition, reused when one chunk was replaced by one with the same names. */
   last?: { chunks: ParsedChunk[]; globals: ParsedChunk[]; units: ParsedChunk[][] };
 }
 
 export function newUnitCache(): UnitCache {
-  return { results: new Map(), generation: new Map(), gen: 0 };
+  return { results: new Map(), context: '', gen: 0 };
 }
 
 /** The previous partition with one chunk swapped, when the swap cannot change it. */
@@ -183,8 +186,16 @@ export function partition(chunks: ParsedChunk[]): { globals: ParsedChunk[]; unit
   return { globals, units };
 }
 
-function unitKey(globals: ParsedChunk[], unit: ParsedChunk[]): string {
-  return globals.map((c) => c.id).join(',') + '|' + unit.map((c) => c.id).join(',');
+const unitKeys = new WeakMap<ParsedChunk[], string>();
+
+/** The ids of a unit's chunks (units are reused while the partition is). */
+function unitKey(unit: ParsedChunk[]): string {
+  let k = unitKeys.get(unit);
+  if (k === undefined) {
+    k = unit.map((c) => c.id).join(',');
+    unitKeys.set(unit, k);
+  }
+  return k;
 }
 
 /** Old offset → new offset for one replaced range [from, oldTo) that became `delta` longer. */
@@ -267,10 +278,15 @@ export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions
     materialize(c);
     extraImports.push(...importsOf(c));
   }
-  const importKey = importChunks.map((c) => c.id).join(',');
+  // Every unit sees the shared chunks: when they change, no cached unit result is valid.
+  const context = globals.map((c) => c.id).join(',') + '|' + importChunks.map((c) => c.id).join(',');
+  if (cache && cache.context !== context) {
+    cache.results.clear();
+    cache.context = context;
+  }
   const parts: { r: AnalysisResult; d: number }[] = [];
   for (const unit of units) {
-    const key = unitKey(globals, unit) + '|' + importKey;
+    const key = unitKey(unit);
     // The key names the very chunk objects (unchanged text); their offsets are moved to where
     // those chunks are now.
     const cu = cache?.results.get(key);
@@ -300,22 +316,33 @@ export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions
         const inOwn = (o: number) => own.some((c) => o >= posOf(c) && o <= posOf(c) + c.text.length);
         const refsOthers = r.findings.some((f) => f.fixes.some((fx) => fx.edits.some((e) => !inOwn(e.from))));
         const chunks = refsOthers ? [...globals, ...unit, ...importChunks] : own;
-        cache.results.set(key, { result: r, chunks, starts: chunks.map(posOf) });
+        cache.results.set(key, { result: r, chunks, starts: chunks.map(posOf), gen: cache.gen });
       }
     }
-    if (cache) cache.generation.set(key, cache.gen);
+    if (cu) cu.gen = cache!.gen;
     if (r.layers.length || r.findings.length || r.errors.length) parts.push({ r, d });
   }
   if (cache && cache.results.size > units.length * 2 + 32) {
-    for (const k of [...cache.results.keys()]) if (cache.generation.get(k) !== cache.gen) {
-      cache.results.delete(k);
-      cache.generation.delete(k);
-    }
+    for (const [k, cu] of cache.results) if (cu.gen !== cache.gen) cache.results.delete(k);
   }
   return assemble(parts, mod.errors);
 }
 
-/** Concatenate unit results with global ids, in file order, moving each by its delta. */
+/** A unit result's objects as they were placed in an assembled result (global ids, no move). */
+interface Placed {
+  lo: number;
+  mo: number;
+  layers: Layer[];
+  models: ModelInfo[];
+  findings: Finding[];
+}
+const placed = new WeakMap<AnalysisResult, Placed>();
+
+/**
+ * Concatenate unit results with global ids, in file order, moving each by its
+ * delta. A unit that did not move and keeps its place reuses the objects it had
+ * in the previous result (results are values: nothing ever changes them).
+ */
 function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseError[]): AnalysisResult {
   const keyed = parts.map((p) => ({ ...p, k: firstOffset(p.r) + p.d }));
   keyed.sort((a, b) => a.k - b.k);
@@ -327,6 +354,14 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
   for (const { r: p, d } of keyed) {
     const lo = layers.length;
     const mo = models.length;
+    for (const e of p.errors) if (!e.message.startsWith('Syntax error')) errors.push(d ? { ...e, span: sp(e.span, d) } : e);
+    const memo = d === 0 ? placed.get(p) : undefined;
+    if (memo && memo.lo === lo && memo.mo === mo) {
+      for (const l of memo.layers) layers.push(l);
+      for (const m of memo.models) models.push(m);
+      for (const f of memo.findings) findings.push(f);
+      continue;
+    }
     for (const l of p.layers) {
       const c: Layer = { ...l, id: l.id + lo, model: l.model === null ? null : l.model + mo };
       if (d) {
@@ -338,6 +373,7 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
       layers.push(c);
     }
     for (const m of p.models) models.push({ ...m, id: m.id + mo, layers: m.layers.map((x) => x + lo), ...(d ? { span: sp(m.span, d) } : {}) });
+    const f0 = findings.length;
     for (const f of p.findings) {
       const c: Finding = { ...f, layer: f.layer === null ? null : f.layer + lo, model: f.model === null ? null : f.model + mo };
       if (d) {
@@ -346,15 +382,20 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
       }
       findings.push(c);
     }
-    for (const e of p.errors) if (!e.message.startsWith('Syntax error')) errors.push(d ? { ...e, span: sp(e.span, d) } : e);
+    if (d === 0) placed.set(p, { lo, mo, layers: layers.slice(lo), models: models.slice(mo), findings: findings.slice(f0) });
   }
   findings.sort((a, b) => a.span.from - b.span.from || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return { language: 'python', layers, models, findings, errors };
 }
 
+const firstOffsets = new WeakMap<AnalysisResult, number>();
+
 function firstOffset(r: AnalysisResult): number {
+  const known = firstOffsets.get(r);
+  if (known !== undefined) return known;
   let m = Infinity;
   for (const l of r.layers) m = Math.min(m, l.span.from);
   for (const f of r.findings) m = Math.min(m, f.span.from);
+  firstOffsets.set(r, m);
   return m;
 }

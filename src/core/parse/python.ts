@@ -177,13 +177,20 @@ export interface ParsedChunk {
   id?: number;
   /** Why it was parsed: it touches a framework, or it only defines names such code uses. */
   role?: 'fw' | 'dep';
-  /** Where the chunk is now; its statement spans catch up lazily (materialize). */
+  /** Where the chunk is now; its statement and comment spans catch up lazily (materialize). */
   at?: number;
 }
 
 /** Bring a chunk's statement spans to its current position. */
 export function materialize(c: ParsedChunk): void {
-  if (c.at !== undefined && c.at !== c.base) shiftStmts(c.stmts, c.at - c.base);
+  if (c.at !== undefined && c.at !== c.base) {
+    const d = c.at - c.base;
+    shiftStmts(c.stmts, d);
+    for (const cm of c.comments) {
+      cm.span.from += d;
+      cm.span.to += d;
+    }
+  }
   if (c.at !== undefined) c.base = c.at;
 }
 
@@ -883,6 +890,10 @@ interface ChunkEntry {
   lex: ChunkLex;
   parsed: ParsedChunk | null;
   base: number;
+  /** The last parse() that used this entry (PythonParser.generation). */
+  gen: number;
+  /** Parsed and analysed in the last parse() that used it. */
+  rel: boolean;
 }
 
 /**
@@ -894,7 +905,6 @@ interface ChunkEntry {
  */
 export class PythonParser {
   private cache = new Map<string, ChunkEntry[]>();
-  private gen = new Map<ChunkEntry, number>();
   private generation = 0;
   /** Parse every chunk (no relevance filter). */
   parseAll = false;
@@ -908,31 +918,37 @@ export class PythonParser {
    * callers that pass a map must materialize the chunks they read.
    */
   parse(text: string, map?: { from: number; oldTo: number; delta: number } | null): PythonModule {
-    this.generation++;
+    const prevGen = this.generation;
+    const gen = ++this.generation;
     const entries: ChunkEntry[] = [];
-    const used = new Set<ChunkEntry>();
+    /** Entries placed in the rescanned region that the previous parse did not have. */
+    const added: ChunkEntry[] = [];
     const lazy = !!map && this.last !== null;
 
     const place = (from: number, to: number) => {
       const ctext = text.slice(from, to);
       let entry: ChunkEntry | undefined;
       const list = this.cache.get(ctext);
-      if (list) entry = list.find((c) => !used.has(c));
+      if (list) entry = list.find((c) => c.gen !== gen);
       if (entry) {
+        if (entry.gen !== prevGen) added.push(entry);
         if (entry.base !== from) {
           if (entry.parsed) moveChunk(entry.parsed, from, lazy);
           entry.base = from;
         }
       } else {
-        entry = { text: ctext, lex: lexChunk(ctext), parsed: null, base: from };
+        entry = { text: ctext, lex: lexChunk(ctext), parsed: null, base: from, gen, rel: false };
+        added.push(entry);
         if (list) list.push(entry);
         else this.cache.set(ctext, [entry]);
       }
-      used.add(entry);
+      entry.gen = gen;
       entries.push(entry);
     };
-    if (map && this.last && this.last.length) {
-      const old = this.last;
+    /** Entries of the previous parse that this one dropped. */
+    let removed: ChunkEntry[];
+    const old = this.last;
+    if (map && old && old.length) {
       // the chunk holding the character before the change (an edit at a boundary can merge chunks)
       const probe = Math.max(0, map.from - 1);
       let lo = 0;
@@ -946,7 +962,7 @@ export class PythonParser {
       // first line (an edit there can merge it into the previous one).
       const first = Math.max(0, lo - 1);
       for (let k = 0; k < first; k++) {
-        used.add(old[k]);
+        old[k].gen = gen;
         entries.push(old[k]);
       }
       const newEnd = map.oldTo + map.delta;
@@ -975,8 +991,11 @@ export class PythonParser {
       const fresh = resumeOld >= 0 ? starts.slice(0, -1) : starts;
       // The chunks resumed after the change keep their entries: never hand them to an
       // identical chunk of the rescanned region.
-      if (resumeOld >= 0) for (let k = resumeOld; k < old.length; k++) used.add(old[k]);
+      const resumed = resumeOld >= 0 ? old.length : -1;
+      for (let k = resumeOld; k >= 0 && k < resumed; k++) old[k].gen = gen;
       for (let k = 0; k < fresh.length; k++) place(fresh[k], k + 1 < fresh.length ? fresh[k + 1] : stopAt);
+      removed = [];
+      for (let k = first; k < (resumeOld >= 0 ? resumeOld : old.length); k++) if (old[k].gen !== gen) removed.push(old[k]);
       if (resumeOld >= 0) {
         for (let k = resumeOld; k < old.length; k++) {
           const e = old[k];
@@ -989,33 +1008,42 @@ export class PythonParser {
     } else {
       const starts = scanTopLevel(text);
       for (let i = 0; i < starts.length; i++) place(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
+      removed = old ? old.filter((e) => e.gen !== gen) : [];
     }
-    for (const e of entries) this.gen.set(e, this.generation);
     this.last = entries;
-    const relevant = this.relevantFor(entries);
+    this.updateRelevance(entries, old === null ? null : added, removed);
     // Evict chunks not used in this generation.
     if (this.cache.size > entries.length * 2 + 64) {
       for (const [k, list] of this.cache) {
-        const keep = list.filter((c) => this.gen.get(c) === this.generation);
-        for (const c of list) if (!keep.includes(c)) this.gen.delete(c);
+        const keep = list.filter((c) => c.gen === gen);
         if (keep.length) this.cache.set(k, keep);
         else this.cache.delete(k);
       }
     }
     const chunks: ParsedChunk[] = [];
-    const stmts: PyStmt[] = [];
-    const comments: PyComment[] = [];
     const errors: ParseError[] = [];
     for (const e of entries) {
       const c = e.parsed;
-      if (!c || !relevant.has(e)) continue;
+      if (!c || !e.rel) continue;
       if (!lazy) materialize(c);
       chunks.push(c);
-      for (const st of c.stmts) stmts.push(st);
-      for (const cm of c.comments) comments.push(cm);
       for (const er of c.errors) errors.push(er);
     }
-    return { text, stmts, comments, errors, chunks, skipped: entries.length - chunks.length, defined: this.definedNames() ?? undefined };
+    return {
+      text,
+      // The whole module's statements and comments, for callers that want them
+      // (the unit analysis reads chunks): assembled on first use.
+      get stmts() {
+        return chunks.flatMap((c) => (materialize(c), c.stmts));
+      },
+      get comments() {
+        return chunks.flatMap((c) => (materialize(c), c.comments));
+      },
+      errors,
+      chunks,
+      skipped: entries.length - chunks.length,
+      defined: this.definedNames() ?? undefined,
+    };
   }
 
   private ensure(e: ChunkEntry): void {
@@ -1048,39 +1076,32 @@ export class PythonParser {
     return this.anchors ? this.defined : null;
   }
 
-  private lastEntries: ChunkEntry[] | null = null;
-  private lastRelevant: Set<ChunkEntry> | null = null;
+  /** Relevance flags are set for the last parse's entries. */
+  private haveRelevance = false;
 
   /**
-   * Which chunks to parse. When one chunk changed without changing the names it
-   * uses or defines (typing a digit, a space, punctuation), every chunk keeps its
-   * relevance and the closure over names is not recomputed.
+   * Which chunks to parse (sets each entry's `rel`). When one chunk was replaced
+   * by one that links to the module in the same way (typing a digit, a space, a
+   * local name), every chunk keeps its relevance and the closure over names is
+   * not recomputed. `added` is null on the first parse.
    */
-  private relevantFor(entries: ChunkEntry[]): Set<ChunkEntry> {
-    const prevE = this.lastEntries;
-    const prevR = this.lastRelevant;
-    let result: Set<ChunkEntry> | null = null;
-    if (prevE && prevR && !this.parseAll) {
-      const prevSet = new Set(prevE);
-      const curSet = new Set(entries);
-      const added = entries.filter((e) => !prevSet.has(e));
-      const removed = prevE.filter((e) => !curSet.has(e));
+  private updateRelevance(entries: ChunkEntry[], added: ChunkEntry[] | null, removed: ChunkEntry[]): void {
+    if (this.haveRelevance && added && !this.parseAll) {
+      if (added.length === 0 && removed.length === 0) return;
       if (added.length === 1 && removed.length === 1 && this.sameRelevance(added[0].lex, removed[0].lex)) {
         const n = added[0];
         const o = removed[0];
-        result = new Set(entries.filter((e) => (e === n ? prevR.has(o) : prevR.has(e))));
-        if (result.has(n)) {
+        n.rel = o.rel;
+        if (n.rel) {
           this.ensure(n);
           n.parsed!.role = o.parsed?.role ?? 'fw';
         }
-      } else if (added.length === 0 && removed.length === 0) {
-        result = new Set(entries.filter((e) => prevR.has(e)));
+        return;
       }
     }
-    if (!result) result = this.selectAndParse(entries);
-    this.lastEntries = entries;
-    this.lastRelevant = result;
-    return result;
+    const relevant = this.selectAndParse(entries);
+    for (const e of entries) e.rel = relevant.has(e);
+    this.haveRelevance = true;
   }
 
   private selectAndParse(entries: ChunkEntry[]): Set<ChunkEntry> {
@@ -1207,29 +1228,13 @@ function moveChunk(c: ParsedChunk, to: number, lazy: boolean): void {
   const cur = c.at ?? c.base;
   if (cur === to) return;
   const d = to - cur;
-  for (const cm of c.comments) {
-    cm.span.from += d;
-    cm.span.to += d;
-  }
+  // statements and comments catch up in materialize; errors are read without it
   for (const e of c.errors) {
     e.span.from += d;
     e.span.to += d;
   }
   c.at = to;
   if (!lazy) materialize(c);
-}
-
-export function shiftChunk(c: ParsedChunk, delta: number): void {
-  shiftStmts(c.stmts, delta);
-  for (const cm of c.comments) {
-    cm.span.from += delta;
-    cm.span.to += delta;
-  }
-  for (const e of c.errors) {
-    e.span.from += delta;
-    e.span.to += delta;
-  }
-  c.base += delta;
 }
 
 export function parsePython(text: string): PythonModule {
