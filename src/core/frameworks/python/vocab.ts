@@ -310,7 +310,7 @@ export function canonicalize(q: string): string {
  * Names the engine reacts to by their spelling rather than through an import:
  * weight attributes, tensor init methods, module traversal, initializer
  * keyword arguments. Kept next to the vocabulary because the interpreter's
- * knowledge and the parser's relevance filter must agree (see `relevanceWords`).
+ * knowledge and the parser's relevance filter must agree (see `mentionsEngineWord`).
  */
 const ENGINE_WORDS = [
   // weights and their init, after construction
