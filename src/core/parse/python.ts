@@ -313,7 +313,7 @@ class Converter {
       case 'ClassDefinition': {
         const nameNode = n.getChild('VariableName');
         const al = n.getChild('ArgList');
-        const bases: PyExpr[] = al ? this.args(al).filter((a) => a.name === null).map((a) => a.value) : [];
+        const bases: PyExpr[] = al ? this.argList(al).filter((a) => a.name === null).map((a) => a.value) : [];
         return {
           k: 'class',
           name: nameNode ? this.src(nameNode) : '',
@@ -486,7 +486,7 @@ class Converter {
         const id = this.src(ch);
         e = e === null ? { k: 'name', id, span: this.span(ch) } : { k: 'attr', obj: e, attr: id, span: { from: e.span.from, to: ch.to + this.base } };
       } else if (ch.name === 'ArgList' && e) {
-        e = { k: 'call', fn: e, args: this.args(ch), span: { from: e.span.from, to: ch.to + this.base }, argsSpan: this.span(ch) };
+        e = { k: 'call', fn: e, args: this.argList(ch), span: { from: e.span.from, to: ch.to + this.base }, argsSpan: this.span(ch) };
       }
     }
     return e;
@@ -517,27 +517,43 @@ class Converter {
     };
   }
 
-  args(al: SyntaxNode): PyArg[] {
+  argList(al: SyntaxNode): PyArg[] {
     const out: PyArg[] = [];
+    this.args(al, out);
+    return out;
+  }
+
+  /**
+   * The arguments of an ArgList, appended to `out` (a new array when omitted).
+   * Returns whether the list is broken: not closed by `)` or holding a syntax error.
+   */
+  args(al: SyntaxNode, out: PyArg[] = []): boolean {
     let pendingName: SyntaxNode | null = null;
     let star: '*' | '**' | undefined;
     let argStart = -1;
-    const kids: SyntaxNode[] = [];
-    for (let ch = al.firstChild; ch; ch = ch.nextSibling) kids.push(ch);
-    for (let i = 0; i < kids.length; i++) {
-      const ch = kids[i];
+    let broken = false;
+    let last: SyntaxNode | null = null;
+    for (let ch = al.firstChild; ch; ch = ch.nextSibling) {
+      last = ch;
       const nm = ch.name;
       if (nm === '(' || nm === ')' || nm === ',' || nm === 'Comment') continue;
-      if (ch.type.isError) continue;
+      if (ch.type.isError) {
+        broken = true;
+        continue;
+      }
       if (nm === '*' || nm === '**') {
         star = nm;
         argStart = ch.from;
         continue;
       }
-      if (nm === 'VariableName' && kids[i + 1] && kids[i + 1].name === 'AssignOp') {
-        pendingName = ch;
-        i++; // skip AssignOp
-        continue;
+      if (nm === 'VariableName') {
+        const next = ch.nextSibling;
+        if (next && next.name === 'AssignOp') {
+          pendingName = ch;
+          ch = next; // skip AssignOp
+          last = ch;
+          continue;
+        }
       }
       const value = this.expr(ch);
       if (pendingName) {
@@ -549,7 +565,16 @@ class Converter {
       }
       star = undefined;
     }
-    return out;
+    return broken || last === null || last.name !== ')';
+  }
+
+  private subscript(obj: SyntaxNode, span: Span): PyExpr {
+    const index: PyExpr[] = [];
+    for (let ch = obj.nextSibling; ch; ch = ch.nextSibling) {
+      if (isPunct(ch.name) || ch.name === 'Comment') continue;
+      index.push(this.expr(ch));
+    }
+    return { k: 'sub', obj: this.expr(obj), index, span };
   }
 
   private depth = 0;
@@ -588,35 +613,38 @@ class Converter {
         return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
       }
       case 'MemberExpression': {
+        // obj . PropertyName  |  obj [ index... ]  — one pass over the children
         const obj = n.firstChild;
-        const prop = n.getChild('PropertyName');
-        if (obj && obj.name === 'Number' && n.getChild('.') && !n.getChild('[')) {
-          // `2.` and `2.e3` are floats in Python; the grammar reads them as `2 .e3`.
-          const ptext = prop ? this.src(prop) : '';
-          if (ptext === '' || /^[eE]\d+$/.test(ptext) || ptext === 'j') {
-            const v = Number(this.src(n).replace(/_/g, '').replace(/\.$/, ''));
-            if (Number.isFinite(v)) return { k: 'num', value: v, span };
+        const sep = obj ? obj.nextSibling : null;
+        const sepName = sep ? sep.name : '';
+        if (obj && sepName === '.') {
+          const prop = sep!.nextSibling;
+          const propOk = prop !== null && prop.name === 'PropertyName';
+          if (obj.name === 'Number') {
+            // `2.` and `2.e3` are floats in Python; the grammar reads them as `2 .e3`.
+            const ptext = propOk ? this.src(prop!) : '';
+            if (ptext === '' || /^[eE]\d+$/.test(ptext) || ptext === 'j') {
+              const v = Number(this.src(n).replace(/_/g, '').replace(/\.$/, ''));
+              if (Number.isFinite(v)) return { k: 'num', value: v, span };
+            }
           }
+          if (propOk) return { k: 'attr', obj: this.expr(obj), attr: this.src(prop!), span };
+        } else if (obj && sepName === '[') {
+          return this.subscript(obj, span);
         }
-        if (obj && prop && n.getChild('.')) return { k: 'attr', obj: this.expr(obj), attr: this.src(prop), span };
-        if (obj && n.getChild('[')) {
-          const index: PyExpr[] = [];
-          for (let ch = obj.nextSibling; ch; ch = ch.nextSibling) {
-            if (isPunct(ch.name) || ch.name === 'Comment') continue;
-            index.push(this.expr(ch));
-          }
-          return { k: 'sub', obj: this.expr(obj), index, span };
-        }
+        // Anything else (a comment inside, an error): search the children.
+        const p2 = n.getChild('PropertyName');
+        if (obj && p2 && n.getChild('.')) return { k: 'attr', obj: this.expr(obj), attr: this.src(p2), span };
+        if (obj && n.getChild('[')) return this.subscript(obj, span);
         return { k: 'other', span, parts: this.exprChildren(n) };
       }
       case 'CallExpression': {
         const fn = n.firstChild;
-        const al = n.getChild('ArgList');
-        if (fn && al) {
-          let broken = al.lastChild === null || al.lastChild.name !== ')';
-          for (let ch = al.firstChild; ch && !broken; ch = ch.nextSibling) if (ch.type.isError) broken = true;
-          const call: PyExpr = { k: 'call', fn: this.expr(fn), args: this.args(al), span, argsSpan: this.span(al) };
-          if (broken) call.broken = true;
+        let al = n.lastChild;
+        if (al && al.name !== 'ArgList') al = n.getChild('ArgList');
+        if (fn && al && al !== fn) {
+          const call: PyExpr = { k: 'call', fn: this.expr(fn), args: [], span, argsSpan: this.span(al) };
+          if (this.args(al, call.args)) call.broken = true;
           return call;
         }
         return { k: 'other', span, parts: this.exprChildren(n) };
