@@ -8,7 +8,7 @@ import type { FrameworkAnalysis, InitTarget } from '../adapter.js';
 import type { PyExpr, PyStmt } from '../../parse/pyast.js';
 import { kwarg, walkExpr, walkStmts, stmtExprs } from '../../parse/pyast.js';
 import type { PythonModule } from '../../parse/python.js';
-import { Interp, type InitEvent, type LayerRec, type ClassCtx, type NameTest } from './interp.js';
+import { Interp, wrappedInitializer, type InitEvent, type LayerRec, type ClassCtx, type NameTest } from './interp.js';
 import { Imports } from './imports.js';
 
 export interface PythonAnalysis extends FrameworkAnalysis {
@@ -526,7 +526,12 @@ function flaxFix(ctx0: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
   const ctx = localCtx(ctx0, rec.call);
   const { value, imports } = flaxInitValue(ctx, target, rec.spec.nnx === true);
   const kname = target.which === 'recurrent' ? 'recurrent_kernel_init' : rec.spec.embedding ? 'embedding_init' : 'kernel_init';
-  if (rec.spec.nnx && !kwarg(rec.call, kname)) {
+  const existing = kwarg(rec.call, kname);
+  // Keep a sharding wrapper: replace only the initializer it wraps.
+  let inner = existing ? wrappedInitializer(existing.value, ctx.imports) : null;
+  for (let next = inner; next; next = wrappedInitializer(next, ctx.imports)) inner = next;
+  if (inner) return [{ from: inner.span.from, to: inner.span.to, newText: value }, ...imports];
+  if (rec.spec.nnx && !existing) {
     // NNX convention: `rngs=rngs` stays the last argument.
     const rngs = rec.call.args.find((a) => a.name === 'rngs');
     if (rngs) return [kwargBefore(ctx.text, rngs, kname, value), ...imports];

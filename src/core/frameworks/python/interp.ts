@@ -567,7 +567,9 @@ export class Interp {
         });
       }
     } else if (o.o === 'wrapper') {
-      // no path: the parameters live on the wrapped layer
+      // no path: the parameters live on the wrapped layer. An NNX cell takes the
+      // attribute's name (`self.rnn = nnx.RNN(nnx.LSTMCell(...))`).
+      if (o.inner.o === 'weight' && o.inner.rec.spec.nnx && o.inner.rec.name === null) o.inner.rec.name = name;
     }
   }
 
@@ -1977,6 +1979,9 @@ export class Interp {
 
   initFromExpr(x: PyExpr, scope: Scope): InitSpec {
     if (x.k === 'str') return kerasInitFromString(x.value, x.span);
+    // nnx.with_partitioning(nnx.initializers.lecun_normal(), ('embed', 'mlp')): the wrapped initializer draws.
+    const inner = wrappedInitializer(x, this.imports);
+    if (inner) return this.initFromExpr(inner, scope);
     const v = this.eval(x, scope);
     if (v.t === 'init') return { ...v.spec, span: x.span, explicit: true, source: 'argument' };
     if (v.t === 'ref') {
@@ -2183,6 +2188,18 @@ export class Interp {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** Flax wrappers that attach sharding metadata to an initializer and draw with it unchanged. */
+const INIT_WRAPPERS = new Set([
+  'flax.nnx.with_partitioning', 'flax.nnx.with_metadata', 'flax.linen.with_partitioning', 'flax.linen.with_logical_partitioning',
+]);
+
+/** The initializer inside `nnx.with_partitioning(init, ...)`, or null when `x` is no such wrapper. */
+export function wrappedInitializer(x: PyExpr, imports: Imports): PyExpr | null {
+  if (x.k !== 'call' || !INIT_WRAPPERS.has(imports.resolve(x.fn) ?? '')) return null;
+  const first = x.args[0];
+  return first && first.name === null && !first.star ? first.value : null;
+}
 
 function pushPath(rec: LayerRec, p: AccessPath): void {
   if (!rec.paths.some((x) => x.expr === p.expr && x.fn === p.fn)) rec.paths.push(p);
