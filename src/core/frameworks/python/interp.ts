@@ -81,6 +81,8 @@ export interface LayerRec {
   residual: boolean;
   init: InitSpec;
   recInit: InitSpec | undefined;
+  /** Flax `bias_init=` when written. */
+  biasInit?: InitSpec;
   fanIn: number | null;
   fanOut: number | null;
   outCh: number | null;
@@ -1617,7 +1619,14 @@ export class Interp {
         const ri = kwarg(e, 'recurrent_kernel_init');
         rec.recInit = ri ? this.initFromExpr(ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
       }
+      this.readBiasInit(rec, e, scope);
     }
+  }
+
+  /** Flax `bias_init=`: only a factory passed without `()` matters (IL007). */
+  readBiasInit(rec: LayerRec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): void {
+    const bi = kwarg(e, 'bias_init');
+    rec.biasInit = bi ? this.initFromExpr(bi.value, scope) : undefined;
   }
 
   /**
@@ -1710,6 +1719,7 @@ export class Interp {
       const ri = kwarg(e, 'recurrent_kernel_init');
       rec.recInit = ri ? this.initFromExpr(ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
     }
+    this.readBiasInit(rec, e, scope);
   }
 
   setInCh(rec: LayerRec, ch: number | null): void {
