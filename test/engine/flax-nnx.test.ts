@@ -359,3 +359,26 @@ class D(nnx.Module):
     ],
   });
 });
+
+test('NNX LoRALinear is a Linear (same kernel default and fans); LSTMCell activation_fn= does not replace its tanh summary', () => {
+  const src = `from flax import nnx
+
+
+class M(nnx.Module):
+    def __init__(self, rngs):
+        self.lora = nnx.LoRALinear(64, 64, lora_rank=4, rngs=rngs)
+        self.lstm = nnx.RNN(nnx.LSTMCell(64, 64, activation_fn=nnx.relu, rngs=rngs))
+
+    def __call__(self, x):
+        return self.lstm(nnx.relu(self.lora(x)))
+`;
+  check(src, {
+    layers: [
+      { line: 6, layer: 'LoRALinear', act: 'relu', init: 'lecun_normal', fanIn: 64, fanOut: 64 },
+      { line: 7, layer: 'LSTMCell', act: 'tanh', recInit: 'orthogonal' },
+    ],
+    findings: ['IL001@6'],
+  });
+  const out = fixAndCheck(src);
+  assert.ok(out.includes('nnx.LoRALinear(64, 64, lora_rank=4, kernel_init=nnx.initializers.he_normal(), rngs=rngs)'), out);
+});

@@ -1659,15 +1659,18 @@ export class Interp {
       fanIn = evalNum(argOf(e, 0, 'in_features'));
       outCh = evalNum(argOf(e, 1, 'hidden_features'));
       fanOut = outCh;
-      const fnArg = kwarg(e, 'activation_fn');
-      const v = fnArg ? this.eval(fnArg.value, scope) : null;
-      const role = v && v.t === 'ref' ? roleOf(v.q) : undefined;
-      rec.inlineAct =
-        fnArg && role && role.r === 'actFn'
-          ? { name: role.act, param: role.param, via: 'argument', span: fnArg.value.span, text: shortText(v!.t === 'ref' ? v!.q : '') }
-          : fnArg
-            ? { name: 'unknown', via: 'argument', span: fnArg.value.span }
-            : { name: 'tanh', via: 'default' };
+      // SimpleCell's activation_fn= is what its kernels feed (default tanh); LSTM/GRU kernels
+      // also feed sigmoid gates, so they keep tanh as their summary.
+      const fnArg = s.kind === 'SimpleCell' ? kwarg(e, 'activation_fn') : undefined;
+      rec.inlineAct = { name: 'tanh', via: 'default' };
+      if (fnArg) {
+        const v = this.eval(fnArg.value, scope);
+        const role = v.t === 'ref' ? roleOf(v.q) : undefined;
+        rec.inlineAct =
+          v.t === 'ref' && role && role.r === 'actFn'
+            ? { name: role.act, param: role.param, via: 'argument', span: fnArg.value.span, text: shortText(v.q) }
+            : { name: 'unknown', via: 'argument', span: fnArg.value.span };
+      }
     } else if (s.kind === 'Einsum') {
       // Einsum(einsum_str, kernel_shape): fan_in = prod(shape[:-1]), fan_out = prod(shape[:-2])·shape[-1].
       const shape = argOf(e, 1, 'kernel_shape');
@@ -1680,7 +1683,7 @@ export class Interp {
         outCh = d[d.length - 1];
       }
       k = null;
-    } else if (s.kind === 'Linear' || s.kind === 'LinearGeneral') {
+    } else if (s.kind === 'Linear' || s.kind === 'LinearGeneral' || s.kind === 'LoRALinear') {
       fanIn = size(argOf(e, 0, 'in_features'));
       outCh = size(argOf(e, 1, 'out_features'));
       fanOut = outCh;

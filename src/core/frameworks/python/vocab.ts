@@ -286,6 +286,7 @@ function xw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): R
 }
 add([X + 'Linear'], xw('Linear', 0));
 add([X + 'LinearGeneral'], xw('LinearGeneral', 0));
+add([X + 'LoRALinear'], xw('LoRALinear', 0)); // a Linear whose output gets a low-rank update: same kernel
 add([X + 'Einsum'], xw('Einsum', 0));
 add([X + 'Conv'], xw('Conv', 2));
 add([X + 'ConvTranspose'], xw('ConvTranspose', 2, { transpose: true }));
