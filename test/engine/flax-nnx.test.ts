@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/core/index.js';
+import { IncrementalAnalyzer } from '../../src/core/analysis/incremental.js';
 import { check, fixAndCheck, lineOf } from './helpers.js';
 
 test('NNX: nnx.Module built in __init__, used in __call__; sizes from MLP(784, 256, 10); BatchNorm and Dropout are transparent', () => {
@@ -381,4 +382,45 @@ class M(nnx.Module):
   });
   const out = fixAndCheck(src);
   assert.ok(out.includes('nnx.LoRALinear(64, 64, lora_rank=4, kernel_init=nnx.initializers.he_normal(), rngs=rngs)'), out);
+});
+
+test('NNX incremental: editing the sizes passed to the module, or its activation, matches a fresh analysis', () => {
+  const src = `from flax import nnx
+
+
+def helper(path):
+    return open(path).read()
+
+
+class MLP(nnx.Module):
+    def __init__(self, din, dout, *, rngs):
+        self.fc = nnx.Linear(din, dout, rngs=rngs)
+        self.out = nnx.Linear(dout, 1, rngs=rngs)
+
+    def __call__(self, x):
+        return self.out(nnx.relu(self.fc(x)))
+
+
+model = MLP(784, 256, rngs=nnx.Rngs(0))
+`;
+  const view = (r: ReturnType<typeof analyze>) =>
+    JSON.stringify({
+      layers: r.layers.map((l) => [l.span, l.activation.name, l.init.name, l.fanIn, l.fanOut, l.model]),
+      findings: r.findings.map((f) => [f.code, f.span, f.message, f.fixes.map((x) => x.edits)]),
+    });
+  const inc = new IncrementalAnalyzer('python');
+  let text = src;
+  assert.equal(view(inc.update(text)), view(analyze(text, 'python')));
+  for (const [a, b] of [
+    ['MLP(784, 256', 'MLP(32, 256'],
+    ['nnx.relu(', 'nnx.tanh('],
+    ['open(path)', 'open(path, "rb")'],
+  ]) {
+    const at = text.indexOf(a);
+    const next = text.slice(0, at) + b + text.slice(at + a.length);
+    const r = inc.update(next, [{ from: at, to: at + a.length, insert: b }]);
+    text = next;
+    assert.equal(view(r), view(analyze(text, 'python')), `after ${a} → ${b}`);
+  }
+  assert.equal(inc.update(text).layers[0].fanIn, 32);
 });
