@@ -424,3 +424,33 @@ model = MLP(784, 256, rngs=nnx.Rngs(0))
   }
   assert.equal(inc.update(text).layers[0].fanIn, 32);
 });
+
+test('NNX: IL006 (SELU after he_normal), IL002 on nnx.initializers.constant(0.1), IL004 on a deep plain nnx.Sequential', () => {
+  const src = `from flax import nnx
+
+
+class SNN(nnx.Module):
+    def __init__(self, rngs):
+        self.a = nnx.Linear(128, 128, kernel_init=nnx.initializers.he_normal(), rngs=rngs)
+        self.b = nnx.Linear(128, 128, kernel_init=nnx.initializers.constant(0.1), rngs=rngs)
+        self.c = nnx.Linear(128, 1, rngs=rngs)
+
+    def __call__(self, x):
+        return self.c(nnx.selu(self.b(nnx.selu(self.a(x)))))
+
+
+r = nnx.Rngs(0)
+he = nnx.initializers.he_normal()
+deep = nnx.Sequential(
+${Array.from({ length: 10 }, () => '    nnx.Linear(64, 64, kernel_init=he, rngs=r), nnx.relu,').join('\n')}
+    nnx.Linear(64, 1, rngs=r),
+)
+`;
+  const res = check(src, { findings: ['IL006@6', 'IL002@7', 'IL004@16'] });
+  assert.equal(res.findings[0].recommended, 'lecun_normal');
+  assert.match(res.findings[1].message, /start at the constant 0\.1/);
+  assert.match(res.findings[2].message, /^11 weight layers in a plain stack/);
+  const out = fixAndCheck(src);
+  assert.ok(out.includes('self.a = nnx.Linear(128, 128, kernel_init=nnx.initializers.lecun_normal(), rngs=rngs)'), out);
+  assert.ok(out.includes('self.b = nnx.Linear(128, 128, kernel_init=nnx.initializers.lecun_normal(), rngs=rngs)'), out);
+});
