@@ -1375,10 +1375,8 @@ export class Interp {
         return UNKNOWN;
       case 'initializer':
         return { t: 'init', spec: this.initializerCall(role.fw, role.name, e, scope) };
-      case 'identityFn': {
-        const first = this.firstArg(e, scope);
-        return first;
-      }
+      case 'identityFn':
+        return this.firstArg(e, scope);
       case 'baseModule':
         return UNKNOWN;
       default:
