@@ -454,3 +454,42 @@ ${Array.from({ length: 10 }, () => '    nnx.Linear(64, 64, kernel_init=he, rngs=
   assert.ok(out.includes('self.a = nnx.Linear(128, 128, kernel_init=nnx.initializers.lecun_normal(), rngs=rngs)'), out);
   assert.ok(out.includes('self.b = nnx.Linear(128, 128, kernel_init=nnx.initializers.lecun_normal(), rngs=rngs)'), out);
 });
+
+test('NNX: partial(nnx.leaky_relu, negative_slope=0.2) is the activation (with its slope), a lambda in nnx.Sequential is an unknown operation, partial(nnx.avg_pool) is shape only', () => {
+  const src = `from functools import partial
+
+from flax import nnx
+
+r = nnx.Rngs(0)
+he = nnx.initializers.he_normal()
+net = nnx.Sequential(
+    nnx.Linear(64, 64, kernel_init=he, rngs=r),
+    lambda x: nnx.relu(x),
+    nnx.Linear(64, 64, kernel_init=he, rngs=r),
+    partial(nnx.leaky_relu, negative_slope=0.2),
+    nnx.Linear(64, 1, rngs=r),
+)
+
+
+class C(nnx.Module):
+    def __init__(self, rngs):
+        self.conv = nnx.Conv(3, 16, (3, 3), rngs=rngs)
+        self.pool = partial(nnx.max_pool, window_shape=(2, 2), strides=(2, 2))
+        self.act = partial(nnx.leaky_relu, negative_slope=0.1)
+
+    def __call__(self, x):
+        return self.act(self.pool(self.conv(x)))
+`;
+  const res = check(src, {
+    layers: [
+      { line: 8, act: 'unknown', init: 'he_normal' },
+      { line: 10, act: 'leaky_relu', init: 'he_normal' },
+      { line: 12, act: 'linear' },
+      { line: 18, layer: 'Conv', act: 'leaky_relu', fanIn: 27, fanOut: 144 },
+    ],
+    findings: ['IL001@18'],
+  });
+  assert.equal(res.layers[1].activation.param, 0.2);
+  assert.equal(res.layers[3].activation.param, 0.1);
+  assert.equal(res.layers[0].activation.text, 'a callable', 'the lambda is not read as "no activation"');
+});

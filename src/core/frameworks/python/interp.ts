@@ -1224,6 +1224,26 @@ export class Interp {
         }
         return UNKNOWN;
       }
+      if (q === 'functools.partial') {
+        // partial(nnx.leaky_relu, negative_slope=0.2): the activation, with its parameter.
+        const fnV = e.args[0] && e.args[0].name === null ? this.eval(e.args[0].value, scope) : UNKNOWN;
+        const fnRole = fnV.t === 'ref' ? roleOf(fnV.q) : undefined;
+        if (fnV.t === 'ref' && fnRole && fnRole.r === 'actFn') {
+          let param = fnRole.param;
+          if (fnRole.act === 'leaky_relu') {
+            const sl = kwarg(e, 'negative_slope')?.value ?? kwarg(e, 'alpha')?.value;
+            const v = sl ? this.eval(sl, scope) : null;
+            if (v && v.t === 'num') param = v.v;
+          }
+          for (const a of e.args.slice(1)) this.eval(a.value, scope);
+          return { t: 'obj', o: { o: 'act', act: { name: fnRole.act, param, via: 'sequential', span: e.span, text: shortText(fnV.q) } } };
+        }
+        if (fnV.t === 'ref' && fnRole && fnRole.r === 'passFn') {
+          // partial(nnx.avg_pool, window_shape=(2, 2)): shape only
+          for (const a of e.args.slice(1)) this.eval(a.value, scope);
+          return { t: 'obj', o: { o: 'pass' } };
+        }
+      }
       if (q === 'math.sqrt' || q === 'numpy.sqrt') {
         const v = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
         return v.t === 'num' && v.v >= 0 ? { t: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
@@ -1941,6 +1961,11 @@ export class Interp {
       const v = this.eval(a.value, scope);
       if (v.t === 'dict') {
         for (const [k, x] of v.entries) pushVal(x, k);
+      } else if (framework === 'flax' && v.t === 'unknown') {
+        // A Flax Sequential applies any callable (a lambda, a helper): whatever it does
+        // acts on the previous layer's output, which must not read as "no activation".
+        items.push({ o: 'act', act: { name: 'unknown', via: 'sequential', span: a.value.span, text: dottedName(a.value) ?? 'a callable' } });
+        names.push(null);
       } else pushVal(v, null);
     }
     seq.items = items;
