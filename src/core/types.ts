@@ -117,6 +117,8 @@ export interface Layer {
   init: InitSpec;
   /** Recurrent kernel init (RNN layers only). */
   recurrentInit?: InitSpec;
+  /** Flax: an explicit `bias_init=` (read for IL007 only: a bias is not judged against the activation). */
+  biasInit?: InitSpec;
   recurrent: boolean;
   embedding: boolean;
   fanIn: number | null;

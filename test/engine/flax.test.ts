@@ -100,3 +100,18 @@ class M(nn.Module):
   const out = fixAndCheck(src);
   assert.ok(out.includes('nn.Dense(32, kernel_init=nn.initializers.he_normal())'), out);
 });
+
+test('linen: an initializer inside nn.with_partitioning is read, and the fix replaces only the wrapped initializer', () => {
+  const src = `import flax.linen as nn
+
+class MLP(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.Dense(1024, kernel_init=nn.with_partitioning(nn.initializers.lecun_normal(), ("embed", "mlp")))(x)
+        x = nn.relu(x)
+        return nn.Dense(10, kernel_init=nn.with_logical_partitioning(nn.initializers.zeros, ("mlp", "vocab")))(x)
+`;
+  check(src, { layers: [{ line: 6, act: 'relu', init: 'lecun_normal' }, { line: 8, act: 'linear', init: 'zeros' }], findings: ['IL001@6'] });
+  const out = fixAndCheck(src);
+  assert.ok(out.includes('nn.Dense(1024, kernel_init=nn.with_partitioning(nn.initializers.he_normal(), ("embed", "mlp")))(x)'), out);
+});

@@ -23,7 +23,7 @@ export const initActivationMismatch: Rule = {
     whyBad:
       "Each layer multiplies the second moment of the signal by fan_in·Var(W)·E[φ(z)²]. ReLU keeps half of it, so Glorot (or LeCun, or PyTorch's default kaiming_uniform(a=√5), Var(W) = 1/(3·fan_in)) shrinks the signal at every layer and the gradients vanish with depth (He et al. 2015). He init before tanh or sigmoid drives them into saturation (Glorot & Bengio 2010).",
     example: 'model.add(Dense(256, activation="relu"))  # glorot_uniform by default: ×0.5 per layer\n# Use instead:\nmodel.add(Dense(256, activation="relu", kernel_initializer="he_normal"))',
-    fix: "Writes the recommended initializer in the framework's idiom: Keras `kernel_initializer=\"he_normal\"`, PyTorch `nn.init.kaiming_normal_(self.fc.weight, nonlinearity=\"relu\")` after construction, Flax `kernel_init=nn.initializers.he_normal()`, TensorFlow.js `kernelInitializer: 'heNormal'`.",
+    fix: "Writes the recommended initializer in the framework's idiom: Keras `kernel_initializer=\"he_normal\"`, PyTorch `nn.init.kaiming_normal_(self.fc.weight, nonlinearity=\"relu\")` after construction, Flax `kernel_init=nn.initializers.he_normal()` (NNX: `nnx.initializers.he_normal()`, before `rngs=`), TensorFlow.js `kernelInitializer: 'heNormal'`.",
     fixSafety: 'Safe: only the initial weights change (their distribution), not the architecture or the API. Results of a training run will differ, as intended.',
   },
   checkLayer(layer: Layer, ctx: RuleContext): Finding[] {

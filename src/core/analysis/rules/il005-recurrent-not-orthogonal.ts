@@ -12,7 +12,7 @@ export const recurrentNotOrthogonal: Rule = {
     whyBad:
       'The hidden state is multiplied by the recurrent kernel at every time step. An orthogonal matrix keeps its norm, so information and gradients survive long sequences; other matrices shrink or amplify them exponentially with the sequence length (Saxe et al. 2014; Le et al. 2015).',
     example: 'self.lstm = nn.LSTM(128, 256)\n# Add after it:\nfor param_name, param in self.lstm.named_parameters():\n    if "weight_hh" in param_name:\n        nn.init.orthogonal_(param)',
-    fix: 'Keras/TensorFlow.js: recurrent_initializer="orthogonal" / recurrentInitializer: \'orthogonal\'; PyTorch: orthogonal_ on every weight_hh parameter after construction; Flax: recurrent_kernel_init=nn.initializers.orthogonal().',
+    fix: 'Keras/TensorFlow.js: recurrent_initializer="orthogonal" / recurrentInitializer: \'orthogonal\'; PyTorch: orthogonal_ on every weight_hh parameter after construction; Flax: recurrent_kernel_init=nn.initializers.orthogonal() (NNX: nnx.initializers.orthogonal()).',
     fixSafety: 'Safe: only the initial recurrent weights change.',
   },
   checkLayer(layer: Layer, ctx: RuleContext): Finding[] {

@@ -8,7 +8,7 @@ import type { FrameworkAnalysis, InitTarget } from '../adapter.js';
 import type { PyExpr, PyStmt } from '../../parse/pyast.js';
 import { kwarg, walkExpr, walkStmts, stmtExprs } from '../../parse/pyast.js';
 import type { PythonModule } from '../../parse/python.js';
-import { Interp, type InitEvent, type LayerRec, type ClassCtx, type NameTest } from './interp.js';
+import { Interp, wrappedInitializer, type InitEvent, type LayerRec, type ClassCtx, type NameTest } from './interp.js';
 import { Imports } from './imports.js';
 
 export interface PythonAnalysis extends FrameworkAnalysis {
@@ -90,6 +90,7 @@ function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean): Layer 
     residual: rec.residual,
     init: cp(rec.init),
     recurrentInit: rec.recInit ? cp(rec.recInit) : undefined,
+    ...(rec.biasInit ? { biasInit: cp(rec.biasInit) } : {}),
     recurrent: rec.spec.recurrent === true,
     embedding: rec.spec.embedding === true,
     fanIn: finiteOrNull(rec.fanIn),
@@ -133,7 +134,7 @@ function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, classes: Cla
     if (!c.framework) continue;
     const rs = recs.filter((r) => r.owner === c);
     if (!rs.length) continue;
-    const kind = c.framework === 'pytorch' ? 'nn.Module' : c.framework === 'keras' ? 'keras.Model' : 'flax.linen.Module';
+    const kind = c.framework === 'pytorch' ? 'nn.Module' : c.framework === 'keras' ? 'keras.Model' : c.nnx ? 'flax.nnx.Module' : 'flax.linen.Module';
     const m: ModelInfo = { id: nextId, framework: c.framework, kind, name: c.name, span: { ...c.stmt.nameSpan }, layers: [] };
     assign(m, rs);
     if (m.layers.length) nextId++;
@@ -501,13 +502,21 @@ function kerasFix(ctx0: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] |
   return [setKwarg(ctx.text, rec.call, kname, value)];
 }
 
-function flaxInitValue(ctx: FixCtx, target: InitTarget): { value: string; imports: TextEdit[] } {
-  let ns = ctx.imports.spell('flax.linen.initializers') ?? ctx.imports.spell('jax.nn.initializers');
-  const imports: TextEdit[] = [];
-  if (!ns) {
-    imports.push(importEdit(ctx, 'import jax'));
-    ns = 'jax.nn.initializers';
+/** Where initializers are reached from in this file; an import is added only when none is. */
+function flaxInitNamespace(ctx: FixCtx, nnx: boolean): { ns: string; imports: TextEdit[] } {
+  if (nnx) {
+    // NNX idiom: nnx.initializers.he_normal(), through the file's own name for flax.nnx.
+    const ns = ctx.imports.spell('flax.nnx.initializers');
+    if (ns) return { ns, imports: [] };
+    if (!ctx.imports.map.has('nnx')) return { ns: 'nnx.initializers', imports: [importEdit(ctx, 'from flax import nnx')] };
   }
+  const ns = (nnx ? null : ctx.imports.spell('flax.linen.initializers')) ?? ctx.imports.spell('jax.nn.initializers');
+  if (ns) return { ns, imports: [] };
+  return { ns: 'jax.nn.initializers', imports: [importEdit(ctx, 'import jax')] };
+}
+
+function flaxInitValue(ctx: FixCtx, target: InitTarget, nnx: boolean): { value: string; imports: TextEdit[] } {
+  const { ns, imports } = flaxInitNamespace(ctx, nnx);
   if (target.init === 'variance_scaling' && target.scale !== undefined) {
     return { value: `${ns}.variance_scaling(${fmt(target.scale)}, ${q(ctx, 'fan_in')}, ${q(ctx, 'truncated_normal')})`, imports };
   }
@@ -516,9 +525,31 @@ function flaxInitValue(ctx: FixCtx, target: InitTarget): { value: string; import
 
 function flaxFix(ctx0: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {
   const ctx = localCtx(ctx0, rec.call);
-  const { value, imports } = flaxInitValue(ctx, target);
+  const { value, imports } = flaxInitValue(ctx, target, rec.spec.nnx === true);
   const kname = target.which === 'recurrent' ? 'recurrent_kernel_init' : rec.spec.embedding ? 'embedding_init' : 'kernel_init';
+  const existing = kwarg(rec.call, kname);
+  // Keep a sharding wrapper: replace only the initializer it wraps.
+  let inner = existing ? wrappedInitializer(existing.value, ctx.imports) : null;
+  for (let next = inner; next; next = wrappedInitializer(next, ctx.imports)) inner = next;
+  if (inner) return [{ from: inner.span.from, to: inner.span.to, newText: value }, ...imports];
+  if (rec.spec.nnx && !existing) {
+    // NNX convention: `rngs=rngs` stays the last argument.
+    const rngs = rec.call.args.find((a) => a.name === 'rngs');
+    if (rngs) return [kwargBefore(ctx.text, rngs, kname, value), ...imports];
+  }
   return [setKwarg(ctx.text, rec.call, kname, value), ...imports];
+}
+
+/** Insert `name=value` just before argument `arg`: on its own line when `arg` starts a line. */
+function kwargBefore(text: string, arg: { span: Span }, name: string, value: string): TextEdit {
+  const at = arg.span.from;
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const lead = text.slice(lineStart, at);
+  if (/^[ \t]*$/.test(lead)) {
+    const eol = text[lineStart - 2] === '\r' ? '\r\n' : '\n';
+    return { from: at, to: at, newText: `${name}=${value},${eol}${lead}` };
+  }
+  return { from: at, to: at, newText: `${name}=${value}, ` };
 }
 
 function fmt(x: number): string {

@@ -81,6 +81,8 @@ export interface LayerRec {
   residual: boolean;
   init: InitSpec;
   recInit: InitSpec | undefined;
+  /** Flax `bias_init=` when written. */
+  biasInit?: InitSpec;
   fanIn: number | null;
   fanOut: number | null;
   outCh: number | null;
@@ -125,6 +127,8 @@ export interface ClassCtx {
   hasResidual: boolean;
   /** `class ConvBNReLU(nn.Sequential)`: the container built by super().__init__(...). */
   seqBase?: Framework;
+  /** A Flax NNX module (`class M(nnx.Module)`), built in __init__ with its sizes. */
+  nnx?: boolean;
 }
 
 export type Obj =
@@ -291,7 +295,10 @@ export class Interp {
     for (const b of s.bases) {
       const q = this.imports.resolve(b);
       const role = roleOf(q);
-      if (role && role.r === 'baseModule') ctx.framework = role.framework;
+      if (role && role.r === 'baseModule') {
+        ctx.framework = role.framework;
+        if (role.nnx) ctx.nnx = true;
+      }
       else if (role && role.r === 'sequential') {
         ctx.framework = role.framework;
         ctx.seqBase = role.framework;
@@ -300,6 +307,7 @@ export class Interp {
       else if (b.k === 'name' && this.classes.has(b.id)) {
         const parent = this.classes.get(b.id)!;
         ctx.framework = parent.framework;
+        if (parent.nnx) ctx.nnx = true;
         for (const [k, v] of parent.methods) ctx.methods.set(k, v);
       }
     }
@@ -561,7 +569,9 @@ export class Interp {
         });
       }
     } else if (o.o === 'wrapper') {
-      // no path: the parameters live on the wrapped layer
+      // no path: the parameters live on the wrapped layer. An NNX cell takes the
+      // attribute's name (`self.rnn = nnx.RNN(nnx.LSTMCell(...))`).
+      if (o.inner.o === 'weight' && o.inner.rec.spec.nnx && o.inner.rec.name === null) o.inner.rec.name = name;
     }
   }
 
@@ -1003,6 +1013,8 @@ export class Interp {
           const v = this.eval(a.value, scope);
           if (a.star) continue;
           if (v.t === 'obj' || v.t === 'objs' || v.t === 'cls') rich = true;
+          // NNX modules take their sizes in the constructor: MLP(784, 256, 10, rngs=rngs).
+          if (v.t === 'num' && callee.cls.nnx) rich = true;
           if (a.name) kwargs.set(a.name, v);
           else args.push(v);
         }
@@ -1212,6 +1224,26 @@ export class Interp {
         }
         return UNKNOWN;
       }
+      if (q === 'functools.partial') {
+        // partial(nnx.leaky_relu, negative_slope=0.2): the activation, with its parameter.
+        const fnV = e.args[0] && e.args[0].name === null ? this.eval(e.args[0].value, scope) : UNKNOWN;
+        const fnRole = fnV.t === 'ref' ? roleOf(fnV.q) : undefined;
+        if (fnV.t === 'ref' && fnRole && fnRole.r === 'actFn') {
+          let param = fnRole.param;
+          if (fnRole.act === 'leaky_relu') {
+            const sl = kwarg(e, 'negative_slope')?.value ?? kwarg(e, 'alpha')?.value;
+            const v = sl ? this.eval(sl, scope) : null;
+            if (v && v.t === 'num') param = v.v;
+          }
+          for (const a of e.args.slice(1)) this.eval(a.value, scope);
+          return { t: 'obj', o: { o: 'act', act: { name: fnRole.act, param, via: 'sequential', span: e.span, text: shortText(fnV.q) } } };
+        }
+        if (fnV.t === 'ref' && fnRole && fnRole.r === 'passFn') {
+          // partial(nnx.avg_pool, window_shape=(2, 2)): shape only
+          for (const a of e.args.slice(1)) this.eval(a.value, scope);
+          return { t: 'obj', o: { o: 'pass' } };
+        }
+      }
       if (q === 'math.sqrt' || q === 'numpy.sqrt') {
         const v = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
         return v.t === 'num' && v.v >= 0 ? { t: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
@@ -1363,6 +1395,8 @@ export class Interp {
         return UNKNOWN;
       case 'initializer':
         return { t: 'init', spec: this.initializerCall(role.fw, role.name, e, scope) };
+      case 'identityFn':
+        return this.firstArg(e, scope);
       case 'baseModule':
         return UNKNOWN;
       default:
@@ -1573,6 +1607,8 @@ export class Interp {
           : { name: 'pytorch_default', explicit: false, source: 'default', distribution: 'uniform' };
         if (s.recurrent) rec.recInit = { name: 'pytorch_default', explicit: false, source: 'default', distribution: 'uniform' };
       }
+    } else if (fw === 'flax' && s.nnx) {
+      this.fillNnx(rec, e, scope, evalNum, kernelArea);
     } else if (fw === 'flax') {
       if (s.kind === 'Embed') {
         rec.fanIn = evalNum(argOf(e, 0, 'num_embeddings'));
@@ -1601,12 +1637,132 @@ export class Interp {
         const ri = kwarg(e, 'recurrent_kernel_init');
         rec.recInit = ri ? this.initFromExpr(ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
       }
+      this.readBiasInit(rec, e, scope);
     }
+  }
+
+  /** Flax `bias_init=`: only a factory passed without `()` matters (IL007). */
+  readBiasInit(rec: LayerRec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): void {
+    const bi = kwarg(e, 'bias_init');
+    rec.biasInit = bi ? this.initFromExpr(bi.value, scope) : undefined;
+  }
+
+  /**
+   * Flax NNX: `Linear(in_features, out_features)`, `Conv(in_features, out_features, kernel_size)`,
+   * `Embed(num_embeddings, features)`, cells `(in_features, hidden_features)`. Kernels are laid out
+   * (..., in, out) and drawn with in_axis=-2, out_axis=-1, as in linen.
+   */
+  fillNnx(
+    rec: LayerRec,
+    e: Extract<PyExpr, { k: 'call' }>,
+    scope: Scope,
+    evalNum: (x: PyExpr | undefined) => number | null,
+    kernelArea: (x: PyExpr | undefined, rank: number) => number | null,
+  ): void {
+    const s = rec.spec;
+    // An int or a tuple of ints (LinearGeneral flattens its in/out axes for the initializer).
+    const size = (x: PyExpr | undefined): number | null => (x && (x.k === 'tuple' || x.k === 'list') ? kernelArea(x, 1) : evalNum(x));
+    // A construction whose sizes cannot be read keeps what an earlier one (with sizes) found.
+    const keep = (next: number | null, prev: number | null): number | null => (next === null ? prev : next);
+    let fanIn: number | null = null;
+    let fanOut: number | null = null;
+    let outCh: number | null = null;
+    let k: number | null = 1;
+    if (s.embedding) {
+      fanIn = evalNum(argOf(e, 0, 'num_embeddings'));
+      fanOut = evalNum(argOf(e, 1, 'features'));
+      outCh = fanOut;
+      k = null;
+    } else if (s.recurrent) {
+      fanIn = evalNum(argOf(e, 0, 'in_features'));
+      outCh = evalNum(argOf(e, 1, 'hidden_features'));
+      fanOut = outCh;
+      // SimpleCell's activation_fn= is what its kernels feed (default tanh); LSTM/GRU kernels
+      // also feed sigmoid gates, so they keep tanh as their summary.
+      const fnArg = s.kind === 'SimpleCell' ? kwarg(e, 'activation_fn') : undefined;
+      rec.inlineAct = { name: 'tanh', via: 'default' };
+      if (fnArg) {
+        const v = this.eval(fnArg.value, scope);
+        const role = v.t === 'ref' ? roleOf(v.q) : undefined;
+        rec.inlineAct =
+          v.t === 'ref' && role && role.r === 'actFn'
+            ? { name: role.act, param: role.param, via: 'argument', span: fnArg.value.span, text: shortText(v.q) }
+            : { name: 'unknown', via: 'argument', span: fnArg.value.span };
+      }
+    } else if (s.kind === 'Einsum') {
+      // Einsum(einsum_str, kernel_shape): fan_in = prod(shape[:-1]), fan_out = prod(shape[:-2])·shape[-1].
+      const shape = argOf(e, 1, 'kernel_shape');
+      const dims = shape && (shape.k === 'tuple' || shape.k === 'list') ? shape.items.map((x) => evalNum(x)) : null;
+      if (dims && dims.length >= 2 && dims.every((d) => d !== null)) {
+        const d = dims as number[];
+        const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
+        fanIn = prod(d.slice(0, -1));
+        fanOut = prod(d.slice(0, -2)) * d[d.length - 1];
+        outCh = d[d.length - 1];
+      }
+      k = null;
+    } else if (s.kind === 'Linear' || s.kind === 'LinearGeneral' || s.kind === 'LoRALinear') {
+      fanIn = size(argOf(e, 0, 'in_features'));
+      outCh = size(argOf(e, 1, 'out_features'));
+      fanOut = outCh;
+    } else {
+      // Conv / ConvTranspose: an int kernel_size is a 1-D kernel, (k,).
+      const inC = evalNum(argOf(e, 0, 'in_features'));
+      outCh = evalNum(argOf(e, 1, 'out_features'));
+      k = kernelArea(argOf(e, 2, 'kernel_size'), 1);
+      const groups = evalNum(kwarg(e, 'feature_group_count')?.value) ?? 1;
+      const swapped = kwarg(e, 'transpose_kernel')?.value;
+      if (s.transpose && swapped && swapped.k === 'const' && swapped.value === true) {
+        fanIn = outCh !== null && k !== null ? outCh * k : null;
+        fanOut = inC !== null && k !== null ? inC * k : null;
+      } else {
+        fanIn = inC !== null && k !== null ? (s.transpose ? inC : inC / groups) * k : null;
+        fanOut = outCh !== null && k !== null ? outCh * k : null;
+      }
+    }
+    rec.fanIn = keep(fanIn, rec.fanIn);
+    rec.fanOut = keep(fanOut, rec.fanOut);
+    rec.outCh = keep(outCh, rec.outCh);
+    rec.kernelArea = keep(k, rec.kernelArea);
+    rec.inChFromCtor = true;
+    const ub = kwarg(e, 'use_bias');
+    if (ub && ub.value.k === 'const' && ub.value.value === false) rec.bias = false;
+    const ki = kwarg(e, s.embedding ? 'embedding_init' : 'kernel_init');
+    const splat = e.args.some((a) => a.star === '**');
+    rec.init = ki
+      ? this.initFromExpr(ki.value, scope)
+      : splat
+        ? { name: 'unknown', explicit: true, source: 'argument' }
+        : s.embedding
+          ? { name: 'variance_scaling', explicit: false, source: 'default', scale: 1, mode: 'fan_in', distribution: 'untruncated_normal' }
+          : { name: 'lecun_normal', explicit: false, source: 'default', distribution: 'truncated_normal' };
+    if (s.recurrent) {
+      const ri = kwarg(e, 'recurrent_kernel_init');
+      rec.recInit = ri ? this.initFromExpr(ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
+    }
+    this.readBiasInit(rec, e, scope);
   }
 
   setInCh(rec: LayerRec, ch: number | null): void {
     if (ch === null) return;
     if (rec.spec.framework === 'pytorch' && rec.inChFromCtor) return;
+    if (rec.spec.nnx) {
+      // Sizes come from the constructor; the data flow only fills what it left unknown.
+      if (rec.fanIn !== null || rec.spec.embedding) return;
+      if (rec.spec.recurrent) {
+        rec.fanIn = ch;
+        return;
+      }
+      if (rec.spec.transpose) {
+        const k = rec.kernelArea;
+        const swapped = kwarg(rec.call, 'transpose_kernel')?.value;
+        if (k !== null && !(swapped && swapped.k === 'const' && swapped.value === true)) rec.fanIn = ch * k;
+        return;
+      }
+      const groups = evalNumStatic(kwarg(rec.call, 'feature_group_count')?.value) ?? 1;
+      rec.fanIn = rec.kernelArea !== null ? (ch / groups) * rec.kernelArea : null;
+      return;
+    }
     const s = rec.spec;
     if (s.embedding || s.recurrent && s.framework !== 'keras') return;
     if (s.recurrent) {
@@ -1805,6 +1961,11 @@ export class Interp {
       const v = this.eval(a.value, scope);
       if (v.t === 'dict') {
         for (const [k, x] of v.entries) pushVal(x, k);
+      } else if (framework === 'flax' && v.t === 'unknown') {
+        // A Flax Sequential applies any callable (a lambda, a helper): whatever it does
+        // acts on the previous layer's output, which must not read as "no activation".
+        items.push({ o: 'act', act: { name: 'unknown', via: 'sequential', span: a.value.span, text: dottedName(a.value) ?? 'a callable' } });
+        names.push(null);
       } else pushVal(v, null);
     }
     seq.items = items;
@@ -1854,6 +2015,9 @@ export class Interp {
 
   initFromExpr(x: PyExpr, scope: Scope): InitSpec {
     if (x.k === 'str') return kerasInitFromString(x.value, x.span);
+    // nnx.with_partitioning(nnx.initializers.lecun_normal(), ('embed', 'mlp')): the wrapped initializer draws.
+    const inner = wrappedInitializer(x, this.imports);
+    if (inner) return this.initFromExpr(inner, scope);
     const v = this.eval(x, scope);
     if (v.t === 'init') return { ...v.spec, span: x.span, explicit: true, source: 'argument' };
     if (v.t === 'ref') {
@@ -2060,6 +2224,18 @@ export class Interp {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** Flax wrappers that attach sharding metadata to an initializer and draw with it unchanged. */
+const INIT_WRAPPERS = new Set([
+  'flax.nnx.with_partitioning', 'flax.nnx.with_metadata', 'flax.linen.with_partitioning', 'flax.linen.with_logical_partitioning',
+]);
+
+/** The initializer inside `nnx.with_partitioning(init, ...)`, or null when `x` is no such wrapper. */
+export function wrappedInitializer(x: PyExpr, imports: Imports): PyExpr | null {
+  if (x.k !== 'call' || !INIT_WRAPPERS.has(imports.resolve(x.fn) ?? '')) return null;
+  const first = x.args[0];
+  return first && first.name === null && !first.star ? first.value : null;
+}
 
 function pushPath(rec: LayerRec, p: AccessPath): void {
   if (!rec.paths.some((x) => x.expr === p.expr && x.fn === p.fn)) rec.paths.push(p);

@@ -20,6 +20,8 @@ export interface WeightLayerSpec {
   /** Keras/Flax wrapper-less cell (LSTMCell...). */
   cell?: boolean;
   bilinear?: boolean;
+  /** Flax NNX module (`nnx.Linear(in, out, rngs=rngs)`): fans from the constructor, NNX fix idiom. */
+  nnx?: boolean;
 }
 
 export type Role =
@@ -43,7 +45,8 @@ export type Role =
   | { r: 'moduledict' }
   | { r: 'initFn'; fw: Framework; name: string } // torch.nn.init.*
   | { r: 'initializer'; fw: Framework; name: string } // keras.initializers.*, flax initializers
-  | { r: 'baseModule'; framework: Framework };
+  | { r: 'baseModule'; framework: Framework; nnx?: boolean }
+  | { r: 'identityFn' }; // returns its first argument unchanged (nnx.data([...]))
 
 const roles = new Map<string, Role>();
 
@@ -274,6 +277,41 @@ for (const n of [
   add([`${F}initializers.${n}`, `jax.nn.initializers.${n}`, `flax.nnx.initializers.${n}`], { r: 'initializer', fw: 'flax', name: n });
 }
 
+// ---------------------------------------------------------------- Flax NNX
+// Same framework as linen in the JSON contract; layers take their input size in
+// the constructor (`nnx.Linear(din, dout, rngs=rngs)`) and are built in __init__.
+const X = 'flax.nnx.';
+function xw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
+  return { r: 'weight', spec: { framework: 'flax', kind, rank, nnx: true, ...extra } };
+}
+add([X + 'Linear'], xw('Linear', 0));
+add([X + 'LinearGeneral'], xw('LinearGeneral', 0));
+add([X + 'LoRALinear'], xw('LoRALinear', 0)); // a Linear whose output gets a low-rank update: same kernel
+add([X + 'Einsum'], xw('Einsum', 0));
+add([X + 'Conv'], xw('Conv', 2));
+add([X + 'ConvTranspose'], xw('ConvTranspose', 2, { transpose: true }));
+add([X + 'Embed'], xw('Embed', 0, { embedding: true }));
+for (const c of ['LSTMCell', 'OptimizedLSTMCell', 'GRUCell', 'SimpleCell']) {
+  add([X + c], xw(c, 0, { recurrent: true, cell: true }));
+}
+add([X + 'RNN', X + 'Bidirectional'], { r: 'wrapper' });
+for (const [n, [a, p]] of Object.entries(FLAX_ACT)) add([X + n], { r: 'actFn', act: a, param: p });
+add([X + 'identity'], { r: 'passFn' });
+// nnx.PReLU: a learned slope starting at negative_slope_init=0.01.
+add([X + 'PReLU'], { r: 'actModule', act: 'leaky_relu', param: 0.01 });
+add([X + 'BatchNorm'], { r: 'norm', norm: 'batchnorm' });
+add([X + 'LayerNorm'], { r: 'norm', norm: 'layernorm' });
+add([X + 'GroupNorm'], { r: 'norm', norm: 'groupnorm' });
+add([X + 'RMSNorm'], { r: 'norm', norm: 'rmsnorm' });
+add([X + 'InstanceNorm'], { r: 'norm', norm: 'instancenorm' });
+add([X + 'Dropout'], { r: 'pass' });
+add([X + 'max_pool', X + 'avg_pool', X + 'min_pool'], { r: 'passFn' });
+add([X + 'Sequential'], { r: 'sequential', framework: 'flax' });
+add([X + 'List'], { r: 'modulelist' });
+add([X + 'Dict'], { r: 'moduledict' });
+add([X + 'data'], { r: 'identityFn' });
+add([X + 'Module'], { r: 'baseModule', framework: 'flax', nnx: true });
+
 export function roleOf(qname: string | null): Role | undefined {
   if (qname === null) return undefined;
   return roles.get(qname);
@@ -300,6 +338,7 @@ export function canonicalize(q: string): string {
     return 'flax.linen.' + q.slice(q.lastIndexOf('.') + 1);
   }
   if (q.startsWith('jax.nn.initializers.') || q.startsWith('flax.linen.initializers.')) return q;
+  if (q.startsWith('flax.nnx.')) return canonicalNnx(q);
   return q;
 }
 
@@ -361,4 +400,13 @@ export function mentionsEngineWord(idents: ReadonlySet<string>): boolean {
 /** Is a canonical qualified name a framework module (a prefix of known names), not a member? */
 export function isFrameworkModule(q: string): boolean {
   return relevanceTables().modules.has(canonicalize(q));
+}
+
+/** `flax.nnx.nn.linear.Linear` → `flax.nnx.Linear`, `flax.nnx.nn.initializers.x` → `flax.nnx.initializers.x`. */
+function canonicalNnx(q: string): string {
+  const m = /^flax\.nnx\.(?:nn\.)?(initializers)(\..*)?$/.exec(q);
+  if (m) return 'flax.nnx.initializers' + (m[2] ?? '');
+  const sub = /^flax\.nnx\.(?:nn\.(?:linear|activations|normalization|recurrent|stochastic|attention|lora|pooling)|module|helpers)\.([A-Za-z_]\w*)$/.exec(q);
+  if (sub) return 'flax.nnx.' + sub[1];
+  return q;
 }
