@@ -1225,7 +1225,9 @@ export class PythonParser {
           take(e, 'fw');
           changed = true;
         } else if (e.lex.defines.some((d) => usedNames.has(d))) {
-          take(e, 'dep');
+          // A definition that mentions a framework (`model = keras.models.load_model(p)`)
+          // is framework code: the statements that use it belong to one unit.
+          take(e, mentionsAny(e.lex, anchors) ? 'fw' : 'dep');
           changed = true;
         }
       }
@@ -1238,6 +1240,11 @@ export class PythonParser {
     return relevant;
 
   }
+}
+
+function mentionsAny(lex: ChunkLex, names: Set<string>): boolean {
+  for (const a of names) if (lex.idents.has(a)) return true;
+  return false;
 }
 
 /** A chunk mentions an imported framework member, or a framework module and a word the engine knows. */
