@@ -54,18 +54,23 @@ test('skipping irrelevant statements never changes a result (corpus, examples, Q
 });
 
 const TRAIN = `
-def train(model: nn.Module, loader, epochs: int = 3):
+def train(model: nn.Module, loader, epochs: int = 3) -> Dict[str, float]:
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    for _ in range(epochs):
+    history: Dict[str, float] = {}
+    seen: List[torch.Tensor] = []
+    for epoch in range(epochs):
         for x, y in loader:
             optimizer.zero_grad()
-            loss = F.cross_entropy(model(x), y)
+            loss = F.cross_entropy(model(x), y).mean()
             loss.backward()
             optimizer.step()
+            seen.append(y)
+        history[f"epoch_{epoch}"] = torch.cat(seen).float().mean().item()
+    return history
 `;
 
 test('a training loop that only mentions torch is not parsed; a model is', () => {
-  const text = `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n${TRAIN}\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 8)\n\n    def forward(self, x):\n        return F.relu(self.fc(x))\n`;
+  const text = `from typing import Dict, List\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n${TRAIN}\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 8)\n\n    def forward(self, x):\n        return F.relu(self.fc(x))\n`;
   const m = new PythonParser().parse(text);
   assert.ok(!m.chunks.some((c) => c.text.includes('def train')), 'the training loop was parsed');
   assert.ok(m.chunks.some((c) => c.text.includes('class Net')), 'the model was not parsed');

@@ -353,7 +353,7 @@ export function canonicalize(q: string): string {
  */
 const ENGINE_WORDS = [
   // weights and their init, after construction
-  'weight', 'bias', 'kernel', 'data', 'weight_hh', 'weight_ih', 'bias_hh', 'bias_ih',
+  'weight', 'bias', 'kernel', 'weight_hh', 'weight_ih', 'bias_hh', 'bias_ih',
   'normal_', 'uniform_', 'zero_', 'fill_', 'copy_', 'clamp_', 'mul_', 'div_', 'add_', 'trunc_normal_', 'calculate_gain',
   // module traversal and init hooks
   'modules', 'named_modules', 'named_parameters', 'children', 'apply', 'isinstance', '__class__', 'find',
@@ -364,10 +364,19 @@ const ENGINE_WORDS = [
 ];
 
 /**
- * Base classes mention a framework in every `def f(model: nn.Module)` signature;
- * they only matter in a chunk that defines a class.
+ * Base classes mention a framework in every `def f(model: nn.Module)` signature,
+ * and NNX's `List`/`Dict` containers share their names with `typing`'s: they
+ * only matter in a chunk that defines a class.
  */
-const CLASS_ONLY_WORDS = new Set(['Module']);
+const CLASS_ONLY_WORDS = new Set(['Module', 'List', 'Dict']);
+
+/**
+ * Tensor functions that only pass a layer's output on (`torch.cat`, `jnp.mean`,
+ * `torch.add`) matter only next to a layer: code that uses them on a model's
+ * tensors is reached through the names it shares with the model. Their common
+ * names (`mean`, `cat`, `add`) do not make a training loop worth parsing.
+ */
+const TRANSPARENT_ROLES = new Set<Role['r']>(['passFn', 'concatFn', 'addFn']);
 
 let relevance: { words: Set<string>; modules: Set<string> } | null = null;
 
@@ -375,10 +384,10 @@ function relevanceTables(): { words: Set<string>; modules: Set<string> } {
   if (relevance) return relevance;
   const words = new Set<string>(ENGINE_WORDS);
   const modules = new Set<string>();
-  for (const q of roles.keys()) {
+  for (const [q, role] of roles) {
     const parts = q.split('.');
     const last = parts[parts.length - 1];
-    if (!CLASS_ONLY_WORDS.has(last)) words.add(last);
+    if (!CLASS_ONLY_WORDS.has(last) && !TRANSPARENT_ROLES.has(role.r)) words.add(last);
     for (let i = 1; i < parts.length; i++) modules.add(parts.slice(0, i).join('.'));
   }
   relevance = { words, modules };
