@@ -137,8 +137,14 @@ export type Obj =
   | { o: 'seq'; seq: SeqRec }
   | { o: 'list'; items: Obj[]; template: boolean }
   | { o: 'instance'; cls: ClassCtx }
-  | { o: 'wrapper'; inner: Obj }
+  | { o: 'wrapper'; inner: Obj; merge?: BidiMerge; backward?: Obj }
   | { o: 'input'; ch: number | null };
+
+/**
+ * Keras `Bidirectional` merge_mode: 'concat' (the default) doubles the width,
+ * 'sum'/'mul'/'ave' keep it, None returns the two directions as a list.
+ */
+export type BidiMerge = 'concat' | 'keep' | 'split' | 'unknown';
 
 export interface Pend {
   rec: LayerRec;
@@ -1316,6 +1322,21 @@ export class Interp {
       case 'wrapper': {
         const inner = e.args[0] ? this.toObj(this.eval(e.args[0].value, scope)) : null;
         for (const a of e.args.slice(1)) this.eval(a.value, scope);
+        if (inner && q === 'keras.layers.Bidirectional') {
+          // Bidirectional(layer, merge_mode="concat", weights=None, backward_layer=None)
+          const mm = argOf(e, 1, 'merge_mode');
+          const mv = mm ? this.eval(mm, scope) : null;
+          const merge: BidiMerge = !mm
+            ? 'concat'
+            : mm.k === 'const' && mm.value === null
+              ? 'split'
+              : mv && mv.t === 'str'
+                ? mv.v === 'concat' ? 'concat' : mv.v === 'sum' || mv.v === 'mul' || mv.v === 'ave' ? 'keep' : 'unknown'
+                : 'unknown';
+          const bl = kwarg(e, 'backward_layer');
+          const backward = bl ? this.toObj(this.eval(bl.value, scope)) ?? undefined : undefined;
+          return { t: 'obj', o: { o: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
+        }
         return inner ? { t: 'obj', o: { o: 'wrapper', inner } } : UNKNOWN;
       }
       case 'sequential':
@@ -1702,8 +1723,23 @@ export class Interp {
       }
       case 'list':
         return UNKNOWN;
-      case 'wrapper':
-        return this.applyObj(o.inner, input, e, scope);
+      case 'wrapper': {
+        const fwd = this.applyObj(o.inner, input, e, scope);
+        if (!o.merge) return fwd;
+        // Keras Bidirectional: the backward copy has the same width unless a backward_layer is given.
+        const bwd = o.backward ? this.applyObj(o.backward, input, e, scope) : fwd;
+        if (fwd.t !== 'tensor' || bwd.t !== 'tensor') return fwd;
+        switch (o.merge) {
+          case 'concat':
+            return o.backward ? concatVals([fwd, bwd]) : tensor(fwd.pend, fwd.ch === null ? null : 2 * fwd.ch, fwd.src);
+          case 'keep':
+            return o.backward ? joinVals([fwd, bwd]) : fwd;
+          case 'split':
+            return { t: 'list', items: [fwd, o.backward ? bwd : tensor(fwd.pend, fwd.ch, fwd.src)], template: false };
+          default:
+            return tensor(fwd.pend, null, [...(fwd.src ?? []), ...(o.backward ? bwd.src ?? [] : [])]);
+        }
+      }
       case 'input':
         return tensor([], o.ch);
       case 'instance': {
