@@ -506,3 +506,47 @@ class MLP(nn.Module):
   assert.equal(r.findings[0].fixes.length, 0, 'self.net[0] would only fix the first of the loop-built layers');
   assert.equal(r.layers[0].template, true);
 });
+
+test('add_module / register_module / setattr with a literal name are attributes; computed names still build layers', () => {
+  const src = HEAD + `class Net(nn.Module):
+    def __init__(self, d=64, depth=3):
+        super().__init__()
+        self.add_module('fc1', nn.Linear(d, 128))
+        self.register_module("fc2", nn.Linear(128, 128))
+        setattr(self, 'head', nn.Linear(128, 10))
+        for i in range(depth):
+            self.add_module(f'block{i}', nn.Linear(128, 128))
+        self.depth = depth
+
+    def forward(self, x):
+        x = F.relu(self.fc1(x))
+        x = torch.tanh(self.fc2(x))
+        for i in range(self.depth):
+            x = F.relu(getattr(self, f'block{i}')(x))
+        return self.head(x)
+
+
+seq = nn.Sequential()
+seq.add_module('fc', nn.Linear(10, 20))
+seq.add_module('act', nn.ReLU())
+seq.add_module('out', nn.Linear(20, 1))
+`;
+  const r = check(src, {
+    layers: [
+      { line: 8, name: 'fc1', act: 'relu', fanIn: 64 },
+      { line: 9, name: 'fc2', act: 'tanh' },
+      { line: 10, name: 'head', act: 'linear' },
+      { line: 12, act: 'relu' },
+      { line: 24, name: 'fc', act: 'relu' },
+      { line: 26, name: 'out', act: 'linear' },
+    ],
+    findings: ['IL001@8', 'IL001@9', 'IL001@12', 'IL001@24'],
+  });
+  assert.equal(r.layers[3].template, true);
+  assert.equal(r.findings[2].fixes.length, 0, 'a layer registered under a computed name in a loop has no safe place for a fix');
+  const out = fixAndCheck(src);
+  assert.match(out, /self\.add_module\('fc1', nn\.Linear\(d, 128\)\)\n        nn\.init\.kaiming_normal_\(self\.fc1\.weight, nonlinearity='relu'\)\n        nn\.init\.zeros_\(self\.fc1\.bias\)\n/);
+  assert.match(out, /self\.register_module\("fc2", nn\.Linear\(128, 128\)\)\n        nn\.init\.xavier_normal_\(self\.fc2\.weight, gain=nn\.init\.calculate_gain\('tanh'\)\)/);
+  assert.match(out, /seq\.add_module\('fc', nn\.Linear\(10, 20\)\)\nnn\.init\.kaiming_normal_\(seq\.fc\.weight, nonlinearity='relu'\)\n/);
+  check(out, { findings: ['IL001@16'] });
+});

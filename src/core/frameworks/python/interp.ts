@@ -125,6 +125,8 @@ export interface ClassCtx {
   hasResidual: boolean;
   /** `class ConvBNReLU(nn.Sequential)`: the container built by super().__init__(...). */
   seqBase?: Framework;
+  /** Modules registered under computed names (`self.add_module(f'fc{i}', ...)`), reached by `getattr(self, name)`. */
+  dynAttrs?: Obj[];
 }
 
 export type Obj =
@@ -970,6 +972,23 @@ export class Interp {
       this.seqPaths(seq, 'self', (expr, loop) => (scope.top ? { expr, loop, fn: scope.fn, anchor: scope.top, body: scope.body } : null));
       return UNKNOWN;
     }
+    // setattr(self, 'fc1', nn.Linear(...)) / getattr(self, 'fc1')
+    if (fnE.k === 'name' && (fnE.id === 'setattr' || fnE.id === 'getattr') && !lookup(scope, fnE.id) && e.args.length >= 2 && !e.args.some((a) => a.star || a.name)) {
+      const recvE = e.args[0].value;
+      if (fnE.id === 'setattr' && e.args.length === 3) return this.registerModule(recvE, e.args[1].value, e.args[2].value, scope);
+      if (fnE.id === 'getattr') {
+        const recv = this.eval(recvE, scope);
+        const nameV = this.eval(e.args[1].value, scope);
+        if (nameV.t === 'str') {
+          const v = this.evalAttr({ k: 'attr', obj: recvE, attr: nameV.v, span: e.span }, scope);
+          if (v.t !== 'unknown' || e.args.length === 2) return v;
+          return this.eval(e.args[2].value, scope);
+        }
+        const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.o === 'instance' ? recv.o.cls : null;
+        if (cls?.dynAttrs?.length) return cls.dynAttrs.length === 1 ? { t: 'obj', o: cls.dynAttrs[0] } : { t: 'objs', items: [...cls.dynAttrs] };
+        return UNKNOWN;
+      }
+    }
     // Method calls on values
     if (fnE.k === 'attr') {
       const special = this.methodCall(e, fnE, scope, stmt);
@@ -1106,6 +1125,28 @@ export class Interp {
       }
       return UNKNOWN;
     }
+    if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
+      // self.add_module('fc1', nn.Linear(...)): the same as self.fc1 = nn.Linear(...)
+      return this.registerModule(fnE.obj, argOf(e, 0, 'name')!, argOf(e, 1, 'module')!, scope);
+    }
+    if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
+      // nn.Sequential().add_module('fc1', nn.Linear(...)): appended under that name
+      const nameV = this.eval(argOf(e, 0, 'name')!, scope);
+      const o = this.toObj(this.eval(argOf(e, 1, 'module')!, scope));
+      if (o) {
+        const seq = obj.o.seq as SeqRec & { names?: (string | null)[] };
+        seq.items.push(o);
+        (seq.names ??= []).length = seq.items.length - 1;
+        seq.names.push(nameV.t === 'str' ? nameV.v : null);
+        if (o.o === 'weight' && !o.rec.seqOwner) o.rec.seqOwner = seq;
+        const base = dottedName(fnE.obj);
+        if (nameV.t === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v) && base) {
+          this.nameValue({ t: 'obj', o }, nameV.v, scope, `${base}.${nameV.v}`, fnE.obj.k === 'attr' && rootName(fnE.obj) === 'self');
+        }
+        this.foldSeq(seq);
+      }
+      return UNKNOWN;
+    }
     if (obj.t === 'obj' && obj.o.o === 'list' && (m === 'append' || m === 'extend')) {
       const v = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
       if (m === 'append') {
@@ -1174,6 +1215,27 @@ export class Interp {
       return UNKNOWN;
     }
     return null;
+  }
+
+  /**
+   * `self.add_module(name, m)`, `self.register_module(name, m)`, `setattr(self, name, m)`:
+   * with a literal name, an attribute assignment; with a computed one (`f'fc{i}'`), the
+   * module is still built and owned by the class, and `getattr(self, <computed>)` reaches it.
+   */
+  registerModule(recvE: PyExpr, nameE: PyExpr, valueE: PyExpr, scope: Scope): Val {
+    const recv = this.eval(recvE, scope);
+    const nameV = this.eval(nameE, scope);
+    const v = this.eval(valueE, scope);
+    const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.o === 'instance' ? recv.o.cls : null;
+    if (!cls) return UNKNOWN;
+    if (nameV.t === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v)) {
+      if (recvE.k === 'name') this.assign({ k: 'attr', obj: recvE, attr: nameV.v, span: nameE.span }, v, scope, null);
+      else cls.attrs.set(nameV.v, v);
+      return UNKNOWN;
+    }
+    const o = v.t === 'obj' ? v.o : null;
+    if (o) (cls.dynAttrs ??= []).includes(o) || cls.dynAttrs.push(o);
+    return UNKNOWN;
   }
 
   /** Inside a `for` body of the running function (at any depth of sub-expression). */
