@@ -550,3 +550,176 @@ seq.add_module('out', nn.Linear(20, 1))
   assert.match(out, /seq\.add_module\('fc', nn\.Linear\(10, 20\)\)\nnn\.init\.kaiming_normal_\(seq\.fc\.weight, nonlinearity='relu'\)\n/);
   check(out, { findings: ['IL001@16'] });
 });
+
+test('if/else: disagreeing activations are unknown unless the condition is known (default not overridden, module constant)', () => {
+  const src = HEAD + `USE_TANH = True
+
+
+class A(nn.Module):
+    def __init__(self, d=64, act="relu"):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        if act == "relu":
+            self.act = nn.ReLU()
+        else:
+            self.act = nn.Tanh()
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+
+
+class B(nn.Module):
+    def __init__(self, d=64, act="relu"):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        if act == "relu":
+            self.act = nn.ReLU()
+        else:
+            self.act = nn.Tanh()
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+
+
+class C(nn.Module):
+    def __init__(self, d=64):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        if not USE_TANH:
+            self.act = nn.ReLU()
+        else:
+            self.act = nn.Tanh()
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+
+
+class D(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.fc = nn.Linear(64, 64)
+        self.fc2 = nn.Linear(64, 64)
+        if cfg.act == "gelu":
+            self.act = nn.GELU()
+        elif cfg.act == "relu":
+            self.act = nn.ReLU()
+        else:
+            self.act = nn.ReLU6()
+        if cfg.wide:
+            self.act2 = nn.ReLU()
+        else:
+            self.act2 = nn.ReLU6(inplace=True)
+
+    def forward(self, x):
+        return self.act2(self.fc2(self.act(self.fc(x))))
+
+
+class E(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        if cfg.act == "relu":
+            self.fc = nn.Linear(64, 64)
+            nn.init.kaiming_normal_(self.fc.weight, nonlinearity="relu")
+            self.act = nn.ReLU()
+        else:
+            self.fc = nn.Linear(64, 64)
+            nn.init.xavier_normal_(self.fc.weight)
+            self.act = nn.Tanh()
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+
+
+m = B(act="tanh")
+`;
+  check(src, {
+    layers: [
+      { line: 11, act: 'relu' }, // A: act="relu" by default, no caller passes act
+      { line: 24, act: 'unknown' }, // B: B(act="tanh") below
+      { line: 37, act: 'tanh' }, // C: module constant
+      { line: 50, name: 'fc', act: 'unknown' }, // D: GELU or ReLU
+      { line: 51, name: 'fc2', act: 'relu' }, // ReLU and ReLU6 agree
+      { line: 71, act: 'unknown', init: 'he_normal' }, // E: a layer per branch, each with its own activation
+      { line: 75, act: 'unknown', init: 'glorot_normal' },
+    ],
+    // (C's tanh layer is the model's output: a tanh readout is not judged)
+    findings: ['IL001@11', 'IL001@51'],
+  });
+});
+
+test('if/else: optional layers (None / nn.Identity() in the other branch) keep their forward activation and get a fix inside the branch', () => {
+  const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self, use_proj=False, d=64):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        if use_proj:
+            self.proj = nn.Linear(d, d)
+        else:
+            self.proj = None
+        self.out = nn.Linear(d, 1)
+
+    def forward(self, x):
+        x = F.relu(self.fc(x))
+        if self.proj is not None:
+            x = F.relu(self.proj(x))
+        return self.out(x)
+
+
+class Net2(nn.Module):
+    def __init__(self, hidden=None):
+        super().__init__()
+        if hidden:
+            self.fc = nn.Linear(32, hidden)
+        else:
+            self.fc = nn.Identity()
+        self.out = nn.Linear(hidden or 32, 1)
+
+    def forward(self, x):
+        return self.out(F.relu(self.fc(x)))
+`;
+  check(src, {
+    layers: [
+      { line: 8, name: 'fc', act: 'relu' },
+      { line: 10, name: 'proj', act: 'relu' },
+      { line: 13, name: 'out', act: 'linear' },
+      { line: 26, name: 'fc', act: 'relu' },
+      { line: 29, name: 'out', act: 'linear' },
+    ],
+    findings: ['IL001@8', 'IL001@10', 'IL001@26'],
+  });
+  const out = fixAndCheck(src);
+  assert.match(out, /            self\.proj = nn\.Linear\(d, d\)\n            nn\.init\.kaiming_normal_\(self\.proj\.weight, nonlinearity="relu"\)\n            nn\.init\.zeros_\(self\.proj\.bias\)\n        else:\n/);
+  assert.match(out, /            self\.fc = nn\.Linear\(32, hidden\)\n            nn\.init\.kaiming_normal_\(self\.fc\.weight, nonlinearity="relu"\)\n/);
+});
+
+test('if/else in forward: an activation applied in one branch only is unknown; a returning branch is not merged', () => {
+  const src = HEAD + `class Net(nn.Module):
+    def __init__(self, d=64):
+        super().__init__()
+        self.a = nn.Linear(d, d)
+        self.b = nn.Linear(d, d)
+        self.c = nn.Linear(d, d)
+
+    def forward(self, x, use_act=True):
+        x = self.a(x)
+        if use_act:
+            x = F.relu(x)
+        h = self.b(x)
+        if self.training:
+            return torch.tanh(h)
+        h = torch.tanh(h)
+        return self.c(h)
+`;
+  check(src, {
+    layers: [
+      { line: 8, name: 'a', act: 'unknown' },
+      { line: 9, name: 'b', act: 'tanh' },
+      { line: 10, name: 'c', act: 'linear' },
+    ],
+    findings: ['IL001@9'],
+  });
+});

@@ -677,7 +677,10 @@ class Converter {
       case 'BinaryExpression': {
         const kids = this.exprNodes(n).filter((k) => !OP_NODES.has(k.name));
         const opNode = n.getChild('ArithOp') ?? n.getChild('CompareOp') ?? n.getChild('BitOp') ?? n.getChild('and') ?? n.getChild('or') ?? n.getChild('in') ?? n.getChild('is') ?? n.getChild('not');
-        if (kids.length === 2) return { k: 'bin', op: opNode ? this.src(opNode).trim() : '?', left: this.expr(kids[0]), right: this.expr(kids[1]), span };
+        let op = opNode ? this.src(opNode).trim() : '?';
+        // `is not` and `not in` are two keyword nodes
+        if ((op === 'is' || op === 'in') && n.getChild('not')) op = op === 'is' ? 'is not' : 'not in';
+        if (kids.length === 2) return { k: 'bin', op, left: this.expr(kids[0]), right: this.expr(kids[1]), span };
         return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
       }
       case 'UnaryExpression': {

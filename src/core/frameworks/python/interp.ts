@@ -15,7 +15,7 @@
  */
 import type { ActivationInfo, ActivationName, Framework, InitSpec, Normalization, Span } from '../../types.js';
 import type { PyExpr, PyStmt } from '../../parse/pyast.js';
-import { argOf, dottedName, kwarg, positional } from '../../parse/pyast.js';
+import { argOf, dottedName, kwarg, positional, stmtExprs, walkExpr, walkStmts } from '../../parse/pyast.js';
 import { Imports, setStarCheck } from './imports.js';
 import { KERAS_ACT_PARAM, kerasActivationName, roleOf, type Role, type WeightLayerSpec } from './vocab.js';
 import { torchCalculateGain } from '../../math/index.js';
@@ -172,6 +172,7 @@ export type Val =
   | { t: 'self'; cls: ClassCtx }
   | { t: 'dict'; entries: Map<string, Val> }
   | { t: 'ref'; q: string } // an imported name not called (nn.relu, initializer factory...)
+  | { t: 'const'; v: boolean | null } // True / False / None
   | { t: 'unknown' };
 
 const UNKNOWN: Val = { t: 'unknown' };
@@ -258,10 +259,15 @@ export class Interp {
       } else if (s.k === 'class') this.declareClass(s);
     }
     // module-level constants first (so classes can read HIDDEN = 128)
+    const assigned = new Set<string>();
     for (const s of this.stmts) {
       if (s.k === 'assign' && s.targets.length === 1 && s.targets[0].k === 'name') {
         const v = this.constEval(s.value, this.moduleScope);
-        if (v) this.moduleScope.vars.set(s.targets[0].id, v);
+        const id = s.targets[0].id;
+        // a name assigned twice is no constant an `if` can be decided on
+        if (v && assigned.has(id)) this.softVals.add(v);
+        assigned.add(id);
+        if (v) this.moduleScope.vars.set(id, v);
       }
     }
     // 3. classes: constructor then forward
@@ -273,6 +279,9 @@ export class Interp {
       for (const m of c.methods.values()) if (!this.ran.has(m)) this.runMethodStandalone(c, m);
     }
     for (const f of this.moduleFns.values()) if (!this.ran.has(f)) this.runFnStandalone(f);
+    // an output one branch activated and the other path left as it is (returned): linear both ways or unknown
+    for (const [r, d] of this.deferredActs) if (!r.act) r.act = d.name === 'linear' ? d : branchUnknown(d, { name: 'linear', via: 'default' });
+    this.deferredActs.clear();
     // nested defs/classes are reached through their parents; done.
     return this.result();
   }
@@ -335,7 +344,13 @@ export class Interp {
     for (const name of ['forward', 'call', '__call__']) {
       const m = c.methods.get(name);
       if (m) {
-        const args: Val[] = m.params.slice(1).map((p) => (p.default ? this.eval(p.default, scope) : tensor()));
+        const args: Val[] = m.params.slice(1).map((p) => {
+          if (!p.default) return tensor();
+          // forward(x, use_act=True): callers may pass anything, so no `if` is decided on the default
+          let d = this.eval(p.default, scope);
+          if (d.t === 'num' || d.t === 'str' || d.t === 'const') this.softVals.add((d = { ...d }));
+          return d;
+        });
         this.callMethod(c, m, args, null, true);
       }
     }
@@ -367,7 +382,12 @@ export class Interp {
     f.params.forEach((p, i) => {
       let v: Val | undefined = i < args.length ? args[i] : kwargs.get(p.name);
       if (v === undefined || v.t === 'unknown') {
-        const d = p.default ? this.eval(p.default, caller) : undefined;
+        let d = p.default ? this.eval(p.default, caller) : undefined;
+        // A default some call site overrides does not decide an `if` (staticTruth).
+        if (d && (d.t === 'num' || d.t === 'str' || d.t === 'const') && this.defaultOverridden(f, cls, i)) {
+          d = { ...d };
+          this.softVals.add(d);
+        }
         if (d && d.t !== 'unknown') v = d;
         else if (v === undefined) v = i === 0 && cls ? { t: 'self', cls } : UNKNOWN;
       }
@@ -447,8 +467,46 @@ export class Interp {
           return;
         }
         this.eval(s.test, scope);
+        // Both branches run (their layers are found either way); the names and attributes
+        // they bind differently are merged afterwards (mergeBranches).
+        const sel = this.staticTruth(s.test, scope);
+        const before = this.branchState(scope);
+        // layers whose output is pending in a local tensor: each branch starts with them undecided
+        const pending = new Set<LayerRec>();
+        for (const v of scope.vars.values()) if (v.t === 'tensor') for (const p of v.pend) if (!p.rec.act) pending.add(p.rec);
         this.execBody(s.body, scope, false);
+        const afterThen = this.branchState(scope);
+        const thenActs = new Map<LayerRec, ActivationInfo | null>();
+        for (const r of pending) {
+          thenActs.set(r, r.act);
+          r.act = null;
+        }
+        this.restoreState(before);
         this.execBody(s.orelse, scope, false);
+        // A branch that ends in `return` does not reach the code after the `if`: the other one does.
+        const ends = (b: PyStmt[]) => b.length > 0 && b[b.length - 1].k === 'return';
+        const thenEnds = ends(s.body);
+        const elseEnds = ends(s.orelse);
+        if (thenEnds !== elseEnds) {
+          if (elseEnds) this.restoreState(afterThen);
+        } else this.mergeBranches(before, afterThen, sel);
+        for (const r of pending) {
+          const ta = thenActs.get(r) ?? null;
+          const ea = r.act;
+          // (what a returning branch decided cannot be compared with what runs after the `if`)
+          if (thenEnds !== elseEnds) r.act = ta ?? ea;
+          else if (sel === true) r.act = ta;
+          else if (sel === false) r.act = ea;
+          else if (ta && ea) r.act = sameAct(ta, ea) ? ea : branchUnknown(ta, ea);
+          else if (ta || ea) {
+            // `if use_act: x = F.relu(x)`: the other branch leaves the output to what comes after
+            // the `if`; that consumer (or none) is compared with this branch's (see consume)
+            r.act = null;
+            const d = this.deferredActs.get(r);
+            const act = (ta ?? ea)!;
+            this.deferredActs.set(r, d && !sameAct(d, act) ? branchUnknown(d, act) : act);
+          }
+        }
         return;
       }
       case 'for': {
@@ -481,6 +539,169 @@ export class Interp {
       default:
         return;
     }
+  }
+
+  // ---------------------------------------------------------------- if / else
+
+  /** Activations applied in one branch of an `if` only, to compare with what follows it. */
+  deferredActs = new Map<LayerRec, ActivationInfo>();
+  /** Values bound from a parameter default that some call site in the module overrides. */
+  softVals = new WeakSet<Val>();
+  /** Modules joined with None by an `if` (`self.proj = nn.Linear(...)` or `None`). */
+  maybeNone = new WeakSet<Val>();
+  private passedArgs: Map<string, { pos: number; kw: Set<string>; splat: boolean }> | null = null;
+
+  /** Whether a call in the module may pass the `i`-th parameter of `f` explicitly. */
+  defaultOverridden(f: Extract<PyStmt, { k: 'def' }>, cls: ClassCtx | null, i: number): boolean {
+    // forward()/call() are reached through the module object: their callers are not visible by name
+    if (cls && (f.name === 'forward' || f.name === 'call' || f.name === '__call__')) return true;
+    if (!this.passedArgs) {
+      const idx = new Map<string, { pos: number; kw: Set<string>; splat: boolean }>();
+      walkStmts(this.stmts, (st) => {
+        for (const x of stmtExprs(st)) walkExpr(x, (c) => {
+          if (c.k !== 'call') return;
+          const key = c.fn.k === 'name' ? c.fn.id : c.fn.k === 'attr' ? '.' + c.fn.attr : null;
+          if (!key) return;
+          const ent = idx.get(key) ?? { pos: 0, kw: new Set<string>(), splat: false };
+          let pos = 0;
+          for (const a of c.args) {
+            if (a.star) ent.splat = true;
+            else if (a.name) ent.kw.add(a.name);
+            else pos++;
+          }
+          ent.pos = Math.max(ent.pos, pos);
+          idx.set(key, ent);
+        });
+      });
+      this.passedArgs = idx;
+    }
+    const p = f.params[i];
+    if (!p) return false;
+    const check = (key: string, offset: number): boolean => {
+      const ent = this.passedArgs!.get(key);
+      return !!ent && (ent.splat || ent.kw.has(p.name) || ent.pos > i - offset);
+    };
+    if (cls) {
+      // a constructor is called by the class name (or super().__init__ in a subclass); a method by its attribute name
+      const ctor = f.name === '__init__' || f.name === 'setup' || f.name === 'build';
+      if (ctor) return check(cls.name, 1) || check('.__init__', 1) || this.classList.some((c) => c !== cls && c.methods.get(f.name) === f && check(c.name, 1));
+      return check('.' + f.name, 1);
+    }
+    return check(f.name, 0) || check('.' + f.name, 0);
+  }
+
+  /**
+   * The truth of a condition when it can be read without running anything: literals,
+   * module constants, defaults of the running function's parameters and what was
+   * assigned from them (`act == "relu"`, `not use_bn`, `self.proj is None`, and/or).
+   */
+  staticTruth(e: PyExpr, scope: Scope): boolean | undefined {
+    const truthy = (v: Val): boolean | undefined =>
+      v.t === 'const' ? v.v === true : v.t === 'num' ? v.v !== 0 : v.t === 'str' ? v.v !== '' : undefined;
+    const value = (x: PyExpr): Val => {
+      const v = x.k === 'name' || x.k === 'attr' || x.k === 'num' || x.k === 'str' || x.k === 'const' ? this.eval(x, scope) : UNKNOWN;
+      return this.softVals.has(v) ? UNKNOWN : v;
+    };
+    const scalar = (v: Val): string | number | boolean | null | undefined => (v.t === 'const' || v.t === 'num' || v.t === 'str' ? v.v : undefined);
+    switch (e.k) {
+      case 'const':
+      case 'num':
+      case 'str':
+      case 'name':
+      case 'attr':
+        return truthy(value(e));
+      case 'unary': {
+        if (e.op !== 'not') return undefined;
+        const t = this.staticTruth(e.operand, scope);
+        return t === undefined ? undefined : !t;
+      }
+      case 'bin': {
+        if (e.op === 'and' || e.op === 'or') {
+          const l = this.staticTruth(e.left, scope);
+          const r = this.staticTruth(e.right, scope);
+          if (e.op === 'and') return l === false || r === false ? false : l === true && r === true ? true : undefined;
+          return l === true || r === true ? true : l === false && r === false ? false : undefined;
+        }
+        if (e.op === 'is' || e.op === 'is not') {
+          // `x is None`: known when x is known to be None, or a module / number / string
+          if (!(e.right.k === 'const' && e.right.value === null)) return undefined;
+          const v = value(e.left);
+          const isNone = v.t === 'const' ? v.v === null : this.maybeNone.has(v) ? undefined : v.t === 'obj' || v.t === 'objs' || v.t === 'num' || v.t === 'str' ? false : undefined;
+          return isNone === undefined ? undefined : e.op === 'is' ? isNone : !isNone;
+        }
+        if (e.op === 'in' || e.op === 'not in') {
+          const l = scalar(value(e.left));
+          const r = e.right;
+          if (l === undefined || !(r.k === 'tuple' || r.k === 'list' || r.k === 'set')) return undefined;
+          const items = r.items.map((x) => scalar(value(x)));
+          if (items.some((x) => x === undefined)) return undefined;
+          return items.includes(l) === (e.op === 'in');
+        }
+        const l = scalar(value(e.left));
+        const r = scalar(value(e.right));
+        if (l === undefined || r === undefined) return undefined;
+        switch (e.op) {
+          case '==':
+            return l === r;
+          case '!=':
+            return l !== r;
+          case '<':
+          case '>':
+          case '<=':
+          case '>=':
+            if (typeof l !== 'number' || typeof r !== 'number') return undefined;
+            return e.op === '<' ? l < r : e.op === '>' ? l > r : e.op === '<=' ? l <= r : l >= r;
+          default:
+            return undefined;
+        }
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The bindings an `if` branch can change: the scope's names and the attributes of `self`. */
+  branchState(scope: Scope): { map: Map<string, Val>; copy: Map<string, Val> }[] {
+    const maps = [scope.vars];
+    for (const v of scope.vars.values()) if (v.t === 'self' && !maps.includes(v.cls.attrs)) maps.push(v.cls.attrs);
+    return maps.map((map) => ({ map, copy: new Map(map) }));
+  }
+
+  restoreState(state: { map: Map<string, Val>; copy: Map<string, Val> }[]): void {
+    for (const { map, copy } of state) {
+      map.clear();
+      for (const [k, v] of copy) map.set(k, v);
+    }
+  }
+
+  /**
+   * After both branches ran: a binding that differs between them takes the branch the
+   * condition selects when it is known. Otherwise modules are joined (each layer is built
+   * in one configuration, and what follows it in forward() is the same), tensors are
+   * joined, and activations, numbers and strings that disagree become unknown, so no
+   * finding rests on a guess of which branch runs.
+   */
+  mergeBranches(before: { map: Map<string, Val>; copy: Map<string, Val> }[], afterThen: { map: Map<string, Val>; copy: Map<string, Val> }[], sel: boolean | undefined): void {
+    before.forEach(({ map, copy: b0 }, i) => {
+      const thenMap = afterThen[i]?.copy;
+      if (!thenMap) return;
+      const keys = new Set([...thenMap.keys(), ...map.keys()]);
+      for (const k of keys) {
+        const a = thenMap.get(k);
+        const b = map.get(k);
+        if (a === b) continue;
+        let m: Val | undefined;
+        if (sel === undefined) m = mergeVal(a, b, b !== b0.get(k), this.maybeNone);
+        else {
+          // the selected branch, except that an optional layer (a module in one branch, None or
+          // nn.Identity() in the other) is kept: when it is built, forward() decides its activation
+          const [chosen, other] = sel ? [a, b] : [b, a];
+          m = !hasLayer(chosen) && hasLayer(other) ? mergeVal(a, b, b !== b0.get(k), this.maybeNone) : chosen;
+        }
+        if (m === undefined) map.delete(k);
+        else map.set(k, m);
+      }
+    });
   }
 
   bindLoop(target: PyExpr, it: Val, scope: Scope): void {
@@ -694,28 +915,27 @@ export class Interp {
         subj = o.id;
         needle = a.value;
       }
-    } else if (test.k === 'bin' && test.op === 'in' && test.left.k === 'str' && test.right.k === 'name') {
+    } else if (test.k === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.k === 'str' && test.right.k === 'name') {
       subj = test.right.id;
       needle = test.left.value;
     }
+    const swap = test.k === 'bin' && test.op === 'not in';
     if (subj === null || needle === null) return null;
     const v = scope.vars.get(subj);
     if (!v || v.t !== 'classname' || !v.varName) return null;
     const m = scope.vars.get(v.varName);
     if (!m || m.t !== 'anymod') return null;
-    return {
-      name: v.varName,
-      then: { t: 'anymod', filter: { ...m.filter, substr: [...m.filter.substr, needle] } },
-      else: { t: 'anymod', filter: { ...m.filter, notSubstr: [...(m.filter.notSubstr ?? []), needle] } },
-    };
+    const has: Val = { t: 'anymod', filter: { ...m.filter, substr: [...m.filter.substr, needle] } };
+    const hasNot: Val = { t: 'anymod', filter: { ...m.filter, notSubstr: [...(m.filter.notSubstr ?? []), needle] } };
+    return { name: v.varName, then: swap ? hasNot : has, else: swap ? has : hasNot };
   }
 
   paramNameTest(test: PyExpr, scope: Scope, negate = false): { name: string; then: Val; else: Val | null } | null {
     let nameVar: string | null = null;
     let t: NameTest | null = null;
-    if (test.k === 'bin' && test.op === 'in' && test.left.k === 'str' && test.right.k === 'name') {
+    if (test.k === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.k === 'str' && test.right.k === 'name') {
       nameVar = test.right.id;
-      t = { op: 'in', s: test.left.value, negate };
+      t = { op: 'in', s: test.left.value, negate: test.op === 'not in' ? !negate : negate };
     } else if (test.k === 'call' && test.fn.k === 'attr' && test.fn.obj.k === 'name' && (test.fn.attr === 'startswith' || test.fn.attr === 'endswith')) {
       const a = test.args[0]?.value;
       if (a && a.k === 'str') {
@@ -876,7 +1096,7 @@ export class Interp {
         return UNKNOWN;
       }
       case 'const':
-        return UNKNOWN;
+        return { t: 'const', v: e.value };
       case 'star':
         return this.eval(e.value, scope);
       case 'other':
@@ -1829,7 +2049,9 @@ export class Interp {
     for (const p of pend) {
       p.rec.consumed = true;
       if (!p.rec.act) {
-        p.rec.act = act;
+        const d = this.deferredActs.get(p.rec);
+        if (d) this.deferredActs.delete(p.rec);
+        p.rec.act = d && !sameAct(d, act) ? branchUnknown(d, act) : act;
         if (p.norm && !p.rec.norm) p.rec.norm = p.norm;
       }
     }
@@ -2152,7 +2374,7 @@ export class Interp {
   constEval(e: PyExpr, scope: Scope): Val | null {
     if (!this.isPure(e)) return null;
     const v = this.eval(e, scope);
-    if (v.t === 'num' || v.t === 'str' || v.t === 'init') return v;
+    if (v.t === 'num' || v.t === 'str' || v.t === 'init' || v.t === 'const') return v;
     return null;
   }
 }
@@ -2214,8 +2436,8 @@ function joinVals(vals: Val[]): Val {
     const pend: Pend[] = [];
     const src: LayerRec[] = [];
     for (const t of tensors) {
-      pend.push(...t.pend);
-      if (t.src) src.push(...t.src);
+      for (const p of t.pend) if (!pend.includes(p)) pend.push(p);
+      for (const r of t.src ?? []) if (!src.includes(r)) src.push(r);
     }
     return tensor(pend, tensors[0].ch, src);
   }
@@ -2227,6 +2449,59 @@ function joinVals(vals: Val[]): Val {
   if (objs.length === 1) return { t: 'obj', o: objs[0] };
   if (objs.length > 1) return { t: 'objs', items: objs };
   return vals.find((v) => v.t !== 'unknown') ?? UNKNOWN;
+}
+
+/** A binding that holds a module with weights (a layer, a container, a user module). */
+function hasLayer(v: Val | undefined): boolean {
+  const layerObj = (o: Obj): boolean => o.o === 'weight' || o.o === 'seq' || o.o === 'instance' || o.o === 'list' || o.o === 'wrapper';
+  return !!v && ((v.t === 'obj' && layerObj(v.o)) || (v.t === 'objs' && v.items.some(layerObj)));
+}
+
+/** An activation that depends on which branch of an `if` runs. */
+function branchUnknown(a: ActivationInfo, b: ActivationInfo): ActivationInfo {
+  const t = (x: ActivationInfo) => x.text ?? x.name;
+  return { name: 'unknown', via: 'forward', span: a.span ?? b.span, text: `${t(a)} or ${t(b)} (depends on an if branch)` };
+}
+
+/** Two activations are the same function (ReLU and ReLU6 are both 'relu'). */
+function sameAct(a: ActivationInfo, b: ActivationInfo): boolean {
+  return a.name === b.name && a.param === b.param;
+}
+
+/** One binding after an `if` whose condition is not known (see Interp.mergeBranches). */
+function mergeVal(a: Val | undefined, b: Val | undefined, elseAssigned: boolean, maybeNone: WeakSet<Val>): Val | undefined {
+  if (a === undefined || b === undefined) {
+    // bound in one branch only (or before the `if` and not in that branch): keep a module,
+    // a tensor or an activation; anything else as sequential execution leaves it
+    const v = a ?? b!;
+    return v.t === 'obj' || v.t === 'objs' || v.t === 'tensor' ? v : elseAssigned ? b : a;
+  }
+  const objsOf = (v: Val): Obj[] | null => (v.t === 'obj' ? [v.o] : v.t === 'objs' ? v.items : v.t === 'const' && v.v === null ? [] : null);
+  const oa = objsOf(a);
+  const ob = objsOf(b);
+  if (oa && ob) {
+    const items = [...oa];
+    for (const o of ob) if (!items.includes(o)) items.push(o);
+    const acts = items.filter((o): o is Extract<Obj, { o: 'act' }> => o.o === 'act');
+    const passes = items.some((o) => o.o === 'pass' && !o.reshape);
+    const agree = acts.every((o) => sameAct(o.act, acts[0].act)) && !(acts.length && passes);
+    let out = items;
+    if (acts.length && !agree) {
+      // nn.ReLU() in one branch, nn.Tanh() (or nn.Identity()) in the other
+      const text = [...acts.map((o) => o.act.text ?? o.act.name), ...(passes ? ['nn.Identity()'] : [])].join(' or ');
+      const unknownAct: Obj = { o: 'act', act: { name: 'unknown', via: 'sequential', text } };
+      out = [unknownAct, ...items.filter((o) => o.o !== 'act' && !(o.o === 'pass' && !o.reshape))];
+    } else if (acts.length > 1) out = [acts[0], ...items.filter((o) => o.o !== 'act')];
+    if (out.length === 0) return elseAssigned ? b : a;
+    const v: Val = out.length === 1 ? { t: 'obj', o: out[0] } : { t: 'objs', items: out };
+    if ((a.t === 'const' || b.t === 'const' || maybeNone.has(a) || maybeNone.has(b)) && hasLayer(v)) maybeNone.add(v);
+    return v;
+  }
+  if (a.t === 'tensor' && b.t === 'tensor') return joinVals([a, b]);
+  if ((a.t === 'num' || a.t === 'str' || a.t === 'const') && (b.t === 'num' || b.t === 'str' || b.t === 'const')) {
+    return a.t === b.t && a.v === b.v ? a : UNKNOWN;
+  }
+  return elseAssigned ? b : a;
 }
 
 function concatVals(vals: Val[]): Val {
