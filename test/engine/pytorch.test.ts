@@ -503,8 +503,14 @@ class MLP(nn.Module):
         return self.net(x)
 `;
   const r = check(src, { findings: ['IL001@8'] });
-  assert.equal(r.findings[0].fixes.length, 0, 'self.net[0] would only fix the first of the loop-built layers');
   assert.equal(r.layers[0].template, true);
+  // not `self.net[0]` (the first copy only): an init loop over every copy, the head (built once, last) left out
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /        self\.net = nn\.Sequential\(\*layers\)\n        for m in self\.net\[:-1\]\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n                nn\.init\.zeros_\(m\.bias\)\n\n/,
+  );
+  check(out, { layers: [{ line: 8, init: 'he_normal' }, { line: 10, init: 'pytorch_default', act: 'linear' }], findings: [] });
 });
 
 test('add_module / register_module / setattr with a literal name are attributes; computed names still build layers', () => {
@@ -723,3 +729,86 @@ test('if/else in forward: an activation applied in one branch only is unknown; a
     findings: ['IL001@9'],
   });
 });
+
+test('loop-built nn.Sequential(*layers) and factory functions: one init loop after the container (or before `return`), only when every layer it touches wants that init', () => {
+  const src = `import torch
+import torch.nn as nn
+
+cfg = [64, 64, "M", 128, 128, "M"]
+
+
+class VGG(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        layers = []
+        in_ch = 3
+        for v in cfg:
+            if v == "M":
+                layers.append(nn.MaxPool2d(2))
+            else:
+                layers += [nn.Conv2d(in_ch, v, 3, padding=1, bias=False), nn.BatchNorm2d(v), nn.ReLU(inplace=True)]
+                in_ch = v
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Linear(128, num_classes)
+
+    def forward(self, x):
+        x = self.features(x)
+        return self.classifier(torch.flatten(x, 1))
+
+
+def make_mlp(sizes):
+    layers = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers.append(nn.Linear(a, b))
+        layers.append(nn.GELU())
+    return nn.Sequential(*layers)
+
+
+def make_mixed(sizes):
+    # a ReLU layer first, tanh after the loop-built ones: no single init fits every Linear
+    blocks = [nn.Linear(8, 8), nn.ReLU()]
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        blocks += [nn.Linear(a, b), nn.Tanh()]
+    blocks.append(nn.Linear(8, 1))
+    return nn.Sequential(*blocks)
+
+
+class Odd(nn.Module):
+    def __init__(self):
+        super().__init__()
+        layers = []
+        for _ in range(3):
+            layers += [nn.Linear(16, 16), nn.ReLU()]
+        layers.append(nn.TransformerEncoderLayer(16, 2))
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.body(x)
+
+
+trunk = make_mlp([32, 64, 64])
+mixed = make_mixed([8, 8, 8])
+`;
+  const r = check(src, { findings: ['IL001@16', 'IL001@29', 'IL001@36', 'IL001@38', 'IL001@48'] });
+  const fixes = (line: number) => r.findings.find((f) => lineOfSpan(src, f.span.from) === line)?.fixes ?? [];
+  assert.equal(fixes(16).length, 2, 'he_normal and he_uniform');
+  assert.equal(fixes(36).length, 2, 'the first Linear has a stable index: mixed[0]');
+  assert.equal(fixes(38).length, 0, 'ReLU and tanh layers in one container: no common init');
+  assert.equal(fixes(48).length, 0, 'a container holding a module the engine does not model (its Linear layers would be touched too)');
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /        self\.features = nn\.Sequential\(\*layers\)\n        for m in self\.features\.modules\(\):\n            if isinstance\(m, nn\.Conv2d\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n        self\.classifier/,
+    'bias=False: no zeros_(m.bias)',
+  );
+  assert.match(
+    out,
+    /    net = nn\.Sequential\(\*layers\)\n    for m in net\.modules\(\):\n        if isinstance\(m, nn\.Linear\):\n            nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n            nn\.init\.zeros_\(m\.bias\)\n    return net\n/,
+  );
+  assert.match(out, /    return nn\.Sequential\(\*blocks\)\n/, 'make_mixed: no init loop');
+  assert.match(out, /\nnn\.init\.kaiming_normal_\(mixed\[0\]\.weight, nonlinearity="relu"\)\n/);
+});
+
+function lineOfSpan(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}

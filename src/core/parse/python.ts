@@ -593,10 +593,37 @@ class Converter {
         if (obj && prop && n.getChild('.')) return { k: 'attr', obj: this.expr(obj), attr: this.src(prop), span };
         if (obj && n.getChild('[')) {
           const index: PyExpr[] = [];
+          // `a[1:-1]` and `a[:, 0]`: the grammar lists the bounds and the colons flat, so group them
+          // by commas; a group with a colon is a slice (it must not read as `a[1]`)
+          let group: { kids: PyExpr[]; colons: number; bounds: (PyExpr | null)[]; from: number; to: number } | null = null;
+          const flush = () => {
+            if (!group) return;
+            if (group.colons === 0) index.push(...group.kids);
+            else {
+              const [lower = null, upper = null, step = null] = group.bounds;
+              index.push({ k: 'other', span: { from: group.from, to: group.to }, parts: group.kids, slice: { lower, upper, step } });
+            }
+            group = null;
+          };
           for (let ch = obj.nextSibling; ch; ch = ch.nextSibling) {
-            if (isPunct(ch.name) || ch.name === 'Comment') continue;
-            index.push(this.expr(ch));
+            if (ch.name === 'Comment' || ch.name === '[' || ch.name === ']') continue;
+            if (ch.name === ',') {
+              flush();
+              continue;
+            }
+            const g = (group ??= { kids: [], colons: 0, bounds: [null], from: this.span(ch).from, to: this.span(ch).to });
+            g.to = this.span(ch).to;
+            if (ch.name === ':') {
+              g.colons++;
+              g.bounds.push(null);
+              continue;
+            }
+            if (isPunct(ch.name)) continue;
+            const x = this.expr(ch);
+            g.kids.push(x);
+            g.bounds[g.bounds.length - 1] = x;
           }
+          flush();
           return { k: 'sub', obj: this.expr(obj), index, span };
         }
         return { k: 'other', span, parts: this.exprChildren(n) };

@@ -14,7 +14,7 @@
  * the first operation that consumes its output decides its activation.
  */
 import type { ActivationInfo, ActivationName, Framework, InitSpec, Normalization, Span } from '../../types.js';
-import type { PyExpr, PyStmt } from '../../parse/pyast.js';
+import type { PyExpr, PySlice, PyStmt } from '../../parse/pyast.js';
 import { argOf, dottedName, kwarg, positional, stmtExprs, walkExpr, walkStmts } from '../../parse/pyast.js';
 import { Imports, setStarCheck } from './imports.js';
 import { KERAS_ACT_PARAM, kerasActivationName, roleOf, type Role, type WeightLayerSpec } from './vocab.js';
@@ -111,6 +111,8 @@ export interface SeqRec {
   owner: ClassCtx | null;
   fnScope: PyStmt | null;
   items: Obj[];
+  /** Built from a value that is not a known module (a user class derived from nn.Linear, an unread call...). */
+  opaque?: boolean;
 }
 
 export interface ClassCtx {
@@ -732,6 +734,8 @@ export class Interp {
       }
       elem = it;
     } else if (it.t === 'tensor') elem = tensor([], null);
+    // a loop variable takes every value in turn: no `if` is decided on the one the join kept
+    if (elem.t === 'num' || elem.t === 'str' || elem.t === 'const') this.softVals.add((elem = { ...elem }));
     if (target.k === 'tuple') {
       for (const t of target.items) this.assign(t, elem.t === 'list' ? UNKNOWN : elem.t === 'objs' ? elem : UNKNOWN, scope, null);
       return;
@@ -1025,6 +1029,11 @@ export class Interp {
           if (own) base = own;
         }
         const idx = e.index.length === 1 ? this.eval(e.index[0], scope) : UNKNOWN;
+        const sl = e.index.length === 1 && e.index[0].k === 'other' ? e.index[0].slice : undefined;
+        if (sl) {
+          const s = this.slice(base, sl, scope);
+          if (s) return s;
+        }
         if (base.t === 'obj' && base.o.o === 'list') {
           if (idx.t === 'num' && !base.o.template && Number.isInteger(idx.v)) {
             const i = idx.v < 0 ? base.o.items.length + idx.v : idx.v;
@@ -1105,6 +1114,39 @@ export class Interp {
       default:
         return UNKNOWN;
     }
+  }
+
+  /**
+   * `layers[1:]`, `self.net[:-1]`: the items a slice keeps, when its bounds are known. A list built
+   * in a loop has no stable positions; a container whose loop-built members come first can lose
+   * members after them (`[:-1]` drops the head appended after the loop).
+   */
+  slice(base: Val, sl: PySlice, scope: Scope): Val | null {
+    const bound = (x: PyExpr | null): number | null | undefined => {
+      if (x === null) return null;
+      const v = this.eval(x, scope);
+      return v.t === 'num' && Number.isInteger(v.v) ? v.v : undefined;
+    };
+    const lo = bound(sl.lower);
+    const hi = bound(sl.upper);
+    const st = bound(sl.step);
+    if (lo === undefined || hi === undefined || st === undefined || (st !== null && st !== 1)) return null;
+    const cut = <T>(items: T[]): T[] => items.slice(lo ?? 0, hi ?? items.length);
+    if (base.t === 'list') return base.template ? null : { t: 'list', items: cut(base.items), template: false };
+    if (base.t === 'obj' && base.o.o === 'list') return base.o.template ? null : { t: 'obj', o: { o: 'list', items: cut(base.o.items), template: false } };
+    if (base.t === 'obj' && base.o.o === 'seq') {
+      const seq = base.o.seq as SeqRec & { names?: (string | null)[] };
+      let lastT = -1;
+      seq.items.forEach((o, i) => {
+        if ((o.o === 'weight' && o.rec.template) || (o.o === 'list' && o.template)) lastT = i;
+      });
+      const n = seq.items.length;
+      if (lastT >= 0 && !((lo === null || lo === 0) && hi !== null && hi < 0 && n + hi > lastT)) return null;
+      const sub: SeqRec & { names?: (string | null)[] } = { ...seq, items: cut(seq.items) };
+      if (seq.names) sub.names = cut(seq.names);
+      return { t: 'obj', o: { o: 'seq', seq: sub } };
+    }
+    return null;
   }
 
   evalAttr(e: Extract<PyExpr, { k: 'attr' }>, scope: Scope): Val {
@@ -1398,6 +1440,20 @@ export class Interp {
       const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
       if (m === 'named_modules') return { t: 'zip', items: [UNKNOWN, { t: 'anymod', filter }] };
       return { t: 'anymod', filter };
+    }
+    if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
+      // for m in net.modules(): the container's members (nested containers followed for modules())
+      const items: Obj[] = [];
+      const deep = m === 'modules' || m === 'named_modules';
+      const walk = (sq: SeqRec) => {
+        for (const it of sq.items) {
+          items.push(it);
+          if (deep && it.o === 'seq') walk(it.seq);
+        }
+      };
+      walk(obj.o.seq);
+      const v: Val = { t: 'objs', items };
+      return m.startsWith('named_') ? { t: 'zip', items: [UNKNOWN, v] } : v;
     }
     if ((obj.t === 'self' || (obj.t === 'obj' && (obj.o.o === 'instance' || obj.o.o === 'weight' || obj.o.o === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
       let owner: LayerRec[] | null = null;
@@ -2097,12 +2153,14 @@ export class Interp {
     }
     const items: Obj[] = [];
     const names: (string | null)[] = [];
+    seq.opaque = false;
     const pushVal = (v: Val, nm: string | null) => {
       if (v.t === 'list') {
         for (const x of v.items) pushVal(x, null);
         return;
       }
       const o = this.toObj(v);
+      if (!o) seq!.opaque = true;
       if (o && o.o === 'list') {
         for (const x of o.items) {
           items.push(x);
