@@ -212,3 +212,24 @@ model = models.Sequential([
   // 128·0.125² = 2: He scale for the real fan_in (with 64 it would read as "vanishes").
   check(src, { layers: [{ line: 5 }, { line: 6, fanIn: 128, act: 'relu' }, { line: 7, fanIn: 32 }], findings: [] });
 });
+
+test('Keras GLU (activation="glu", Activation("glu")): not judged, and the next layer sees half the width', () => {
+  const src = `from tensorflow import keras
+from tensorflow.keras import layers
+
+inp = keras.Input(shape=(128,))
+h = layers.Dense(256, activation="glu", kernel_initializer="he_normal")(inp)
+h = layers.Dense(64)(h)
+h = layers.Activation("glu")(h)
+out = layers.Dense(1)(h)
+model = keras.Model(inp, out)
+`;
+  check(src, {
+    layers: [
+      { line: 5, act: 'unknown', fanIn: 128 },
+      { line: 6, act: 'unknown', fanIn: 128 },
+      { line: 8, act: 'linear', fanIn: 32 },
+    ],
+    findings: [],
+  });
+});

@@ -812,3 +812,38 @@ mixed = make_mixed([8, 8, 8])
 function lineOfSpan(text: string, offset: number): number {
   return text.slice(0, offset).split('\n').length;
 }
+
+test('GLU: nn.GLU, F.glu and a·sigmoid(b) over chunks of one layer are not judged as sigmoid (no finding on a guess)', () => {
+  const src = HEAD + `class GatedFFN(nn.Module):
+    def __init__(self, d=256):
+        super().__init__()
+        self.proj = nn.Linear(d, 2 * d)
+        nn.init.kaiming_normal_(self.proj.weight, nonlinearity="relu")
+        self.glu = nn.GLU()
+        self.gate = nn.Linear(d, 2 * d)
+        nn.init.kaiming_normal_(self.gate.weight, nonlinearity="relu")
+        self.fc = nn.Linear(d, 2 * d)
+        nn.init.kaiming_normal_(self.fc.weight, nonlinearity="relu")
+        self.pair = nn.Linear(d, 2 * d)
+        self.out = nn.Linear(d, d)
+
+    def forward(self, x):
+        h = self.glu(self.proj(x))
+        h = F.glu(self.gate(h), dim=-1)
+        a, b = self.fc(h).chunk(2, dim=-1)
+        h = a * torch.sigmoid(b)
+        u, v = self.pair(h).chunk(2, dim=-1)
+        h = F.relu(u) + F.relu(v)
+        return self.out(h)
+`;
+  check(src, {
+    layers: [
+      { name: 'proj', act: 'unknown' },
+      { name: 'gate', act: 'unknown' },
+      { name: 'fc', act: 'unknown' },
+      { name: 'pair', act: 'relu' },
+      { name: 'out', act: 'linear' },
+    ],
+    findings: ['IL001@15'],
+  });
+});

@@ -133,7 +133,7 @@ export interface ClassCtx {
 
 export type Obj =
   | { o: 'weight'; rec: LayerRec }
-  | { o: 'act'; act: ActivationInfo }
+  | { o: 'act'; act: ActivationInfo; halves?: boolean }
   | { o: 'norm'; norm: Normalization }
   | { o: 'pass'; reshape?: boolean }
   | { o: 'add' }
@@ -153,6 +153,8 @@ export type BidiMerge = 'concat' | 'keep' | 'split' | 'unknown';
 export interface Pend {
   rec: LayerRec;
   norm: Normalization | null;
+  /** Part of the output only (`a, b = h.chunk(2)`): parts that meet different activations make it unknown. */
+  part?: boolean;
 }
 
 export type Val =
@@ -1365,6 +1367,10 @@ export class Interp {
       }
       if (TENSOR_PASS_METHODS.has(m)) {
         for (const a of e.args) this.eval(a.value, scope);
+        if (m === 'split' || m === 'chunk' || m === 'unbind' || m === 'tensor_split') {
+          // a, b = h.chunk(2, dim=-1): each part may meet its own operation (a * sigmoid(b))
+          return tensor(obj.pend.map((p) => ({ ...p, part: true })), null, obj.src);
+        }
         return tensor(obj.pend, m === 'view' || m === 'reshape' || m === 'flatten' ? null : obj.ch, obj.src);
       }
       if (m === 'add' || m === 'add_') {
@@ -1581,9 +1587,12 @@ export class Interp {
         return { t: 'obj', o: { o: 'weight', rec: this.makeLayer(role.spec, q, e, scope, stmt) } };
       case 'actModule': {
         let act: ActivationInfo = { name: role.act, param: role.param, via: 'sequential', span: e.span, text: shortText(q) };
+        let halves = q === 'torch.nn.GLU';
         if (role.fromArg === 'keras') {
           const a = argOf(e, 0, 'activation');
-          act = { ...this.kerasActivation(a, scope), via: 'sequential', span: e.span, text: shortText(q) };
+          const ka = this.kerasActivation(a, scope);
+          halves = isGlu(ka.text);
+          act = { ...ka, via: 'sequential', span: e.span, text: shortText(q) };
         } else {
           const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, q.startsWith('keras') ? 'negative_slope' : 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
           if (slope) {
@@ -1596,7 +1605,7 @@ export class Interp {
             if (v && v.t === 'num') act.param = v.v;
           }
         }
-        return { t: 'obj', o: { o: 'act', act } };
+        return { t: 'obj', o: halves ? { o: 'act', act, halves } : { o: 'act', act } };
       }
       case 'actFn': {
         // nn.relu(x) / F.relu(x) / tf.nn.relu(x) / F.leaky_relu(x, 0.2)
@@ -1616,7 +1625,7 @@ export class Interp {
         }
         if (input.t === 'tensor') {
           this.consume(input.pend, { name: role.act, param, via: 'forward', span: e.span, text: shortText(q) });
-          return tensor([], input.ch, srcOf(input));
+          return tensor([], isGlu(q) ? halfWidth(input.ch) : input.ch, srcOf(input));
         }
         return tensor([], null);
       }
@@ -2028,7 +2037,7 @@ export class Interp {
         if (rec.order === null) rec.order = this.order++;
         if (rec.inlineAct && rec.inlineAct.name !== 'linear') {
           if (!rec.act) rec.act = rec.inlineAct;
-          return tensor([], rec.outCh, [rec]);
+          return tensor([], isGlu(rec.inlineAct.text) ? halfWidth(rec.outCh) : rec.outCh, [rec]);
         }
         if (rec.spec.embedding || rec.spec.recurrent) {
           if (!rec.act) rec.act = rec.inlineAct ?? { name: 'linear', via: 'default' };
@@ -2039,7 +2048,7 @@ export class Interp {
       case 'act':
         if (inT) {
           this.consume(inT.pend, { ...o.act, span: o.act.span ?? e.span });
-          return tensor([], inT.ch, srcOf(inT));
+          return tensor([], o.halves ? halfWidth(inT.ch) : inT.ch, srcOf(inT));
         }
         return tensor();
       case 'norm':
@@ -2104,6 +2113,12 @@ export class Interp {
   consume(pend: Pend[], act: ActivationInfo): void {
     for (const p of pend) {
       p.rec.consumed = true;
+      if (p.part && p.rec.act && !sameAct(p.rec.act, act) && p.rec.act.name !== 'unknown') {
+        // GLU written out: one half linear, the other through a sigmoid
+        const t = (x: ActivationInfo) => x.text ?? x.name;
+        p.rec.act = { name: 'unknown', via: 'forward', span: act.span ?? p.rec.act.span, text: `parts of its output meet ${t(p.rec.act)} and ${t(act)}` };
+        continue;
+      }
       if (!p.rec.act) {
         const d = this.deferredActs.get(p.rec);
         if (d) this.deferredActs.delete(p.rec);
@@ -2513,6 +2528,15 @@ function joinVals(vals: Val[]): Val {
 function hasLayer(v: Val | undefined): boolean {
   const layerObj = (o: Obj): boolean => o.o === 'weight' || o.o === 'seq' || o.o === 'instance' || o.o === 'list' || o.o === 'wrapper';
   return !!v && ((v.t === 'obj' && layerObj(v.o)) || (v.t === 'objs' && v.items.some(layerObj)));
+}
+
+/** GLU (torch, keras, flax, jax): a·σ(b) over the two halves of its input. */
+function isGlu(text: string | undefined): boolean {
+  return text !== undefined && /(^|\.)glu$/.test(text);
+}
+
+function halfWidth(ch: number | null): number | null {
+  return ch !== null && ch % 2 === 0 ? ch / 2 : null;
 }
 
 /** An activation that depends on which branch of an `if` runs. */
