@@ -117,6 +117,8 @@ export interface Layer {
   init: InitSpec;
   /** Recurrent kernel init (RNN layers only). */
   recurrentInit?: InitSpec;
+  /** Bias init when written (Flax `bias_init=`): only checked for a factory passed without `()` (IL007). */
+  biasInit?: InitSpec;
   recurrent: boolean;
   embedding: boolean;
   fanIn: number | null;

@@ -100,3 +100,24 @@ class M(nn.Module):
   const out = fixAndCheck(src);
   assert.ok(out.includes('nn.Dense(32, kernel_init=nn.initializers.he_normal())'), out);
 });
+
+test('IL007 also covers bias_init factories passed without () (zeros_init gets the safe fix, constant needs arguments)', () => {
+  const src = `import flax.linen as nn
+
+
+class MLP(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.Dense(128, kernel_init=nn.initializers.he_normal(), bias_init=nn.initializers.zeros_init)(x)
+        x = nn.relu(x)
+        x = nn.Dense(64, kernel_init=nn.initializers.he_normal(), bias_init=nn.initializers.constant)(x)
+        x = nn.relu(x)
+        return nn.Dense(10, bias_init=nn.initializers.zeros)(x)
+`;
+  const r = check(src, { findings: ['IL007@7', 'IL007@9'] });
+  assert.match(r.findings[0].message, /bias_init\(key, shape, dtype\)/);
+  assert.equal(r.findings[0].fixes.length, 1);
+  assert.equal(r.findings[1].fixes.length, 0, 'constant(value) needs its argument');
+  const out = fixAndCheck(src);
+  assert.match(out, /bias_init=nn\.initializers\.zeros_init\(\)\)\(x\)/);
+});

@@ -238,6 +238,7 @@ function shiftResult(r: AnalysisResult, m: Mover): AnalysisResult {
       init: shiftedOpt(l.init, m),
       activation: shiftedOpt(l.activation, m),
       recurrentInit: l.recurrentInit ? shiftedOpt(l.recurrentInit, m) : undefined,
+      ...(l.biasInit ? { biasInit: shiftedOpt(l.biasInit, m) } : {}),
     })),
     models: r.models.map((md) => ({ ...md, span: shifted(md.span, m) })),
     findings: r.findings.map((f) => ({
@@ -333,6 +334,7 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
         if (l.init.span) c.init = { ...l.init, span: sp(l.init.span, d) };
         if (l.activation.span) c.activation = { ...l.activation, span: sp(l.activation.span, d) };
         if (l.recurrentInit?.span) c.recurrentInit = { ...l.recurrentInit, span: sp(l.recurrentInit.span, d) };
+        if (l.biasInit?.span) c.biasInit = { ...l.biasInit, span: sp(l.biasInit.span, d) };
       }
       layers.push(c);
     }

@@ -8,7 +8,7 @@ export const factoryNotCalled: Rule = {
   title: 'Initializer factory passed without calling it',
   severity: 'error',
   docs: {
-    whatItDoes: 'Flags `kernel_init=nn.initializers.he_normal` (and every other JAX/Flax initializer factory) passed without `()`.',
+    whatItDoes: 'Flags `kernel_init=nn.initializers.he_normal` (and every other JAX/Flax initializer factory, for `kernel_init`, `recurrent_kernel_init` and `bias_init`) passed without `()`.',
     whyBad:
       'In JAX, `he_normal()` returns the initializer; `he_normal` is the factory. Flax calls `kernel_init(key, shape, dtype)`, which then calls the factory with wrong arguments: it fails at `init` time, far from the line that caused it. `zeros` and `ones` are the exceptions: they are initializers already.',
     example: 'nn.Dense(128, kernel_init=nn.initializers.he_normal)\n# Use instead:\nnn.Dense(128, kernel_init=nn.initializers.he_normal())',
@@ -16,13 +16,17 @@ export const factoryNotCalled: Rule = {
     fixSafety: 'Safe: the code did not run before the fix.',
   },
   checkLayer(layer: Layer, ctx: RuleContext): Finding[] {
-    const inits = [layer.init, layer.recurrentInit].filter((x) => x && x.factoryNotCalled);
+    const inits = ([
+      [layer.init, 'kernel_init'],
+      [layer.recurrentInit, 'recurrent_kernel_init'],
+      [layer.biasInit, 'bias_init'],
+    ] as const).filter(([x]) => x && x.factoryNotCalled);
     const out: Finding[] = [];
-    for (const init of inits) {
+    for (const [init, param] of inits) {
       const edits = ctx.fa.fixFactoryCall ? ctx.fa.fixFactoryCall({ ...layer, init: init! }) : null;
       const written = (init!.text ?? init!.name).replace(/\(…\)$/, '');
       const how = init!.text?.endsWith('(…)') ? 'call it with its arguments' : `call it: \`${written}()\``;
-      const msg = `${written} is an initializer factory, not an initializer: ${how}. Flax calls kernel_init(key, shape, dtype), so passing the factory fails when the model is initialized.`;
+      const msg = `${written} is an initializer factory, not an initializer: ${how}. Flax calls ${param}(key, shape, dtype), so passing the factory fails when the model is initialized.`;
       const f = finding(this, layer, null, msg, init!.name, edits ? [{ description: 'Call the initializer factory', edits, safety: 'safe', init: init!.name, preferred: true }] : []);
       if (init!.span) f.span = { ...init!.span };
       out.push(f);

@@ -93,6 +93,7 @@ function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean): Layer 
     residual: rec.residual,
     init: cp(rec.init),
     recurrentInit: rec.recInit ? cp(rec.recInit) : undefined,
+    ...(rec.biasInit ? { biasInit: cp(rec.biasInit) } : {}),
     recurrent: rec.spec.recurrent === true,
     embedding: rec.spec.embedding === true,
     fanIn: finiteOrNull(rec.fanIn),

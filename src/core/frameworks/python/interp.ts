@@ -81,6 +81,8 @@ export interface LayerRec {
   residual: boolean;
   init: InitSpec;
   recInit: InitSpec | undefined;
+  /** Flax `bias_init=` as written. */
+  biasInit?: InitSpec;
   fanIn: number | null;
   fanOut: number | null;
   outCh: number | null;
@@ -1965,6 +1967,8 @@ export class Interp {
       rec.init = ki ? this.initFromExpr(ki.value, scope) : splat ? { name: 'unknown', explicit: true, source: 'argument' } : s.embedding
         ? { name: 'variance_scaling', explicit: false, source: 'default', scale: 1, mode: 'fan_in', distribution: 'untruncated_normal' }
         : { name: 'lecun_normal', explicit: false, source: 'default', distribution: 'truncated_normal' };
+      const bi = kwarg(e, 'bias_init');
+      if (bi) rec.biasInit = this.initFromExpr(bi.value, scope);
       if (s.recurrent) {
         const ri = kwarg(e, 'recurrent_kernel_init');
         rec.recInit = ri ? this.initFromExpr(ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
