@@ -847,3 +847,73 @@ test('GLU: nn.GLU, F.glu and a·sigmoid(b) over chunks of one layer are not judg
     findings: ['IL001@15'],
   });
 });
+
+test('conditional expressions: `a if c else b` is merged like an if/else', () => {
+  const src = HEAD + `class A(nn.Module):
+    def __init__(self, d=64, use_gelu=False, proj=True):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        self.act = nn.GELU() if use_gelu else nn.ReLU()
+        self.proj = nn.Linear(d, d) if proj else nn.Identity()
+        self.out = nn.Linear(d, 1)
+
+    def forward(self, x):
+        x = self.act(self.fc(x))
+        x = F.relu(self.proj(x))
+        return self.out(x)
+
+
+class B(nn.Module):
+    def __init__(self, d=64, act="relu"):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        self.act = nn.ReLU() if act == "relu" else nn.Tanh()
+        self.g = nn.Linear(d, d)
+        self.h = nn.Linear(d, d)
+
+    def forward(self, x, gate=False):
+        x = self.act(self.fc(x))
+        y = self.g(x)
+        y = torch.sigmoid(y) if gate else y
+        return self.h(y)
+
+
+b = B(act="tanh")
+`;
+  check(src, {
+    layers: [
+      { line: 8, name: 'fc', act: 'relu' }, // use_gelu=False and no caller passes it
+      { line: 10, name: 'proj', act: 'relu' },
+      { line: 11, name: 'out', act: 'linear' },
+      { line: 22, name: 'fc', act: 'unknown' }, // B(act="tanh") below
+      { line: 24, name: 'g', act: 'unknown' }, // sigmoid or nothing before h
+      { line: 25, name: 'h', act: 'linear' },
+    ],
+    findings: ['IL001@8', 'IL001@10'],
+  });
+});
+
+test('parser: `is not`, `not in` and slices keep their meaning', () => {
+  const src = HEAD + `class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(8, 8)
+        self.b = nn.Linear(8, 8)
+        self.net = nn.Sequential(nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 8), nn.ReLU())
+        for name, p in self.named_parameters():
+            if "bias" not in name:
+                nn.init.xavier_uniform_(p)
+        nn.init.kaiming_normal_(self.net[2:][0].weight, nonlinearity="relu")
+
+    def forward(self, x):
+        return self.net(torch.tanh(self.b(torch.tanh(self.a(x)))))
+`;
+  check(src, {
+    layers: [
+      { name: 'a', init: 'glorot_uniform', act: 'tanh' },
+      { name: 'b', init: 'glorot_uniform', act: 'tanh' },
+      { line: 10, init: 'glorot_uniform', act: 'tanh' },
+      { line: 10, init: 'he_normal', act: 'relu' }, // net[2:][0] is net[2], not net[0]
+    ],
+  });
+});

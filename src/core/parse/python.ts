@@ -721,6 +721,13 @@ class Converter {
         }
         return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
       }
+      case 'ConditionalExpression': {
+        const parts = this.exprChildren(n);
+        if (parts.length === 3 && n.getChild('if') && n.getChild('else')) {
+          return { k: 'other', span, parts, cond: { body: parts[0], test: parts[1], orelse: parts[2] } };
+        }
+        return { k: 'other', span, parts };
+      }
       case 'AwaitExpression': {
         const kids = this.exprNodes(n);
         return kids.length === 1 ? this.expr(kids[0]) : { k: 'other', span, parts: kids.map((k) => this.expr(k)) };

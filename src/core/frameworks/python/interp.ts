@@ -14,7 +14,7 @@
  * the first operation that consumes its output decides its activation.
  */
 import type { ActivationInfo, ActivationName, Framework, InitSpec, Normalization, Span } from '../../types.js';
-import type { PyExpr, PySlice, PyStmt } from '../../parse/pyast.js';
+import type { PyCond, PyExpr, PySlice, PyStmt } from '../../parse/pyast.js';
 import { argOf, dottedName, kwarg, positional, stmtExprs, walkExpr, walkStmts } from '../../parse/pyast.js';
 import { Imports, setStarCheck } from './imports.js';
 import { KERAS_ACT_PARAM, kerasActivationName, roleOf, type Role, type WeightLayerSpec } from './vocab.js';
@@ -498,20 +498,9 @@ export class Interp {
         } else this.mergeBranches(before, afterThen, sel);
         for (const r of pending) {
           const ta = thenActs.get(r) ?? null;
-          const ea = r.act;
           // (what a returning branch decided cannot be compared with what runs after the `if`)
-          if (thenEnds !== elseEnds) r.act = ta ?? ea;
-          else if (sel === true) r.act = ta;
-          else if (sel === false) r.act = ea;
-          else if (ta && ea) r.act = sameAct(ta, ea) ? ea : branchUnknown(ta, ea);
-          else if (ta || ea) {
-            // `if use_act: x = F.relu(x)`: the other branch leaves the output to what comes after
-            // the `if`; that consumer (or none) is compared with this branch's (see consume)
-            r.act = null;
-            const d = this.deferredActs.get(r);
-            const act = (ta ?? ea)!;
-            this.deferredActs.set(r, d && !sameAct(d, act) ? branchUnknown(d, act) : act);
-          }
+          if (thenEnds !== elseEnds) r.act = ta ?? r.act;
+          else this.mergeActs(r, ta, r.act, sel);
         }
         return;
       }
@@ -664,6 +653,41 @@ export class Interp {
       default:
         return undefined;
     }
+  }
+
+  /** The activation of a layer each branch left pending at its start (ta: then, ea: else; null: none yet). */
+  mergeActs(r: LayerRec, ta: ActivationInfo | null, ea: ActivationInfo | null, sel: boolean | undefined): void {
+    if (sel === true) r.act = ta;
+    else if (sel === false) r.act = ea;
+    else if (ta && ea) r.act = sameAct(ta, ea) ? ea : branchUnknown(ta, ea);
+    else if (ta || ea) {
+      // `if use_act: x = F.relu(x)`: the other branch leaves the output to what comes after
+      // the `if`; that consumer (or none) is compared with this branch's (see consume)
+      r.act = null;
+      const d = this.deferredActs.get(r);
+      const act = (ta ?? ea)!;
+      this.deferredActs.set(r, d && !sameAct(d, act) ? branchUnknown(d, act) : act);
+    } else r.act = null;
+  }
+
+  /** `nn.GELU() if gelu else nn.ReLU()`, `F.relu(h) if act else h`: the two values merged as after an `if`. */
+  evalCond(c: PyCond, scope: Scope): Val {
+    this.eval(c.test, scope);
+    const sel = this.staticTruth(c.test, scope);
+    const undecided = [...this.layers.values()].filter((r) => !r.act);
+    const va = this.eval(c.body, scope);
+    const thenActs = new Map<LayerRec, ActivationInfo | null>();
+    for (const r of undecided) {
+      thenActs.set(r, r.act);
+      r.act = null;
+    }
+    const vb = this.eval(c.orelse, scope);
+    for (const r of undecided) this.mergeActs(r, thenActs.get(r) ?? null, r.act, sel);
+    if (sel !== undefined) {
+      const [chosen, other] = sel ? [va, vb] : [vb, va];
+      return !hasLayer(chosen) && hasLayer(other) ? mergeVal(va, vb, true, this.maybeNone) ?? UNKNOWN : chosen;
+    }
+    return mergeVal(va, vb, true, this.maybeNone) ?? UNKNOWN;
   }
 
   /** The bindings an `if` branch can change: the scope's names and the attributes of `self`. */
@@ -1113,6 +1137,7 @@ export class Interp {
       case 'star':
         return this.eval(e.value, scope);
       case 'other':
+        if (e.cond) return this.evalCond(e.cond, scope);
         for (const p of e.parts) this.eval(p, scope);
         return UNKNOWN;
       default:
