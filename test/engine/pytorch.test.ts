@@ -917,3 +917,37 @@ test('parser: `is not`, `not in` and slices keep their meaning', () => {
     ],
   });
 });
+
+test('a helper returning different activations from its branches: the known branch, or unknown', () => {
+  const src = `import torch.nn as nn
+
+
+def get_act(name):
+    if name == "relu":
+        return nn.ReLU()
+    elif name == "gelu":
+        return nn.GELU()
+    return nn.Tanh()
+
+
+class A(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.fc = nn.Linear(64, 64)
+        self.act = get_act(cfg.act)
+        self.fc2 = nn.Linear(64, 64)
+        self.act2 = get_act("gelu")
+        self.out = nn.Linear(64, 1)
+
+    def forward(self, x):
+        return self.out(self.act2(self.fc2(self.act(self.fc(x)))))
+`;
+  check(src, {
+    layers: [
+      { name: 'fc', act: 'unknown' },
+      { name: 'fc2', act: 'gelu' },
+      { name: 'out', act: 'linear' },
+    ],
+    findings: ['IL001@17'],
+  });
+});

@@ -207,6 +207,8 @@ interface Scope {
   returns: Val[];
   parent: Scope | null;
   depth: number;
+  /** The function has returned on every path (an `if` whose known branch ends in `return`). */
+  stopped?: boolean;
 }
 
 export interface PyFrameworkResult {
@@ -418,7 +420,7 @@ export class Interp {
     this.rootScope = savedRoot;
     if (scope.returns.length === 0) return UNKNOWN;
     if (scope.returns.length === 1) return scope.returns[0];
-    return joinVals(scope.returns);
+    return unifyActs(joinVals(scope.returns));
   }
 
   // ---------------------------------------------------------------- statements
@@ -426,7 +428,7 @@ export class Interp {
   execBody(body: PyStmt[], scope: Scope, isTop: boolean, loop = false): void {
     const stack = (scope.stack ??= []);
     for (const s of body) {
-      if (this.budget-- <= 0) return;
+      if (this.budget-- <= 0 || scope.stopped) return;
       if (isTop) scope.top = s;
       stack.push({ stmt: s, body, loop });
       this.exec(s, scope);
@@ -480,7 +482,11 @@ export class Interp {
         // layers whose output is pending in a local tensor: each branch starts with them undecided
         const pending = new Set<LayerRec>();
         for (const v of scope.vars.values()) if (v.t === 'tensor') for (const p of v.pend) if (!p.rec.act) pending.add(p.rec);
+        const returns0 = scope.returns.length;
         this.execBody(s.body, scope, false);
+        // a branch the condition rules out returns nothing
+        if (sel === false) scope.returns.length = returns0;
+        const returns1 = scope.returns.length;
         const afterThen = this.branchState(scope);
         const thenActs = new Map<LayerRec, ActivationInfo | null>();
         for (const r of pending) {
@@ -489,10 +495,12 @@ export class Interp {
         }
         this.restoreState(before);
         this.execBody(s.orelse, scope, false);
+        if (sel === true) scope.returns.length = returns1;
         // A branch that ends in `return` does not reach the code after the `if`: the other one does.
         const ends = (b: PyStmt[]) => b.length > 0 && b[b.length - 1].k === 'return';
         const thenEnds = ends(s.body);
         const elseEnds = ends(s.orelse);
+        if ((sel === true && thenEnds) || (sel === false && elseEnds)) scope.stopped = true;
         if (thenEnds !== elseEnds) {
           if (elseEnds) this.restoreState(afterThen);
         } else this.mergeBranches(before, afterThen, sel);
@@ -2557,6 +2565,17 @@ function joinVals(vals: Val[]): Val {
 function hasLayer(v: Val | undefined): boolean {
   const layerObj = (o: Obj): boolean => o.o === 'weight' || o.o === 'seq' || o.o === 'instance' || o.o === 'list' || o.o === 'wrapper';
   return !!v && ((v.t === 'obj' && layerObj(v.o)) || (v.t === 'objs' && v.items.some(layerObj)));
+}
+
+/** `return nn.ReLU()` / `return nn.GELU()` from two branches: one activation module, unknown when they differ. */
+function unifyActs(v: Val): Val {
+  if (v.t !== 'objs') return v;
+  const acts = v.items.filter((o): o is Extract<Obj, { o: 'act' }> => o.o === 'act');
+  if (acts.length < 2) return v;
+  const agree = acts.every((o) => sameAct(o.act, acts[0].act));
+  const act: Obj = agree ? acts[0] : { o: 'act', act: { name: 'unknown', via: 'sequential', text: acts.map((o) => o.act.text ?? o.act.name).join(' or ') } };
+  const items = [act, ...v.items.filter((o) => o.o !== 'act')];
+  return items.length === 1 ? { t: 'obj', o: items[0] } : { t: 'objs', items };
 }
 
 /** GLU (torch, keras, flax, jax): a·σ(b) over the two halves of its input. */
