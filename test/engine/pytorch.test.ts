@@ -951,3 +951,30 @@ class A(nn.Module):
     findings: ['IL001@17'],
   });
 });
+
+test('getattr(self, name) in a loop over literal names reaches every one of them', () => {
+  const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(64, 64)
+        self.fc2 = nn.Linear(64, 64)
+        self.out = nn.Linear(64, 1)
+        for name in ("fc1", "fc2"):
+            nn.init.kaiming_normal_(getattr(self, name).weight, nonlinearity="relu")
+
+    def forward(self, x):
+        return self.out(F.relu(self.fc2(F.relu(self.fc1(x)))))
+`;
+  check(src, {
+    layers: [
+      { name: 'fc1', act: 'relu', init: 'he_normal' },
+      { name: 'fc2', act: 'relu', init: 'he_normal' },
+      { name: 'out', act: 'linear' },
+    ],
+    findings: [],
+  });
+});

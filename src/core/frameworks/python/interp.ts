@@ -548,6 +548,8 @@ export class Interp {
 
   /** Activations applied in one branch of an `if` only, to compare with what follows it. */
   deferredActs = new Map<LayerRec, ActivationInfo>();
+  /** A loop variable over literal strings: every name it takes. */
+  loopNames = new WeakMap<Val, string[]>();
   /** Values bound from a parameter default that some call site in the module overrides. */
   softVals = new WeakSet<Val>();
   /** Modules joined with None by an `if` (`self.proj = nn.Linear(...)` or `None`). */
@@ -771,7 +773,13 @@ export class Interp {
       elem = it;
     } else if (it.t === 'tensor') elem = tensor([], null);
     // a loop variable takes every value in turn: no `if` is decided on the one the join kept
-    if (elem.t === 'num' || elem.t === 'str' || elem.t === 'const') this.softVals.add((elem = { ...elem }));
+    if (elem.t === 'num' || elem.t === 'str' || elem.t === 'const') {
+      this.softVals.add((elem = { ...elem }));
+      // for name in ("fc1", "fc2"): getattr(self, name) reaches both
+      if (elem.t === 'str' && it.t === 'list' && it.items.length > 1 && it.items.every((x) => x.t === 'str')) {
+        this.loopNames.set(elem, it.items.map((x) => (x as { v: string }).v));
+      }
+    }
     if (target.k === 'tuple') {
       for (const t of target.items) this.assign(t, elem.t === 'list' ? UNKNOWN : elem.t === 'objs' ? elem : UNKNOWN, scope, null);
       return;
@@ -1278,6 +1286,8 @@ export class Interp {
       if (fnE.id === 'getattr') {
         const recv = this.eval(recvE, scope);
         const nameV = this.eval(e.args[1].value, scope);
+        const names = this.loopNames.get(nameV);
+        if (names) return joinVals(names.map((n) => this.evalAttr({ k: 'attr', obj: recvE, attr: n, span: e.span }, scope)));
         if (nameV.t === 'str') {
           const v = this.evalAttr({ k: 'attr', obj: recvE, attr: nameV.v, span: e.span }, scope);
           if (v.t !== 'unknown' || e.args.length === 2) return v;
@@ -1545,6 +1555,12 @@ export class Interp {
     const v = this.eval(valueE, scope);
     const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.o === 'instance' ? recv.o.cls : null;
     if (!cls) return UNKNOWN;
+    const names = this.loopNames.get(nameV);
+    if (names) {
+      // for name in ("fc1", "fc2"): setattr(self, name, nn.Linear(...)): one layer, built once per name
+      for (const n of names) cls.attrs.set(n, v);
+      return UNKNOWN;
+    }
     if (nameV.t === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v)) {
       if (recvE.k === 'name') this.assign({ k: 'attr', obj: recvE, attr: nameV.v, span: nameE.span }, v, scope, null);
       else cls.attrs.set(nameV.v, v);
