@@ -9,7 +9,8 @@
  * PyTorch init code (`m` in `self.modules()`, parameters, parameter names).
  *
  * Nothing is executed: calls to user functions are inlined (depth-limited),
- * loops run once, both branches of an `if` run. A constructor call is one layer
+ * loops run once, both branches of an `if` run from the same state and what they
+ * bind is merged (a condition known statically picks its branch). A constructor call is one layer
  * record whatever the number of times it is evaluated (keyed by its span), and
  * the first operation that consumes its output decides its activation.
  */
