@@ -233,3 +233,44 @@ model = keras.Model(inp, out)
     findings: [],
   });
 });
+
+test('Keras builders with if/else: a default no caller overrides decides, an activation some callers skip is unknown', () => {
+  const src = `from tensorflow import keras
+from tensorflow.keras import layers
+
+
+def conv_block(x, filters, use_bn=True, act="relu"):
+    x = layers.Conv2D(filters, 3, padding="same", kernel_initializer="he_normal")(x)
+    if use_bn:
+        x = layers.BatchNormalization()(x)
+    if act:
+        x = layers.Activation(act)(x)
+    return x
+
+
+def head(x, act="relu"):
+    x = layers.Dense(64)(x)
+    if act == "relu":
+        x = layers.ReLU()(x)
+    else:
+        x = layers.Activation("tanh")(x)
+    return x
+
+
+inp = keras.Input(shape=(32, 32, 3))
+h = conv_block(inp, 32)
+h = conv_block(h, 64, act=None)
+h = layers.GlobalAveragePooling2D()(h)
+h = head(h)
+out = layers.Dense(10, activation="softmax")(h)
+model = keras.Model(inp, out)
+`;
+  check(src, {
+    layers: [
+      { line: 6, act: 'unknown', norm: 'batchnorm' },
+      { line: 15, act: 'relu' },
+      { line: 28, act: 'softmax' },
+    ],
+    findings: ['IL001@15'],
+  });
+});
