@@ -723,8 +723,8 @@ export class Interp {
    * finding rests on a guess of which branch runs.
    */
   mergeBranches(before: { map: Map<string, Val>; copy: Map<string, Val> }[], afterThen: { map: Map<string, Val>; copy: Map<string, Val> }[], sel: boolean | undefined): void {
-    before.forEach(({ map, copy: b0 }, i) => {
-      const thenMap = afterThen[i]?.copy;
+    before.forEach(({ map, copy: b0 }) => {
+      const thenMap = afterThen.find((x) => x.map === map)?.copy;
       if (!thenMap) return;
       const keys = new Set([...thenMap.keys(), ...map.keys()]);
       for (const k of keys) {
