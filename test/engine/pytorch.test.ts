@@ -978,3 +978,30 @@ class Net(nn.Module):
     findings: [],
   });
 });
+
+test('blocks built in a loop as nn.Sequential(conv, bn, relu), then nn.Sequential(*blocks): the init loop goes after the outer container', () => {
+  const src = `import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, widths=(32, 64, 128), num_classes=10):
+        super().__init__()
+        blocks = []
+        c = 3
+        for w in widths:
+            blocks.append(nn.Sequential(nn.Conv2d(c, w, 3, padding=1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True)))
+            c = w
+        blocks.append(nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten()))
+        blocks.append(nn.Linear(c, num_classes))
+        self.body = nn.Sequential(*blocks)
+
+    def forward(self, x):
+        return self.body(x)
+`;
+  check(src, { findings: ['IL001@10'] });
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /        self\.body = nn\.Sequential\(\*blocks\)\n        for m in self\.body\.modules\(\):\n            if isinstance\(m, nn\.Conv2d\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n\n/,
+  );
+});

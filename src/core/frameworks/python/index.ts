@@ -44,6 +44,7 @@ export function analyzePython(mod: PythonModule): PythonAnalysis {
     stmts: mod.stmts,
     errors: mod.errors,
     layerOf: (r) => byRec.get(r),
+    seqs: res.seqs,
     get quote() {
       return (quote ??= detectQuote(mod.stmts));
     },
@@ -375,6 +376,7 @@ interface FixCtx {
   errors: { span: Span }[];
   quote: string;
   layerOf?: (r: LayerRec) => Layer | undefined;
+  seqs?: SeqRec[];
 }
 
 /** The file's prevailing quote, from its first string literals (a bounded walk). */
@@ -663,8 +665,19 @@ function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
  */
 function seqLoopFix(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string, imports: TextEdit[]): TextEdit[] | null {
   if (!rec.template || target.which !== 'kernel' || rec.spec.recurrent || rec.spec.embedding || !ctx.layerOf) return null;
-  const seq = rec.seqOwner;
-  if (!seq || seq.framework !== 'pytorch') return null;
+  // the innermost container first, then the ones holding it (blocks built in a loop as
+  // nn.Sequential(conv, bn, relu), then nn.Sequential(*blocks))
+  for (let seq: SeqRec | undefined = rec.seqOwner ?? undefined, depth = 0; seq && depth < 8; depth++) {
+    const edits = seqLoopFixIn(ctx, rec, target, ns, imports, seq);
+    if (edits) return edits;
+    const inner: SeqRec = seq;
+    seq = ctx.seqs?.find((s) => s.items.some((it) => it.o === 'seq' && it.seq === inner));
+  }
+  return null;
+}
+
+function seqLoopFixIn(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string, imports: TextEdit[], seq: SeqRec): TextEdit[] | null {
+  if (seq.framework !== 'pytorch' || !ctx.layerOf) return null;
   // .modules() reaches every member: each must be a module the engine knows
   const weights: LayerRec[] = [];
   let known = true;
@@ -701,7 +714,8 @@ function seqLoopFix(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string, 
   const tail = seq.items.slice(cutFrom);
   if (tail.some((it) => it.o !== 'weight' || it.rec.template)) return null;
   const keep = seq.items.slice(0, cutFrom);
-  if (!keep.some((it) => it.o === 'weight' && it.rec === rec)) return null;
+  const holds = (it: (typeof keep)[number]): boolean => (it.o === 'weight' && it.rec === rec) || (it.o === 'seq' && it.seq.items.some(holds));
+  if (!keep.some(holds)) return null;
   const touched = weights.filter((w) => w.spec.kind === kind && !tail.some((it) => it.o === 'weight' && it.rec === w));
   const sliceText = cutFrom < seq.items.length ? `[:${cutFrom - seq.items.length}]` : '';
   const cls = ctx.imports.spell(rec.qname);
