@@ -121,3 +121,22 @@ class MLP(nn.Module):
   const out = fixAndCheck(src);
   assert.match(out, /bias_init=nn\.initializers\.zeros_init\(\)\)\(x\)/);
 });
+
+test('Flax nn.Bidirectional concatenates the two directions by default: the next Dense sees both widths', () => {
+  const src = `import flax.linen as nn
+
+
+class Tagger(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.Dense(64)(x)
+        x = nn.relu(x)
+        x = nn.Bidirectional(nn.RNN(nn.LSTMCell(32)), nn.RNN(nn.LSTMCell(24)))(x)
+        x = nn.Dense(16, kernel_init=nn.initializers.he_normal())(x)
+        x = nn.relu(x)
+        return nn.Dense(5)(x)
+`;
+  check(src, {
+    layers: [{ line: 7 }, { line: 9, fanOut: 32 }, { line: 9, fanOut: 24 }, { line: 10, fanIn: 56 }, { line: 12, fanIn: 16 }],
+  });
+});

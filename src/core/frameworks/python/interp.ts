@@ -1736,6 +1736,13 @@ export class Interp {
           const backward = bl ? this.toObj(this.eval(bl.value, scope)) ?? undefined : undefined;
           return { t: 'obj', o: { o: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
         }
+        if (inner && q === 'flax.linen.Bidirectional') {
+          // Bidirectional(forward_rnn, backward_rnn, merge_fn=<concatenate>, ...)
+          const be = argOf(e, 1, 'backward_rnn');
+          const backward = be ? this.toObj(this.eval(be, scope)) ?? undefined : undefined;
+          const merge: BidiMerge = kwarg(e, 'merge_fn') ? 'unknown' : 'concat';
+          return { t: 'obj', o: { o: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
+        }
         return inner ? { t: 'obj', o: { o: 'wrapper', inner } } : UNKNOWN;
       }
       case 'sequential':
