@@ -115,3 +115,43 @@ class MLP(nn.Module):
   const out = fixAndCheck(src);
   assert.ok(out.includes('nn.Dense(1024, kernel_init=nn.with_partitioning(nn.initializers.he_normal(), ("embed", "mlp")))(x)'), out);
 });
+
+test('IL007 also covers bias_init factories passed without () (zeros_init gets the safe fix, constant needs arguments)', () => {
+  const src = `import flax.linen as nn
+
+
+class MLP(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.Dense(128, kernel_init=nn.initializers.he_normal(), bias_init=nn.initializers.zeros_init)(x)
+        x = nn.relu(x)
+        x = nn.Dense(64, kernel_init=nn.initializers.he_normal(), bias_init=nn.initializers.constant)(x)
+        x = nn.relu(x)
+        return nn.Dense(10, bias_init=nn.initializers.zeros)(x)
+`;
+  const r = check(src, { findings: ['IL007@7', 'IL007@9'] });
+  assert.match(r.findings[0].message, /bias_init\(key, shape, dtype\)/);
+  assert.equal(r.findings[0].fixes.length, 1);
+  assert.equal(r.findings[1].fixes.length, 0, 'constant(value) needs its argument');
+  const out = fixAndCheck(src);
+  assert.match(out, /bias_init=nn\.initializers\.zeros_init\(\)\)\(x\)/);
+});
+
+test('Flax nn.Bidirectional concatenates the two directions by default: the next Dense sees both widths', () => {
+  const src = `import flax.linen as nn
+
+
+class Tagger(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.Dense(64)(x)
+        x = nn.relu(x)
+        x = nn.Bidirectional(nn.RNN(nn.LSTMCell(32)), nn.RNN(nn.LSTMCell(24)))(x)
+        x = nn.Dense(16, kernel_init=nn.initializers.he_normal())(x)
+        x = nn.relu(x)
+        return nn.Dense(5)(x)
+`;
+  check(src, {
+    layers: [{ line: 7 }, { line: 9, fanOut: 32 }, { line: 9, fanOut: 24 }, { line: 10, fanIn: 56 }, { line: 12, fanIn: 16 }],
+  });
+});

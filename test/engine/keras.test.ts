@@ -156,3 +156,121 @@ test('Keras: uniform preference writes he_uniform', () => {
 test('no framework import: nothing is detected (no false positives on look-alike names)', () => {
   check('class Dense:\n    pass\nx = Dense(64, activation="relu")\n', { layers: [], findings: [] });
 });
+
+test('Keras Bidirectional: merge_mode concat (default) doubles the next fan_in, sum/mul/ave keep it, None splits', () => {
+  const src = `import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.Input(shape=(None, 16)),
+    layers.Bidirectional(layers.LSTM(64, return_sequences=True)),
+    layers.TimeDistributed(layers.Dense(32, activation="relu", kernel_initializer="he_normal")),
+    layers.Bidirectional(layers.GRU(32, return_sequences=True), merge_mode="concat"),
+    layers.GRU(16),
+])
+
+inp = keras.Input(shape=(None, 32))
+x = layers.Bidirectional(layers.SimpleRNN(64, return_sequences=True), merge_mode="sum")(inp)
+x = layers.Bidirectional(layers.LSTM(32, return_sequences=True), merge_mode="mul")(x)
+x = layers.Bidirectional(layers.LSTM(24, return_sequences=True), merge_mode="ave")(x)
+f, b = layers.Bidirectional(layers.LSTM(8, return_sequences=True), merge_mode=None)(x)
+g = layers.Dense(4, activation="relu", kernel_initializer="he_normal")(f)
+z = tf.keras.layers.Bidirectional(layers.LSTM(10), backward_layer=layers.LSTM(6, go_backwards=True))(x)
+out = layers.Dense(1, activation="sigmoid")(layers.concatenate([g, z]))
+m2 = keras.Model(inp, out)
+`;
+  check(src, {
+    layers: [
+      { line: 7, layer: 'LSTM', act: 'tanh', fanIn: 16, fanOut: 256, recInit: 'orthogonal' },
+      { line: 8, layer: 'Dense', act: 'relu', fanIn: 128 },
+      { line: 9, layer: 'GRU', fanIn: 32 },
+      { line: 10, layer: 'GRU', fanIn: 64 },
+      { line: 14, layer: 'SimpleRNN', fanIn: 32 },
+      { line: 15, layer: 'LSTM', fanIn: 64 },
+      { line: 16, layer: 'LSTM', fanIn: 32 },
+      { line: 17, layer: 'LSTM', fanIn: 24 },
+      { line: 18, layer: 'Dense', fanIn: 8 },
+      { line: 19, layer: 'LSTM', fanIn: 24, fanOut: 40 },
+      { line: 19, layer: 'LSTM', fanIn: 24, fanOut: 24 },
+      { line: 20, layer: 'Dense', act: 'sigmoid', fanIn: 4 + 10 + 6 },
+    ],
+    findings: [],
+  });
+});
+
+test('Keras Bidirectional: the doubled width reaches IL003 (RandomNormal judged with fan_in 128)', () => {
+  const src = `from tensorflow.keras import layers, models, initializers
+
+model = models.Sequential([
+    layers.Input(shape=(None, 16)),
+    layers.Bidirectional(layers.LSTM(64, return_sequences=True)),
+    layers.TimeDistributed(layers.Dense(32, activation="relu", kernel_initializer=initializers.RandomNormal(stddev=0.125))),
+    layers.TimeDistributed(layers.Dense(5, activation="softmax")),
+])
+`;
+  // 128·0.125² = 2: He scale for the real fan_in (with 64 it would read as "vanishes").
+  check(src, { layers: [{ line: 5 }, { line: 6, fanIn: 128, act: 'relu' }, { line: 7, fanIn: 32 }], findings: [] });
+});
+
+test('Keras GLU (activation="glu", Activation("glu")): not judged, and the next layer sees half the width', () => {
+  const src = `from tensorflow import keras
+from tensorflow.keras import layers
+
+inp = keras.Input(shape=(128,))
+h = layers.Dense(256, activation="glu", kernel_initializer="he_normal")(inp)
+h = layers.Dense(64)(h)
+h = layers.Activation("glu")(h)
+out = layers.Dense(1)(h)
+model = keras.Model(inp, out)
+`;
+  check(src, {
+    layers: [
+      { line: 5, act: 'unknown', fanIn: 128 },
+      { line: 6, act: 'unknown', fanIn: 128 },
+      { line: 8, act: 'linear', fanIn: 32 },
+    ],
+    findings: [],
+  });
+});
+
+test('Keras builders with if/else: a default no caller overrides decides, an activation some callers skip is unknown', () => {
+  const src = `from tensorflow import keras
+from tensorflow.keras import layers
+
+
+def conv_block(x, filters, use_bn=True, act="relu"):
+    x = layers.Conv2D(filters, 3, padding="same", kernel_initializer="he_normal")(x)
+    if use_bn:
+        x = layers.BatchNormalization()(x)
+    if act:
+        x = layers.Activation(act)(x)
+    return x
+
+
+def head(x, act="relu"):
+    x = layers.Dense(64)(x)
+    if act == "relu":
+        x = layers.ReLU()(x)
+    else:
+        x = layers.Activation("tanh")(x)
+    return x
+
+
+inp = keras.Input(shape=(32, 32, 3))
+h = conv_block(inp, 32)
+h = conv_block(h, 64, act=None)
+h = layers.GlobalAveragePooling2D()(h)
+h = head(h)
+out = layers.Dense(10, activation="softmax")(h)
+model = keras.Model(inp, out)
+`;
+  check(src, {
+    layers: [
+      { line: 6, act: 'unknown', norm: 'batchnorm' },
+      { line: 15, act: 'relu' },
+      { line: 28, act: 'softmax' },
+    ],
+    findings: ['IL001@15'],
+  });
+});

@@ -503,6 +503,505 @@ class MLP(nn.Module):
         return self.net(x)
 `;
   const r = check(src, { findings: ['IL001@8'] });
-  assert.equal(r.findings[0].fixes.length, 0, 'self.net[0] would only fix the first of the loop-built layers');
   assert.equal(r.layers[0].template, true);
+  // not `self.net[0]` (the first copy only): an init loop over every copy, the head (built once, last) left out
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /        self\.net = nn\.Sequential\(\*layers\)\n        for m in self\.net\[:-1\]\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n                nn\.init\.zeros_\(m\.bias\)\n\n/,
+  );
+  check(out, { layers: [{ line: 8, init: 'he_normal' }, { line: 10, init: 'pytorch_default', act: 'linear' }], findings: [] });
+});
+
+test('add_module / register_module / setattr with a literal name are attributes; computed names still build layers', () => {
+  const src = HEAD + `class Net(nn.Module):
+    def __init__(self, d=64, depth=3):
+        super().__init__()
+        self.add_module('fc1', nn.Linear(d, 128))
+        self.register_module("fc2", nn.Linear(128, 128))
+        setattr(self, 'head', nn.Linear(128, 10))
+        for i in range(depth):
+            self.add_module(f'block{i}', nn.Linear(128, 128))
+        self.depth = depth
+
+    def forward(self, x):
+        x = F.relu(self.fc1(x))
+        x = torch.tanh(self.fc2(x))
+        for i in range(self.depth):
+            x = F.relu(getattr(self, f'block{i}')(x))
+        return self.head(x)
+
+
+seq = nn.Sequential()
+seq.add_module('fc', nn.Linear(10, 20))
+seq.add_module('act', nn.ReLU())
+seq.add_module('out', nn.Linear(20, 1))
+`;
+  const r = check(src, {
+    layers: [
+      { line: 8, name: 'fc1', act: 'relu', fanIn: 64 },
+      { line: 9, name: 'fc2', act: 'tanh' },
+      { line: 10, name: 'head', act: 'linear' },
+      { line: 12, act: 'relu' },
+      { line: 24, name: 'fc', act: 'relu' },
+      { line: 26, name: 'out', act: 'linear' },
+    ],
+    findings: ['IL001@8', 'IL001@9', 'IL001@12', 'IL001@24'],
+  });
+  assert.equal(r.layers[3].template, true);
+  assert.equal(r.findings[2].fixes.length, 0, 'a layer registered under a computed name in a loop has no safe place for a fix');
+  const out = fixAndCheck(src);
+  assert.match(out, /self\.add_module\('fc1', nn\.Linear\(d, 128\)\)\n        nn\.init\.kaiming_normal_\(self\.fc1\.weight, nonlinearity='relu'\)\n        nn\.init\.zeros_\(self\.fc1\.bias\)\n/);
+  assert.match(out, /self\.register_module\("fc2", nn\.Linear\(128, 128\)\)\n        nn\.init\.xavier_normal_\(self\.fc2\.weight, gain=nn\.init\.calculate_gain\('tanh'\)\)/);
+  assert.match(out, /seq\.add_module\('fc', nn\.Linear\(10, 20\)\)\nnn\.init\.kaiming_normal_\(seq\.fc\.weight, nonlinearity='relu'\)\n/);
+  check(out, { findings: ['IL001@16'] });
+});
+
+test('if/else: disagreeing activations are unknown unless the condition is known (default not overridden, module constant)', () => {
+  const src = HEAD + `USE_TANH = True
+
+
+class A(nn.Module):
+    def __init__(self, d=64, act="relu"):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        if act == "relu":
+            self.act = nn.ReLU()
+        else:
+            self.act = nn.Tanh()
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+
+
+class B(nn.Module):
+    def __init__(self, d=64, act="relu"):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        if act == "relu":
+            self.act = nn.ReLU()
+        else:
+            self.act = nn.Tanh()
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+
+
+class C(nn.Module):
+    def __init__(self, d=64):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        if not USE_TANH:
+            self.act = nn.ReLU()
+        else:
+            self.act = nn.Tanh()
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+
+
+class D(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.fc = nn.Linear(64, 64)
+        self.fc2 = nn.Linear(64, 64)
+        if cfg.act == "gelu":
+            self.act = nn.GELU()
+        elif cfg.act == "relu":
+            self.act = nn.ReLU()
+        else:
+            self.act = nn.ReLU6()
+        if cfg.wide:
+            self.act2 = nn.ReLU()
+        else:
+            self.act2 = nn.ReLU6(inplace=True)
+
+    def forward(self, x):
+        return self.act2(self.fc2(self.act(self.fc(x))))
+
+
+class E(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        if cfg.act == "relu":
+            self.fc = nn.Linear(64, 64)
+            nn.init.kaiming_normal_(self.fc.weight, nonlinearity="relu")
+            self.act = nn.ReLU()
+        else:
+            self.fc = nn.Linear(64, 64)
+            nn.init.xavier_normal_(self.fc.weight)
+            self.act = nn.Tanh()
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+
+
+m = B(act="tanh")
+`;
+  check(src, {
+    layers: [
+      { line: 11, act: 'relu' }, // A: act="relu" by default, no caller passes act
+      { line: 24, act: 'unknown' }, // B: B(act="tanh") below
+      { line: 37, act: 'tanh' }, // C: module constant
+      { line: 50, name: 'fc', act: 'unknown' }, // D: GELU or ReLU
+      { line: 51, name: 'fc2', act: 'relu' }, // ReLU and ReLU6 agree
+      { line: 71, act: 'unknown', init: 'he_normal' }, // E: a layer per branch, each with its own activation
+      { line: 75, act: 'unknown', init: 'glorot_normal' },
+    ],
+    // (C's tanh layer is the model's output: a tanh readout is not judged)
+    findings: ['IL001@11', 'IL001@51'],
+  });
+});
+
+test('if/else: optional layers (None / nn.Identity() in the other branch) keep their forward activation and get a fix inside the branch', () => {
+  const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self, use_proj=False, d=64):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        if use_proj:
+            self.proj = nn.Linear(d, d)
+        else:
+            self.proj = None
+        self.out = nn.Linear(d, 1)
+
+    def forward(self, x):
+        x = F.relu(self.fc(x))
+        if self.proj is not None:
+            x = F.relu(self.proj(x))
+        return self.out(x)
+
+
+class Net2(nn.Module):
+    def __init__(self, hidden=None):
+        super().__init__()
+        if hidden:
+            self.fc = nn.Linear(32, hidden)
+        else:
+            self.fc = nn.Identity()
+        self.out = nn.Linear(hidden or 32, 1)
+
+    def forward(self, x):
+        return self.out(F.relu(self.fc(x)))
+`;
+  check(src, {
+    layers: [
+      { line: 8, name: 'fc', act: 'relu' },
+      { line: 10, name: 'proj', act: 'relu' },
+      { line: 13, name: 'out', act: 'linear' },
+      { line: 26, name: 'fc', act: 'relu' },
+      { line: 29, name: 'out', act: 'linear' },
+    ],
+    findings: ['IL001@8', 'IL001@10', 'IL001@26'],
+  });
+  const out = fixAndCheck(src);
+  assert.match(out, /            self\.proj = nn\.Linear\(d, d\)\n            nn\.init\.kaiming_normal_\(self\.proj\.weight, nonlinearity="relu"\)\n            nn\.init\.zeros_\(self\.proj\.bias\)\n        else:\n/);
+  assert.match(out, /            self\.fc = nn\.Linear\(32, hidden\)\n            nn\.init\.kaiming_normal_\(self\.fc\.weight, nonlinearity="relu"\)\n/);
+});
+
+test('if/else in forward: an activation applied in one branch only is unknown; a returning branch is not merged', () => {
+  const src = HEAD + `class Net(nn.Module):
+    def __init__(self, d=64):
+        super().__init__()
+        self.a = nn.Linear(d, d)
+        self.b = nn.Linear(d, d)
+        self.c = nn.Linear(d, d)
+
+    def forward(self, x, use_act=True):
+        x = self.a(x)
+        if use_act:
+            x = F.relu(x)
+        h = self.b(x)
+        if self.training:
+            return torch.tanh(h)
+        h = torch.tanh(h)
+        return self.c(h)
+`;
+  check(src, {
+    layers: [
+      { line: 8, name: 'a', act: 'unknown' },
+      { line: 9, name: 'b', act: 'tanh' },
+      { line: 10, name: 'c', act: 'linear' },
+    ],
+    findings: ['IL001@9'],
+  });
+});
+
+test('loop-built nn.Sequential(*layers) and factory functions: one init loop after the container (or before `return`), only when every layer it touches wants that init', () => {
+  const src = `import torch
+import torch.nn as nn
+
+cfg = [64, 64, "M", 128, 128, "M"]
+
+
+class VGG(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        layers = []
+        in_ch = 3
+        for v in cfg:
+            if v == "M":
+                layers.append(nn.MaxPool2d(2))
+            else:
+                layers += [nn.Conv2d(in_ch, v, 3, padding=1, bias=False), nn.BatchNorm2d(v), nn.ReLU(inplace=True)]
+                in_ch = v
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Linear(128, num_classes)
+
+    def forward(self, x):
+        x = self.features(x)
+        return self.classifier(torch.flatten(x, 1))
+
+
+def make_mlp(sizes):
+    layers = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers.append(nn.Linear(a, b))
+        layers.append(nn.GELU())
+    return nn.Sequential(*layers)
+
+
+def make_mixed(sizes):
+    # a ReLU layer first, tanh after the loop-built ones: no single init fits every Linear
+    blocks = [nn.Linear(8, 8), nn.ReLU()]
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        blocks += [nn.Linear(a, b), nn.Tanh()]
+    blocks.append(nn.Linear(8, 1))
+    return nn.Sequential(*blocks)
+
+
+class Odd(nn.Module):
+    def __init__(self):
+        super().__init__()
+        layers = []
+        for _ in range(3):
+            layers += [nn.Linear(16, 16), nn.ReLU()]
+        layers.append(nn.TransformerEncoderLayer(16, 2))
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.body(x)
+
+
+trunk = make_mlp([32, 64, 64])
+mixed = make_mixed([8, 8, 8])
+`;
+  const r = check(src, { findings: ['IL001@16', 'IL001@29', 'IL001@36', 'IL001@38', 'IL001@48'] });
+  const fixes = (line: number) => r.findings.find((f) => lineOfSpan(src, f.span.from) === line)?.fixes ?? [];
+  assert.equal(fixes(16).length, 2, 'he_normal and he_uniform');
+  assert.equal(fixes(36).length, 2, 'the first Linear has a stable index: mixed[0]');
+  assert.equal(fixes(38).length, 0, 'ReLU and tanh layers in one container: no common init');
+  assert.equal(fixes(48).length, 0, 'a container holding a module the engine does not model (its Linear layers would be touched too)');
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /        self\.features = nn\.Sequential\(\*layers\)\n        for m in self\.features\.modules\(\):\n            if isinstance\(m, nn\.Conv2d\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n        self\.classifier/,
+    'bias=False: no zeros_(m.bias)',
+  );
+  assert.match(
+    out,
+    /    net = nn\.Sequential\(\*layers\)\n    for m in net\.modules\(\):\n        if isinstance\(m, nn\.Linear\):\n            nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n            nn\.init\.zeros_\(m\.bias\)\n    return net\n/,
+  );
+  assert.match(out, /    return nn\.Sequential\(\*blocks\)\n/, 'make_mixed: no init loop');
+  assert.match(out, /\nnn\.init\.kaiming_normal_\(mixed\[0\]\.weight, nonlinearity="relu"\)\n/);
+});
+
+function lineOfSpan(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}
+
+test('GLU: nn.GLU, F.glu and a·sigmoid(b) over chunks of one layer are not judged as sigmoid (no finding on a guess)', () => {
+  const src = HEAD + `class GatedFFN(nn.Module):
+    def __init__(self, d=256):
+        super().__init__()
+        self.proj = nn.Linear(d, 2 * d)
+        nn.init.kaiming_normal_(self.proj.weight, nonlinearity="relu")
+        self.glu = nn.GLU()
+        self.gate = nn.Linear(d, 2 * d)
+        nn.init.kaiming_normal_(self.gate.weight, nonlinearity="relu")
+        self.fc = nn.Linear(d, 2 * d)
+        nn.init.kaiming_normal_(self.fc.weight, nonlinearity="relu")
+        self.pair = nn.Linear(d, 2 * d)
+        self.out = nn.Linear(d, d)
+
+    def forward(self, x):
+        h = self.glu(self.proj(x))
+        h = F.glu(self.gate(h), dim=-1)
+        a, b = self.fc(h).chunk(2, dim=-1)
+        h = a * torch.sigmoid(b)
+        u, v = self.pair(h).chunk(2, dim=-1)
+        h = F.relu(u) + F.relu(v)
+        return self.out(h)
+`;
+  check(src, {
+    layers: [
+      { name: 'proj', act: 'unknown' },
+      { name: 'gate', act: 'unknown' },
+      { name: 'fc', act: 'unknown' },
+      { name: 'pair', act: 'relu' },
+      { name: 'out', act: 'linear' },
+    ],
+    findings: ['IL001@15'],
+  });
+});
+
+test('conditional expressions: `a if c else b` is merged like an if/else', () => {
+  const src = HEAD + `class A(nn.Module):
+    def __init__(self, d=64, use_gelu=False, proj=True):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        self.act = nn.GELU() if use_gelu else nn.ReLU()
+        self.proj = nn.Linear(d, d) if proj else nn.Identity()
+        self.out = nn.Linear(d, 1)
+
+    def forward(self, x):
+        x = self.act(self.fc(x))
+        x = F.relu(self.proj(x))
+        return self.out(x)
+
+
+class B(nn.Module):
+    def __init__(self, d=64, act="relu"):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+        self.act = nn.ReLU() if act == "relu" else nn.Tanh()
+        self.g = nn.Linear(d, d)
+        self.h = nn.Linear(d, d)
+
+    def forward(self, x, gate=False):
+        x = self.act(self.fc(x))
+        y = self.g(x)
+        y = torch.sigmoid(y) if gate else y
+        return self.h(y)
+
+
+b = B(act="tanh")
+`;
+  check(src, {
+    layers: [
+      { line: 8, name: 'fc', act: 'relu' }, // use_gelu=False and no caller passes it
+      { line: 10, name: 'proj', act: 'relu' },
+      { line: 11, name: 'out', act: 'linear' },
+      { line: 22, name: 'fc', act: 'unknown' }, // B(act="tanh") below
+      { line: 24, name: 'g', act: 'unknown' }, // sigmoid or nothing before h
+      { line: 25, name: 'h', act: 'linear' },
+    ],
+    findings: ['IL001@8', 'IL001@10'],
+  });
+});
+
+test('parser: `is not`, `not in` and slices keep their meaning', () => {
+  const src = HEAD + `class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(8, 8)
+        self.b = nn.Linear(8, 8)
+        self.net = nn.Sequential(nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 8), nn.ReLU())
+        for name, p in self.named_parameters():
+            if "bias" not in name:
+                nn.init.xavier_uniform_(p)
+        nn.init.kaiming_normal_(self.net[2:][0].weight, nonlinearity="relu")
+
+    def forward(self, x):
+        return self.net(torch.tanh(self.b(torch.tanh(self.a(x)))))
+`;
+  check(src, {
+    layers: [
+      { name: 'a', init: 'glorot_uniform', act: 'tanh' },
+      { name: 'b', init: 'glorot_uniform', act: 'tanh' },
+      { line: 10, init: 'glorot_uniform', act: 'tanh' },
+      { line: 10, init: 'he_normal', act: 'relu' }, // net[2:][0] is net[2], not net[0]
+    ],
+  });
+});
+
+test('a helper returning different activations from its branches: the known branch, or unknown', () => {
+  const src = `import torch.nn as nn
+
+
+def get_act(name):
+    if name == "relu":
+        return nn.ReLU()
+    elif name == "gelu":
+        return nn.GELU()
+    return nn.Tanh()
+
+
+class A(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.fc = nn.Linear(64, 64)
+        self.act = get_act(cfg.act)
+        self.fc2 = nn.Linear(64, 64)
+        self.act2 = get_act("gelu")
+        self.out = nn.Linear(64, 1)
+
+    def forward(self, x):
+        return self.out(self.act2(self.fc2(self.act(self.fc(x)))))
+`;
+  check(src, {
+    layers: [
+      { name: 'fc', act: 'unknown' },
+      { name: 'fc2', act: 'gelu' },
+      { name: 'out', act: 'linear' },
+    ],
+    findings: ['IL001@17'],
+  });
+});
+
+test('getattr(self, name) in a loop over literal names reaches every one of them', () => {
+  const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(64, 64)
+        self.fc2 = nn.Linear(64, 64)
+        self.out = nn.Linear(64, 1)
+        for name in ("fc1", "fc2"):
+            nn.init.kaiming_normal_(getattr(self, name).weight, nonlinearity="relu")
+
+    def forward(self, x):
+        return self.out(F.relu(self.fc2(F.relu(self.fc1(x)))))
+`;
+  check(src, {
+    layers: [
+      { name: 'fc1', act: 'relu', init: 'he_normal' },
+      { name: 'fc2', act: 'relu', init: 'he_normal' },
+      { name: 'out', act: 'linear' },
+    ],
+    findings: [],
+  });
+});
+
+test('blocks built in a loop as nn.Sequential(conv, bn, relu), then nn.Sequential(*blocks): the init loop goes after the outer container', () => {
+  const src = `import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, widths=(32, 64, 128), num_classes=10):
+        super().__init__()
+        blocks = []
+        c = 3
+        for w in widths:
+            blocks.append(nn.Sequential(nn.Conv2d(c, w, 3, padding=1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True)))
+            c = w
+        blocks.append(nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten()))
+        blocks.append(nn.Linear(c, num_classes))
+        self.body = nn.Sequential(*blocks)
+
+    def forward(self, x):
+        return self.body(x)
+`;
+  check(src, { findings: ['IL001@10'] });
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /        self\.body = nn\.Sequential\(\*blocks\)\n        for m in self\.body\.modules\(\):\n            if isinstance\(m, nn\.Conv2d\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n\n/,
+  );
 });

@@ -23,7 +23,21 @@ export type PyExpr =
   | { k: 'comp'; elt: PyExpr; target: PyExpr | null; iter: PyExpr | null; span: Span }
   | { k: 'const'; value: boolean | null; span: Span }
   | { k: 'star'; value: PyExpr; double: boolean; span: Span }
-  | { k: 'other'; span: Span; parts: PyExpr[] };
+  | { k: 'other'; span: Span; parts: PyExpr[]; slice?: PySlice; cond?: PyCond };
+
+/** `body if test else orelse` (the three are also the node's `parts`). */
+export interface PyCond {
+  body: PyExpr;
+  test: PyExpr;
+  orelse: PyExpr;
+}
+
+/** `a[lo:hi:step]`: an index that is a slice (the bounds are also in the node's `parts`). */
+export interface PySlice {
+  lower: PyExpr | null;
+  upper: PyExpr | null;
+  step: PyExpr | null;
+}
 
 export interface PyArg {
   name: string | null;

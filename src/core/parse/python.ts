@@ -570,10 +570,40 @@ class Converter {
 
   private subscript(obj: SyntaxNode, span: Span): PyExpr {
     const index: PyExpr[] = [];
+    // `a[1:-1]` and `a[:, 0]`: the grammar lists the bounds and the colons flat, so group them
+    // by commas; a group with a colon is a slice (it must not read as `a[1]`)
+    let group: { kids: PyExpr[]; colons: number; bounds: (PyExpr | null)[]; from: number; to: number } | null = null;
+    const flush = () => {
+      if (!group) return;
+      if (group.colons === 0) index.push(...group.kids);
+      else {
+        const [lower = null, upper = null, step = null] = group.bounds;
+        index.push({ k: 'other', span: { from: group.from, to: group.to }, parts: group.kids, slice: { lower, upper, step } });
+      }
+      group = null;
+    };
     for (let ch = obj.nextSibling; ch; ch = ch.nextSibling) {
-      if (isPunct(ch.name) || ch.name === 'Comment') continue;
-      index.push(this.expr(ch));
+      const nm = ch.name;
+      if (nm === 'Comment' || nm === '[' || nm === ']') continue;
+      if (nm === ',') {
+        flush();
+        continue;
+      }
+      const from = ch.from + this.base;
+      const to = ch.to + this.base;
+      const g = (group ??= { kids: [], colons: 0, bounds: [null], from, to });
+      g.to = to;
+      if (nm === ':') {
+        g.colons++;
+        g.bounds.push(null);
+        continue;
+      }
+      if (isPunct(nm)) continue;
+      const x = this.expr(ch);
+      g.kids.push(x);
+      g.bounds[g.bounds.length - 1] = x;
     }
+    flush();
     return { k: 'sub', obj: this.expr(obj), index, span };
   }
 
@@ -713,7 +743,10 @@ class Converter {
       case 'BinaryExpression': {
         const kids = this.exprNodes(n).filter((k) => !OP_NODES.has(k.name));
         const opNode = n.getChild('ArithOp') ?? n.getChild('CompareOp') ?? n.getChild('BitOp') ?? n.getChild('and') ?? n.getChild('or') ?? n.getChild('in') ?? n.getChild('is') ?? n.getChild('not');
-        if (kids.length === 2) return { k: 'bin', op: opNode ? this.src(opNode).trim() : '?', left: this.expr(kids[0]), right: this.expr(kids[1]), span };
+        let op = opNode ? this.src(opNode).trim() : '?';
+        // `is not` and `not in` are two keyword nodes
+        if ((op === 'is' || op === 'in') && n.getChild('not')) op = op === 'is' ? 'is not' : 'not in';
+        if (kids.length === 2) return { k: 'bin', op, left: this.expr(kids[0]), right: this.expr(kids[1]), span };
         return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
       }
       case 'UnaryExpression': {
@@ -726,6 +759,13 @@ class Converter {
           return { k: 'unary', op, operand, span };
         }
         return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
+      }
+      case 'ConditionalExpression': {
+        const parts = this.exprChildren(n);
+        if (parts.length === 3 && n.getChild('if') && n.getChild('else')) {
+          return { k: 'other', span, parts, cond: { body: parts[0], test: parts[1], orelse: parts[2] } };
+        }
+        return { k: 'other', span, parts };
       }
       case 'AwaitExpression': {
         const kids = this.exprNodes(n);

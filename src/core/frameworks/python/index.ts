@@ -6,10 +6,12 @@
 import type { InitSpec, Layer, ModelInfo, Span, TextEdit } from '../../types.js';
 import type { FrameworkAnalysis, InitTarget } from '../adapter.js';
 import type { PyExpr, PyStmt } from '../../parse/pyast.js';
-import { kwarg, walkExpr, walkStmts, stmtExprs } from '../../parse/pyast.js';
+import { dottedName, kwarg, walkExpr, walkStmts, stmtExprs } from '../../parse/pyast.js';
 import type { PythonModule } from '../../parse/python.js';
-import { Interp, wrappedInitializer, type InitEvent, type LayerRec, type ClassCtx, type NameTest } from './interp.js';
+import { Interp, wrappedInitializer, type InitEvent, type LayerRec, type ClassCtx, type NameTest, type SeqRec } from './interp.js';
 import { Imports } from './imports.js';
+import { recommendation } from '../../analysis/rules/common.js';
+import { defaultOptions } from '../../types.js';
 
 export interface PythonAnalysis extends FrameworkAnalysis {
   recs: LayerRec[];
@@ -41,6 +43,8 @@ export function analyzePython(mod: PythonModule): PythonAnalysis {
     imports: res.imports,
     stmts: mod.stmts,
     errors: mod.errors,
+    layerOf: (r) => byRec.get(r),
+    seqs: res.seqs,
     get quote() {
       return (quote ??= detectQuote(mod.stmts));
     },
@@ -371,6 +375,8 @@ interface FixCtx {
   /** Syntax errors: no statement is inserted after a statement the parser could not read. */
   errors: { span: Span }[];
   quote: string;
+  layerOf?: (r: LayerRec) => Layer | undefined;
+  seqs?: SeqRec[];
 }
 
 /** The file's prevailing quote, from its first string literals (a bounded walk). */
@@ -639,7 +645,7 @@ function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
   }
   // Otherwise insert after the construction (or after the init code that runs later).
   const path = rec.paths.find((p) => p.fn !== null && rec.owner !== null) ?? rec.paths.find((p) => p.fn === null) ?? null;
-  if (!path) return null;
+  if (!path) return last ? null : seqLoopFix(ctx, rec, target, ns, imports);
   let anchor: PyStmt = path.anchor;
   if (last) {
     if (last.rootFn !== path.fn) return null;
@@ -671,6 +677,129 @@ function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
   const at = lineEnd(ctx.text, anchor.span.to);
   const eol = ctx.text[at] === '\r' ? '\r\n' : '\n';
   return [{ from: at, to: at, newText: eol + lines.join(eol) }, ...imports];
+}
+
+/**
+ * A layer built in a loop into `nn.Sequential(*layers)` (in a class or a factory function) has no
+ * stable index. After the statement that builds the container, one init loop over its modules
+ * covers every copy:
+ *
+ *     self.net = nn.Sequential(*layers)
+ *     for m in self.net.modules():
+ *         if isinstance(m, nn.Linear):
+ *             nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+ *             nn.init.zeros_(m.bias)
+ *
+ * (`return nn.Sequential(...)` becomes `net = ...`, the loop, `return net`.) Only when every layer
+ * of that class inside the container is known, still at its default init, and wants this same init.
+ */
+function seqLoopFix(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string, imports: TextEdit[]): TextEdit[] | null {
+  if (!rec.template || target.which !== 'kernel' || rec.spec.recurrent || rec.spec.embedding || !ctx.layerOf) return null;
+  // the innermost container first, then the ones holding it (blocks built in a loop as
+  // nn.Sequential(conv, bn, relu), then nn.Sequential(*blocks))
+  for (let seq: SeqRec | undefined = rec.seqOwner ?? undefined, depth = 0; seq && depth < 8; depth++) {
+    const edits = seqLoopFixIn(ctx, rec, target, ns, imports, seq);
+    if (edits) return edits;
+    const inner: SeqRec = seq;
+    seq = ctx.seqs?.find((s) => s.items.some((it) => it.o === 'seq' && it.seq === inner));
+  }
+  return null;
+}
+
+function seqLoopFixIn(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string, imports: TextEdit[], seq: SeqRec): TextEdit[] | null {
+  if (seq.framework !== 'pytorch' || !ctx.layerOf) return null;
+  // .modules() reaches every member: each must be a module the engine knows
+  const weights: LayerRec[] = [];
+  let known = true;
+  const walk = (sq: SeqRec) => {
+    if (sq.opaque) known = false;
+    for (const it of sq.items) {
+      if (it.o === 'weight') weights.push(it.rec);
+      else if (it.o === 'seq') walk(it.seq);
+      else if (it.o !== 'act' && it.o !== 'norm' && it.o !== 'pass') known = false;
+    }
+  };
+  walk(seq);
+  if (!known) return null;
+  const kind = rec.spec.kind;
+  // nn.LazyLinear is an nn.Linear: an init loop would touch its uninitialized weight
+  if (weights.some((w) => w.spec.kind === 'Lazy' + kind)) return null;
+  const options = { ...defaultOptions, distribution: target.init.endsWith('uniform') ? ('uniform' as const) : ('normal' as const) };
+  const want = torchCall(ctx, ns, target, 'm.weight');
+  const agrees = (w: LayerRec): boolean => {
+    const l = ctx.layerOf!(w);
+    if (!l || w.events.length || w.call.broken) return false;
+    const r = recommendation(l, options);
+    return r !== null && torchCall(ctx, ns, r.target, 'm.weight') === want;
+  };
+  const disagree = weights.filter((w) => w.spec.kind === kind && !agrees(w));
+  // Layers that want another init may only be the container's last members, built once after the
+  // loop (an output head): the loop then runs over `net[:-k]`, which keeps the loop-built ones.
+  let cutFrom = seq.items.length;
+  for (const w of disagree) {
+    const i = seq.items.findIndex((it) => it.o === 'weight' && it.rec === w);
+    if (i < 0) return null;
+    cutFrom = Math.min(cutFrom, i);
+  }
+  const tail = seq.items.slice(cutFrom);
+  if (tail.some((it) => it.o !== 'weight' || it.rec.template)) return null;
+  const keep = seq.items.slice(0, cutFrom);
+  const holds = (it: (typeof keep)[number]): boolean => (it.o === 'weight' && it.rec === rec) || (it.o === 'seq' && it.seq.items.some(holds));
+  if (!keep.some(holds)) return null;
+  const touched = weights.filter((w) => w.spec.kind === kind && !tail.some((it) => it.o === 'weight' && it.rec === w));
+  const sliceText = cutFrom < seq.items.length ? `[:${cutFrom - seq.items.length}]` : '';
+  const cls = ctx.imports.spell(rec.qname);
+  if (!cls) return null;
+  // the statement that builds the container
+  let found: { stmt: PyStmt; fn: PyStmt | null } | null = null;
+  const visit = (ss: PyStmt[], fn: PyStmt | null) => {
+    for (const st of ss) {
+      if (found) return;
+      if (st.span.from > seq.call.span.from || st.span.to < seq.call.span.to) continue;
+      if ((st.k === 'assign' && st.value === seq.call) || (st.k === 'return' && st.value === seq.call)) {
+        found = { stmt: st, fn };
+        return;
+      }
+      if (st.k === 'def') visit(st.body, st);
+      else if (st.k === 'class' || st.k === 'with' || st.k === 'block') visit(st.body, fn);
+      else if (st.k === 'if' || st.k === 'for') {
+        visit(st.body, fn);
+        visit(st.orelse, fn);
+      }
+    }
+  };
+  visit(ctx.stmts, null);
+  if (!found) return null;
+  const { stmt, fn } = found as { stmt: PyStmt; fn: PyStmt | null };
+  if (ctx.errors.some((er) => er.span.from <= stmt.span.to && er.span.to >= stmt.span.from)) return null;
+  let owner: string | null = null;
+  if (stmt.k === 'assign') {
+    if (stmt.targets.length !== 1) return null;
+    owner = dottedName(stmt.targets[0]);
+    if (owner === null) return null;
+  }
+  const text = ctx.text;
+  const indent = indentOf(text, stmt.span.from);
+  // the statement must start its line
+  if (text.slice(text.lastIndexOf('\n', stmt.span.from - 1) + 1, stmt.span.from).trim() !== '') return null;
+  const unit = indentUnit(text, stmt, fn);
+  const at = lineEnd(text, stmt.span.to);
+  const eol = text[at] === '\r' ? '\r\n' : '\n';
+  const bias = touched.every((w) => w.bias) ? 'all' : touched.some((w) => w.bias) ? 'some' : 'none';
+  const loop = (it: string): string[] => {
+    const out = [`${indent}for m in ${it}${sliceText}.modules():`, `${indent}${unit}if isinstance(m, ${cls}):`, `${indent}${unit}${unit}${want}`];
+    if (bias === 'all') out.push(`${indent}${unit}${unit}${ns}.zeros_(m.bias)`);
+    else if (bias === 'some') out.push(`${indent}${unit}${unit}if m.bias is not None:`, `${indent}${unit}${unit}${unit}${ns}.zeros_(m.bias)`);
+    return out;
+  };
+  if (owner !== null) return [{ from: at, to: at, newText: eol + loop(owner).join(eol) }, ...imports];
+  // return nn.Sequential(...): bind it to a name that function does not use
+  const body = fn ? text.slice(fn.span.from, fn.span.to) : text;
+  const name = ['net', 'model', 'seq', 'stack'].find((n) => !new RegExp(`\\b${n}\\b`).test(body));
+  if (!name || stmt.k !== 'return' || !stmt.value) return null;
+  const value = text.slice(stmt.value.span.from, stmt.value.span.to);
+  const lines = [`${name} = ${value}`, ...loop(name), `${indent}return ${name}`];
+  return [{ from: stmt.span.from, to: stmt.span.to, newText: lines.join(eol) }, ...imports];
 }
 
 function findCall(stmts: PyStmt[], span: Span): Extract<PyExpr, { k: 'call' }> | null {

@@ -9,13 +9,14 @@
  * PyTorch init code (`m` in `self.modules()`, parameters, parameter names).
  *
  * Nothing is executed: calls to user functions are inlined (depth-limited),
- * loops run once, both branches of an `if` run. A constructor call is one layer
+ * loops run once, both branches of an `if` run from the same state and what they
+ * bind is merged (a condition known statically picks its branch). A constructor call is one layer
  * record whatever the number of times it is evaluated (keyed by its span), and
  * the first operation that consumes its output decides its activation.
  */
 import type { ActivationInfo, ActivationName, Framework, InitSpec, Normalization, Span } from '../../types.js';
-import type { PyExpr, PyStmt } from '../../parse/pyast.js';
-import { argOf, dottedName, kwarg, positional } from '../../parse/pyast.js';
+import type { PyCond, PyExpr, PySlice, PyStmt } from '../../parse/pyast.js';
+import { argOf, dottedName, kwarg, positional, stmtExprs, walkExpr, walkStmts } from '../../parse/pyast.js';
 import { Imports, setStarCheck } from './imports.js';
 import { KERAS_ACT_PARAM, kerasActivationName, roleOf, type Role, type WeightLayerSpec } from './vocab.js';
 import { torchCalculateGain } from '../../math/index.js';
@@ -113,6 +114,8 @@ export interface SeqRec {
   owner: ClassCtx | null;
   fnScope: PyStmt | null;
   items: Obj[];
+  /** Built from a value that is not a known module (a user class derived from nn.Linear, an unread call...). */
+  opaque?: boolean;
 }
 
 export interface ClassCtx {
@@ -129,11 +132,13 @@ export interface ClassCtx {
   seqBase?: Framework;
   /** A Flax NNX module (`class M(nnx.Module)`), built in __init__ with its sizes. */
   nnx?: boolean;
+  /** Modules registered under computed names (`self.add_module(f'fc{i}', ...)`), reached by `getattr(self, name)`. */
+  dynAttrs?: Obj[];
 }
 
 export type Obj =
   | { o: 'weight'; rec: LayerRec }
-  | { o: 'act'; act: ActivationInfo }
+  | { o: 'act'; act: ActivationInfo; halves?: boolean }
   | { o: 'norm'; norm: Normalization }
   | { o: 'pass'; reshape?: boolean }
   | { o: 'add' }
@@ -141,12 +146,20 @@ export type Obj =
   | { o: 'seq'; seq: SeqRec }
   | { o: 'list'; items: Obj[]; template: boolean }
   | { o: 'instance'; cls: ClassCtx }
-  | { o: 'wrapper'; inner: Obj }
+  | { o: 'wrapper'; inner: Obj; merge?: BidiMerge; backward?: Obj }
   | { o: 'input'; ch: number | null };
+
+/**
+ * Keras `Bidirectional` merge_mode: 'concat' (the default) doubles the width,
+ * 'sum'/'mul'/'ave' keep it, None returns the two directions as a list.
+ */
+export type BidiMerge = 'concat' | 'keep' | 'split' | 'unknown';
 
 export interface Pend {
   rec: LayerRec;
   norm: Normalization | null;
+  /** Part of the output only (`a, b = h.chunk(2)`): parts that meet different activations make it unknown. */
+  part?: boolean;
 }
 
 export type Val =
@@ -168,6 +181,7 @@ export type Val =
   | { t: 'self'; cls: ClassCtx }
   | { t: 'dict'; entries: Map<string, Val> }
   | { t: 'ref'; q: string } // an imported name not called (nn.relu, initializer factory...)
+  | { t: 'const'; v: boolean | null } // True / False / None
   | { t: 'unknown' };
 
 const UNKNOWN: Val = { t: 'unknown' };
@@ -196,6 +210,8 @@ interface Scope {
   returns: Val[];
   parent: Scope | null;
   depth: number;
+  /** The function has returned on every path (an `if` whose known branch ends in `return`). */
+  stopped?: boolean;
 }
 
 export interface PyFrameworkResult {
@@ -254,10 +270,15 @@ export class Interp {
       } else if (s.k === 'class') this.declareClass(s);
     }
     // module-level constants first (so classes can read HIDDEN = 128)
+    const assigned = new Set<string>();
     for (const s of this.stmts) {
       if (s.k === 'assign' && s.targets.length === 1 && s.targets[0].k === 'name') {
         const v = this.constEval(s.value, this.moduleScope);
-        if (v) this.moduleScope.vars.set(s.targets[0].id, v);
+        const id = s.targets[0].id;
+        // a name assigned twice is no constant an `if` can be decided on
+        if (v && assigned.has(id)) this.softVals.add(v);
+        assigned.add(id);
+        if (v) this.moduleScope.vars.set(id, v);
       }
     }
     // 3. classes: constructor then forward
@@ -269,6 +290,9 @@ export class Interp {
       for (const m of c.methods.values()) if (!this.ran.has(m)) this.runMethodStandalone(c, m);
     }
     for (const f of this.moduleFns.values()) if (!this.ran.has(f)) this.runFnStandalone(f);
+    // an output one branch activated and the other path left as it is (returned): linear both ways or unknown
+    for (const [r, d] of this.deferredActs) if (!r.act) r.act = d.name === 'linear' ? d : branchUnknown(d, { name: 'linear', via: 'default' });
+    this.deferredActs.clear();
     // nested defs/classes are reached through their parents; done.
     return this.result();
   }
@@ -335,7 +359,13 @@ export class Interp {
     for (const name of ['forward', 'call', '__call__']) {
       const m = c.methods.get(name);
       if (m) {
-        const args: Val[] = m.params.slice(1).map((p) => (p.default ? this.eval(p.default, scope) : tensor()));
+        const args: Val[] = m.params.slice(1).map((p) => {
+          if (!p.default) return tensor();
+          // forward(x, use_act=True): callers may pass anything, so no `if` is decided on the default
+          let d = this.eval(p.default, scope);
+          if (d.t === 'num' || d.t === 'str' || d.t === 'const') this.softVals.add((d = { ...d }));
+          return d;
+        });
         this.callMethod(c, m, args, null, true);
       }
     }
@@ -367,7 +397,12 @@ export class Interp {
     f.params.forEach((p, i) => {
       let v: Val | undefined = i < args.length ? args[i] : kwargs.get(p.name);
       if (v === undefined || v.t === 'unknown') {
-        const d = p.default ? this.eval(p.default, caller) : undefined;
+        let d = p.default ? this.eval(p.default, caller) : undefined;
+        // A default some call site overrides does not decide an `if` (staticTruth).
+        if (d && (d.t === 'num' || d.t === 'str' || d.t === 'const') && this.defaultOverridden(f, cls, i)) {
+          d = { ...d };
+          this.softVals.add(d);
+        }
         if (d && d.t !== 'unknown') v = d;
         else if (v === undefined) v = i === 0 && cls ? { t: 'self', cls } : UNKNOWN;
       }
@@ -392,7 +427,7 @@ export class Interp {
     this.rootScope = savedRoot;
     if (scope.returns.length === 0) return UNKNOWN;
     if (scope.returns.length === 1) return scope.returns[0];
-    return joinVals(scope.returns);
+    return unifyActs(joinVals(scope.returns));
   }
 
   // ---------------------------------------------------------------- statements
@@ -400,7 +435,7 @@ export class Interp {
   execBody(body: PyStmt[], scope: Scope, isTop: boolean, loop = false): void {
     const stack = (scope.stack ??= []);
     for (const s of body) {
-      if (this.budget-- <= 0) return;
+      if (this.budget-- <= 0 || scope.stopped) return;
       if (isTop) scope.top = s;
       stack.push({ stmt: s, body, loop });
       this.exec(s, scope);
@@ -447,8 +482,41 @@ export class Interp {
           return;
         }
         this.eval(s.test, scope);
+        // Both branches run (their layers are found either way); the names and attributes
+        // they bind differently are merged afterwards (mergeBranches).
+        const sel = this.staticTruth(s.test, scope);
+        const before = this.branchState(scope);
+        // layers whose output is pending in a local tensor: each branch starts with them undecided
+        const pending = new Set<LayerRec>();
+        for (const v of scope.vars.values()) if (v.t === 'tensor') for (const p of v.pend) if (!p.rec.act) pending.add(p.rec);
+        const returns0 = scope.returns.length;
         this.execBody(s.body, scope, false);
+        // a branch the condition rules out returns nothing
+        if (sel === false) scope.returns.length = returns0;
+        const returns1 = scope.returns.length;
+        const afterThen = this.branchState(scope);
+        const thenActs = new Map<LayerRec, ActivationInfo | null>();
+        for (const r of pending) {
+          thenActs.set(r, r.act);
+          r.act = null;
+        }
+        this.restoreState(before);
         this.execBody(s.orelse, scope, false);
+        if (sel === true) scope.returns.length = returns1;
+        // A branch that ends in `return` does not reach the code after the `if`: the other one does.
+        const ends = (b: PyStmt[]) => b.length > 0 && b[b.length - 1].k === 'return';
+        const thenEnds = ends(s.body);
+        const elseEnds = ends(s.orelse);
+        if ((sel === true && thenEnds) || (sel === false && elseEnds)) scope.stopped = true;
+        if (thenEnds !== elseEnds) {
+          if (elseEnds) this.restoreState(afterThen);
+        } else this.mergeBranches(before, afterThen, sel);
+        for (const r of pending) {
+          const ta = thenActs.get(r) ?? null;
+          // (what a returning branch decided cannot be compared with what runs after the `if`)
+          if (thenEnds !== elseEnds) r.act = ta ?? r.act;
+          else this.mergeActs(r, ta, r.act, sel);
+        }
         return;
       }
       case 'for': {
@@ -483,6 +551,206 @@ export class Interp {
     }
   }
 
+  // ---------------------------------------------------------------- if / else
+
+  /** Activations applied in one branch of an `if` only, to compare with what follows it. */
+  deferredActs = new Map<LayerRec, ActivationInfo>();
+  /** A loop variable over literal strings: every name it takes. */
+  loopNames = new WeakMap<Val, string[]>();
+  /** Values bound from a parameter default that some call site in the module overrides. */
+  softVals = new WeakSet<Val>();
+  /** Modules joined with None by an `if` (`self.proj = nn.Linear(...)` or `None`). */
+  maybeNone = new WeakSet<Val>();
+  private passedArgs: Map<string, { pos: number; kw: Set<string>; splat: boolean }> | null = null;
+
+  /** Whether a call in the module may pass the `i`-th parameter of `f` explicitly. */
+  defaultOverridden(f: Extract<PyStmt, { k: 'def' }>, cls: ClassCtx | null, i: number): boolean {
+    // forward()/call() are reached through the module object: their callers are not visible by name
+    if (cls && (f.name === 'forward' || f.name === 'call' || f.name === '__call__')) return true;
+    if (!this.passedArgs) {
+      const idx = new Map<string, { pos: number; kw: Set<string>; splat: boolean }>();
+      walkStmts(this.stmts, (st) => {
+        for (const x of stmtExprs(st)) walkExpr(x, (c) => {
+          if (c.k !== 'call') return;
+          const key = c.fn.k === 'name' ? c.fn.id : c.fn.k === 'attr' ? '.' + c.fn.attr : null;
+          if (!key) return;
+          const ent = idx.get(key) ?? { pos: 0, kw: new Set<string>(), splat: false };
+          let pos = 0;
+          for (const a of c.args) {
+            if (a.star) ent.splat = true;
+            else if (a.name) ent.kw.add(a.name);
+            else pos++;
+          }
+          ent.pos = Math.max(ent.pos, pos);
+          idx.set(key, ent);
+        });
+      });
+      this.passedArgs = idx;
+    }
+    const p = f.params[i];
+    if (!p) return false;
+    const check = (key: string, offset: number): boolean => {
+      const ent = this.passedArgs!.get(key);
+      return !!ent && (ent.splat || ent.kw.has(p.name) || ent.pos > i - offset);
+    };
+    if (cls) {
+      // a constructor is called by the class name (or super().__init__ in a subclass); a method by its attribute name
+      const ctor = f.name === '__init__' || f.name === 'setup' || f.name === 'build';
+      if (ctor) return check(cls.name, 1) || check('.__init__', 1) || this.classList.some((c) => c !== cls && c.methods.get(f.name) === f && check(c.name, 1));
+      return check('.' + f.name, 1);
+    }
+    return check(f.name, 0) || check('.' + f.name, 0);
+  }
+
+  /**
+   * The truth of a condition when it can be read without running anything: literals,
+   * module constants, defaults of the running function's parameters and what was
+   * assigned from them (`act == "relu"`, `not use_bn`, `self.proj is None`, and/or).
+   */
+  staticTruth(e: PyExpr, scope: Scope): boolean | undefined {
+    const truthy = (v: Val): boolean | undefined =>
+      v.t === 'const' ? v.v === true : v.t === 'num' ? v.v !== 0 : v.t === 'str' ? v.v !== '' : undefined;
+    const value = (x: PyExpr): Val => {
+      const v = x.k === 'name' || x.k === 'attr' || x.k === 'num' || x.k === 'str' || x.k === 'const' ? this.eval(x, scope) : UNKNOWN;
+      return this.softVals.has(v) ? UNKNOWN : v;
+    };
+    const scalar = (v: Val): string | number | boolean | null | undefined => (v.t === 'const' || v.t === 'num' || v.t === 'str' ? v.v : undefined);
+    switch (e.k) {
+      case 'const':
+      case 'num':
+      case 'str':
+      case 'name':
+      case 'attr':
+        return truthy(value(e));
+      case 'unary': {
+        if (e.op !== 'not') return undefined;
+        const t = this.staticTruth(e.operand, scope);
+        return t === undefined ? undefined : !t;
+      }
+      case 'bin': {
+        if (e.op === 'and' || e.op === 'or') {
+          const l = this.staticTruth(e.left, scope);
+          const r = this.staticTruth(e.right, scope);
+          if (e.op === 'and') return l === false || r === false ? false : l === true && r === true ? true : undefined;
+          return l === true || r === true ? true : l === false && r === false ? false : undefined;
+        }
+        if (e.op === 'is' || e.op === 'is not') {
+          // `x is None`: known when x is known to be None, or a module / number / string
+          if (!(e.right.k === 'const' && e.right.value === null)) return undefined;
+          const v = value(e.left);
+          const isNone = v.t === 'const' ? v.v === null : this.maybeNone.has(v) ? undefined : v.t === 'obj' || v.t === 'objs' || v.t === 'num' || v.t === 'str' ? false : undefined;
+          return isNone === undefined ? undefined : e.op === 'is' ? isNone : !isNone;
+        }
+        if (e.op === 'in' || e.op === 'not in') {
+          const l = scalar(value(e.left));
+          const r = e.right;
+          if (l === undefined || !(r.k === 'tuple' || r.k === 'list' || r.k === 'set')) return undefined;
+          const items = r.items.map((x) => scalar(value(x)));
+          if (items.some((x) => x === undefined)) return undefined;
+          return items.includes(l) === (e.op === 'in');
+        }
+        const l = scalar(value(e.left));
+        const r = scalar(value(e.right));
+        if (l === undefined || r === undefined) return undefined;
+        switch (e.op) {
+          case '==':
+            return l === r;
+          case '!=':
+            return l !== r;
+          case '<':
+          case '>':
+          case '<=':
+          case '>=':
+            if (typeof l !== 'number' || typeof r !== 'number') return undefined;
+            return e.op === '<' ? l < r : e.op === '>' ? l > r : e.op === '<=' ? l <= r : l >= r;
+          default:
+            return undefined;
+        }
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The activation of a layer each branch left pending at its start (ta: then, ea: else; null: none yet). */
+  mergeActs(r: LayerRec, ta: ActivationInfo | null, ea: ActivationInfo | null, sel: boolean | undefined): void {
+    if (sel === true) r.act = ta;
+    else if (sel === false) r.act = ea;
+    else if (ta && ea) r.act = sameAct(ta, ea) ? ea : branchUnknown(ta, ea);
+    else if (ta || ea) {
+      // `if use_act: x = F.relu(x)`: the other branch leaves the output to what comes after
+      // the `if`; that consumer (or none) is compared with this branch's (see consume)
+      r.act = null;
+      const d = this.deferredActs.get(r);
+      const act = (ta ?? ea)!;
+      this.deferredActs.set(r, d && !sameAct(d, act) ? branchUnknown(d, act) : act);
+    } else r.act = null;
+  }
+
+  /** `nn.GELU() if gelu else nn.ReLU()`, `F.relu(h) if act else h`: the two values merged as after an `if`. */
+  evalCond(c: PyCond, scope: Scope): Val {
+    this.eval(c.test, scope);
+    const sel = this.staticTruth(c.test, scope);
+    const undecided = [...this.layers.values()].filter((r) => !r.act);
+    const va = this.eval(c.body, scope);
+    const thenActs = new Map<LayerRec, ActivationInfo | null>();
+    for (const r of undecided) {
+      thenActs.set(r, r.act);
+      r.act = null;
+    }
+    const vb = this.eval(c.orelse, scope);
+    for (const r of undecided) this.mergeActs(r, thenActs.get(r) ?? null, r.act, sel);
+    if (sel !== undefined) {
+      const [chosen, other] = sel ? [va, vb] : [vb, va];
+      return !hasLayer(chosen) && hasLayer(other) ? mergeVal(va, vb, true, this.maybeNone) ?? UNKNOWN : chosen;
+    }
+    return mergeVal(va, vb, true, this.maybeNone) ?? UNKNOWN;
+  }
+
+  /** The bindings an `if` branch can change: the scope's names and the attributes of `self`. */
+  branchState(scope: Scope): { map: Map<string, Val>; copy: Map<string, Val> }[] {
+    const maps = [scope.vars];
+    for (const v of scope.vars.values()) if (v.t === 'self' && !maps.includes(v.cls.attrs)) maps.push(v.cls.attrs);
+    return maps.map((map) => ({ map, copy: new Map(map) }));
+  }
+
+  restoreState(state: { map: Map<string, Val>; copy: Map<string, Val> }[]): void {
+    for (const { map, copy } of state) {
+      map.clear();
+      for (const [k, v] of copy) map.set(k, v);
+    }
+  }
+
+  /**
+   * After both branches ran: a binding that differs between them takes the branch the
+   * condition selects when it is known. Otherwise modules are joined (each layer is built
+   * in one configuration, and what follows it in forward() is the same), tensors are
+   * joined, and activations, numbers and strings that disagree become unknown, so no
+   * finding rests on a guess of which branch runs.
+   */
+  mergeBranches(before: { map: Map<string, Val>; copy: Map<string, Val> }[], afterThen: { map: Map<string, Val>; copy: Map<string, Val> }[], sel: boolean | undefined): void {
+    before.forEach(({ map, copy: b0 }) => {
+      const thenMap = afterThen.find((x) => x.map === map)?.copy;
+      if (!thenMap) return;
+      const keys = new Set([...thenMap.keys(), ...map.keys()]);
+      for (const k of keys) {
+        const a = thenMap.get(k);
+        const b = map.get(k);
+        if (a === b) continue;
+        let m: Val | undefined;
+        if (sel === undefined) m = mergeVal(a, b, b !== b0.get(k), this.maybeNone);
+        else {
+          // the selected branch, except that an optional layer (a module in one branch, None or
+          // nn.Identity() in the other) is kept: when it is built, forward() decides its activation
+          const [chosen, other] = sel ? [a, b] : [b, a];
+          m = !hasLayer(chosen) && hasLayer(other) ? mergeVal(a, b, b !== b0.get(k), this.maybeNone) : chosen;
+        }
+        if (m === undefined) map.delete(k);
+        else map.set(k, m);
+      }
+    });
+  }
+
   bindLoop(target: PyExpr, it: Val, scope: Scope): void {
     let elem: Val = UNKNOWN;
     if (it.t === 'zip') {
@@ -511,6 +779,14 @@ export class Interp {
       }
       elem = it;
     } else if (it.t === 'tensor') elem = tensor([], null);
+    // a loop variable takes every value in turn: no `if` is decided on the one the join kept
+    if (elem.t === 'num' || elem.t === 'str' || elem.t === 'const') {
+      this.softVals.add((elem = { ...elem }));
+      // for name in ("fc1", "fc2"): getattr(self, name) reaches both
+      if (elem.t === 'str' && it.t === 'list' && it.items.length > 1 && it.items.every((x) => x.t === 'str')) {
+        this.loopNames.set(elem, it.items.map((x) => (x as { v: string }).v));
+      }
+    }
     if (target.k === 'tuple') {
       for (const t of target.items) this.assign(t, elem.t === 'list' ? UNKNOWN : elem.t === 'objs' ? elem : UNKNOWN, scope, null);
       return;
@@ -696,28 +972,27 @@ export class Interp {
         subj = o.id;
         needle = a.value;
       }
-    } else if (test.k === 'bin' && test.op === 'in' && test.left.k === 'str' && test.right.k === 'name') {
+    } else if (test.k === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.k === 'str' && test.right.k === 'name') {
       subj = test.right.id;
       needle = test.left.value;
     }
+    const swap = test.k === 'bin' && test.op === 'not in';
     if (subj === null || needle === null) return null;
     const v = scope.vars.get(subj);
     if (!v || v.t !== 'classname' || !v.varName) return null;
     const m = scope.vars.get(v.varName);
     if (!m || m.t !== 'anymod') return null;
-    return {
-      name: v.varName,
-      then: { t: 'anymod', filter: { ...m.filter, substr: [...m.filter.substr, needle] } },
-      else: { t: 'anymod', filter: { ...m.filter, notSubstr: [...(m.filter.notSubstr ?? []), needle] } },
-    };
+    const has: Val = { t: 'anymod', filter: { ...m.filter, substr: [...m.filter.substr, needle] } };
+    const hasNot: Val = { t: 'anymod', filter: { ...m.filter, notSubstr: [...(m.filter.notSubstr ?? []), needle] } };
+    return { name: v.varName, then: swap ? hasNot : has, else: swap ? has : hasNot };
   }
 
   paramNameTest(test: PyExpr, scope: Scope, negate = false): { name: string; then: Val; else: Val | null } | null {
     let nameVar: string | null = null;
     let t: NameTest | null = null;
-    if (test.k === 'bin' && test.op === 'in' && test.left.k === 'str' && test.right.k === 'name') {
+    if (test.k === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.k === 'str' && test.right.k === 'name') {
       nameVar = test.right.id;
-      t = { op: 'in', s: test.left.value, negate };
+      t = { op: 'in', s: test.left.value, negate: test.op === 'not in' ? !negate : negate };
     } else if (test.k === 'call' && test.fn.k === 'attr' && test.fn.obj.k === 'name' && (test.fn.attr === 'startswith' || test.fn.attr === 'endswith')) {
       const a = test.args[0]?.value;
       if (a && a.k === 'str') {
@@ -807,6 +1082,11 @@ export class Interp {
           if (own) base = own;
         }
         const idx = e.index.length === 1 ? this.eval(e.index[0], scope) : UNKNOWN;
+        const sl = e.index.length === 1 && e.index[0].k === 'other' ? e.index[0].slice : undefined;
+        if (sl) {
+          const s = this.slice(base, sl, scope);
+          if (s) return s;
+        }
         if (base.t === 'obj' && base.o.o === 'list') {
           if (idx.t === 'num' && !base.o.template && Number.isInteger(idx.v)) {
             const i = idx.v < 0 ? base.o.items.length + idx.v : idx.v;
@@ -878,15 +1158,49 @@ export class Interp {
         return UNKNOWN;
       }
       case 'const':
-        return UNKNOWN;
+        return { t: 'const', v: e.value };
       case 'star':
         return this.eval(e.value, scope);
       case 'other':
+        if (e.cond) return this.evalCond(e.cond, scope);
         for (const p of e.parts) this.eval(p, scope);
         return UNKNOWN;
       default:
         return UNKNOWN;
     }
+  }
+
+  /**
+   * `layers[1:]`, `self.net[:-1]`: the items a slice keeps, when its bounds are known. A list built
+   * in a loop has no stable positions; a container whose loop-built members come first can lose
+   * members after them (`[:-1]` drops the head appended after the loop).
+   */
+  slice(base: Val, sl: PySlice, scope: Scope): Val | null {
+    const bound = (x: PyExpr | null): number | null | undefined => {
+      if (x === null) return null;
+      const v = this.eval(x, scope);
+      return v.t === 'num' && Number.isInteger(v.v) ? v.v : undefined;
+    };
+    const lo = bound(sl.lower);
+    const hi = bound(sl.upper);
+    const st = bound(sl.step);
+    if (lo === undefined || hi === undefined || st === undefined || (st !== null && st !== 1)) return null;
+    const cut = <T>(items: T[]): T[] => items.slice(lo ?? 0, hi ?? items.length);
+    if (base.t === 'list') return base.template ? null : { t: 'list', items: cut(base.items), template: false };
+    if (base.t === 'obj' && base.o.o === 'list') return base.o.template ? null : { t: 'obj', o: { o: 'list', items: cut(base.o.items), template: false } };
+    if (base.t === 'obj' && base.o.o === 'seq') {
+      const seq = base.o.seq as SeqRec & { names?: (string | null)[] };
+      let lastT = -1;
+      seq.items.forEach((o, i) => {
+        if ((o.o === 'weight' && o.rec.template) || (o.o === 'list' && o.template)) lastT = i;
+      });
+      const n = seq.items.length;
+      if (lastT >= 0 && !((lo === null || lo === 0) && hi !== null && hi < 0 && n + hi > lastT)) return null;
+      const sub: SeqRec & { names?: (string | null)[] } = { ...seq, items: cut(seq.items) };
+      if (seq.names) sub.names = cut(seq.names);
+      return { t: 'obj', o: { o: 'seq', seq: sub } };
+    }
+    return null;
   }
 
   evalAttr(e: Extract<PyExpr, { k: 'attr' }>, scope: Scope): Val {
@@ -973,6 +1287,25 @@ export class Interp {
       seq.owner = scope.cls;
       this.seqPaths(seq, 'self', (expr, loop) => (scope.top ? { expr, loop, fn: scope.fn, anchor: scope.top, body: scope.body } : null));
       return UNKNOWN;
+    }
+    // setattr(self, 'fc1', nn.Linear(...)) / getattr(self, 'fc1')
+    if (fnE.k === 'name' && (fnE.id === 'setattr' || fnE.id === 'getattr') && !lookup(scope, fnE.id) && e.args.length >= 2 && !e.args.some((a) => a.star || a.name)) {
+      const recvE = e.args[0].value;
+      if (fnE.id === 'setattr' && e.args.length === 3) return this.registerModule(recvE, e.args[1].value, e.args[2].value, scope);
+      if (fnE.id === 'getattr') {
+        const recv = this.eval(recvE, scope);
+        const nameV = this.eval(e.args[1].value, scope);
+        const names = this.loopNames.get(nameV);
+        if (names) return joinVals(names.map((n) => this.evalAttr({ k: 'attr', obj: recvE, attr: n, span: e.span }, scope)));
+        if (nameV.t === 'str') {
+          const v = this.evalAttr({ k: 'attr', obj: recvE, attr: nameV.v, span: e.span }, scope);
+          if (v.t !== 'unknown' || e.args.length === 2) return v;
+          return this.eval(e.args[2].value, scope);
+        }
+        const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.o === 'instance' ? recv.o.cls : null;
+        if (cls?.dynAttrs?.length) return cls.dynAttrs.length === 1 ? { t: 'obj', o: cls.dynAttrs[0] } : { t: 'objs', items: [...cls.dynAttrs] };
+        return UNKNOWN;
+      }
     }
     // Method calls on values
     if (fnE.k === 'attr') {
@@ -1090,6 +1423,10 @@ export class Interp {
       }
       if (TENSOR_PASS_METHODS.has(m)) {
         for (const a of e.args) this.eval(a.value, scope);
+        if (m === 'split' || m === 'chunk' || m === 'unbind' || m === 'tensor_split') {
+          // a, b = h.chunk(2, dim=-1): each part may meet its own operation (a * sigmoid(b))
+          return tensor(obj.pend.map((p) => ({ ...p, part: true })), null, obj.src);
+        }
         return tensor(obj.pend, m === 'view' || m === 'reshape' || m === 'flatten' ? null : obj.ch, obj.src);
       }
       if (m === 'add' || m === 'add_') {
@@ -1109,6 +1446,28 @@ export class Interp {
         this.foldSeq(obj.o.seq);
         // path for layers added to a named sequential
         if (o.o === 'weight' && obj.o.seq.name && !o.rec.name) o.rec.name = null;
+      }
+      return UNKNOWN;
+    }
+    if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
+      // self.add_module('fc1', nn.Linear(...)): the same as self.fc1 = nn.Linear(...)
+      return this.registerModule(fnE.obj, argOf(e, 0, 'name')!, argOf(e, 1, 'module')!, scope);
+    }
+    if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
+      // nn.Sequential().add_module('fc1', nn.Linear(...)): appended under that name
+      const nameV = this.eval(argOf(e, 0, 'name')!, scope);
+      const o = this.toObj(this.eval(argOf(e, 1, 'module')!, scope));
+      if (o) {
+        const seq = obj.o.seq as SeqRec & { names?: (string | null)[] };
+        seq.items.push(o);
+        (seq.names ??= []).length = seq.items.length - 1;
+        seq.names.push(nameV.t === 'str' ? nameV.v : null);
+        if (o.o === 'weight' && !o.rec.seqOwner) o.rec.seqOwner = seq;
+        const base = dottedName(fnE.obj);
+        if (nameV.t === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v) && base) {
+          this.nameValue({ t: 'obj', o }, nameV.v, scope, `${base}.${nameV.v}`, fnE.obj.k === 'attr' && rootName(fnE.obj) === 'self');
+        }
+        this.foldSeq(seq);
       }
       return UNKNOWN;
     }
@@ -1143,6 +1502,20 @@ export class Interp {
       const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
       if (m === 'named_modules') return { t: 'zip', items: [UNKNOWN, { t: 'anymod', filter }] };
       return { t: 'anymod', filter };
+    }
+    if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
+      // for m in net.modules(): the container's members (nested containers followed for modules())
+      const items: Obj[] = [];
+      const deep = m === 'modules' || m === 'named_modules';
+      const walk = (sq: SeqRec) => {
+        for (const it of sq.items) {
+          items.push(it);
+          if (deep && it.o === 'seq') walk(it.seq);
+        }
+      };
+      walk(obj.o.seq);
+      const v: Val = { t: 'objs', items };
+      return m.startsWith('named_') ? { t: 'zip', items: [UNKNOWN, v] } : v;
     }
     if ((obj.t === 'self' || (obj.t === 'obj' && (obj.o.o === 'instance' || obj.o.o === 'weight' || obj.o.o === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
       let owner: LayerRec[] | null = null;
@@ -1180,6 +1553,33 @@ export class Interp {
       return UNKNOWN;
     }
     return null;
+  }
+
+  /**
+   * `self.add_module(name, m)`, `self.register_module(name, m)`, `setattr(self, name, m)`:
+   * with a literal name, an attribute assignment; with a computed one (`f'fc{i}'`), the
+   * module is still built and owned by the class, and `getattr(self, <computed>)` reaches it.
+   */
+  registerModule(recvE: PyExpr, nameE: PyExpr, valueE: PyExpr, scope: Scope): Val {
+    const recv = this.eval(recvE, scope);
+    const nameV = this.eval(nameE, scope);
+    const v = this.eval(valueE, scope);
+    const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.o === 'instance' ? recv.o.cls : null;
+    if (!cls) return UNKNOWN;
+    const names = this.loopNames.get(nameV);
+    if (names) {
+      // for name in ("fc1", "fc2"): setattr(self, name, nn.Linear(...)): one layer, built once per name
+      for (const n of names) cls.attrs.set(n, v);
+      return UNKNOWN;
+    }
+    if (nameV.t === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v)) {
+      if (recvE.k === 'name') this.assign({ k: 'attr', obj: recvE, attr: nameV.v, span: nameE.span }, v, scope, null);
+      else cls.attrs.set(nameV.v, v);
+      return UNKNOWN;
+    }
+    const o = v.t === 'obj' ? v.o : null;
+    if (o) (cls.dynAttrs ??= []).includes(o) || cls.dynAttrs.push(o);
+    return UNKNOWN;
   }
 
   /** Inside a `for` body of the running function (at any depth of sub-expression). */
@@ -1269,9 +1669,12 @@ export class Interp {
         return { t: 'obj', o: { o: 'weight', rec: this.makeLayer(role.spec, q, e, scope, stmt) } };
       case 'actModule': {
         let act: ActivationInfo = { name: role.act, param: role.param, via: 'sequential', span: e.span, text: shortText(q) };
+        let halves = q === 'torch.nn.GLU';
         if (role.fromArg === 'keras') {
           const a = argOf(e, 0, 'activation');
-          act = { ...this.kerasActivation(a, scope), via: 'sequential', span: e.span, text: shortText(q) };
+          const ka = this.kerasActivation(a, scope);
+          halves = isGlu(ka.text);
+          act = { ...ka, via: 'sequential', span: e.span, text: shortText(q) };
         } else {
           const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, q.startsWith('keras') ? 'negative_slope' : 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
           if (slope) {
@@ -1284,7 +1687,7 @@ export class Interp {
             if (v && v.t === 'num') act.param = v.v;
           }
         }
-        return { t: 'obj', o: { o: 'act', act } };
+        return { t: 'obj', o: halves ? { o: 'act', act, halves } : { o: 'act', act } };
       }
       case 'actFn': {
         // nn.relu(x) / F.relu(x) / tf.nn.relu(x) / F.leaky_relu(x, 0.2)
@@ -1304,7 +1707,7 @@ export class Interp {
         }
         if (input.t === 'tensor') {
           this.consume(input.pend, { name: role.act, param, via: 'forward', span: e.span, text: shortText(q) });
-          return tensor([], input.ch, srcOf(input));
+          return tensor([], isGlu(q) ? halfWidth(input.ch) : input.ch, srcOf(input));
         }
         return tensor([], null);
       }
@@ -1348,6 +1751,28 @@ export class Interp {
       case 'wrapper': {
         const inner = e.args[0] ? this.toObj(this.eval(e.args[0].value, scope)) : null;
         for (const a of e.args.slice(1)) this.eval(a.value, scope);
+        if (inner && q === 'keras.layers.Bidirectional') {
+          // Bidirectional(layer, merge_mode="concat", weights=None, backward_layer=None)
+          const mm = argOf(e, 1, 'merge_mode');
+          const mv = mm ? this.eval(mm, scope) : null;
+          const merge: BidiMerge = !mm
+            ? 'concat'
+            : mm.k === 'const' && mm.value === null
+              ? 'split'
+              : mv && mv.t === 'str'
+                ? mv.v === 'concat' ? 'concat' : mv.v === 'sum' || mv.v === 'mul' || mv.v === 'ave' ? 'keep' : 'unknown'
+                : 'unknown';
+          const bl = kwarg(e, 'backward_layer');
+          const backward = bl ? this.toObj(this.eval(bl.value, scope)) ?? undefined : undefined;
+          return { t: 'obj', o: { o: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
+        }
+        if (inner && q === 'flax.linen.Bidirectional') {
+          // Bidirectional(forward_rnn, backward_rnn, merge_fn=<concatenate>, ...)
+          const be = argOf(e, 1, 'backward_rnn');
+          const backward = be ? this.toObj(this.eval(be, scope)) ?? undefined : undefined;
+          const merge: BidiMerge = kwarg(e, 'merge_fn') ? 'unknown' : 'concat';
+          return { t: 'obj', o: { o: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
+        }
         return inner ? { t: 'obj', o: { o: 'wrapper', inner } } : UNKNOWN;
       }
       case 'sequential':
@@ -1633,6 +2058,8 @@ export class Interp {
       rec.init = ki ? this.initFromExpr(ki.value, scope) : splat ? { name: 'unknown', explicit: true, source: 'argument' } : s.embedding
         ? { name: 'variance_scaling', explicit: false, source: 'default', scale: 1, mode: 'fan_in', distribution: 'untruncated_normal' }
         : { name: 'lecun_normal', explicit: false, source: 'default', distribution: 'truncated_normal' };
+      const bi = kwarg(e, 'bias_init');
+      if (bi) rec.biasInit = this.initFromExpr(bi.value, scope);
       if (s.recurrent) {
         const ri = kwarg(e, 'recurrent_kernel_init');
         rec.recInit = ri ? this.initFromExpr(ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
@@ -1825,7 +2252,7 @@ export class Interp {
         if (rec.order === null) rec.order = this.order++;
         if (rec.inlineAct && rec.inlineAct.name !== 'linear') {
           if (!rec.act) rec.act = rec.inlineAct;
-          return tensor([], rec.outCh, [rec]);
+          return tensor([], isGlu(rec.inlineAct.text) ? halfWidth(rec.outCh) : rec.outCh, [rec]);
         }
         if (rec.spec.embedding || rec.spec.recurrent) {
           if (!rec.act) rec.act = rec.inlineAct ?? { name: 'linear', via: 'default' };
@@ -1836,7 +2263,7 @@ export class Interp {
       case 'act':
         if (inT) {
           this.consume(inT.pend, { ...o.act, span: o.act.span ?? e.span });
-          return tensor([], inT.ch, srcOf(inT));
+          return tensor([], o.halves ? halfWidth(inT.ch) : inT.ch, srcOf(inT));
         }
         return tensor();
       case 'norm':
@@ -1858,8 +2285,23 @@ export class Interp {
       }
       case 'list':
         return UNKNOWN;
-      case 'wrapper':
-        return this.applyObj(o.inner, input, e, scope);
+      case 'wrapper': {
+        const fwd = this.applyObj(o.inner, input, e, scope);
+        if (!o.merge) return fwd;
+        // Keras Bidirectional: the backward copy has the same width unless a backward_layer is given.
+        const bwd = o.backward ? this.applyObj(o.backward, input, e, scope) : fwd;
+        if (fwd.t !== 'tensor' || bwd.t !== 'tensor') return fwd;
+        switch (o.merge) {
+          case 'concat':
+            return o.backward ? concatVals([fwd, bwd]) : tensor(fwd.pend, fwd.ch === null ? null : 2 * fwd.ch, fwd.src);
+          case 'keep':
+            return o.backward ? joinVals([fwd, bwd]) : fwd;
+          case 'split':
+            return { t: 'list', items: [fwd, o.backward ? bwd : tensor(fwd.pend, fwd.ch, fwd.src)], template: false };
+          default:
+            return tensor(fwd.pend, null, [...(fwd.src ?? []), ...(o.backward ? bwd.src ?? [] : [])]);
+        }
+      }
       case 'input':
         return tensor([], o.ch);
       case 'instance': {
@@ -1886,8 +2328,16 @@ export class Interp {
   consume(pend: Pend[], act: ActivationInfo): void {
     for (const p of pend) {
       p.rec.consumed = true;
+      if (p.part && p.rec.act && !sameAct(p.rec.act, act) && p.rec.act.name !== 'unknown') {
+        // GLU written out: one half linear, the other through a sigmoid
+        const t = (x: ActivationInfo) => x.text ?? x.name;
+        p.rec.act = { name: 'unknown', via: 'forward', span: act.span ?? p.rec.act.span, text: `parts of its output meet ${t(p.rec.act)} and ${t(act)}` };
+        continue;
+      }
       if (!p.rec.act) {
-        p.rec.act = act;
+        const d = this.deferredActs.get(p.rec);
+        if (d) this.deferredActs.delete(p.rec);
+        p.rec.act = d && !sameAct(d, act) ? branchUnknown(d, act) : act;
         if (p.norm && !p.rec.norm) p.rec.norm = p.norm;
       }
     }
@@ -1933,12 +2383,14 @@ export class Interp {
     }
     const items: Obj[] = [];
     const names: (string | null)[] = [];
+    seq.opaque = false;
     const pushVal = (v: Val, nm: string | null) => {
       if (v.t === 'list') {
         for (const x of v.items) pushVal(x, null);
         return;
       }
       const o = this.toObj(v);
+      if (!o) seq!.opaque = true;
       if (o && o.o === 'list') {
         for (const x of o.items) {
           items.push(x);
@@ -2218,7 +2670,7 @@ export class Interp {
   constEval(e: PyExpr, scope: Scope): Val | null {
     if (!this.isPure(e)) return null;
     const v = this.eval(e, scope);
-    if (v.t === 'num' || v.t === 'str' || v.t === 'init') return v;
+    if (v.t === 'num' || v.t === 'str' || v.t === 'init' || v.t === 'const') return v;
     return null;
   }
 }
@@ -2292,8 +2744,8 @@ function joinVals(vals: Val[]): Val {
     const pend: Pend[] = [];
     const src: LayerRec[] = [];
     for (const t of tensors) {
-      pend.push(...t.pend);
-      if (t.src) src.push(...t.src);
+      for (const p of t.pend) if (!pend.includes(p)) pend.push(p);
+      for (const r of t.src ?? []) if (!src.includes(r)) src.push(r);
     }
     return tensor(pend, tensors[0].ch, src);
   }
@@ -2305,6 +2757,79 @@ function joinVals(vals: Val[]): Val {
   if (objs.length === 1) return { t: 'obj', o: objs[0] };
   if (objs.length > 1) return { t: 'objs', items: objs };
   return vals.find((v) => v.t !== 'unknown') ?? UNKNOWN;
+}
+
+/** A binding that holds a module with weights (a layer, a container, a user module). */
+function hasLayer(v: Val | undefined): boolean {
+  const layerObj = (o: Obj): boolean => o.o === 'weight' || o.o === 'seq' || o.o === 'instance' || o.o === 'list' || o.o === 'wrapper';
+  return !!v && ((v.t === 'obj' && layerObj(v.o)) || (v.t === 'objs' && v.items.some(layerObj)));
+}
+
+/** `return nn.ReLU()` / `return nn.GELU()` from two branches: one activation module, unknown when they differ. */
+function unifyActs(v: Val): Val {
+  if (v.t !== 'objs') return v;
+  const acts = v.items.filter((o): o is Extract<Obj, { o: 'act' }> => o.o === 'act');
+  if (acts.length < 2) return v;
+  const agree = acts.every((o) => sameAct(o.act, acts[0].act));
+  const act: Obj = agree ? acts[0] : { o: 'act', act: { name: 'unknown', via: 'sequential', text: acts.map((o) => o.act.text ?? o.act.name).join(' or ') } };
+  const items = [act, ...v.items.filter((o) => o.o !== 'act')];
+  return items.length === 1 ? { t: 'obj', o: items[0] } : { t: 'objs', items };
+}
+
+/** GLU (torch, keras, flax, jax): a·σ(b) over the two halves of its input. */
+function isGlu(text: string | undefined): boolean {
+  return text !== undefined && /(^|\.)glu$/.test(text);
+}
+
+function halfWidth(ch: number | null): number | null {
+  return ch !== null && ch % 2 === 0 ? ch / 2 : null;
+}
+
+/** An activation that depends on which branch of an `if` runs. */
+function branchUnknown(a: ActivationInfo, b: ActivationInfo): ActivationInfo {
+  const t = (x: ActivationInfo) => x.text ?? x.name;
+  return { name: 'unknown', via: 'forward', span: a.span ?? b.span, text: `${t(a)} or ${t(b)} (depends on an if branch)` };
+}
+
+/** Two activations are the same function (ReLU and ReLU6 are both 'relu'). */
+function sameAct(a: ActivationInfo, b: ActivationInfo): boolean {
+  return a.name === b.name && a.param === b.param;
+}
+
+/** One binding after an `if` whose condition is not known (see Interp.mergeBranches). */
+function mergeVal(a: Val | undefined, b: Val | undefined, elseAssigned: boolean, maybeNone: WeakSet<Val>): Val | undefined {
+  if (a === undefined || b === undefined) {
+    // bound in one branch only (or before the `if` and not in that branch): keep a module,
+    // a tensor or an activation; anything else as sequential execution leaves it
+    const v = a ?? b!;
+    return v.t === 'obj' || v.t === 'objs' || v.t === 'tensor' ? v : elseAssigned ? b : a;
+  }
+  const objsOf = (v: Val): Obj[] | null => (v.t === 'obj' ? [v.o] : v.t === 'objs' ? v.items : v.t === 'const' && v.v === null ? [] : null);
+  const oa = objsOf(a);
+  const ob = objsOf(b);
+  if (oa && ob) {
+    const items = [...oa];
+    for (const o of ob) if (!items.includes(o)) items.push(o);
+    const acts = items.filter((o): o is Extract<Obj, { o: 'act' }> => o.o === 'act');
+    const passes = items.some((o) => o.o === 'pass' && !o.reshape);
+    const agree = acts.every((o) => sameAct(o.act, acts[0].act)) && !(acts.length && passes);
+    let out = items;
+    if (acts.length && !agree) {
+      // nn.ReLU() in one branch, nn.Tanh() (or nn.Identity()) in the other
+      const text = [...acts.map((o) => o.act.text ?? o.act.name), ...(passes ? ['nn.Identity()'] : [])].join(' or ');
+      const unknownAct: Obj = { o: 'act', act: { name: 'unknown', via: 'sequential', text } };
+      out = [unknownAct, ...items.filter((o) => o.o !== 'act' && !(o.o === 'pass' && !o.reshape))];
+    } else if (acts.length > 1) out = [acts[0], ...items.filter((o) => o.o !== 'act')];
+    if (out.length === 0) return elseAssigned ? b : a;
+    const v: Val = out.length === 1 ? { t: 'obj', o: out[0] } : { t: 'objs', items: out };
+    if ((a.t === 'const' || b.t === 'const' || maybeNone.has(a) || maybeNone.has(b)) && hasLayer(v)) maybeNone.add(v);
+    return v;
+  }
+  if (a.t === 'tensor' && b.t === 'tensor') return joinVals([a, b]);
+  if ((a.t === 'num' || a.t === 'str' || a.t === 'const') && (b.t === 'num' || b.t === 'str' || b.t === 'const')) {
+    return a.t === b.t && a.v === b.v ? a : UNKNOWN;
+  }
+  return elseAssigned ? b : a;
 }
 
 function concatVals(vals: Val[]): Val {

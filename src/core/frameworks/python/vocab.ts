@@ -186,6 +186,8 @@ for (const [n, [a, p]] of Object.entries(TORCH_ACT_FNS)) {
   }
 }
 add(['torch.special.expit'], { r: 'actFn', act: 'sigmoid' });
+// GLU: a·σ(b) over the two halves of its input (half the width); no named init fits it
+add(['torch.nn.functional.glu'], { r: 'actFn', act: 'unknown' });
 add(
   ['BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'SyncBatchNorm', 'LazyBatchNorm1d', 'LazyBatchNorm2d', 'LazyBatchNorm3d'].map((n) => T + n),
   { r: 'norm', norm: 'batchnorm' },
@@ -256,6 +258,7 @@ const FLAX_ACT: Record<string, [ActivationName, number?]> = {
   relu: ['relu'], relu6: ['relu'], leaky_relu: ['leaky_relu', 0.01], elu: ['elu'], celu: ['elu'], gelu: ['gelu'], silu: ['silu'],
   swish: ['silu'], mish: ['mish'], softplus: ['softplus'], selu: ['selu'], tanh: ['tanh'], sigmoid: ['sigmoid'], softmax: ['softmax'],
   log_softmax: ['softmax'], hard_tanh: ['tanh'], hard_sigmoid: ['sigmoid'], hard_silu: ['silu'], hard_swish: ['silu'], soft_sign: ['tanh'],
+  glu: ['unknown'],
 };
 for (const [n, [a, p]] of Object.entries(FLAX_ACT)) {
   add([F + n, `jax.nn.${n}`], { r: 'actFn', act: a, param: p });
