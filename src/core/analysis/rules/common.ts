@@ -60,6 +60,7 @@ export function initLabel(i: InitName): string {
 export function describeInit(layer: Layer, init: InitSpec = layer.init): string {
   const fw = { keras: 'Keras', pytorch: 'PyTorch', flax: 'Flax', tfjs: 'TensorFlow.js' }[layer.framework];
   const base = init.name === 'pytorch_default' ? 'kaiming_uniform(a=√5)' : init.name;
+  if (!init.explicit && init.text === 'None') return `${base} (None: the ${fw} default)`;
   return init.explicit ? base : `${base} (the ${fw} default)`;
 }
 
