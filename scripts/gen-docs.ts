@@ -18,7 +18,7 @@ export function renderRulesDoc(): string {
   }
   out.push('');
   out.push('A finding on a layer followed by a normalization layer (BatchNorm, LayerNorm, GroupNorm…) is reported one level milder (`info`), and its message says why.', '');
-  out.push('Suppress a finding with `# initlens: ignore[IL001]` at the end of its line or alone on the line above (`// initlens: ignore[IL001]` in TypeScript/JavaScript), or for a whole file with `# initlens: ignore-file[IL001]` (no code: every rule).', '');
+  out.push('Suppress a finding with `# initlens: ignore[IL001]` at the end of its line or alone on the line above (`// initlens: ignore[IL001]` in TypeScript/JavaScript; for a layer call over several lines, on any of its lines), or for a whole file with `# initlens: ignore-file[IL001]` (no code: every rule).', '');
   for (const r of allRules) {
     out.push(`<a id="${r.code.toLowerCase()}"></a>`, '');
     out.push(`## ${r.code} \`${r.name}\`: ${r.title}`, '');

@@ -274,3 +274,43 @@ model = keras.Model(inp, out)
     findings: ['IL001@15'],
   });
 });
+
+test('Keras kernel_initializer=None is the glorot_uniform default (add_weight falls back to it); tf.initializers.* and class-name strings are read; fixes replace them', () => {
+  const src = `import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(64,)),
+    layers.Dense(64, activation="relu", kernel_initializer=None),
+    layers.Dense(64, activation="relu", kernel_initializer=tf.initializers.GlorotUniform()),
+    layers.Dense(64, activation="relu", kernel_initializer=tf.keras.initializers.GlorotUniform(seed=1)),
+    layers.Dense(64, activation="relu", kernel_initializer="GlorotUniform"),
+    layers.Dense(64, activation="relu", kernel_initializer=tf.initializers.glorot_uniform()),
+    layers.Dense(64, activation="relu", kernel_initializer=tf.initializers.HeNormal()),
+    layers.LSTM(32, recurrent_initializer=None),
+    layers.Dense(10),
+])
+`;
+  const res = check(src, {
+    layers: [
+      { line: 6, init: 'glorot_uniform' },
+      { line: 7, init: 'glorot_uniform' },
+      { line: 8, init: 'glorot_uniform' },
+      { line: 9, init: 'glorot_uniform' },
+      { line: 10, init: 'glorot_uniform' },
+      { line: 11, init: 'he_normal' },
+      { line: 12, layer: 'LSTM', recInit: 'glorot_uniform' },
+      { line: 13, init: 'glorot_uniform' },
+    ],
+    findings: ['IL001@6', 'IL001@7', 'IL001@8', 'IL001@9', 'IL001@10', 'IL005@12'],
+  });
+  const none = res.layers[0]!;
+  assert.equal(none.init.explicit, false, 'None is the default, not a choice');
+  assert.match(res.findings[0]!.message, /^ReLU after glorot_uniform \(None: the Keras default\): each layer scales/);
+  assert.match(res.findings[1]!.message, /^ReLU after glorot_uniform: /, 'tf.initializers.GlorotUniform() is explicit');
+  const fixed = fixAndCheck(src);
+  assert.match(fixed, /layers\.Dense\(64, activation="relu", kernel_initializer="he_normal"\),\n {4}layers\.Dense\(64, activation="relu", kernel_initializer="he_normal"\),/);
+  assert.doesNotMatch(fixed, /kernel_initializer=None|GlorotUniform|glorot_uniform\(\)/);
+  assert.match(fixed, /layers\.LSTM\(32, recurrent_initializer="orthogonal"\)/);
+  assert.match(fixed, /tf\.initializers\.HeNormal\(\)/, 'a fitting initializer is left alone');
+});

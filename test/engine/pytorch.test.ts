@@ -29,7 +29,7 @@ test('PyTorch forward(): F.relu, activation modules stored as attributes, flatte
     findings: ['IL001@8', 'IL001@10'],
   });
   assert.equal(res.layers[1].activation.param, 0.2);
-  assert.match(res.findings[0].message, /GELU: E\[φ\(z\)²\] = 0\.42\d\d/);
+  assert.match(res.findings[0].message, /Exact for GELU \(E\[φ\(z\)²\] = 0\.4252\): Var\(W\) = 2\.35\/fan_in/);
   assert.match(res.findings[0].message, /≈0\.14/, 'PyTorch default before GELU: 1/3 · 0.425');
   assert.equal(res.models.length, 1);
   assert.equal(res.models[0].name, 'Net');

@@ -9,6 +9,7 @@ import {
   backwardFactor,
   recommendedVariance,
   recommendInit,
+  secondMoment,
   TRUNC2_VARIANCE,
 } from '../../src/core/math/index.js';
 import type { KnownActivation } from '../../src/core/math/index.js';
@@ -151,9 +152,19 @@ test('recommendedVariance makes forwardFactor exactly 1', () => {
 });
 
 test('recommendInit families', () => {
-  for (const a of ['relu', 'elu', 'gelu', 'silu', 'mish', 'softplus'] as const) {
+  for (const a of ['relu', 'elu', 'gelu', 'silu', 'mish'] as const) {
     assert.equal(recommendInit(a).init, 'he_normal', a);
     assert.equal(recommendInit(a, undefined, 'uniform').init, 'he_uniform', a);
+  }
+  // Softplus keeps E[φ(z)²] = 0.92: LeCun gives 0.92 per layer, He 1.84.
+  assert.equal(recommendInit('softplus').init, 'lecun_normal');
+  assert.equal(recommendInit('softplus', undefined, 'uniform').init, 'lecun_uniform');
+  // The named init recommended for the rectifier family is the closest one (log distance of the per-layer factor).
+  for (const a of ['relu', 'elu', 'gelu', 'silu', 'mish', 'softplus'] as const) {
+    const m2 = secondMoment(a, undefined, 1);
+    const dist = (coeff: number) => Math.abs(Math.log(coeff * m2));
+    const best = dist(2) <= dist(1) ? 'he_normal' : 'lecun_normal';
+    assert.equal(recommendInit(a).init, best, a);
   }
   for (const a of ['tanh', 'sigmoid', 'linear', 'softmax'] as const) {
     assert.equal(recommendInit(a).init, 'glorot_normal', a);

@@ -151,3 +151,28 @@ test('variance table: one row per layer; cumulative is the running product of th
   assert.ok(Math.abs(b!.current.factor! - 64 * (2 / (64 + 32)) * 0.5) < 1e-9);
   assert.deepEqual(b!.findings, ['IL001']);
 });
+
+test('"Ignore IL001 for this line" on a multi-line call writes on its first line; comments already inside the call stay and count', () => {
+  const src = `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(64,)),
+    layers.Dense(
+        64,
+        activation="relu",  # initlens: ignore[IL005]
+    ),
+    layers.Dense(10),
+])
+`;
+  const s = session(src);
+  const f = s.findings.findIndex((x) => x.code === 'IL001');
+  assert.notEqual(f, -1);
+  const line = quickFixes(s.ctx, f).find((a) => a.title === 'Ignore IL001 for this line')!;
+  const after = applyEdits(src, line.edits);
+  assert.match(after, /\n {4}layers\.Dense\(  # initlens: ignore\[IL001\]\n {8}64,\n {8}activation="relu",  # initlens: ignore\[IL005\]\n {4}\),/);
+  assert.equal(il001(after).length, 0);
+  // The same comment written by hand after an argument also silences the layer.
+  const byHand = src.replace('ignore[IL005]', 'ignore[IL005, IL001]');
+  assert.equal(il001(byHand).length, 0);
+});

@@ -1,6 +1,8 @@
 /**
  * Suppression comments, like `# noqa` and `// eslint-disable-line`:
- *   # initlens: ignore[IL001]          on the finding's line, or alone on the line above
+ *   # initlens: ignore[IL001]          on the finding's line, or alone on the line above; for a
+ *                                      layer call written over several lines, on any of its lines
+ *                                      (after an argument, on the closing bracket's line)
  *   # initlens: ignore                 every rule on that line
  *   # initlens: ignore-file[IL001,IL005]   anywhere in the file
  *   # initlens: ignore-file            the whole file
@@ -65,9 +67,15 @@ export function isSuppressed(f: Finding, s: Suppressions, index: LineIndex): boo
   if (s.file && s.file.has(f.code)) return true;
   const first = index.lineCol(f.span.from).line;
   const last = index.lineCol(f.span.to).line;
-  for (const line of new Set([first, last])) {
+  const hit = (line: number): boolean => {
     const set = s.lines.get(line);
-    if (set && (set.has('*') || set.has(f.code as RuleCode))) return true;
+    return !!set && (set.has('*') || set.has(f.code as RuleCode));
+  };
+  if (hit(first) || hit(last)) return true;
+  // A layer's constructor call: a comment on any of its inner lines (after `activation="relu",`)
+  // is about that call. A model's span holds other layers' lines, so only its first and last count.
+  if (f.layer !== null) {
+    for (let line = first + 1; line < last; line++) if (hit(line)) return true;
   }
   return false;
 }

@@ -402,8 +402,12 @@ export interface InitRecommendation {
 
 /**
  * The initializer family to recommend after an activation:
- * - relu, elu, gelu, silu, mish, softplus → He (`he_normal`/`he_uniform` per
+ * - relu, elu, gelu, silu, mish → He (`he_normal`/`he_uniform` per
  *   `distribution`): Var(W) = 2/fan_in, the rectifier family (He et al. 2015).
+ *   Only ReLU is exact; for the others He is the closest named init (per-layer
+ *   factor 2·E[φ(z)²]: ELU 1.29, GELU 0.85, SiLU 0.71, Mish 0.90).
+ * - softplus → LeCun (`lecun_normal`/`lecun_uniform`): E[φ(z)²] = 0.921, so LeCun
+ *   gives 0.92 per layer and He 1.84; LeCun is the closest named init.
  * - leaky_relu(α) → variance_scaling(scale = 2/(1+α²), fan_in). When that scale is
  *   within 1% of 2 (|α| ≤ 0.1, e.g. PyTorch's default 0.01) plain He is returned,
  *   with `scale` still set, because the difference is below what any rule measures.
@@ -443,9 +447,18 @@ export function recommendInit(
     case 'gelu':
     case 'gelu_tanh':
     case 'silu':
-    case 'mish':
+    case 'mish': {
+      const name = { elu: 'ELU', gelu: 'GELU', gelu_tanh: 'GELU', silu: 'SiLU', mish: 'Mish' }[act];
+      return {
+        init: he,
+        reason: `${name} is rectifier-like: He initialization (Var(W) = 2/fan_in) is the closest named initializer; the exact variance-preserving choice is Var(W) = ${round3(1 / secondMoment(act, param, 1))}/fan_in.`,
+      };
+    }
     case 'softplus':
-      return { init: he, reason: `${act.toUpperCase()} is a rectifier-like activation: He initialization (Var(W) = 2/fan_in) is the standard choice.` };
+      return {
+        init: distribution === 'uniform' ? 'lecun_uniform' : 'lecun_normal',
+        reason: `Softplus keeps E[φ(z)²] = ${round3(secondMoment(act, param, 1))} of a unit-variance input, so LeCun initialization (Var(W) = 1/fan_in) is the closest named initializer (He would grow the signal ×1.84 per layer); exact: Var(W) = ${round3(1 / secondMoment(act, param, 1))}/fan_in.`,
+      };
     case 'tanh':
     case 'sigmoid':
     case 'linear':
@@ -457,6 +470,10 @@ export function recommendInit(
     default:
       return { init: 'unknown', reason: 'The activation is unknown, so no initializer can be recommended.' };
   }
+}
+
+function round3(x: number): string {
+  return x.toPrecision(3);
 }
 
 function round(x: number): string {

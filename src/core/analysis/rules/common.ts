@@ -60,6 +60,7 @@ export function initLabel(i: InitName): string {
 export function describeInit(layer: Layer, init: InitSpec = layer.init): string {
   const fw = { keras: 'Keras', pytorch: 'PyTorch', flax: 'Flax', tfjs: 'TensorFlow.js' }[layer.framework];
   const base = init.name === 'pytorch_default' ? 'kaiming_uniform(a=√5)' : init.name;
+  if (!init.explicit && init.text === 'None') return `${base} (None: the ${fw} default)`;
   return init.explicit ? base : `${base} (the ${fw} default)`;
 }
 
@@ -69,7 +70,14 @@ export function r2(x: number): string {
   if (a !== 0 && (a >= 1e4 || a < 0.01)) return x.toExponential(1).replace('e+', 'e');
   if (a >= 100) return x.toFixed(0);
   if (a >= 10) return x.toFixed(1);
-  return x.toFixed(2);
+  if (a >= 0.995 || a === 0) return x.toFixed(2);
+  // Below 1: two significant digits (0.064, not 0.06; never 0.00).
+  return x.toPrecision(2);
+}
+
+/** Three significant digits, for scales (2.35, 1.55, 1.09). */
+export function sig3(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(3) : String(x);
 }
 
 export interface LayerNumbers {
@@ -172,20 +180,57 @@ export function fixTitle(t: InitTarget): string {
 }
 
 /** TensorFlow.js draws its *Normal initializers truncated at 2σ without correcting the variance. */
-export function tfjsTruncationNote(layer: Layer, target: InitName): string {
+export function tfjsTruncationNote(layer: Layer, target: InitName, stated: number | null = null): string {
   if (layer.framework !== 'tfjs' || !TFJS_NAMED.has(target)) return '';
   const real = layerNumbers(layer, { name: target, explicit: false, source: 'default', distribution: 'truncated_normal', uncorrectedTruncation: true });
   const label = target === 'he_normal' ? 'heNormal' : target === 'glorot_normal' ? 'glorotNormal' : 'leCunNormal';
   const uniLabel = label.replace('Normal', 'Uniform');
-  return real.forward !== null ? ` (In TensorFlow.js, '${label}' truncates at 2σ without correcting the variance, so it actually gives ≈${r2(real.forward)}; '${uniLabel}' is exact.)` : '';
+  if (real.forward === null) return '';
+  const full = stated !== null ? ` (≈${r2(stated)})` : '';
+  return ` In TensorFlow.js, '${label}' truncates at 2σ without correcting the variance, so it really gives ≈${r2(real.forward)} per layer; '${uniLabel}' draws the full variance${full}.`;
 }
 
-export function gainNote(act: ActivationName, param?: number): string {
-  if (act === 'relu' || act === 'linear' || act === 'unknown' || act === 'softmax') return '';
-  const g = varianceGain(act, param);
-  const m2 = secondMoment(act, param, 1);
-  if (g === null || m2 === null) return '';
-  return ` (${actLabel(act)}: E[φ(z)²] = ${m2.toFixed(4)} for z ~ N(0,1), so the variance-preserving gain is ${g.toFixed(3)})`;
+/**
+ * What the recommended init gives per layer, as the end of a message. When it
+ * preserves the second moment (ReLU with He, leaky ReLU with its slope, SELU…)
+ * it "keeps it ≈1.00"; otherwise (ELU, GELU, SiLU, Mish, Softplus) the named
+ * init is only the closest one, so its real factor is stated, followed by the
+ * exact variance-preserving scale in the framework's spelling.
+ */
+export function recommendationText(layer: Layer, rec: { target: InitTarget }, recFactor: number | null, direction: 'forward' | 'backward' = 'forward'): string {
+  const act = layer.activation.name;
+  const param = layer.activation.param;
+  const t = rec.target;
+  const named = t.init === 'variance_scaling' && t.scale !== undefined
+    ? `He init with the leaky slope (Var(W) = ${sig3(t.scale)}/fan_in)`
+    : `${initLabel(t.init)} init`;
+  if (recFactor === null || Math.abs(recFactor - 1) < 0.02 || act === 'unknown') return `${named} keeps it ≈${recFactor === null ? '1' : r2(recFactor)}.`;
+  const m2 = direction === 'backward' ? derivSecondMoment(act, param, 1) : secondMoment(act, param, 1);
+  if (m2 === null || !(m2 > 0)) return `${named} gives ≈${r2(recFactor)} per layer.`;
+  const scale = 1 / m2;
+  const mode = direction === 'backward' ? 'fan_out' : 'fan_in';
+  const moment = direction === 'backward' ? "E[φ′(z)²]" : 'E[φ(z)²]';
+  return `${named}, the closest named initializer, gives ≈${r2(recFactor)} per layer. Exact for ${actLabel(act)} (${moment} = ${m2.toFixed(4)}): Var(W) = ${sig3(scale)}/${mode}, ${exactSpelling(layer, scale, mode)}.`;
+}
+
+/** The exact variance-scaling initializer in the layer's framework. */
+function exactSpelling(layer: Layer, scale: number, mode: 'fan_in' | 'fan_out'): string {
+  const s = sig3(scale);
+  switch (layer.framework) {
+    case 'keras':
+      return `\`VarianceScaling(scale=${s}, mode="${mode}")\``;
+    case 'flax':
+      return `\`variance_scaling(${s}, "${mode}", "truncated_normal")\``;
+    case 'tfjs':
+      // tfjs's 'normal' distribution is truncated without correction: uniform is exact.
+      return `\`varianceScaling({scale: ${s}, mode: '${mode === 'fan_in' ? 'fanIn' : 'fanOut'}', distribution: 'uniform'})\``;
+    case 'pytorch':
+    default: {
+      const fan = mode === 'fan_in' ? layer.fanIn : layer.fanOut;
+      const g = sig3(Math.sqrt(scale));
+      return fan !== null ? `\`nn.init.normal_(w, std=${sig3(Math.sqrt(scale / fan))})\` (std = ${g}/√${mode})` : `\`nn.init.normal_\` with std = ${g}/√${mode}`;
+    }
+  }
 }
 
 /** The last weight layer of its model (an output head). */

@@ -37,7 +37,7 @@ export const explicitScale: Rule = {
     const rec = recommendation({ ...layer, activation: { ...layer.activation, name: act } }, ctx.options);
     const recN = rec ? layerNumbers(layer, rec.spec, act, layer.activation.param) : null;
     const verb = f > 2 ? 'explodes' : 'vanishes';
-    const msg = `${init.text ?? initLabel(init.name)} with fan_in=${layer.fanIn}: fan_in·Var(W) = ${r2(cur.coeff ?? NaN)}, so each layer multiplies the signal's second moment by ≈${r2(f)}${act !== 'linear' ? ` after ${actLabel(act)}` : ''} — the signal ${verb}${depthNote(layer, ctx, f)}.${rec && recN && recN.varW !== null ? ` ${initLabel(rec.target.init)} (std ≈ ${r2(Math.sqrt(recN.varW))}) keeps it ≈${r2(recN.forward ?? 1)}.` : ''}${normNote(layer)}`;
+    const msg = `${init.text ?? initLabel(init.name)} with fan_in=${layer.fanIn}: fan_in·Var(W) = ${r2(cur.coeff ?? NaN)}, so each layer multiplies the signal's second moment by ≈${r2(f)}${act !== 'linear' ? ` after ${actLabel(act)}` : ''} — the signal ${verb}${depthNote(layer, ctx, f)}.${rec && recN && recN.varW !== null ? ` ${initLabel(rec.target.init)} (std ≈ ${r2(Math.sqrt(recN.varW))}) ${Math.abs((recN.forward ?? 1) - 1) < 0.02 ? 'keeps it' : 'is the closest named initializer and gives'} ≈${r2(recN.forward ?? 1)}.` : ''}${normNote(layer)}`;
     // Exploding signals overflow; vanishing ones are often rescued by later normalization.
     const severity = layer.normalization ? 'info' : f > 10 ? 'error' : 'warning';
     return [finding(this, layer, null, msg, rec?.target.init ?? null, rec ? initFixes(layer, ctx, rec.target, 'unsafe') : [], severity)];

@@ -453,6 +453,18 @@ export function setKwarg(text: string, call: Extract<PyExpr, { k: 'call' }>, nam
     const lineStart = text.lastIndexOf('\n', last.span.from - 1) + 1;
     let indent = '';
     for (let i = lineStart; i < last.span.from && (text[i] === ' ' || text[i] === '\t'); i++) indent += text[i];
+    // A comment after the last argument (`activation="relu",  # initlens: ignore[IL005]`) stays
+    // where it is: the new argument goes on a line of its own after it, or inline when the
+    // closing bracket shares that line.
+    const eol = lineEnd(text, last.span.to);
+    const rest = text.slice(last.span.to, eol);
+    const hash = rest.indexOf('#');
+    if (hash >= 0 && !rest.slice(0, hash).includes(')')) {
+      const nl = text[eol] === '\r' ? '\r\n' : '\n';
+      if (/^\s*,/.test(rest)) return { from: eol, to: eol, newText: `${nl}${indent}${name}=${value},` };
+      return { from: last.span.to, to: eol, newText: `,${rest}${nl}${indent}${name}=${value}` };
+    }
+    if (hash >= 0) return { from: last.span.to, to: last.span.to, newText: `, ${name}=${value}` };
     return { from: last.span.to, to: last.span.to, newText: `,\n${indent}${name}=${value}` };
   }
   return { from: last.span.to, to: last.span.to, newText: `, ${name}=${value}` };

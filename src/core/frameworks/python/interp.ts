@@ -1968,10 +1968,10 @@ export class Interp {
       const kname = s.depthwise ? 'depthwise_initializer' : s.separable ? 'pointwise_initializer' : s.embedding ? 'embeddings_initializer' : 'kernel_initializer';
       const ki = kwarg(e, kname);
       const splat = e.args.some((a) => a.star === '**');
-      rec.init = ki ? this.initFromExpr(ki.value, scope) : splat ? { name: 'unknown', explicit: true, source: 'argument' } : kerasDefault(s);
+      rec.init = ki ? kerasNoneInit(ki.value) ?? this.initFromExpr(ki.value, scope) : splat ? { name: 'unknown', explicit: true, source: 'argument' } : kerasDefault(s);
       if (s.recurrent) {
         const ri = kwarg(e, 'recurrent_initializer');
-        rec.recInit = ri ? this.initFromExpr(ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
+        rec.recInit = ri ? kerasNoneInit(ri.value) ?? this.initFromExpr(ri.value, scope) : { name: 'orthogonal', explicit: false, source: 'default', distribution: 'orthogonal', gain: 1 };
       }
     } else if (fw === 'pytorch') {
       if (s.kind === 'Linear') {
@@ -2863,6 +2863,16 @@ function evalNumStatic(x: PyExpr | undefined): number | null {
 function kerasDefault(s: WeightLayerSpec): InitSpec {
   if (s.embedding) return { name: 'random_uniform', explicit: false, source: 'default', distribution: 'uniform', minval: -0.05, maxval: 0.05 };
   return { name: 'glorot_uniform', explicit: false, source: 'default', distribution: 'uniform' };
+}
+
+/**
+ * Keras `*_initializer=None`: `initializers.get(None)` is None and `Layer.add_weight` then draws
+ * float weights from glorot_uniform (Keras 3 and tf.keras), for every weight, the recurrent
+ * kernel and embeddings included. Reported as that default; a fix replaces the `None`.
+ */
+function kerasNoneInit(x: PyExpr): InitSpec | null {
+  if (x.k !== 'const' || x.value !== null) return null;
+  return { name: 'glorot_uniform', explicit: false, source: 'argument', distribution: 'uniform', span: x.span, text: 'None' };
 }
 
 const KERAS_INIT_STRINGS: Record<string, InitSpec['name']> = {

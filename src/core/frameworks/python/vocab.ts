@@ -326,6 +326,8 @@ export function canonicalize(q: string): string {
   if (q === 'tensorflow.keras') return 'keras';
   if (q.startsWith('tensorflow.python.keras.')) return 'keras.' + q.slice('tensorflow.python.keras.'.length);
   if (q.startsWith('tf_keras.')) return 'keras.' + q.slice('tf_keras.'.length);
+  // TF 2: tf.initializers.* are aliases of tf.keras.initializers.* (GlorotUniform, glorot_uniform, ...).
+  if (q.startsWith('tensorflow.initializers.')) return 'keras.' + q.slice('tensorflow.'.length);
   if (q === 'tf_keras') return 'keras';
   if (q.startsWith('keras.api.')) return 'keras.' + q.slice('keras.api.'.length);
   if (q.startsWith('keras.src.layers.')) {
