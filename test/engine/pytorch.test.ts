@@ -1005,3 +1005,101 @@ class Net(nn.Module):
     /        self\.body = nn\.Sequential\(\*blocks\)\n        for m in self\.body\.modules\(\):\n            if isinstance\(m, nn\.Conv2d\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n\n/,
   );
 });
+
+test('nn.ModuleList filled by .append/.extend in a loop: one init loop over its modules after the loop, a head appended after it left out with [:-1]', () => {
+  const src = `import torch
+import torch.nn as nn
+
+
+class MLP(nn.Module):
+    def __init__(self, d=64, n=3):
+        super().__init__()
+        self.layers = nn.ModuleList()
+        for _ in range(n):
+            self.layers.append(nn.Linear(d, d))
+        self.head = nn.Linear(d, 1)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = torch.relu(layer(x))
+        return self.head(x)
+
+
+class Extended(nn.Module):
+    def __init__(self, d=32, n=2):
+        super().__init__()
+        self.blocks = nn.ModuleList()
+        self.blocks.extend([nn.Linear(d, d) for _ in range(n)])
+
+    def forward(self, x):
+        for b in self.blocks:
+            x = torch.relu(b(x))
+        return x
+
+
+class Tower(nn.Module):
+    def __init__(self, dims=(32, 64, 64), n_out=3):
+        super().__init__()
+        self.layers = nn.ModuleList()
+        for a, b in zip(dims[:-1], dims[1:]):
+            self.layers.append(nn.Sequential(nn.Linear(a, b), nn.ReLU()))
+        self.layers.append(nn.Linear(dims[-1], n_out))
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+class Odd(nn.Module):
+    def __init__(self, d=16):
+        super().__init__()
+        self.layers = nn.ModuleList()
+        for _ in range(2):
+            self.layers.append(nn.Linear(d, d))
+            self.layers.append(nn.TransformerEncoderLayer(d, 2))
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = torch.relu(layer(x))
+        return x
+`;
+  const r = check(src, {
+    layers: [
+      { line: 10, act: 'relu', init: 'pytorch_default', fanIn: 64 },
+      { line: 11, name: 'head', act: 'linear' },
+      { line: 23, act: 'relu', fanIn: 32 },
+      { line: 36, act: 'relu' },
+      { line: 37, act: 'linear', init: 'pytorch_default' },
+      { line: 50, act: 'relu' },
+    ],
+    findings: ['IL001@10', 'IL001@23', 'IL001@36', 'IL001@50'],
+  });
+  const fixes = (line: number) => r.findings.find((f) => lineOfSpan(src, f.span.from) === line)?.fixes ?? [];
+  assert.equal(fixes(10).length, 2, 'he_normal and he_uniform');
+  assert.equal(fixes(50).length, 0, 'the list also holds a module the engine does not model');
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /            self\.layers\.append\(nn\.Linear\(d, d\)\)\n        for m in self\.layers\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n                nn\.init\.zeros_\(m\.bias\)\n        self\.head = nn\.Linear\(d, 1\)\n/,
+  );
+  assert.match(
+    out,
+    /        self\.blocks\.extend\(\[nn\.Linear\(d, d\) for _ in range\(n\)\]\)\n        for m in self\.blocks\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n/,
+  );
+  assert.match(
+    out,
+    /        self\.layers\.append\(nn\.Linear\(dims\[-1\], n_out\)\)\n        for m in self\.layers\[:-1\]\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n                nn\.init\.zeros_\(m\.bias\)\n\n/,
+  );
+  check(out, {
+    layers: [
+      { line: 10, act: 'relu', init: 'he_normal' },
+      { line: 15, name: 'head', act: 'linear', init: 'pytorch_default' },
+      { line: 27, act: 'relu', init: 'he_normal' },
+      { line: 44, act: 'relu', init: 'he_normal' },
+      { line: 45, act: 'linear', init: 'pytorch_default' },
+      { line: 62, act: 'relu', init: 'pytorch_default' },
+    ],
+    findings: ['IL001@62'],
+  });
+});

@@ -92,6 +92,8 @@ export interface LayerRec {
   owner: ClassCtx | null;
   fnScope: PyStmt | null;
   seqOwner: SeqRec | null;
+  /** The `nn.ModuleList` it was put in (the last construction that ran). */
+  listOwner?: ModList;
   applied: boolean;
   consumed: boolean;
   order: number | null;
@@ -116,6 +118,20 @@ export interface SeqRec {
   items: Obj[];
   /** Built from a value that is not a known module (a user class derived from nn.Linear, an unread call...). */
   opaque?: boolean;
+}
+
+/**
+ * An `nn.ModuleList` construction: where it is bound (`self.layers = nn.ModuleList()`) and the
+ * statements that fill it afterwards (`.append`/`.extend`; in a loop, the loop statement).
+ */
+export interface ModList {
+  call: Extract<PyExpr, { k: 'call' }>;
+  /** Its members (the list object's own array). */
+  items: Obj[];
+  paths: AccessPath[];
+  muts: { stmt: PyStmt; body: PyStmt[]; fn: PyStmt | null }[];
+  /** Holds a value that is not a known module. */
+  opaque: boolean;
 }
 
 export interface ClassCtx {
@@ -144,7 +160,7 @@ export type Obj =
   | { o: 'add' }
   | { o: 'concat' }
   | { o: 'seq'; seq: SeqRec }
-  | { o: 'list'; items: Obj[]; template: boolean }
+  | { o: 'list'; items: Obj[]; template: boolean; ml?: ModList }
   | { o: 'instance'; cls: ClassCtx }
   | { o: 'wrapper'; inner: Obj; merge?: BidiMerge; backward?: Obj }
   | { o: 'input'; ch: number | null };
@@ -838,6 +854,10 @@ export class Interp {
       if (o.seq.name === null) o.seq.name = name;
       if (isAttr || scope.fn === null) this.seqPaths(o.seq, pathExpr, mkPath);
     } else if (o.o === 'list') {
+      if (o.ml && (isAttr || scope.fn === null)) {
+        const p = mkPath(pathExpr, false);
+        if (p) o.ml.paths.push(p);
+      }
       if (isAttr || scope.fn === null) {
         o.items.forEach((it, i) => {
           const expr = o.template ? pathExpr : `${pathExpr}[${i}]`;
@@ -1187,6 +1207,17 @@ export class Interp {
     if (lo === undefined || hi === undefined || st === undefined || (st !== null && st !== 1)) return null;
     const cut = <T>(items: T[]): T[] => items.slice(lo ?? 0, hi ?? items.length);
     if (base.t === 'list') return base.template ? null : { t: 'list', items: cut(base.items), template: false };
+    if (base.t === 'obj' && base.o.o === 'list' && base.o.template && base.o.ml) {
+      // a ModuleList filled in a loop, then a head appended: [:-k] keeps the loop-built members
+      const items = base.o.items;
+      let lastT = -1;
+      items.forEach((o, i) => {
+        if ((o.o === 'weight' && o.rec.template) || (o.o === 'list' && o.template)) lastT = i;
+      });
+      const n = items.length;
+      if (!((lo === null || lo === 0) && hi !== null && hi < 0 && n + hi > lastT)) return null;
+      return { t: 'obj', o: { o: 'list', items: cut(items), template: true, ml: base.o.ml } };
+    }
     if (base.t === 'obj' && base.o.o === 'list') return base.o.template ? null : { t: 'obj', o: { o: 'list', items: cut(base.o.items), template: false } };
     if (base.t === 'obj' && base.o.o === 'seq') {
       const seq = base.o.seq as SeqRec & { names?: (string | null)[] };
@@ -1472,17 +1503,35 @@ export class Interp {
       return UNKNOWN;
     }
     if (obj.t === 'obj' && obj.o.o === 'list' && (m === 'append' || m === 'extend')) {
+      const list = obj.o;
       const v = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      const ml = list.ml;
+      const added: Obj[] = [];
       if (m === 'append') {
         const o = this.toObj(v);
         if (o) {
-          obj.o.items.push(o);
-          if (this.inLoop(scope)) obj.o.template = true;
-          if (o.o === 'weight' && obj.o.template) o.rec.template = true;
+          list.items.push(o);
+          added.push(o);
+          if (this.inLoop(scope)) list.template = true;
+          // (a ModuleList's member appended once, after the loop, keeps its own identity: a head)
+          if (o.o === 'weight' && list.template && (!ml || this.inLoop(scope))) o.rec.template = true;
+        } else if (ml) ml.opaque = true;
+      } else if (v.t === 'list') {
+        // extend([... for _ in range(n)]) or extend(...) in a loop repeats at run time
+        if (v.template || this.inLoop(scope)) list.template = true;
+        for (const it of v.items) {
+          const o = this.toObj(it);
+          if (o) {
+            list.items.push(o);
+            added.push(o);
+            if (o.o === 'weight' && list.template && this.inLoop(scope)) o.rec.template = true;
+          } else if (ml) ml.opaque = true;
         }
-      } else if (v.t === 'list') for (const it of v.items) {
-        const o = this.toObj(it);
-        if (o) obj.o.items.push(o);
+      } else if (ml) ml.opaque = true;
+      if (ml) {
+        for (const o of added) setListOwner(o, ml);
+        const stmt = this.topStmtOf(scope);
+        if (stmt) ml.muts.push({ stmt, body: this.bodyOf(scope), fn: scope.fn });
       }
       return UNKNOWN;
     }
@@ -1503,17 +1552,18 @@ export class Interp {
       if (m === 'named_modules') return { t: 'zip', items: [UNKNOWN, { t: 'anymod', filter }] };
       return { t: 'anymod', filter };
     }
-    if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
+    if (obj.t === 'obj' && (obj.o.o === 'seq' || (obj.o.o === 'list' && obj.o.ml)) && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
       // for m in net.modules(): the container's members (nested containers followed for modules())
       const items: Obj[] = [];
       const deep = m === 'modules' || m === 'named_modules';
-      const walk = (sq: SeqRec) => {
-        for (const it of sq.items) {
+      const walk = (members: Obj[]) => {
+        for (const it of members) {
           items.push(it);
-          if (deep && it.o === 'seq') walk(it.seq);
+          if (deep && it.o === 'seq') walk(it.seq.items);
+          else if (deep && it.o === 'list') walk(it.items);
         }
       };
-      walk(obj.o.seq);
+      walk(obj.o.o === 'seq' ? obj.o.seq.items : obj.o.items);
       const v: Val = { t: 'objs', items };
       return m.startsWith('named_') ? { t: 'zip', items: [UNKNOWN, v] } : v;
     }
@@ -1781,14 +1831,18 @@ export class Interp {
         const a = e.args[0] ? this.eval(e.args[0].value, scope) : null;
         const items: Obj[] = [];
         let template = false;
+        const ml: ModList = { call: e, items, paths: [], muts: [], opaque: !!a && a.t !== 'list' };
         if (a && a.t === 'list') {
           template = a.template;
           for (const it of a.items) {
             const o = this.toObj(it);
             if (o) items.push(o);
+            else ml.opaque = true;
           }
         }
-        return { t: 'obj', o: { o: 'list', items, template } };
+        const list: Extract<Obj, { o: 'list' }> = { o: 'list', items, template, ml };
+        for (const o of items) setListOwner(o, ml);
+        return { t: 'obj', o: list };
       }
       case 'moduledict': {
         const a = e.args[0] ? this.eval(e.args[0].value, scope) : null;
@@ -2736,6 +2790,14 @@ function arith(op: string, a: number, b: number): number | null {
     default:
       return null;
   }
+}
+
+/** The layers of a ModuleList's member (inside the containers it holds) belong to that list. */
+function setListOwner(o: Obj, ml: ModList, depth = 0): void {
+  if (depth > 8) return;
+  if (o.o === 'weight') o.rec.listOwner = ml;
+  else if (o.o === 'seq') for (const x of o.seq.items) setListOwner(x, ml, depth + 1);
+  else if (o.o === 'list') for (const x of o.items) setListOwner(x, ml, depth + 1);
 }
 
 function joinVals(vals: Val[]): Val {
