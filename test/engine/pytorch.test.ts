@@ -1069,8 +1069,8 @@ class Odd(nn.Module):
       { line: 10, act: 'relu', init: 'pytorch_default', fanIn: 64 },
       { line: 11, name: 'head', act: 'linear' },
       { line: 23, act: 'relu', fanIn: 32 },
-      { line: 36, act: 'relu' },
-      { line: 37, act: 'linear', init: 'pytorch_default' },
+      { line: 36, act: 'relu', fanIn: null, fanOut: 64 },
+      { line: 37, act: 'linear', init: 'pytorch_default', fanIn: 64 },
       { line: 50, act: 'relu' },
     ],
     findings: ['IL001@10', 'IL001@23', 'IL001@36', 'IL001@50'],
@@ -1102,4 +1102,85 @@ class Odd(nn.Module):
     ],
     findings: ['IL001@62'],
   });
+});
+
+test('PyTorch layers built in a loop over known widths: fans unknown when the iterations differ, the layer after the loop gets the last width', () => {
+  const src = `import torch
+import torch.nn as nn
+
+HIDDEN = [256, 128, 64]
+
+
+class Net(nn.Module):
+    def __init__(self, d_in=784, out=10):
+        super().__init__()
+        layers = []
+        prev = d_in
+        for h in HIDDEN:
+            layers.append(nn.Linear(prev, h))
+            layers.append(nn.ReLU())
+            prev = h
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Linear(prev, out)
+
+    def forward(self, x):
+        return self.head(self.body(x))
+
+
+class Deep(nn.Module):
+    def __init__(self, d_in=20, width=64, depth=3):
+        super().__init__()
+        layers = []
+        d = d_in
+        for _ in range(depth):
+            layers += [nn.Linear(d, width), nn.ReLU()]
+            d = width
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Linear(d, 1)
+
+    def forward(self, x):
+        return self.head(self.body(x))
+
+
+class Pairs(nn.Module):
+    def __init__(self, sizes=(32, 32, 32)):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:])])
+        blocks = []
+        for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+            blocks.append(nn.Linear(a, b))
+        self.blocks = nn.ModuleList(blocks)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = torch.tanh(layer(x))
+        for b in self.blocks:
+            x = torch.tanh(b(x))
+        return x
+`;
+  check(src, {
+    layers: [
+      { line: 13, act: 'relu', fanIn: null, fanOut: null },
+      { line: 17, name: 'head', act: 'linear', fanIn: 64, fanOut: 10 },
+      // 20 → 64, then 64 → 64
+      { line: 29, act: 'relu', fanIn: null, fanOut: 64 },
+      { line: 32, name: 'head', act: 'linear', fanIn: 64, fanOut: 1 },
+      // every pair is 32 → 32
+      { line: 41, act: 'tanh', fanIn: 32, fanOut: 32 },
+      { line: 44, act: 'tanh', fanIn: 32, fanOut: 32 },
+    ],
+  });
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /        self\.body = nn\.Sequential\(\*layers\)\n        for m in self\.body\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n                nn\.init\.zeros_\(m\.bias\)\n        self\.head = nn\.Linear\(prev, out\)\n/,
+  );
+  const after = analyze(out, 'python');
+  assert.deepEqual(
+    after.layers.slice(0, 2).map((l) => [l.init.name, l.activation.name, l.fanIn]),
+    [
+      ['he_normal', 'relu', null],
+      ['pytorch_default', 'linear', 64],
+    ],
+  );
 });

@@ -92,6 +92,8 @@ export interface LayerRec {
   owner: ClassCtx | null;
   fnScope: PyStmt | null;
   seqOwner: SeqRec | null;
+  /** Built in a loop over known values whose iterations give it different fans: those are unknown. */
+  loopVaries?: Set<'fanIn' | 'fanOut'>;
   /** The `nn.ModuleList` it was put in (the last construction that ran). */
   listOwner?: ModList;
   applied: boolean;
@@ -293,8 +295,9 @@ export class Interp {
         const id = s.targets[0].id;
         // a name assigned twice is no constant an `if` can be decided on
         if (v && assigned.has(id)) this.softVals.add(v);
+        if (assigned.has(id) && this.moduleScope.vars.get(id)?.t === 'list') this.moduleScope.vars.delete(id);
         assigned.add(id);
-        if (v) this.moduleScope.vars.set(id, v);
+        if (v && !(v.t === 'list' && assigned.has(id) && this.softVals.has(v))) this.moduleScope.vars.set(id, v);
       }
     }
     // 3. classes: constructor then forward
@@ -537,8 +540,33 @@ export class Interp {
       }
       case 'for': {
         const it = this.eval(s.iter, scope);
-        this.bindLoop(s.target, it, scope);
-        this.execBody(s.body, scope, false, true);
+        const iters = this.loopIterations(s.iter, it, scope);
+        if (!iters) {
+          this.bindLoop(s.target, it, scope);
+          this.execBody(s.body, scope, false, true);
+        } else {
+          // A loop over values known statically (`for h in (256, 128, 64)`, `zip(sizes[:-1],
+          // sizes[1:])`, `range(3)`) runs once per value: what it carries out (`prev = h`, the
+          // tensor `x`) is the last iteration's. A layer built in it whose fans differ between
+          // iterations has no single fan (see loopVaries).
+          const track = new Map<LayerRec, (number | null)[][]>();
+          const built = new Set<LayerRec>();
+          this.loopTracks.push(built);
+          for (const v of iters) {
+            if (this.budget <= 0 || scope.stopped) break;
+            this.bindIteration(s.target, v, scope);
+            this.execBody(s.body, scope, false, true);
+            for (const [r, snaps] of track) snaps.push([r.fanIn, r.fanOut]);
+            for (const r of built) if (!track.has(r)) track.set(r, [[r.fanIn, r.fanOut]]);
+            built.clear();
+          }
+          this.loopTracks.pop();
+          for (const [r, snaps] of track) {
+            const differ = (k: number) => snaps.some((x) => x[k] !== snaps[0][k]);
+            if (differ(0)) (r.loopVaries ??= new Set()).add('fanIn');
+            if (differ(1)) (r.loopVaries ??= new Set()).add('fanOut');
+          }
+        }
         this.execBody(s.orelse, scope, false);
         return;
       }
@@ -765,6 +793,61 @@ export class Interp {
         else map.set(k, m);
       }
     });
+  }
+
+  /** For each unrolled loop running: the layers built during its current iteration. */
+  loopTracks: Set<LayerRec>[] = [];
+
+  /**
+   * The iterations of a loop over values known statically, each as an iterable of one value to
+   * bind (bindLoop), or null: a list of at most 16 values one of which is a number, a zip or
+   * enumerate of such lists, `range(k)` with a known k ≤ 16. Other loops run once.
+   */
+  loopIterations(iterE: PyExpr, it: Val, scope: Scope): Val[] | null {
+    const MAX = 16;
+    if (iterE.k === 'call' && iterE.fn.k === 'name' && iterE.fn.id === 'range' && !lookup(scope, 'range') && iterE.args.length >= 1 && iterE.args.length <= 3 && !iterE.args.some((a) => a.star || a.name)) {
+      const ns = iterE.args.map((a) => this.eval(a.value, scope));
+      if (!ns.every((n) => n.t === 'num' && Number.isInteger(n.v))) return null;
+      const [a, b, st] = ns.length === 1 ? [0, (ns[0] as { v: number }).v, 1] : [(ns[0] as { v: number }).v, (ns[1] as { v: number }).v, ns.length === 3 ? (ns[2] as { v: number }).v : 1];
+      if (st === 0) return null;
+      const vals: Val[] = [];
+      for (let i = a; st > 0 ? i < b : i > b; i += st) {
+        vals.push({ t: 'num', v: i });
+        if (vals.length > MAX) return null;
+      }
+      return vals.length ? vals : null;
+    }
+    const scalar = (v: Val): boolean => v.t === 'num' || v.t === 'str' || v.t === 'const' || (v.t === 'list' && !v.template && v.items.every(scalar));
+    const numeric = (v: Val): boolean => v.t === 'num' || (v.t === 'list' && v.items.some(numeric));
+    // the values a loop over `v` takes, when all are known
+    const elems = (v: Val): Val[] | null => {
+      if (v.t === 'list') return !v.template && v.items.length > 0 && v.items.length <= MAX && v.items.every(scalar) ? v.items : null;
+      if (v.t !== 'zip' || !v.items.length) return null;
+      if (v.items.length === 2 && v.items[0].t === 'unknown') {
+        // enumerate(xs) is zip(<unknown>, xs)
+        const xs = elems(v.items[1]);
+        return xs && xs.map((x, i) => ({ t: 'list', items: [{ t: 'num', v: i }, x], template: false }));
+      }
+      const cols = v.items.map(elems);
+      if (cols.some((c) => c === null)) return null;
+      const n = Math.min(...cols.map((c) => c!.length));
+      const out: Val[] = [];
+      for (let i = 0; i < n; i++) out.push({ t: 'list', items: cols.map((c) => c![i]), template: false });
+      return out;
+    };
+    const xs = elems(it);
+    return xs && xs.length && xs.some(numeric) ? xs : null;
+  }
+
+  /** Binds one iteration's value of an unrolled loop (its scalars decide no `if`, like bindLoop's). */
+  bindIteration(target: PyExpr, v: Val, scope: Scope): void {
+    const soft = (x: Val): Val => {
+      if (x.t === 'list') return { ...x, items: x.items.map(soft) };
+      const c = { ...x };
+      this.softVals.add(c);
+      return c;
+    };
+    this.assign(target, soft(v), scope, null);
   }
 
   bindLoop(target: PyExpr, it: Val, scope: Scope): void {
@@ -1955,6 +2038,7 @@ export class Interp {
       if (nameArg && nameArg.value.k === 'str') rec.name = nameArg.value.value;
     }
     if (this.inLoop(scope)) rec.template = true;
+    for (const t of this.loopTracks) t.add(rec);
     // Arguments are evaluated on every construction (fans may become known).
     this.fillLayer(rec, e, scope, evalNum);
     return rec;
@@ -2296,6 +2380,12 @@ export class Interp {
           for (const r of srcOf(inT)) if (r !== rec) r.feeds = true;
           this.consume(inT.pend, { name: 'linear', via: 'dataflow', span: e.span, text: `${rec.spec.kind} (no activation in between)` });
           if (inT.ch !== null && rec.fanIn === null) this.setInCh(rec, inT.ch);
+          else if (inT.ch !== null && rec.template && !rec.inChFromCtor) {
+            // a layer built in a loop, applied to inputs of another width than before: no single fan_in
+            const probe: LayerRec = { ...rec, fanIn: null };
+            this.setInCh(probe, inT.ch);
+            if (probe.fanIn !== null && probe.fanIn !== rec.fanIn) (rec.loopVaries ??= new Set()).add('fanIn');
+          }
         } else if (input.t === 'list') {
           for (const it of input.items) {
             for (const r of srcOf(it)) if (r !== rec) r.feeds = true;
@@ -2725,6 +2815,9 @@ export class Interp {
     if (!this.isPure(e)) return null;
     const v = this.eval(e, scope);
     if (v.t === 'num' || v.t === 'str' || v.t === 'init' || v.t === 'const') return v;
+    // HIDDEN = (256, 128, 64): a loop over it runs once per value
+    const scalar = (x: Val) => x.t === 'num' || x.t === 'str' || x.t === 'const';
+    if (v.t === 'list' && !v.template && v.items.length <= 16 && v.items.every(scalar)) return v;
     return null;
   }
 }
