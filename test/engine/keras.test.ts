@@ -314,3 +314,39 @@ tower.add(layers.Dense(2))
   const out = fixAndCheck(src);
   check(out, { findings: [] });
 });
+
+test('Keras subclassed layer built with sizes from its caller: Dense fan_out from the site, fan_in from the data flow', () => {
+  const src = `import keras
+from keras import layers
+
+EMBED = 128
+
+
+class MLPBlock(layers.Layer):
+    def __init__(self, hidden, out_dim, **kwargs):
+        super().__init__(**kwargs)
+        self.fc1 = layers.Dense(hidden, activation="gelu")
+        self.fc2 = layers.Dense(out_dim)
+
+    def call(self, x):
+        return self.fc2(self.fc1(x))
+
+
+class Encoder(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.block = MLPBlock(4 * EMBED, out_dim=EMBED)
+        self.head = layers.Dense(10)
+
+    def call(self, x):
+        return self.head(self.block(x))
+`;
+  check(src, {
+    layers: [
+      { line: 10, name: 'fc1', act: 'gelu', fanIn: null, fanOut: 512 },
+      { line: 11, name: 'fc2', act: 'linear', fanIn: 512, fanOut: 128 },
+      { line: 21, name: 'head', act: 'linear', fanIn: 128, fanOut: 10 },
+    ],
+    findings: ['IL001@10'],
+  });
+});

@@ -1184,3 +1184,90 @@ class Pairs(nn.Module):
     ],
   );
 });
+
+test('user modules constructed with sizes: fans from the construction site (positional, keyword, expressions, module constants, defaults); sites that disagree leave them unknown', () => {
+  const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+CFG_DIM = 256
+
+
+class SwiGLU(nn.Module):
+    def __init__(self, dim, hidden):
+        super().__init__()
+        self.w1 = nn.Linear(dim, hidden, bias=False)
+        self.w2 = nn.Linear(dim, hidden, bias=False)
+        self.w3 = nn.Linear(hidden, dim, bias=False)
+
+    def forward(self, x):
+        return self.w3(F.silu(self.w1(x)) * self.w2(x))
+
+
+class Block(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.norm = nn.LayerNorm(dim)
+        self.mlp = SwiGLU(dim, 4 * dim)
+
+    def forward(self, x):
+        return x + self.mlp(self.norm(x))
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.block = Block(dim=512)
+
+    def forward(self, x):
+        return self.block(x)
+
+
+class Head(nn.Module):
+    def __init__(self, d_model, n_out=10):
+        super().__init__()
+        self.proj = nn.Linear(d_model, n_out)
+
+    def forward(self, x):
+        return self.proj(x)
+
+
+class Proj(nn.Module):
+    def __init__(self, d_in, d_out=64):
+        super().__init__()
+        self.fc = nn.Linear(d_in, d_out)
+
+    def forward(self, x):
+        return F.relu(self.fc(x))
+
+
+class TwoProj(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = Proj(128)
+        self.b = Proj(d_in=256)
+
+    def forward(self, x):
+        return self.a(x) + self.b(x)
+
+
+head = Head(d_model=CFG_DIM)
+`;
+  check(src, {
+    layers: [
+      // Model() builds Block(dim=512), which builds SwiGLU(512, 4 * 512)
+      { line: 10, name: 'w1', act: 'silu', fanIn: 512, fanOut: 2048 },
+      { line: 11, name: 'w2', fanIn: 512, fanOut: 2048 },
+      { line: 12, name: 'w3', act: 'linear', fanIn: 2048, fanOut: 512 },
+      // head = Head(d_model=CFG_DIM) and the default n_out
+      { line: 40, name: 'proj', act: 'linear', fanIn: 256, fanOut: 10 },
+      // Proj(128) and Proj(d_in=256): fan_in differs between the sites, fan_out is 64 in both
+      { line: 49, name: 'fc', act: 'relu', fanIn: null, fanOut: 64 },
+    ],
+  });
+  const r = analyze(src, 'python');
+  const w1 = r.findings.find((f) => f.layer !== null && r.layers[f.layer]?.name === 'w1');
+  assert.ok(w1);
+  assert.match(w1.message, /fan_in=512, fan_out=2048/);
+  const fc = r.findings.find((f) => /fan_in = fan_out|assuming/.test(f.message));
+  assert.ok(fc, 'the disagreeing Proj sites: the message assumes fan_in = fan_out');
+});

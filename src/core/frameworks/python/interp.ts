@@ -261,6 +261,16 @@ export class Interp {
   sawLayerNorm = false;
   sawResidual = false;
   instRuns = 0;
+  /**
+   * Constructor runs whose arguments are not those of a real construction site: the default run of
+   * a class the file constructs itself (runClass), and what it builds. Their fans are not recorded.
+   */
+  unrealDepth = 0;
+  /** Fans each layer got in the real constructions of its class (see ctorSites). */
+  ctorSnaps = new Map<LayerRec, (number | null)[][]>();
+  /** Classes with a construction site that was not rerun (instance budget): their fans are not resolved. */
+  ctorIncomplete = new Set<ClassCtx>();
+  private sitesByName: Map<string, number> | null = null;
 
   constructor(private stmts: PyStmt[]) {
     this.moduleScope = { vars: new Map(), cls: null, fn: null, body: stmts, top: null, returns: [], parent: null, depth: 0 };
@@ -312,6 +322,7 @@ export class Interp {
     // an output one branch activated and the other path left as it is (returned): linear both ways or unknown
     for (const [r, d] of this.deferredActs) if (!r.act) r.act = d.name === 'linear' ? d : branchUnknown(d, { name: 'linear', via: 'default' });
     this.deferredActs.clear();
+    this.resolveCtorFans();
     // nested defs/classes are reached through their parents; done.
     return this.result();
   }
@@ -362,7 +373,63 @@ export class Interp {
     this.moduleScope.vars.set(s.name, { t: 'cls', cls: ctx });
   }
 
+  /**
+   * A user module class constructed by name somewhere in the file (`Block(dim=512)`), with a
+   * constructor taking arguments and no subclass: each construction reruns its constructor with the
+   * site's arguments, and the fans of its layers come from those runs (equal in all of them, or unknown).
+   */
+  ctorSites(c: ClassCtx): boolean {
+    const init = c.methods.get('__init__');
+    if (!init || init.params.length < 2 || c.nnx || c.seqBase) return false;
+    if (this.classList.some((o) => o !== c && o.stmt.bases.some((b) => b.k === 'name' && b.id === c.name))) return false;
+    if (!this.sitesByName) {
+      const m = new Map<string, number>();
+      walkStmts(this.stmts, (st) => {
+        for (const x of stmtExprs(st)) walkExpr(x, (e) => {
+          if (e.k === 'call' && e.fn.k === 'name') m.set(e.fn.id, (m.get(e.fn.id) ?? 0) + 1);
+        });
+      });
+      this.sitesByName = m;
+    }
+    return (this.sitesByName.get(c.name) ?? 0) > 0;
+  }
+
+  /** After every run: a layer of a class constructed at sites gets the fans those sites agree on. */
+  resolveCtorFans(): void {
+    // a class built with different sizes at different sites: a fan_in the data flow gave one of
+    // its layers (Keras) may come from any of them
+    const varying = new Set<ClassCtx>();
+    for (const [r, snaps] of this.ctorSnaps) {
+      if (r.owner && snaps.some((x) => x[0] !== snaps[0][0] || x[1] !== snaps[0][1])) varying.add(r.owner);
+    }
+    for (const r of this.layers.values()) {
+      if (r.owner && varying.has(r.owner) && !r.inChFromCtor) (r.loopVaries ??= new Set()).add('fanIn');
+    }
+    for (const [r, snaps] of this.ctorSnaps) {
+      if (r.owner && this.ctorIncomplete.has(r.owner)) {
+        (r.loopVaries ??= new Set()).add('fanIn').add('fanOut');
+        continue;
+      }
+      const [fi, fo] = snaps[0];
+      if (snaps.some((x) => x[0] !== fi)) (r.loopVaries ??= new Set()).add('fanIn');
+      else if (fi !== null || r.inChFromCtor) r.fanIn = fi;
+      if (snaps.some((x) => x[1] !== fo)) (r.loopVaries ??= new Set()).add('fanOut');
+      else r.fanOut = fo;
+    }
+  }
+
   runClass(c: ClassCtx): void {
+    // a class the file constructs itself: this run with its defaults is not one of them
+    const unreal = this.ctorSites(c);
+    if (unreal) this.unrealDepth++;
+    try {
+      this.runClassBody(c);
+    } finally {
+      if (unreal) this.unrealDepth--;
+    }
+  }
+
+  runClassBody(c: ClassCtx): void {
     const scope: Scope = { vars: new Map(), cls: c, fn: null, body: c.stmt.body, top: null, returns: [], parent: this.moduleScope, depth: 1 };
     // class-level fields (Flax dataclass fields, constants)
     for (const st of c.stmt.body) {
@@ -1465,17 +1532,32 @@ export class Interp {
           if (a.name) kwargs.set(a.name, v);
           else args.push(v);
         }
-        if (rich && callee.cls.framework && this.instRuns < 64) {
+        // a construction site of a class whose layers take their fans from its arguments
+        const site = !!callee.cls.framework && this.unrealDepth === 0 && this.ctorSites(callee.cls);
+        if (site && this.instRuns >= 64) this.ctorIncomplete.add(callee.cls);
+        if ((rich || site) && callee.cls.framework && this.instRuns < 64) {
           this.instRuns++;
           const c = callee.cls;
           const init = c.methods.get('__init__') ?? c.methods.get('setup');
           if (init && !this.stack.includes(init)) {
-            this.callMethod(c, init, args, kwargs, false, scope);
+            const built = new Set<LayerRec>();
+            if (site) this.loopTracks.push(built);
+            try {
+              this.callMethod(c, init, args, kwargs, false, scope);
+            } finally {
+              if (site) this.loopTracks.pop();
+            }
+            for (const r of built) {
+              if (r.owner !== c) continue;
+              const snaps = this.ctorSnaps.get(r) ?? [];
+              snaps.push([r.fanIn, r.fanOut]);
+              this.ctorSnaps.set(r, snaps);
+            }
             for (const nm of ['forward', 'call', '__call__']) {
               const m = c.methods.get(nm);
               if (m && !this.stack.includes(m)) this.callMethod(c, m, m.params.slice(1).map(() => tensor()), null, false, scope);
             }
-          }
+          } else if (site) this.ctorIncomplete.add(c);
         }
         if (callee.cls.framework) return { t: 'obj', o: { o: 'instance', cls: callee.cls } };
         return UNKNOWN;
