@@ -92,7 +92,7 @@ export interface LayerRec {
   owner: ClassCtx | null;
   fnScope: PyStmt | null;
   seqOwner: SeqRec | null;
-  /** Built in a loop over known values whose iterations give it different fans: those are unknown. */
+  /** Fans that differ between the iterations of a loop over known values, or between the sites that construct its module: unknown. */
   loopVaries?: Set<'fanIn' | 'fanOut'>;
   /** The `nn.ModuleList` it was put in (the last construction that ran). */
   listOwner?: ModList;
@@ -862,12 +862,12 @@ export class Interp {
     });
   }
 
-  /** For each unrolled loop running: the layers built during its current iteration. */
+  /** For each unrolled loop (or recorded construction) running: the layers built in it so far. */
   loopTracks: Set<LayerRec>[] = [];
 
   /**
-   * The iterations of a loop over values known statically, each as an iterable of one value to
-   * bind (bindLoop), or null: a list of at most 16 values one of which is a number, a zip or
+   * The values a loop over values known statically takes, one per iteration (bound by
+   * bindIteration), or null: a list of at most 16 values one of which is a number, a zip or
    * enumerate of such lists, `range(k)` with a known k ≤ 16. Other loops run once.
    */
   loopIterations(iterE: PyExpr, it: Val, scope: Scope): Val[] | null {
