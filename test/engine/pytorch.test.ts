@@ -1271,3 +1271,57 @@ head = Head(d_model=CFG_DIM)
   const fc = r.findings.find((f) => /fan_in = fan_out|assuming/.test(f.message));
   assert.ok(fc, 'the disagreeing Proj sites: the message assumes fan_in = fan_out');
 });
+
+test('nn.ModuleList built by a comprehension of nn.Sequential blocks, then a head appended: one init loop over [:-1]; the head stays linear', () => {
+  const src = `import torch
+import torch.nn as nn
+
+
+class Blocks(nn.Module):
+    def __init__(self, d=32, n=3):
+        super().__init__()
+        self.blocks = nn.ModuleList([nn.Sequential(nn.Linear(d, d), nn.ReLU()) for _ in range(n)])
+        self.blocks.append(nn.Linear(d, 2))
+
+    def forward(self, x):
+        for b in self.blocks:
+            x = b(x)
+        return x
+
+
+class Heads(nn.Module):
+    def __init__(self, d=32, n=3):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(d, d) for _ in range(n)])
+        self.layers.append(nn.Linear(d, 2))
+
+    def forward(self, x):
+        for layer in self.layers[:-1]:
+            x = torch.relu(layer(x))
+        return self.layers[-1](x)
+`;
+  check(src, {
+    layers: [
+      { line: 8, act: 'relu', fanIn: 32 },
+      { line: 9, act: 'linear', fanOut: 2 },
+      { line: 20, act: 'relu', fanIn: 32 },
+      { line: 21, act: 'linear', fanOut: 2 },
+    ],
+    findings: ['IL001@8', 'IL001@20'],
+  });
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /        self\.blocks\.append\(nn\.Linear\(d, 2\)\)\n        for m in self\.blocks\[:-1\]\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n                nn\.init\.zeros_\(m\.bias\)\n\n/,
+  );
+  assert.match(out, /        self\.layers\.append\(nn\.Linear\(d, 2\)\)\n        for m in self\.layers\[:-1\]\.modules\(\):\n/);
+  check(out, {
+    layers: [
+      { line: 8, act: 'relu', init: 'he_normal' },
+      { line: 9, act: 'linear', init: 'pytorch_default' },
+      { line: 24, act: 'relu', init: 'he_normal' },
+      { line: 25, act: 'linear', init: 'pytorch_default' },
+    ],
+    findings: [],
+  });
+});

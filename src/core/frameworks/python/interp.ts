@@ -1232,8 +1232,12 @@ export class Interp {
           this.bindLoop(e.target, it, inner);
         }
         const v = this.eval(e.elt, inner);
-        const rec = v.t === 'obj' && v.o.o === 'weight' ? v.o.rec : null;
-        if (rec) rec.template = true;
+        // (the layers of a container built per element repeat too)
+        const mark = (o: Obj, depth: number): void => {
+          if (o.o === 'weight') o.rec.template = true;
+          else if (o.o === 'seq' && depth < 8) for (const x of o.seq.items) mark(x, depth + 1);
+        };
+        if (v.t === 'obj') mark(v.o, 0);
         return { t: 'list', items: [v], template: true };
       }
       case 'dict': {
