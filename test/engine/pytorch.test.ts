@@ -1325,3 +1325,29 @@ class Heads(nn.Module):
     findings: [],
   });
 });
+
+test('a user module constructed once with a size the engine cannot read and once with a number: that fan is unknown, not the readable site’s', () => {
+  const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Proj(nn.Module):
+    def __init__(self, d_in, d_out=64):
+        super().__init__()
+        self.fc = nn.Linear(d_in, d_out)
+
+    def forward(self, x):
+        return F.relu(self.fc(x))
+
+
+class Two(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.a = Proj(128)
+        self.b = Proj(cfg.dim)
+
+    def forward(self, x):
+        return self.a(x) + self.b(x)
+`;
+  check(src, { layers: [{ line: 8, name: 'fc', act: 'relu', fanIn: null, fanOut: 64 }], findings: ['IL001@8'] });
+});
