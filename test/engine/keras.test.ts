@@ -314,3 +314,79 @@ model = keras.Sequential([
   assert.match(fixed, /layers\.LSTM\(32, recurrent_initializer="orthogonal"\)/);
   assert.match(fixed, /tf\.initializers\.HeNormal\(\)/, 'a fitting initializer is left alone');
 });
+
+test('Keras layers built in a loop over known widths: the template Dense has no single fan, the layer after the loop gets the last width', () => {
+  const src = `from tensorflow import keras
+from tensorflow.keras import layers
+
+inputs = keras.Input(shape=(784,))
+x = inputs
+for units in (256, 128, 64):
+    x = layers.Dense(units, activation="relu")(x)
+outputs = layers.Dense(10)(x)
+model = keras.Model(inputs, outputs)
+
+seq = keras.Sequential([keras.Input(shape=(32,))])
+for units in [128, 128]:
+    seq.add(layers.Dense(units, activation="relu"))
+seq.add(layers.Dense(1))
+
+WIDTH = 48
+tower = keras.Sequential([keras.Input(shape=(WIDTH,))])
+for _ in range(3):
+    tower.add(layers.Dense(WIDTH, activation="tanh", kernel_initializer="glorot_uniform"))
+tower.add(layers.Dense(2))
+`;
+  const r = check(src, {
+    layers: [
+      { line: 7, act: 'relu', fanIn: null, fanOut: null },
+      { line: 8, act: 'linear', fanIn: 64, fanOut: 10 },
+      // first iteration reads 32, the second 128: no single fan_in; fan_out is 128 in both
+      { line: 13, act: 'relu', fanIn: null, fanOut: 128 },
+      { line: 14, act: 'linear', fanIn: 128, fanOut: 1 },
+      // every iteration is 48 → 48: the fans are known
+      { line: 19, act: 'tanh', fanIn: 48, fanOut: 48 },
+      { line: 20, act: 'linear', fanIn: 48, fanOut: 2 },
+    ],
+    findings: ['IL001@7', 'IL001@13'],
+  });
+  assert.match(r.findings[0].message, /assuming fan_in = fan_out/);
+  const out = fixAndCheck(src);
+  check(out, { findings: [] });
+});
+
+test('Keras subclassed layer built with sizes from its caller: Dense fan_out from the site, fan_in from the data flow', () => {
+  const src = `import keras
+from keras import layers
+
+EMBED = 128
+
+
+class MLPBlock(layers.Layer):
+    def __init__(self, hidden, out_dim, **kwargs):
+        super().__init__(**kwargs)
+        self.fc1 = layers.Dense(hidden, activation="gelu")
+        self.fc2 = layers.Dense(out_dim)
+
+    def call(self, x):
+        return self.fc2(self.fc1(x))
+
+
+class Encoder(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.block = MLPBlock(4 * EMBED, out_dim=EMBED)
+        self.head = layers.Dense(10)
+
+    def call(self, x):
+        return self.head(self.block(x))
+`;
+  check(src, {
+    layers: [
+      { line: 10, name: 'fc1', act: 'gelu', fanIn: null, fanOut: 512 },
+      { line: 11, name: 'fc2', act: 'linear', fanIn: 512, fanOut: 128 },
+      { line: 21, name: 'head', act: 'linear', fanIn: 128, fanOut: 10 },
+    ],
+    findings: ['IL001@10'],
+  });
+});

@@ -1005,3 +1005,349 @@ class Net(nn.Module):
     /        self\.body = nn\.Sequential\(\*blocks\)\n        for m in self\.body\.modules\(\):\n            if isinstance\(m, nn\.Conv2d\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n\n/,
   );
 });
+
+test('nn.ModuleList filled by .append/.extend in a loop: one init loop over its modules after the loop, a head appended after it left out with [:-1]', () => {
+  const src = `import torch
+import torch.nn as nn
+
+
+class MLP(nn.Module):
+    def __init__(self, d=64, n=3):
+        super().__init__()
+        self.layers = nn.ModuleList()
+        for _ in range(n):
+            self.layers.append(nn.Linear(d, d))
+        self.head = nn.Linear(d, 1)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = torch.relu(layer(x))
+        return self.head(x)
+
+
+class Extended(nn.Module):
+    def __init__(self, d=32, n=2):
+        super().__init__()
+        self.blocks = nn.ModuleList()
+        self.blocks.extend([nn.Linear(d, d) for _ in range(n)])
+
+    def forward(self, x):
+        for b in self.blocks:
+            x = torch.relu(b(x))
+        return x
+
+
+class Tower(nn.Module):
+    def __init__(self, dims=(32, 64, 64), n_out=3):
+        super().__init__()
+        self.layers = nn.ModuleList()
+        for a, b in zip(dims[:-1], dims[1:]):
+            self.layers.append(nn.Sequential(nn.Linear(a, b), nn.ReLU()))
+        self.layers.append(nn.Linear(dims[-1], n_out))
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+class Odd(nn.Module):
+    def __init__(self, d=16):
+        super().__init__()
+        self.layers = nn.ModuleList()
+        for _ in range(2):
+            self.layers.append(nn.Linear(d, d))
+            self.layers.append(nn.TransformerEncoderLayer(d, 2))
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = torch.relu(layer(x))
+        return x
+`;
+  const r = check(src, {
+    layers: [
+      { line: 10, act: 'relu', init: 'pytorch_default', fanIn: 64 },
+      { line: 11, name: 'head', act: 'linear' },
+      { line: 23, act: 'relu', fanIn: 32 },
+      { line: 36, act: 'relu', fanIn: null, fanOut: 64 },
+      { line: 37, act: 'linear', init: 'pytorch_default', fanIn: 64 },
+      { line: 50, act: 'relu' },
+    ],
+    findings: ['IL001@10', 'IL001@23', 'IL001@36', 'IL001@50'],
+  });
+  const fixes = (line: number) => r.findings.find((f) => lineOfSpan(src, f.span.from) === line)?.fixes ?? [];
+  assert.equal(fixes(10).length, 2, 'he_normal and he_uniform');
+  assert.equal(fixes(50).length, 0, 'the list also holds a module the engine does not model');
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /            self\.layers\.append\(nn\.Linear\(d, d\)\)\n        for m in self\.layers\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n                nn\.init\.zeros_\(m\.bias\)\n        self\.head = nn\.Linear\(d, 1\)\n/,
+  );
+  assert.match(
+    out,
+    /        self\.blocks\.extend\(\[nn\.Linear\(d, d\) for _ in range\(n\)\]\)\n        for m in self\.blocks\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n/,
+  );
+  assert.match(
+    out,
+    /        self\.layers\.append\(nn\.Linear\(dims\[-1\], n_out\)\)\n        for m in self\.layers\[:-1\]\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n                nn\.init\.zeros_\(m\.bias\)\n\n/,
+  );
+  check(out, {
+    layers: [
+      { line: 10, act: 'relu', init: 'he_normal' },
+      { line: 15, name: 'head', act: 'linear', init: 'pytorch_default' },
+      { line: 27, act: 'relu', init: 'he_normal' },
+      { line: 44, act: 'relu', init: 'he_normal' },
+      { line: 45, act: 'linear', init: 'pytorch_default' },
+      { line: 62, act: 'relu', init: 'pytorch_default' },
+    ],
+    findings: ['IL001@62'],
+  });
+});
+
+test('PyTorch layers built in a loop over known widths: fans unknown when the iterations differ, the layer after the loop gets the last width', () => {
+  const src = `import torch
+import torch.nn as nn
+
+HIDDEN = [256, 128, 64]
+
+
+class Net(nn.Module):
+    def __init__(self, d_in=784, out=10):
+        super().__init__()
+        layers = []
+        prev = d_in
+        for h in HIDDEN:
+            layers.append(nn.Linear(prev, h))
+            layers.append(nn.ReLU())
+            prev = h
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Linear(prev, out)
+
+    def forward(self, x):
+        return self.head(self.body(x))
+
+
+class Deep(nn.Module):
+    def __init__(self, d_in=20, width=64, depth=3):
+        super().__init__()
+        layers = []
+        d = d_in
+        for _ in range(depth):
+            layers += [nn.Linear(d, width), nn.ReLU()]
+            d = width
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Linear(d, 1)
+
+    def forward(self, x):
+        return self.head(self.body(x))
+
+
+class Pairs(nn.Module):
+    def __init__(self, sizes=(32, 32, 32)):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:])])
+        blocks = []
+        for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+            blocks.append(nn.Linear(a, b))
+        self.blocks = nn.ModuleList(blocks)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = torch.tanh(layer(x))
+        for b in self.blocks:
+            x = torch.tanh(b(x))
+        return x
+`;
+  check(src, {
+    layers: [
+      { line: 13, act: 'relu', fanIn: null, fanOut: null },
+      { line: 17, name: 'head', act: 'linear', fanIn: 64, fanOut: 10 },
+      // 20 → 64, then 64 → 64
+      { line: 29, act: 'relu', fanIn: null, fanOut: 64 },
+      { line: 32, name: 'head', act: 'linear', fanIn: 64, fanOut: 1 },
+      // every pair is 32 → 32
+      { line: 41, act: 'tanh', fanIn: 32, fanOut: 32 },
+      { line: 44, act: 'tanh', fanIn: 32, fanOut: 32 },
+    ],
+  });
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /        self\.body = nn\.Sequential\(\*layers\)\n        for m in self\.body\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n                nn\.init\.zeros_\(m\.bias\)\n        self\.head = nn\.Linear\(prev, out\)\n/,
+  );
+  const after = analyze(out, 'python');
+  assert.deepEqual(
+    after.layers.slice(0, 2).map((l) => [l.init.name, l.activation.name, l.fanIn]),
+    [
+      ['he_normal', 'relu', null],
+      ['pytorch_default', 'linear', 64],
+    ],
+  );
+});
+
+test('user modules constructed with sizes: fans from the construction site (positional, keyword, expressions, module constants, defaults); sites that disagree leave them unknown', () => {
+  const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+CFG_DIM = 256
+
+
+class SwiGLU(nn.Module):
+    def __init__(self, dim, hidden):
+        super().__init__()
+        self.w1 = nn.Linear(dim, hidden, bias=False)
+        self.w2 = nn.Linear(dim, hidden, bias=False)
+        self.w3 = nn.Linear(hidden, dim, bias=False)
+
+    def forward(self, x):
+        return self.w3(F.silu(self.w1(x)) * self.w2(x))
+
+
+class Block(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.norm = nn.LayerNorm(dim)
+        self.mlp = SwiGLU(dim, 4 * dim)
+
+    def forward(self, x):
+        return x + self.mlp(self.norm(x))
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.block = Block(dim=512)
+
+    def forward(self, x):
+        return self.block(x)
+
+
+class Head(nn.Module):
+    def __init__(self, d_model, n_out=10):
+        super().__init__()
+        self.proj = nn.Linear(d_model, n_out)
+
+    def forward(self, x):
+        return self.proj(x)
+
+
+class Proj(nn.Module):
+    def __init__(self, d_in, d_out=64):
+        super().__init__()
+        self.fc = nn.Linear(d_in, d_out)
+
+    def forward(self, x):
+        return F.relu(self.fc(x))
+
+
+class TwoProj(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = Proj(128)
+        self.b = Proj(d_in=256)
+
+    def forward(self, x):
+        return self.a(x) + self.b(x)
+
+
+head = Head(d_model=CFG_DIM)
+`;
+  check(src, {
+    layers: [
+      // Model() builds Block(dim=512), which builds SwiGLU(512, 4 * 512)
+      { line: 10, name: 'w1', act: 'silu', fanIn: 512, fanOut: 2048 },
+      { line: 11, name: 'w2', fanIn: 512, fanOut: 2048 },
+      { line: 12, name: 'w3', act: 'linear', fanIn: 2048, fanOut: 512 },
+      // head = Head(d_model=CFG_DIM) and the default n_out
+      { line: 40, name: 'proj', act: 'linear', fanIn: 256, fanOut: 10 },
+      // Proj(128) and Proj(d_in=256): fan_in differs between the sites, fan_out is 64 in both
+      { line: 49, name: 'fc', act: 'relu', fanIn: null, fanOut: 64 },
+    ],
+  });
+  const r = analyze(src, 'python');
+  const w1 = r.findings.find((f) => f.layer !== null && r.layers[f.layer]?.name === 'w1');
+  assert.ok(w1);
+  assert.match(w1.message, /fan_in=512, fan_out=2048/);
+  const fc = r.findings.find((f) => /fan_in = fan_out|assuming/.test(f.message));
+  assert.ok(fc, 'the disagreeing Proj sites: the message assumes fan_in = fan_out');
+});
+
+test('nn.ModuleList built by a comprehension of nn.Sequential blocks, then a head appended: one init loop over [:-1]; the head stays linear', () => {
+  const src = `import torch
+import torch.nn as nn
+
+
+class Blocks(nn.Module):
+    def __init__(self, d=32, n=3):
+        super().__init__()
+        self.blocks = nn.ModuleList([nn.Sequential(nn.Linear(d, d), nn.ReLU()) for _ in range(n)])
+        self.blocks.append(nn.Linear(d, 2))
+
+    def forward(self, x):
+        for b in self.blocks:
+            x = b(x)
+        return x
+
+
+class Heads(nn.Module):
+    def __init__(self, d=32, n=3):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(d, d) for _ in range(n)])
+        self.layers.append(nn.Linear(d, 2))
+
+    def forward(self, x):
+        for layer in self.layers[:-1]:
+            x = torch.relu(layer(x))
+        return self.layers[-1](x)
+`;
+  check(src, {
+    layers: [
+      { line: 8, act: 'relu', fanIn: 32 },
+      { line: 9, act: 'linear', fanOut: 2 },
+      { line: 20, act: 'relu', fanIn: 32 },
+      { line: 21, act: 'linear', fanOut: 2 },
+    ],
+    findings: ['IL001@8', 'IL001@20'],
+  });
+  const out = fixAndCheck(src);
+  assert.match(
+    out,
+    /        self\.blocks\.append\(nn\.Linear\(d, 2\)\)\n        for m in self\.blocks\[:-1\]\.modules\(\):\n            if isinstance\(m, nn\.Linear\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n                nn\.init\.zeros_\(m\.bias\)\n\n/,
+  );
+  assert.match(out, /        self\.layers\.append\(nn\.Linear\(d, 2\)\)\n        for m in self\.layers\[:-1\]\.modules\(\):\n/);
+  check(out, {
+    layers: [
+      { line: 8, act: 'relu', init: 'he_normal' },
+      { line: 9, act: 'linear', init: 'pytorch_default' },
+      { line: 24, act: 'relu', init: 'he_normal' },
+      { line: 25, act: 'linear', init: 'pytorch_default' },
+    ],
+    findings: [],
+  });
+});
+
+test('a user module constructed once with a size the engine cannot read and once with a number: that fan is unknown, not the readable site’s', () => {
+  const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Proj(nn.Module):
+    def __init__(self, d_in, d_out=64):
+        super().__init__()
+        self.fc = nn.Linear(d_in, d_out)
+
+    def forward(self, x):
+        return F.relu(self.fc(x))
+
+
+class Two(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.a = Proj(128)
+        self.b = Proj(cfg.dim)
+
+    def forward(self, x):
+        return self.a(x) + self.b(x)
+`;
+  check(src, { layers: [{ line: 8, name: 'fc', act: 'relu', fanIn: null, fanOut: 64 }], findings: ['IL001@8'] });
+});

@@ -8,7 +8,7 @@ import type { FrameworkAnalysis, InitTarget } from '../adapter.js';
 import type { PyExpr, PyStmt } from '../../parse/pyast.js';
 import { dottedName, kwarg, walkExpr, walkStmts, stmtExprs } from '../../parse/pyast.js';
 import type { PythonModule } from '../../parse/python.js';
-import { Interp, wrappedInitializer, type InitEvent, type LayerRec, type ClassCtx, type NameTest, type SeqRec } from './interp.js';
+import { Interp, wrappedInitializer, type InitEvent, type LayerRec, type ClassCtx, type NameTest, type SeqRec, type Obj } from './interp.js';
 import { Imports } from './imports.js';
 import { recommendation } from '../../analysis/rules/common.js';
 import { defaultOptions } from '../../types.js';
@@ -97,8 +97,8 @@ function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean): Layer 
     ...(rec.biasInit ? { biasInit: cp(rec.biasInit) } : {}),
     recurrent: rec.spec.recurrent === true,
     embedding: rec.spec.embedding === true,
-    fanIn: finiteOrNull(rec.fanIn),
-    fanOut: finiteOrNull(rec.fanOut),
+    fanIn: rec.loopVaries?.has('fanIn') ? null : finiteOrNull(rec.fanIn),
+    fanOut: rec.loopVaries?.has('fanOut') ? null : finiteOrNull(rec.fanOut),
     model: null,
     order: rec.order,
     transformerStyle: rec.smallInitTransformer,
@@ -655,6 +655,8 @@ function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
       }
     }
   }
+  // A ModuleList filled by .append/.extend (in a loop): one init loop over it after it is filled.
+  if (rec.listOwner?.muts.length && rec.template) return last ? null : listLoopFix(ctx, rec, target, ns, imports);
   // Otherwise insert after the construction (or after the init code that runs later).
   const path = rec.paths.find((p) => p.fn !== null && rec.owner !== null) ?? rec.paths.find((p) => p.fn === null) ?? null;
   if (!path) return last ? null : seqLoopFix(ctx, rec, target, ns, imports);
@@ -720,48 +722,6 @@ function seqLoopFix(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string, 
 
 function seqLoopFixIn(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string, imports: TextEdit[], seq: SeqRec): TextEdit[] | null {
   if (seq.framework !== 'pytorch' || !ctx.layerOf) return null;
-  // .modules() reaches every member: each must be a module the engine knows
-  const weights: LayerRec[] = [];
-  let known = true;
-  const walk = (sq: SeqRec) => {
-    if (sq.opaque) known = false;
-    for (const it of sq.items) {
-      if (it.o === 'weight') weights.push(it.rec);
-      else if (it.o === 'seq') walk(it.seq);
-      else if (it.o !== 'act' && it.o !== 'norm' && it.o !== 'pass') known = false;
-    }
-  };
-  walk(seq);
-  if (!known) return null;
-  const kind = rec.spec.kind;
-  // nn.LazyLinear is an nn.Linear: an init loop would touch its uninitialized weight
-  if (weights.some((w) => w.spec.kind === 'Lazy' + kind)) return null;
-  const options = { ...defaultOptions, distribution: target.init.endsWith('uniform') ? ('uniform' as const) : ('normal' as const) };
-  const want = torchCall(ctx, ns, target, 'm.weight');
-  const agrees = (w: LayerRec): boolean => {
-    const l = ctx.layerOf!(w);
-    if (!l || w.events.length || w.call.broken) return false;
-    const r = recommendation(l, options);
-    return r !== null && torchCall(ctx, ns, r.target, 'm.weight') === want;
-  };
-  const disagree = weights.filter((w) => w.spec.kind === kind && !agrees(w));
-  // Layers that want another init may only be the container's last members, built once after the
-  // loop (an output head): the loop then runs over `net[:-k]`, which keeps the loop-built ones.
-  let cutFrom = seq.items.length;
-  for (const w of disagree) {
-    const i = seq.items.findIndex((it) => it.o === 'weight' && it.rec === w);
-    if (i < 0) return null;
-    cutFrom = Math.min(cutFrom, i);
-  }
-  const tail = seq.items.slice(cutFrom);
-  if (tail.some((it) => it.o !== 'weight' || it.rec.template)) return null;
-  const keep = seq.items.slice(0, cutFrom);
-  const holds = (it: (typeof keep)[number]): boolean => (it.o === 'weight' && it.rec === rec) || (it.o === 'seq' && it.seq.items.some(holds));
-  if (!keep.some(holds)) return null;
-  const touched = weights.filter((w) => w.spec.kind === kind && !tail.some((it) => it.o === 'weight' && it.rec === w));
-  const sliceText = cutFrom < seq.items.length ? `[:${cutFrom - seq.items.length}]` : '';
-  const cls = ctx.imports.spell(rec.qname);
-  if (!cls) return null;
   // the statement that builds the container
   let found: { stmt: PyStmt; fn: PyStmt | null } | null = null;
   const visit = (ss: PyStmt[], fn: PyStmt | null) => {
@@ -783,19 +743,104 @@ function seqLoopFixIn(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string
   visit(ctx.stmts, null);
   if (!found) return null;
   const { stmt, fn } = found as { stmt: PyStmt; fn: PyStmt | null };
-  if (ctx.errors.some((er) => er.span.from <= stmt.span.to && er.span.to >= stmt.span.from)) return null;
   let owner: string | null = null;
   if (stmt.k === 'assign') {
     if (stmt.targets.length !== 1) return null;
     owner = dottedName(stmt.targets[0]);
     if (owner === null) return null;
   }
+  return containerLoopFix(ctx, rec, target, ns, imports, seq.items, !!seq.opaque, { stmt, fn, owner });
+}
+
+/**
+ * A layer appended to an `nn.ModuleList` in a loop (`self.layers.append(nn.Linear(d, d))`, or
+ * `.extend(...)`): the same init loop over the list's modules, after the last statement that fills
+ * it (the loop), in the body where the list is bound to an attribute or a module-level name.
+ */
+function listLoopFix(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string, imports: TextEdit[]): TextEdit[] | null {
+  const ml = rec.listOwner;
+  if (!ml || !ml.muts.length || ml.opaque || !rec.template) return null;
+  const path = ml.paths.find((p) => p.fn !== null && rec.owner !== null) ?? ml.paths.find((p) => p.fn === null);
+  if (!path || !path.body.includes(path.anchor)) return null;
+  let anchor = path.anchor;
+  for (const m of ml.muts) {
+    if (m.body !== path.body || m.fn !== path.fn) return null;
+    if (m.stmt.span.from > anchor.span.from) anchor = m.stmt;
+  }
+  return containerLoopFix(ctx, rec, target, ns, imports, ml.items, false, { stmt: anchor, fn: path.fn, owner: path.expr });
+}
+
+/**
+ * One init loop over a container's modules after `place.stmt` (`return nn.Sequential(...)` is
+ * bound to a name first). Only when every layer of that class inside the container is known, still
+ * at its default init, and wants this same init.
+ */
+function containerLoopFix(
+  ctx: FixCtx,
+  rec: LayerRec,
+  target: InitTarget,
+  ns: string,
+  imports: TextEdit[],
+  members: Obj[],
+  opaque: boolean,
+  place: { stmt: PyStmt; fn: PyStmt | null; owner: string | null },
+): TextEdit[] | null {
+  if (!ctx.layerOf) return null;
+  // .modules() reaches every member: each must be a module the engine knows
+  const weights: LayerRec[] = [];
+  let known = !opaque;
+  const walk = (items: Obj[]) => {
+    for (const it of items) {
+      if (it.o === 'weight') weights.push(it.rec);
+      else if (it.o === 'seq') {
+        if (it.seq.opaque) known = false;
+        walk(it.seq.items);
+      } else if (it.o === 'list') walk(it.items);
+      else if (it.o !== 'act' && it.o !== 'norm' && it.o !== 'pass') known = false;
+    }
+  };
+  walk(members);
+  if (!known) return null;
+  const kind = rec.spec.kind;
+  // nn.LazyLinear is an nn.Linear: an init loop would touch its uninitialized weight
+  if (weights.some((w) => w.spec.kind === 'Lazy' + kind)) return null;
+  const options = { ...defaultOptions, distribution: target.init.endsWith('uniform') ? ('uniform' as const) : ('normal' as const) };
+  const want = torchCall(ctx, ns, target, 'm.weight');
+  const agrees = (w: LayerRec): boolean => {
+    const l = ctx.layerOf!(w);
+    if (!l || w.events.length || w.call.broken) return false;
+    const r = recommendation(l, options);
+    return r !== null && torchCall(ctx, ns, r.target, 'm.weight') === want;
+  };
+  const disagree = weights.filter((w) => w.spec.kind === kind && !agrees(w));
+  // Layers that want another init may only be the container's last members, built once after the
+  // loop (an output head): the loop then runs over `net[:-k]`, which keeps the loop-built ones.
+  let cutFrom = members.length;
+  for (const w of disagree) {
+    const i = members.findIndex((it) => it.o === 'weight' && it.rec === w);
+    if (i < 0) return null;
+    cutFrom = Math.min(cutFrom, i);
+  }
+  const tail = members.slice(cutFrom);
+  if (tail.some((it) => it.o !== 'weight' || it.rec.template)) return null;
+  const keep = members.slice(0, cutFrom);
+  const holds = (it: Obj): boolean => (it.o === 'weight' && it.rec === rec) || (it.o === 'seq' && it.seq.items.some(holds)) || (it.o === 'list' && it.items.some(holds));
+  if (!keep.some(holds)) return null;
+  const touched = weights.filter((w) => w.spec.kind === kind && !tail.some((it) => it.o === 'weight' && it.rec === w));
+  const sliceText = cutFrom < members.length ? `[:${cutFrom - members.length}]` : '';
+  const cls = ctx.imports.spell(rec.qname);
+  if (!cls) return null;
+  const { stmt, fn, owner } = place;
+  if (ctx.errors.some((er) => er.span.from <= stmt.span.to && er.span.to >= stmt.span.from)) return null;
   const text = ctx.text;
   const indent = indentOf(text, stmt.span.from);
   // the statement must start its line
   if (text.slice(text.lastIndexOf('\n', stmt.span.from - 1) + 1, stmt.span.from).trim() !== '') return null;
   const unit = indentUnit(text, stmt, fn);
-  const at = lineEnd(text, stmt.span.to);
+  // (a compound statement's span ends after its last line's newline)
+  let end = stmt.span.to;
+  while (end > stmt.span.from && /\s/.test(text[end - 1])) end--;
+  const at = lineEnd(text, end);
   const eol = text[at] === '\r' ? '\r\n' : '\n';
   const bias = touched.every((w) => w.bias) ? 'all' : touched.some((w) => w.bias) ? 'some' : 'none';
   const loop = (it: string): string[] => {

@@ -92,6 +92,10 @@ export interface LayerRec {
   owner: ClassCtx | null;
   fnScope: PyStmt | null;
   seqOwner: SeqRec | null;
+  /** Fans that differ between the iterations of a loop over known values, or between the sites that construct its module: unknown. */
+  loopVaries?: Set<'fanIn' | 'fanOut'>;
+  /** The `nn.ModuleList` it was put in (the last construction that ran). */
+  listOwner?: ModList;
   applied: boolean;
   consumed: boolean;
   order: number | null;
@@ -116,6 +120,20 @@ export interface SeqRec {
   items: Obj[];
   /** Built from a value that is not a known module (a user class derived from nn.Linear, an unread call...). */
   opaque?: boolean;
+}
+
+/**
+ * An `nn.ModuleList` construction: where it is bound (`self.layers = nn.ModuleList()`) and the
+ * statements that fill it afterwards (`.append`/`.extend`; in a loop, the loop statement).
+ */
+export interface ModList {
+  call: Extract<PyExpr, { k: 'call' }>;
+  /** Its members (the list object's own array). */
+  items: Obj[];
+  paths: AccessPath[];
+  muts: { stmt: PyStmt; body: PyStmt[]; fn: PyStmt | null }[];
+  /** Holds a value that is not a known module. */
+  opaque: boolean;
 }
 
 export interface ClassCtx {
@@ -144,7 +162,7 @@ export type Obj =
   | { o: 'add' }
   | { o: 'concat' }
   | { o: 'seq'; seq: SeqRec }
-  | { o: 'list'; items: Obj[]; template: boolean }
+  | { o: 'list'; items: Obj[]; template: boolean; ml?: ModList }
   | { o: 'instance'; cls: ClassCtx }
   | { o: 'wrapper'; inner: Obj; merge?: BidiMerge; backward?: Obj }
   | { o: 'input'; ch: number | null };
@@ -243,6 +261,16 @@ export class Interp {
   sawLayerNorm = false;
   sawResidual = false;
   instRuns = 0;
+  /**
+   * Constructor runs whose arguments are not those of a real construction site: the default run of
+   * a class the file constructs itself (runClass), and what it builds. Their fans are not recorded.
+   */
+  unrealDepth = 0;
+  /** Fans each layer got in the real constructions of its class (see ctorSites). */
+  ctorSnaps = new Map<LayerRec, (number | null)[][]>();
+  /** Classes with a construction site that was not rerun (instance budget): their fans are not resolved. */
+  ctorIncomplete = new Set<ClassCtx>();
+  private sitesByName: Map<string, number> | null = null;
 
   constructor(private stmts: PyStmt[]) {
     this.moduleScope = { vars: new Map(), cls: null, fn: null, body: stmts, top: null, returns: [], parent: null, depth: 0 };
@@ -277,8 +305,9 @@ export class Interp {
         const id = s.targets[0].id;
         // a name assigned twice is no constant an `if` can be decided on
         if (v && assigned.has(id)) this.softVals.add(v);
+        if (assigned.has(id) && this.moduleScope.vars.get(id)?.t === 'list') this.moduleScope.vars.delete(id);
         assigned.add(id);
-        if (v) this.moduleScope.vars.set(id, v);
+        if (v && !(v.t === 'list' && assigned.has(id) && this.softVals.has(v))) this.moduleScope.vars.set(id, v);
       }
     }
     // 3. classes: constructor then forward
@@ -293,6 +322,7 @@ export class Interp {
     // an output one branch activated and the other path left as it is (returned): linear both ways or unknown
     for (const [r, d] of this.deferredActs) if (!r.act) r.act = d.name === 'linear' ? d : branchUnknown(d, { name: 'linear', via: 'default' });
     this.deferredActs.clear();
+    this.resolveCtorFans();
     // nested defs/classes are reached through their parents; done.
     return this.result();
   }
@@ -343,7 +373,63 @@ export class Interp {
     this.moduleScope.vars.set(s.name, { t: 'cls', cls: ctx });
   }
 
+  /**
+   * A user module class constructed by name somewhere in the file (`Block(dim=512)`), with a
+   * constructor taking arguments and no subclass: each construction reruns its constructor with the
+   * site's arguments, and the fans of its layers come from those runs (equal in all of them, or unknown).
+   */
+  ctorSites(c: ClassCtx): boolean {
+    const init = c.methods.get('__init__');
+    if (!init || init.params.length < 2 || c.nnx || c.seqBase) return false;
+    if (this.classList.some((o) => o !== c && o.stmt.bases.some((b) => b.k === 'name' && b.id === c.name))) return false;
+    if (!this.sitesByName) {
+      const m = new Map<string, number>();
+      walkStmts(this.stmts, (st) => {
+        for (const x of stmtExprs(st)) walkExpr(x, (e) => {
+          if (e.k === 'call' && e.fn.k === 'name') m.set(e.fn.id, (m.get(e.fn.id) ?? 0) + 1);
+        });
+      });
+      this.sitesByName = m;
+    }
+    return (this.sitesByName.get(c.name) ?? 0) > 0;
+  }
+
+  /** After every run: a layer of a class constructed at sites gets the fans those sites agree on. */
+  resolveCtorFans(): void {
+    // a class built with different sizes at different sites: a fan_in the data flow gave one of
+    // its layers (Keras) may come from any of them
+    const varying = new Set<ClassCtx>();
+    for (const [r, snaps] of this.ctorSnaps) {
+      if (r.owner && snaps.some((x) => x[0] !== snaps[0][0] || x[1] !== snaps[0][1])) varying.add(r.owner);
+    }
+    for (const r of this.layers.values()) {
+      if (r.owner && varying.has(r.owner) && !r.inChFromCtor) (r.loopVaries ??= new Set()).add('fanIn');
+    }
+    for (const [r, snaps] of this.ctorSnaps) {
+      if (r.owner && this.ctorIncomplete.has(r.owner)) {
+        (r.loopVaries ??= new Set()).add('fanIn').add('fanOut');
+        continue;
+      }
+      const [fi, fo] = snaps[0];
+      if (snaps.some((x) => x[0] !== fi)) (r.loopVaries ??= new Set()).add('fanIn');
+      else if (fi !== null || r.inChFromCtor) r.fanIn = fi;
+      if (snaps.some((x) => x[1] !== fo)) (r.loopVaries ??= new Set()).add('fanOut');
+      else r.fanOut = fo;
+    }
+  }
+
   runClass(c: ClassCtx): void {
+    // a class the file constructs itself: this run with its defaults is not one of them
+    const unreal = this.ctorSites(c);
+    if (unreal) this.unrealDepth++;
+    try {
+      this.runClassBody(c);
+    } finally {
+      if (unreal) this.unrealDepth--;
+    }
+  }
+
+  runClassBody(c: ClassCtx): void {
     const scope: Scope = { vars: new Map(), cls: c, fn: null, body: c.stmt.body, top: null, returns: [], parent: this.moduleScope, depth: 1 };
     // class-level fields (Flax dataclass fields, constants)
     for (const st of c.stmt.body) {
@@ -521,8 +607,33 @@ export class Interp {
       }
       case 'for': {
         const it = this.eval(s.iter, scope);
-        this.bindLoop(s.target, it, scope);
-        this.execBody(s.body, scope, false, true);
+        const iters = this.loopIterations(s.iter, it, scope);
+        if (!iters) {
+          this.bindLoop(s.target, it, scope);
+          this.execBody(s.body, scope, false, true);
+        } else {
+          // A loop over values known statically (`for h in (256, 128, 64)`, `zip(sizes[:-1],
+          // sizes[1:])`, `range(3)`) runs once per value: what it carries out (`prev = h`, the
+          // tensor `x`) is the last iteration's. A layer built in it whose fans differ between
+          // iterations has no single fan (see loopVaries).
+          const track = new Map<LayerRec, (number | null)[][]>();
+          const built = new Set<LayerRec>();
+          this.loopTracks.push(built);
+          for (const v of iters) {
+            if (this.budget <= 0 || scope.stopped) break;
+            this.bindIteration(s.target, v, scope);
+            this.execBody(s.body, scope, false, true);
+            for (const [r, snaps] of track) snaps.push([r.fanIn, r.fanOut]);
+            for (const r of built) if (!track.has(r)) track.set(r, [[r.fanIn, r.fanOut]]);
+            built.clear();
+          }
+          this.loopTracks.pop();
+          for (const [r, snaps] of track) {
+            const differ = (k: number) => snaps.some((x) => x[k] !== snaps[0][k]);
+            if (differ(0)) (r.loopVaries ??= new Set()).add('fanIn');
+            if (differ(1)) (r.loopVaries ??= new Set()).add('fanOut');
+          }
+        }
         this.execBody(s.orelse, scope, false);
         return;
       }
@@ -751,6 +862,61 @@ export class Interp {
     });
   }
 
+  /** For each unrolled loop (or recorded construction) running: the layers built in it so far. */
+  loopTracks: Set<LayerRec>[] = [];
+
+  /**
+   * The values a loop over values known statically takes, one per iteration (bound by
+   * bindIteration), or null: a list of at most 16 values one of which is a number, a zip or
+   * enumerate of such lists, `range(k)` with a known k ≤ 16. Other loops run once.
+   */
+  loopIterations(iterE: PyExpr, it: Val, scope: Scope): Val[] | null {
+    const MAX = 16;
+    if (iterE.k === 'call' && iterE.fn.k === 'name' && iterE.fn.id === 'range' && !lookup(scope, 'range') && iterE.args.length >= 1 && iterE.args.length <= 3 && !iterE.args.some((a) => a.star || a.name)) {
+      const ns = iterE.args.map((a) => this.eval(a.value, scope));
+      if (!ns.every((n) => n.t === 'num' && Number.isInteger(n.v))) return null;
+      const [a, b, st] = ns.length === 1 ? [0, (ns[0] as { v: number }).v, 1] : [(ns[0] as { v: number }).v, (ns[1] as { v: number }).v, ns.length === 3 ? (ns[2] as { v: number }).v : 1];
+      if (st === 0) return null;
+      const vals: Val[] = [];
+      for (let i = a; st > 0 ? i < b : i > b; i += st) {
+        vals.push({ t: 'num', v: i });
+        if (vals.length > MAX) return null;
+      }
+      return vals.length ? vals : null;
+    }
+    const scalar = (v: Val): boolean => v.t === 'num' || v.t === 'str' || v.t === 'const' || (v.t === 'list' && !v.template && v.items.every(scalar));
+    const numeric = (v: Val): boolean => v.t === 'num' || (v.t === 'list' && v.items.some(numeric));
+    // the values a loop over `v` takes, when all are known
+    const elems = (v: Val): Val[] | null => {
+      if (v.t === 'list') return !v.template && v.items.length > 0 && v.items.length <= MAX && v.items.every(scalar) ? v.items : null;
+      if (v.t !== 'zip' || !v.items.length) return null;
+      if (v.items.length === 2 && v.items[0].t === 'unknown') {
+        // enumerate(xs) is zip(<unknown>, xs)
+        const xs = elems(v.items[1]);
+        return xs && xs.map((x, i) => ({ t: 'list', items: [{ t: 'num', v: i }, x], template: false }));
+      }
+      const cols = v.items.map(elems);
+      if (cols.some((c) => c === null)) return null;
+      const n = Math.min(...cols.map((c) => c!.length));
+      const out: Val[] = [];
+      for (let i = 0; i < n; i++) out.push({ t: 'list', items: cols.map((c) => c![i]), template: false });
+      return out;
+    };
+    const xs = elems(it);
+    return xs && xs.length && xs.some(numeric) ? xs : null;
+  }
+
+  /** Binds one iteration's value of an unrolled loop (its scalars decide no `if`, like bindLoop's). */
+  bindIteration(target: PyExpr, v: Val, scope: Scope): void {
+    const soft = (x: Val): Val => {
+      if (x.t === 'list') return { ...x, items: x.items.map(soft) };
+      const c = { ...x };
+      this.softVals.add(c);
+      return c;
+    };
+    this.assign(target, soft(v), scope, null);
+  }
+
   bindLoop(target: PyExpr, it: Val, scope: Scope): void {
     let elem: Val = UNKNOWN;
     if (it.t === 'zip') {
@@ -838,6 +1004,10 @@ export class Interp {
       if (o.seq.name === null) o.seq.name = name;
       if (isAttr || scope.fn === null) this.seqPaths(o.seq, pathExpr, mkPath);
     } else if (o.o === 'list') {
+      if (o.ml && (isAttr || scope.fn === null)) {
+        const p = mkPath(pathExpr, false);
+        if (p) o.ml.paths.push(p);
+      }
       if (isAttr || scope.fn === null) {
         o.items.forEach((it, i) => {
           const expr = o.template ? pathExpr : `${pathExpr}[${i}]`;
@@ -1062,8 +1232,12 @@ export class Interp {
           this.bindLoop(e.target, it, inner);
         }
         const v = this.eval(e.elt, inner);
-        const rec = v.t === 'obj' && v.o.o === 'weight' ? v.o.rec : null;
-        if (rec) rec.template = true;
+        // (the layers of a container built per element repeat too)
+        const mark = (o: Obj, depth: number): void => {
+          if (o.o === 'weight') o.rec.template = true;
+          else if (o.o === 'seq' && depth < 8) for (const x of o.seq.items) mark(x, depth + 1);
+        };
+        if (v.t === 'obj') mark(v.o, 0);
         return { t: 'list', items: [v], template: true };
       }
       case 'dict': {
@@ -1187,6 +1361,17 @@ export class Interp {
     if (lo === undefined || hi === undefined || st === undefined || (st !== null && st !== 1)) return null;
     const cut = <T>(items: T[]): T[] => items.slice(lo ?? 0, hi ?? items.length);
     if (base.t === 'list') return base.template ? null : { t: 'list', items: cut(base.items), template: false };
+    if (base.t === 'obj' && base.o.o === 'list' && base.o.template && base.o.ml) {
+      // a ModuleList filled in a loop, then a head appended: [:-k] keeps the loop-built members
+      const items = base.o.items;
+      let lastT = -1;
+      items.forEach((o, i) => {
+        if ((o.o === 'weight' && o.rec.template) || (o.o === 'list' && o.template)) lastT = i;
+      });
+      const n = items.length;
+      if (!((lo === null || lo === 0) && hi !== null && hi < 0 && n + hi > lastT)) return null;
+      return { t: 'obj', o: { o: 'list', items: cut(items), template: true, ml: base.o.ml } };
+    }
     if (base.t === 'obj' && base.o.o === 'list') return base.o.template ? null : { t: 'obj', o: { o: 'list', items: cut(base.o.items), template: false } };
     if (base.t === 'obj' && base.o.o === 'seq') {
       const seq = base.o.seq as SeqRec & { names?: (string | null)[] };
@@ -1351,17 +1536,32 @@ export class Interp {
           if (a.name) kwargs.set(a.name, v);
           else args.push(v);
         }
-        if (rich && callee.cls.framework && this.instRuns < 64) {
+        // a construction site of a class whose layers take their fans from its arguments
+        const site = !!callee.cls.framework && this.unrealDepth === 0 && this.ctorSites(callee.cls);
+        if (site && this.instRuns >= 64) this.ctorIncomplete.add(callee.cls);
+        if ((rich || site) && callee.cls.framework && this.instRuns < 64) {
           this.instRuns++;
           const c = callee.cls;
           const init = c.methods.get('__init__') ?? c.methods.get('setup');
           if (init && !this.stack.includes(init)) {
-            this.callMethod(c, init, args, kwargs, false, scope);
+            const built = new Set<LayerRec>();
+            if (site) this.loopTracks.push(built);
+            try {
+              this.callMethod(c, init, args, kwargs, false, scope);
+            } finally {
+              if (site) this.loopTracks.pop();
+            }
+            for (const r of built) {
+              if (r.owner !== c) continue;
+              const snaps = this.ctorSnaps.get(r) ?? [];
+              snaps.push([r.fanIn, r.fanOut]);
+              this.ctorSnaps.set(r, snaps);
+            }
             for (const nm of ['forward', 'call', '__call__']) {
               const m = c.methods.get(nm);
               if (m && !this.stack.includes(m)) this.callMethod(c, m, m.params.slice(1).map(() => tensor()), null, false, scope);
             }
-          }
+          } else if (site) this.ctorIncomplete.add(c);
         }
         if (callee.cls.framework) return { t: 'obj', o: { o: 'instance', cls: callee.cls } };
         return UNKNOWN;
@@ -1472,17 +1672,35 @@ export class Interp {
       return UNKNOWN;
     }
     if (obj.t === 'obj' && obj.o.o === 'list' && (m === 'append' || m === 'extend')) {
+      const list = obj.o;
       const v = this.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      const ml = list.ml;
+      const added: Obj[] = [];
       if (m === 'append') {
         const o = this.toObj(v);
         if (o) {
-          obj.o.items.push(o);
-          if (this.inLoop(scope)) obj.o.template = true;
-          if (o.o === 'weight' && obj.o.template) o.rec.template = true;
+          list.items.push(o);
+          added.push(o);
+          if (this.inLoop(scope)) list.template = true;
+          // (a ModuleList's member appended once, after the loop, keeps its own identity: a head)
+          if (o.o === 'weight' && list.template && (!ml || this.inLoop(scope))) o.rec.template = true;
+        } else if (ml) ml.opaque = true;
+      } else if (v.t === 'list') {
+        // extend([... for _ in range(n)]) or extend(...) in a loop repeats at run time
+        if (v.template || this.inLoop(scope)) list.template = true;
+        for (const it of v.items) {
+          const o = this.toObj(it);
+          if (o) {
+            list.items.push(o);
+            added.push(o);
+            if (o.o === 'weight' && list.template && this.inLoop(scope)) o.rec.template = true;
+          } else if (ml) ml.opaque = true;
         }
-      } else if (v.t === 'list') for (const it of v.items) {
-        const o = this.toObj(it);
-        if (o) obj.o.items.push(o);
+      } else if (ml) ml.opaque = true;
+      if (ml) {
+        for (const o of added) setListOwner(o, ml);
+        const stmt = this.topStmtOf(scope);
+        if (stmt) ml.muts.push({ stmt, body: this.bodyOf(scope), fn: scope.fn });
       }
       return UNKNOWN;
     }
@@ -1503,17 +1721,18 @@ export class Interp {
       if (m === 'named_modules') return { t: 'zip', items: [UNKNOWN, { t: 'anymod', filter }] };
       return { t: 'anymod', filter };
     }
-    if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
+    if (obj.t === 'obj' && (obj.o.o === 'seq' || (obj.o.o === 'list' && obj.o.ml)) && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
       // for m in net.modules(): the container's members (nested containers followed for modules())
       const items: Obj[] = [];
       const deep = m === 'modules' || m === 'named_modules';
-      const walk = (sq: SeqRec) => {
-        for (const it of sq.items) {
+      const walk = (members: Obj[]) => {
+        for (const it of members) {
           items.push(it);
-          if (deep && it.o === 'seq') walk(it.seq);
+          if (deep && it.o === 'seq') walk(it.seq.items);
+          else if (deep && it.o === 'list') walk(it.items);
         }
       };
-      walk(obj.o.seq);
+      walk(obj.o.o === 'seq' ? obj.o.seq.items : obj.o.items);
       const v: Val = { t: 'objs', items };
       return m.startsWith('named_') ? { t: 'zip', items: [UNKNOWN, v] } : v;
     }
@@ -1781,14 +2000,18 @@ export class Interp {
         const a = e.args[0] ? this.eval(e.args[0].value, scope) : null;
         const items: Obj[] = [];
         let template = false;
+        const ml: ModList = { call: e, items, paths: [], muts: [], opaque: !!a && a.t !== 'list' };
         if (a && a.t === 'list') {
           template = a.template;
           for (const it of a.items) {
             const o = this.toObj(it);
             if (o) items.push(o);
+            else ml.opaque = true;
           }
         }
-        return { t: 'obj', o: { o: 'list', items, template } };
+        const list: Extract<Obj, { o: 'list' }> = { o: 'list', items, template, ml };
+        for (const o of items) setListOwner(o, ml);
+        return { t: 'obj', o: list };
       }
       case 'moduledict': {
         const a = e.args[0] ? this.eval(e.args[0].value, scope) : null;
@@ -1901,6 +2124,7 @@ export class Interp {
       if (nameArg && nameArg.value.k === 'str') rec.name = nameArg.value.value;
     }
     if (this.inLoop(scope)) rec.template = true;
+    for (const t of this.loopTracks) t.add(rec);
     // Arguments are evaluated on every construction (fans may become known).
     this.fillLayer(rec, e, scope, evalNum);
     return rec;
@@ -2242,6 +2466,12 @@ export class Interp {
           for (const r of srcOf(inT)) if (r !== rec) r.feeds = true;
           this.consume(inT.pend, { name: 'linear', via: 'dataflow', span: e.span, text: `${rec.spec.kind} (no activation in between)` });
           if (inT.ch !== null && rec.fanIn === null) this.setInCh(rec, inT.ch);
+          else if (inT.ch !== null && rec.template && !rec.inChFromCtor) {
+            // a layer built in a loop, applied to inputs of another width than before: no single fan_in
+            const probe: LayerRec = { ...rec, fanIn: null };
+            this.setInCh(probe, inT.ch);
+            if (probe.fanIn !== null && probe.fanIn !== rec.fanIn) (rec.loopVaries ??= new Set()).add('fanIn');
+          }
         } else if (input.t === 'list') {
           for (const it of input.items) {
             for (const r of srcOf(it)) if (r !== rec) r.feeds = true;
@@ -2671,6 +2901,9 @@ export class Interp {
     if (!this.isPure(e)) return null;
     const v = this.eval(e, scope);
     if (v.t === 'num' || v.t === 'str' || v.t === 'init' || v.t === 'const') return v;
+    // HIDDEN = (256, 128, 64): a loop over it runs once per value
+    const scalar = (x: Val) => x.t === 'num' || x.t === 'str' || x.t === 'const';
+    if (v.t === 'list' && !v.template && v.items.length <= 16 && v.items.every(scalar)) return v;
     return null;
   }
 }
@@ -2736,6 +2969,14 @@ function arith(op: string, a: number, b: number): number | null {
     default:
       return null;
   }
+}
+
+/** The layers of a ModuleList's member (inside the containers it holds) belong to that list. */
+function setListOwner(o: Obj, ml: ModList, depth = 0): void {
+  if (depth > 8) return;
+  if (o.o === 'weight') o.rec.listOwner = ml;
+  else if (o.o === 'seq') for (const x of o.seq.items) setListOwner(x, ml, depth + 1);
+  else if (o.o === 'list') for (const x of o.items) setListOwner(x, ml, depth + 1);
 }
 
 function joinVals(vals: Val[]): Val {
