@@ -1005,3 +1005,77 @@ class Net(nn.Module):
     /        self\.body = nn\.Sequential\(\*blocks\)\n        for m in self\.body\.modules\(\):\n            if isinstance\(m, nn\.Conv2d\):\n                nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n\n/,
   );
 });
+
+test('an init loop over the modules of several containers (for seq in [self.encoder, self.decoder]: for m in seq.modules()) sets their init (QA 2026-11-28 #2)', () => {
+  const src = `import torch.nn as nn
+
+
+class AE(nn.Module):
+    def __init__(self, hidden=64):
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 3))
+        self.decoder = nn.Sequential(nn.Linear(3, hidden), nn.ReLU(), nn.Linear(hidden, 784))
+        for seq in (self.encoder, self.decoder):
+            for m in seq.modules():
+                if isinstance(m, nn.Linear):
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                    nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))
+`;
+  check(src, {
+    layers: [
+      { line: 7, act: 'relu', init: 'he_normal' },
+      { line: 7, act: 'linear', init: 'he_normal' },
+      { line: 8, act: 'relu', init: 'he_normal' },
+      { line: 8, act: 'linear', init: 'he_normal' },
+    ],
+    findings: [],
+  });
+});
+
+test('model = Net().to(device); model.apply(init_weights): the init reaches the model (PyTorch quickstart, QA 2026-11-28 #3)', () => {
+  const src = `import torch
+from torch import nn
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class NeuralNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(28*28, 512),
+            nn.ReLU(),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        return self.linear_relu_stack(self.flatten(x))
+
+
+model = NeuralNetwork().to(device).train()
+
+
+def init_weights(m):
+    if type(m) == nn.Linear:
+        torch.nn.init.kaiming_uniform_(m.weight, nonlinearity='relu')
+        m.bias.data.fill_(0.01)
+
+
+model.apply(init_weights)
+net = nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 1)).cuda()
+nn.init.kaiming_normal_(net[0].weight, nonlinearity="relu")
+`;
+  check(src, {
+    layers: [
+      { line: 12, act: 'relu', init: 'he_uniform' },
+      { line: 14, act: 'linear', init: 'he_uniform' },
+      { line: 31, act: 'relu', init: 'he_normal' },
+      { line: 31, act: 'linear', init: 'pytorch_default' },
+    ],
+    findings: [],
+  });
+});

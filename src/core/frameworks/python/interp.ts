@@ -1406,6 +1406,11 @@ export class Interp {
     if (root !== null && !lookup(scope, root) && this.imports.map.has(root)) return null; // an imported function: callRef
     const obj = this.eval(fnE.obj, scope);
     const m = fnE.attr;
+    // `model = Net().to(device)`, `.cuda()`, `.eval()`: torch.nn.Module methods that return the module itself
+    if (obj.t === 'obj' && MODULE_SELF_METHODS.has(m) && ((obj.o.o === 'seq' && obj.o.seq.framework === 'pytorch') || (obj.o.o === 'instance' && obj.o.cls.framework === 'pytorch' && !obj.o.cls.methods.has(m)))) {
+      for (const a of e.args) this.eval(a.value, scope);
+      return obj;
+    }
     if (obj.t === 'tensor') {
       const act = TENSOR_ACT_METHODS[m];
       if (act) {
@@ -1503,8 +1508,10 @@ export class Interp {
       if (m === 'named_modules') return { t: 'zip', items: [UNKNOWN, { t: 'anymod', filter }] };
       return { t: 'anymod', filter };
     }
-    if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
-      // for m in net.modules(): the container's members (nested containers followed for modules())
+    // for m in net.modules(): the container's members (nested containers followed for modules());
+    // `for seq in (self.encoder, self.decoder): for m in seq.modules()` reaches every container's
+    const seqs = obj.t === 'obj' && obj.o.o === 'seq' ? [obj.o] : obj.t === 'objs' && obj.items.length && obj.items.every((x) => x.o === 'seq') ? obj.items : [];
+    if (seqs.length && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
       const items: Obj[] = [];
       const deep = m === 'modules' || m === 'named_modules';
       const walk = (sq: SeqRec) => {
@@ -1513,7 +1520,7 @@ export class Interp {
           if (deep && it.o === 'seq') walk(it.seq);
         }
       };
-      walk(obj.o.seq);
+      for (const sq of seqs) if (sq.o === 'seq') walk(sq.seq);
       const v: Val = { t: 'objs', items };
       return m.startsWith('named_') ? { t: 'zip', items: [UNKNOWN, v] } : v;
     }
@@ -2926,6 +2933,9 @@ const SINKS = new Set([
   'torch.nn.functional.kl_div', 'torch.argmax', 'torch.topk', 'torch.max', 'optax.softmax_cross_entropy',
   'optax.softmax_cross_entropy_with_integer_labels', 'optax.sigmoid_binary_cross_entropy', 'optax.l2_loss',
 ]);
+/** torch.nn.Module methods that return the module itself. */
+const MODULE_SELF_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'bfloat16', 'train', 'eval', 'requires_grad_', 'share_memory', 'to_empty', 'xpu', 'mps']);
+
 const BUILTINS = new Set(['print', 'len', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'range', 'enumerate', 'zip', 'int', 'float', 'str', 'list', 'tuple', 'dict', 'type', 'repr', 'format', 'max', 'min', 'assert']);
 
 /** `x * sigmoid(x)` / `sigmoid(x) * x` with the same name: the operand. */
