@@ -825,7 +825,8 @@ export class Interp {
 
   /** Record names and access paths of module objects when they are bound. */
   nameValue(v: Val, name: string, scope: Scope, pathExpr: string, isAttr: boolean): void {
-    if (v.t !== 'obj') return;
+    // '__elem' is bindLoop's placeholder for one element of a zip/enumerate: not a user's name
+    if (v.t !== 'obj' || name === '__elem') return;
     const fn = scope.fn;
     const anchor = this.topStmtOf(scope);
     const mkPath = (expr: string, loop: boolean): AccessPath | null => (anchor ? { expr, loop, fn, anchor, body: this.bodyOf(scope) } : null);
