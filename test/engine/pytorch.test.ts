@@ -1079,3 +1079,31 @@ nn.init.kaiming_normal_(net[0].weight, nonlinearity="relu")
     findings: [],
   });
 });
+
+test('a class passed as a value (functools.partial(Block, act="tanh"), block=BasicBlock) does not have its constructor defaults read as fixed (QA 2026-11-28 #5)', () => {
+  const src = `from functools import partial
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, dim, act="relu"):
+        super().__init__()
+        self.fc = nn.Linear(dim, dim)
+        self.act = nn.ReLU() if act == "relu" else nn.Tanh()
+        nn.init.xavier_uniform_(self.fc.weight)
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+
+
+class Net(nn.Module):
+    def __init__(self, dim=64, depth=3, block_fn=partial(Block, act="tanh")):
+        super().__init__()
+        self.blocks = nn.Sequential(*[block_fn(dim) for _ in range(depth)])
+        self.head = nn.Linear(dim, 1)
+
+    def forward(self, x):
+        return self.head(self.blocks(x))
+`;
+  check(src, { layers: [{ line: 8, act: 'unknown' }, { line: 20, act: 'linear' }], findings: [] });
+});

@@ -562,6 +562,8 @@ export class Interp {
   /** Modules joined with None by an `if` (`self.proj = nn.Linear(...)` or `None`). */
   maybeNone = new WeakSet<Val>();
   private passedArgs: Map<string, { pos: number; kw: Set<string>; splat: boolean }> | null = null;
+  /** Names used as values, not called (`partial(Block, act="tanh")`, `block=BasicBlock`): their calls are not visible. */
+  private escapedNames = new Set<string>();
 
   /** Whether a call in the module may pass the `i`-th parameter of `f` explicitly. */
   defaultOverridden(f: Extract<PyStmt, { k: 'def' }>, cls: ClassCtx | null, i: number): boolean {
@@ -569,9 +571,12 @@ export class Interp {
     if (cls && (f.name === 'forward' || f.name === 'call' || f.name === '__call__')) return true;
     if (!this.passedArgs) {
       const idx = new Map<string, { pos: number; kw: Set<string>; splat: boolean }>();
+      const callees = new Set<PyExpr>();
       walkStmts(this.stmts, (st) => {
         for (const x of stmtExprs(st)) walkExpr(x, (c) => {
+          if (c.k === 'name' && !callees.has(c)) this.escapedNames.add(c.id);
           if (c.k !== 'call') return;
+          callees.add(c.fn);
           const key = c.fn.k === 'name' ? c.fn.id : c.fn.k === 'attr' ? '.' + c.fn.attr : null;
           if (!key) return;
           const ent = idx.get(key) ?? { pos: 0, kw: new Set<string>(), splat: false };
@@ -590,6 +595,7 @@ export class Interp {
     const p = f.params[i];
     if (!p) return false;
     const check = (key: string, offset: number): boolean => {
+      if (!key.startsWith('.') && this.escapedNames.has(key)) return true;
       const ent = this.passedArgs!.get(key);
       return !!ent && (ent.splat || ent.kw.has(p.name) || ent.pos > i - offset);
     };
