@@ -1107,3 +1107,33 @@ class Net(nn.Module):
 `;
   check(src, { layers: [{ line: 8, act: 'unknown' }, { line: 20, act: 'linear' }], findings: [] });
 });
+
+test('PyTorch fix after `stmt; more` goes between the two, and none is offered for a one-line `if x: self.proj = ...` (QA 2026-11-28 #6)', () => {
+  const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self, proj=True):
+        super().__init__()
+        self.fc = nn.Linear(64, 64); self.out = nn.Linear(64, 1)
+        if proj: self.proj = nn.Linear(64, 64)
+
+    def forward(self, x):
+        x = F.relu(self.fc(x))
+        x = F.relu(self.proj(x))
+        return self.out(x)
+
+
+def mlp(sizes):
+    layers = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers.extend([nn.Linear(a, b), nn.ReLU()])
+    model = nn.Sequential(*layers); return model
+`;
+  const res = check(src, { findings: ['IL001@8', 'IL001@9', 'IL001@20'] });
+  assert.equal(res.findings[1].fixes.length, 0, 'a fix after a one-line if would run when the layer was not built');
+  const out = fixAndCheck(src);
+  assert.match(out, /        self\.fc = nn\.Linear\(64, 64\)\n        nn\.init\.kaiming_normal_\(self\.fc\.weight, nonlinearity="relu"\)\n        nn\.init\.zeros_\(self\.fc\.bias\)\n        self\.out = nn\.Linear\(64, 1\)\n        if proj: self\.proj = nn\.Linear\(64, 64\)\n/);
+  assert.match(out, /    model = nn\.Sequential\(\*layers\)\n    for m in model\.modules\(\):\n        if isinstance\(m, nn\.Linear\):\n            nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n            nn\.init\.zeros_\(m\.bias\)\n    return model\n/);
+});

@@ -686,9 +686,26 @@ function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
     lines.push(`${indent}${torchCall(ctx, ns, target, path.expr + '.weight')}`);
     if (hasBias) lines.push(`${indent}${ns}.zeros_(${path.expr}.bias)`);
   }
-  const at = lineEnd(ctx.text, anchor.span.to);
-  const eol = ctx.text[at] === '\r' ? '\r\n' : '\n';
-  return [{ from: at, to: at, newText: eol + lines.join(eol) }, ...imports];
+  const edit = insertAfterStmt(ctx.text, anchor, indent, lines);
+  return edit ? [edit, ...imports] : null;
+}
+
+/**
+ * Inserts `lines` after a statement: at the end of its line, or, when `; more` follows it on that
+ * line (`net = nn.Sequential(...); return net`), between the two (the rest moves to its own line).
+ * No edit for a statement that does not start its line (`if proj: self.proj = nn.Linear(...)`):
+ * lines at the line's indentation would run whether or not the layer was built.
+ */
+function insertAfterStmt(text: string, stmt: PyStmt, indent: string, lines: string[]): TextEdit | null {
+  if (text.slice(text.lastIndexOf('\n', stmt.span.from - 1) + 1, stmt.span.from).trim() !== '') return null;
+  const at = lineEnd(text, stmt.span.to);
+  const eol = text[at] === '\r' ? '\r\n' : '\n';
+  const rest = text.slice(stmt.span.to, at).trim();
+  if (rest === '' || rest.startsWith('#')) return { from: at, to: at, newText: eol + lines.join(eol) };
+  const more = /^;\s*(.*)$/.exec(rest);
+  if (!more) return null;
+  if (more[1] === '' || more[1].startsWith('#')) return { from: at, to: at, newText: eol + lines.join(eol) };
+  return { from: stmt.span.to, to: at, newText: eol + lines.join(eol) + eol + indent + more[1] };
 }
 
 /**
@@ -795,8 +812,7 @@ function seqLoopFixIn(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string
   // the statement must start its line
   if (text.slice(text.lastIndexOf('\n', stmt.span.from - 1) + 1, stmt.span.from).trim() !== '') return null;
   const unit = indentUnit(text, stmt, fn);
-  const at = lineEnd(text, stmt.span.to);
-  const eol = text[at] === '\r' ? '\r\n' : '\n';
+  const eol = text[lineEnd(text, stmt.span.to)] === '\r' ? '\r\n' : '\n';
   const bias = touched.every((w) => w.bias) ? 'all' : touched.some((w) => w.bias) ? 'some' : 'none';
   const loop = (it: string): string[] => {
     const out = [`${indent}for m in ${it}${sliceText}.modules():`, `${indent}${unit}if isinstance(m, ${cls}):`, `${indent}${unit}${unit}${want}`];
@@ -804,7 +820,10 @@ function seqLoopFixIn(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string
     else if (bias === 'some') out.push(`${indent}${unit}${unit}if m.bias is not None:`, `${indent}${unit}${unit}${unit}${ns}.zeros_(m.bias)`);
     return out;
   };
-  if (owner !== null) return [{ from: at, to: at, newText: eol + loop(owner).join(eol) }, ...imports];
+  if (owner !== null) {
+    const edit = insertAfterStmt(text, stmt, indent, loop(owner));
+    return edit ? [edit, ...imports] : null;
+  }
   // return nn.Sequential(...): bind it to a name that function does not use
   const body = fn ? text.slice(fn.span.from, fn.span.to) : text;
   const name = ['net', 'model', 'seq', 'stack'].find((n) => !new RegExp(`\\b${n}\\b`).test(body));
