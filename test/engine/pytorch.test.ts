@@ -1137,3 +1137,30 @@ def mlp(sizes):
   assert.match(out, /        self\.fc = nn\.Linear\(64, 64\)\n        nn\.init\.kaiming_normal_\(self\.fc\.weight, nonlinearity="relu"\)\n        nn\.init\.zeros_\(self\.fc\.bias\)\n        self\.out = nn\.Linear\(64, 1\)\n        if proj: self\.proj = nn\.Linear\(64, 64\)\n/);
   assert.match(out, /    model = nn\.Sequential\(\*layers\)\n    for m in model\.modules\(\):\n        if isinstance\(m, nn\.Linear\):\n            nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n            nn\.init\.zeros_\(m\.bias\)\n    return model\n/);
 });
+
+test('init chosen by if/elif on a config string: a known default picks its arm, an unknown one leaves the init unknown (QA 2026-11-28 #7)', () => {
+  const net = (calls: string) => `import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, init="kaiming"):
+        super().__init__()
+        self.fc1 = nn.Linear(128, 128)
+        self.fc2 = nn.Linear(128, 10)
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                if init == "kaiming":
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                elif init == "xavier":
+                    nn.init.xavier_uniform_(m.weight)
+                else:
+                    nn.init.normal_(m.weight, std=0.02)
+
+    def forward(self, x):
+        return self.fc2(self.fc1(x).relu())
+
+${calls}
+`;
+  check(net('a = Net()'), { layers: [{ line: 7, act: 'relu', init: 'he_normal' }, { line: 8, init: 'he_normal' }], findings: [] });
+  check(net('a = Net()\nb = Net(init="xavier")'), { layers: [{ line: 7, act: 'relu', init: 'unknown' }, { line: 8, init: 'unknown' }], findings: [] });
+});

@@ -328,7 +328,7 @@ function resolveTorchInits(interp: Interp, recs: LayerRec[], stmts: PyStmt[]): v
     if (rec.spec.framework !== 'pytorch') continue;
     let bestK: InitEvent | null = null;
     let bestR: InitEvent | null = null;
-    const rank = (ev: InitEvent) => (ev.scopeCls !== rec.owner ? 1e9 : 0) + ev.seq;
+    const rank = (ev: InitEvent) => (ev.dead ? -1e12 : 0) + (ev.scopeCls !== rec.owner ? 1e9 : 0) + ev.seq;
     for (const ev of interp.events) {
       const t = eventTargets(ev, rec, uses);
       if (t.has('kernel') && (!bestK || rank(ev) > rank(bestK))) bestK = ev;
@@ -336,6 +336,11 @@ function resolveTorchInits(interp: Interp, recs: LayerRec[], stmts: PyStmt[]): v
       if (t.size) rec.events.push(ev);
     }
     if (bestK) rec.init = { ...bestK.spec, source: bestK.layers ? 'init-call' : 'init-loop', span: bestK.callSpan };
+    // `if init == "kaiming": kaiming_normal_(...) else: normal_(...)` with the condition unknown:
+    // the other arm's init may be the one that runs.
+    if (bestK && bestK.arms && otherArmInit(bestK, rec.events, (ev) => eventTargets(ev, rec, uses).has('kernel'))) {
+      rec.init = { name: 'unknown', explicit: true, source: bestK.layers ? 'init-call' : 'init-loop', span: bestK.callSpan, text: 'an init chosen by a condition' };
+    }
     if (bestR && rec.spec.recurrent) {
       rec.recInit = { ...bestR.spec, source: bestR.layers ? 'init-call' : 'init-loop', span: bestR.callSpan };
       // nn.init.orthogonal_(self.rnn.weight_hh_l0) on a 2-layer RNN leaves weight_hh_l1 at the default.
@@ -352,6 +357,15 @@ function resolveTorchInits(interp: Interp, recs: LayerRec[], stmts: PyStmt[]): v
       }
     }
   }
+}
+
+/** Another event for the same weight in the other arm of an undecided `if` around `ev`, with a different init. */
+function otherArmInit(ev: InitEvent, events: InitEvent[], same: (e: InitEvent) => boolean): boolean {
+  const mine = new Set(ev.arms);
+  return events.some((o) => {
+    if (o === ev || !o.arms || !same(o) || o.spec.name === ev.spec.name) return false;
+    return o.arms.some((a) => !mine.has(a) && mine.has(a.slice(0, a.indexOf(':') + 1) + (a.endsWith(':0') ? '1' : '0')));
+  });
 }
 
 /** GPT-style: explicit small normal init inside a model with LayerNorm and residual additions. */

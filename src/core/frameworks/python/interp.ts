@@ -42,6 +42,10 @@ export interface InitEvent {
   rootFn: PyStmt | null;
   /** Ran from another class / module level than the layer's owner. */
   scopeCls: ClassCtx | null;
+  /** The arms (`<if id>:0|1`) of the undecided `if`s it ran inside. */
+  arms?: string[];
+  /** Ran in a branch the condition rules out: counts only for weights no live init code reaches. */
+  dead?: boolean;
 }
 
 export type ParamWhich = 'weight' | 'bias' | 'weight_hh' | 'weight_ih' | 'bias_hh' | 'bias_ih' | 'any';
@@ -490,7 +494,14 @@ export class Interp {
         const pending = new Set<LayerRec>();
         for (const v of scope.vars.values()) if (v.t === 'tensor') for (const p of v.pend) if (!p.rec.act) pending.add(p.rec);
         const returns0 = scope.returns.length;
+        // init code in a branch the condition rules out is tagged dead (it decides only the layers
+        // built in that same branch); in an undecided branch, with its arm
+        const ifId = this.ifSeq++;
+        const enter = (arm: 0 | 1, dead: boolean) => (dead ? this.deadBranches++ : sel === undefined && this.armStack.push(`${ifId}:${arm}`));
+        const leave = (dead: boolean) => (dead ? this.deadBranches-- : sel === undefined && this.armStack.pop());
+        enter(0, sel === false);
         this.execBody(s.body, scope, false);
+        leave(sel === false);
         // a branch the condition rules out returns nothing
         if (sel === false) scope.returns.length = returns0;
         const returns1 = scope.returns.length;
@@ -501,7 +512,9 @@ export class Interp {
           r.act = null;
         }
         this.restoreState(before);
+        enter(1, sel === true);
         this.execBody(s.orelse, scope, false);
+        leave(sel === true);
         if (sel === true) scope.returns.length = returns1;
         // A branch that ends in `return` does not reach the code after the `if`: the other one does.
         const ends = (b: PyStmt[]) => b.length > 0 && b[b.length - 1].k === 'return';
@@ -2633,6 +2646,11 @@ export class Interp {
     this.recordInit(target.t === 'anyparam' ? { t: 'param', layers: target.owner, filter: target.filter, which: target.which, data: false } : target, spec, e, scope, stmt);
   }
 
+  /** Undecided `if` arms the running code is in (see InitEvent.arms), and how many ruled-out branches. */
+  armStack: string[] = [];
+  deadBranches = 0;
+  ifSeq = 0;
+
   recordInit(target: Extract<Val, { t: 'param' }>, spec: InitSpec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): void {
     const root = this.rootScope;
     const ev: InitEvent = {
@@ -2648,6 +2666,8 @@ export class Interp {
       rootFn: root ? root.fn : null,
       scopeCls: scope.cls,
     };
+    if (this.armStack.length) ev.arms = [...this.armStack];
+    if (this.deadBranches > 0) ev.dead = true;
     this.events.push(ev);
   }
 
