@@ -1164,3 +1164,23 @@ ${calls}
   check(net('a = Net()'), { layers: [{ line: 7, act: 'relu', init: 'he_normal' }, { line: 8, init: 'he_normal' }], findings: [] });
   check(net('a = Net()\nb = Net(init="xavier")'), { layers: [{ line: 7, act: 'relu', init: 'unknown' }, { line: 8, init: 'unknown' }], findings: [] });
 });
+
+test('`act is True` with a known default decides a conditional expression (YOLO Conv: default_act if act is True else ...) (QA 2026-11-28 #8)', () => {
+  const src = `import torch.nn as nn
+
+
+class Conv(nn.Module):
+    default_act = nn.SiLU()
+
+    def __init__(self, c1, c2, k=1, s=1, act=True):
+        super().__init__()
+        self.conv = nn.Conv2d(c1, c2, k, s, k // 2, bias=False)
+        self.bn = nn.BatchNorm2d(c2)
+        self.act = self.default_act if act is True else act if isinstance(act, nn.Module) else nn.Identity()
+        nn.init.kaiming_normal_(self.conv.weight, nonlinearity="relu")
+
+    def forward(self, x):
+        return self.act(self.bn(self.conv(x)))
+`;
+  check(src, { layers: [{ line: 9, act: 'silu', init: 'he_normal', norm: 'batchnorm' }], findings: [] });
+});

@@ -655,6 +655,12 @@ export class Interp {
         }
         if (e.op === 'is' || e.op === 'is not') {
           // `x is None`: known when x is known to be None, or a module / number / string
+          if (e.right.k === 'const' && typeof e.right.value === 'boolean') {
+            // `act is True` (YOLO's Conv): known when act is a known bool, a module, a number or a string
+            const b = value(e.left);
+            const same = b.t === 'const' ? b.v === e.right.value : b.t === 'obj' || b.t === 'objs' || b.t === 'num' || b.t === 'str' ? false : undefined;
+            return same === undefined ? undefined : e.op === 'is' ? same : !same;
+          }
           if (!(e.right.k === 'const' && e.right.value === null)) return undefined;
           const v = value(e.left);
           const isNone = v.t === 'const' ? v.v === null : this.maybeNone.has(v) ? undefined : v.t === 'obj' || v.t === 'objs' || v.t === 'num' || v.t === 'str' ? false : undefined;
