@@ -1184,3 +1184,32 @@ class Conv(nn.Module):
 `;
   check(src, { layers: [{ line: 9, act: 'silu', init: 'he_normal', norm: 'batchnorm' }], findings: [] });
 });
+
+test('an undecided `if self.downsample is not None: identity = self.downsample(x)` keeps the residual (QA 2026-11-28 #5b)', () => {
+  const src = `import torch.nn as nn
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, planes, downsample=None):
+        super().__init__()
+        self.conv = nn.Conv2d(planes, planes, 3, padding=1, bias=False)
+        self.bn = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x
+        out = self.bn(self.conv(x))
+        if self.downsample is not None:
+            identity = self.downsample(x)
+        out += identity
+        return self.relu(out)
+
+
+class ResNet(nn.Module):
+    def __init__(self, block=BasicBlock):
+        super().__init__()
+        self.layer1 = nn.Sequential(block(64), block(64))
+`;
+  check(src, { layers: [{ line: 7, act: 'relu', norm: 'batchnorm', residual: true }] });
+});

@@ -2869,6 +2869,10 @@ function mergeVal(a: Val | undefined, b: Val | undefined, elseAssigned: boolean,
   if ((a.t === 'num' || a.t === 'str' || a.t === 'const') && (b.t === 'num' || b.t === 'str' || b.t === 'const')) {
     return a.t === b.t && a.v === b.v ? a : UNKNOWN;
   }
+  // `if self.downsample is not None: identity = self.downsample(x)`: an unread call on a tensor is
+  // still a tensor, so the data flow (a residual `out += identity`) is kept
+  if (a.t === 'tensor' && b.t === 'unknown') return a;
+  if (b.t === 'tensor' && a.t === 'unknown') return b;
   return elseAssigned ? b : a;
 }
 
