@@ -1213,3 +1213,31 @@ class ResNet(nn.Module):
 `;
   check(src, { layers: [{ line: 7, act: 'relu', norm: 'batchnorm', residual: true }] });
 });
+
+test('a conditional bias (bias=not norm, nn.Linear(a, b, use_bias)) is zeroed only if it exists; bias=False positional gets none (QA 2026-11-28 #9)', () => {
+  const src = `import torch.nn as nn
+
+
+class ConvBlock(nn.Module):
+    def __init__(self, cin, cout, norm=True):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=not norm)
+        self.norm = nn.BatchNorm2d(cout) if norm else nn.Identity()
+        self.act = nn.ReLU(inplace=True)
+        self.fc = nn.Linear(cout, cout, False)
+
+    def forward(self, x):
+        return self.fc(self.act(self.norm(self.conv(x))).mean((2, 3))).relu()
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.b1 = ConvBlock(3, 32, norm=False)
+        self.b2 = ConvBlock(32, 64)
+`;
+  const out = fixAndCheck(src);
+  assert.match(out, /        nn\.init\.kaiming_normal_\(self\.conv\.weight, nonlinearity="relu"\)\n        if self\.conv\.bias is not None:\n            nn\.init\.zeros_\(self\.conv\.bias\)\n/);
+  assert.match(out, /        nn\.init\.kaiming_normal_\(self\.fc\.weight, nonlinearity="relu"\)\n\n/);
+  assert.doesNotMatch(out, /zeros_\(self\.fc\.bias\)/);
+});

@@ -695,10 +695,12 @@ function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
   } else if (path.loop) {
     lines.push(`${indent}for m in ${path.expr}:`);
     lines.push(`${indent}${unit}${torchCall(ctx, ns, target, 'm.weight')}`);
-    if (hasBias) lines.push(`${indent}${unit}${ns}.zeros_(m.bias)`);
+    if (hasBias && rec.biasUnsure) lines.push(`${indent}${unit}if m.bias is not None:`, `${indent}${unit}${unit}${ns}.zeros_(m.bias)`);
+    else if (hasBias) lines.push(`${indent}${unit}${ns}.zeros_(m.bias)`);
   } else {
     lines.push(`${indent}${torchCall(ctx, ns, target, path.expr + '.weight')}`);
-    if (hasBias) lines.push(`${indent}${ns}.zeros_(${path.expr}.bias)`);
+    if (hasBias && rec.biasUnsure) lines.push(`${indent}if ${path.expr}.bias is not None:`, `${indent}${unit}${ns}.zeros_(${path.expr}.bias)`);
+    else if (hasBias) lines.push(`${indent}${ns}.zeros_(${path.expr}.bias)`);
   }
   const edit = insertAfterStmt(ctx.text, anchor, indent, lines);
   return edit ? [edit, ...imports] : null;
@@ -827,7 +829,7 @@ function seqLoopFixIn(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: string
   if (text.slice(text.lastIndexOf('\n', stmt.span.from - 1) + 1, stmt.span.from).trim() !== '') return null;
   const unit = indentUnit(text, stmt, fn);
   const eol = text[lineEnd(text, stmt.span.to)] === '\r' ? '\r\n' : '\n';
-  const bias = touched.every((w) => w.bias) ? 'all' : touched.some((w) => w.bias) ? 'some' : 'none';
+  const bias = touched.every((w) => w.bias && !w.biasUnsure) ? 'all' : touched.some((w) => w.bias) ? 'some' : 'none';
   const loop = (it: string): string[] => {
     const out = [`${indent}for m in ${it}${sliceText}.modules():`, `${indent}${unit}if isinstance(m, ${cls}):`, `${indent}${unit}${unit}${want}`];
     if (bias === 'all') out.push(`${indent}${unit}${unit}${ns}.zeros_(m.bias)`);

@@ -103,6 +103,8 @@ export interface LayerRec {
   events: InitEvent[];
   template: boolean;
   bias: boolean;
+  /** `bias=not use_bn`: whether the layer has a bias is not known statically. */
+  biasUnsure?: boolean;
   smallInitTransformer: boolean;
   /** Its output (activated or not) reaches another weight layer. */
   feeds?: boolean;
@@ -2057,8 +2059,14 @@ export class Interp {
           rec.fanOut = outC !== null && k !== null ? outC * k : null;
         }
       }
-      const b = kwarg(e, 'bias');
-      if (b && b.value.k === 'const' && b.value.value === false) rec.bias = false;
+      const b = kwarg(e, 'bias')?.value ?? (s.kind === 'Linear' ? positional(e, 2) : undefined);
+      if (b && b.k === 'const' && b.value === false) rec.bias = false;
+      else if (b && !(b.k === 'const' && b.value === true)) {
+        // bias=not use_bn: the bias may be None, so a fix must not zero it unconditionally
+        const t = this.staticTruth(b, scope);
+        if (t === false) rec.bias = false;
+        else if (t === undefined) rec.biasUnsure = true;
+      }
       if (rec.init.source === 'default') {
         rec.init = s.embedding
           ? { name: 'pytorch_default', explicit: false, source: 'default', distribution: 'untruncated_normal', std: 1, mean: 0 }
