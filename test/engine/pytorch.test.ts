@@ -1241,3 +1241,36 @@ class Net(nn.Module):
   assert.match(out, /        nn\.init\.kaiming_normal_\(self\.fc\.weight, nonlinearity="relu"\)\n\n/);
   assert.doesNotMatch(out, /zeros_\(self\.fc\.bias\)/);
 });
+
+test('a layer built in a branch the condition rules out (cell="lstm": nn.GRU in the else) is still reached by the init code after the if (QA 2026-11-28 #11)', () => {
+  const src = `import torch
+import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, vocab, emb=128, hid=256, cell="lstm"):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, emb)
+        if cell == "lstm":
+            self.rnn = nn.LSTM(emb, hid, batch_first=True)
+        else:
+            self.rnn = nn.GRU(emb, hid, batch_first=True)
+        self.fc = nn.Linear(hid, hid)
+        for name, p in self.rnn.named_parameters():
+            if "weight_hh" in name:
+                nn.init.orthogonal_(p)
+
+    def forward(self, x):
+        out, _ = self.rnn(self.embed(x))
+        return torch.tanh(self.fc(out[:, -1]))
+`;
+  check(src, {
+    layers: [
+      { line: 8, layer: 'Embedding' },
+      { line: 10, layer: 'LSTM', recInit: 'orthogonal' },
+      { line: 12, layer: 'GRU', recInit: 'orthogonal' },
+      { line: 13, layer: 'Linear', act: 'tanh' },
+    ],
+    findings: [],
+  });
+});

@@ -767,10 +767,11 @@ export class Interp {
         let m: Val | undefined;
         if (sel === undefined) m = mergeVal(a, b, b !== b0.get(k), this.maybeNone);
         else {
-          // the selected branch, except that an optional layer (a module in one branch, None or
-          // nn.Identity() in the other) is kept: when it is built, forward() decides its activation
+          // the selected branch, except that a layer built in the other one (None or nn.Identity()
+          // here, or another layer: `self.rnn = nn.LSTM(...)` / `nn.GRU(...)`) is kept: it is still
+          // reported, so forward() and the init code that reach the attribute decide it too
           const [chosen, other] = sel ? [a, b] : [b, a];
-          m = !hasLayer(chosen) && hasLayer(other) ? mergeVal(a, b, b !== b0.get(k), this.maybeNone) : chosen;
+          m = hasLayer(other) ? mergeVal(a, b, b !== b0.get(k), this.maybeNone) : chosen;
         }
         if (m === undefined) map.delete(k);
         else map.set(k, m);
@@ -1552,10 +1553,13 @@ export class Interp {
       const v: Val = { t: 'objs', items };
       return m.startsWith('named_') ? { t: 'zip', items: [UNKNOWN, v] } : v;
     }
-    if ((obj.t === 'self' || (obj.t === 'obj' && (obj.o.o === 'instance' || obj.o.o === 'weight' || obj.o.o === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
+    const weightsOf = obj.t === 'objs' && obj.items.length && obj.items.every((x) => x.o === 'weight') ? obj.items.map((x) => (x as { rec: LayerRec }).rec) : null;
+    if ((obj.t === 'self' || weightsOf || (obj.t === 'obj' && (obj.o.o === 'instance' || obj.o.o === 'weight' || obj.o.o === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
       let owner: LayerRec[] | null = null;
       let cls: ClassCtx | null = null;
-      if (obj.t === 'self') cls = obj.cls;
+      // `self.rnn` bound to nn.LSTM in one branch and nn.GRU in the other: both
+      if (weightsOf) owner = weightsOf;
+      else if (obj.t !== 'obj') cls = obj.t === 'self' ? obj.cls : null;
       else if (obj.o.o === 'instance') cls = obj.o.cls;
       else if (obj.o.o === 'weight') owner = [obj.o.rec];
       else if (obj.o.o === 'seq') owner = obj.o.seq.items.flatMap((x) => (x.o === 'weight' ? [x.rec] : []));
