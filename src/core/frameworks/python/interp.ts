@@ -81,6 +81,8 @@ export interface LayerRec {
   qname: string;
   name: string | null;
   inlineAct: ActivationInfo | null;
+  /** The inline activation came from a parameter's default (a later call site may pass another). */
+  inlineActSoft?: boolean;
   act: ActivationInfo | null;
   norm: Normalization | null;
   residual: boolean;
@@ -1999,7 +2001,18 @@ export class Interp {
       }
       // activation=
       const actArg = kwarg(e, 'activation') ?? (s.kind === 'Dense' && positional(e, 1) ? { name: 'activation', value: positional(e, 1)!, span: positional(e, 1)!.span } : undefined);
-      if (actArg && !s.recurrent) rec.inlineAct = { ...this.kerasActivation(actArg.value, scope), via: 'argument', span: actArg.value.span };
+      if (actArg && !s.recurrent) {
+        const next: ActivationInfo = { ...this.kerasActivation(actArg.value, scope), via: 'argument', span: actArg.value.span };
+        const prev = rec.inlineAct;
+        // A helper run again for another call site (`build()` then `build("tanh")`): a parameter's
+        // default gives way to a passed value; two passed values that disagree leave it unknown,
+        // so the activation of one call is never paired with the init of another.
+        if (prev && prev.via === 'argument' && !rec.inlineActSoft && !sameAct(prev, next)) {
+          rec.inlineAct = { name: 'unknown', via: 'argument', span: next.span, text: `${prev.text ?? prev.name} or ${next.text ?? next.name}` };
+        } else rec.inlineAct = next;
+        rec.inlineActSoft = actArg.value.k === 'name' && this.softVals.has(this.eval(actArg.value, scope));
+        if (prev && rec.act === prev) rec.act = null;
+      }
       else if (s.recurrent) rec.inlineAct = actArg ? { ...this.kerasActivation(actArg.value, scope), via: 'argument', span: actArg.value.span } : { name: 'tanh', via: 'default' };
       const useBias = kwarg(e, 'use_bias');
       if (useBias && useBias.value.k === 'const' && useBias.value.value === false) rec.bias = false;
