@@ -181,3 +181,25 @@ class MLP(nn.Module):
   assert.notEqual(res.layers[0].name, '__elem');
   for (const f of res.findings) assert.ok(!f.message.includes('__elem'), f.message);
 });
+
+test('a Flax dataclass field set at construction (MLP(act="tanh")) is not read as its default in an `if` (QA 2026-11-28 #13)', () => {
+  const src = `import flax.linen as nn
+
+
+class MLP(nn.Module):
+    hidden: int = 256
+    act: str = "relu"
+
+    @nn.compact
+    def __call__(self, x):
+        act_fn = nn.relu if self.act == "relu" else nn.tanh
+        x = act_fn(nn.Dense(self.hidden, kernel_init=nn.initializers.xavier_uniform())(x))
+        return nn.Dense(1)(x)
+
+
+model = MLP(act="tanh")
+`;
+  const res = analyze(src, 'python');
+  assert.notEqual(res.layers[0].activation.name, 'relu');
+  assert.deepEqual(res.findings.map((f) => f.code), []);
+});

@@ -354,9 +354,12 @@ export class Interp {
   runClass(c: ClassCtx): void {
     const scope: Scope = { vars: new Map(), cls: c, fn: null, body: c.stmt.body, top: null, returns: [], parent: this.moduleScope, depth: 1 };
     // class-level fields (Flax dataclass fields, constants)
+    this.callIndex();
     for (const st of c.stmt.body) {
       if (st.k === 'assign' && st.targets.length === 1 && st.targets[0].k === 'name') {
-        const v = this.eval(st.value, scope);
+        let v = this.eval(st.value, scope);
+        // a Flax dataclass field that a construction may set (`MLP(act="tanh")`) decides no `if`
+        if (c.framework === 'flax' && !c.methods.has('__init__') && (v.t === 'str' || v.t === 'num' || v.t === 'const') && this.mayPass(c, null, c.fields.size, st.targets[0].id)) this.softVals.add((v = { ...v }));
         c.fields.set(st.targets[0].id, v);
       }
     }
@@ -586,6 +589,30 @@ export class Interp {
   defaultOverridden(f: Extract<PyStmt, { k: 'def' }>, cls: ClassCtx | null, i: number): boolean {
     // forward()/call() are reached through the module object: their callers are not visible by name
     if (cls && (f.name === 'forward' || f.name === 'call' || f.name === '__call__')) return true;
+    this.callIndex();
+    const p = f.params[i];
+    if (!p) return false;
+    return this.mayPass(cls, f, i, p.name);
+  }
+
+  /** Whether a visible (or escaped) call may pass the parameter `name` (positional `i`) of `f` / the class's constructor. */
+  private mayPass(cls: ClassCtx | null, f: Extract<PyStmt, { k: 'def' }> | null, i: number, name: string): boolean {
+    const check = (key: string, offset: number): boolean => {
+      if (!key.startsWith('.') && this.escapedNames.has(key)) return true;
+      const ent = this.passedArgs!.get(key);
+      return !!ent && (ent.splat || ent.kw.has(name) || ent.pos > i - offset);
+    };
+    if (!f) return cls !== null && check(cls.name, 0);
+    if (cls) {
+      // a constructor is called by the class name (or super().__init__ in a subclass); a method by its attribute name
+      const ctor = f.name === '__init__' || f.name === 'setup' || f.name === 'build';
+      if (ctor) return check(cls.name, 1) || check('.__init__', 1) || this.classList.some((c) => c !== cls && c.methods.get(f.name) === f && check(c.name, 1));
+      return check('.' + f.name, 1);
+    }
+    return check(f.name, 0) || check('.' + f.name, 0);
+  }
+
+  private callIndex(): void {
     if (!this.passedArgs) {
       const idx = new Map<string, { pos: number; kw: Set<string>; splat: boolean }>();
       const callees = new Set<PyExpr>();
@@ -609,20 +636,6 @@ export class Interp {
       });
       this.passedArgs = idx;
     }
-    const p = f.params[i];
-    if (!p) return false;
-    const check = (key: string, offset: number): boolean => {
-      if (!key.startsWith('.') && this.escapedNames.has(key)) return true;
-      const ent = this.passedArgs!.get(key);
-      return !!ent && (ent.splat || ent.kw.has(p.name) || ent.pos > i - offset);
-    };
-    if (cls) {
-      // a constructor is called by the class name (or super().__init__ in a subclass); a method by its attribute name
-      const ctor = f.name === '__init__' || f.name === 'setup' || f.name === 'build';
-      if (ctor) return check(cls.name, 1) || check('.__init__', 1) || this.classList.some((c) => c !== cls && c.methods.get(f.name) === f && check(c.name, 1));
-      return check('.' + f.name, 1);
-    }
-    return check(f.name, 0) || check('.' + f.name, 0);
   }
 
   /**
