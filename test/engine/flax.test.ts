@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { check, fixAndCheck } from './helpers.js';
+import { analyze } from '../../src/core/index.js';
 
 test('Flax compact: nn.relu after nn.Dense, lecun_normal default is IL001, fans from the chain', () => {
   const src = `import flax.linen as nn
@@ -154,4 +155,51 @@ class Tagger(nn.Module):
   check(src, {
     layers: [{ line: 7 }, { line: 9, fanOut: 32 }, { line: 9, fanOut: 24 }, { line: 10, fanIn: 56 }, { line: 12, fanIn: 16 }],
   });
+});
+
+test('layers reached through enumerate() never show the interpreter placeholder "__elem" as their name (QA 2026-11-28 #4)', () => {
+  const src = `from typing import Sequence
+import flax.linen as nn
+
+
+class MLP(nn.Module):
+    features: Sequence[int]
+
+    def setup(self):
+        self.layers = [nn.Dense(feat) for feat in self.features]
+
+    def __call__(self, inputs):
+        x = inputs
+        for i, lyr in enumerate(self.layers):
+            x = lyr(x)
+            if i != len(self.layers) - 1:
+                x = nn.relu(x)
+        return x
+`;
+  const res = analyze(src, 'python');
+  assert.equal(res.layers.length, 1);
+  assert.notEqual(res.layers[0].name, '__elem');
+  for (const f of res.findings) assert.ok(!f.message.includes('__elem'), f.message);
+});
+
+test('a Flax dataclass field set at construction (MLP(act="tanh")) is not read as its default in an `if` (QA 2026-11-28 #13)', () => {
+  const src = `import flax.linen as nn
+
+
+class MLP(nn.Module):
+    hidden: int = 256
+    act: str = "relu"
+
+    @nn.compact
+    def __call__(self, x):
+        act_fn = nn.relu if self.act == "relu" else nn.tanh
+        x = act_fn(nn.Dense(self.hidden, kernel_init=nn.initializers.xavier_uniform())(x))
+        return nn.Dense(1)(x)
+
+
+model = MLP(act="tanh")
+`;
+  const res = analyze(src, 'python');
+  assert.notEqual(res.layers[0].activation.name, 'relu');
+  assert.deepEqual(res.findings.map((f) => f.code), []);
 });

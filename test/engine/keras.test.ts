@@ -390,3 +390,21 @@ class Encoder(keras.Model):
     findings: ['IL001@10'],
   });
 });
+
+test('a model-building helper called with different activations never pairs one call\'s activation with another call\'s init (QA 2026-11-28 #12)', () => {
+  const src = (calls: string) => `from tensorflow import keras
+from tensorflow.keras import layers
+
+
+def build(act="relu", width=64):
+    init = "he_normal" if act in ("relu", "elu") else "glorot_uniform"
+    inp = keras.Input((10,))
+    x = layers.Dense(width, activation=act, kernel_initializer=init)(inp)
+    return keras.Model(inp, layers.Dense(1)(x))
+
+
+${calls}
+`;
+  check(src('relu_model = build()\ntanh_model = build("tanh")'), { layers: [{ line: 8, act: 'tanh', init: 'glorot_uniform' }, { line: 9, act: 'linear' }], findings: [] });
+  check(src('relu_model = build("relu")\ntanh_model = build("tanh")'), { layers: [{ line: 8, act: 'unknown' }, { line: 9, act: 'linear' }], findings: [] });
+});

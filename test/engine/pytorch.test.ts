@@ -1351,3 +1351,272 @@ class Two(nn.Module):
 `;
   check(src, { layers: [{ line: 8, name: 'fc', act: 'relu', fanIn: null, fanOut: 64 }], findings: ['IL001@8'] });
 });
+
+test('an init loop over the modules of several containers (for seq in [self.encoder, self.decoder]: for m in seq.modules()) sets their init (QA 2026-11-28 #2)', () => {
+  const src = `import torch.nn as nn
+
+
+class AE(nn.Module):
+    def __init__(self, hidden=64):
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 3))
+        self.decoder = nn.Sequential(nn.Linear(3, hidden), nn.ReLU(), nn.Linear(hidden, 784))
+        for seq in (self.encoder, self.decoder):
+            for m in seq.modules():
+                if isinstance(m, nn.Linear):
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                    nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))
+`;
+  check(src, {
+    layers: [
+      { line: 7, act: 'relu', init: 'he_normal' },
+      { line: 7, act: 'linear', init: 'he_normal' },
+      { line: 8, act: 'relu', init: 'he_normal' },
+      { line: 8, act: 'linear', init: 'he_normal' },
+    ],
+    findings: [],
+  });
+});
+
+test('model = Net().to(device); model.apply(init_weights): the init reaches the model (PyTorch quickstart, QA 2026-11-28 #3)', () => {
+  const src = `import torch
+from torch import nn
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class NeuralNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear_relu_stack = nn.Sequential(
+            nn.Linear(28*28, 512),
+            nn.ReLU(),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        return self.linear_relu_stack(self.flatten(x))
+
+
+model = NeuralNetwork().to(device).train()
+
+
+def init_weights(m):
+    if type(m) == nn.Linear:
+        torch.nn.init.kaiming_uniform_(m.weight, nonlinearity='relu')
+        m.bias.data.fill_(0.01)
+
+
+model.apply(init_weights)
+net = nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 1)).cuda()
+nn.init.kaiming_normal_(net[0].weight, nonlinearity="relu")
+`;
+  check(src, {
+    layers: [
+      { line: 12, act: 'relu', init: 'he_uniform' },
+      { line: 14, act: 'linear', init: 'he_uniform' },
+      { line: 31, act: 'relu', init: 'he_normal' },
+      { line: 31, act: 'linear', init: 'pytorch_default' },
+    ],
+    findings: [],
+  });
+});
+
+test('a class passed as a value (functools.partial(Block, act="tanh"), block=BasicBlock) does not have its constructor defaults read as fixed (QA 2026-11-28 #5)', () => {
+  const src = `from functools import partial
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, dim, act="relu"):
+        super().__init__()
+        self.fc = nn.Linear(dim, dim)
+        self.act = nn.ReLU() if act == "relu" else nn.Tanh()
+        nn.init.xavier_uniform_(self.fc.weight)
+
+    def forward(self, x):
+        return self.act(self.fc(x))
+
+
+class Net(nn.Module):
+    def __init__(self, dim=64, depth=3, block_fn=partial(Block, act="tanh")):
+        super().__init__()
+        self.blocks = nn.Sequential(*[block_fn(dim) for _ in range(depth)])
+        self.head = nn.Linear(dim, 1)
+
+    def forward(self, x):
+        return self.head(self.blocks(x))
+`;
+  check(src, { layers: [{ line: 8, act: 'unknown' }, { line: 20, act: 'linear' }], findings: [] });
+});
+
+test('PyTorch fix after `stmt; more` goes between the two, and none is offered for a one-line `if x: self.proj = ...` (QA 2026-11-28 #6)', () => {
+  const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self, proj=True):
+        super().__init__()
+        self.fc = nn.Linear(64, 64); self.out = nn.Linear(64, 1)
+        if proj: self.proj = nn.Linear(64, 64)
+
+    def forward(self, x):
+        x = F.relu(self.fc(x))
+        x = F.relu(self.proj(x))
+        return self.out(x)
+
+
+def mlp(sizes):
+    layers = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers.extend([nn.Linear(a, b), nn.ReLU()])
+    model = nn.Sequential(*layers); return model
+`;
+  const res = check(src, { findings: ['IL001@8', 'IL001@9', 'IL001@20'] });
+  assert.equal(res.findings[1].fixes.length, 0, 'a fix after a one-line if would run when the layer was not built');
+  const out = fixAndCheck(src);
+  assert.match(out, /        self\.fc = nn\.Linear\(64, 64\)\n        nn\.init\.kaiming_normal_\(self\.fc\.weight, nonlinearity="relu"\)\n        nn\.init\.zeros_\(self\.fc\.bias\)\n        self\.out = nn\.Linear\(64, 1\)\n        if proj: self\.proj = nn\.Linear\(64, 64\)\n/);
+  assert.match(out, /    model = nn\.Sequential\(\*layers\)\n    for m in model\.modules\(\):\n        if isinstance\(m, nn\.Linear\):\n            nn\.init\.kaiming_normal_\(m\.weight, nonlinearity="relu"\)\n            nn\.init\.zeros_\(m\.bias\)\n    return model\n/);
+});
+
+test('init chosen by if/elif on a config string: a known default picks its arm, an unknown one leaves the init unknown (QA 2026-11-28 #7)', () => {
+  const net = (calls: string) => `import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, init="kaiming"):
+        super().__init__()
+        self.fc1 = nn.Linear(128, 128)
+        self.fc2 = nn.Linear(128, 10)
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                if init == "kaiming":
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                elif init == "xavier":
+                    nn.init.xavier_uniform_(m.weight)
+                else:
+                    nn.init.normal_(m.weight, std=0.02)
+
+    def forward(self, x):
+        return self.fc2(self.fc1(x).relu())
+
+${calls}
+`;
+  check(net('a = Net()'), { layers: [{ line: 7, act: 'relu', init: 'he_normal' }, { line: 8, init: 'he_normal' }], findings: [] });
+  check(net('a = Net()\nb = Net(init="xavier")'), { layers: [{ line: 7, act: 'relu', init: 'unknown' }, { line: 8, init: 'unknown' }], findings: [] });
+});
+
+test('`act is True` with a known default decides a conditional expression (YOLO Conv: default_act if act is True else ...) (QA 2026-11-28 #8)', () => {
+  const src = `import torch.nn as nn
+
+
+class Conv(nn.Module):
+    default_act = nn.SiLU()
+
+    def __init__(self, c1, c2, k=1, s=1, act=True):
+        super().__init__()
+        self.conv = nn.Conv2d(c1, c2, k, s, k // 2, bias=False)
+        self.bn = nn.BatchNorm2d(c2)
+        self.act = self.default_act if act is True else act if isinstance(act, nn.Module) else nn.Identity()
+        nn.init.kaiming_normal_(self.conv.weight, nonlinearity="relu")
+
+    def forward(self, x):
+        return self.act(self.bn(self.conv(x)))
+`;
+  check(src, { layers: [{ line: 9, act: 'silu', init: 'he_normal', norm: 'batchnorm' }], findings: [] });
+});
+
+test('an undecided `if self.downsample is not None: identity = self.downsample(x)` keeps the residual (QA 2026-11-28 #5b)', () => {
+  const src = `import torch.nn as nn
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, planes, downsample=None):
+        super().__init__()
+        self.conv = nn.Conv2d(planes, planes, 3, padding=1, bias=False)
+        self.bn = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x
+        out = self.bn(self.conv(x))
+        if self.downsample is not None:
+            identity = self.downsample(x)
+        out += identity
+        return self.relu(out)
+
+
+class ResNet(nn.Module):
+    def __init__(self, block=BasicBlock):
+        super().__init__()
+        self.layer1 = nn.Sequential(block(64), block(64))
+`;
+  check(src, { layers: [{ line: 7, act: 'relu', norm: 'batchnorm', residual: true }] });
+});
+
+test('a conditional bias (bias=not norm, nn.Linear(a, b, use_bias)) is zeroed only if it exists; bias=False positional gets none (QA 2026-11-28 #9)', () => {
+  const src = `import torch.nn as nn
+
+
+class ConvBlock(nn.Module):
+    def __init__(self, cin, cout, norm=True):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1, bias=not norm)
+        self.norm = nn.BatchNorm2d(cout) if norm else nn.Identity()
+        self.act = nn.ReLU(inplace=True)
+        self.fc = nn.Linear(cout, cout, False)
+
+    def forward(self, x):
+        return self.fc(self.act(self.norm(self.conv(x))).mean((2, 3))).relu()
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.b1 = ConvBlock(3, 32, norm=False)
+        self.b2 = ConvBlock(32, 64)
+`;
+  const out = fixAndCheck(src);
+  assert.match(out, /        nn\.init\.kaiming_normal_\(self\.conv\.weight, nonlinearity="relu"\)\n        if self\.conv\.bias is not None:\n            nn\.init\.zeros_\(self\.conv\.bias\)\n/);
+  assert.match(out, /        nn\.init\.kaiming_normal_\(self\.fc\.weight, nonlinearity="relu"\)\n\n/);
+  assert.doesNotMatch(out, /zeros_\(self\.fc\.bias\)/);
+});
+
+test('a layer built in a branch the condition rules out (cell="lstm": nn.GRU in the else) is still reached by the init code after the if (QA 2026-11-28 #11)', () => {
+  const src = `import torch
+import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, vocab, emb=128, hid=256, cell="lstm"):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, emb)
+        if cell == "lstm":
+            self.rnn = nn.LSTM(emb, hid, batch_first=True)
+        else:
+            self.rnn = nn.GRU(emb, hid, batch_first=True)
+        self.fc = nn.Linear(hid, hid)
+        for name, p in self.rnn.named_parameters():
+            if "weight_hh" in name:
+                nn.init.orthogonal_(p)
+
+    def forward(self, x):
+        out, _ = self.rnn(self.embed(x))
+        return torch.tanh(self.fc(out[:, -1]))
+`;
+  check(src, {
+    layers: [
+      { line: 8, layer: 'Embedding' },
+      { line: 10, layer: 'LSTM', recInit: 'orthogonal' },
+      { line: 12, layer: 'GRU', recInit: 'orthogonal' },
+      { line: 13, layer: 'Linear', act: 'tanh' },
+    ],
+    findings: [],
+  });
+});

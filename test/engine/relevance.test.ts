@@ -105,3 +105,49 @@ test('an imported layer under an alias, a nested class and init code in a functi
   assert.equal(filtered.layers[0].activation.name, 'tanh');
   assert.ok(new PythonParser().parse(text).chunks.some((c) => c.text.startsWith('class') || c.text.includes('class Inner')), 'the function defining a module class was skipped');
 });
+
+test('a top-level if/for/aug-assignment that rebinds a name a layer uses is analysed (QA 2026-11-28 #1)', () => {
+  const text = [
+    'import keras',
+    'from keras import layers',
+    '',
+    'units = 64',
+    'units *= 2',
+    'activation = "relu"',
+    'if units > 100:',
+    '    activation = "tanh"',
+    '',
+    'inp = keras.Input((32,))',
+    'h = layers.Dense(units, activation=activation, kernel_initializer="he_normal")(inp)',
+    'out = layers.Dense(1)(h)',
+    'm = keras.Model(inp, out)',
+    '',
+  ].join('\n');
+  const { filtered, all } = both(text);
+  assert.equal(summary(filtered), summary(all));
+  assert.deepEqual(filtered.layers.map((l) => [l.activation.name, l.fanOut]), [['tanh', 128], ['linear', 1]]);
+  assert.deepEqual(filtered.findings.map((f) => f.code), ['IL001']);
+});
+
+test('module-level mutations of a config read by a layer are analysed (QA 2026-11-28 #1)', () => {
+  const text = [
+    'import torch.nn as nn',
+    '',
+    'class Cfg:',
+    '    act = "relu"',
+    '',
+    'HIDDEN = [64]',
+    'Cfg.act = "tanh"',
+    'HIDDEN.append(32)',
+    'for k in range(2):',
+    '    width = 16',
+    '',
+    'def block():',
+    '    return nn.Sequential(nn.Linear(width, HIDDEN[0]), nn.Tanh() if Cfg.act == "tanh" else nn.ReLU())',
+    '',
+    'net = block()',
+    '',
+  ].join('\n');
+  const { filtered, all } = both(text);
+  assert.equal(summary(filtered), summary(all));
+});

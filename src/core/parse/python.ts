@@ -904,6 +904,8 @@ function headDefines(text: string): string[] {
   let w = word();
   if (w === 'async') w = word();
   if (w === 'class' || w === 'def') return [word()];
+  // A compound statement binds names in its body (`if units > 100:\n    act = "tanh"`).
+  if (COMPOUND_HEADS.has(w)) return bodyDefines(text);
   const out: string[] = [];
   while (w) {
     out.push(w);
@@ -916,9 +918,26 @@ function headDefines(text: string): string[] {
     }
     if (c === 61 /* = */ && text.charCodeAt(i + 1) !== 61) return out;
     if (c === 58 /* : annotation */) return out;
+    // `units *= 2`, `cfg.act = "tanh"`, `cfg["act"] = ...`, `HIDDEN.append(32)` rebind or mutate `w`
+    if (out.length === 1 && MUTATION_HEAD.test(text.slice(i, i + 200))) return out;
     return [];
   }
   return [];
+}
+
+const COMPOUND_HEADS = new Set(['if', 'for', 'while', 'try', 'with', 'match']);
+/** After a name: an augmented assignment, or an attribute/subscript target or mutating method. */
+const MUTATION_HEAD = /^(?:(?:\*\*|\/\/|>>|<<|[-+*/%@&|^])=|\.\s*\w+\s*=(?!=)|\[[^\n]*\]\s*(?:(?:\*\*|\/\/|>>|<<|[-+*/%@&|^])?=)(?!=)|\.\s*(?:append|extend|insert|update|setdefault|pop|remove|clear|add)\s*\()/;
+
+/** Names a compound statement binds anywhere in its body (over-approximated: strings are not skipped). */
+function bodyDefines(text: string): string[] {
+  const out = new Set<string>();
+  const line = /^[ \t]*(?:(?:el)?if\b|else\b|while\b|try\b|except\b|finally\b|with\b|case\b)?[^\S\n]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*(?::[^=\n]*)?(?:(?:\*\*|\/\/|>>|<<|[-+*/%@&|^])?=(?!=)|\.[ \t]*\w+[ \t]*=(?!=)|\[[^\n]*\][ \t]*=(?!=)|\.[ \t]*(?:append|extend|insert|update|setdefault|pop|remove|clear|add)[ \t]*\()/gm;
+  for (const m of text.matchAll(line)) for (const nm of m[1].split(',')) out.add(nm.trim());
+  for (const m of text.matchAll(/\b(?:for|def|class)[ \t]+([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)/g)) for (const nm of m[1].split(',')) out.add(nm.trim());
+  for (const m of text.matchAll(/\bas[ \t]+([A-Za-z_]\w*)/g)) out.add(m[1]);
+  for (const k of ['if', 'elif', 'else', 'for', 'while', 'try', 'except', 'finally', 'with', 'case', 'match', 'in', 'not', 'and', 'or', 'is', 'return', 'pass', 'import', 'from', 'async', 'def', 'class', 'lambda', 'yield', 'await', 'del', 'global', 'nonlocal', 'assert', 'raise', 'break', 'continue', 'True', 'False', 'None']) out.delete(k);
+  return [...out].sort();
 }
 
 export function sameLex(a: ChunkLex, b: ChunkLex): boolean {

@@ -328,7 +328,7 @@ function resolveTorchInits(interp: Interp, recs: LayerRec[], stmts: PyStmt[]): v
     if (rec.spec.framework !== 'pytorch') continue;
     let bestK: InitEvent | null = null;
     let bestR: InitEvent | null = null;
-    const rank = (ev: InitEvent) => (ev.scopeCls !== rec.owner ? 1e9 : 0) + ev.seq;
+    const rank = (ev: InitEvent) => (ev.dead ? -1e12 : 0) + (ev.scopeCls !== rec.owner ? 1e9 : 0) + ev.seq;
     for (const ev of interp.events) {
       const t = eventTargets(ev, rec, uses);
       if (t.has('kernel') && (!bestK || rank(ev) > rank(bestK))) bestK = ev;
@@ -336,6 +336,11 @@ function resolveTorchInits(interp: Interp, recs: LayerRec[], stmts: PyStmt[]): v
       if (t.size) rec.events.push(ev);
     }
     if (bestK) rec.init = { ...bestK.spec, source: bestK.layers ? 'init-call' : 'init-loop', span: bestK.callSpan };
+    // `if init == "kaiming": kaiming_normal_(...) else: normal_(...)` with the condition unknown:
+    // the other arm's init may be the one that runs.
+    if (bestK && bestK.arms && otherArmInit(bestK, rec.events, (ev) => eventTargets(ev, rec, uses).has('kernel'))) {
+      rec.init = { name: 'unknown', explicit: true, source: bestK.layers ? 'init-call' : 'init-loop', span: bestK.callSpan, text: 'an init chosen by a condition' };
+    }
     if (bestR && rec.spec.recurrent) {
       rec.recInit = { ...bestR.spec, source: bestR.layers ? 'init-call' : 'init-loop', span: bestR.callSpan };
       // nn.init.orthogonal_(self.rnn.weight_hh_l0) on a 2-layer RNN leaves weight_hh_l1 at the default.
@@ -352,6 +357,15 @@ function resolveTorchInits(interp: Interp, recs: LayerRec[], stmts: PyStmt[]): v
       }
     }
   }
+}
+
+/** Another event for the same weight in the other arm of an undecided `if` around `ev`, with a different init. */
+function otherArmInit(ev: InitEvent, events: InitEvent[], same: (e: InitEvent) => boolean): boolean {
+  const mine = new Set(ev.arms);
+  return events.some((o) => {
+    if (o === ev || !o.arms || !same(o) || o.spec.name === ev.spec.name) return false;
+    return o.arms.some((a) => !mine.has(a) && mine.has(a.slice(0, a.indexOf(':') + 1) + (a.endsWith(':0') ? '1' : '0')));
+  });
 }
 
 /** GPT-style: explicit small normal init inside a model with LayerNorm and residual additions. */
@@ -683,14 +697,36 @@ function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | 
   } else if (path.loop) {
     lines.push(`${indent}for m in ${path.expr}:`);
     lines.push(`${indent}${unit}${torchCall(ctx, ns, target, 'm.weight')}`);
-    if (hasBias) lines.push(`${indent}${unit}${ns}.zeros_(m.bias)`);
+    if (hasBias && rec.biasUnsure) lines.push(`${indent}${unit}if m.bias is not None:`, `${indent}${unit}${unit}${ns}.zeros_(m.bias)`);
+    else if (hasBias) lines.push(`${indent}${unit}${ns}.zeros_(m.bias)`);
   } else {
     lines.push(`${indent}${torchCall(ctx, ns, target, path.expr + '.weight')}`);
-    if (hasBias) lines.push(`${indent}${ns}.zeros_(${path.expr}.bias)`);
+    if (hasBias && rec.biasUnsure) lines.push(`${indent}if ${path.expr}.bias is not None:`, `${indent}${unit}${ns}.zeros_(${path.expr}.bias)`);
+    else if (hasBias) lines.push(`${indent}${ns}.zeros_(${path.expr}.bias)`);
   }
-  const at = lineEnd(ctx.text, anchor.span.to);
-  const eol = ctx.text[at] === '\r' ? '\r\n' : '\n';
-  return [{ from: at, to: at, newText: eol + lines.join(eol) }, ...imports];
+  const edit = insertAfterStmt(ctx.text, anchor, indent, lines);
+  return edit ? [edit, ...imports] : null;
+}
+
+/**
+ * Inserts `lines` after a statement: at the end of its line, or, when `; more` follows it on that
+ * line (`net = nn.Sequential(...); return net`), between the two (the rest moves to its own line).
+ * No edit for a statement that does not start its line (`if proj: self.proj = nn.Linear(...)`):
+ * lines at the line's indentation would run whether or not the layer was built.
+ */
+function insertAfterStmt(text: string, stmt: PyStmt, indent: string, lines: string[]): TextEdit | null {
+  if (text.slice(text.lastIndexOf('\n', stmt.span.from - 1) + 1, stmt.span.from).trim() !== '') return null;
+  // (a compound statement's span ends after its last line's newline)
+  let end = stmt.span.to;
+  while (end > stmt.span.from && /\s/.test(text[end - 1])) end--;
+  const at = lineEnd(text, end);
+  const eol = text[at] === '\r' ? '\r\n' : '\n';
+  const rest = text.slice(end, at).trim();
+  if (rest === '' || rest.startsWith('#')) return { from: at, to: at, newText: eol + lines.join(eol) };
+  const more = /^;\s*(.*)$/.exec(rest);
+  if (!more) return null;
+  if (more[1] === '' || more[1].startsWith('#')) return { from: at, to: at, newText: eol + lines.join(eol) };
+  return { from: end, to: at, newText: eol + lines.join(eol) + eol + indent + more[1] };
 }
 
 /**
@@ -842,14 +878,17 @@ function containerLoopFix(
   while (end > stmt.span.from && /\s/.test(text[end - 1])) end--;
   const at = lineEnd(text, end);
   const eol = text[at] === '\r' ? '\r\n' : '\n';
-  const bias = touched.every((w) => w.bias) ? 'all' : touched.some((w) => w.bias) ? 'some' : 'none';
+  const bias = touched.every((w) => w.bias && !w.biasUnsure) ? 'all' : touched.some((w) => w.bias) ? 'some' : 'none';
   const loop = (it: string): string[] => {
     const out = [`${indent}for m in ${it}${sliceText}.modules():`, `${indent}${unit}if isinstance(m, ${cls}):`, `${indent}${unit}${unit}${want}`];
     if (bias === 'all') out.push(`${indent}${unit}${unit}${ns}.zeros_(m.bias)`);
     else if (bias === 'some') out.push(`${indent}${unit}${unit}if m.bias is not None:`, `${indent}${unit}${unit}${unit}${ns}.zeros_(m.bias)`);
     return out;
   };
-  if (owner !== null) return [{ from: at, to: at, newText: eol + loop(owner).join(eol) }, ...imports];
+  if (owner !== null) {
+    const edit = insertAfterStmt(text, stmt, indent, loop(owner));
+    return edit ? [edit, ...imports] : null;
+  }
   // return nn.Sequential(...): bind it to a name that function does not use
   const body = fn ? text.slice(fn.span.from, fn.span.to) : text;
   const name = ['net', 'model', 'seq', 'stack'].find((n) => !new RegExp(`\\b${n}\\b`).test(body));

@@ -42,6 +42,10 @@ export interface InitEvent {
   rootFn: PyStmt | null;
   /** Ran from another class / module level than the layer's owner. */
   scopeCls: ClassCtx | null;
+  /** The arms (`<if id>:0|1`) of the undecided `if`s it ran inside. */
+  arms?: string[];
+  /** Ran in a branch the condition rules out: counts only for weights no live init code reaches. */
+  dead?: boolean;
 }
 
 export type ParamWhich = 'weight' | 'bias' | 'weight_hh' | 'weight_ih' | 'bias_hh' | 'bias_ih' | 'any';
@@ -77,6 +81,8 @@ export interface LayerRec {
   qname: string;
   name: string | null;
   inlineAct: ActivationInfo | null;
+  /** The inline activation came from a parameter's default (a later call site may pass another). */
+  inlineActSoft?: boolean;
   act: ActivationInfo | null;
   norm: Normalization | null;
   residual: boolean;
@@ -103,6 +109,8 @@ export interface LayerRec {
   events: InitEvent[];
   template: boolean;
   bias: boolean;
+  /** `bias=not use_bn`: whether the layer has a bias is not known statically. */
+  biasUnsure?: boolean;
   smallInitTransformer: boolean;
   /** Its output (activated or not) reaches another weight layer. */
   feeds?: boolean;
@@ -266,6 +274,12 @@ export class Interp {
    * a class the file constructs itself (runClass), and what it builds. Their fans are not recorded.
    */
   unrealDepth = 0;
+  /**
+   * Inside a construction site's rerun of a constructor (for its fans). Its init code is not
+   * recorded: the class's own run records it once, with the branches the sites may take left
+   * undecided, so two sites choosing different inits never let the last one win.
+   */
+  siteDepth = 0;
   /** Fans each layer got in the real constructions of its class (see ctorSites). */
   ctorSnaps = new Map<LayerRec, (number | null)[][]>();
   /** Classes with a construction site that was not rerun (instance budget): their fans are not resolved. */
@@ -432,9 +446,12 @@ export class Interp {
   runClassBody(c: ClassCtx): void {
     const scope: Scope = { vars: new Map(), cls: c, fn: null, body: c.stmt.body, top: null, returns: [], parent: this.moduleScope, depth: 1 };
     // class-level fields (Flax dataclass fields, constants)
+    this.callIndex();
     for (const st of c.stmt.body) {
       if (st.k === 'assign' && st.targets.length === 1 && st.targets[0].k === 'name') {
-        const v = this.eval(st.value, scope);
+        let v = this.eval(st.value, scope);
+        // a Flax dataclass field that a construction may set (`MLP(act="tanh")`) decides no `if`
+        if (c.framework === 'flax' && !c.methods.has('__init__') && (v.t === 'str' || v.t === 'num' || v.t === 'const') && this.mayPass(c, null, c.fields.size, st.targets[0].id)) this.softVals.add((v = { ...v }));
         c.fields.set(st.targets[0].id, v);
       }
     }
@@ -576,7 +593,14 @@ export class Interp {
         const pending = new Set<LayerRec>();
         for (const v of scope.vars.values()) if (v.t === 'tensor') for (const p of v.pend) if (!p.rec.act) pending.add(p.rec);
         const returns0 = scope.returns.length;
+        // init code in a branch the condition rules out is tagged dead (it decides only the layers
+        // built in that same branch); in an undecided branch, with its arm
+        const ifId = this.ifSeq++;
+        const enter = (arm: 0 | 1, dead: boolean) => (dead ? this.deadBranches++ : sel === undefined && this.armStack.push(`${ifId}:${arm}`));
+        const leave = (dead: boolean) => (dead ? this.deadBranches-- : sel === undefined && this.armStack.pop());
+        enter(0, sel === false);
         this.execBody(s.body, scope, false);
+        leave(sel === false);
         // a branch the condition rules out returns nothing
         if (sel === false) scope.returns.length = returns0;
         const returns1 = scope.returns.length;
@@ -587,7 +611,9 @@ export class Interp {
           r.act = null;
         }
         this.restoreState(before);
+        enter(1, sel === true);
         this.execBody(s.orelse, scope, false);
+        leave(sel === true);
         if (sel === true) scope.returns.length = returns1;
         // A branch that ends in `return` does not reach the code after the `if`: the other one does.
         const ends = (b: PyStmt[]) => b.length > 0 && b[b.length - 1].k === 'return';
@@ -673,16 +699,45 @@ export class Interp {
   /** Modules joined with None by an `if` (`self.proj = nn.Linear(...)` or `None`). */
   maybeNone = new WeakSet<Val>();
   private passedArgs: Map<string, { pos: number; kw: Set<string>; splat: boolean }> | null = null;
+  /** Names used as values, not called (`partial(Block, act="tanh")`, `block=BasicBlock`): their calls are not visible. */
+  private escapedNames = new Set<string>();
 
   /** Whether a call in the module may pass the `i`-th parameter of `f` explicitly. */
   defaultOverridden(f: Extract<PyStmt, { k: 'def' }>, cls: ClassCtx | null, i: number): boolean {
     // forward()/call() are reached through the module object: their callers are not visible by name
     if (cls && (f.name === 'forward' || f.name === 'call' || f.name === '__call__')) return true;
+    this.callIndex();
+    const p = f.params[i];
+    if (!p) return false;
+    return this.mayPass(cls, f, i, p.name);
+  }
+
+  /** Whether a visible (or escaped) call may pass the parameter `name` (positional `i`) of `f` / the class's constructor. */
+  private mayPass(cls: ClassCtx | null, f: Extract<PyStmt, { k: 'def' }> | null, i: number, name: string): boolean {
+    const check = (key: string, offset: number): boolean => {
+      if (!key.startsWith('.') && this.escapedNames.has(key)) return true;
+      const ent = this.passedArgs!.get(key);
+      return !!ent && (ent.splat || ent.kw.has(name) || ent.pos > i - offset);
+    };
+    if (!f) return cls !== null && check(cls.name, 0);
+    if (cls) {
+      // a constructor is called by the class name (or super().__init__ in a subclass); a method by its attribute name
+      const ctor = f.name === '__init__' || f.name === 'setup' || f.name === 'build';
+      if (ctor) return check(cls.name, 1) || check('.__init__', 1) || this.classList.some((c) => c !== cls && c.methods.get(f.name) === f && check(c.name, 1));
+      return check('.' + f.name, 1);
+    }
+    return check(f.name, 0) || check('.' + f.name, 0);
+  }
+
+  private callIndex(): void {
     if (!this.passedArgs) {
       const idx = new Map<string, { pos: number; kw: Set<string>; splat: boolean }>();
+      const callees = new Set<PyExpr>();
       walkStmts(this.stmts, (st) => {
         for (const x of stmtExprs(st)) walkExpr(x, (c) => {
+          if (c.k === 'name' && !callees.has(c)) this.escapedNames.add(c.id);
           if (c.k !== 'call') return;
+          callees.add(c.fn);
           const key = c.fn.k === 'name' ? c.fn.id : c.fn.k === 'attr' ? '.' + c.fn.attr : null;
           if (!key) return;
           const ent = idx.get(key) ?? { pos: 0, kw: new Set<string>(), splat: false };
@@ -698,19 +753,6 @@ export class Interp {
       });
       this.passedArgs = idx;
     }
-    const p = f.params[i];
-    if (!p) return false;
-    const check = (key: string, offset: number): boolean => {
-      const ent = this.passedArgs!.get(key);
-      return !!ent && (ent.splat || ent.kw.has(p.name) || ent.pos > i - offset);
-    };
-    if (cls) {
-      // a constructor is called by the class name (or super().__init__ in a subclass); a method by its attribute name
-      const ctor = f.name === '__init__' || f.name === 'setup' || f.name === 'build';
-      if (ctor) return check(cls.name, 1) || check('.__init__', 1) || this.classList.some((c) => c !== cls && c.methods.get(f.name) === f && check(c.name, 1));
-      return check('.' + f.name, 1);
-    }
-    return check(f.name, 0) || check('.' + f.name, 0);
   }
 
   /**
@@ -747,6 +789,12 @@ export class Interp {
         }
         if (e.op === 'is' || e.op === 'is not') {
           // `x is None`: known when x is known to be None, or a module / number / string
+          if (e.right.k === 'const' && typeof e.right.value === 'boolean') {
+            // `act is True` (YOLO's Conv): known when act is a known bool, a module, a number or a string
+            const b = value(e.left);
+            const same = b.t === 'const' ? b.v === e.right.value : b.t === 'obj' || b.t === 'objs' || b.t === 'num' || b.t === 'str' ? false : undefined;
+            return same === undefined ? undefined : e.op === 'is' ? same : !same;
+          }
           if (!(e.right.k === 'const' && e.right.value === null)) return undefined;
           const v = value(e.left);
           const isNone = v.t === 'const' ? v.v === null : this.maybeNone.has(v) ? undefined : v.t === 'obj' || v.t === 'objs' || v.t === 'num' || v.t === 'str' ? false : undefined;
@@ -851,10 +899,11 @@ export class Interp {
         let m: Val | undefined;
         if (sel === undefined) m = mergeVal(a, b, b !== b0.get(k), this.maybeNone);
         else {
-          // the selected branch, except that an optional layer (a module in one branch, None or
-          // nn.Identity() in the other) is kept: when it is built, forward() decides its activation
+          // the selected branch, except that a layer built in the other one (None or nn.Identity()
+          // here, or another layer: `self.rnn = nn.LSTM(...)` / `nn.GRU(...)`) is kept: it is still
+          // reported, so forward() and the init code that reach the attribute decide it too
           const [chosen, other] = sel ? [a, b] : [b, a];
-          m = !hasLayer(chosen) && hasLayer(other) ? mergeVal(a, b, b !== b0.get(k), this.maybeNone) : chosen;
+          m = hasLayer(other) ? mergeVal(a, b, b !== b0.get(k), this.maybeNone) : chosen;
         }
         if (m === undefined) map.delete(k);
         else map.set(k, m);
@@ -991,7 +1040,8 @@ export class Interp {
 
   /** Record names and access paths of module objects when they are bound. */
   nameValue(v: Val, name: string, scope: Scope, pathExpr: string, isAttr: boolean): void {
-    if (v.t !== 'obj') return;
+    // '__elem' is bindLoop's placeholder for one element of a zip/enumerate: not a user's name
+    if (v.t !== 'obj' || name === '__elem') return;
     const fn = scope.fn;
     const anchor = this.topStmtOf(scope);
     const mkPath = (expr: string, loop: boolean): AccessPath | null => (anchor ? { expr, loop, fn, anchor, body: this.bodyOf(scope) } : null);
@@ -1545,11 +1595,17 @@ export class Interp {
           const init = c.methods.get('__init__') ?? c.methods.get('setup');
           if (init && !this.stack.includes(init)) {
             const built = new Set<LayerRec>();
-            if (site) this.loopTracks.push(built);
+            if (site) {
+              this.loopTracks.push(built);
+              this.siteDepth++;
+            }
             try {
               this.callMethod(c, init, args, kwargs, false, scope);
             } finally {
-              if (site) this.loopTracks.pop();
+              if (site) {
+                this.loopTracks.pop();
+                this.siteDepth--;
+              }
             }
             for (const r of built) {
               if (r.owner !== c) continue;
@@ -1606,6 +1662,11 @@ export class Interp {
     if (root !== null && !lookup(scope, root) && this.imports.map.has(root)) return null; // an imported function: callRef
     const obj = this.eval(fnE.obj, scope);
     const m = fnE.attr;
+    // `model = Net().to(device)`, `.cuda()`, `.eval()`: torch.nn.Module methods that return the module itself
+    if (obj.t === 'obj' && MODULE_SELF_METHODS.has(m) && ((obj.o.o === 'seq' && obj.o.seq.framework === 'pytorch') || (obj.o.o === 'instance' && obj.o.cls.framework === 'pytorch' && !obj.o.cls.methods.has(m)))) {
+      for (const a of e.args) this.eval(a.value, scope);
+      return obj;
+    }
     if (obj.t === 'tensor') {
       const act = TENSOR_ACT_METHODS[m];
       if (act) {
@@ -1721,8 +1782,11 @@ export class Interp {
       if (m === 'named_modules') return { t: 'zip', items: [UNKNOWN, { t: 'anymod', filter }] };
       return { t: 'anymod', filter };
     }
-    if (obj.t === 'obj' && (obj.o.o === 'seq' || (obj.o.o === 'list' && obj.o.ml)) && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
-      // for m in net.modules(): the container's members (nested containers followed for modules())
+    // for m in net.modules(): the container's members (nested containers followed for modules());
+    // `for seq in (self.encoder, self.decoder): for m in seq.modules()` reaches every container's
+    const isContainer = (x: Obj) => x.o === 'seq' || (x.o === 'list' && !!x.ml);
+    const conts = obj.t === 'obj' && isContainer(obj.o) ? [obj.o] : obj.t === 'objs' && obj.items.length && obj.items.every(isContainer) ? obj.items : [];
+    if (conts.length && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
       const items: Obj[] = [];
       const deep = m === 'modules' || m === 'named_modules';
       const walk = (members: Obj[]) => {
@@ -1732,14 +1796,20 @@ export class Interp {
           else if (deep && it.o === 'list') walk(it.items);
         }
       };
-      walk(obj.o.o === 'seq' ? obj.o.seq.items : obj.o.items);
+      for (const c of conts) {
+        if (c.o === 'seq') walk(c.seq.items);
+        else if (c.o === 'list') walk(c.items);
+      }
       const v: Val = { t: 'objs', items };
       return m.startsWith('named_') ? { t: 'zip', items: [UNKNOWN, v] } : v;
     }
-    if ((obj.t === 'self' || (obj.t === 'obj' && (obj.o.o === 'instance' || obj.o.o === 'weight' || obj.o.o === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
+    const weightsOf = obj.t === 'objs' && obj.items.length && obj.items.every((x) => x.o === 'weight') ? obj.items.map((x) => (x as { rec: LayerRec }).rec) : null;
+    if ((obj.t === 'self' || weightsOf || (obj.t === 'obj' && (obj.o.o === 'instance' || obj.o.o === 'weight' || obj.o.o === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
       let owner: LayerRec[] | null = null;
       let cls: ClassCtx | null = null;
-      if (obj.t === 'self') cls = obj.cls;
+      // `self.rnn` bound to nn.LSTM in one branch and nn.GRU in the other: both
+      if (weightsOf) owner = weightsOf;
+      else if (obj.t !== 'obj') cls = obj.t === 'self' ? obj.cls : null;
       else if (obj.o.o === 'instance') cls = obj.o.cls;
       else if (obj.o.o === 'weight') owner = [obj.o.rec];
       else if (obj.o.o === 'seq') owner = obj.o.seq.items.flatMap((x) => (x.o === 'weight' ? [x.rec] : []));
@@ -2184,7 +2254,18 @@ export class Interp {
       }
       // activation=
       const actArg = kwarg(e, 'activation') ?? (s.kind === 'Dense' && positional(e, 1) ? { name: 'activation', value: positional(e, 1)!, span: positional(e, 1)!.span } : undefined);
-      if (actArg && !s.recurrent) rec.inlineAct = { ...this.kerasActivation(actArg.value, scope), via: 'argument', span: actArg.value.span };
+      if (actArg && !s.recurrent) {
+        const next: ActivationInfo = { ...this.kerasActivation(actArg.value, scope), via: 'argument', span: actArg.value.span };
+        const prev = rec.inlineAct;
+        // A helper run again for another call site (`build()` then `build("tanh")`): a parameter's
+        // default gives way to a passed value; two passed values that disagree leave it unknown,
+        // so the activation of one call is never paired with the init of another.
+        if (prev && prev.via === 'argument' && !rec.inlineActSoft && !sameAct(prev, next)) {
+          rec.inlineAct = { name: 'unknown', via: 'argument', span: next.span, text: `${prev.text ?? prev.name} or ${next.text ?? next.name}` };
+        } else rec.inlineAct = next;
+        rec.inlineActSoft = actArg.value.k === 'name' && this.softVals.has(this.eval(actArg.value, scope));
+        if (prev && rec.act === prev) rec.act = null;
+      }
       else if (s.recurrent) rec.inlineAct = actArg ? { ...this.kerasActivation(actArg.value, scope), via: 'argument', span: actArg.value.span } : { name: 'tanh', via: 'default' };
       const useBias = kwarg(e, 'use_bias');
       if (useBias && useBias.value.k === 'const' && useBias.value.value === false) rec.bias = false;
@@ -2248,8 +2329,14 @@ export class Interp {
           rec.fanOut = outC !== null && k !== null ? outC * k : null;
         }
       }
-      const b = kwarg(e, 'bias');
-      if (b && b.value.k === 'const' && b.value.value === false) rec.bias = false;
+      const b = kwarg(e, 'bias')?.value ?? (s.kind === 'Linear' ? positional(e, 2) : undefined);
+      if (b && b.k === 'const' && b.value === false) rec.bias = false;
+      else if (b && !(b.k === 'const' && b.value === true)) {
+        // bias=not use_bn: the bias may be None, so a fix must not zero it unconditionally
+        const t = this.staticTruth(b, scope);
+        if (t === false) rec.bias = false;
+        else if (t === undefined) rec.biasUnsure = true;
+      }
       if (rec.init.source === 'default') {
         rec.init = s.embedding
           ? { name: 'pytorch_default', explicit: false, source: 'default', distribution: 'untruncated_normal', std: 1, mean: 0 }
@@ -2849,7 +2936,13 @@ export class Interp {
     this.recordInit(target.t === 'anyparam' ? { t: 'param', layers: target.owner, filter: target.filter, which: target.which, data: false } : target, spec, e, scope, stmt);
   }
 
+  /** Undecided `if` arms the running code is in (see InitEvent.arms), and how many ruled-out branches. */
+  armStack: string[] = [];
+  deadBranches = 0;
+  ifSeq = 0;
+
   recordInit(target: Extract<Val, { t: 'param' }>, spec: InitSpec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): void {
+    if (this.siteDepth > 0) return;
     const root = this.rootScope;
     const ev: InitEvent = {
       seq: this.seq++,
@@ -2864,6 +2957,8 @@ export class Interp {
       rootFn: root ? root.fn : null,
       scopeCls: scope.cls,
     };
+    if (this.armStack.length) ev.arms = [...this.armStack];
+    if (this.deadBranches > 0) ev.dead = true;
     this.events.push(ev);
   }
 
@@ -3070,6 +3165,10 @@ function mergeVal(a: Val | undefined, b: Val | undefined, elseAssigned: boolean,
   if ((a.t === 'num' || a.t === 'str' || a.t === 'const') && (b.t === 'num' || b.t === 'str' || b.t === 'const')) {
     return a.t === b.t && a.v === b.v ? a : UNKNOWN;
   }
+  // `if self.downsample is not None: identity = self.downsample(x)`: an unread call on a tensor is
+  // still a tensor, so the data flow (a residual `out += identity`) is kept
+  if (a.t === 'tensor' && b.t === 'unknown') return a;
+  if (b.t === 'tensor' && a.t === 'unknown') return b;
   return elseAssigned ? b : a;
 }
 
@@ -3167,6 +3266,9 @@ const SINKS = new Set([
   'torch.nn.functional.kl_div', 'torch.argmax', 'torch.topk', 'torch.max', 'optax.softmax_cross_entropy',
   'optax.softmax_cross_entropy_with_integer_labels', 'optax.sigmoid_binary_cross_entropy', 'optax.l2_loss',
 ]);
+/** torch.nn.Module methods that return the module itself. */
+const MODULE_SELF_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'bfloat16', 'train', 'eval', 'requires_grad_', 'share_memory', 'to_empty', 'xpu', 'mps']);
+
 const BUILTINS = new Set(['print', 'len', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'range', 'enumerate', 'zip', 'int', 'float', 'str', 'list', 'tuple', 'dict', 'type', 'repr', 'format', 'max', 'min', 'assert']);
 
 /** `x * sigmoid(x)` / `sigmoid(x) * x` with the same name: the operand. */
