@@ -1620,3 +1620,32 @@ class Encoder(nn.Module):
     findings: [],
   });
 });
+
+test('an init loop iterating several containers directly (for seq in (self.encoder, self.decoder): for m in seq) sets their init', () => {
+  const src = `import torch.nn as nn
+
+
+class AE(nn.Module):
+    def __init__(self, hidden=64):
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 3))
+        self.decoder = nn.Sequential(nn.Linear(3, hidden), nn.ReLU(), nn.Linear(hidden, 784))
+        for seq in (self.encoder, self.decoder):
+            for m in seq:
+                if isinstance(m, nn.Linear):
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                    nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))
+`;
+  check(src, {
+    layers: [
+      { line: 7, act: 'relu', init: 'he_normal' },
+      { line: 7, act: 'linear', init: 'he_normal' },
+      { line: 8, act: 'relu', init: 'he_normal' },
+      { line: 8, act: 'linear', init: 'he_normal' },
+    ],
+    findings: [],
+  });
+});

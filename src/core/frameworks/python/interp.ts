@@ -982,7 +982,11 @@ export class Interp {
     if (it.t === 'obj' && it.o.o === 'list') elem = { t: 'objs', items: it.o.items };
     else if (it.t === 'obj' && it.o.o === 'seq') elem = { t: 'objs', items: it.o.seq.items };
     else if (it.t === 'list') elem = joinVals(it.items.length ? it.items : [UNKNOWN]);
-    else if (it.t === 'objs') elem = it;
+    else if (it.t === 'objs' && it.items.length && it.items.every((x) => x.o === 'seq' || x.o === 'list')) {
+      // one of several containers (`for seq in (self.encoder, self.decoder): for m in seq`):
+      // an element is any member of any of them
+      elem = { t: 'objs', items: it.items.flatMap((x) => (x.o === 'seq' ? x.seq.items : x.o === 'list' ? x.items : [])) };
+    } else if (it.t === 'objs') elem = it;
     else if (it.t === 'anymod') elem = it;
     else if (it.t === 'anyparam') {
       // for name, p in X.named_parameters()
