@@ -408,3 +408,21 @@ ${calls}
   check(src('relu_model = build()\ntanh_model = build("tanh")'), { layers: [{ line: 8, act: 'tanh', init: 'glorot_uniform' }, { line: 9, act: 'linear' }], findings: [] });
   check(src('relu_model = build("relu")\ntanh_model = build("tanh")'), { layers: [{ line: 8, act: 'unknown' }, { line: 9, act: 'linear' }], findings: [] });
 });
+
+test('keras.Input(shape=input_shape) with a module constant tuple gives the first layer its channels', () => {
+  const src = `from tensorflow import keras
+from tensorflow.keras import layers
+
+input_shape = (28, 28, 1)
+num_classes = 10
+
+model = keras.Sequential([
+    keras.Input(shape=input_shape),
+    layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
+    layers.MaxPooling2D(pool_size=(2, 2)),
+    layers.Flatten(),
+    layers.Dense(num_classes, activation="softmax"),
+])
+`;
+  check(src, { layers: [{ line: 9, act: 'relu', fanIn: 9, fanOut: 288 }, { line: 12, act: 'softmax', fanOut: 10 }], findings: ['IL001@9'] });
+});

@@ -1649,3 +1649,27 @@ class AE(nn.Module):
     findings: [],
   });
 });
+
+test('module constants bound by tuple unpacking (DCGAN: nz, ngf, nc = 100, 64, 3) give the fans', () => {
+  const src = `import torch.nn as nn
+
+nz, ngf, nc = 100, 64, 3
+
+
+class Generator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.main = nn.Sequential(
+            nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, bias=False),
+            nn.BatchNorm2d(ngf * 8),
+            nn.ReLU(True),
+            nn.ConvTranspose2d(ngf * 8, nc, 4, 2, 1, bias=False),
+            nn.Tanh(),
+        )
+
+    def forward(self, x):
+        return self.main(x)
+`;
+  // PyTorch counts a transposed convolution's fans from weight (in, out, k, k): fan_in = out·k², fan_out = in·k²
+  check(src, { layers: [{ line: 10, act: 'relu', fanIn: 512 * 16, fanOut: 100 * 16 }, { line: 13, act: 'tanh', fanIn: 3 * 16, fanOut: 512 * 16 }] });
+});

@@ -313,15 +313,24 @@ export class Interp {
     }
     // module-level constants first (so classes can read HIDDEN = 128)
     const assigned = new Set<string>();
+    const constant = (id: string, value: PyExpr) => {
+      const v = this.constEval(value, this.moduleScope);
+      // a name assigned twice is no constant an `if` can be decided on
+      if (v && assigned.has(id)) this.softVals.add(v);
+      if (assigned.has(id) && this.moduleScope.vars.get(id)?.t === 'list') this.moduleScope.vars.delete(id);
+      assigned.add(id);
+      if (v && !(v.t === 'list' && assigned.has(id) && this.softVals.has(v))) this.moduleScope.vars.set(id, v);
+    };
     for (const s of this.stmts) {
-      if (s.k === 'assign' && s.targets.length === 1 && s.targets[0].k === 'name') {
-        const v = this.constEval(s.value, this.moduleScope);
-        const id = s.targets[0].id;
-        // a name assigned twice is no constant an `if` can be decided on
-        if (v && assigned.has(id)) this.softVals.add(v);
-        if (assigned.has(id) && this.moduleScope.vars.get(id)?.t === 'list') this.moduleScope.vars.delete(id);
-        assigned.add(id);
-        if (v && !(v.t === 'list' && assigned.has(id) && this.softVals.has(v))) this.moduleScope.vars.set(id, v);
+      if (s.k !== 'assign' || s.targets.length !== 1) continue;
+      const t = s.targets[0];
+      if (t.k === 'name') constant(t.id, s.value);
+      else if ((t.k === 'tuple' || t.k === 'list') && (s.value.k === 'tuple' || s.value.k === 'list') && t.items.length === s.value.items.length) {
+        // nz, ngf, nc = 100, 64, 3
+        const values = s.value.items;
+        t.items.forEach((x, i) => {
+          if (x.k === 'name') constant(x.id, values[i]);
+        });
       }
     }
     // 3. classes: constructor then forward
@@ -2134,7 +2143,13 @@ export class Interp {
       return v.t === 'num' ? v.v : null;
     }
     const v = this.eval(shape, scope);
-    return v.t === 'num' ? v.v : null;
+    if (v.t === 'num') return v.v;
+    // input_shape = (28, 28, 1); keras.Input(shape=input_shape)
+    if (v.t === 'list' && v.items.length) {
+      const last = v.items[v.items.length - 1];
+      return last.t === 'num' ? last.v : null;
+    }
+    return null;
   }
 
   toObj(v: Val): Obj | null {
