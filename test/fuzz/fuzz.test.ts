@@ -13,7 +13,7 @@
  * FUZZ_SEED (default 20261125) makes a run reproducible; FUZZ_RUNS overrides
  * the number of cases per property; FUZZ_HANG_MS (default 20000) is the
  * watchdog; FUZZ_CALL_LIMIT_MS (default 3000) is the most one engine call
- * may take on these small inputs; FUZZ_TIME_LIMIT_MS (default 28000) stops a
+ * may take on these small inputs; FUZZ_TIME_LIMIT_MS (default 40000) stops a
  * property early on a slow machine (at least 200 cases must have run).
  */
 import { test } from 'node:test';
@@ -25,7 +25,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : null;
 const HANG_MS = Number(process.env.FUZZ_HANG_MS ?? 20_000);
 /** Per property; keeps the whole file near a minute on a loaded machine. */
-const TIME_LIMIT_MS = Number(process.env.FUZZ_TIME_LIMIT_MS ?? 28_000);
+const TIME_LIMIT_MS = Number(process.env.FUZZ_TIME_LIMIT_MS ?? 40_000);
 /** For testing the harness itself: a module standing in for the engine. */
 const ENGINE = process.env.FUZZ_ENGINE;
 
