@@ -524,10 +524,10 @@ class Converter {
   }
 
   /**
-   * The arguments of an ArgList, appended to `out` (a new array when omitted).
-   * Returns whether the list is broken: not closed by `)` or holding a syntax error.
+   * The arguments of an ArgList, appended to `out`. Returns whether the list is
+   * broken: not closed by `)` or holding a syntax error.
    */
-  args(al: SyntaxNode, out: PyArg[] = []): boolean {
+  args(al: SyntaxNode, out: PyArg[]): boolean {
     let pendingName: SyntaxNode | null = null;
     let star: '*' | '**' | undefined;
     let argStart = -1;
@@ -1142,9 +1142,8 @@ export class PythonParser {
     }
   }
 
-  /** Set by selectAndParse: framework names imported, members among them, names some chunk defines. */
+  /** Set by selectAndParse: framework names imported, names some chunk defines. */
   private anchors: Set<string> | null = null;
-  private members = new Set<string>();
   private defined = new Set<string>();
 
   /**
@@ -1241,7 +1240,6 @@ export class PythonParser {
       return new Set(entries);
     }
     this.anchors = anchors;
-    this.members = members;
     this.defined = new Set<string>();
     for (const e of entries) for (const d of e.lex.defines) this.defined.add(d);
     if (anchors.size === 0) return relevant; // no framework: nothing to analyze
