@@ -919,24 +919,176 @@ function headDefines(text: string): string[] {
     if (c === 61 /* = */ && text.charCodeAt(i + 1) !== 61) return out;
     if (c === 58 /* : annotation */) return out;
     // `units *= 2`, `cfg.act = "tanh"`, `cfg["act"] = ...`, `HIDDEN.append(32)` rebind or mutate `w`
-    if (out.length === 1 && MUTATION_HEAD.test(text.slice(i, i + 200))) return out;
+    if (out.length === 1) {
+      const toks = pyTokens(text, 64);
+      const names = toks.length && toks[0].v === w ? statementBinds(toks, 0) : [];
+      if (names.length === 1 && names[0] === w) return out;
+    }
     return [];
   }
   return [];
 }
 
 const COMPOUND_HEADS = new Set(['if', 'for', 'while', 'try', 'with', 'match']);
-/** After a name: an augmented assignment, or an attribute/subscript target or mutating method. */
-const MUTATION_HEAD = /^(?:(?:\*\*|\/\/|>>|<<|[-+*/%@&|^])=|\.\s*\w+\s*=(?!=)|\[[^\n]*\]\s*(?:(?:\*\*|\/\/|>>|<<|[-+*/%@&|^])?=)(?!=)|\.\s*(?:append|extend|insert|update|setdefault|pop|remove|clear|add)\s*\()/;
 
-/** Names a compound statement binds anywhere in its body (over-approximated: strings are not skipped). */
+/** A token of the rough tokenizer below: a name (keywords included), an operator or bracket, or the end of a logical line. */
+interface PyTok {
+  k: 'name' | 'op' | 'nl';
+  v: string;
+}
+
+const OP_FIRST = '=+-*/%@&|^<>!:';
+const THREE_OPS = new Set(['**=', '//=', '>>=', '<<=']);
+const TWO_OPS = new Set(['**', '//', '>>', '<<', '->']);
+/** Operators that bind their left-hand side. */
+const AUG_ASSIGN = new Set(['+=', '-=', '*=', '/=', '%=', '@=', '&=', '|=', '^=', '**=', '//=', '>>=', '<<=', ':=']);
+/** Methods that mutate a container in place (`HIDDEN.append(32)` changes what HIDDEN holds). */
+const MUTATORS = new Set(['append', 'extend', 'insert', 'update', 'setdefault', 'pop', 'remove', 'clear', 'add']);
+
+/**
+ * Tokens of Python source, enough to find assignment targets: strings, comments
+ * and numbers are skipped, brackets are operators, and a newline outside
+ * brackets (not continued by a backslash) ends a logical line. Stops after
+ * `limit` tokens.
+ */
+function pyTokens(text: string, limit = Infinity): PyTok[] {
+  const out: PyTok[] = [];
+  const n = text.length;
+  let depth = 0;
+  let i = 0;
+  while (i < n && out.length < limit) {
+    const c = text.charCodeAt(i);
+    if (c === C.LF || c === C.CR) {
+      if (depth === 0 && out.length && out[out.length - 1].k !== 'nl') out.push({ k: 'nl', v: '' });
+      i++;
+    } else if (c === C.HASH) {
+      while (i < n && text.charCodeAt(i) !== C.LF && text.charCodeAt(i) !== C.CR) i++;
+    } else if (c === C.BACKSLASH) {
+      i += 2; // a continuation (or an escape outside a string: nothing to read)
+    } else if (c === C.SQ || c === C.DQ) {
+      i = skipString(text, i, n);
+    } else if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdentChar(text.charCodeAt(j))) j++;
+      const q = text.charCodeAt(j);
+      if ((q === C.SQ || q === C.DQ) && j - i <= 3 && isStringPrefix(text, i, j)) {
+        i = skipString(text, j, n);
+        continue;
+      }
+      out.push({ k: 'name', v: text.slice(i, j) });
+      i = j;
+    } else if (c >= 48 && c <= 57) {
+      let j = i + 1;
+      while (j < n && (isIdentChar(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+      i = j;
+    } else if (c === 40 || c === 91 || c === 123 || c === 41 || c === 93 || c === 125) {
+      if (c === 40 || c === 91 || c === 123) depth++;
+      else if (depth > 0) depth--;
+      out.push({ k: 'op', v: text[i] });
+      i++;
+    } else if (c === C.SPACE || c === C.TAB || c === C.FF) {
+      i++;
+    } else {
+      let v = text[i];
+      if (THREE_OPS.has(text.slice(i, i + 3))) v = text.slice(i, i + 3);
+      else if (OP_FIRST.includes(v) && text[i + 1] === '=') v = text.slice(i, i + 2);
+      else if (TWO_OPS.has(text.slice(i, i + 2))) v = text.slice(i, i + 2);
+      out.push({ k: 'op', v });
+      i += v.length;
+    }
+  }
+  return out;
+}
+
+function isStringPrefix(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!'rRbBuUfF'.includes(text[k])) return false;
+  return true;
+}
+
+/**
+ * The names the statement starting at token `i` binds or mutates: `a, b = ...`,
+ * `x: int = ...`, `units *= 2`, `n := ...`, `cfg.act = ...`, `cfg["act"] = ...`,
+ * `HIDDEN.append(32)`.
+ */
+function statementBinds(toks: PyTok[], i: number): string[] {
+  const names: string[] = [];
+  let j = i;
+  while (toks[j]?.k === 'name') {
+    names.push(toks[j].v);
+    if (toks[j + 1]?.v !== ',' || toks[j + 2]?.k !== 'name') break;
+    j += 2;
+  }
+  if (!names.length) return [];
+  const next = toks[j + 1];
+  if (!next || next.k !== 'op') return [];
+  if (next.v === '=' || next.v === ':') return names;
+  if (names.length > 1) return [];
+  if (AUG_ASSIGN.has(next.v)) return names;
+  if (next.v === '.' && toks[j + 2]?.k === 'name') {
+    const after = toks[j + 3];
+    if (after?.v === '=' || (after && AUG_ASSIGN.has(after.v))) return names;
+    if (after?.v === '(' && MUTATORS.has(toks[j + 2].v)) return names;
+    return [];
+  }
+  if (next.v === '[') {
+    // the matching `]`, then an assignment
+    let depth = 0;
+    for (let k = j + 1; k < toks.length && toks[k].k !== 'nl'; k++) {
+      const v = toks[k].v;
+      if (v === '[' || v === '(' || v === '{') depth++;
+      else if (v === ']' || v === ')' || v === '}') {
+        depth--;
+        if (depth === 0) {
+          const after = toks[k + 1];
+          return after && (after.v === '=' || AUG_ASSIGN.has(after.v)) ? names : [];
+        }
+      }
+    }
+  }
+  return [];
+}
+
+/** Keywords that open a clause whose header ends with `:`. */
+const CLAUSE_KEYWORDS = new Set(['if', 'elif', 'else', 'for', 'while', 'try', 'except', 'finally', 'with', 'def', 'class', 'case', 'match', 'async']);
+const NOT_NAMES = new Set([
+  'if', 'elif', 'else', 'for', 'while', 'try', 'except', 'finally', 'with', 'case', 'match', 'in', 'not', 'and', 'or', 'is', 'return',
+  'pass', 'import', 'from', 'async', 'def', 'class', 'lambda', 'yield', 'await', 'del', 'global', 'nonlocal', 'assert', 'raise', 'break',
+  'continue', 'True', 'False', 'None',
+]);
+
+/**
+ * Names a compound statement binds anywhere in its body, nested blocks included
+ * (an over-approximation: a nested function's locals count too): assignment
+ * targets and mutated names at the start of each statement, loop variables,
+ * `def`/`class` names and `as` targets.
+ */
 function bodyDefines(text: string): string[] {
+  const toks = pyTokens(text);
   const out = new Set<string>();
-  const line = /^[ \t]*(?:(?:el)?if\b|else\b|while\b|try\b|except\b|finally\b|with\b|case\b)?[^\S\n]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*(?::[^=\n]*)?(?:(?:\*\*|\/\/|>>|<<|[-+*/%@&|^])?=(?!=)|\.[ \t]*\w+[ \t]*=(?!=)|\[[^\n]*\][ \t]*=(?!=)|\.[ \t]*(?:append|extend|insert|update|setdefault|pop|remove|clear|add)[ \t]*\()/gm;
-  for (const m of text.matchAll(line)) for (const nm of m[1].split(',')) out.add(nm.trim());
-  for (const m of text.matchAll(/\b(?:for|def|class)[ \t]+([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)/g)) for (const nm of m[1].split(',')) out.add(nm.trim());
-  for (const m of text.matchAll(/\bas[ \t]+([A-Za-z_]\w*)/g)) out.add(m[1]);
-  for (const k of ['if', 'elif', 'else', 'for', 'while', 'try', 'except', 'finally', 'with', 'case', 'match', 'in', 'not', 'and', 'or', 'is', 'return', 'pass', 'import', 'from', 'async', 'def', 'class', 'lambda', 'yield', 'await', 'del', 'global', 'nonlocal', 'assert', 'raise', 'break', 'continue', 'True', 'False', 'None']) out.delete(k);
+  let lineStart = 0;
+  let depth = 0;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const atStart = i === lineStart || (i > 0 && depth === 0 && (toks[i - 1].v === ';' || (toks[i - 1].v === ':' && CLAUSE_KEYWORDS.has(toks[lineStart].v))));
+    if (t.k === 'nl') {
+      lineStart = i + 1;
+      depth = 0;
+      continue;
+    }
+    if (atStart) for (const nm of statementBinds(toks, i)) out.add(nm);
+    if (t.k === 'op') {
+      if (t.v === '(' || t.v === '[' || t.v === '{') depth++;
+      else if ((t.v === ')' || t.v === ']' || t.v === '}') && depth > 0) depth--;
+      continue;
+    }
+    if (t.v === 'for') {
+      // loop targets, up to `in` (`for i, (a, b) in ...`)
+      for (let k = i + 1; k < toks.length && toks[k].v !== 'in' && toks[k].k !== 'nl'; k++) if (toks[k].k === 'name') out.add(toks[k].v);
+    } else if ((t.v === 'def' || t.v === 'class' || t.v === 'as') && toks[i + 1]?.k === 'name') {
+      out.add(toks[i + 1].v);
+    }
+  }
+  for (const k of NOT_NAMES) out.delete(k);
   return [...out].sort();
 }
 
