@@ -1352,8 +1352,10 @@ class Two(nn.Module):
   check(src, { layers: [{ line: 8, name: 'fc', act: 'relu', fanIn: null, fanOut: 64 }], findings: ['IL001@8'] });
 });
 
-test('an init loop over the modules of several containers (for seq in [self.encoder, self.decoder]: for m in seq.modules()) sets their init (QA 2026-11-28 #2)', () => {
-  const src = `import torch.nn as nn
+test('an init loop over several containers (for seq in [self.encoder, self.decoder]: for m in seq.modules(), or for m in seq) sets their init (QA 2026-11-28 #2, #14)', () => {
+  // over each container's modules, or iterating each container directly
+  for (const members of ['seq.modules()', 'seq']) {
+    const src = `import torch.nn as nn
 
 
 class AE(nn.Module):
@@ -1362,7 +1364,7 @@ class AE(nn.Module):
         self.encoder = nn.Sequential(nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 3))
         self.decoder = nn.Sequential(nn.Linear(3, hidden), nn.ReLU(), nn.Linear(hidden, 784))
         for seq in (self.encoder, self.decoder):
-            for m in seq.modules():
+            for m in ${members}:
                 if isinstance(m, nn.Linear):
                     nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
                     nn.init.zeros_(m.bias)
@@ -1370,15 +1372,16 @@ class AE(nn.Module):
     def forward(self, x):
         return self.decoder(self.encoder(x))
 `;
-  check(src, {
-    layers: [
-      { line: 7, act: 'relu', init: 'he_normal' },
-      { line: 7, act: 'linear', init: 'he_normal' },
-      { line: 8, act: 'relu', init: 'he_normal' },
-      { line: 8, act: 'linear', init: 'he_normal' },
-    ],
-    findings: [],
-  });
+    check(src, {
+      layers: [
+        { line: 7, act: 'relu', init: 'he_normal' },
+        { line: 7, act: 'linear', init: 'he_normal' },
+        { line: 8, act: 'relu', init: 'he_normal' },
+        { line: 8, act: 'linear', init: 'he_normal' },
+      ],
+      findings: [],
+    });
+  }
 });
 
 test('model = Net().to(device); model.apply(init_weights): the init reaches the model (PyTorch quickstart, QA 2026-11-28 #3)', () => {
@@ -1616,35 +1619,6 @@ class Encoder(nn.Module):
       { line: 10, layer: 'LSTM', recInit: 'orthogonal' },
       { line: 12, layer: 'GRU', recInit: 'orthogonal' },
       { line: 13, layer: 'Linear', act: 'tanh' },
-    ],
-    findings: [],
-  });
-});
-
-test('an init loop iterating several containers directly (for seq in (self.encoder, self.decoder): for m in seq) sets their init', () => {
-  const src = `import torch.nn as nn
-
-
-class AE(nn.Module):
-    def __init__(self, hidden=64):
-        super().__init__()
-        self.encoder = nn.Sequential(nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 3))
-        self.decoder = nn.Sequential(nn.Linear(3, hidden), nn.ReLU(), nn.Linear(hidden, 784))
-        for seq in (self.encoder, self.decoder):
-            for m in seq:
-                if isinstance(m, nn.Linear):
-                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
-                    nn.init.zeros_(m.bias)
-
-    def forward(self, x):
-        return self.decoder(self.encoder(x))
-`;
-  check(src, {
-    layers: [
-      { line: 7, act: 'relu', init: 'he_normal' },
-      { line: 7, act: 'linear', init: 'he_normal' },
-      { line: 8, act: 'relu', init: 'he_normal' },
-      { line: 8, act: 'linear', init: 'he_normal' },
     ],
     findings: [],
   });
