@@ -1,0 +1,198 @@
+/**
+ * The variance simulator's plain-data contract, shared by the network builder
+ * (src/core/sim), the TensorFlow.js runner (src/sim, webview and Node), the
+ * variance panel, the CLI's `simulate` and the tests.
+ *
+ * Architecture invariant: this file and the rest of src/core/sim import no tfjs,
+ * no Node and no vscode; a NetworkSpec is plain JSON (it crosses postMessage and
+ * worker_threads unchanged). Fields may be added; none is renamed or removed
+ * without bumping `SimulationResult.version`.
+ */
+import type { ActivationName, Framework, Normalization } from '../types.js';
+
+/** The four initializations compared for every model. */
+export type SimInit = 'current' | 'recommended' | 'orthogonal' | 'lsuv';
+export const SIM_INITS: readonly SimInit[] = ['current', 'recommended', 'orthogonal', 'lsuv'];
+
+/**
+ * How one weight tensor is drawn, exactly as its framework draws it. Bounds and
+ * standard deviations are absolute (already scaled by the fans), so the runner
+ * needs no framework knowledge.
+ */
+export type Sampler =
+  | { kind: 'uniform'; low: number; high: number }
+  | { kind: 'normal'; mean: number; std: number }
+  /** Normal(mean, std) restricted to [mean − cut·std, mean + cut·std] by redrawing (std is the pre-truncation parameter). */
+  | { kind: 'truncated_normal'; mean: number; std: number; cut: number }
+  /** QR of a Gaussian matrix, sign-corrected, times gain; rectangular kernels flattened as the framework does. */
+  | { kind: 'orthogonal'; gain: number }
+  | { kind: 'constant'; value: number };
+
+export type SimLayerKind = 'dense' | 'conv' | 'conv_transpose' | 'embedding' | 'recurrent';
+
+export interface SimLayer {
+  /** Position in the simulated stack (0-based). */
+  index: number;
+  /** Layer.id in the engine's result (null for layers the builder adds). */
+  layerId: number | null;
+  /** 1-based source line of the layer, for tables and "reveal". */
+  line: number | null;
+  /** Layer class as the engine names it (Dense, Conv2d, LSTM...). */
+  layer: string;
+  name: string | null;
+  kind: SimLayerKind;
+  /** Fans as the simulator uses them (after defaults and overrides). */
+  fanIn: number;
+  fanOut: number;
+  /** Input features/channels and output features/channels of the map. */
+  inFeatures: number;
+  outFeatures: number;
+  /** Convolutions: kernel size per spatial dimension (1, 2 or 3 entries). */
+  kernel?: number[];
+  /** Convolutions: stride per spatial dimension (default 1). */
+  stride?: number[];
+  /** Recurrent layers: gates per step (LSTM 4, GRU 3, simple RNN 1). */
+  gates?: number;
+  activation: { name: ActivationName; param?: number };
+  normalization: Normalization | null;
+  residual: boolean;
+  /** An output head (its target is the output scale, not unit gain). */
+  head: boolean;
+  /** Weight sampler under each init (the LSUV sampler is the orthogonal start; its scales come from the run). */
+  weight: Record<SimInit, Sampler | null>;
+  /** Recurrent kernel sampler under each init (recurrent layers only). */
+  recurrentWeight?: Record<SimInit, Sampler | null>;
+  /** Bias sampler as the framework draws it (null: no bias or zeros). */
+  bias: Sampler | null;
+  /** Initializer names for tables: what the code has, and what the fix would write. */
+  initName: Record<SimInit, string>;
+}
+
+/** A default or reduction the builder or runner chose; each can be overridden through SimOptions. */
+export interface Assumption {
+  /** Stable key: 'widthDefault', 'spatial', 'steps', 'input', 'layer:3:fanIn', 'reduced:layers'... */
+  key: string;
+  value: number | string;
+  /** One sentence for users, e.g. "layer 3 (Linear) has no known fan_in: 512 assumed". */
+  message: string;
+}
+
+export type InputDistribution = 'normal' | 'uniform' | 'shifted';
+
+export interface SimOptions {
+  batch: number;
+  /** Number of seeds; 0 = until converged (95% interval of every layer's log second moment within ±5%) or the seed cap. */
+  seeds: number;
+  /** First seed; seed k of a run is seed + k. The same seed gives the same numbers on the same backend. */
+  seed: number;
+  /** Recurrent layers: steps unrolled. */
+  steps: number;
+  /** Convolutions: spatial size of the input (same padding). */
+  spatial: number;
+  /** Width used where the engine knows none. */
+  widthDefault: number;
+  /** Repeat the model's layers this many times (template layers and depth studies). */
+  depthMultiplier: number;
+  input: InputDistribution;
+  /** Mean of the 'shifted' input (unit variance around it). */
+  inputShift?: number;
+  /** Per-layer overrides by SimLayer.index. */
+  widths?: Record<number, number>;
+  inits?: Partial<Record<number, Partial<Record<SimInit, Sampler>>>>;
+  /** Which inits to run (default all four). */
+  which?: SimInit[];
+  /** LSUV: tolerance on |Var − 1| and iteration cap per layer. */
+  lsuvTolerance?: number;
+  lsuvMaxIterations?: number;
+}
+
+export const DEFAULT_SIM_OPTIONS: SimOptions = {
+  batch: 64,
+  seeds: 0,
+  seed: 1,
+  steps: 8,
+  spatial: 16,
+  widthDefault: 256,
+  depthMultiplier: 1,
+  input: 'normal',
+};
+
+/** The network to simulate for one model: plain data built from the engine's result. */
+export interface NetworkSpec {
+  modelId: number;
+  /** "Generator (pytorch) — models.py". */
+  title: string;
+  framework: Framework;
+  layers: SimLayer[];
+  assumptions: Assumption[];
+}
+
+/** Spread of one quantity over seeds. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  /** 95% interval of the mean over seeds (log domain for second moments). */
+  lo95: number;
+  hi95: number;
+}
+
+/** One layer's statistics under one init (the JSON contract of `initlens simulate`, version 1). */
+export interface LayerStats {
+  index: number;
+  line: number | null;
+  layer: string;
+  activation: string;
+  fanIn: number;
+  fanOut: number;
+  /** The layer's output before its activation. */
+  preMean: number;
+  preVar: number;
+  /** After the activation (the input has second moment 1). */
+  forwardMean: number;
+  forwardVar: number;
+  forwardSecondMoment: number;
+  /** ReLU family: fraction of units never positive over the batch; 0 otherwise. */
+  deadFraction: number;
+  /** Variance of the gradient with respect to the layer's output (cotangent at the output ~ N(0,1)). */
+  backwardVar: number;
+  /** Variance of the gradient with respect to the layer's weights. */
+  weightGradVar: number;
+  analyticForwardSecondMoment: number | null;
+  analyticBackwardVar: number | null;
+  spread: { forwardSecondMoment: Spread; backwardVar: Spread };
+}
+
+export interface SimSeries {
+  init: SimInit;
+  layers: LayerStats[];
+  /** Seeds pooled so far. */
+  seeds: number;
+  converged: boolean;
+  /** Last layer's backward variance over the first layer's. */
+  backwardRatio: number | null;
+  /** LSUV only: iterations and final scale per layer. */
+  lsuv?: { iterations: number[]; scales: number[] };
+  /** Where Monte Carlo leaves the analytic curve beyond the seed spread: which assumption breaks. */
+  disagreements: { index: number; reason: string }[];
+}
+
+export type SimBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface SimulationResult {
+  version: 1;
+  modelId: number;
+  title: string;
+  backend: SimBackend;
+  options: SimOptions;
+  assumptions: Assumption[];
+  series: SimSeries[];
+  timings: { firstCurveMs: number | null; totalMs: number };
+}
+
+/** Progress of a running simulation: partial series arrive as seeds are pooled. */
+export interface SimProgress {
+  done: number;
+  total: number;
+  partial: SimulationResult;
+}
