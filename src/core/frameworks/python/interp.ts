@@ -389,7 +389,7 @@ export class Interp implements Evaluator {
         // Both branches run (their layers are found either way); the names and attributes
         // they bind differently are merged afterwards (mergeBranches).
         const sel = staticTruth(this, s.test, scope);
-        const before = branchState(this, scope);
+        const before = branchState(scope);
         // layers whose output is pending in a local tensor: each branch starts with them undecided
         const pending = new Set<LayerRec>();
         for (const v of scope.vars.values()) if (v.t === 'tensor') for (const p of v.pend) if (!p.rec.act) pending.add(p.rec);
@@ -405,13 +405,13 @@ export class Interp implements Evaluator {
         // a branch the condition rules out returns nothing
         if (sel === false) scope.returns.length = returns0;
         const returns1 = scope.returns.length;
-        const afterThen = branchState(this, scope);
+        const afterThen = branchState(scope);
         const thenActs = new Map<LayerRec, ActivationInfo | null>();
         for (const r of pending) {
           thenActs.set(r, r.act);
           r.act = null;
         }
-        restoreState(this, before);
+        restoreState(before);
         enter(1, sel === true);
         this.execBody(s.orelse, scope, false);
         leave(sel === true);
@@ -422,7 +422,7 @@ export class Interp implements Evaluator {
         const elseEnds = ends(s.orelse);
         if ((sel === true && thenEnds) || (sel === false && elseEnds)) scope.stopped = true;
         if (thenEnds !== elseEnds) {
-          if (elseEnds) restoreState(this, afterThen);
+          if (elseEnds) restoreState(afterThen);
         } else mergeBranches(this, before, afterThen, sel);
         for (const r of pending) {
           const ta = thenActs.get(r) ?? null;

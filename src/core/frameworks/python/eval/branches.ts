@@ -122,13 +122,13 @@ export function evalCond(ev: Evaluator, c: PyCond, scope: Scope): Val {
 }
 
 /** The bindings an `if` branch can change: the scope's names and the attributes of `self`. */
-export function branchState(ev: Evaluator, scope: Scope): { map: Map<string, Val>; copy: Map<string, Val> }[] {
+export function branchState(scope: Scope): { map: Map<string, Val>; copy: Map<string, Val> }[] {
   const maps = [scope.vars];
   for (const v of scope.vars.values()) if (v.t === 'self' && !maps.includes(v.cls.attrs)) maps.push(v.cls.attrs);
   return maps.map((map) => ({ map, copy: new Map(map) }));
 }
 
-export function restoreState(ev: Evaluator, state: { map: Map<string, Val>; copy: Map<string, Val> }[]): void {
+export function restoreState(state: { map: Map<string, Val>; copy: Map<string, Val> }[]): void {
   for (const { map, copy } of state) {
     map.clear();
     for (const [k, v] of copy) map.set(k, v);

@@ -18,11 +18,11 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
       if (inT) {
         for (const r of srcOf(inT)) if (r !== rec) r.feeds = true;
         consume(ev, inT.pend, { name: 'linear', via: 'dataflow', span: e.span, text: `${rec.spec.kind} (no activation in between)` });
-        if (inT.ch !== null && rec.fanIn === null) setInCh(ev, rec, inT.ch);
+        if (inT.ch !== null && rec.fanIn === null) setInCh(rec, inT.ch);
         else if (inT.ch !== null && rec.template && !rec.inChFromCtor) {
           // a layer built in a loop, applied to inputs of another width than before: no single fan_in
           const probe: LayerRec = { ...rec, fanIn: null };
-          setInCh(ev, probe, inT.ch);
+          setInCh(probe, inT.ch);
           if (probe.fanIn !== null && probe.fanIn !== rec.fanIn) (rec.loopVaries ??= new Set()).add('fanIn');
         }
       } else if (input.t === 'list') {

@@ -12,8 +12,8 @@ export function nameValue(ev: Evaluator, v: Val, name: string, scope: Scope, pat
   // '__elem' is bindLoop's placeholder for one element of a zip/enumerate: not a user's name
   if (v.t !== 'obj' || name === '__elem') return;
   const fn = scope.fn;
-  const anchor = topStmtOf(ev, scope);
-  const mkPath = (expr: string, loop: boolean): AccessPath | null => (anchor ? { expr, loop, fn, anchor, body: bodyOf(ev, scope) } : null);
+  const anchor = topStmtOf(scope);
+  const mkPath = (expr: string, loop: boolean): AccessPath | null => (anchor ? { expr, loop, fn, anchor, body: bodyOf(scope) } : null);
   const o = v.o;
   if (o.o === 'weight') {
     if (o.rec.name === null || isAttr) o.rec.name = name;

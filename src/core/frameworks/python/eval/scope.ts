@@ -1,10 +1,9 @@
 /** Scopes of the interpreter: variables of one running body, and where in the module it runs. */
 import type { PyExpr, PyStmt } from '../../../parse/pyast.js';
-import type { Evaluator } from './evaluator.js';
 import type { ClassCtx, Val } from './values.js';
 
 /** The innermost statement running (outside loops): where an insertion after it still runs once. */
-export function innermost(ev: Evaluator, scope: Scope): { stmt: PyStmt; body: PyStmt[] } | null {
+export function innermost(scope: Scope): { stmt: PyStmt; body: PyStmt[] } | null {
   const st = scope.stack ?? [];
   let i = st.length - 1;
   // inside a loop body, the loop statement itself is the anchor
@@ -12,16 +11,16 @@ export function innermost(ev: Evaluator, scope: Scope): { stmt: PyStmt; body: Py
   return i >= 0 ? st[i] : null;
 }
 
-export function topStmtOf(ev: Evaluator, scope: Scope): PyStmt | null {
-  return innermost(ev, scope)?.stmt ?? scope.top;
+export function topStmtOf(scope: Scope): PyStmt | null {
+  return innermost(scope)?.stmt ?? scope.top;
 }
 
-export function bodyOf(ev: Evaluator, scope: Scope): PyStmt[] {
-  return innermost(ev, scope)?.body ?? scope.body;
+export function bodyOf(scope: Scope): PyStmt[] {
+  return innermost(scope)?.body ?? scope.body;
 }
 
 /** Inside a `for` body of the running function (at any depth of sub-expression). */
-export function inLoop(ev: Evaluator, scope: Scope): boolean {
+export function inLoop(scope: Scope): boolean {
   return scope.stack?.some((x) => x.loop) ?? false;
 }
 

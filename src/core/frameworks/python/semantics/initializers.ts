@@ -64,11 +64,11 @@ export function initFromExpr(ev: Evaluator, x: PyExpr, scope: Scope): InitSpec {
 
 export function initializerCall(ev: Evaluator, fw: Framework, name: string, e: Extract<PyExpr, { k: 'call' }> | null, scope: Scope): InitSpec {
   const args = argReader(ev, e, scope);
-  const spec = initializerSpec(ev, fw, name, e, args);
+  const spec = initializerSpec(fw, name, e, args);
   return args.unreadable ? { ...spec, unknownArgs: true } : spec;
 }
 
-export function initializerSpec(ev: Evaluator, fw: Framework, name: string, e: Extract<PyExpr, { k: 'call' }> | null, { num, str }: ReturnType<typeof argReader>): InitSpec {
+export function initializerSpec(fw: Framework, name: string, e: Extract<PyExpr, { k: 'call' }> | null, { num, str }: ReturnType<typeof argReader>): InitSpec {
   const base = { explicit: true, source: 'argument' as const, span: e?.span };
   const n = name.replace(/^(kaiming)/, 'he').replace(/^xavier/, 'glorot');
   const snake = n.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
@@ -127,11 +127,11 @@ export function initializerSpec(ev: Evaluator, fw: Framework, name: string, e: E
 
 export function tensorInitMethod(ev: Evaluator, m: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): InitSpec | null {
   const args = argReader(ev, e, scope);
-  const spec = tensorInitSpec(ev, m, e, args.numOf);
+  const spec = tensorInitSpec(m, e, args.numOf);
   return spec && args.unreadable ? { ...spec, unknownArgs: true } : spec;
 }
 
-export function tensorInitSpec(ev: Evaluator, m: string, e: Extract<PyExpr, { k: 'call' }>, num: (x: PyExpr | undefined) => number | undefined): InitSpec | null {
+export function tensorInitSpec(m: string, e: Extract<PyExpr, { k: 'call' }>, num: (x: PyExpr | undefined) => number | undefined): InitSpec | null {
   switch (m) {
     case 'normal_':
       return { name: 'random_normal', explicit: true, source: 'init-call', distribution: 'untruncated_normal', mean: num(argOf(e, 0, 'mean')) ?? 0, std: num(argOf(e, 1, 'std')) ?? 1 };

@@ -72,7 +72,7 @@ export function makeLayer(ev: Evaluator, spec: WeightLayerSpec, q: string, e: Ex
     const nameArg = kwarg(e, 'name');
     if (nameArg && nameArg.value.k === 'str') rec.name = nameArg.value.value;
   }
-  if (inLoop(ev, scope)) rec.template = true;
+  if (inLoop(scope)) rec.template = true;
   for (const t of ev.loopTracks) t.add(rec);
   // Arguments are evaluated on every construction (fans may become known).
   fillLayer(ev, rec, e, scope, evalNum);
@@ -129,7 +129,7 @@ export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 
     const inDim = kwarg(e, 'input_dim')?.value;
     if (!s.embedding) {
       const ch = inShape ? lastDim(ev, inShape, scope) : inDim ? evalNum(inDim) : null;
-      if (ch !== null) setInCh(ev, rec, ch);
+      if (ch !== null) setInCh(rec, ch);
     }
     // activation=
     const actArg = kwarg(e, 'activation') ?? (s.kind === 'Dense' && positional(e, 1) ? { name: 'activation', value: positional(e, 1)!, span: positional(e, 1)!.span } : undefined);
@@ -258,7 +258,7 @@ export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 
   }
 }
 
-export function setInCh(ev: Evaluator, rec: LayerRec, ch: number | null): void {
+export function setInCh(rec: LayerRec, ch: number | null): void {
   if (ch === null) return;
   if (rec.spec.framework === 'pytorch' && rec.inChFromCtor) return;
   if (rec.spec.nnx) {

@@ -324,26 +324,26 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
       if (o) {
         list.items.push(o);
         added.push(o);
-        if (inLoop(ev, scope)) list.template = true;
+        if (inLoop(scope)) list.template = true;
         // (a ModuleList's member appended once, after the loop, keeps its own identity: a head)
-        if (o.o === 'weight' && list.template && (!ml || inLoop(ev, scope))) o.rec.template = true;
+        if (o.o === 'weight' && list.template && (!ml || inLoop(scope))) o.rec.template = true;
       } else if (ml) ml.opaque = true;
     } else if (v.t === 'list') {
       // extend([... for _ in range(n)]) or extend(...) in a loop repeats at run time
-      if (v.template || inLoop(ev, scope)) list.template = true;
+      if (v.template || inLoop(scope)) list.template = true;
       for (const it of v.items) {
         const o = ev.toObj(it);
         if (o) {
           list.items.push(o);
           added.push(o);
-          if (o.o === 'weight' && list.template && inLoop(ev, scope)) o.rec.template = true;
+          if (o.o === 'weight' && list.template && inLoop(scope)) o.rec.template = true;
         } else if (ml) ml.opaque = true;
       }
     } else if (ml) ml.opaque = true;
     if (ml) {
       for (const o of added) setListOwner(o, ml);
-      const stmt = topStmtOf(ev, scope);
-      if (stmt) ml.muts.push({ stmt, body: bodyOf(ev, scope), fn: scope.fn });
+      const stmt = topStmtOf(scope);
+      if (stmt) ml.muts.push({ stmt, body: bodyOf(scope), fn: scope.fn });
     }
     return UNKNOWN;
   }
@@ -351,7 +351,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
     const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
     if (m === 'append') {
       obj.items.push(v);
-      if (inLoop(ev, scope)) {
+      if (inLoop(scope)) {
         obj.template = true;
         if (v.t === 'obj' && v.o.o === 'weight') v.o.rec.template = true;
       }

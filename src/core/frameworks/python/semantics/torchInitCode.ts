@@ -147,19 +147,19 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
     return { name: subj.id, then: { t: 'anymod', filter: { ...cur.filter, types: kinds } }, else: { t: 'anymod', filter: { ...cur.filter, exclude: [...cur.filter.exclude, ...kinds] } } };
   }
   // classname.find('Conv') != -1  /  'Conv' in classname
-  const cn = classnameTest(ev, test, scope);
+  const cn = classnameTest(test, scope);
   if (cn) return cn;
   // 'weight_hh' in name / name.startswith('weight') / pn.endswith('c_proj.weight')
-  const pt = paramNameTest(ev, test, scope);
+  const pt = paramNameTest(test, scope);
   if (pt) return pt;
   if (test.k === 'unary' && test.op === 'not') {
-    const inner = paramNameTest(ev, test.operand, scope, true);
+    const inner = paramNameTest(test.operand, scope, true);
     if (inner) return inner;
   }
   return null;
 }
 
-export function classnameTest(ev: Evaluator, test: PyExpr, scope: Scope): { name: string; then: Val; else: Val | null } | null {
+export function classnameTest(test: PyExpr, scope: Scope): { name: string; then: Val; else: Val | null } | null {
   let subj: string | null = null;
   let needle: string | null = null;
   if (test.k === 'bin' && (test.op === '!=' || test.op === '>=' || test.op === '>') && test.left.k === 'call' && test.left.fn.k === 'attr' && test.left.fn.attr === 'find') {
@@ -184,7 +184,7 @@ export function classnameTest(ev: Evaluator, test: PyExpr, scope: Scope): { name
   return { name: v.varName, then: swap ? hasNot : has, else: swap ? has : hasNot };
 }
 
-export function paramNameTest(ev: Evaluator, test: PyExpr, scope: Scope, negate = false): { name: string; then: Val; else: Val | null } | null {
+export function paramNameTest(test: PyExpr, scope: Scope, negate = false): { name: string; then: Val; else: Val | null } | null {
   let nameVar: string | null = null;
   let t: NameTest | null = null;
   if (test.k === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.k === 'str' && test.right.k === 'name') {
