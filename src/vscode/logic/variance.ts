@@ -2,11 +2,10 @@
  * The analytic variance view of a layer or a model, from the engine's math
  * (src/core/math): Var(W) of the current and of the recommended init, the
  * per-layer forward factor fan_in·Var(W)·E[φ(z)²] and its running product.
- * Used by the hover and by the "Simulate variance" table.
+ * Used by the hover (the panel's curves come from the simulator: logic/panel.ts).
  */
 import type { AnalysisResult, InitSpec, Layer } from '../../core/types.js';
 import { forwardFactor, recommendInit, weightVariance } from '../../core/math/variance.js';
-import type { InitColumn, VarianceRow, VarianceTable } from '../../shared/protocol.js';
 import { format, type Translate } from './l10n.js';
 
 export interface LayerVariance {
@@ -58,48 +57,6 @@ export function fmt(x: number | null | undefined): string {
   const a = Math.abs(x);
   if (a >= 1e-3 && a < 1e5) return String(Number(x.toPrecision(4)));
   return x.toExponential(2);
-}
-
-export function modelTable(
-  result: AnalysisResult,
-  modelId: number,
-  distribution: 'normal' | 'uniform',
-  fileName: string,
-): VarianceTable | null {
-  const model = result.models.find((m) => m.id === modelId);
-  if (!model) return null;
-  const byId = new Map(result.layers.map((l) => [l.id, l]));
-  const layers = model.layers.map((id) => byId.get(id)).filter((l): l is Layer => !!l);
-  let curCum: number | null = 1;
-  let recCum: number | null = 1;
-  const rows: VarianceRow[] = layers.map((layer, index) => {
-    const v = layerVariance(layer, distribution);
-    curCum = curCum !== null && v.current.factor !== null ? curCum * v.current.factor : null;
-    recCum = recCum !== null && v.recommended.factor !== null ? recCum * v.recommended.factor : null;
-    const current: InitColumn = { ...v.current, cumulative: curCum };
-    const recommended: InitColumn = {
-      init: v.recommended.init,
-      variance: v.recommended.variance,
-      factor: v.recommended.factor,
-      cumulative: recCum,
-    };
-    return {
-      index,
-      layer: layer.layer,
-      name: layer.name,
-      fanIn: layer.fanIn,
-      fanOut: layer.fanOut,
-      activation: layer.activation.name,
-      activationVia: layer.activation.via,
-      current,
-      recommended,
-      findings: result.findings.filter((f) => f.layer === layer.id).map((f) => f.code),
-      offset: layer.span.from,
-      assumedFans: v.assumedFans,
-    };
-  });
-  const label = model.name ?? model.kind;
-  return { title: `${label} (${model.framework}) — ${fileName}`, framework: model.framework, rows };
 }
 
 const FRAMEWORK_LABEL: Record<string, string> = { keras: 'Keras', pytorch: 'PyTorch', flax: 'Flax', tfjs: 'TensorFlow.js' };
