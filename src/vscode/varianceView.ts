@@ -309,9 +309,9 @@ export class VarianceView implements vscode.Disposable {
     const fresh = doc && !doc.isClosed ? targetFor(doc) : null;
     if (!doc || !fresh || p.state !== 'live' || version !== p.version || fresh.version !== version) {
       this.log.warn(`variance panel: apply refused, the panel was built from version ${version}, the document is at ${fresh?.version ?? 'closed'}`);
-      this.status(p, 'stale', s.stale);
       void vscode.window.showWarningMessage(s.stale);
-      if (fresh && fresh.version !== p.version) void this.load(p, true);
+      if (fresh && fresh.version !== p.version && p.state === 'live') await this.load(p, true);
+      this.status(p, 'stale', s.stale);
       return;
     }
     const current = await currentAnalysis(doc, this.service, this.controller);

@@ -77,6 +77,8 @@ export function chartData(result: SimulationResult | null, analytic: SimulationR
 export interface ChartHandle {
   plot: uPlot;
   kind: ChartKind;
+  /** The theme's foreground colour the axes were drawn with. */
+  foreground: string;
   setData(data: uPlot.AlignedData): void;
   applyVisibility(v: Visible, hasMonteCarlo: boolean): void;
   toPng(title: string): string;
@@ -156,6 +158,8 @@ export function createChart(host: HTMLElement, kind: ChartKind, s: WebviewString
           ctx.stroke();
           ctx.fillStyle = refColor;
           ctx.font = axisFont;
+          ctx.textAlign = 'left';
+          ctx.textBaseline = 'bottom';
           ctx.fillText(s.reference, u.bbox.left + 4, y - 4);
           ctx.restore();
         },
@@ -195,6 +199,7 @@ export function createChart(host: HTMLElement, kind: ChartKind, s: WebviewString
   return {
     plot,
     kind,
+    foreground: fg,
     setData: (d) => plot.setData(d),
     applyVisibility(v, hasMonteCarlo) {
       INITS.forEach((init, i) => {

@@ -176,7 +176,8 @@ function drawCharts(rebuild: boolean): void {
   for (const kind of ['forward', 'backward'] as const) {
     const sec = chartSections[kind];
     sec.heading.textContent = kind === 'forward' ? s.forwardTitle : s.backwardTitle;
-    sec.host.setAttribute('aria-label', sec.heading.textContent);
+    // The axes are drawn on a canvas: their labels are also said in words.
+    sec.host.setAttribute('aria-label', `${sec.heading.textContent}. x: ${s.layerAxis}. y: ${kind === 'forward' ? s.forwardAxis : s.backwardAxis}.`);
     sec.png.textContent = s.exportPng;
     const data = chartData(mc, msg.analytic, kind);
     if (rebuild || chartLayers !== n || !charts[kind]) {
@@ -188,6 +189,8 @@ function drawCharts(rebuild: boolean): void {
     }
   }
   chartLayers = n;
+  // The colours the charts were drawn with (the end-to-end test checks a theme switch recolours them).
+  app.dataset.chartForeground = charts.forward?.foreground ?? '';
   applyVisibility();
   const words = meaning(msg.spec, hasMonteCarlo() ? mc! : msg.analytic, s);
   chartSections.forward.words.replaceChildren(...words.forward.map((w) => el('p', w)));
@@ -622,7 +625,8 @@ function load(next: LoadMessage): void {
   title.textContent = next.spec.title;
   empty.hidden = next.spec.layers.length > 0;
   empty.textContent = next.strings.empty;
-  say(null);
+  // Notices about the document (closed, model gone) end with a fresh load; the outcome of the user's last apply stays.
+  if (!['stale', 'applied', 'noFix'].includes(notice.dataset.kind ?? '')) say(null);
   renderLegend(next.strings);
   drawCharts(false);
   renderTable();
