@@ -8,6 +8,46 @@
  */
 import type { NetworkSpec, SimOptions, SimulationResult, SimInit, Sampler, InputDistribution } from '../core/sim/types.js';
 
+/* The analytic per-layer table (the hover's numbers, logic/variance.ts modelTable; not sent to the panel any more). */
+/** One side (current or recommended init) of a layer's row. */
+export interface InitColumn {
+  /** snake_case initializer name ('unknown' when not known). */
+  init: string;
+  /** Var(W) of one weight entry, null when unknown. */
+  variance: number | null;
+  /** Per-layer forward factor fan_in·Var(W)·E[φ(z)²] (z ~ N(0,1)), null when unknown. */
+  factor: number | null;
+  /** Product of the forward factors up to and including this layer (input second moment = 1). */
+  cumulative: number | null;
+}
+
+export interface VarianceRow {
+  index: number;
+  /** Layer class as written (Dense, Linear, dense...). */
+  layer: string;
+  name: string | null;
+  fanIn: number | null;
+  fanOut: number | null;
+  activation: string;
+  /** How the activation was attributed (argument, sequential, forward...). */
+  activationVia: string;
+  current: InitColumn;
+  recommended: InitColumn;
+  /** Rule codes reported on this layer. */
+  findings: string[];
+  /** Start offset of the layer in the analysed text (to reveal it). */
+  offset: number;
+  /** Only one fan was known: the numbers assume fan_in = fan_out. */
+  assumedFans: boolean;
+}
+
+export interface VarianceTable {
+  /** Title line, e.g. "Sequential (keras) — model.py". */
+  title: string;
+  framework: string;
+  rows: VarianceRow[];
+}
+
 /** Per-layer facts the table shows that the network spec does not carry. */
 export interface PanelLayerInfo {
   /** SimLayer.layerId. */
@@ -165,10 +205,14 @@ function sampler(x: unknown): Sampler | string {
       return isNum(x.low) && isNum(x.high) && x.low <= x.high ? { kind: 'uniform', low: x.low, high: x.high } : 'bad uniform sampler';
     case 'normal':
       return isNum(x.mean) && isNum(x.std) && x.std >= 0 ? { kind: 'normal', mean: x.mean, std: x.std } : 'bad normal sampler';
-    case 'truncated_normal':
-      return isNum(x.mean) && isNum(x.std) && x.std >= 0 && isNum(x.cut) && x.cut > 0
-        ? { kind: 'truncated_normal', mean: x.mean, std: x.std, cut: x.cut }
-        : 'bad truncated normal sampler';
+    case 'truncated_normal': {
+      if (!(isNum(x.mean) && isNum(x.std) && x.std >= 0 && isNum(x.cut) && x.cut > 0)) return 'bad truncated normal sampler';
+      if ((x.low !== undefined && !isNum(x.low)) || (x.high !== undefined && !isNum(x.high))) return 'bad truncated normal bounds';
+      const t: Sampler = { kind: 'truncated_normal', mean: x.mean, std: x.std, cut: x.cut };
+      if (isNum(x.low)) t.low = x.low;
+      if (isNum(x.high)) t.high = x.high;
+      return t;
+    }
     case 'orthogonal':
       return isNum(x.gain) && x.gain >= 0 ? { kind: 'orthogonal', gain: x.gain } : 'bad orthogonal sampler';
     case 'constant':
@@ -223,6 +267,18 @@ export function parseOptions(x: unknown): SimOptions | string {
       inits[i] = per;
     }
     out.inits = inits;
+  }
+  if (x.bias !== undefined) {
+    if (typeof x.bias !== 'boolean') return 'options.bias must be a boolean';
+    out.bias = x.bias;
+  }
+  if (x.distribution !== undefined) {
+    if (x.distribution !== 'normal' && x.distribution !== 'uniform') return 'options.distribution is neither normal nor uniform';
+    out.distribution = x.distribution;
+  }
+  if (x.maxSeeds !== undefined) {
+    if (!isInt(x.maxSeeds, 1, 256)) return 'options.maxSeeds must be an integer in [1, 256]';
+    out.maxSeeds = x.maxSeeds;
   }
   for (const key of ['lsuvTolerance', 'lsuvMaxIterations'] as const) {
     const v = x[key];

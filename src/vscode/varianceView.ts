@@ -200,9 +200,10 @@ export class VarianceView implements vscode.Disposable {
     p.target = target;
     p.key = engine.modelKey(analysis.result, model);
     p.version = target.version;
-    const built = engine.panelModel(analysis.result, model.id, p.options, p.fileName, (layer) => {
-      const at = locateInTarget(target, layer.span.from, layer.span.from);
-      return at ? at.doc.positionAt(at.from).line + 1 : null;
+    const options: SimOptions = { ...p.options, distribution: this.controller.currentSettings().distribution };
+    const built = engine.panelModel(analysis.result, model.id, options, p.fileName, (offset) => {
+      const at = locateInTarget(target, offset, offset);
+      return at ? at.doc.positionAt(at.from).line + 1 : 0;
     });
     if ('error' in built) {
       this.post(p, { kind: 'status', state: 'error', message: built.error });
@@ -216,7 +217,7 @@ export class VarianceView implements vscode.Disposable {
       version: target.version,
       spec: built.spec,
       analytic: built.analytic,
-      options: p.options,
+      options,
       layers: built.layers,
       strings: panelStrings(),
       autoRun,

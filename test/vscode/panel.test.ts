@@ -87,6 +87,6 @@ test('the panel finds its model again after an edit renumbers the models, and sa
 
 test('a missing model is an error, not a crash', () => {
   const result = analyze('x = 1\n', 'python');
-  const built = panelModel(result, 3, DEFAULT_SIM_OPTIONS, 'a.py', () => null);
+  const built = panelModel(result, 3, DEFAULT_SIM_OPTIONS, 'a.py', () => 1);
   assert.ok('error' in built);
 });

@@ -5,10 +5,10 @@
  * recommended init" — the preferred safe quick fix of each finding on the
  * layer(s), exactly what the editor's quick fixes apply.
  */
-import type { AnalysisResult, Finding, Layer, ModelInfo, TextEdit } from '../../core/types.js';
+import type { AnalysisResult, Finding, ModelInfo, TextEdit } from '../../core/types.js';
 import type { NetworkSpec, SimOptions, SimulationResult } from '../../core/sim/types.js';
 import type { PanelLayerInfo } from '../../shared/protocol.js';
-import { analyticResult, buildNetwork } from './simBridge.js';
+import { analyticResult, buildNetwork, withLines } from './simBridge.js';
 
 export interface PanelModel {
   spec: NetworkSpec;
@@ -27,25 +27,18 @@ function layerFindings(result: AnalysisResult, layerId: number): Finding[] {
 
 /**
  * Spec + analytic curves + table facts for one model. `lineOf` gives the
- * 1-based line a layer starts on (the host knows the document), null if none.
+ * 1-based line of an offset of the analysed text (the host knows the document).
  */
 export function panelModel(
   result: AnalysisResult,
   modelId: number,
   options: SimOptions,
   fileName: string,
-  lineOf: (layer: Layer) => number | null,
+  lineOf: (offset: number) => number,
 ): PanelModel | { error: string } {
   const built = buildNetwork(result, modelId, options, fileName);
   if ('error' in built) return built;
-  const byId = new Map(result.layers.map((l) => [l.id, l]));
-  const spec: NetworkSpec = {
-    ...built.spec,
-    layers: built.spec.layers.map((l) => {
-      const layer = l.layerId === null ? undefined : byId.get(l.layerId);
-      return layer && l.line === null ? { ...l, line: lineOf(layer) } : l;
-    }),
-  };
+  const spec: NetworkSpec = withLines(built.spec, result, lineOf);
   const ids = [...new Set(spec.layers.map((l) => l.layerId).filter((id): id is number => id !== null))];
   const layers: PanelLayerInfo[] = ids.map((layerId) => {
     const findings = layerFindings(result, layerId);
