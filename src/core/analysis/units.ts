@@ -233,8 +233,9 @@ function shifted(s: Span, m: Mover): Span {
   return { from: m(s.from, s.from === s.to), to: m(s.to, true) };
 }
 
-function shiftedOpt<T extends { span?: Span }>(x: T, m: Mover): T {
-  return x.span ? { ...x, span: shifted(x.span, m) } : x;
+function shiftedOpt<T extends { span?: Span; site?: Span }>(x: T, m: Mover): T {
+  if (!x.span && !x.site) return x;
+  return { ...x, ...(x.span ? { span: shifted(x.span, m) } : {}), ...(x.site ? { site: shifted(x.site, m) } : {}) };
 }
 
 /**

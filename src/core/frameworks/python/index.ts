@@ -81,7 +81,11 @@ function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean): Layer 
     else activation = { name: 'unknown', via: 'none' };
   }
   // Copies: spans in the syntax model are shifted in place by the chunk cache.
-  const cp = <T extends { span?: Span }>(x: T): T => (x.span ? { ...x, span: { from: x.span.from, to: x.span.to } } : { ...x });
+  const cp = <T extends { span?: Span; site?: Span }>(x: T): T => ({
+    ...x,
+    ...(x.span ? { span: { from: x.span.from, to: x.span.to } } : {}),
+    ...(x.site ? { site: { from: x.site.from, to: x.site.to } } : {}),
+  });
   activation = cp(activation);
   return {
     id,
@@ -335,7 +339,7 @@ function resolveTorchInits(interp: Interp, recs: LayerRec[], stmts: PyStmt[]): v
       if (t.has('recurrent') && (!bestR || rank(ev) > rank(bestR))) bestR = ev;
       if (t.size) rec.events.push(ev);
     }
-    if (bestK) rec.init = { ...bestK.spec, source: bestK.layers ? 'init-call' : 'init-loop', span: bestK.callSpan };
+    if (bestK) rec.init = { ...bestK.spec, source: bestK.layers ? 'init-call' : 'init-loop', span: bestK.callSpan, ...(bestK.site ? { site: bestK.site } : {}) };
     // `if init == "kaiming": kaiming_normal_(...) else: normal_(...)` with the condition unknown:
     // the other arm's init may be the one that runs.
     if (bestK && bestK.arms && otherArmInit(bestK, rec.events, (ev) => eventTargets(ev, rec, uses).has('kernel'))) {

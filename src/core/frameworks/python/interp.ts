@@ -46,6 +46,8 @@ export interface InitEvent {
   arms?: string[];
   /** Ran in a branch the condition rules out: counts only for weights no live init code reaches. */
   dead?: boolean;
+  /** The module-level statement running when it ran, if the call is not inside it (`model.apply(init_fn)`). */
+  site?: Span;
 }
 
 export type ParamWhich = 'weight' | 'bias' | 'weight_hh' | 'weight_ih' | 'bias_hh' | 'bias_ih' | 'any';
@@ -337,6 +339,7 @@ export class Interp {
     for (const c of this.classList) if (c.framework) this.runClass(c);
     // 4. module-level statements, in order
     this.execBody(this.stmts, this.moduleScope, true);
+    this.moduleScope.top = null;
     // 5. anything not yet run
     for (const c of this.classList) {
       for (const m of c.methods.values()) if (!this.ran.has(m)) this.runMethodStandalone(c, m);
@@ -2978,6 +2981,8 @@ export class Interp {
     };
     if (this.armStack.length) ev.arms = [...this.armStack];
     if (this.deadBranches > 0) ev.dead = true;
+    const top = this.moduleScope.top;
+    if (top && (e.span.from < top.span.from || e.span.to > top.span.to)) ev.site = { from: top.span.from, to: top.span.to };
     this.events.push(ev);
   }
 
