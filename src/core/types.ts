@@ -177,6 +177,13 @@ export interface ModelInfo {
   span: Span;
   /** Layer ids in forward order. */
   layers: number[];
+  /**
+   * A module class that holds instances of other user module classes
+   * (`self.body = TanhBlock(256)`, also imported from another file): the ids of
+   * its own layers followed by those of the modules it holds, recursively. The
+   * model is one stack of these layers (IL004). Absent when it holds none.
+   */
+  stack?: number[];
 }
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';

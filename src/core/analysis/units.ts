@@ -375,7 +375,7 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
       }
       layers.push(c);
     }
-    for (const m of p.models) models.push({ ...m, id: m.id + mo, layers: m.layers.map((x) => x + lo), ...(d ? { span: sp(m.span, d) } : {}) });
+    for (const m of p.models) models.push({ ...m, id: m.id + mo, layers: m.layers.map((x) => x + lo), ...(m.stack ? { stack: m.stack.map((x) => x + lo) } : {}), ...(d ? { span: sp(m.span, d) } : {}) });
     const f0 = findings.length;
     for (const f of p.findings) {
       const c: Finding = { ...f, layer: f.layer === null ? null : f.layer + lo, model: f.model === null ? null : f.model + mo };

@@ -122,7 +122,8 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
     if (!own(m.span)) continue;
     const id = models.length;
     modelMap.set(m.id, id);
-    models.push({ ...m, id, span: shift(m.span), layers: m.layers.flatMap((x) => (idMap.has(x) ? [idMap.get(x)!] : [])) });
+    const keep = (ids: number[]) => ids.flatMap((x) => (idMap.has(x) ? [idMap.get(x)!] : []));
+    models.push({ ...m, id, span: shift(m.span), layers: keep(m.layers), ...(m.stack ? { stack: keep(m.stack) } : {}) });
   }
   for (const l of layers) l.model = l.model === null ? null : (modelMap.get(l.model) ?? null);
 

@@ -137,6 +137,7 @@ function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, classes: Cla
     if (m.layers.length) models.push(m);
   };
   let nextId = 0;
+  const classModel = new Map<ClassCtx, ModelInfo>();
   // classes
   for (const c of classes) {
     if (!c.framework) continue;
@@ -145,7 +146,24 @@ function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, classes: Cla
     const kind = c.framework === 'pytorch' ? 'nn.Module' : c.framework === 'keras' ? 'keras.Model' : c.nnx ? 'flax.nnx.Module' : 'flax.linen.Module';
     const m: ModelInfo = { id: nextId, framework: c.framework, kind, name: c.name, span: { ...c.stmt.nameSpan }, layers: [] };
     assign(m, rs);
-    if (m.layers.length) nextId++;
+    if (m.layers.length) {
+      nextId++;
+      classModel.set(c, m);
+    }
+  }
+  // a class holding other user modules is one stack with their layers
+  const stackOf = (c: ClassCtx, seen: Set<ClassCtx>): number[] => {
+    if (seen.has(c)) return [];
+    seen.add(c);
+    const out = [...(classModel.get(c)?.layers ?? [])];
+    for (const h of heldClasses(c)) out.push(...stackOf(h, seen));
+    return out;
+  };
+  for (const c of classes) {
+    const m = classModel.get(c);
+    if (!m || heldClasses(c).length === 0) continue;
+    const stack = [...new Set(stackOf(c, new Set()))];
+    if (stack.length > m.layers.length) m.stack = stack;
   }
   // Sequential containers outside classes (outermost only)
   const nested = new Set<unknown>();
@@ -185,6 +203,24 @@ function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, classes: Cla
     if (m.layers.length) nextId++;
   }
   return models;
+}
+
+/** User module classes whose instances a class holds in its attributes (directly, in containers or lists). */
+function heldClasses(c: ClassCtx): ClassCtx[] {
+  const out: ClassCtx[] = [];
+  const visitObj = (o: Obj, depth: number): void => {
+    if (depth > 6) return;
+    if (o.o === 'instance') {
+      if (o.cls !== c && !out.includes(o.cls)) out.push(o.cls);
+    } else if (o.o === 'seq') for (const it of o.seq.items) visitObj(it, depth + 1);
+    else if (o.o === 'list') for (const it of o.items) visitObj(it, depth + 1);
+    else if (o.o === 'wrapper') visitObj(o.inner, depth + 1);
+  };
+  for (const v of c.attrs.values()) {
+    if (v.t === 'obj') visitObj(v.o, 0);
+    else if (v.t === 'objs') for (const o of v.items) visitObj(o, 0);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- PyTorch init resolution
