@@ -73,10 +73,45 @@ export class WorkspaceAnalyzer {
   }
 }
 
-/** Is the link of `path` different from `previous` (so its analysis must be redone)? */
-export function linkChanged(index: WorkspaceIndex, path: string, text: string, language: Language, previous: Linked | null): boolean {
-  const now = link(index, path, text, language);
-  return (previous?.signature ?? '') !== now.signature;
+/**
+ * What other files contribute to `path`'s analysis (the foreign part of its link).
+ * Equal signatures: the analysis of the same own text is the same.
+ */
+export function linkSignature(index: WorkspaceIndex, path: string, text: string, language: Language): string {
+  try {
+    return link(index, path, text, language).signature;
+  } catch {
+    return '';
+  }
+}
+
+/** What a host remembers of a file's last analysis to tell whether another file's change affects it. */
+export interface TrackedFile {
+  text: string;
+  language: Language;
+  /** `Linked.signature` of the last analysis. */
+  signature: string;
+  /** `Linked.files` of the last analysis. */
+  files: readonly string[];
+}
+
+/**
+ * After `changed` was updated in the index: which of the `tracked` files (path →
+ * the link signature their last analysis used) must be analysed again. An edit
+ * that changes nothing another file reads (a function body no other file uses)
+ * gives none.
+ */
+export function affectedBy(index: WorkspaceIndex, changed: string, tracked: ReadonlyMap<string, TrackedFile>): string[] {
+  const out: string[] = [];
+  // neighbours now, and files whose last link read `changed` (an import removed since)
+  const candidates = new Set(index.neighbours(changed));
+  for (const [p, t] of tracked) if (t.files.includes(changed)) candidates.add(p);
+  for (const p of [...candidates].sort()) {
+    const t = tracked.get(p);
+    if (!t || p === changed) continue;
+    if (linkSignature(index, p, t.text, t.language) !== t.signature) out.push(p);
+  }
+  return out;
 }
 
 function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): AnalysisResult {

@@ -22,6 +22,7 @@
  */
 import { summarizePython, type PyModuleSummary, type DefKind } from './python.js';
 import { summarizeJs, type JsModuleSummary, type JsDeclKind } from './javascript.js';
+import { parseNotebook } from '../notebook.js';
 
 export type WorkspaceLanguage = 'python' | 'notebook' | 'javascript' | 'typescript';
 
@@ -97,6 +98,21 @@ export function languageOfPath(path: string): WorkspaceLanguage | null {
     default:
       return null;
   }
+}
+
+/**
+ * The text the index keeps for a file as stored on disk: a notebook's code cells
+ * joined (magics blanked, see src/core/notebook.ts), other files as they are.
+ * Null when the file is not indexed (unknown language, a notebook that does not
+ * parse or whose kernel is not Python).
+ */
+export function indexableText(path: string, fileText: string): { text: string; language: WorkspaceLanguage } | null {
+  const language = languageOfPath(path);
+  if (language === null) return null;
+  if (language !== 'notebook') return { text: fileText.charCodeAt(0) === 0xfeff ? fileText.slice(1) : fileText, language };
+  const parsed = parseNotebook(fileText);
+  if (!parsed.notebook || parsed.notebook.language !== 'python') return null;
+  return { text: parsed.notebook.text, language };
 }
 
 /** `a\\b/./c/../d.py` → `a/b/d.py`; a path that climbs above the root → null. */
@@ -443,6 +459,30 @@ export class WorkspaceIndex {
       }
     }
     return [...out];
+  }
+
+  /** Files `path` imports, directly or through other files (re-export hops), `path` excluded. */
+  transitiveImports(path: string): string[] {
+    const out = new Set<string>();
+    const stack = [path];
+    while (stack.length) {
+      const p = stack.pop()!;
+      for (const q of this.importsOf(p)) {
+        if (q === path || out.has(q)) continue;
+        out.add(q);
+        stack.push(q);
+      }
+    }
+    return [...out];
+  }
+
+  /**
+   * Files whose linked analysis may read `path` (its importers and the files it
+   * imports, transitively): after `path` changes, the host re-links these and
+   * re-analyses those whose link signature changed (see linkSignature).
+   */
+  neighbours(path: string): string[] {
+    return [...new Set([...this.transitiveImporters(path), ...this.transitiveImports(path)])].sort();
   }
 
   /** Rough size of what the index holds, in bytes (texts as UTF-16 and summaries). */

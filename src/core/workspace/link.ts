@@ -204,15 +204,22 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
       void ui;
     }
     if (names.size === 0) continue;
-    iv.units.forEach((u, i) => {
-      if (u.kind === 'import') return;
-      for (const n of names) {
-        if (u.uses.has(n)) {
-          include(iv, i, epilogue, 0);
+    // the statements that use those names, then those that use what they define
+    // (`class Net` holding a Block, `net = Net()`, `init_weights(net)`), to a fixed point
+    const taken = new Set<number>();
+    for (let changed = true; changed; ) {
+      changed = false;
+      iv.units.forEach((u, i) => {
+        if (u.kind === 'import' || taken.has(i)) return;
+        for (const n of names) {
+          if (!u.uses.has(n)) continue;
+          taken.add(i);
+          if (include(iv, i, epilogue, 0)) for (const d of u.defines) names.add(d);
+          changed = true;
           return;
         }
-      }
-    });
+      });
+    }
   }
 
   if (prelude.length === 0 && epilogue.length === 0) return plain;
