@@ -383,6 +383,7 @@ export class WorkspaceIndex {
         if (ex.name === name) return { module: t };
         continue;
       }
+      if (name === 'default') continue; // `export *` does not re-export a default
       const r = this.resolveJsExport(t, name, seen);
       if (r) return r;
     }

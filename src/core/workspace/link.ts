@@ -24,6 +24,7 @@
  * importers do after it.
  */
 import type { WorkspaceIndex, IndexedFile } from './index.js';
+import { LineIndex } from '../text.js';
 import { summarizePython, type PyModuleSummary } from './python.js';
 import { summarizeJs, type JsModuleSummary } from './javascript.js';
 
@@ -246,18 +247,26 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     const tail = build([...prelude, ...epilogue], text.length);
     segments.push(...tail.segs);
     out = text + tail.text;
-    return { text: out, ownFrom: 0, ownLength: text.length, segments, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs) };
+    return { text: out, ownFrom: 0, ownLength: text.length, segments, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs, index) };
   }
   const head = build(prelude, 0);
   const ownFrom = head.text.length;
   const tail = build(epilogue, ownFrom + text.length);
   segments.push(...head.segs, ...tail.segs);
   out = head.text + text + tail.text;
-  return { text: out, ownFrom, ownLength: text.length, segments, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments) };
+  return { text: out, ownFrom, ownLength: text.length, segments, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index) };
 }
 
-function segSig(segs: Segment[]): string {
-  return segs.map((s) => s.file + ':' + s.from).join(',');
+/** Where each segment starts, by line: an edit elsewhere in a file that moves no line changes no origin. */
+function segSig(segs: Segment[], index: WorkspaceIndex): string {
+  const lines = new Map<string, LineIndex>();
+  return segs
+    .map((s) => {
+      let li = lines.get(s.file);
+      if (!li) lines.set(s.file, (li = new LineIndex(index.get(s.file)?.text ?? '')));
+      return s.file + ':' + li.lineCol(s.from).line;
+    })
+    .join(',');
 }
 
 /** Is `local` mentioned by a unit other than the import that binds it? */
