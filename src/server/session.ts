@@ -75,18 +75,37 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** Settings from an `initlens` object: nested (`{codeAction: {disableRuleComment}}`) or dotted keys. */
+/**
+ * Settings from an `initlens` object, nested as in VS Code's settings
+ * (`{"codeAction": {"disableRuleComment": false}}`) or with dotted keys
+ * (`{"codeAction.disableRuleComment": false, "severity.IL001": "off"}`), or both.
+ */
 export function settingsFromObject(value: unknown): InitLensSettings {
-  const obj = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const nested: Record<string, unknown> = {};
+  if (isRecord(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      const parts = key.split('.');
+      let cur = nested;
+      for (const part of parts.slice(0, -1)) {
+        if (!isRecord(cur[part])) cur[part] = {};
+        cur = cur[part] as Record<string, unknown>;
+      }
+      const last = parts[parts.length - 1]!;
+      cur[last] = isRecord(v) && isRecord(cur[last]) ? { ...(cur[last] as object), ...v } : v;
+    }
+  }
   return settingsFromConfig((key) => {
-    if (key in obj) return obj[key];
-    let cur: unknown = obj;
+    let cur: unknown = nested;
     for (const part of key.split('.')) {
-      if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-      cur = (cur as Record<string, unknown>)[part];
+      if (!isRecord(cur)) return undefined;
+      cur = cur[part];
     }
     return cur;
   });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** `initializationOptions` may be the `initlens` section itself or `{ initlens: {...} }`. */
