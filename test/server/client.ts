@@ -80,7 +80,9 @@ export async function startClient(opts: ClientOptions = {}): Promise<TestClient>
       }
     }
   });
-  conn.onNotification('$/progress', (p: TestClient['progress'][number]) => progress.push(p));
+  conn.onNotification('$/progress', (p: TestClient['progress'][number]) => {
+    progress.push(p);
+  });
   conn.onNotification('window/logMessage', () => undefined);
   conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => opts.configuration ?? null));
   conn.onRequest('window/workDoneProgress/create', () => null);
@@ -90,7 +92,7 @@ export async function startClient(opts: ClientOptions = {}): Promise<TestClient>
     return null;
   });
   conn.onRequest('workspace/codeLens/refresh', () => null);
-  conn.onRequest('workspace/applyEdit', (p: { edit: WorkspaceEdit }) => {
+  conn.onRequest('workspace/applyEdit', (p: { edit: WorkspaceEdit }): { applied: boolean; failureReason?: string } => {
     if (opts.applyEdits === false) return { applied: false, failureReason: 'test client refuses' };
     appliedEdits.push(p.edit);
     return { applied: true };
