@@ -49,7 +49,7 @@ test('push diagnostics, quick fix applied through an incremental change, hover, 
     assert.deepEqual(d.range, { start: { line: 5, character: 4 }, end: { line: 5, character: 40 } });
     assert.equal(d.source, 'InitLens');
     assert.equal(d.severity, 2);
-    assert.match(d.message, /ReLU after glorot_uniform/);
+    assert.match(String(d.message), /ReLU after glorot_uniform/);
     assert.match(d.codeDescription!.href, /rules\.md#il001$/);
 
     const actions = await codeActions(client, URI, d);
