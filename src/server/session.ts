@@ -254,6 +254,8 @@ export function startSession(connection: Connection): void {
     const after = new Set(store.notebook(uri)?.cells.map((c) => c.document) ?? []);
     if (!pull) for (const cell of before) if (!after.has(cell)) void connection.sendDiagnostics({ uri: cell, diagnostics: [] });
     if (settings.run === 'onType') schedulePush(uri, settings.debounceMs);
+    // Pull clients ask per cell: an edit in one cell can change another cell's findings.
+    if (pull && caps.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh().catch(() => undefined);
   });
   connection.notebooks.synchronization.onDidSaveNotebookDocument((params) => {
     if (settings.run === 'onSave') schedulePush(params.notebookDocument.uri, 0);
