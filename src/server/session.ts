@@ -357,6 +357,7 @@ export function startSession(connection: Connection): void {
       open.add(uri);
     }
     const files = await scan(token, progress, open);
+    if (token.isCancellationRequested) throw cancelled();
     for (const f of files) items.push({ kind: 'full', uri: f.uri, version: null, items: f.diagnostics });
     return { items };
   });
