@@ -459,8 +459,8 @@ export function startSession(connection: Connection): void {
     const ours = params.context.diagnostics.filter((d) => d.source === SOURCE);
     const matched = [...here].filter(([, diag]) =>
       ours.length > 0
-        ? ours.some((d) => codeOf(d) === diag.code && sameRange(d.range, diag.range))
-        : overlaps(diag.range, params.range),
+        ? ours.some((d) => codeOf(d) === diag.code && !!d.range && sameRange(d.range, diag.range))
+        : !params.range || overlaps(diag.range, params.range),
     );
     for (const [data, diag] of matched) {
       for (const fix of quickFixes(ctx, data.finding)) {
