@@ -4,8 +4,7 @@
 //   src/web/extension.ts      -> dist/web/extension.js    (vscode.dev / github.dev, browser, cjs)
 //   webview/variance/main.ts  -> dist/webview/variance.js (webview, browser, iife) + .css
 //   src/cli/main.ts           -> dist/cli.js              (node, esm, #! banner, executable; includes `initlens server`)
-//   src/server/bin.ts         -> dist/server.js           (the language server alone, node, esm)
-// Usage: node scripts/build.mjs [--watch] [--sourcemap] [--only=extension,web,webview,cli,server]
+// Usage: node scripts/build.mjs [--watch] [--sourcemap] [--only=extension,web,webview,cli]
 import { build, context } from 'esbuild';
 import { chmod, mkdir, writeFile, copyFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -75,18 +74,6 @@ const targets = {
     // Native/wasm helpers stay outside the bundle and resolve from node_modules.
     external: ['@astral-sh/ruff-wasm-nodejs'],
   },
-  // The language server on its own (`node dist/server.js --stdio`); `initlens server` runs the same code.
-  server: {
-    entryPoints: [join(root, 'src/server/bin.ts')],
-    outfile: join(root, 'dist/server.js'),
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    banner: {
-      js: "#!/usr/bin/env node\nimport { createRequire as __initlensCreateRequire } from 'node:module';\nconst require = __initlensCreateRequire(import.meta.url);",
-    },
-  },
 };
 
 const selected = Object.entries(targets).filter(([name]) => {
@@ -127,7 +114,6 @@ if (watch) {
     console.log(`build: ${name.padEnd(9)} ${relative(root, opts.outfile).padEnd(26)} ${(size / 1024).toFixed(1)} KiB`);
   }
   if (selected.some(([n]) => n === 'cli')) await chmod(join(root, 'dist/cli.js'), 0o755);
-  if (selected.some(([n]) => n === 'server')) await chmod(join(root, 'dist/server.js'), 0o755);
   if (selected.some(([n]) => n === 'webview')) {
     // uPlot's stylesheet is copied as is (loaded by the webview through its CSP).
     const css = join(root, 'node_modules/uplot/dist/uPlot.min.css');

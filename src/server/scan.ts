@@ -1,17 +1,18 @@
 /**
  * The workspace scan of the language server: every model file under the
  * workspace folders that is not open, analysed from disk
- * (`closedFileDiagnostics`, shared with the extension), with progress and
- * cancellation checked between files. Unreadable, binary and non-UTF-8 files are
- * skipped (logged by the caller's progress only); nothing is written.
+ * (`closedFileDiagnostics`, shared with the extension) after the CLI's walk
+ * and reader (src/cli/files.ts), with progress and cancellation checked between
+ * files. Unreadable, binary and non-UTF-8 files are skipped; nothing is written.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CancellationToken, Diagnostic, Range } from 'vscode-languageserver';
 import { analyze, LineIndex } from '../core/index.js';
 import { parseNotebook, toFileOffset } from '../core/notebook.js';
-import { closedFileDiagnostics, languageIdOfPath } from '../vscode/logic/closedFile.js';
+import { closedFileDiagnostics } from '../vscode/logic/closedFile.js';
+import { collect, load } from '../cli/files.js';
+import { nodeIO } from '../cli/io.js';
 import type { DiagnosticData } from '../vscode/logic/present.js';
 import type { InitLensSettings } from '../vscode/logic/settings.js';
 
@@ -30,60 +31,24 @@ export interface ScanOptions {
   toDiagnostic(data: DiagnosticData, range: Range): Diagnostic;
 }
 
-/** Folders never entered (dependencies, caches, VCS). */
-const IGNORED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.ipynb_checkpoints', 'site-packages']);
-/** A bound on the walk, so a huge home folder opened by mistake cannot hang the server. */
-const MAX_FILES = 20_000;
-
 const engine = { analyze, parseNotebook, toFileOffset };
 
-async function listModelFiles(roots: readonly string[], opts: ScanOptions): Promise<string[]> {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const walk = async (dir: string): Promise<void> => {
-    if (out.length >= MAX_FILES || opts.token.isCancellationRequested) return;
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const path = nodePath.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!IGNORED_DIRS.has(e.name) && !opts.isExcluded(path + '/')) await walk(path);
-      } else if ((e.isFile() || e.isSymbolicLink()) && languageIdOfPath(e.name) !== null && !seen.has(path)) {
-        seen.add(path);
-        out.push(path);
-      }
-    }
-  };
-  for (const root of roots) await walk(root);
-  return out;
-}
-
 export async function scanWorkspace(roots: readonly string[], opts: ScanOptions): Promise<ScannedFile[]> {
-  const files = await listModelFiles(roots, opts);
+  // The CLI's walk and reader: same folders skipped (node_modules, .git, .venv...), same
+  // binary / UTF-8 / size checks, so `initlens check .` and the editor agree.
+  const io = nodeIO();
+  const files = roots.length === 0 ? [] : await collect(io, [...roots], []);
   const out: ScannedFile[] = [];
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  for (const [i, path] of files.entries()) {
+  for (const [i, file] of files.entries()) {
     // Yield between files: a `$/cancelRequest` (or any other message) is handled meanwhile.
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (opts.token.isCancellationRequested) break;
+    const path = nodePath.resolve(io.cwd, file.path);
     opts.onProgress(i, files.length, path);
     if (opts.skip(path)) continue;
-    let text: string;
-    try {
-      const st = await stat(path);
-      if (!st.isFile() || st.size > opts.settings.maxFileSize * 4) continue;
-      const bytes = await readFile(path);
-      if (bytes.includes(0)) continue;
-      text = decoder.decode(bytes);
-    } catch {
-      continue;
-    }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const loaded = await load(io, file, opts.settings.maxFileSize * 4);
+    if (!('bom' in loaded)) continue; // unreadable, binary, not UTF-8 or too large
+    const text = loaded.text;
     const data = closedFileDiagnostics(engine, path, text, opts.settings, opts.isExcluded(path));
     if (data === null) continue;
     const index = new LineIndex(text);

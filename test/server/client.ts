@@ -1,6 +1,6 @@
 /**
- * A small LSP client for the protocol tests: spawns the bundled server
- * (dist/server.js, built here when older than the sources) and talks to it over
+ * A small LSP client for the protocol tests: spawns `initlens server` from the
+ * CLI bundle (dist/cli.js, built here when older than the sources) and talks to it over
  * stdio with vscode-jsonrpc, like an editor would. It answers the server's
  * requests (configuration, progress creation, applyEdit, refresh, registration)
  * and records what the server pushes.
@@ -12,7 +12,8 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import type { Diagnostic, PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 
 export const root = new URL('../../', import.meta.url).pathname;
-export const serverJs = join(root, 'dist/server.js');
+/** The CLI bundle; the server is `node dist/cli.js server`. */
+export const cliJs = join(root, 'dist/cli.js');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -24,10 +25,13 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds dist/server.js when it is missing or older than src/. */
+/** The command that starts the server, as an editor would run it. */
+export const serverCommand = [cliJs, 'server'];
+
+/** Builds dist/cli.js when it is missing or older than src/. */
 export function ensureServerBuilt(): void {
-  if (existsSync(serverJs) && statSync(serverJs).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--only=server'], { cwd: root, encoding: 'utf8' });
+  if (existsSync(cliJs) && statSync(cliJs).mtimeMs >= newestMtime(join(root, 'src'))) return;
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--only=cli'], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`building the server failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -61,7 +65,7 @@ export interface TestClient {
 
 export async function startClient(opts: ClientOptions = {}): Promise<TestClient> {
   ensureServerBuilt();
-  const proc = spawn(process.execPath, [serverJs, '--stdio', ...(opts.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...serverCommand, '--stdio', ...(opts.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));

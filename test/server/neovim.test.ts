@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureServerBuilt, root, serverJs, waitGone } from './client.js';
+import { cliJs, ensureServerBuilt, root, waitGone } from './client.js';
 
 const MODEL = `from tensorflow import keras
 from tensorflow.keras import layers
@@ -48,7 +48,7 @@ test('Neovim --headless: diagnostics received, quick fix applied, hover, server 
     const out = join(dir, 'out.json');
     const env = {
       ...process.env,
-      INITLENS_SERVER: serverJs,
+      INITLENS_CLI: cliJs,
       INITLENS_OUT: out,
       HOME: dir,
       XDG_CONFIG_HOME: join(dir, 'config'),

@@ -14,7 +14,7 @@ import * as net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, createMessageConnection, SocketMessageReader, SocketMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Diagnostic, Hover } from 'vscode-languageserver';
-import { alive, ensureServerBuilt, serverJs, startClient, waitGone } from './client.js';
+import { alive, ensureServerBuilt, serverCommand, startClient, waitGone } from './client.js';
 
 const URI = 'file:///work/model.py';
 const KERAS = 'from tensorflow import keras\nmodel = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(512, activation="relu")])\n';
@@ -99,7 +99,7 @@ test('malformed and unexpected messages get errors, not a crash', async () => {
 test('bad arguments: a clear message and exit status 2', async () => {
   ensureServerBuilt();
   for (const args of [['--socket', 'abc'], ['--bogus']]) {
-    const child = spawn(process.execPath, [serverJs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...serverCommand, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d.toString()));
     const code = await new Promise<number | null>((r) => child.on('exit', r));
@@ -111,7 +111,7 @@ test('bad arguments: a clear message and exit status 2', async () => {
 
 test('--socket: listens on 127.0.0.1, serves one client, exits when it disconnects', async () => {
   ensureServerBuilt();
-  const child = spawn(process.execPath, [serverJs, '--socket', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...serverCommand, '--socket', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       let err = '';
@@ -156,7 +156,7 @@ test('a client that disappears: stdin closed, parent killed, client process gone
   ensureServerBuilt();
   const parentCode = `
     const { spawn } = require('node:child_process');
-    const s = spawn(process.execPath, [${JSON.stringify(serverJs)}, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const s = spawn(process.execPath, [...${JSON.stringify(serverCommand)}, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: process.pid, capabilities: {} } });
     s.stdin.write('Content-Length: ' + Buffer.byteLength(body) + '\\r\\n\\r\\n' + body);
     s.stdout.once('data', () => console.log(String(s.pid)));
@@ -170,7 +170,7 @@ test('a client that disappears: stdin closed, parent killed, client process gone
   // 3. The client process named in initialize's processId dies while the pipes stay open: the watchdog exits.
   const ghost = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   const ghostPid = ghost.pid!;
-  const server = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const server = spawn(process.execPath, [...serverCommand, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   conn.listen();
   await conn.sendRequest('initialize', { processId: ghostPid, capabilities: {} });

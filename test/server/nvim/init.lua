@@ -1,7 +1,7 @@
 -- A minimal Neovim setup for InitLens (the recipe of docs/editors.md, as used by
--- test/server/neovim.test.ts). INITLENS_SERVER is the path of dist/server.js
--- (or use { 'initlens', 'server' } when the CLI is installed).
-local cmd = { 'node', vim.env.INITLENS_SERVER, '--stdio' }
+-- test/server/neovim.test.ts). INITLENS_CLI is the path of dist/cli.js
+-- (with the CLI installed, e.g. npm link: cmd = { 'initlens', 'server' }).
+local cmd = { 'node', vim.env.INITLENS_CLI, 'server' }
 
 local function start(bufnr)
   local root = vim.fs and vim.fs.dirname(vim.api.nvim_buf_get_name(bufnr)) or vim.fn.getcwd()
