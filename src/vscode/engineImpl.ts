@@ -4,3 +4,4 @@ export { IncrementalAnalyzer } from '../core/analysis/incremental.js';
 export { parseNotebook, toFileOffset } from '../core/notebook.js';
 export { quickFixes, fixAllQuickFix, sourceFixAll, minimalEdits } from './logic/actions.js';
 export { hoverMarkdown, modelTable } from './logic/variance.js';
+export { closedFileDiagnostics } from './logic/closedFile.js';
