@@ -1,12 +1,13 @@
 /** One file through the engine: read, fix when asked (writing it back), analyse. */
 import * as nodePath from 'node:path';
-import { analyze, type AnalysisOptions, type AnalysisResult, type Language } from '../core/index.js';
+import type { AnalysisOptions, AnalysisResult, Language } from '../core/index.js';
 import { parseNotebook, type Notebook } from '../core/notebook.js';
 import type { JsonError } from '../core/report.js';
 import type { Args } from './args.js';
 import { errMessage, load, type FileProblem, type Target } from './files.js';
-import { fixNotebook, fixText } from './fix.js';
+import { fixNotebook } from './fix.js';
 import { FileChangedError, type CliIO } from './io.js';
+import { inProcessEngine, type AnalysisEngine } from './pool.js';
 
 export interface Analysed {
   path: string;
@@ -19,20 +20,15 @@ export interface Analysed {
   fixed: number;
 }
 
-export function safeAnalyze(text: string, language: Language, options: AnalysisOptions): AnalysisResult | string {
-  try {
-    return analyze(text, language, options);
-  } catch (e) {
-    return `internal error while analysing: ${e instanceof Error ? e.message : String(e)}`;
-  }
-}
+export { safeAnalyze } from './pool.js';
 
 export interface FileOutcome {
   analysed: Analysed;
   problems: FileProblem[];
 }
 
-export async function processFile(io: CliIO, target: Target, args: Args, options: AnalysisOptions): Promise<FileOutcome> {
+/** `engine` does the CPU work (in-process, or a worker pool); all I/O stays here. */
+export async function processFile(io: CliIO, target: Target, args: Args, options: AnalysisOptions, engine: AnalysisEngine = inProcessEngine): Promise<FileOutcome> {
   const problems: FileProblem[] = [];
   const empty = (message: string, fatal: boolean, text = ''): FileOutcome => {
     problems.push({ path: target.path, message, fatal });
@@ -66,7 +62,7 @@ export async function processFile(io: CliIO, target: Target, args: Args, options
         problems.push({ path: target.path, message: `internal error while fixing: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
       }
     }
-    const result = safeAnalyze(nb.text, language, options);
+    const result = await engine.analyze(nb.text, language, options);
     if (typeof result === 'string') return empty(result, true, nb.text);
     return { analysed: { path: target.path, text: nb.text, result, notebook: nb, errors: [], fixed }, problems };
   }
@@ -76,7 +72,7 @@ export async function processFile(io: CliIO, target: Target, args: Args, options
   let fixed = 0;
   if (args.fix) {
     try {
-      const r = fixText(text, language, options, args.unsafeFixes);
+      const r = await engine.fixText(text, language, options, args.unsafeFixes);
       if (r.text !== loaded.text) {
         const wrote = await write(io, target.path, (loaded.bom ? '\ufeff' : '') + r.text, loaded.bytes);
         if (wrote) problems.push(wrote);
@@ -89,7 +85,7 @@ export async function processFile(io: CliIO, target: Target, args: Args, options
       problems.push({ path: target.path, message: `internal error while fixing: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
     }
   }
-  const result = safeAnalyze(text, language, options);
+  const result = await engine.analyze(text, language, options);
   if (typeof result === 'string') return empty(result, true, text);
   return { analysed: { path: target.path, text, result, notebook: null, errors: [], fixed }, problems };
 }

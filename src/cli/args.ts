@@ -32,6 +32,8 @@ export interface Args {
   pytorchDefault: boolean;
   maxSize: number;
   model: string | null;
+  /** --jobs: worker threads for check/layers (null: one per core when the run is large enough). */
+  jobs: number | null;
 }
 
 export class UsageError extends Error {}
@@ -62,6 +64,8 @@ Options:
   --no-pytorch-default       do not report PyTorch's default initialization
   --max-size SIZE            skip larger files (bytes, or with K/M suffix; default 2M)
   --model N                  simulate: model index (0-based, as listed) or name
+  --jobs N                   analyse on N worker threads (default: one per core
+                             for runs over 200 KB; 1: in this thread)
   -h, --help                 show this help
   -V, --version              show the version
 
@@ -116,6 +120,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
     pytorchDefault: true,
     maxSize: DEFAULT_MAX_SIZE,
     model: null,
+    jobs: null,
   };
   let command: string | undefined;
   let onlyPaths = false;
@@ -180,6 +185,13 @@ export function parseArgs(argv: readonly string[]): Parsed {
       case '--model':
         args.model = value();
         break;
+      case '--jobs': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--jobs: expected a whole number of threads from 1 to 256, got '${v}'`);
+        args.jobs = n;
+        break;
+      }
       default:
         throw new UsageError(`unknown option '${arg}'`);
     }
@@ -196,5 +208,6 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (command !== 'check' && (args.fix || args.unsafeFixes)) throw new UsageError(`--fix and --unsafe-fixes apply to check only`);
   if (command !== 'check' && args.format === 'sarif') throw new UsageError('--format sarif applies to check only');
   if (command !== 'simulate' && args.model !== null) throw new UsageError('--model applies to simulate only');
+  if (command === 'simulate' && args.jobs !== null) throw new UsageError('--jobs applies to check and layers only');
   return { kind: 'run', args };
 }
