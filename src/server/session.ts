@@ -51,7 +51,7 @@ import {
   toAnalysisOptions,
   type InitLensSettings,
 } from '../vscode/logic/settings.js';
-import { codeLenses, FIX_ALL_KIND, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
+import { codeLenses, FIX_ALL_KIND, layerAt, modelAt, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
 import { fixAllQuickFix, minimalEdits, quickFixes, sourceFixAll, type ActionContext, type ActionData } from '../vscode/logic/actions.js';
 import { hoverMarkdown, modelTable } from '../vscode/logic/variance.js';
 import { compileGlobs, type PathMatcher } from '../vscode/logic/glob.js';
@@ -490,9 +490,7 @@ export function startSession(connection: Connection): void {
     if (offset === null) return null;
     const result = analysis.result;
     const markdown = caps.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown) ?? true;
-    const layer = result.layers
-      .filter((l) => l.span.from <= offset && offset < l.span.to && settings.frameworks[l.framework])
-      .sort((a, b) => a.span.to - a.span.from - (b.span.to - b.span.from))[0];
+    const layer = layerAt(result, offset, settings);
     if (layer) {
       const at = locateInTarget(target, layer.span.from, layer.span.to);
       if (!at) return null;
@@ -505,9 +503,7 @@ export function startSession(connection: Connection): void {
       return { contents: { kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value }, range: rangeIn(at.doc, at.from, at.to) };
     }
     // On a model, outside its layers: the variance table (editors without a webview).
-    const model = result.models
-      .filter((m) => m.layers.length > 0 && m.span.from <= offset && offset < m.span.to && settings.frameworks[m.framework])
-      .sort((a, b) => a.span.to - a.span.from - (b.span.to - b.span.from))[0];
+    const model = modelAt(result, offset, settings);
     if (!model) return null;
     const table = modelTable(result, model.id, settings.distribution, fileName(target.uri));
     const at = locateInTarget(target, model.span.from, model.span.to);
