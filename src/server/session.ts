@@ -57,7 +57,9 @@ import { hoverMarkdown, modelTable } from '../vscode/logic/variance.js';
 import { compileGlobs, type PathMatcher } from '../vscode/logic/glob.js';
 import { Scheduler } from '../vscode/logic/scheduler.js';
 import { DocumentStore, locateInTarget, toTargetOffset, type ServerTarget } from './documents.js';
-import { tableMarkdown, tableText } from './simulate.js';
+import { curvesMarkdown, tableMarkdown, tableText } from './simulate.js';
+import { panelModel } from '../vscode/logic/panel.js';
+import { withDefaults } from '../core/sim/network.js';
 import { scanWorkspace, type ScannedFile } from './scan.js';
 
 export const COMMANDS = {
@@ -576,7 +578,16 @@ export function startSession(connection: Connection): void {
     if (!analysis || !model) throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: no model ${String(modelArg ?? '')} in ${uriArg}`);
     const table = modelTable(analysis.result, model.id, settings.distribution, fileName(target.uri));
     if (!table) throw new ResponseError(ErrorCodes.InternalError, `${COMMANDS.simulate}: no table for model ${model.id}`);
-    return { title: table.title, markdown: tableMarkdown(table), text: tableText(table), table };
+    // The panel's analytic curves (current, recommended, orthogonal, LSUV); a model the simulator
+    // cannot build (a width unknown with no default) keeps the table and says why.
+    const doc = store.text(uriArg) ?? target.docs[0]!;
+    const panel = panelModel(analysis.result, model.id, withDefaults({}), fileName(target.uri), (offset) => {
+      const at = locateInTarget(target, offset, offset);
+      return (at ? at.doc : doc).positionAt(at ? at.from : offset).line + 1;
+    });
+    const analytic = 'error' in panel ? null : panel.analytic;
+    const curves = analytic ? curvesMarkdown(analytic) : `(no analytic curves: ${'error' in panel ? panel.error : ''})`;
+    return { title: table.title, markdown: `${tableMarkdown(table)}\n\n${curves}`, text: tableText(table), table, analytic };
   }
 
   async function fixAllCommand(uriArg: unknown, versionArg: unknown) {
