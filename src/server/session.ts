@@ -358,9 +358,12 @@ export function startSession(connection: Connection): void {
       }
       open.add(uri);
     }
-    const files = await scan(token, progress, open);
+    const files = await scan(token, progress, open, previous);
     if (token.isCancellationRequested) throw cancelled();
-    for (const f of files) items.push({ kind: 'full', uri: f.uri, version: null, items: f.diagnostics });
+    for (const f of files) {
+      if (f.diagnostics === null) items.push({ kind: 'unchanged', uri: f.uri, version: null, resultId: f.resultId });
+      else items.push({ kind: 'full', uri: f.uri, version: null, resultId: f.resultId, items: f.diagnostics });
+    }
     return { items };
   });
 
@@ -369,6 +372,7 @@ export function startSession(connection: Connection): void {
     token: CancellationToken,
     progress: { begin(title: string, percentage?: number, message?: string, cancellable?: boolean): void; report(p: number, m?: string): void; done(): void },
     open: Set<string>,
+    previous?: ReadonlyMap<string, string>,
   ): Promise<ScannedFile[]> {
     progress.begin('InitLens: analyzing workspace', 0, undefined, true);
     try {
@@ -380,6 +384,8 @@ export function startSession(connection: Connection): void {
         token,
         onProgress: (done, total, path) => progress.report(total === 0 ? 100 : Math.floor((done * 100) / total), nodePath.basename(path)),
         toDiagnostic: toLspDiagnostic,
+        previous,
+        idPrefix: `${settingsGeneration}:`,
       });
     } finally {
       progress.done();
@@ -552,16 +558,19 @@ export function startSession(connection: Connection): void {
         const both = mergeTokens(token, progress?.token);
         const files = await scan(both, reporter, open);
         let findings = 0;
+        let withFindings = 0;
         for (const f of files) {
-          findings += f.diagnostics.length;
+          const diagnostics = f.diagnostics ?? [];
+          findings += diagnostics.length;
+          if (diagnostics.length > 0) withFindings++;
           if (!pull) {
             scanned.add(f.uri);
-            void connection.sendDiagnostics({ uri: f.uri, diagnostics: f.diagnostics });
+            void connection.sendDiagnostics({ uri: f.uri, diagnostics });
           }
         }
         if (pull && caps.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh().catch(() => undefined);
         if (both.isCancellationRequested) throw cancelled();
-        return { files: files.length, findings, withFindings: files.filter((f) => f.diagnostics.length > 0).length };
+        return { files: files.length, findings, withFindings };
       }
       default:
         throw new ResponseError(ErrorCodes.InvalidParams, `unknown command: ${params.command}`);
