@@ -123,7 +123,12 @@ function cancelled(): ResponseError<void> {
   return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
 }
 
-export function startSession(connection: Connection): void {
+export interface Session {
+  /** Whether the client sent `shutdown` (the exit status is then 0). */
+  shutdownReceived(): boolean;
+}
+
+export function startSession(connection: Connection): Session {
   const store = new DocumentStore();
   const service = new AnalysisService();
   const scheduler = new Scheduler();
@@ -185,7 +190,9 @@ export function startSession(connection: Connection): void {
     await reloadConfiguration();
   });
 
+  let shutdown = false;
   connection.onShutdown(() => {
+    shutdown = true;
     scheduler.dispose();
   });
 
@@ -618,6 +625,7 @@ export function startSession(connection: Connection): void {
   }
 
   connection.listen();
+  return { shutdownReceived: () => shutdown };
 
   function toLspDiagnostic(data: DiagnosticData, range: Range): Diagnostic {
     return {

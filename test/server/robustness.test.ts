@@ -109,6 +109,13 @@ test('malformed and unexpected messages get errors, not a crash', async () => {
   }
 });
 
+test('a message header without Content-Length: a clear message and exit status 1, not a hang', async () => {
+  const client = await startClient();
+  client.proc.stdin!.write('X-Garbage: yes\r\n\r\n{"jsonrpc":"2.0","id":9,"method":"shutdown"}');
+  assert.equal(await client.exited, 1);
+  assert.match(client.stderr(), /unreadable message header, the stream cannot be resynchronized; exiting \(Header must provide a Content-Length property/);
+});
+
 test('bad arguments: a clear message and exit status 2', async () => {
   ensureServerBuilt();
   for (const args of [['--socket', 'abc'], ['--bogus']]) {
