@@ -15,7 +15,6 @@ import type { SyntaxNode } from '@lezer/common';
 import type { ParseError, Span } from '../types.js';
 import type { PyArg, PyComment, PyExpr, PyParam, PyStmt } from './pyast.js';
 import { shiftStmts } from './pyast.js';
-import { isFrameworkModule, mentionsEngineWord } from '../frameworks/python/vocab.js';
 
 const enum C {
   LF = 10,
@@ -1121,8 +1120,18 @@ export function sameLinks(a: ChunkLex, b: ChunkLex, defined: ReadonlySet<string>
   return na === nb;
 }
 
-/** Top-level modules whose names make a chunk worth parsing. */
-const FRAMEWORK_ROOTS = new Set(['torch', 'keras', 'tensorflow', 'tf_keras', 'flax', 'jax', 'optax', 'collections']);
+/**
+ * What makes a chunk matter, supplied by the framework side (frameworks/python/relevance.ts):
+ * the parser itself knows no framework.
+ */
+export interface ChunkRelevance {
+  /** Does importing this top-level module (`torch`, `keras`) make a chunk worth parsing? */
+  isFrameworkRoot(module: string): boolean;
+  /** Is this qualified name a framework module (a prefix of known names), not a member? */
+  isFrameworkModule(qualifiedName: string): boolean;
+  /** Does a chunk with these identifier tokens use a word the engine gives a meaning to? */
+  mentionsEngineWord(idents: ReadonlySet<string>): boolean;
+}
 
 interface ChunkEntry {
   text: string;
@@ -1143,6 +1152,8 @@ interface ChunkEntry {
  * loading helper that never touches a framework is never parsed.
  */
 export class PythonParser {
+  constructor(private readonly relevance: ChunkRelevance) {}
+
   private cache = new Map<string, ChunkEntry[]>();
   private generation = 0;
   /** Parse every chunk (no relevance filter). */
@@ -1306,7 +1317,7 @@ export class PythonParser {
     if (!this.anchors) return sameLex(a, b);
     if (!sameLinks(a, b, this.defined)) return false;
     for (const x of this.anchors) if (a.idents.has(x) !== b.idents.has(x)) return false;
-    return (a.engineWord ??= mentionsEngineWord(a.idents)) === (b.engineWord ??= mentionsEngineWord(b.idents));
+    return (a.engineWord ??= this.relevance.mentionsEngineWord(a.idents)) === (b.engineWord ??= this.relevance.mentionsEngineWord(b.idents));
   }
 
   /** Names defined by some chunk of the last parse (for sameLinks), when known. */
@@ -1366,15 +1377,15 @@ export class PythonParser {
         for (const st of ss) {
           if (st.k === 'import') {
             for (const nm of st.names) {
-              if (FRAMEWORK_ROOTS.has(nm.module.split('.')[0])) anchors.add(nm.alias ?? nm.module.split('.')[0]);
+              if (this.relevance.isFrameworkRoot(nm.module.split('.')[0])) anchors.add(nm.alias ?? nm.module.split('.')[0]);
             }
           } else if (st.k === 'from') {
-            if (!FRAMEWORK_ROOTS.has(st.module.split('.')[0])) continue;
+            if (!this.relevance.isFrameworkRoot(st.module.split('.')[0])) continue;
             for (const nm of st.names) {
               if (nm.name === '*') star = true;
               else {
                 anchors.add(nm.alias ?? nm.name);
-                if (!isFrameworkModule(st.module + '.' + nm.name)) members.add(nm.alias ?? nm.name);
+                if (!this.relevance.isFrameworkModule(st.module + '.' + nm.name)) members.add(nm.alias ?? nm.name);
               }
             }
           } else if (st.k === 'if' || st.k === 'block' || st.k === 'with') {
@@ -1416,7 +1427,7 @@ export class PythonParser {
         take(e, 'fw');
         continue;
       }
-      if (mattersToFramework(e.lex, anchors, members)) take(e, 'fw');
+      if (mattersToFramework(e.lex, anchors, members, this.relevance)) take(e, 'fw');
     }
     let changed = true;
     while (changed) {
@@ -1457,7 +1468,7 @@ function mentionsAny(lex: ChunkLex, names: Set<string>): boolean {
 }
 
 /** A chunk mentions an imported framework member, or a framework module and a word the engine knows. */
-function mattersToFramework(lex: ChunkLex, anchors: Set<string>, members: Set<string>): boolean {
+function mattersToFramework(lex: ChunkLex, anchors: Set<string>, members: Set<string>, relevance: ChunkRelevance): boolean {
   let anchor = false;
   for (const a of anchors) {
     if (!lex.idents.has(a)) continue;
@@ -1465,7 +1476,7 @@ function mattersToFramework(lex: ChunkLex, anchors: Set<string>, members: Set<st
     anchor = true;
   }
   if (!anchor) return false;
-  return (lex.engineWord ??= mentionsEngineWord(lex.idents));
+  return (lex.engineWord ??= relevance.mentionsEngineWord(lex.idents));
 }
 
 function moveChunk(c: ParsedChunk, to: number, lazy: boolean): void {
@@ -1481,6 +1492,6 @@ function moveChunk(c: ParsedChunk, to: number, lazy: boolean): void {
   if (!lazy) materialize(c);
 }
 
-export function parsePython(text: string): PythonModule {
-  return new PythonParser().parse(text);
+export function parsePython(text: string, relevance: ChunkRelevance): PythonModule {
+  return new PythonParser(relevance).parse(text);
 }

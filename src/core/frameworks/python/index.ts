@@ -12,7 +12,7 @@ import { Interp } from './interp.js';
 import type { ClassCtx, InitEvent, LayerRec, NameTest, Obj, SeqRec } from './eval/values.js';
 import { wrappedInitializer } from './semantics/initializers.js';
 import { Imports } from './imports.js';
-import { recommendation } from '../../analysis/rules/common.js';
+import { recommendation } from '../shared/recommend.js';
 import { defaultOptions } from '../../types.js';
 
 export interface PythonAnalysis extends FrameworkAnalysis {
