@@ -41,6 +41,7 @@ import type {
   TextEdit,
 } from '../types.js';
 import type { FrameworkAnalysis, InitTarget } from './adapter.js';
+import { indentOf } from './shared/textEdits.js';
 
 // ---------------------------------------------------------------------------
 // tfjs vocabulary
@@ -1972,7 +1973,7 @@ function insertion(a: TfjsAnalyzer, obj: SyntaxNode, entries: string[]): TextEdi
       const pad = inner.length > 0 ? ' ' : '';
       return [{ from: open.to, to: close.from, newText: `${pad}${entries.join(', ')}${pad}` }];
     }
-    const closeIndent = lineIndent(text, close.from);
+    const closeIndent = indentOf(text, close.from);
     const indent = closeIndent + '  ';
     return [{ from: open.to, to: open.to, newText: entries.map((e, i) => `${eol}${indent}${e}${i < entries.length - 1 ? ',' : ''}`).join('') }];
   }
@@ -1988,7 +1989,7 @@ function insertion(a: TfjsAnalyzer, obj: SyntaxNode, entries: string[]): TextEdi
     return [{ from: last.to, to: last.to, newText: entries.map((e) => `, ${e}`).join('') }];
   }
 
-  const indent = lineIndent(text, last.from);
+  const indent = indentOf(text, last.from);
   const anchor = comma ? comma.to : last.to;
   // Insert at the end of the anchor's line, after a trailing `// comment`, unless the brace comes first.
   let at = anchor;
@@ -2009,14 +2010,6 @@ function insertion(a: TfjsAnalyzer, obj: SyntaxNode, entries: string[]): TextEdi
     { from: anchor, to: anchor, newText: ',' },
     { from: at, to: at, newText: body },
   ];
-}
-
-/** Leading whitespace of the line containing `pos`. */
-function lineIndent(text: string, pos: number): string {
-  const start = text.lastIndexOf('\n', pos - 1) + 1;
-  let end = start;
-  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
-  return text.slice(start, end);
 }
 
 /** Position before trailing spaces/tabs in [from, to). */
