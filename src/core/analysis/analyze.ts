@@ -7,7 +7,7 @@ import type { AnalysisOptions, AnalysisResult, Language, Span } from '../types.j
 import { PythonParser } from '../parse/python.js';
 import { pythonRelevance } from '../frameworks/python/relevance.js';
 import { parseJs, jsSyntaxErrors } from '../parse/javascript.js';
-import { analyzeTfjs } from '../frameworks/tfjs.js';
+import { analyzeTfjs } from '../frameworks/tfjs/index.js';
 import { analyzeUnits } from './units.js';
 import { internalError, resolveOptions, runRules } from './runRules.js';
 
