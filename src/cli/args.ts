@@ -1,6 +1,6 @@
 /** Command-line arguments: the `Args` of one run, the `--help` text, and `parseArgs`. */
 import pkg from '../../package.json' with { type: 'json' };
-import type { RuleCode } from '../core/index.js';
+import { RULE_CODES, type RuleCode } from '../core/index.js';
 
 export const VERSION: string = (pkg as { version?: string }).version ?? '0.0.0';
 
@@ -14,7 +14,6 @@ export function repositoryUrl(): string | undefined {
   return url.startsWith('https://') ? url : undefined;
 }
 
-const RULE_CODES: readonly RuleCode[] = ['IL001', 'IL002', 'IL003', 'IL004', 'IL005', 'IL006', 'IL007'];
 const DEFAULT_MAX_SIZE = 2 * 1024 * 1024;
 
 export type Command = 'check' | 'layers' | 'simulate';

@@ -4,7 +4,7 @@
  */
 import type { ActivationName, AnalysisOptions, Finding, Fix, InitName, InitSpec, Layer, ModelInfo, RuleCode, Severity } from '../../types.js';
 import type { FrameworkAnalysis, InitTarget } from '../../frameworks/adapter.js';
-import { weightVariance, secondMoment, derivSecondMoment, varianceGain, recommendInit } from '../../math/index.js';
+import { weightVariance, secondMoment, derivSecondMoment, varianceGain } from '../../math/index.js';
 
 export interface RuleDocs {
   whatItDoes: string;
@@ -29,6 +29,11 @@ export interface Rule {
   title: string;
   severity: Severity;
   docs: RuleDocs;
+  /**
+   * The rule judges the layer's kernel initializer: once one such rule has reported a layer,
+   * the later ones (in precedence order) leave it alone, so a layer gets one kernel finding.
+   */
+  claimsKernel?: boolean;
   checkLayer?(layer: Layer, ctx: RuleContext): Finding[];
   checkModel?(model: ModelInfo, ctx: RuleContext): Finding[];
 }
@@ -123,32 +128,7 @@ export function layerNumbers(layer: Layer, init: InitSpec, act: ActivationName =
   };
 }
 
-/** The init InitLens recommends after this layer's activation, as an InitSpec (for numbers) and a target (for fixes). */
-export function recommendation(layer: Layer, options: AnalysisOptions): { target: InitTarget; spec: InitSpec; reason: string } | null {
-  const act = layer.activation.name;
-  if (act === 'unknown') return null;
-  const rec = recommendInit(act, layer.activation.param, options.distribution);
-  if (rec.init === 'unknown') return null;
-  const target: InitTarget = { init: rec.init, which: 'kernel', activation: act, slope: act === 'leaky_relu' ? layer.activation.param ?? defaultSlope(layer) : undefined, scale: rec.scale };
-  const spec: InitSpec = { name: rec.init, explicit: true, source: 'argument', scale: rec.scale, mode: rec.init === 'variance_scaling' ? 'fan_in' : undefined };
-  if (layer.framework === 'pytorch') {
-    // What the PyTorch fix writes: kaiming_* with the activation's gain, xavier_* (tanh gain for tanh).
-    if (rec.init.startsWith('he') || rec.init === 'variance_scaling') {
-      spec.name = options.distribution === 'uniform' ? 'he_uniform' : 'he_normal';
-      spec.nonlinearity = act === 'leaky_relu' ? 'leaky_relu' : 'relu';
-      spec.a = act === 'leaky_relu' ? target.slope : 0;
-      spec.scale = undefined;
-    } else if (rec.init.startsWith('glorot') && act === 'tanh') spec.gain = 5 / 3;
-  }
-  if (layer.framework === 'tfjs' && !rec.init.endsWith('uniform') && rec.init !== 'variance_scaling' && rec.init !== 'orthogonal') {
-    spec.uncorrectedTruncation = true;
-  }
-  return { target, spec, reason: rec.reason };
-}
-
-function defaultSlope(layer: Layer): number {
-  return layer.framework === 'keras' || layer.framework === 'tfjs' ? 0.3 : 0.01;
-}
+export { recommendation } from '../../frameworks/shared/recommend.js';
 
 /** Build the fixes of a finding: the preferred distribution first, then the other one. */
 export function initFixes(layer: Layer, ctx: RuleContext, target: InitTarget, safety: 'safe' | 'unsafe' = 'safe'): Fix[] {

@@ -9,6 +9,7 @@ export const explicitScale: Rule = {
   name: 'explicit-scale-explodes-or-vanishes',
   title: 'Explicit weight scale explodes or vanishes',
   severity: 'warning',
+  claimsKernel: true,
   docs: {
     whatItDoes:
       'For initializers written with an explicit scale (RandomNormal(stddev=…), nn.init.normal_(std=…), uniform ranges, VarianceScaling(scale=…), orthogonal gains), computes fan_in·Var(W)·E[φ(z)²], the factor by which one layer multiplies the second moment of the signal, with the layer\'s known fan_in.',
