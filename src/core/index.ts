@@ -7,3 +7,4 @@ export * from './types.js';
 export { analyze } from './analysis/analyze.js';
 export { applyEdits, fixAll } from './fixes/apply.js';
 export { LineIndex } from './text.js';
+export { IncrementalAnalyzer, type TextChange } from './analysis/incremental.js';
