@@ -891,7 +891,14 @@ export function runSeed(spec: NetworkSpec, options: SimOptions, so: SeedOptions)
       // Homogeneous layers: dW scales with the input's σ; scale-free (normalized) layers: it does not.
       stats[i]!.logWeightGradVar = Math.log(wv) + lb + (exact[i] ? 0 : logIn[i]!);
       dy.dispose();
-      if (!dx) break;
+      if (!dx) {
+        // An embedding starts a fresh signal: nothing flows to the layers before it.
+        for (let k = i - 1; k >= 0; k--) {
+          stats[k]!.logBackwardVar = -Infinity;
+          stats[k]!.logWeightGradVar = -Infinity;
+        }
+        break;
+      }
       // A scale-free layer's true input gradient is the stored one divided by its input's σ.
       if (exact[i] && i > 0) lb -= outScale[i - 1]!;
       const m2 = tf.tidy(() => tf.mean(tf.square(dx)).dataSync()[0]!);

@@ -98,10 +98,10 @@ export function isConverged(runs: SeedRun[]): boolean {
 }
 
 function reasonFor(l: SimLayer, spec: NetworkSpec, init: SimInit): string {
+  if (l.residual) return 'residual: the branch is correlated with the skip (its mean adds up coherently at finite width)';
   if (l.normalization === 'batchnorm') return 'normalization: batch statistics make the units of a batch dependent';
   if (l.normalization !== null) return 'normalization: per-sample statistics over a finite width';
   if (l.kind === 'recurrent') return 'recurrent: the same weights are reused at every step (correlated over time), and gates are outside the mean-field recursion';
-  if (l.residual) return 'residual: the branch and the skip are correlated at finite width';
   if (l.kind === 'conv' || l.kind === 'conv_transpose') return 'correlated inputs: neighbouring positions of a convolution share inputs';
   if (init === 'lsuv') return 'LSUV calibrates on one batch: the recursion assumes exact unit variance';
   const w = l.weight[init];
