@@ -93,7 +93,7 @@ test('residual blocks: the signal propagation plot quantities per block; ReLU br
   const layers = r.series[0]!.layers;
   for (const l of layers) {
     assert.ok(l.spp, `block ${l.index} has SPP numbers`);
-    assert.ok(l.spp.channelSquaredMean > 0 && l.spp.channelVariance > 0 && l.spp.branchVariance > 0.1 && l.spp.branchVariance < 0.36);
+    assert.ok(l.spp.channelSquaredMean > 0 && l.spp.channelVariance > 0 && l.spp.branchVariance > 0.05 && l.spp.branchVariance < 0.36, JSON.stringify(l.spp));
   }
   // First block, zero-mean input: per channel over 32 samples, Var(relu(z)) = (1/2 − 1/(2π))·31/32.
   assert.ok(Math.abs(layers[0]!.spp!.branchVariance / ((0.5 - 1 / (2 * Math.PI)) * 31 / 32) - 1) < 0.1, String(layers[0]!.spp!.branchVariance));
