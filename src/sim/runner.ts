@@ -922,6 +922,50 @@ export function runSeed(spec: NetworkSpec, options: SimOptions, so: SeedOptions)
   }
 }
 
+/**
+ * One seed's tensors for cross-checks: the input, every layer's weights and bias
+ * (runner layout: dense [in, out], conv [kh, kw, in, out]), every layer's output,
+ * the cotangent and the gradient w.r.t. every layer's output. No rescaling.
+ * For dense and conv stacks (what a framework can rebuild layer for layer).
+ */
+export function traceSeed(spec: NetworkSpec, options: SimOptions, init: SimInit, seed: number): {
+  input: Float32Array; inputShape: number[];
+  layers: { w: Float32Array; wShape: number[]; b: Float32Array | null; y: Float32Array; yShape: number[]; dy: Float32Array }[];
+} {
+  return scoped(() => {
+    const g: Geometry = { batch: options.batch, spatial: options.spatial, steps: options.steps };
+    const params = spec.layers.map((l) => drawParams(l, init, seed, g, false));
+    const x0 = networkInput(spec, options, g, seed, options.batch)!;
+    const fs: Forward[] = [];
+    let x: tf.Tensor = x0;
+    for (let i = 0; i < spec.layers.length; i++) {
+      const f = forwardLayer(x, spec.layers[i]!, params[i]!, g);
+      fs.push(f);
+      x = f.y;
+    }
+    let dy: tf.Tensor = tf.randomNormal(x.shape, 0, 1, 'float32', seedOf(seed, 200000, 6));
+    const grads: Float32Array[] = new Array(spec.layers.length);
+    for (let i = spec.layers.length - 1; i >= 0; i--) {
+      grads[i] = dy.dataSync() as Float32Array;
+      const { dx } = backwardLayer(fs[i]!, spec.layers[i]!, params[i]!, dy, params[i]!.w.shape[0]!);
+      if (!dx) break;
+      dy = dx;
+    }
+    return {
+      input: x0.dataSync() as Float32Array,
+      inputShape: x0.shape,
+      layers: spec.layers.map((_, i) => ({
+        w: params[i]!.w.dataSync() as Float32Array,
+        wShape: params[i]!.w.shape,
+        b: params[i]!.b ? (params[i]!.b!.dataSync() as Float32Array) : null,
+        y: fs[i]!.y.dataSync() as Float32Array,
+        yShape: fs[i]!.y.shape,
+        dy: grads[i]!,
+      })),
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------
 // The whole simulation
 
