@@ -47,6 +47,11 @@ function median(xs: number[]): number {
 const spec = mlp(50, 512);
 const big = { ...DEFAULT_SIM_OPTIONS, batch: 1024, seeds: 1, which: ['current' as const] };
 const rows: { what: string; seconds: number; note?: string }[] = [];
+const show = (r: { what: string; seconds: number; note?: string }) => console.log(`${r.seconds.toFixed(2).padStart(8)} s  ${r.what}${r.note ? ` (${r.note})` : ''}`);
+const push = (r: { what: string; seconds: number; note?: string }) => {
+  rows.push(r);
+  show(r);
+};
 
 const backends: SimBackend[] = process.env.BENCH_SIM_CPU === '1' ? ['wasm', 'cpu'] : ['wasm'];
 for (const backend of backends) {
@@ -59,7 +64,7 @@ for (const backend of backends) {
     scoped(() => runSeed(spec, big, { init: 'current', seed: 1 + i, batch: 1024 }));
     times.push((performance.now() - t) / 1000);
   }
-  rows.push({ what: `tfjs ${backend}: one seed, batch 1,024 (sampling + fwd + bwd + stats)`, seconds: median(times) });
+  push({ what: `tfjs ${backend}: one seed, batch 1,024 (sampling + fwd + bwd + stats)`, seconds: median(times) });
 }
 
 function torch(label: string, env: Record<string, string>): void {
@@ -69,7 +74,7 @@ function torch(label: string, env: Record<string, string>): void {
     return;
   }
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { blas: string; seconds: number[] };
-  rows.push({ what: `PyTorch ${label}, 1 thread (BLAS_INFO=${out.blas})`, seconds: median(out.seconds) });
+  push({ what: `PyTorch ${label}, 1 thread (BLAS_INFO=${out.blas})`, seconds: median(out.seconds) });
 }
 const ensure = spawnSync('sh', [join(root, 'scripts/ensure-torch.sh')], { stdio: 'inherit' });
 if (ensure.status === 0) {
@@ -83,16 +88,16 @@ await initBackend(['wasm'], { wasmPath: wasmDir() });
 let first: number | null = null;
 const t0 = performance.now();
 await runSimulation(spec, { ...DEFAULT_SIM_OPTIONS, seeds: 1, which: ['current'] }, { onProgress: () => (first ??= (performance.now() - t0) / 1000) });
-rows.push({ what: 'first Monte Carlo curve (50×512, batch 64, one seed, in process)', seconds: first ?? NaN });
+push({ what: 'first Monte Carlo curve (50×512, batch 64, one seed, in process)', seconds: first ?? NaN });
 const pooled = await runSimulationPooled(spec, { ...DEFAULT_SIM_OPTIONS, seeds: 0, maxSeeds: 32, which: ['current'] }, { workers: 2, backend: 'wasm' });
 const s = pooled.series[0]!;
-rows.push({ what: `converged (batch 64, 2 workers): ${s.seeds} seeds, ${s.converged ? 'converged' : 'seed cap'}`, seconds: pooled.timings.totalMs / 1000, note: `first curve ${(pooled.timings.firstCurveMs! / 1000).toFixed(2)} s incl. worker start` });
+push({ what: `converged (batch 64, 2 workers): ${s.seeds} seeds, ${s.converged ? 'converged' : 'seed cap'}`, seconds: pooled.timings.totalMs / 1000, note: `first curve ${(pooled.timings.firstCurveMs! / 1000).toFixed(2)} s incl. worker start` });
 
 const ref = rows.find((r) => r.what.startsWith('PyTorch with OpenBLAS'))?.seconds;
 const deb = rows.find((r) => r.what.startsWith('PyTorch as Debian'))?.seconds;
 const wasm = rows.find((r) => r.what.startsWith('tfjs wasm'))?.seconds;
 console.log(`\nSimulator bench (${cpus().length} cores: ${cpus()[0]?.model ?? '?'}), median of ${REPEATS}\n`);
-for (const r of rows) console.log(`${r.seconds.toFixed(2).padStart(8)} s  ${r.what}${r.note ? ` (${r.note})` : ''}`);
+for (const r of rows) show(r);
 if (wasm && ref) console.log(`\ntfjs wasm / PyTorch+OpenBLAS (1 thread): ${(wasm / ref).toFixed(2)}× (goal ≤ 4×)`);
 if (wasm && deb) console.log(`Debian's default PyTorch / tfjs wasm: ${(deb / wasm).toFixed(2)}× (goal ≥ 5×)`);
 writeFileSync(join(here, 'sim-results.json'), JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, repeats: REPEATS, rows, ratios: { wasmOverOpenblas: wasm && ref ? wasm / ref : null, debianOverWasm: wasm && deb ? deb / wasm : null } }, null, 2) + '\n');

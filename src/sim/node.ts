@@ -88,7 +88,13 @@ export async function runSimulationPooled(spec: NetworkSpec, options: SimOptions
   let firstCurveMs: number | null = null;
   let done = 0;
   const url = pool.workerUrl ?? defaultWorkerUrl();
-  const workers = Array.from({ length: n }, () => new Worker(url, { workerData: { backend: pool.backend ?? null, wasmPath: wasmDir() }, execArgv: url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [] }));
+  const workerData = { backend: pool.backend ?? null, wasmPath: wasmDir() };
+  // From sources (tests, bench), the TypeScript entry is loaded through tsx's loader.
+  const spawn = () =>
+    url.pathname.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData })
+      : new Worker(url, { workerData });
+  const workers = Array.from({ length: n }, spawn);
   const kill = () => workers.forEach((w) => void w.terminate());
   try {
     await new Promise<void>((resolve, reject) => {
