@@ -155,6 +155,7 @@ export class Interp implements Evaluator {
     for (const c of this.classList) if (c.framework) this.runClass(c);
     // 4. module-level statements, in order
     this.execBody(this.stmts, this.moduleScope, true);
+    this.moduleScope.top = null;
     // 5. anything not yet run
     for (const c of this.classList) {
       for (const m of c.methods.values()) if (!this.ran.has(m)) this.runMethodStandalone(c, m);

@@ -29,6 +29,8 @@ export interface InitEvent {
   arms?: string[];
   /** Ran in a branch the condition rules out: counts only for weights no live init code reaches. */
   dead?: boolean;
+  /** The module-level statement running when it ran, if the call is not inside it (`model.apply(init_fn)`). */
+  site?: Span;
 }
 
 export type ParamWhich = 'weight' | 'bias' | 'weight_hh' | 'weight_ih' | 'bias_hh' | 'bias_ih' | 'any';

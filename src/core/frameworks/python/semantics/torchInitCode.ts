@@ -97,6 +97,8 @@ export function recordInit(ev: Evaluator, target: Extract<Val, { t: 'param' }>, 
   };
   if (ev.armStack.length) event.arms = [...ev.armStack];
   if (ev.deadBranches > 0) event.dead = true;
+  const top = ev.moduleScope.top;
+  if (top && (e.span.from < top.span.from || e.span.to > top.span.to)) event.site = { from: top.span.from, to: top.span.to };
   ev.events.push(event);
 }
 
