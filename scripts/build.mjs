@@ -71,8 +71,21 @@ const targets = {
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __initlensCreateRequire } from 'node:module';\nconst require = __initlensCreateRequire(import.meta.url);",
     },
-    // Native/wasm helpers stay outside the bundle and resolve from node_modules.
-    external: ['@astral-sh/ruff-wasm-nodejs'],
+    // Native/wasm helpers stay outside the bundle and resolve from node_modules
+    // (TensorFlow.js is loaded only by `simulate`'s Monte Carlo, with its .wasm files).
+    external: ['@astral-sh/ruff-wasm-nodejs', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+  },
+  // The simulator's worker thread (seeds on both cores), next to dist/cli.js.
+  simWorker: {
+    entryPoints: [join(root, 'src/sim/simWorker.ts')],
+    outfile: join(root, 'dist/simWorker.js'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: {
+      js: "import { createRequire as __initlensCreateRequire } from 'node:module';\nconst require = __initlensCreateRequire(import.meta.url);",
+    },
+    external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
   },
 };
 

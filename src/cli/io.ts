@@ -29,7 +29,7 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal (colors). */
   isTTY: boolean;
-  /** Whether stderr is a terminal (progress of long runs is shown there only then). */
+  /** Whether stderr is a terminal (progress of long runs and simulate's progress line are shown there only then). */
   stderrIsTTY?: boolean;
   stat(path: string): Promise<FileStat>;
   readdir(path: string): Promise<DirEntry[]>;
