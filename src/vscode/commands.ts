@@ -224,7 +224,5 @@ async function simulate(
       model = pick.model;
     }
   }
-  const fileName = doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1);
-  const table = current.engine.modelTable(analysis.result, model.id, controller.currentSettings().distribution, fileName);
-  if (table) view.show(table, target);
+  await view.open(target, model);
 }

@@ -3,4 +3,5 @@ export { analyze, fixAll, LineIndex } from '../core/index.js';
 export { IncrementalAnalyzer } from '../core/analysis/incremental.js';
 export { parseNotebook, toFileOffset } from '../core/notebook.js';
 export { quickFixes, fixAllQuickFix, sourceFixAll, minimalEdits } from './logic/actions.js';
-export { hoverMarkdown, modelTable } from './logic/variance.js';
+export { hoverMarkdown } from './logic/variance.js';
+export { panelModel, recommendedEdits, modelKey, findModel } from './logic/panel.js';
