@@ -1369,7 +1369,11 @@ export class PythonParser {
               if (FRAMEWORK_ROOTS.has(nm.module.split('.')[0])) anchors.add(nm.alias ?? nm.module.split('.')[0]);
             }
           } else if (st.k === 'from') {
-            if (!FRAMEWORK_ROOTS.has(st.module.split('.')[0])) continue;
+            if (!FRAMEWORK_ROOTS.has(st.module.split('.')[0])) {
+              // `from keras_cv.src.backend import keras`: Keras re-exported by a project module.
+              for (const nm of st.names) if (nm.name === 'keras') anchors.add(nm.alias ?? nm.name);
+              continue;
+            }
             for (const nm of st.names) {
               if (nm.name === '*') star = true;
               else {
