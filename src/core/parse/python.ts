@@ -291,7 +291,11 @@ export class PythonParser {
               if (this.relevance.isFrameworkRoot(nm.module.split('.')[0])) anchors.add(nm.alias ?? nm.module.split('.')[0]);
             }
           } else if (st.k === 'from') {
-            if (!this.relevance.isFrameworkRoot(st.module.split('.')[0])) continue;
+            if (!this.relevance.isFrameworkRoot(st.module.split('.')[0])) {
+              // `from keras_cv.src.backend import keras`: Keras re-exported by a project module.
+              for (const nm of st.names) if (nm.name === 'keras') anchors.add(nm.alias ?? nm.name);
+              continue;
+            }
             for (const nm of st.names) {
               if (nm.name === '*') star = true;
               else {

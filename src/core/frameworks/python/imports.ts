@@ -42,7 +42,10 @@ export class Imports {
           this.starModules.push(stmt.module);
           continue;
         }
-        this.map.set(alias ?? name, stmt.module + '.' + name);
+        // `from keras_cv.src.backend import keras`: projects built on Keras re-export it from a
+        // module of their own (keras-cv, keras-hub and the code that copies them); the name `keras`
+        // means Keras whatever module it is imported from.
+        this.map.set(alias ?? name, name === 'keras' ? 'keras' : stmt.module + '.' + name);
       }
     } else return;
     if (topLevel) this.lastImport = stmt;

@@ -211,7 +211,35 @@ export class Interp implements Evaluator {
     }
     this.classes.set(s.name, ctx);
     this.classList.push(ctx);
+    // A subclass of a framework weight layer that keeps its constructor (`class StdConv(nn.Conv)`
+    // overriding `param`, `class MyConv(layers.Conv2D)` overriding `call`): constructing it builds
+    // that layer, with the same arguments, fans and default initializer.
+    const layerBase = this.layerBaseOf(s);
+    if (layerBase && !ctx.methods.has('__init__')) {
+      this.layerSubclasses.set(s.name, layerBase);
+      if (transformsWeights(s)) this.weightTransforming.add(s.name);
+      this.moduleScope.vars.set(s.name, { t: 'ref', q: layerBase });
+      return;
+    }
     this.moduleScope.vars.set(s.name, { t: 'cls', cls: ctx });
+  }
+
+  /** Subclass name → qualified name of the framework weight layer it extends. */
+  readonly layerSubclasses = new Map<string, string>();
+  /**
+   * Layer subclasses that rework the kernel before using it (weight standardization through Flax's
+   * `param`, Keras' `convolution_op`, or a `call`/`forward` that reads `self.kernel`/`self.weight`):
+   * the initializer no longer sets the scale of the weights the layer computes with.
+   */
+  readonly weightTransforming = new Set<string>();
+
+  private layerBaseOf(s: Extract<PyStmt, { k: 'class' }>): string | null {
+    for (const b of s.bases) {
+      if (b.k === 'name' && this.layerSubclasses.has(b.id)) return this.layerSubclasses.get(b.id)!;
+      const q = this.imports.resolve(b);
+      if (q && roleOf(q)?.r === 'weight') return q;
+    }
+    return null;
   }
 
   /**
@@ -790,8 +818,13 @@ export class Interp implements Evaluator {
     }
     const callee = this.eval(fnE, scope);
     switch (callee.t) {
-      case 'ref':
-        return callRef(this, callee.q, e, scope, stmt);
+      case 'ref': {
+        const out = callRef(this, callee.q, e, scope, stmt);
+        if (fnE.k === 'name' && this.weightTransforming.has(fnE.id) && out.t === 'obj' && out.o.o === 'weight') {
+          out.o.rec.init = { name: 'unknown', explicit: false, source: 'default' };
+        }
+        return out;
+      }
       case 'obj':
         return applyObj(this, callee.o, this.firstArg(e, scope), e, scope);
       case 'objs': {
@@ -911,4 +944,21 @@ export class Interp implements Evaluator {
     }
     return null;
   }
+}
+
+/** Does a layer subclass rework its kernel (see `Interp.weightTransforming`)? */
+function transformsWeights(s: Extract<PyStmt, { k: 'class' }>): boolean {
+  for (const st of s.body) {
+    if (st.k !== 'def') continue;
+    if (st.name === 'param' || st.name === 'convolution_op') return true;
+    if (st.name !== 'call' && st.name !== 'forward' && st.name !== '__call__') continue;
+    let reads = false;
+    walkStmts(st.body, (inner) => {
+      for (const x of stmtExprs(inner)) walkExpr(x, (e) => {
+        if (e.k === 'attr' && (e.attr === 'kernel' || e.attr === 'weight') && e.obj.k === 'name' && e.obj.id === 'self') reads = true;
+      });
+    });
+    if (reads) return true;
+  }
+  return false;
 }
