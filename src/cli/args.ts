@@ -32,6 +32,10 @@ export interface Args {
   pytorchDefault: boolean;
   maxSize: number;
   model: string | null;
+  /** --project ROOT: the workspace a file is analysed in (default: each folder given). */
+  project: string | null;
+  /** --no-project: every file alone. */
+  noProject: boolean;
 }
 
 export class UsageError extends Error {}
@@ -47,7 +51,9 @@ Usage:
 
 Files: .py .ipynb .js .mjs .cjs .ts .mts .cts; folders are searched recursively,
 skipping node_modules .git __pycache__ .venv venv dist build .ipynb_checkpoints
-and tool caches. .tsx/.jsx are not analysed.
+and tool caches. .tsx/.jsx are not analysed. A folder is one project: a model,
+an init function or a size imported from another file under it counts, and so
+does the init another file applies to a model (the finding says where).
 
 Options:
   --format text|json|sarif   output format (default text; sarif: check only)
@@ -61,6 +67,10 @@ Options:
   --no-pytorch-default       do not report PyTorch's default initialization
   --max-size SIZE            skip larger files (bytes, or with K/M suffix; default 2M)
   --model N                  simulate: model index (0-based, as listed) or name
+  --project ROOT             analyse files with their workspace under ROOT: what
+                             they import from it and what other files do with
+                             their models (default: each folder given is one)
+  --no-project               analyse every file alone
   -h, --help                 show this help
   -V, --version              show the version
 
@@ -115,6 +125,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
     pytorchDefault: true,
     maxSize: DEFAULT_MAX_SIZE,
     model: null,
+    project: null,
+    noProject: false,
   };
   let command: string | undefined;
   let onlyPaths = false;
@@ -179,6 +191,12 @@ export function parseArgs(argv: readonly string[]): Parsed {
       case '--model':
         args.model = value();
         break;
+      case '--project':
+        args.project = value();
+        break;
+      case '--no-project':
+        args.noProject = flag();
+        break;
       default:
         throw new UsageError(`unknown option '${arg}'`);
     }
@@ -195,5 +213,6 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (command !== 'check' && (args.fix || args.unsafeFixes)) throw new UsageError(`--fix and --unsafe-fixes apply to check only`);
   if (command !== 'check' && args.format === 'sarif') throw new UsageError('--format sarif applies to check only');
   if (command !== 'simulate' && args.model !== null) throw new UsageError('--model applies to simulate only');
+  if (args.project !== null && args.noProject) throw new UsageError('--project and --no-project exclude each other');
   return { kind: 'run', args };
 }

@@ -9,6 +9,7 @@ import { buildSarif, toArtifactUri, type SarifFileInput } from '../../core/sarif
 import { processFile, type Analysed } from '../analyseFile.js';
 import { repositoryUrl, VERSION, type Args } from '../args.js';
 import { collect, type FileProblem } from '../files.js';
+import { buildProjects } from '../project.js';
 import type { CliIO } from '../io.js';
 import type { Style } from '../render/style.js';
 import { reportProblems, textCheck } from '../render/text.js';
@@ -25,12 +26,13 @@ export interface AnalysedPaths {
 export async function analysePaths(io: CliIO, args: Args, options: AnalysisOptions): Promise<AnalysedPaths> {
   const problems: FileProblem[] = [];
   const targets = await collect(io, args.paths, problems);
+  const projects = await buildProjects(io, args);
   const analysed: Analysed[] = [];
   const jsonEntries: JsonFileReport[] = [];
   // Paths that failed before analysis get an entry of their own in JSON.
   for (const p of problems) jsonEntries.push(buildFileReport(p.path, '', null, { errors: [{ message: p.message }] }));
   for (const target of targets) {
-    const outcome = await processFile(io, target, args, options);
+    const outcome = await processFile(io, target, args, options, projects.of(target));
     problems.push(...outcome.problems);
     analysed.push(outcome.analysed);
     const a = outcome.analysed;

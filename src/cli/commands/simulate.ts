@@ -3,6 +3,7 @@ import type { AnalysisOptions, InitName, InitSpec, Layer } from '../../core/inde
 import { PositionMapper } from '../../core/report.js';
 import { propagate, propagationLayerOf, recommendInit, type PropagationStep } from '../../core/math/index.js';
 import { processFile } from '../analyseFile.js';
+import { buildProjects } from '../project.js';
 import type { Args } from '../args.js';
 import { collect, type FileProblem } from '../files.js';
 import type { CliIO } from '../io.js';
@@ -78,7 +79,7 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
     else if (targets.length > 1) io.stderr('simulate: FILE must be a single file, not a folder\n');
     return 2;
   }
-  const outcome = await processFile(io, target, { ...args, fix: false }, options);
+  const outcome = await processFile(io, target, { ...args, fix: false }, options, (await buildProjects(io, args)).of(target));
   reportProblems(io, style, outcome.problems);
   const a = outcome.analysed;
   if (!a.result) return 2;
