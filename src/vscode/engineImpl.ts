@@ -4,3 +4,5 @@ export { IncrementalAnalyzer } from '../core/analysis/incremental.js';
 export { parseNotebook, toFileOffset } from '../core/notebook.js';
 export { quickFixes, fixAllQuickFix, sourceFixAll, minimalEdits } from './logic/actions.js';
 export { hoverMarkdown, modelTable } from './logic/variance.js';
+export { WorkspaceIndex, indexableText, inSkippedFolder } from '../core/workspace/index.js';
+export { WorkspaceAnalyzer, affectedBy } from '../core/workspace/analyze.js';

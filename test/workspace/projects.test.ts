@@ -155,3 +155,13 @@ test('a TensorFlow.js project with a layers helper module and a config module', 
   assert.ok(codes(layers.linked, hidden).includes('IL001'));
   for (const l of layers.linked.layers) assert.ok(l.span.to <= index.get('src/layers.ts')!.text.length);
 });
+
+test('the hover names the file and line where the init was applied', async () => {
+  const { hoverMarkdown } = await import('../../src/vscode/logic/variance.js');
+  const index = loadProject('gan');
+  const { linked } = both(index, 'models.py');
+  const md = hoverMarkdown({ layer: layerNamed(linked, 'fc1'), result: linked, distribution: 'normal', activationLine: null, simulateUri: null });
+  assert.match(md, /init applied in `train\.py:8`/);
+  const alone = both(index, 'models.py').alone;
+  assert.doesNotMatch(hoverMarkdown({ layer: layerNamed(alone, 'fc1'), result: alone, distribution: 'normal', activationLine: null, simulateUri: null }), /applied in/);
+});
