@@ -177,3 +177,27 @@ test('an index of 1,000 files stays under 100 MB', () => {
   assert.equal(index.pyName('pkg0/m0.py', 'UNITS_49') !== null, true);
   assert.equal(index.pyName('pkg0/m0.py', 'NOWHERE'), null);
 });
+
+test('the editor path (WorkspaceAnalyzer, incremental) gives the same result as a fresh workspace analysis after every edit', async () => {
+  const { WorkspaceAnalyzer } = await import('../../src/core/index.js');
+  const index = loadProject('gan');
+  let text = index.get('models.py')!.text;
+  const wa = new WorkspaceAnalyzer('python');
+  wa.update(index, 'models.py', text);
+  // deterministic edits: typing inside bodies, a new statement, a deletion, and an edit of train.py in between
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const inserts = ['x', ' ', '\n', '0', '(', ')', 'relu', '\n    pass\n', '#'];
+  for (let step = 0; step < 40; step++) {
+    if (step === 20) index.update('train.py', index.get('train.py')!.text.replace('hidden=512', 'hidden=256'));
+    const at = rnd(text.length + 1);
+    let change: { from: number; to: number; insert: string };
+    if (rnd(3) === 0 && at < text.length) change = { from: at, to: Math.min(text.length, at + 1 + rnd(4)), insert: '' };
+    else change = { from: at, to: at, insert: inserts[rnd(inserts.length)]! };
+    text = text.slice(0, change.from) + change.insert + text.slice(change.to);
+    index.update('models.py', text);
+    const got = wa.update(index, 'models.py', text, [change]);
+    const want = analyzeInWorkspace(index, 'models.py', text, 'python');
+    assert.deepEqual(got, want, `after edit ${step} ${JSON.stringify(change)}`);
+  }
+});
