@@ -1,6 +1,8 @@
 /**
  * Per-document analysis state: one engine IncrementalAnalyzer per document (or
  * notebook), the last result keyed by the exact version it was computed for.
+ * Shared by the extension and the language server (src/server): it imports no
+ * `vscode` value.
  */
 import type { AnalysisResult, Finding, Language } from '../core/types.js';
 import type { IncrementalAnalyzer } from '../core/analysis/incremental.js';
@@ -8,8 +10,23 @@ import type { WorkspaceAnalyzer, TrackedFile } from '../core/workspace/analyze.j
 import type { WorkspaceIndex } from '../core/workspace/index.js';
 import { toAnalysisOptions, type InitLensSettings } from './logic/settings.js';
 import { visibleFindings } from './logic/present.js';
-import type { Engine } from './engine.js';
-import type { Target } from './target.js';
+
+/** What the service needs of a document or notebook (the extension's `Target`, the language server's). */
+export interface AnalysisTarget {
+  /** Cache key: the document's or the notebook's URI. */
+  key: string;
+  language: Language;
+  text: string;
+  /** Changes whenever any analysed text changes. */
+  version: string;
+}
+
+/** The engine's on-type analyzer class (passed in, so this file loads no parser). */
+export interface AnalyzerFactory {
+  IncrementalAnalyzer: typeof IncrementalAnalyzer;
+  /** Workspace-aware analysis (the extension's engine has it). */
+  WorkspaceAnalyzer?: typeof WorkspaceAnalyzer;
+}
 
 export interface Analysis {
   version: string;
@@ -25,6 +42,7 @@ interface Entry {
   linked: WorkspaceAnalyzer | null;
   /** Its workspace-relative path, when analysed in the workspace. */
   rel: string | null;
+  project: { index: WorkspaceIndex; rel: string } | null;
   text: string;
   language: Language;
   settingsKey: string;
@@ -40,16 +58,21 @@ export class AnalysisService {
 
   /**
    * The analysis of `target` at its current version (cached, or computed now);
-   * with `project`, in its workspace (src/core/workspace).
+   * with `project` (and an engine that has WorkspaceAnalyzer), in its workspace (src/core/workspace).
+   * Without the argument (hover, code actions, CodeLens), the document keeps the mode of its last
+   * analysis: a provider never turns a workspace analysis back into a single-file one.
    */
-  analyze(engine: Engine, target: Target, settings: InitLensSettings, project: { index: WorkspaceIndex; rel: string } | null = null): Analysis {
+  analyze(engine: AnalyzerFactory, target: AnalysisTarget, settings: InitLensSettings, project?: { index: WorkspaceIndex; rel: string } | null): Analysis {
     const settingsKey = JSON.stringify(settings);
     let entry = this.entries.get(target.key);
+    if (project === undefined) project = entry?.project ?? null;
+    if (!engine.WorkspaceAnalyzer) project = null;
     if (!entry || entry.language !== target.language || entry.settingsKey !== settingsKey || (entry.linked !== null) !== (project !== null)) {
       entry = {
         analyzer: project ? null : new engine.IncrementalAnalyzer(target.language, toAnalysisOptions(settings)),
-        linked: project ? new engine.WorkspaceAnalyzer(target.language, toAnalysisOptions(settings)) : null,
+        linked: project && engine.WorkspaceAnalyzer ? new engine.WorkspaceAnalyzer(target.language, toAnalysisOptions(settings)) : null,
         rel: project?.rel ?? null,
+        project,
         text: target.text,
         language: target.language,
         settingsKey,

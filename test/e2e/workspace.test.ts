@@ -27,6 +27,10 @@ before(async () => {
     'model.py': read('config/model.py'),
     'gan/models.py': read('gan/models.py'),
     'gan/train.py': read('gan/train.py'),
+  }, {
+    // every opened file stays open (a preview tab would close the dependent file when the next opens)
+    'workbench.editor.enablePreview': false,
+    'workbench.editor.enablePreviewFromQuickOpen': false,
   });
   page = await openWorkbench(session);
 });

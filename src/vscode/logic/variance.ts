@@ -1,11 +1,13 @@
 /**
- * The analytic variance view of a layer or a model, from the engine's math
- * (src/core/math): Var(W) of the current and of the recommended init, the
- * per-layer forward factor fan_in·Var(W)·E[φ(z)²] and its running product.
+ * The analytic variance view of a layer or a model: Var(W) of the current and of
+ * the recommended init, the per-layer unit-input gain fan_in·Var(W)·E[φ(z)²], and
+ * the second moment after each layer from the mean-field recursion over the whole
+ * stack. The numbers come from src/core/sim/analytic.ts (layerTable), the one
+ * place that builds these tables (the CLI's simulate uses it too).
  * Used by the hover and by the "Simulate variance" table.
  */
-import type { AnalysisResult, InitSpec, Layer } from '../../core/types.js';
-import { forwardFactor, recommendInit, weightVariance } from '../../core/math/variance.js';
+import type { AnalysisResult, Layer } from '../../core/types.js';
+import { layerTable, type TableRow } from '../../core/sim/analytic.js';
 import type { InitColumn, VarianceRow, VarianceTable } from '../../shared/protocol.js';
 import { format, type Translate } from './l10n.js';
 
@@ -16,39 +18,17 @@ export interface LayerVariance {
   recommended: { init: string; variance: number | null; factor: number | null; reason: string };
 }
 
-function kindOf(layer: Layer) {
-  return { recurrent: layer.recurrent, embedding: layer.embedding };
-}
-
-function recommendedSpec(layer: Layer, distribution: 'normal' | 'uniform'): { spec: InitSpec | null; reason: string } {
-  const rec = recommendInit(layer.activation.name, layer.activation.param, distribution);
-  if (rec.init === 'unknown') return { spec: null, reason: rec.reason };
-  const spec: InitSpec = { name: rec.init, explicit: true, source: 'argument' };
-  if (rec.init === 'variance_scaling') {
-    spec.scale = rec.scale;
-    spec.mode = 'fan_in';
-    spec.distribution = distribution === 'uniform' ? 'uniform' : 'truncated_normal';
-  }
-  return { spec, reason: rec.reason };
-}
-
-export function layerVariance(layer: Layer, distribution: 'normal' | 'uniform'): LayerVariance {
-  const act = layer.activation.name;
-  const assumedFans = (layer.fanIn === null) !== (layer.fanOut === null);
-  if (assumedFans) layer = { ...layer, fanIn: layer.fanIn ?? layer.fanOut, fanOut: layer.fanOut ?? layer.fanIn };
-  const varW = weightVariance(layer.framework, layer.init, layer.fanIn, layer.fanOut, kindOf(layer));
-  const rec = recommendedSpec(layer, distribution);
-  const recVar = rec.spec ? weightVariance(layer.framework, rec.spec, layer.fanIn, layer.fanOut, kindOf(layer)) : null;
+function fromRow(row: TableRow): LayerVariance {
   return {
-    assumedFans,
-    current: { init: layer.init.name, variance: varW, factor: forwardFactor(varW, layer.fanIn, act, layer.activation.param) },
-    recommended: {
-      init: rec.spec?.name ?? 'unknown',
-      variance: recVar,
-      factor: forwardFactor(recVar, layer.fanIn, act, layer.activation.param),
-      reason: rec.reason,
-    },
+    assumedFans: row.assumedFans,
+    current: { init: row.current.init, variance: row.current.variance, factor: row.current.factor },
+    recommended: { init: row.recommended.init, variance: row.recommended.variance, factor: row.recommended.factor, reason: row.recommended.reason },
   };
+}
+
+/** One layer's Var(W) and unit-input gain, current and recommended (src/core/sim/analytic.ts builds the numbers). */
+export function layerVariance(layer: Layer, distribution: 'normal' | 'uniform'): LayerVariance {
+  return fromRow(layerTable([layer], distribution)[0]!);
 }
 
 /** A number for humans: 4 significant digits, exponent notation when tiny or huge. */
@@ -70,18 +50,18 @@ export function modelTable(
   if (!model) return null;
   const byId = new Map(result.layers.map((l) => [l.id, l]));
   const layers = model.layers.map((id) => byId.get(id)).filter((l): l is Layer => !!l);
-  let curCum: number | null = 1;
-  let recCum: number | null = 1;
-  const rows: VarianceRow[] = layers.map((layer, index) => {
-    const v = layerVariance(layer, distribution);
-    curCum = curCum !== null && v.current.factor !== null ? curCum * v.current.factor : null;
-    recCum = recCum !== null && v.recommended.factor !== null ? recCum * v.recommended.factor : null;
-    const current: InitColumn = { ...v.current, cumulative: curCum };
+  // cumulative: the second moment after the layer from the mean-field recursion over
+  // the whole stack, evaluated at each layer's actual pre-activation variance (so
+  // saturating activations are followed), not the product of unit-input gains.
+  const table = layerTable(layers, distribution);
+  const rows: VarianceRow[] = table.map((row, index) => {
+    const layer = row.layer;
+    const current: InitColumn = { init: row.current.init, variance: row.current.variance, factor: row.current.factor, cumulative: row.current.forward };
     const recommended: InitColumn = {
-      init: v.recommended.init,
-      variance: v.recommended.variance,
-      factor: v.recommended.factor,
-      cumulative: recCum,
+      init: row.recommended.init,
+      variance: row.recommended.variance,
+      factor: row.recommended.factor,
+      cumulative: row.recommended.forward,
     };
     return {
       index,
@@ -95,7 +75,7 @@ export function modelTable(
       recommended,
       findings: result.findings.filter((f) => f.layer === layer.id).map((f) => f.code),
       offset: layer.span.from,
-      assumedFans: v.assumedFans,
+      assumedFans: row.assumedFans,
     };
   });
   const label = model.name ?? model.kind;
