@@ -24,6 +24,7 @@ test('check DIR: the init train.py applies counts for models.py, and the finding
     const models = r.report.files.find((f) => f.path.endsWith('models.py'))!;
     const applied = models.findings.filter((f) => f.message.endsWith('(init applied in train.py:8)'));
     assert.deepEqual(applied.map((f) => [f.code, f.line]), [['IL003', 23], ['IL003', 25], ['IL003', 27]]);
+    assert.deepEqual(applied[0].dependsOn, [{ path: 'train.py', line: 8 }]);
     // the Discriminator gets no init from train.py
     assert.deepEqual(models.findings.filter((f) => !applied.includes(f)).map((f) => [f.code, f.line]), [['IL001', 38]]);
     assert.deepEqual(r.report.files.find((f) => f.path.endsWith('train.py'))!.findings, []);
