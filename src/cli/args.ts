@@ -35,6 +35,10 @@ export interface Args {
   jobs: number | null;
   /** simulate: which inits, which methods, and the simulator's knobs (null: the simulator's default). */
   sim: SimArgs;
+  /** --project ROOT: the workspace a file is analysed in (default: each folder given). */
+  project: string | null;
+  /** --no-project: every file alone. */
+  noProject: boolean;
 }
 
 export interface SimArgs {
@@ -67,7 +71,9 @@ Usage:
 
 Files: .py .ipynb .js .mjs .cjs .ts .mts .cts; folders are searched recursively,
 skipping node_modules .git __pycache__ .venv venv dist build .ipynb_checkpoints
-and tool caches. .tsx/.jsx are not analysed.
+and tool caches. .tsx/.jsx are not analysed. A folder is one project: a model,
+an init function or a size imported from another file under it counts, and so
+does the init another file applies to a model (the finding says where).
 
 Options:
   --format text|json|sarif   output format (default text; sarif: check only)
@@ -96,6 +102,10 @@ Simulate (the variance simulator; defaults: both methods, all four inits):
   --width-default N          width where the code gives none (default 256)
   --backend wasm|cpu         TensorFlow.js backend (default wasm)
   --workers N                worker threads for seeds (default: automatic)
+  --project ROOT             analyse files with their workspace under ROOT: what
+                             they import from it and what other files do with
+                             their models (default: each folder given is one)
+  --no-project               analyse every file alone
   -h, --help                 show this help
   -V, --version              show the version
 
@@ -152,6 +162,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
     model: null,
     jobs: null,
     sim: { init: 'all', method: 'both', batch: null, seeds: null, seed: null, steps: null, spatial: null, widthDefault: null, backend: null, workers: null, given: [] },
+    project: null,
+    noProject: false,
   };
   const int = (flag: string, v: string, min: number, max: number): number => {
     const n = Number(v.trim());
@@ -279,6 +291,12 @@ export function parseArgs(argv: readonly string[]): Parsed {
         args.sim.workers = int(name, value(), 1, 16);
         args.sim.given.push(name);
         break;
+      case '--project':
+        args.project = value();
+        break;
+      case '--no-project':
+        args.noProject = flag();
+        break;
       default:
         throw new UsageError(`unknown option '${arg}'`);
     }
@@ -298,5 +316,6 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (command === 'simulate' && args.jobs !== null) throw new UsageError('--jobs applies to check and layers only');
   if (command !== 'simulate' && args.sim.given.length > 0) throw new UsageError(`${args.sim.given[0]} applies to simulate only`);
   if (command !== 'simulate' && args.format === 'csv') throw new UsageError('--format csv applies to simulate only');
+  if (args.project !== null && args.noProject) throw new UsageError('--project and --no-project exclude each other');
   return { kind: 'run', args };
 }

@@ -6,3 +6,5 @@ export { quickFixes, fixAllQuickFix, sourceFixAll, minimalEdits } from './logic/
 export { hoverMarkdown } from './logic/variance.js';
 export { panelModel, recommendedEdits, modelKey, findModel } from './logic/panel.js';
 export { closedFileDiagnostics } from './logic/closedFile.js';
+export { WorkspaceIndex, indexableText, inSkippedFolder } from '../core/workspace/index.js';
+export { WorkspaceAnalyzer, affectedBy } from '../core/workspace/analyze.js';

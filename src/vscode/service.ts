@@ -6,6 +6,8 @@
  */
 import type { AnalysisResult, Finding, Language } from '../core/types.js';
 import type { IncrementalAnalyzer } from '../core/analysis/incremental.js';
+import type { WorkspaceAnalyzer, TrackedFile } from '../core/workspace/analyze.js';
+import type { WorkspaceIndex } from '../core/workspace/index.js';
 import { toAnalysisOptions, type InitLensSettings } from './logic/settings.js';
 import { visibleFindings } from './logic/present.js';
 
@@ -22,6 +24,8 @@ export interface AnalysisTarget {
 /** The engine's on-type analyzer class (passed in, so this file loads no parser). */
 export interface AnalyzerFactory {
   IncrementalAnalyzer: typeof IncrementalAnalyzer;
+  /** Workspace-aware analysis (the extension's engine has it). */
+  WorkspaceAnalyzer?: typeof WorkspaceAnalyzer;
 }
 
 export interface Analysis {
@@ -33,7 +37,13 @@ export interface Analysis {
 }
 
 interface Entry {
-  analyzer: IncrementalAnalyzer;
+  analyzer: IncrementalAnalyzer | null;
+  /** In a workspace: the analyzer that links the file with the files it imports and that import it. */
+  linked: WorkspaceAnalyzer | null;
+  /** Its workspace-relative path, when analysed in the workspace. */
+  rel: string | null;
+  project: { index: WorkspaceIndex; rel: string } | null;
+  text: string;
   language: Language;
   settingsKey: string;
   last: Analysis | null;
@@ -46,13 +56,24 @@ export class AnalysisService {
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** The analysis of `target` at its current version (cached, or computed now). */
-  analyze(engine: AnalyzerFactory, target: AnalysisTarget, settings: InitLensSettings): Analysis {
+  /**
+   * The analysis of `target` at its current version (cached, or computed now);
+   * with `project` (and an engine that has WorkspaceAnalyzer), in its workspace (src/core/workspace).
+   * Without the argument (hover, code actions, CodeLens), the document keeps the mode of its last
+   * analysis: a provider never turns a workspace analysis back into a single-file one.
+   */
+  analyze(engine: AnalyzerFactory, target: AnalysisTarget, settings: InitLensSettings, project?: { index: WorkspaceIndex; rel: string } | null): Analysis {
     const settingsKey = JSON.stringify(settings);
     let entry = this.entries.get(target.key);
-    if (!entry || entry.language !== target.language || entry.settingsKey !== settingsKey) {
+    if (project === undefined) project = entry?.project ?? null;
+    if (!engine.WorkspaceAnalyzer) project = null;
+    if (!entry || entry.language !== target.language || entry.settingsKey !== settingsKey || (entry.linked !== null) !== (project !== null)) {
       entry = {
-        analyzer: new engine.IncrementalAnalyzer(target.language, toAnalysisOptions(settings)),
+        analyzer: project ? null : new engine.IncrementalAnalyzer(target.language, toAnalysisOptions(settings)),
+        linked: project && engine.WorkspaceAnalyzer ? new engine.WorkspaceAnalyzer(target.language, toAnalysisOptions(settings)) : null,
+        rel: project?.rel ?? null,
+        project,
+        text: target.text,
         language: target.language,
         settingsKey,
         last: null,
@@ -63,7 +84,8 @@ export class AnalysisService {
     if (entry.last && entry.last.version === target.version) return entry.last;
     const start = this.now();
     const changes = entry.last && entry.pending ? entry.pending : undefined;
-    const result = entry.analyzer.update(target.text, changes);
+    entry.text = target.text;
+    const result = project && entry.linked ? entry.linked.update(project.index, project.rel, target.text, changes) : entry.analyzer!.update(target.text, changes);
     entry.pending = undefined;
     const analysis: Analysis = {
       version: target.version,
@@ -91,6 +113,25 @@ export class AnalysisService {
     } else {
       entry.pending = null; // more than one step: let the analyzer find the change itself
     }
+  }
+
+  /** Drop the cached result of `key` (a file it depends on changed); the next analyze() recomputes it. */
+  invalidate(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry) entry.last = null;
+  }
+
+  /** What each document analysed in the workspace read, by workspace path → its key and link (see affectedBy). */
+  tracked(): { files: Map<string, TrackedFile>; keys: Map<string, string> } {
+    const files = new Map<string, TrackedFile>();
+    const keys = new Map<string, string>();
+    for (const [key, e] of this.entries) {
+      const l = e.linked?.linked;
+      if (!e.rel || !l) continue;
+      files.set(e.rel, { text: e.text, language: e.language, signature: l.signature, files: l.files });
+      keys.set(e.rel, key);
+    }
+    return { files, keys };
   }
 
   forget(key: string): void {

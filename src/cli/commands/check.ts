@@ -10,6 +10,7 @@ import { buildSarif, toArtifactUri, type SarifFileInput } from '../../core/sarif
 import { processFile, type Analysed } from '../analyseFile.js';
 import { repositoryUrl, VERSION, type Args } from '../args.js';
 import { collect, type FileProblem } from '../files.js';
+import { buildProjects } from '../project.js';
 import type { CliIO } from '../io.js';
 import { inProcessEngine, mapLimited, poolSize, workerEngine, type AnalysisEngine } from '../pool.js';
 import type { Style } from '../render/style.js';
@@ -27,17 +28,21 @@ export interface AnalysedPaths {
 export async function analysePaths(io: CliIO, args: Args, options: AnalysisOptions): Promise<AnalysedPaths> {
   const problems: FileProblem[] = [];
   const targets = await collect(io, args.paths, problems);
+  const projects = await buildProjects(io, args);
   const analysed: Analysed[] = [];
   const jsonEntries: JsonFileReport[] = [];
   // Paths that failed before analysis get an entry of their own in JSON.
   for (const p of problems) jsonEntries.push(buildFileReport(p.path, '', null, { errors: [{ message: p.message }] }));
-  const engine = await startEngine(io, targets.map((t) => t.path), args);
+  // Files in a project are analysed in this thread, in the walk's order (a fix is seen by the files
+  // after it); the worker pool takes the files outside any project (--no-project, or paths outside it).
+  const inProject = targets.some((t) => projects.of(t) !== null);
+  const engine = inProject ? inProcessEngine : await startEngine(io, targets.map((t) => t.path), args);
   const progress = progressLine(io, targets.length, engine.threads);
   let outcomes;
   try {
     // Files are read, fixed and analysed concurrently (a few per thread in flight, so that
     // reading overlaps analysis); the outcomes keep the order of the walk.
-    outcomes = await mapLimited(targets, engine.threads === 1 ? 1 : engine.threads * 4, (t) => processFile(io, t, args, options, engine), progress.update);
+    outcomes = await mapLimited(targets, engine.threads === 1 ? 1 : engine.threads * 4, (t) => processFile(io, t, args, options, engine, projects.of(t)), progress.update);
   } finally {
     progress.done();
     await engine.close();

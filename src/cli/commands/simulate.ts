@@ -13,6 +13,8 @@ import { buildNetwork, withDefaults, withLines } from '../../core/sim/network.js
 import type { LayerStats, SimInit, SimOptions, SimulationResult } from '../../core/sim/types.js';
 import { SIM_INITS } from '../../core/sim/types.js';
 import { processFile } from '../analyseFile.js';
+import { inProcessEngine } from '../pool.js';
+import { buildProjects } from '../project.js';
 import type { Args } from '../args.js';
 import { collect, type FileProblem } from '../files.js';
 import type { CliIO } from '../io.js';
@@ -63,7 +65,7 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
     else if (targets.length > 1) io.stderr('simulate: FILE must be a single file, not a folder\n');
     return 2;
   }
-  const outcome = await processFile(io, target, { ...args, fix: false }, options);
+  const outcome = await processFile(io, target, { ...args, fix: false }, options, inProcessEngine, (await buildProjects(io, args)).of(target));
   reportProblems(io, style, outcome.problems);
   const a = outcome.analysed;
   if (!a.result) return 2;
