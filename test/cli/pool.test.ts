@@ -32,17 +32,17 @@ test('check --jobs 2 prints the same JSON and SARIF as --jobs 1, and progress on
   const t = tempTree(corpusTree());
   try {
     for (const format of ['json', 'sarif']) {
-      const one = await cli(['check', '.', '--format', format, '--jobs', '1'], t.dir);
-      const two = await cli(['check', '.', '--format', format, '--jobs', '2'], t.dir);
+      const one = await cli(['check', '.', '--format', format, '--jobs', '1', '--no-project'], t.dir);
+      const two = await cli(['check', '.', '--format', format, '--jobs', '2', '--no-project'], t.dir);
       assert.equal(one.code, 1, `${format}: the corpus has findings`);
       assert.equal(two.code, one.code, format);
       assert.equal(two.stdout, one.stdout, format);
       assert.equal(two.stderr, one.stderr, format);
     }
     // The same run with stderr on a terminal: a progress line, cleared at the end.
-    const quiet = await cli(['check', '.', '--format', 'json', '--jobs', '1'], t.dir);
+    const quiet = await cli(['check', '.', '--format', 'json', '--jobs', '1', '--no-project'], t.dir);
     assert.doesNotMatch(quiet.stderr, /files/);
-    const tty = await cli(['check', '.', '--format', 'json', '--jobs', '2'], t.dir, { stderrIsTTY: true });
+    const tty = await cli(['check', '.', '--format', 'json', '--jobs', '2', '--no-project'], t.dir, { stderrIsTTY: true });
     const total = JSON.parse(tty.stdout).files.length;
     assert.ok(total > 50, `${total} files`);
     assert.match(tty.stderr, new RegExp(`\\rinitlens: ${total}/${total} files \\(2 threads\\)`));
@@ -58,8 +58,8 @@ test('check --fix --jobs 2 writes the same files as --fix --jobs 1', async () =>
   const one = tempTree(tree);
   const two = tempTree(tree);
   try {
-    const r1 = await cli(['check', '.', '--fix', '--jobs', '1'], one.dir);
-    const r2 = await cli(['check', '.', '--fix', '--jobs', '2'], two.dir);
+    const r1 = await cli(['check', '.', '--fix', '--jobs', '1', '--no-project'], one.dir);
+    const r2 = await cli(['check', '.', '--fix', '--jobs', '2', '--no-project'], two.dir);
     assert.equal(r2.stdout, r1.stdout);
     let changed = 0;
     for (const rel of Object.keys(tree)) {
@@ -81,7 +81,7 @@ test('--jobs takes a whole number from 1 to 256, and not with simulate', async (
     assert.equal(r.code, 2, bad);
     assert.match(r.stderr, /--jobs: expected a whole number of threads/);
   }
-  const r = await cli(['simulate', 'x.py', '--jobs', '2'], ROOT);
+  const r = await cli(['simulate', 'x.py', '--jobs', '2', '--no-project'], ROOT);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--jobs applies to check and layers only/);
 });
