@@ -26,7 +26,7 @@
  * layer fans (semantics/layerFans.ts), initializer reading (semantics/initializers.ts)
  * and PyTorch init code (semantics/torchInitCode.ts).
  */
-import { type PyExpr, type PyStmt, dottedName, stmtExprs, walkExpr, walkStmts } from '../../parse/pyast.js';
+import { type PyExpr, type PyStmt, dottedName } from '../../parse/pyast.js';
 import type { ActivationInfo } from '../../types.js';
 import { branchState, callIndex, constEval, defaultOverridden, evalCond, mayPass, mergeActs, mergeBranches, restoreState, staticTruth } from './eval/branches.js';
 import { applyObj, consume, makeSeq, residualAdd, slice } from './eval/dataflow.js';
@@ -86,6 +86,8 @@ export class Interp implements Evaluator {
   /** Classes with a construction site that was not rerun (instance budget): their fans are not resolved. */
   ctorIncomplete = new Set<ClassCtx>();
   sitesByName: Map<string, number> | null = null;
+  /** ctorSites' answer per class, until the next class is declared. */
+  ctorSiteOf = new Map<ClassCtx, boolean>();
   /** Activations applied in one branch of an `if` only, to compare with what follows it. */
   deferredActs = new Map<LayerRec, ActivationInfo>();
   /** A loop variable over literal strings: every name it takes. */
@@ -211,6 +213,8 @@ export class Interp implements Evaluator {
     }
     this.classes.set(s.name, ctx);
     this.classList.push(ctx);
+    // a class declared while running (inside a function) may subclass one: ask ctorSites again
+    this.ctorSiteOf.clear();
     // A subclass of a framework weight layer that keeps its constructor (`class StdConv(nn.Conv)`
     // overriding `param`, `class MyConv(layers.Conv2D)` overriding `call`): constructing it builds
     // that layer, with the same arguments, fans and default initializer.
@@ -248,19 +252,18 @@ export class Interp implements Evaluator {
    * site's arguments, and the fans of its layers come from those runs (equal in all of them, or unknown).
    */
   ctorSites(c: ClassCtx): boolean {
+    // asked at every construction: the answer depends only on the declared classes and the calls
+    let known = this.ctorSiteOf.get(c);
+    if (known === undefined) this.ctorSiteOf.set(c, (known = this.ctorSitesUncached(c)));
+    return known;
+  }
+
+  ctorSitesUncached(c: ClassCtx): boolean {
     const init = c.methods.get('__init__');
     if (!init || init.params.length < 2 || c.nnx || c.seqBase) return false;
     if (this.classList.some((o) => o !== c && o.stmt.bases.some((b) => b.k === 'name' && b.id === c.name))) return false;
-    if (!this.sitesByName) {
-      const m = new Map<string, number>();
-      walkStmts(this.stmts, (st) => {
-        for (const x of stmtExprs(st)) walkExpr(x, (e) => {
-          if (e.k === 'call' && e.fn.k === 'name') m.set(e.fn.id, (m.get(e.fn.id) ?? 0) + 1);
-        });
-      });
-      this.sitesByName = m;
-    }
-    return (this.sitesByName.get(c.name) ?? 0) > 0;
+    callIndex(this);
+    return (this.sitesByName!.get(c.name) ?? 0) > 0;
   }
 
   runClass(c: ClassCtx): void {
