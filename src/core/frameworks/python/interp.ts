@@ -26,7 +26,7 @@
  * layer fans (semantics/layerFans.ts), initializer reading (semantics/initializers.ts)
  * and PyTorch init code (semantics/torchInitCode.ts).
  */
-import { type PyExpr, type PyStmt, dottedName } from '../../parse/pyast.js';
+import { type PyExpr, type PyStmt, dottedName, stmtExprs, walkExpr, walkStmts } from '../../parse/pyast.js';
 import type { ActivationInfo } from '../../types.js';
 import { branchState, callIndex, constEval, defaultOverridden, evalCond, mayPass, mergeActs, mergeBranches, restoreState, staticTruth } from './eval/branches.js';
 import { applyObj, consume, makeSeq, residualAdd, slice } from './eval/dataflow.js';
