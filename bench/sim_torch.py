@@ -17,9 +17,8 @@ repeats = int(sys.argv[2])
 torch.set_num_threads(threads)
 blas = "unknown"
 for part in torch.__config__.show().replace("\n", ",").split(","):
-    part = part.strip()
-    if part.startswith("BLAS_INFO="):
-        blas = part.split("=", 1)[1]
+    if "BLAS_INFO=" in part:
+        blas = part.split("BLAS_INFO=", 1)[1].strip()
 
 L, W, B = 50, 512, 1024
 torch.manual_seed(0)
