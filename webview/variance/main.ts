@@ -202,6 +202,11 @@ function health(g: number | null): string {
   return g < 0.9 ? 'low' : g > 1.1 ? 'high' : 'ok';
 }
 
+/** Lets a narrow column break snake_case names after their underscores rather than anywhere. */
+function breakable(text: string): string {
+  return text.replace(/_/g, '_\u200b');
+}
+
 function textCell(text: string, cls?: string, titleText?: string): HTMLElement {
   const c = el('vscode-table-cell');
   const span = el('span', text, cls);
@@ -218,25 +223,23 @@ function renderTable(): void {
   table.setAttribute('zebra', '');
   table.setAttribute('bordered-columns', '');
   table.setAttribute('resizable', '');
-  table.setAttribute('columns', JSON.stringify(['6%', '15%', '10%', '11%', '10%', '10%', '7%', '7%', '7%', '7%', '6%', '14%']));
+  // Eight columns that fit the default side-by-side split: line, layer, findings and the apply button share one.
+  table.setAttribute('columns', JSON.stringify(['20%', '11%', '11%', '22%', '8%', '8%', '8%', '6%', '6%']));
   const header = el('vscode-table-header');
   header.setAttribute('slot', 'header');
   const heads: [string, string][] = [
-    [s.line, s.line],
-    [s.layer, s.layer],
+    [`${s.line} · ${s.layer}`, `${s.line} · ${s.layer}`],
     [s.activation, `${s.activation} · ${s.normalization}`],
     [s.fans, s.fans],
-    [s.initNow, s.initNow],
-    [s.initRecommendedCol, s.initRecommendedCol],
+    [`${s.initNow} → ${s.initRecommendedCol}`, `${s.initNow} → ${s.initRecommendedCol}`],
     [initLabel('current', s), s.gainCurrent],
     [initLabel('recommended', s), s.gainRecommended],
     [initLabel('orthogonal', s), s.gainOrthogonal],
     [initLabel('lsuv', s), s.gainLsuv],
     [s.dead, s.dead],
-    ['', s.apply],
   ];
   for (const [h, t] of heads) {
-    const c = el('vscode-table-header-cell', h);
+    const c = el('vscode-table-header-cell', breakable(h));
     c.title = t;
     header.append(c);
   }
@@ -265,33 +268,33 @@ function renderTable(): void {
       if (e.key === 'Enter' && e.target === row) reveal();
     });
     row.title = layer.line !== null ? fill(s.reveal, layer.line) : '';
-    const name = `${layer.layer}${layer.name ? ` ${layer.name}` : ''}${li && li.findings.length ? ` · ${li.findings.join(' ')}` : ''}`;
     const gainCell = (init: SimInit) => {
       const v = g[init][k] ?? null;
       const h = judged ? health(v) : 'unknown';
       return textCell(num(v), h, h === 'low' || h === 'high' ? `${num(v)}: ${s.outOfRange}` : num(v));
     };
-    const action = el('vscode-table-cell');
+    const layerCell = el('vscode-table-cell');
+    layerCell.title = row.title;
+    layerCell.append(el('span', `${layer.line !== null ? `${layer.line}: ` : ''}${layer.layer}${layer.name ? ` ${layer.name}` : ''}`));
+    if (li && li.findings.length) layerCell.append(el('span', ` ${li.findings.join(' ')}`, 'has-finding'));
     if (li?.fix) {
-      const b = button(s.apply, () => apply(layer.layerId), { title: li.fix });
+      const b = button('✓', () => apply(layer.layerId), { title: `${s.apply}: ${li.fix}` });
+      b.setAttribute('aria-label', `${s.apply}: ${li.fix}`);
       b.classList.add('apply');
       b.dataset.layerId = String(layer.layerId);
-      action.append(b);
+      layerCell.append(b);
     }
     const dead = cur?.layers[k]?.deadFraction;
     row.append(
-      textCell(layer.line !== null ? String(layer.line) : '—'),
-      textCell(name, li && li.findings.length ? 'has-finding' : undefined),
+      layerCell,
       textCell(`${layer.activation.name}${layer.normalization ? ` · ${layer.normalization}` : ''}${layer.head ? ' · head' : ''}`),
-      textCell(`${layer.fanIn} → ${layer.fanOut}`),
-      textCell(layer.initName.current),
-      textCell(layer.initName.recommended),
+      textCell(`${layer.fanIn}→${layer.fanOut}`),
+      textCell(breakable(`${layer.initName.current} → ${layer.initName.recommended}`)),
       gainCell('current'),
       gainCell('recommended'),
       gainCell('orthogonal'),
       gainCell('lsuv'),
       textCell(hasMonteCarlo() && dead !== undefined ? `${(dead * 100).toFixed(1)}%` : '—'),
-      action,
     );
     body.append(row);
   });
@@ -647,13 +650,19 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
 });
 
-// Recolour on theme change: VS Code swaps the body's class and its CSS variables.
-new MutationObserver(() => {
-  if (msg) {
+// Recolour on theme change: VS Code swaps the body's class and the CSS variables on <html>'s style
+// (in two steps), so both are observed and the charts are rebuilt once, on the next frame.
+let recolour = 0;
+const themeObserver = new MutationObserver(() => {
+  cancelAnimationFrame(recolour);
+  recolour = requestAnimationFrame(() => {
+    if (!msg) return;
     renderLegend(msg.strings);
     drawCharts(true);
-  }
-}).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind', 'style'] });
+  });
+});
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 
 // Follow the panel's width (side-by-side split, resized editor groups).
 new ResizeObserver(() => {
