@@ -81,6 +81,9 @@ before(async () => {
   page = await openWorkbench(session);
   editor = await quickOpen(page, 'model.py', 'Dense(256');
   await editor.locator('.squiggly-warning, .squiggly-error').first().waitFor({ state: 'attached', timeout: 60_000 });
+  // The CodeLens line shifts the editor's lines down when it appears: wait for it before measuring anything.
+  await page.locator('.codelens-decoration', { hasText: 'Simulate variance' }).first().waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(300);
 });
 
 after(async () => {
@@ -90,11 +93,11 @@ after(async () => {
 
 test('editor at work: squiggle, hover and quick fix (screenshots)', async () => {
   const squiggle = editor.locator('.squiggly-warning, .squiggly-error').first();
-  const box = await squiggle.boundingBox();
-  assert.ok(box);
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   const hover = page.locator('.monaco-hover', { hasText: 'gain per layer' }).first();
   for (let attempt = 1; ; attempt++) {
+    const box = await squiggle.boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     // "Show Hover" from the keyboard, and on a retry the mouse over the squiggle.
     if (attempt % 2 === 1) {
       await page.keyboard.press('Control+K');
@@ -107,6 +110,7 @@ test('editor at work: squiggle, hover and quick fix (screenshots)', async () => 
       await hover.waitFor({ state: 'visible', timeout: 10_000 });
       break;
     } catch (e) {
+      await page.screenshot({ path: join(ARTIFACTS, `panel-hover-attempt-${attempt}.png`) });
       if (attempt >= 4) throw e;
       await page.keyboard.press('Escape');
     }
@@ -223,4 +227,32 @@ test('"Apply recommended init" on the whole model writes He init and the squiggl
   await frame.locator('vscode-table-row').first().waitFor();
   assert.equal(await frame.locator('vscode-table-row.out-of-range').count(), 0);
   assert.equal(await frame.locator('vscode-button.apply').count(), 0);
+});
+
+test('a control changes the simulation: depth multiplier 2 simulates the stack twice', async () => {
+  await frame.locator('#settings').click();
+  const field = frame.locator('#opt-depthMultiplier');
+  await field.waitFor({ state: 'visible', timeout: 10_000 });
+  await field.locator('input').fill('2');
+  await field.locator('input').press('Enter');
+  await field.locator('input').blur();
+  await waitAttr('layers', (v) => v === '14', 20_000);
+  assert.equal(await frame.locator('vscode-table-row').count(), 14);
+  const depth = await frame.locator('#assumptions li').allTextContents();
+  assert.ok(depth.some((t) => /2/.test(t)), `the repetition is listed among the assumptions: ${depth.join(' | ')}`);
+  await field.locator('input').fill('1');
+  await field.locator('input').press('Enter');
+  await field.locator('input').blur();
+  await waitAttr('layers', (v) => v === '7', 20_000);
+});
+
+test('deleting the model says so in the panel, without an error', async () => {
+  await editor.locator('.view-line', { hasText: 'keras.Sequential' }).first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText('import keras\n');
+  await waitAttr('status', (v) => v === 'gone', 30_000);
+  assert.match((await frame.locator('.notice').textContent()) ?? '', /no longer in the document/);
+  // The last state stays on screen.
+  assert.equal(await frame.locator('vscode-table-row').count(), 7);
 });
