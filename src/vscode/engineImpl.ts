@@ -5,3 +5,4 @@ export { parseNotebook, toFileOffset } from '../core/notebook.js';
 export { quickFixes, fixAllQuickFix, sourceFixAll, minimalEdits } from './logic/actions.js';
 export { hoverMarkdown } from './logic/variance.js';
 export { panelModel, recommendedEdits, modelKey, findModel } from './logic/panel.js';
+export { closedFileDiagnostics } from './logic/closedFile.js';

@@ -1,13 +1,28 @@
 /**
  * Per-document analysis state: one engine IncrementalAnalyzer per document (or
  * notebook), the last result keyed by the exact version it was computed for.
+ * Shared by the extension and the language server (src/server): it imports no
+ * `vscode` value.
  */
 import type { AnalysisResult, Finding, Language } from '../core/types.js';
 import type { IncrementalAnalyzer } from '../core/analysis/incremental.js';
 import { toAnalysisOptions, type InitLensSettings } from './logic/settings.js';
 import { visibleFindings } from './logic/present.js';
-import type { Engine } from './engine.js';
-import type { Target } from './target.js';
+
+/** What the service needs of a document or notebook (the extension's `Target`, the language server's). */
+export interface AnalysisTarget {
+  /** Cache key: the document's or the notebook's URI. */
+  key: string;
+  language: Language;
+  text: string;
+  /** Changes whenever any analysed text changes. */
+  version: string;
+}
+
+/** The engine's on-type analyzer class (passed in, so this file loads no parser). */
+export interface AnalyzerFactory {
+  IncrementalAnalyzer: typeof IncrementalAnalyzer;
+}
 
 export interface Analysis {
   version: string;
@@ -32,7 +47,7 @@ export class AnalysisService {
   constructor(private readonly now: () => number = () => performance.now()) {}
 
   /** The analysis of `target` at its current version (cached, or computed now). */
-  analyze(engine: Engine, target: Target, settings: InitLensSettings): Analysis {
+  analyze(engine: AnalyzerFactory, target: AnalysisTarget, settings: InitLensSettings): Analysis {
     const settingsKey = JSON.stringify(settings);
     let entry = this.entries.get(target.key);
     if (!entry || entry.language !== target.language || entry.settingsKey !== settingsKey) {
