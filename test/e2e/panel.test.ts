@@ -146,7 +146,8 @@ test('both charts and the layer table show the model’s layers; out-of-range ro
   // glorot_uniform + ReLU halves the second moment at every hidden layer: six marked rows (the head is judged apart).
   assert.equal(await frame.locator('vscode-table-row.out-of-range').count(), 6);
   const words = (await frame.locator('#chart-forward .meaning').textContent()) ?? '';
-  assert.match(words, /shrinks ×0\.5 per layer: after 6 layers it is 0\.0156 of the input/);
+  // Analytic 0.5 per layer and 0.0156 after 6 layers; once Monte Carlo numbers arrive they are within a few percent.
+  assert.match(words, /shrinks ×0\.(4[6-9]\d*|5\d*) per layer: after 6 layers it is 0\.01[3-8]\d* of the input/);
   // Axis labels and the input at layer 0 are drawn (uPlot axis labels are DOM elements).
   const label = (await frame.locator('#chart-forward .chart').getAttribute('aria-label')) ?? '';
   assert.match(label, /x: Layer \(0 = input\)\. y: E\[x²\] \(log scale\)/);
@@ -159,10 +160,6 @@ test('both charts and the layer table show the model’s layers; out-of-range ro
   assert.ok(table.x + table.width <= panel.x + panel.width + 1, `the table (right edge ${table.x + table.width}) fits the panel (${panel.x + panel.width})`);
   const apply = await frame.locator('vscode-button.apply').first().boundingBox();
   assert.ok(apply && apply.x + apply.width <= panel.x + panel.width, 'the apply button is on screen');
-  await page.screenshot({ path: join(SHOTS, 'panel-dark.png') });
-  await frame.locator('vscode-table').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(SHOTS, 'panel-table-dark.png') });
-  await frame.locator('h2.title').scrollIntoViewIfNeeded();
 });
 
 test('legend buttons toggle an init, from the keyboard too', async () => {

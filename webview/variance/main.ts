@@ -41,6 +41,8 @@ let mc: SimulationResult | null = null;
 let abort: AbortController | null = null;
 let firstCurveMs: number | null = null;
 let backend: string | null = null;
+/** The user started Monte Carlo and has not stopped it: every reload (edit, new settings) re-simulates. */
+let following = false;
 const visible: Visible = { inits: { current: true, recommended: true, orthogonal: true, lsuv: true }, monteCarlo: true, analytic: true };
 const charts: Partial<Record<ChartKind, ChartHandle>> = {};
 let chartLayers = -1;
@@ -70,8 +72,14 @@ const backendText = el('span', '', 'backend');
 const progressText = el('span', '', 'progress-text');
 const progressBar = el('vscode-progress-bar');
 progressBar.hidden = true;
-const stopButton = button('Stop', () => stop(), { id: 'stop' });
-const runButton = button('Run', () => startRun(), { id: 'run', secondary: true });
+const stopButton = button('Stop', () => {
+  following = false;
+  stop();
+}, { id: 'stop' });
+const runButton = button('Run', () => {
+  following = true;
+  void startRun();
+}, { id: 'run', secondary: true });
 const applyAllButton = button('Apply', () => apply(null), { id: 'apply-all' });
 const csvButton = button('CSV', () => exportCsvFile(), { id: 'export-csv', secondary: true });
 runLine.append(backendText, progressText, stopButton, runButton, applyAllButton, csvButton);
@@ -246,14 +254,17 @@ function renderTable(): void {
   table.append(header);
   const body = el('vscode-table-body');
   body.setAttribute('slot', 'body');
+  // Shown: the Monte Carlo gain once there is one. Judged (marked out of [0.9, 1.1]): the analytic gain, the
+  // mean over networks, so seed noise in a finished or half-finished run does not flip the marks.
   const g = Object.fromEntries(INITS.map((i) => [i, gains(result, i)])) as Record<SimInit, (number | null)[]>;
+  const ga = Object.fromEntries(INITS.map((i) => [i, gains(msg!.analytic, i)])) as Record<SimInit, (number | null)[]>;
   const info = new Map(msg.layers.map((l) => [l.layerId, l]));
   const cur = result.series.find((x) => x.init === 'current');
   msg.spec.layers.forEach((layer, k) => {
     const row = el('vscode-table-row');
     row.dataset.index = String(layer.index);
     row.tabIndex = 0;
-    const gc = g.current[k] ?? null;
+    const gc = ga.current[k] ?? null;
     const judged = !layer.head;
     if (judged && health(gc) !== 'ok' && gc !== null) row.classList.add('out-of-range');
     const li = layer.layerId !== null ? info.get(layer.layerId) : undefined;
@@ -270,8 +281,10 @@ function renderTable(): void {
     row.title = layer.line !== null ? fill(s.reveal, layer.line) : '';
     const gainCell = (init: SimInit) => {
       const v = g[init][k] ?? null;
-      const h = judged ? health(v) : 'unknown';
-      return textCell(num(v), h, h === 'low' || h === 'high' ? `${num(v)}: ${s.outOfRange}` : num(v));
+      const a = ga[init][k] ?? null;
+      const h = judged ? health(a) : 'unknown';
+      const detail = result === msg!.analytic ? `${s.analytic} ${num(a)}` : `${s.monteCarlo} ${num(v)} · ${s.analytic} ${num(a)}`;
+      return textCell(num(v), h, h === 'low' || h === 'high' ? `${detail}: ${s.outOfRange}` : detail);
     };
     const layerCell = el('vscode-table-cell');
     layerCell.title = row.title;
@@ -514,6 +527,7 @@ function renderRunLine(state: 'analytic' | 'running' | 'done' | 'stopped' | 'err
     : state === 'stopped' ? s.stopped
     : state === 'done' ? s.done
     : state === 'analytic' && !monteCarloAvailable ? s.analyticOnly
+    : state === 'analytic' ? s.analyticReady
     : '';
   progressText.textContent = stateText;
   progressBar.hidden = state !== 'running';
@@ -636,7 +650,7 @@ function load(next: LoadMessage): void {
   renderSettings();
   renderAssumptions();
   renderRunLine('analytic');
-  if (next.autoRun && monteCarloAvailable) void startRun();
+  if ((next.autoRun || following) && monteCarloAvailable) void startRun();
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
