@@ -131,5 +131,10 @@ if (watch) {
     // uPlot's stylesheet is copied as is (loaded by the webview through its CSP).
     const css = join(root, 'node_modules/uplot/dist/uPlot.min.css');
     if (existsSync(css)) await copyFile(css, join(root, 'dist/webview/uPlot.min.css'));
+    // The simulator's WASM backend (used where WebGL2 float32 is missing); the threaded build is
+    // not shipped: threads need cross-origin isolation, which a webview does not have.
+    for (const wasm of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+      await copyFile(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist', wasm), join(root, 'dist/webview', wasm));
+    }
   }
 }
