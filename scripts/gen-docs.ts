@@ -14,15 +14,17 @@ export function renderRulesDoc(): string {
   out.push('| Code | Name | Default severity | Fix |', '|---|---|---|---|');
   for (const r of allRules) {
     const fix = r.docs.fixSafety.startsWith('No fix') ? 'none' : r.docs.fixSafety.startsWith('Unsafe') ? 'unsafe (not in fix-all)' : 'safe';
-    out.push(`| [${r.code}](#${r.code.toLowerCase()}) | \`${r.name}\` | ${r.severity} | ${fix} |`);
+    const also = (r.severityRules ?? []).map((x) => x.severity).join(', ');
+    out.push(`| [${r.code}](#${r.code.toLowerCase()}) | \`${r.name}\` | ${r.severity}${also ? ` (${also}: see below)` : ''} | ${fix} |`);
   }
   out.push('');
-  out.push('A finding on a layer followed by a normalization layer (BatchNorm, LayerNorm, GroupNorm…) is reported one level milder (`info`), and its message says why.', '');
+  out.push('The severity a finding gets is its rule\'s default unless one of the rule\'s own exceptions below applies; the message says why. Project configuration (`[tool.initlens]` in pyproject.toml, initlens.toml) and the editor\'s `initlens.severity` setting can change it per rule.', '');
   out.push('Suppress a finding with `# initlens: ignore[IL001]` at the end of its line or alone on the line above (`// initlens: ignore[IL001]` in TypeScript/JavaScript; for a layer call over several lines, on any of its lines), or for a whole file with `# initlens: ignore-file[IL001]` (no code: every rule).', '');
   for (const r of allRules) {
     out.push(`<a id="${r.code.toLowerCase()}"></a>`, '');
     out.push(`## ${r.code} \`${r.name}\`: ${r.title}`, '');
-    out.push(`Default severity: **${r.severity}**.`, '');
+    const rules = (r.severityRules ?? []).map((x) => ` **${x.severity}** when ${x.when}.`).join('');
+    out.push(`Default severity: **${r.severity}**.${rules}`, '');
     out.push('### What it does', '', r.docs.whatItDoes, '');
     out.push('### Why is this bad?', '', r.docs.whyBad, '');
     out.push('### Example', '', '```python', r.docs.example, '```', '');

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Scheduler } from './logic/scheduler.js';
 import { compileGlobs } from './logic/glob.js';
 import { skipReason, type InitLensSettings, type SkipReason } from './logic/settings.js';
-import { statusText, toDiagnostics, type AnalysisState } from './logic/present.js';
+import { statusText, toDiagnostics, worstSeverity, type AnalysisState } from './logic/present.js';
 import { loadEngine, type Engine } from './engine.js';
 import { notebookOf, notebookTarget, targetFor, locateInTarget, type Target } from './target.js';
 import { toRange, toSeverity } from './convert.js';
@@ -146,7 +146,7 @@ export class DiagnosticsController implements vscode.Disposable {
         return;
       }
       this.publish(target, analysis.findings);
-      this.setState(key, { kind: 'done', findings: analysis.findings.length, ms: analysis.ms });
+      this.setState(key, { kind: 'done', findings: analysis.findings.length, ms: analysis.ms, worst: worstSeverity(toDiagnostics(analysis.findings, this.settings)) });
       this.log.debug(
         `analyzed ${vscode.workspace.asRelativePath(target.uri)} v${target.version}: ${analysis.result.layers.length} layers, ` +
           `${analysis.findings.length} findings in ${analysis.ms.toFixed(2)} ms`,

@@ -128,9 +128,12 @@ test('hover: fans, activation, current and recommended init with variances, why,
   assert.match(md, /Keras `Dense`/);
   assert.match(md, /fan_in 64 · fan_out 32/);
   assert.match(md, /activation: \*\*relu\*\* \(argument, line 7\)/);
-  // Keras glorot_normal: Var(W) = 2/(64+32); gain 64·Var·½ = 0.6667. He: 2/64 = 0.03125, gain 1.
-  assert.match(md, /\| `glorot_normal` \| 0\.02083 \| 0\.6667 \|/);
-  assert.match(md, /\| `he_normal` \| 0\.03125 \| 1 \|/);
+  // Keras glorot_normal: Var(W) = 2/(64+32), fan_in·Var(W) = 1.333; gain 64·Var·½ = 0.6667. He: 2/64 = 0.03125, gain 1.
+  assert.match(md, /\| `glorot_normal` \| 0\.02083 \| 1\.333 \| 0\.6667 \|/);
+  assert.match(md, /\| `he_normal` \| 0\.03125 \| 2 \| 1 \|/);
+  assert.doesNotMatch(md, /Output head/, 'a hidden layer');
+  const head = result.layers[result.layers.length - 1]!;
+  assert.match(hoverMarkdown({ layer: head, result, distribution: 'normal', activationLine: null, simulateUri: null }), /Output head: its target is the scale of its output/);
   assert.ok(md.includes(`Why: ${recommendInit('relu').reason}`));
   assert.match(md, /\(command:initlens\.simulateModel\?x\)/);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnalysisResult, Finding, Layer } from '../../src/core/types.js';
 import { defaultSettings, settingsFromConfig } from '../../src/vscode/logic/settings.js';
-import { FIX_ALL_KIND, codeLenses, ruleDocsUrl, statusText, toDiagnostics, visibleFindings } from '../../src/vscode/logic/present.js';
+import { FIX_ALL_KIND, codeLenses, ruleDocsUrl, statusText, toDiagnostics, visibleFindings, worstSeverity } from '../../src/vscode/logic/present.js';
 import { fixAllQuickFix, quickFixes, sourceFixAll, type ActionContext } from '../../src/vscode/logic/actions.js';
 
 // A hand-written engine result for a two-layer Keras file (input data for the presentation layer).
@@ -135,6 +135,16 @@ test('status text tells the state and the count', () => {
   assert.match(statusText({ kind: 'skipped', reason: 'tooLarge' }).tooltip, /maxFileSize/);
   assert.match(statusText({ kind: 'analyzing' }).text, /spin/);
   assert.equal(statusText({ kind: 'error', message: 'boom' }).level, 'error');
+});
+
+test('status icon follows the worst severity shown: an error finding shows the error icon, info-only the info icon', () => {
+  const err = statusText({ kind: 'done', findings: 3, ms: 1, worst: worstSeverity([{ severity: 'info' }, { severity: 'error' }, { severity: 'warning' }]) });
+  assert.equal(err.text, '$(error) InitLens 3');
+  assert.equal(err.level, 'error');
+  const info = statusText({ kind: 'done', findings: 1, ms: 1, worst: worstSeverity([{ severity: 'info' }]) });
+  assert.equal(info.text, '$(info) InitLens 1');
+  assert.equal(info.level, 'none');
+  assert.equal(worstSeverity([]), null);
 });
 
 test('strings go through the translator', () => {

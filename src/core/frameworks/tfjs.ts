@@ -1903,7 +1903,7 @@ function initValueText(a: TfjsAnalyzer, target: InitTarget, quote: string, opts:
   if (scale === undefined || !Number.isFinite(scale) || scale <= 0) return null;
   const ns = a.namespaceAlias ? `${a.namespaceAlias}.initializers` : a.initializersAlias;
   if (!ns) return null;
-  const dist = opts.distribution === 'uniform' ? 'uniform' : 'normal';
+  const dist = (target.distribution ?? opts.distribution) === 'uniform' ? 'uniform' : 'normal';
   return `${ns}.varianceScaling({scale: ${formatNumber(scale)}, mode: ${quote}fanIn${quote}, distribution: ${quote}${dist}${quote}})`;
 }
 

@@ -4,49 +4,37 @@
  * per-layer forward factor fan_in·Var(W)·E[φ(z)²] and its running product.
  * Used by the hover and by the "Simulate variance" table.
  */
-import type { AnalysisResult, InitSpec, Layer } from '../../core/types.js';
-import { forwardFactor, recommendInit, weightVariance } from '../../core/math/variance.js';
+import type { AnalysisResult, Layer } from '../../core/types.js';
+import { isHead, layerNumbers, modelGains, recommendation, tfjsName } from '../../core/analysis/numbers.js';
 import type { InitColumn, VarianceRow, VarianceTable } from '../../shared/protocol.js';
 import { format, type Translate } from './l10n.js';
 
 export interface LayerVariance {
   /** The fans were not both known: fan_in = fan_out was assumed (like the engine's messages). */
   assumedFans: boolean;
-  current: { init: string; variance: number | null; factor: number | null };
-  recommended: { init: string; variance: number | null; factor: number | null; reason: string };
+  current: { init: string; variance: number | null; coeff: number | null; factor: number | null };
+  recommended: { init: string; variance: number | null; coeff: number | null; factor: number | null; reason: string };
 }
 
-function kindOf(layer: Layer) {
-  return { recurrent: layer.recurrent, embedding: layer.embedding };
+/** The init name as the layer's framework spells it (TF.js: heNormal). */
+export function initSpelling(layer: Layer, init: string): string {
+  return layer.framework === 'tfjs' ? tfjsName(init as Parameters<typeof tfjsName>[0]) : init;
 }
 
-function recommendedSpec(layer: Layer, distribution: 'normal' | 'uniform'): { spec: InitSpec | null; reason: string } {
-  const rec = recommendInit(layer.activation.name, layer.activation.param, distribution);
-  if (rec.init === 'unknown') return { spec: null, reason: rec.reason };
-  const spec: InitSpec = { name: rec.init, explicit: true, source: 'argument' };
-  if (rec.init === 'variance_scaling') {
-    spec.scale = rec.scale;
-    spec.mode = 'fan_in';
-    spec.distribution = distribution === 'uniform' ? 'uniform' : 'truncated_normal';
-  }
-  return { spec, reason: rec.reason };
-}
-
+/** The numbers of one layer, from the engine's one implementation (src/core/analysis/numbers.ts). */
 export function layerVariance(layer: Layer, distribution: 'normal' | 'uniform'): LayerVariance {
-  const act = layer.activation.name;
-  const assumedFans = (layer.fanIn === null) !== (layer.fanOut === null);
-  if (assumedFans) layer = { ...layer, fanIn: layer.fanIn ?? layer.fanOut, fanOut: layer.fanOut ?? layer.fanIn };
-  const varW = weightVariance(layer.framework, layer.init, layer.fanIn, layer.fanOut, kindOf(layer));
-  const rec = recommendedSpec(layer, distribution);
-  const recVar = rec.spec ? weightVariance(layer.framework, rec.spec, layer.fanIn, layer.fanOut, kindOf(layer)) : null;
+  const cur = layerNumbers(layer, layer.init);
+  const rec = recommendation(layer, { distribution });
+  const recN = rec ? layerNumbers(layer, rec.spec) : null;
   return {
-    assumedFans,
-    current: { init: layer.init.name, variance: varW, factor: forwardFactor(varW, layer.fanIn, act, layer.activation.param) },
+    assumedFans: !cur.fansKnown,
+    current: { init: layer.init.name, variance: cur.varW, coeff: cur.coeff, factor: cur.forward },
     recommended: {
-      init: rec.spec?.name ?? 'unknown',
-      variance: recVar,
-      factor: forwardFactor(recVar, layer.fanIn, act, layer.activation.param),
-      reason: rec.reason,
+      init: rec?.spec.name ?? 'unknown',
+      variance: recN?.varW ?? null,
+      coeff: recN?.coeff ?? null,
+      factor: recN?.forward ?? null,
+      reason: rec?.reason ?? 'The activation is unknown, so no initializer can be recommended.',
     },
   };
 }
@@ -67,21 +55,16 @@ export function modelTable(
   fileName: string,
 ): VarianceTable | null {
   const model = result.models.find((m) => m.id === modelId);
-  if (!model) return null;
-  const byId = new Map(result.layers.map((l) => [l.id, l]));
-  const layers = model.layers.map((id) => byId.get(id)).filter((l): l is Layer => !!l);
-  let curCum: number | null = 1;
-  let recCum: number | null = 1;
-  const rows: VarianceRow[] = layers.map((layer, index) => {
-    const v = layerVariance(layer, distribution);
-    curCum = curCum !== null && v.current.factor !== null ? curCum * v.current.factor : null;
-    recCum = recCum !== null && v.recommended.factor !== null ? recCum * v.recommended.factor : null;
-    const current: InitColumn = { ...v.current, cumulative: curCum };
+  const gains = modelGains(result.layers, result.models, modelId, { distribution });
+  if (!model || !gains) return null;
+  const rows: VarianceRow[] = gains.map((g, index) => {
+    const { layer } = g;
+    const current: InitColumn = { init: layer.init.name, variance: g.current.varW, factor: g.current.forward, cumulative: g.currentCumulative };
     const recommended: InitColumn = {
-      init: v.recommended.init,
-      variance: v.recommended.variance,
-      factor: v.recommended.factor,
-      cumulative: recCum,
+      init: g.rec?.spec.name ?? 'unknown',
+      variance: g.recommended?.varW ?? null,
+      factor: g.recommended?.forward ?? null,
+      cumulative: g.recommendedCumulative,
     };
     return {
       index,
@@ -95,7 +78,8 @@ export function modelTable(
       recommended,
       findings: result.findings.filter((f) => f.layer === layer.id).map((f) => f.code),
       offset: layer.span.from,
-      assumedFans: v.assumedFans,
+      assumedFans: !g.current.fansKnown,
+      head: g.head,
     };
   });
   const label = model.name ?? model.kind;
@@ -135,12 +119,15 @@ export function hoverMarkdown(input: HoverInput): string {
     if (act.text && act.text !== act.name) actText += ` — \`${act.text}\``;
   }
   lines.push(actText, '');
-  lines.push(`| | ${t('init')} | Var(W) | ${t('gain per layer')} |`, '|---|---|---|---|');
-  lines.push(`| ${t('current')} | \`${v.current.init}\` | ${fmt(v.current.variance)} | ${fmt(v.current.factor)} |`);
+  lines.push(`| | ${t('init')} | Var(W) | fan_in·Var(W) | ${t('gain per layer')} |`, '|---|---|---|---|---|');
+  lines.push(`| ${t('current')} | \`${initSpelling(layer, v.current.init)}\` | ${fmt(v.current.variance)} | ${fmt(v.current.coeff)} | ${fmt(v.current.factor)} |`);
   lines.push(
-    `| ${t('recommended')} | \`${v.recommended.init}\` | ${fmt(v.recommended.variance)} | ${fmt(v.recommended.factor)} |`,
+    `| ${t('recommended')} | \`${initSpelling(layer, v.recommended.init)}\` | ${fmt(v.recommended.variance)} | ${fmt(v.recommended.coeff)} | ${fmt(v.recommended.factor)} |`,
   );
   if (v.assumedFans) lines.push('', t('(fan_in unknown: computed with fan_in = fan_out)'));
+  if (isHead(layer, input.result.layers, input.result.models)) {
+    lines.push('', t('Output head: its target is the scale of its output (logits, probabilities), not a gain of 1, so this layer is not judged by the unit-gain rule.'));
+  }
   lines.push('');
   // One line of why: the reason for the recommendation (the finding's own message is
   // already shown by VS Code in the same hover).

@@ -1,0 +1,224 @@
+/**
+ * The numbers a user reads, computed in one place: Var(W), fan_in·Var(W) and
+ * the per-layer gain fan_in·Var(W)·E[φ(z)²] of a layer under its current init
+ * and under the init the preferred fix writes, and their product over a model.
+ *
+ * Rule messages, the hover, the variance table, `initlens simulate` and SARIF
+ * all read these functions (they in turn use src/core/math: weightVariance,
+ * forwardFactor, backwardFactor), so the same layer shows the same numbers
+ * everywhere. Every number is what the framework REALLY draws (TensorFlow.js's
+ * uncorrected truncation included); the recommendation is framework-aware, so
+ * its real variance keeps the signal.
+ */
+import type { ActivationName, AnalysisOptions, InitName, InitSpec, Layer, ModelInfo } from '../types.js';
+import type { InitTarget } from '../frameworks/adapter.js';
+import { backwardFactor, forwardFactor, recommendInit, secondMoment, derivSecondMoment, weightVariance, TRUNC2_VARIANCE } from '../math/index.js';
+
+/** TensorFlow.js's *Normal initializers: truncated at 2σ without the variance correction (×0.774). */
+export const TFJS_TRUNCATED = new Set<InitName>(['he_normal', 'glorot_normal', 'lecun_normal']);
+
+const TO_UNIFORM: Partial<Record<InitName, InitName>> = { he_normal: 'he_uniform', glorot_normal: 'glorot_uniform', lecun_normal: 'lecun_uniform' };
+
+export interface LayerNumbers {
+  /** Var(W) under the init (with the fans used). */
+  varW: number | null;
+  /** fan_in · Var(W). */
+  coeff: number | null;
+  /** Per-layer gain of the signal's second moment: fan_in·Var(W)·E[φ(z)²] at unit variance. */
+  forward: number | null;
+  /** Per-layer gain of the gradient's second moment: fan_out·Var(W)·E[φ′(z)²]. */
+  backward: number | null;
+  fanIn: number;
+  fanOut: number;
+  fansKnown: boolean;
+  /** E[φ(z)²] at unit variance. */
+  m2: number | null;
+}
+
+/**
+ * Numbers for one layer and one init, as the framework draws it. Unknown fans
+ * are assumed equal (the other one, or 256 when both are unknown), as messages
+ * and the hover say.
+ */
+export function layerNumbers(layer: Layer, init: InitSpec, act: ActivationName = layer.activation.name, param = layer.activation.param): LayerNumbers {
+  const known = layer.fanIn !== null && layer.fanOut !== null;
+  const fanIn = layer.fanIn ?? layer.fanOut ?? 256;
+  const fanOut = layer.fanOut ?? layer.fanIn ?? 256;
+  const varW = init.unknownArgs ? null : weightVariance(layer.framework, init, fanIn, fanOut, { recurrent: layer.recurrent, embedding: layer.embedding });
+  const mact = act === 'unknown' ? null : act;
+  const m2 = mact ? secondMoment(mact, param, 1) : null;
+  return {
+    varW,
+    coeff: varW === null ? null : fanIn * varW,
+    forward: mact ? forwardFactor(varW, fanIn, mact, param) : null,
+    backward: mact ? backwardFactor(varW, fanOut, mact, param) : null,
+    fanIn,
+    fanOut,
+    fansKnown: known,
+    m2,
+  };
+}
+
+/**
+ * The numbers of the init FAMILY the user chose, as Keras defines it: a
+ * TensorFlow.js `heNormal` is judged as He (a rule decides whether the family
+ * suits the activation), while layerNumbers states what tfjs really draws.
+ */
+export function familyNumbers(layer: Layer, init: InitSpec, act: ActivationName = layer.activation.name): LayerNumbers {
+  if (layer.framework === 'tfjs' && init.explicit && TFJS_TRUNCATED.has(init.name)) {
+    return layerNumbers({ ...layer, framework: 'keras' }, { ...init, uncorrectedTruncation: false }, act);
+  }
+  return layerNumbers(layer, init, act);
+}
+
+export interface Recommendation {
+  /** What the preferred fix writes. */
+  target: InitTarget;
+  /** The same init as an InitSpec, for numbers: exactly what the fix makes the framework draw. */
+  spec: InitSpec;
+  /** One sentence for hovers. */
+  reason: string;
+}
+
+/**
+ * The init InitLens recommends for a layer (after its activation) in its
+ * framework, such that what the framework really draws keeps the signal:
+ * - PyTorch writes kaiming_*_ with the activation's gain, xavier_*_ (gain 5/3 for tanh);
+ * - TensorFlow.js draws its *Normal initializers truncated without correction
+ *   (Var ≈ 0.774 of the nominal), so it gets the *Uniform variant (exact), and SELU,
+ *   which needs a normal law, gets varianceScaling with the scale 1/0.774 that
+ *   compensates the truncation.
+ */
+export function recommendation(layer: Layer, options: Pick<AnalysisOptions, 'distribution'>): Recommendation | null {
+  const act = layer.activation.name;
+  if (act === 'unknown') return null;
+  const rec = recommendInit(act, layer.activation.param, options.distribution);
+  if (rec.init === 'unknown') return null;
+  const slope = act === 'leaky_relu' ? layer.activation.param ?? defaultSlope(layer) : undefined;
+  const target: InitTarget = { init: rec.init, which: 'kernel', activation: act, slope, scale: rec.scale };
+  const spec: InitSpec = { name: rec.init, explicit: true, source: 'argument', scale: rec.scale, mode: rec.init === 'variance_scaling' ? 'fan_in' : undefined };
+  let reason = rec.reason;
+  if (layer.framework === 'pytorch') {
+    if (rec.init.startsWith('he') || rec.init === 'variance_scaling') {
+      spec.name = options.distribution === 'uniform' ? 'he_uniform' : 'he_normal';
+      spec.nonlinearity = act === 'leaky_relu' ? 'leaky_relu' : 'relu';
+      spec.a = act === 'leaky_relu' ? slope : 0;
+      spec.scale = undefined;
+    } else if (rec.init.startsWith('glorot') && act === 'tanh') spec.gain = 5 / 3;
+    else if (rec.init.startsWith('lecun')) spec.nonlinearity = 'linear';
+  } else if (layer.framework === 'tfjs') {
+    if (act === 'selu') {
+      const scale = 1 / TRUNC2_VARIANCE;
+      target.init = 'variance_scaling';
+      target.scale = scale;
+      target.distribution = 'normal';
+      spec.name = 'variance_scaling';
+      spec.scale = scale;
+      spec.mode = 'fan_in';
+      spec.distribution = 'normal';
+      reason += ` TensorFlow.js's leCunNormal truncates at 2σ without correcting the variance (×${TRUNC2_VARIANCE.toFixed(3)}), so varianceScaling with scale ${(1 / TRUNC2_VARIANCE).toFixed(3)} restores Var(W) = 1/fan_in.`;
+    } else if (TO_UNIFORM[rec.init]) {
+      const was = rec.init;
+      target.init = TO_UNIFORM[rec.init]!;
+      spec.name = target.init;
+      if (options.distribution !== 'uniform') {
+        reason += ` In TensorFlow.js, '${tfjsName(was)}' truncates at 2σ without correcting the variance (×${TRUNC2_VARIANCE.toFixed(3)}), so '${tfjsName(target.init)}', which draws the full variance, is recommended.`;
+      }
+    } else if (rec.init === 'variance_scaling') {
+      target.distribution = 'uniform';
+      spec.distribution = 'uniform';
+    }
+  } else if (rec.init === 'variance_scaling') {
+    spec.distribution = options.distribution === 'uniform' ? 'uniform' : 'truncated_normal';
+  }
+  return { target, spec, reason };
+}
+
+function defaultSlope(layer: Layer): number {
+  return layer.framework === 'keras' || layer.framework === 'tfjs' ? 0.3 : 0.01;
+}
+
+const TFJS_NAMES: Partial<Record<InitName, string>> = {
+  he_normal: 'heNormal', he_uniform: 'heUniform', glorot_normal: 'glorotNormal', glorot_uniform: 'glorotUniform',
+  lecun_normal: 'leCunNormal', lecun_uniform: 'leCunUniform', orthogonal: 'orthogonal', zeros: 'zeros', ones: 'ones',
+  constant: 'constant', random_normal: 'randomNormal', random_uniform: 'randomUniform', truncated_normal: 'truncatedNormal',
+  variance_scaling: 'varianceScaling',
+};
+
+/** The TensorFlow.js spelling of an init name (heNormal for he_normal). */
+export function tfjsName(init: InitName): string {
+  return TFJS_NAMES[init] ?? init;
+}
+
+/** The last weight layer of its model (an output head). */
+export function isHead(layer: Layer, layers: readonly Layer[], models: readonly ModelInfo[]): boolean {
+  if (layer.head !== undefined) return layer.head;
+  const m = layer.model !== null ? models.find((x) => x.id === layer.model) : undefined;
+  if (!m) return false;
+  const byId = new Map(layers.map((l) => [l.id, l]));
+  const ids = m.layers.filter((id) => !byId.get(id)?.embedding);
+  return ids[ids.length - 1] === layer.id && m.layers.length > 1;
+}
+
+/** Layers that count in a model's compound gain: embeddings start a signal and recurrent layers are not one map. */
+export function countsInCompound(layer: Layer): boolean {
+  return !layer.embedding && !layer.recurrent;
+}
+
+export interface ModelGainRow {
+  layer: Layer;
+  current: LayerNumbers;
+  recommended: LayerNumbers | null;
+  rec: Recommendation | null;
+  /** Running product of the per-layer gains of the counted layers up to this one (null once one is unknown). */
+  currentCumulative: number | null;
+  recommendedCumulative: number | null;
+  head: boolean;
+}
+
+/**
+ * Per-layer gains of a model under its current and recommended inits and their
+ * running products. The last row's currentCumulative is the "compounds to ×F"
+ * of the rule messages.
+ */
+export function modelGains(layers: readonly Layer[], models: readonly ModelInfo[], modelId: number, options: Pick<AnalysisOptions, 'distribution'>): ModelGainRow[] | null {
+  const model = models.find((m) => m.id === modelId);
+  if (!model) return null;
+  const byId = new Map(layers.map((l) => [l.id, l]));
+  let cur: number | null = 1;
+  let recCum: number | null = 1;
+  return model.layers
+    .map((id) => byId.get(id))
+    .filter((l): l is Layer => l !== undefined)
+    .map((layer) => {
+      const current = layerNumbers(layer, layer.init);
+      const rec = recommendation(layer, options);
+      const recommended = rec ? layerNumbers(layer, rec.spec) : null;
+      if (countsInCompound(layer)) {
+        cur = cur !== null && current.forward !== null ? cur * current.forward : null;
+        recCum = recCum !== null && recommended?.forward != null ? recCum * recommended.forward : null;
+      }
+      return { layer, current, recommended, rec, currentCumulative: cur, recommendedCumulative: recCum, head: isHead(layer, layers, models) };
+    });
+}
+
+/**
+ * The real compound gain of a layer's model over its counted layers (each with
+ * its own init and activation), or null when some layer's gain is unknown or the
+ * model has fewer than 3 such layers.
+ */
+export function modelCompound(layer: Layer, layers: readonly Layer[], models: readonly ModelInfo[]): { layers: number; factor: number } | null {
+  if (layer.model === null) return null;
+  const rows = modelGains(layers, models, layer.model, { distribution: 'normal' });
+  if (!rows) return null;
+  const counted = rows.filter((r) => countsInCompound(r.layer));
+  if (counted.length < 3) return null;
+  const f = counted[counted.length - 1]!.currentCumulative;
+  return f === null || !Number.isFinite(f) ? null : { layers: counted.length, factor: f };
+}
+
+/** E[φ′(z)²] or E[φ(z)²] of an activation at unit variance (null when unknown). */
+export function moment(act: ActivationName, param: number | undefined, direction: 'forward' | 'backward'): number | null {
+  if (act === 'unknown') return null;
+  return direction === 'backward' ? derivSecondMoment(act, param, 1) : secondMoment(act, param, 1);
+}
