@@ -3,7 +3,7 @@
 //   src/vscode/extension.ts   -> dist/extension.cjs       (VS Code desktop / server, node, cjs)
 //   src/web/extension.ts      -> dist/web/extension.js    (vscode.dev / github.dev, browser, cjs)
 //   webview/variance/main.ts  -> dist/webview/variance.js (webview, browser, iife) + .css
-//   src/cli.ts                -> dist/cli.js              (node, esm, #! banner, executable)
+//   src/cli/main.ts           -> dist/cli.js              (node, esm, #! banner, executable)
 // Usage: node scripts/build.mjs [--watch] [--sourcemap] [--only=extension,web,webview,cli]
 import { build, context } from 'esbuild';
 import { chmod, mkdir, writeFile, copyFile, stat } from 'node:fs/promises';
@@ -63,7 +63,7 @@ const targets = {
     loader: { '.css': 'css' },
   },
   cli: {
-    entryPoints: [join(root, 'src/cli.ts')],
+    entryPoints: [join(root, 'src/cli/main.ts')],
     outfile: join(root, 'dist/cli.js'),
     platform: 'node',
     format: 'esm',
@@ -78,8 +78,8 @@ const targets = {
 
 const selected = Object.entries(targets).filter(([name]) => {
   if (only) return only.has(name);
-  if (name === 'cli' && !existsSync(join(root, 'src/cli.ts'))) {
-    console.warn('build: src/cli.ts not found, skipping the CLI bundle');
+  if (name === 'cli' && !existsSync(join(root, 'src/cli/main.ts'))) {
+    console.warn('build: src/cli/main.ts not found, skipping the CLI bundle');
     return false;
   }
   if (name === 'webview' && !existsSync(join(root, 'webview/variance/main.ts'))) return false;

@@ -5,7 +5,7 @@
  * The engine is reached only through the public CLI contract
  * (`initlens check PATH... --format json`, version 1), exactly as a user or a CI
  * job would. Set INITLENS_CLI to a built `dist/cli.js` to evaluate that build;
- * by default `src/cli.ts` runs through tsx.
+ * by default `src/cli/main.ts` runs through tsx.
  *
  * Prints a Markdown report (summary, per framework, per file, and every
  * mismatch), writes it to docs/eval.md, refreshes the summary table between
@@ -160,7 +160,7 @@ export function cliCommand(): string[] {
   const override = process.env.INITLENS_CLI;
   if (override) return [process.execPath, resolve(override)];
   // tsx resolved to a file URL, so the CLI can run from any working directory.
-  return [process.execPath, '--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli.ts')];
+  return [process.execPath, '--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli', 'main.ts')];
 }
 
 export interface CliRun {

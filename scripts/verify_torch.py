@@ -73,7 +73,7 @@ def cli_command() -> list[str]:
     node = shutil.which("node") or "node"
     if override:
         return [node, str(Path(override).resolve())]
-    return [node, "--import", tsx_loader(), str(ROOT / "src" / "cli.ts")]
+    return [node, "--import", tsx_loader(), str(ROOT / "src" / "cli" / "main.ts")]
 
 
 def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:

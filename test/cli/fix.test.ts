@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, cliJson, KERAS_BAD, notebook, pythonParses, tempTree } from './helpers.js';
-import { FileChangedError, writeFileAtomic } from '../../src/cli.js';
+import { FileChangedError, writeFileAtomic } from '../../src/cli/main.js';
 
 test('--fix rewrites the file, the result parses with Python, findings are gone, a second --fix is a no-op', async () => {
   const { dir, cleanup } = tempTree({ 'mlp.py': KERAS_BAD, 'other.py': 'x = 1\n' });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { run, type CliIO } from '../../src/cli.js';
+import { run, type CliIO } from '../../src/cli/main.js';
 import type { JsonReport } from '../../src/core/report.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -38,10 +38,10 @@ export async function cliJson(argv: string[], cwd: string, io: Partial<CliIO> = 
   return { ...r, report: JSON.parse(r.stdout) as JsonReport };
 }
 
-/** A subprocess run of the real CLI (`node --import tsx src/cli.ts`). */
+/** A subprocess run of the real CLI (`node --import tsx src/cli/main.ts`). */
 export function spawnCli(argv: string[], cwd: string, env: Record<string, string> = {}): CliResult {
   // Resolve tsx from the repo: the subprocess runs in a temp folder without node_modules.
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli.ts'), ...argv], {
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli', 'main.ts'), ...argv], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '', ...env },

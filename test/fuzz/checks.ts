@@ -26,8 +26,8 @@ export type Beat = (phase: string, language: Language, text: string) => void;
 
 export const noBeat: Beat = () => {};
 
-/** One engine call slower than this on a fuzz-sized input counts as a (soft) hang. */
-export const CALL_LIMIT_MS = Number(process.env.FUZZ_CALL_LIMIT_MS ?? 3000);
+/** One engine call slower than this (wall clock) on a fuzz-sized input counts as a (soft) hang. Generous, because a loaded 2-core machine stretches wall time several-fold; speed itself is measured in bench/, not here. */
+export const CALL_LIMIT_MS = Number(process.env.FUZZ_CALL_LIMIT_MS ?? 10000);
 
 class Failure extends Error {}
 

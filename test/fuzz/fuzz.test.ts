@@ -12,7 +12,7 @@
  *
  * FUZZ_SEED (default 20261125) makes a run reproducible; FUZZ_RUNS overrides
  * the number of cases per property; FUZZ_HANG_MS (default 20000) is the
- * watchdog; FUZZ_CALL_LIMIT_MS (default 3000) is the most one engine call
+ * watchdog; FUZZ_CALL_LIMIT_MS (default 10000) is the most one engine call
  * may take on these small inputs; FUZZ_TIME_LIMIT_MS (default 40000) stops a
  * property early on a slow machine (at least 200 cases must have run).
  */

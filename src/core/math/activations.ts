@@ -160,10 +160,20 @@ export function activationDeriv(act: KnownActivation, param?: number): (x: numbe
 
 const CACHE_LIMIT = 4096;
 const cache = new Map<string, number>();
+const cacheCounts = { hits: 0, computed: 0 };
+
+/** How many moment look-ups were served from the cache and how many were computed by quadrature (for tests and profiling). */
+export function momentCacheStats(): { hits: number; computed: number } {
+  return { ...cacheCounts };
+}
 
 function cached(key: string, compute: () => number): number {
   const hit = cache.get(key);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) {
+    cacheCounts.hits++;
+    return hit;
+  }
+  cacheCounts.computed++;
   const v = compute();
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, v);

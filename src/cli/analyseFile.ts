@@ -1,0 +1,105 @@
+/** One file through the engine: read, fix when asked (writing it back), analyse. */
+import * as nodePath from 'node:path';
+import { analyze, type AnalysisOptions, type AnalysisResult, type Language } from '../core/index.js';
+import { parseNotebook, type Notebook } from '../core/notebook.js';
+import type { JsonError } from '../core/report.js';
+import type { Args } from './args.js';
+import { errMessage, load, type FileProblem, type Target } from './files.js';
+import { fixNotebook, fixText } from './fix.js';
+import { FileChangedError, type CliIO } from './io.js';
+
+export interface Analysed {
+  path: string;
+  /** The text the engine saw (notebook: the joined code cells). */
+  text: string;
+  result: AnalysisResult | null;
+  notebook: Notebook | null;
+  errors: JsonError[];
+  /** Problems fixed by --fix in this file. */
+  fixed: number;
+}
+
+export function safeAnalyze(text: string, language: Language, options: AnalysisOptions): AnalysisResult | string {
+  try {
+    return analyze(text, language, options);
+  } catch (e) {
+    return `internal error while analysing: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+export interface FileOutcome {
+  analysed: Analysed;
+  problems: FileProblem[];
+}
+
+export async function processFile(io: CliIO, target: Target, args: Args, options: AnalysisOptions): Promise<FileOutcome> {
+  const problems: FileProblem[] = [];
+  const empty = (message: string, fatal: boolean, text = ''): FileOutcome => {
+    problems.push({ path: target.path, message, fatal });
+    return { analysed: { path: target.path, text, result: null, notebook: null, errors: [{ message }], fixed: 0 }, problems };
+  };
+  const loaded = await load(io, target, args.maxSize);
+  if (!('bytes' in loaded)) return empty(loaded.message, loaded.fatal);
+
+  if (target.kind === 'notebook') {
+    const parsed = parseNotebook(loaded.text);
+    if (!parsed.notebook) return empty(parsed.error, false);
+    let nb = parsed.notebook;
+    if (nb.language === null) {
+      return empty(`skipped: notebook language '${nb.languageName}' is not supported`, false, nb.text);
+    }
+    const language = nb.language;
+    let fixed = 0;
+    if (args.fix) {
+      try {
+        const r = fixNotebook(nb, language, options, args.unsafeFixes);
+        for (const why of r.refused) problems.push({ path: target.path, message: `fix not applied: ${why}`, fatal: false });
+        if (r.notebook.fileText !== loaded.text) {
+          const wrote = await write(io, target.path, (loaded.bom ? '\ufeff' : '') + r.notebook.fileText, loaded.bytes);
+          if (wrote) problems.push(wrote);
+          else {
+            nb = r.notebook;
+            fixed = r.count;
+          }
+        }
+      } catch (e) {
+        problems.push({ path: target.path, message: `internal error while fixing: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
+      }
+    }
+    const result = safeAnalyze(nb.text, language, options);
+    if (typeof result === 'string') return empty(result, true, nb.text);
+    return { analysed: { path: target.path, text: nb.text, result, notebook: nb, errors: [], fixed }, problems };
+  }
+
+  const language = target.kind as Language;
+  let text = loaded.text;
+  let fixed = 0;
+  if (args.fix) {
+    try {
+      const r = fixText(text, language, options, args.unsafeFixes);
+      if (r.text !== loaded.text) {
+        const wrote = await write(io, target.path, (loaded.bom ? '\ufeff' : '') + r.text, loaded.bytes);
+        if (wrote) problems.push(wrote);
+        else {
+          text = r.text;
+          fixed = r.count;
+        }
+      }
+    } catch (e) {
+      problems.push({ path: target.path, message: `internal error while fixing: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
+    }
+  }
+  const result = safeAnalyze(text, language, options);
+  if (typeof result === 'string') return empty(result, true, text);
+  return { analysed: { path: target.path, text, result, notebook: null, errors: [], fixed }, problems };
+}
+
+export async function write(io: CliIO, path: string, text: string, expected: Uint8Array): Promise<FileProblem | null> {
+  try {
+    await io.writeFile(nodePath.resolve(io.cwd, path), text, expected);
+    return null;
+  } catch (e) {
+    const why = e instanceof FileChangedError ? e.message : `cannot write: ${errMessage(e)}`;
+    return { path, message: why, fatal: true };
+  }
+}

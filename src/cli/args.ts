@@ -1,0 +1,199 @@
+/** Command-line arguments: the `Args` of one run, the `--help` text, and `parseArgs`. */
+import pkg from '../../package.json' with { type: 'json' };
+import type { RuleCode } from '../core/index.js';
+
+export const VERSION: string = (pkg as { version?: string }).version ?? '0.0.0';
+
+/** https URL of the repository from package.json (`git+https://…/x.git` → `https://…/x`), if any. */
+export function repositoryUrl(): string | undefined {
+  const repo = (pkg as { repository?: string | { url?: string } }).repository;
+  const raw = typeof repo === 'string' ? repo : repo?.url;
+  if (!raw) return undefined;
+  let url = raw.startsWith('git+') ? raw.slice(4) : raw;
+  if (url.endsWith('.git')) url = url.slice(0, -4);
+  return url.startsWith('https://') ? url : undefined;
+}
+
+const RULE_CODES: readonly RuleCode[] = ['IL001', 'IL002', 'IL003', 'IL004', 'IL005', 'IL006', 'IL007'];
+const DEFAULT_MAX_SIZE = 2 * 1024 * 1024;
+
+export type Command = 'check' | 'layers' | 'simulate';
+export type Format = 'text' | 'json' | 'sarif';
+
+export interface Args {
+  command: Command;
+  paths: string[];
+  format: Format;
+  fix: boolean;
+  unsafeFixes: boolean;
+  select: RuleCode[];
+  ignore: RuleCode[];
+  distribution: 'normal' | 'uniform';
+  pytorchDefault: boolean;
+  maxSize: number;
+  model: string | null;
+}
+
+export class UsageError extends Error {}
+
+export const HELP = `initlens ${VERSION}: lint neural-network weight initialization against activations
+(Keras, PyTorch, Flax in Python and notebooks; TensorFlow.js layers in JS/TS).
+
+Usage:
+  initlens check PATH... [options]     report initializer/activation mismatches
+  initlens layers PATH... [options]    list every detected layer
+  initlens simulate FILE [options]     per-layer variance under current vs recommended init
+  initlens --help | --version
+
+Files: .py .ipynb .js .mjs .cjs .ts .mts .cts; folders are searched recursively,
+skipping node_modules .git __pycache__ .venv venv dist build .ipynb_checkpoints
+and tool caches. .tsx/.jsx are not analysed.
+
+Options:
+  --format text|json|sarif   output format (default text; sarif: check only)
+  --fix                      apply safe fixes in place (check only)
+  --unsafe-fixes             with --fix, also apply unsafe fixes; without --fix,
+                             count them as fixable
+  --select CODES             only these rules, comma-separated (e.g. IL001,IL003)
+  --ignore CODES             skip these rules, comma-separated
+  --distribution normal|uniform
+                             family of the recommended initializers (default normal)
+  --no-pytorch-default       do not report PyTorch's default initialization
+  --max-size SIZE            skip larger files (bytes, or with K/M suffix; default 2M)
+  --model N                  simulate: model index (0-based, as listed) or name
+  -h, --help                 show this help
+  -V, --version              show the version
+
+Exit status: 0 no problems, 1 problems found (after --fix: problems left),
+2 usage or I/O error. Binary, non-UTF-8 and oversized files are reported on
+stderr (JSON: "errors") and skipped without changing the exit status.
+Text output: path:line:col: CODE [severity] message; in notebooks
+path:cell N:line:col with N counting all cells from 1.
+Colors only on a terminal, and never when NO_COLOR is set.
+`;
+
+function parseCodes(value: string, flag: string): RuleCode[] {
+  const codes = value
+    .split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter((c) => c !== '');
+  for (const c of codes) {
+    if (!RULE_CODES.includes(c as RuleCode)) {
+      throw new UsageError(`${flag}: unknown rule code '${c}' (known: ${RULE_CODES.join(', ')})`);
+    }
+  }
+  return codes as RuleCode[];
+}
+
+function parseSize(value: string): number {
+  const t = value.trim();
+  let i = 0;
+  while (i < t.length && ((t[i] as string) >= '0' && (t[i] as string) <= '9' || t[i] === '.')) i++;
+  const n = Number(t.slice(0, i));
+  const unit = t.slice(i).trim().toLowerCase();
+  const mult: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+  const m = mult[unit];
+  if (i === 0 || !Number.isFinite(n) || n <= 0 || m === undefined) {
+    throw new UsageError(`--max-size: expected a positive size like 2000000, 512K or 4M, got '${value}'`);
+  }
+  return Math.floor(n * m);
+}
+
+export type Parsed = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; args: Args };
+
+export function parseArgs(argv: readonly string[]): Parsed {
+  const rest = [...argv];
+  const args: Args = {
+    command: 'check',
+    paths: [],
+    format: 'text',
+    fix: false,
+    unsafeFixes: false,
+    select: [],
+    ignore: [],
+    distribution: 'normal',
+    pytorchDefault: true,
+    maxSize: DEFAULT_MAX_SIZE,
+    model: null,
+  };
+  let command: string | undefined;
+  let onlyPaths = false;
+  while (rest.length > 0) {
+    const arg = rest.shift() as string;
+    if (onlyPaths || !arg.startsWith('-') || arg === '-') {
+      if (command === undefined) command = arg;
+      else args.paths.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyPaths = true;
+      continue;
+    }
+    if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (arg === '-V' || arg === '--version') return { kind: 'version' };
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = rest.shift();
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    const flag = (): true => {
+      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+      return true;
+    };
+    switch (name) {
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format: expected text, json or sarif, got '${v}'`);
+        args.format = v;
+        break;
+      }
+      case '--fix':
+        args.fix = flag();
+        break;
+      case '--unsafe-fixes':
+        args.unsafeFixes = flag();
+        break;
+      case '--select':
+        args.select.push(...parseCodes(value(), '--select'));
+        break;
+      case '--ignore':
+        args.ignore.push(...parseCodes(value(), '--ignore'));
+        break;
+      case '--distribution': {
+        const v = value();
+        if (v !== 'normal' && v !== 'uniform') throw new UsageError(`--distribution: expected normal or uniform, got '${v}'`);
+        args.distribution = v;
+        break;
+      }
+      case '--no-pytorch-default':
+        flag();
+        args.pytorchDefault = false;
+        break;
+      case '--max-size':
+        args.maxSize = parseSize(value());
+        break;
+      case '--model':
+        args.model = value();
+        break;
+      default:
+        throw new UsageError(`unknown option '${arg}'`);
+    }
+  }
+  if (command === undefined) throw new UsageError('missing command (check, layers or simulate)');
+  if (command !== 'check' && command !== 'layers' && command !== 'simulate') {
+    throw new UsageError(`unknown command '${command}' (expected check, layers or simulate)`);
+  }
+  args.command = command;
+  if (args.paths.length === 0) {
+    throw new UsageError(command === 'simulate' ? 'simulate: missing FILE' : `${command}: missing PATH (e.g. \`initlens ${command} .\`)`);
+  }
+  if (command === 'simulate' && args.paths.length > 1) throw new UsageError('simulate takes exactly one FILE');
+  if (command !== 'check' && (args.fix || args.unsafeFixes)) throw new UsageError(`--fix and --unsafe-fixes apply to check only`);
+  if (command !== 'check' && args.format === 'sarif') throw new UsageError('--format sarif applies to check only');
+  if (command !== 'simulate' && args.model !== null) throw new UsageError('--model applies to simulate only');
+  return { kind: 'run', args };
+}
