@@ -32,6 +32,14 @@ export interface Args {
   pytorchDefault: boolean;
   maxSize: number;
   model: string | null;
+  /** --config FILE: use this configuration file for every path instead of discovering one. */
+  config: string | null;
+  /** --isolated: ignore every configuration file. */
+  isolated: boolean;
+  /** --verbose: text output gives each finding's full explanation. */
+  verbose: boolean;
+  /** Options given on the command line: they override the configuration file. */
+  given: Set<'select' | 'ignore' | 'distribution' | 'pytorchDefault'>;
 }
 
 export class UsageError extends Error {}
@@ -61,6 +69,9 @@ Options:
   --no-pytorch-default       do not report PyTorch's default initialization
   --max-size SIZE            skip larger files (bytes, or with K/M suffix; default 2M)
   --model N                  simulate: model index (0-based, as listed) or name
+  --config FILE              use this initlens.toml / pyproject.toml for every file
+  --isolated                 ignore configuration files
+  -v, --verbose              text output: each finding's full explanation
   -h, --help                 show this help
   -V, --version              show the version
 
@@ -70,6 +81,10 @@ stderr (JSON: "errors") and skipped without changing the exit status.
 Text output: path:line:col: CODE [severity] message; in notebooks
 path:cell N:line:col with N counting all cells from 1.
 Colors only on a terminal, and never when NO_COLOR is set.
+
+Configuration: the nearest initlens.toml (or pyproject.toml with a
+[tool.initlens] table) from each file upwards: select, ignore, severity,
+per-file-ignores, pytorch-default, distribution. Options given here override it.
 `;
 
 function parseCodes(value: string, flag: string): RuleCode[] {
@@ -115,6 +130,10 @@ export function parseArgs(argv: readonly string[]): Parsed {
     pytorchDefault: true,
     maxSize: DEFAULT_MAX_SIZE,
     model: null,
+    config: null,
+    isolated: false,
+    verbose: false,
+    given: new Set(),
   };
   let command: string | undefined;
   let onlyPaths = false;
@@ -159,19 +178,33 @@ export function parseArgs(argv: readonly string[]): Parsed {
         break;
       case '--select':
         args.select.push(...parseCodes(value(), '--select'));
+        args.given.add('select');
         break;
       case '--ignore':
         args.ignore.push(...parseCodes(value(), '--ignore'));
+        args.given.add('ignore');
         break;
       case '--distribution': {
         const v = value();
         if (v !== 'normal' && v !== 'uniform') throw new UsageError(`--distribution: expected normal or uniform, got '${v}'`);
         args.distribution = v;
+        args.given.add('distribution');
         break;
       }
       case '--no-pytorch-default':
         flag();
         args.pytorchDefault = false;
+        args.given.add('pytorchDefault');
+        break;
+      case '--config':
+        args.config = value();
+        break;
+      case '--isolated':
+        args.isolated = flag();
+        break;
+      case '-v':
+      case '--verbose':
+        args.verbose = flag();
         break;
       case '--max-size':
         args.maxSize = parseSize(value());
@@ -195,5 +228,6 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (command !== 'check' && (args.fix || args.unsafeFixes)) throw new UsageError(`--fix and --unsafe-fixes apply to check only`);
   if (command !== 'check' && args.format === 'sarif') throw new UsageError('--format sarif applies to check only');
   if (command !== 'simulate' && args.model !== null) throw new UsageError('--model applies to simulate only');
+  if (args.config !== null && args.isolated) throw new UsageError('--config and --isolated exclude each other');
   return { kind: 'run', args };
 }

@@ -33,6 +33,7 @@ const finding = (l: Layer, insertAt: number): Finding => ({
   code: 'IL001',
   severity: 'warning',
   message: 'ReLU after glorot_uniform',
+  summary: 'ReLU after glorot_uniform',
   span: l.span,
   layer: l.id,
   model: 0,

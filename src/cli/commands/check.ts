@@ -3,7 +3,8 @@
  * the findings as text, JSON or SARIF. Exit 0 no findings, 1 findings, 2 an I/O error.
  * `analysePaths` is shared with `layers`, which reads the same files and prints other things.
  */
-import type { AnalysisOptions, AnalysisResult } from '../../core/index.js';
+import type { AnalysisResult } from '../../core/index.js';
+import type { CliConfig } from '../config.js';
 import { buildFileReport, buildReport, type JsonFileReport } from '../../core/report.js';
 import { buildSarif, toArtifactUri, type SarifFileInput } from '../../core/sarif.js';
 import { processFile, type Analysed } from '../analyseFile.js';
@@ -22,7 +23,7 @@ export interface AnalysedPaths {
   fatal: boolean;
 }
 
-export async function analysePaths(io: CliIO, args: Args, options: AnalysisOptions): Promise<AnalysedPaths> {
+export async function analysePaths(io: CliIO, args: Args, cfg: CliConfig): Promise<AnalysedPaths> {
   const problems: FileProblem[] = [];
   const targets = await collect(io, args.paths, problems);
   const analysed: Analysed[] = [];
@@ -30,26 +31,29 @@ export async function analysePaths(io: CliIO, args: Args, options: AnalysisOptio
   // Paths that failed before analysis get an entry of their own in JSON.
   for (const p of problems) jsonEntries.push(buildFileReport(p.path, '', null, { errors: [{ message: p.message }] }));
   for (const target of targets) {
+    const { options, config } = await cfg.optionsFor(target.path);
     const outcome = await processFile(io, target, args, options);
     problems.push(...outcome.problems);
     analysed.push(outcome.analysed);
     const a = outcome.analysed;
     // Analysed files list their write/fix problems; skipped files already carry their reason.
     const errors = a.result ? outcome.problems.map((p) => ({ message: p.message })) : a.errors;
-    jsonEntries.push(buildFileReport(a.path, a.text, a.result, { notebook: a.notebook, errors }));
+    const entry = buildFileReport(a.path, a.text, a.result, { notebook: a.notebook, errors });
+    jsonEntries.push(config ? { ...entry, config: cfg.display(config.path) } : entry);
   }
   return { problems, analysed, jsonEntries, fatal: problems.some((p) => p.fatal) };
 }
 
-export async function runCheck(io: CliIO, style: Style, args: Args, options: AnalysisOptions): Promise<number> {
-  const { problems, analysed, jsonEntries, fatal } = await analysePaths(io, args, options);
+export async function runCheck(io: CliIO, style: Style, args: Args, cfg: CliConfig): Promise<number> {
+  const { problems, analysed, jsonEntries, fatal } = await analysePaths(io, args, cfg);
   const findings = analysed.reduce((n, a) => n + (a.result ? a.result.findings.length : 0), 0);
   const checked = analysed.filter((a) => a.result !== null).length;
 
   if (args.format === 'json') {
-    io.stdout(JSON.stringify(buildReport(jsonEntries), null, 2) + '\n');
+    io.stdout(JSON.stringify(buildReport(jsonEntries, cfg.configProblems()), null, 2) + '\n');
   } else if (args.format === 'sarif') {
     reportProblems(io, style, problems);
+    cfg.report(style);
     const inputs: SarifFileInput[] = analysed
       .filter((a): a is Analysed & { result: AnalysisResult } => a.result !== null)
       .map((a) => ({ uri: toArtifactUri(a.path, io.cwd), text: a.text, result: a.result, notebook: a.notebook }));
@@ -60,6 +64,7 @@ export async function runCheck(io: CliIO, style: Style, args: Args, options: Ana
     }), null, 2) + '\n');
   } else {
     reportProblems(io, style, problems);
+    cfg.report(style);
     textCheck(io, style, analysed, args, checked);
   }
   if (fatal) return 2;

@@ -56,7 +56,7 @@ export function toDiagnostics(findings: readonly Finding[], settings: InitLensSe
       from: f.span.from,
       to: Math.max(f.span.to, f.span.from),
       severity,
-      message: f.message,
+      message: f.summary,
       code: f.code,
       docsUrl: ruleDocsUrl(f.code),
       finding: i,

@@ -119,6 +119,8 @@ export function hoverMarkdown(input: HoverInput): string {
     if (act.text && act.text !== act.name) actText += ` — \`${act.text}\``;
   }
   lines.push(actText, '');
+  // The full explanation of each finding on this layer (the Problems panel shows its first sentence).
+  for (const f of input.result.findings) if (f.layer === layer.id) lines.push(`**${f.code}** ${f.message}`, '');
   lines.push(`| | ${t('init')} | Var(W) | fan_in·Var(W) | ${t('gain per layer')} |`, '|---|---|---|---|---|');
   lines.push(`| ${t('current')} | \`${initSpelling(layer, v.current.init)}\` | ${fmt(v.current.variance)} | ${fmt(v.current.coeff)} | ${fmt(v.current.factor)} |`);
   lines.push(

@@ -220,5 +220,24 @@ export function finding(
   severity: Severity = rule.severity,
 ): Finding {
   const span = layer ? layer.span : model!.span;
-  return { code: rule.code, severity, message, span: { ...span }, layer: layer ? layer.id : null, model: model ? model.id : layer?.model ?? null, recommended, fixes };
+  return { code: rule.code, severity, message, summary: firstSentence(message), span: { ...span }, layer: layer ? layer.id : null, model: model ? model.id : layer?.model ?? null, recommended, fixes };
+}
+
+/**
+ * The first sentence of a message, for one-line displays: up to the first ". "
+ * or "; " outside parentheses and backquotes (numbers like ≈0.60 have no space
+ * after their dot). Without such a break, the whole message.
+ */
+export function firstSentence(message: string): string {
+  let depth = 0;
+  let code = false;
+  for (let i = 0; i < message.length - 1; i++) {
+    const c = message[i]!;
+    if (c === '`') code = !code;
+    else if (code) continue;
+    else if (c === '(' || c === '[') depth++;
+    else if ((c === ')' || c === ']') && depth > 0) depth--;
+    else if (depth === 0 && (c === '.' || c === ';') && message[i + 1] === ' ') return message.slice(0, i) + (c === '.' ? '.' : '');
+  }
+  return message;
 }
