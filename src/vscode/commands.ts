@@ -1,11 +1,14 @@
 /** The palette commands: analyze workspace, fix all in file, simulate variance, show output. */
 import * as vscode from 'vscode';
-import { engineLanguage, skipReason, toAnalysisOptions } from './logic/settings.js';
-import { toDiagnostics, visibleFindings } from './logic/present.js';
+import { engineLanguage, settingsOverrides, skipReason } from './logic/settings.js';
+import { optionsFor } from '../core/config/discover.js';
+import { defaultOptions } from '../core/types.js';
+import { SHOW_RULE_DOCS, toDiagnostics, visibleFindings } from './logic/present.js';
 import { loadEngine } from './engine.js';
 import { targetFor, toTargetOffset } from './target.js';
 import { toRangeIn, toSeverity } from './convert.js';
 import { currentAnalysis, toWorkspaceEdit, SIMULATE_COMMAND } from './providers.js';
+
 import type { AnalysisService } from './service.js';
 import type { DiagnosticsController } from './diagnostics.js';
 import type { VarianceView } from './varianceView.js';
@@ -24,12 +27,46 @@ export function registerCommands(
     // An opened notebook is analysed live, cell by cell: drop the whole-file entries.
     vscode.workspace.onDidOpenNotebookDocument((nb) => workspaceDiagnostics.delete(nb.uri)),
     vscode.commands.registerCommand('initlens.showOutput', () => log.show(true)),
+    vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, new RuleDocs()),
+    vscode.commands.registerCommand(SHOW_RULE_DOCS, (code?: unknown) => showRuleDocs(typeof code === 'string' ? code : undefined, log)),
     vscode.commands.registerCommand('initlens.fixAllInFile', () => fixAllInFile(service, controller, log)),
     vscode.commands.registerCommand('initlens.analyzeWorkspace', () => analyzeWorkspace(controller, workspaceDiagnostics, log)),
     vscode.commands.registerCommand(SIMULATE_COMMAND, (uri?: unknown, model?: unknown) =>
       simulate(service, controller, view, typeof uri === 'string' ? uri : undefined, typeof model === 'number' ? model : undefined),
     ),
   ];
+}
+
+/** Rule documentation, bundled with the extension (rendered from the rule registry: offline, same text as docs/rules.md). */
+const DOCS_SCHEME = 'initlens-docs';
+
+class RuleDocs implements vscode.TextDocumentContentProvider {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const engine = await loadEngine();
+    const code = uri.path.replace(/^\//, '').replace(/\.md$/, '');
+    return engine.ruleDocPage(code) ?? vscode.l10n.t('No InitLens rule {0}.', code);
+  }
+}
+
+/** "Show documentation for IL001": the rule's page in a Markdown preview (a quick pick of rules without a code). */
+async function showRuleDocs(code: string | undefined, log: vscode.LogOutputChannel): Promise<void> {
+  const engine = await loadEngine();
+  if (!code) {
+    const pick = await vscode.window.showQuickPick(
+      engine.allRules.map((r) => ({ label: r.code, description: r.title })),
+      { placeHolder: vscode.l10n.t('InitLens rule') },
+    );
+    if (!pick) return;
+    code = pick.label;
+  }
+  const uri = vscode.Uri.from({ scheme: DOCS_SCHEME, path: `/${code}.md` });
+  log.info(`showing the documentation of ${code}`);
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+  } catch {
+    // No Markdown preview (a minimal editor): the Markdown source itself.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+  }
 }
 
 async function fixAllInFile(service: AnalysisService, controller: DiagnosticsController, log: vscode.LogOutputChannel): Promise<void> {
@@ -47,7 +84,7 @@ async function fixAllInFile(service: AnalysisService, controller: DiagnosticsCon
     }
     const { engine, target } = current;
     const settings = controller.currentSettings();
-    const { edits: raw, applied } = engine.fixAll(target.text, target.language, toAnalysisOptions(settings));
+    const { edits: raw, applied } = engine.fixAll(target.text, target.language, service.optionsFor(target, settings));
     const edits = engine.minimalEdits(target.text, raw);
     if (applied === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('InitLens: nothing to fix in this file.'));
@@ -113,7 +150,7 @@ async function analyzeWorkspace(
           const parsed = engine.parseNotebook(fileText);
           if (!parsed.notebook || parsed.notebook.language !== 'python' || !settings.languages.python) continue;
           const nb = parsed.notebook;
-          const result = engine.analyze(nb.text, 'python', toAnalysisOptions(settings));
+          const result = engine.analyze(nb.text, 'python', optionsFor(defaultOptions, await controller.projectFor(uri), uri.path, settingsOverrides(settings)));
           const findings = visibleFindings(result, settings);
           files++;
           if (findings.length === 0) continue;
@@ -143,7 +180,7 @@ async function analyzeWorkspace(
           continue;
         }
         if (skipReason(settings, { languageId, length: text.length, excluded: controller.isExcluded(uri) })) continue;
-        const result = engine.analyze(text, language, toAnalysisOptions(settings));
+        const result = engine.analyze(text, language, optionsFor(defaultOptions, await controller.projectFor(uri), uri.path, settingsOverrides(settings)));
         const findings = visibleFindings(result, settings);
         files++;
         if (findings.length === 0) continue;

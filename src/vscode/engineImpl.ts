@@ -4,3 +4,5 @@ export { IncrementalAnalyzer } from '../core/analysis/incremental.js';
 export { parseNotebook, toFileOffset } from '../core/notebook.js';
 export { quickFixes, fixAllQuickFix, sourceFixAll, minimalEdits } from './logic/actions.js';
 export { hoverMarkdown, modelTable } from './logic/variance.js';
+export { ruleDocPage } from '../core/analysis/rules/docs.js';
+export { allRules } from '../core/analysis/rules/index.js';

@@ -1,6 +1,5 @@
 /** Code actions, hover and CodeLens: thin adapters over logic/present.ts and logic/variance.ts. */
 import * as vscode from 'vscode';
-import { toAnalysisOptions } from './logic/settings.js';
 import { codeLenses, toDiagnostics } from './logic/present.js';
 import type { ActionContext, ActionData } from './logic/actions.js';
 import { loadEngine, type Engine } from './engine.js';
@@ -44,14 +43,16 @@ export function toWorkspaceEdit(target: Target, edits: ActionData['edits']): vsc
   return we;
 }
 
-export function actionContext({ engine, target, analysis }: Current, controller: DiagnosticsController): ActionContext {
+export function actionContext({ engine, target, analysis }: Current, controller: DiagnosticsController, service: AnalysisService): ActionContext {
   const settings = controller.currentSettings();
+  const options = service.optionsFor(target, settings);
   return {
     text: target.text,
     language: target.language,
     findings: analysis.findings,
     settings,
-    fixAll: (text) => engine.fixAll(text, target.language, toAnalysisOptions(settings)),
+    fixAll: (text) => engine.fixAll(text, target.language, options),
+    fixAllCodes: (text, codes) => engine.fixAll(text, target.language, { ...options, select: codes }),
     t: vscode.l10n.t,
   };
 }
@@ -75,7 +76,7 @@ export class CodeActions implements vscode.CodeActionProvider {
     const current = await currentAnalysis(doc, this.service, this.controller);
     if (!current) return [];
     const { engine, target, analysis } = current;
-    const ctx = actionContext(current, this.controller);
+    const ctx = actionContext(current, this.controller, this.service);
     const out: vscode.CodeAction[] = [];
 
     if (context.only) {
@@ -113,10 +114,13 @@ export class CodeActions implements vscode.CodeActionProvider {
   }
 
   private toAction(target: Target, data: ActionData, kind: vscode.CodeActionKind, diags: vscode.Diagnostic[]): vscode.CodeAction | null {
-    const edit = toWorkspaceEdit(target, data.edits);
-    if (!edit) return null;
     const action = new vscode.CodeAction(data.title, kind);
-    action.edit = edit;
+    if (data.edits.length > 0 || !data.command) {
+      const edit = toWorkspaceEdit(target, data.edits);
+      if (!edit) return null;
+      action.edit = edit;
+    }
+    if (data.command) action.command = { title: data.title, command: data.command.command, arguments: data.command.arguments };
     action.isPreferred = data.isPreferred;
     if (diags.length > 0) action.diagnostics = diags;
     return action;

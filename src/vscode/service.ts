@@ -4,7 +4,10 @@
  */
 import type { AnalysisResult, Finding, Language } from '../core/types.js';
 import type { IncrementalAnalyzer } from '../core/analysis/incremental.js';
-import { toAnalysisOptions, type InitLensSettings } from './logic/settings.js';
+import { defaultOptions } from '../core/types.js';
+import { optionsFor } from '../core/config/discover.js';
+import type { ProjectConfig } from '../core/config/parse.js';
+import { settingsOverrides, type InitLensSettings } from './logic/settings.js';
 import { visibleFindings } from './logic/present.js';
 import type { Engine } from './engine.js';
 import type { Target } from './target.js';
@@ -21,6 +24,7 @@ interface Entry {
   analyzer: IncrementalAnalyzer;
   language: Language;
   settingsKey: string;
+  options: ReturnType<typeof optionsFor>;
   last: Analysis | null;
   /** Text changes since the last analysis, when they are known exactly (one change). */
   pending: { from: number; to: number; insert: string }[] | null | undefined;
@@ -28,18 +32,37 @@ interface Entry {
 
 export class AnalysisService {
   private readonly entries = new Map<string, Entry>();
+  /** The project configuration file (pyproject.toml / initlens.toml) of each target, resolved by the controller. */
+  private readonly projects = new Map<string, ProjectConfig | null>();
+
+  setProject(key: string, project: ProjectConfig | null): void {
+    this.projects.set(key, project);
+  }
+
+  project(key: string): ProjectConfig | null {
+    return this.projects.get(key) ?? null;
+  }
+
+  /** The options a target is analysed with (defaults < project configuration < VS Code settings the user set). */
+  optionsFor(target: Target, settings: InitLensSettings): ReturnType<typeof optionsFor> {
+    return optionsFor(defaultOptions, this.projects.get(target.key) ?? null, target.uri.path, settingsOverrides(settings));
+  }
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
   /** The analysis of `target` at its current version (cached, or computed now). */
   analyze(engine: Engine, target: Target, settings: InitLensSettings): Analysis {
-    const settingsKey = JSON.stringify(settings);
+    const project = this.projects.get(target.key) ?? null;
+    const settingsKey = JSON.stringify([settings, project]);
     let entry = this.entries.get(target.key);
     if (!entry || entry.language !== target.language || entry.settingsKey !== settingsKey) {
+      // Defaults < the project's configuration file < what the user set in VS Code.
+      const options = this.optionsFor(target, settings);
       entry = {
-        analyzer: new engine.IncrementalAnalyzer(target.language, toAnalysisOptions(settings)),
+        analyzer: new engine.IncrementalAnalyzer(target.language, options),
         language: target.language,
         settingsKey,
+        options,
         last: null,
         pending: undefined,
       };
@@ -58,6 +81,11 @@ export class AnalysisService {
     };
     entry.last = analysis;
     return analysis;
+  }
+
+  /** The engine options the analysis of `key` uses (for fix-all). */
+  options(key: string): ReturnType<typeof optionsFor> | null {
+    return this.entries.get(key)?.options ?? null;
   }
 
   /** The last analysis if it is for `version`, without computing. */
@@ -80,9 +108,11 @@ export class AnalysisService {
 
   forget(key: string): void {
     this.entries.delete(key);
+    this.projects.delete(key);
   }
 
   clear(): void {
     this.entries.clear();
+    this.projects.clear();
   }
 }

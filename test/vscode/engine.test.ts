@@ -179,3 +179,47 @@ model = keras.Sequential([
   const byHand = src.replace('ignore[IL005]', 'ignore[IL005, IL001]');
   assert.equal(il001(byHand).length, 0);
 });
+
+test('quick actions: "Fix all IL001 problems in this file" fixes every IL001 and nothing else; "Show documentation for IL001" opens the bundled page', async () => {
+  const src = `import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(64,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(64, activation="relu", kernel_initializer="zeros"),
+    layers.Dense(10),
+])
+`;
+  const s = session(src);
+  const ctx: ActionContext = { ...s.ctx, fixAllCodes: (t, codes) => fixAll(t, 'python', { ...toAnalysisOptions(defaultSettings), select: codes }) };
+  const i = s.findings.findIndex((f) => f.code === 'IL001');
+  const actions = quickFixes(ctx, i);
+  const titles = actions.map((a) => a.title);
+  assert.ok(titles.includes('Fix all IL001 problems in this file'), titles.join(' | '));
+  const all = actions.find((a) => a.title === 'Fix all IL001 problems in this file')!;
+  const fixed = applyEdits(src, all.edits);
+  const after = analyze(fixed, 'python').findings.map((f) => f.code);
+  assert.ok(!after.includes('IL001'), 'no IL001 left');
+  assert.deepEqual(after, ['IL002'], 'the IL002 finding is untouched');
+  assert.equal((fixed.match(/he_normal/g) ?? []).length, 2);
+  // A second "fix all IL001" changes nothing.
+  assert.equal(fixAll(fixed, 'python', { select: ['IL001'] }).applied, 0);
+  // The documentation action runs a command with the rule code and edits nothing.
+  const docs = actions.find((a) => a.title === 'Show documentation for IL001')!;
+  assert.deepEqual(docs.edits, []);
+  assert.deepEqual(docs.command, { command: 'initlens.showRuleDocs', arguments: ['IL001'] });
+  // Not offered with a single fixable finding of the rule.
+  const one = session(src.replace('    layers.Dense(64, activation="relu"),\n', ''));
+  const oneCtx: ActionContext = { ...one.ctx, fixAllCodes: ctx.fixAllCodes };
+  assert.ok(!quickFixes(oneCtx, one.findings.findIndex((f) => f.code === 'IL001')).some((a) => a.title.startsWith('Fix all IL001')));
+  // The page: bundled Markdown from the registry (same sections as docs/rules.md), offline.
+  const { ruleDocPage } = await import('../../src/core/analysis/rules/docs.js');
+  const page = ruleDocPage('IL001')!;
+  assert.match(page, /^# InitLens IL001\n/);
+  assert.match(page, /### What it does/);
+  assert.match(page, /Default severity: \*\*warning\*\*/);
+  assert.match(page, /ignore = \["IL001"\]/);
+  assert.ok(!/https?:/.test(page.split('### Configure')[1]!), 'the configure section needs no network');
+  assert.equal(ruleDocPage('IL999'), null);
+});

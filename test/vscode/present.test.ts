@@ -87,9 +87,9 @@ test('quick fixes: engine fixes first (preferred marked once), then ignore line 
   const actions = quickFixes(ctx(), 0);
   assert.deepEqual(
     actions.map((a) => a.title),
-    ['Use He normal init (ReLU)', 'Use He uniform init (ReLU)', 'Ignore IL001 for this line', 'Ignore IL001 for this file'],
+    ['Use He normal init (ReLU)', 'Use He uniform init (ReLU)', 'Ignore IL001 for this line', 'Ignore IL001 for this file', 'Show documentation for IL001'],
   );
-  assert.deepEqual(actions.map((a) => a.isPreferred), [true, false, false, false]);
+  assert.deepEqual(actions.map((a) => a.isPreferred), [true, false, false, false, false]);
   assert.ok(actions.every((a) => a.kind === 'quickfix'));
   const ignoreLine = actions[2]!.edits[0]!;
   assert.equal(ignoreLine.newText, '  # initlens: ignore[IL001]');
@@ -105,7 +105,9 @@ test('unsafe fixes are labelled and never preferred', () => {
 
 test('ignore actions can be turned off', () => {
   const s = settingsFromConfig((k) => (k === 'codeAction.disableRuleComment' ? false : undefined));
-  assert.equal(quickFixes(ctx({ settings: s }), 0).length, 2);
+  assert.equal(quickFixes(ctx({ settings: s }), 0).length, 3);
+  const noDocs = settingsFromConfig((k) => (k === 'codeAction.showDocumentation' ? false : undefined));
+  assert.ok(!quickFixes(ctx({ settings: noDocs }), 0).some((a) => a.command), 'the documentation action can be turned off');
 });
 
 test('fix all: offered as a quick fix only with two or more fixable findings; source.fixAll.initlens kind', () => {

@@ -9,6 +9,8 @@ import { format, type Translate } from './l10n.js';
 
 export const SOURCE = 'InitLens';
 export const FIX_ALL_KIND = 'source.fixAll.initlens';
+/** The command that opens a rule's bundled documentation in a Markdown preview. */
+export const SHOW_RULE_DOCS = 'initlens.showRuleDocs';
 /** Where each rule is documented (docs/rules.md has one `## ILxxx` heading per rule). */
 export const DOCS_BASE = 'https://github.com/initlens/initlens/blob/main/docs/rules.md';
 
