@@ -6,3 +6,4 @@ export { quickFixes, fixAllQuickFix, sourceFixAll, minimalEdits } from './logic/
 export { hoverMarkdown, modelTable } from './logic/variance.js';
 export { ruleDocPage } from '../core/analysis/rules/docs.js';
 export { allRules } from '../core/analysis/rules/index.js';
+export { holdBrokenModels, isGood } from '../core/analysis/hold.js';

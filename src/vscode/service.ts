@@ -26,6 +26,8 @@ interface Entry {
   settingsKey: string;
   options: ReturnType<typeof optionsFor>;
   last: Analysis | null;
+  /** The last analysis with no syntax error inside a model (half-typed code keeps its findings). */
+  lastGood: { text: string; result: AnalysisResult } | null;
   /** Text changes since the last analysis, when they are known exactly (one change). */
   pending: { from: number; to: number; insert: string }[] | null | undefined;
 }
@@ -64,6 +66,7 @@ export class AnalysisService {
         settingsKey,
         options,
         last: null,
+        lastGood: null,
         pending: undefined,
       };
       this.entries.set(target.key, entry);
@@ -71,8 +74,11 @@ export class AnalysisService {
     if (entry.last && entry.last.version === target.version) return entry.last;
     const start = this.now();
     const changes = entry.last && entry.pending ? entry.pending : undefined;
-    const result = entry.analyzer.update(target.text, changes);
+    const fresh = entry.analyzer.update(target.text, changes);
     entry.pending = undefined;
+    // A statement being typed (a syntax error inside a model) keeps that model's last good findings.
+    const result = engine.holdBrokenModels(entry.lastGood, { text: target.text, result: fresh });
+    if (engine.isGood(fresh)) entry.lastGood = { text: target.text, result: fresh };
     const analysis: Analysis = {
       version: target.version,
       result,
