@@ -3,7 +3,7 @@
 //   src/vscode/extension.ts   -> dist/extension.cjs       (VS Code desktop / server, node, cjs)
 //   src/web/extension.ts      -> dist/web/extension.js    (vscode.dev / github.dev, browser, cjs)
 //   webview/variance/main.ts  -> dist/webview/variance.js (webview, browser, iife) + .css
-//   src/cli/main.ts           -> dist/cli.js              (node, esm, #! banner, executable)
+//   src/cli/main.ts           -> dist/cli.js              (node, esm, #! banner, executable; includes `initlens server`)
 // Usage: node scripts/build.mjs [--watch] [--sourcemap] [--only=extension,web,webview,cli]
 import { build, context } from 'esbuild';
 import { chmod, mkdir, writeFile, copyFile, stat } from 'node:fs/promises';

@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,6 +35,9 @@ const SHIPPED = [
 ];
 
 export function stageAndPackage(out, { webOnly = false } = {}) {
+  // vsce runs inside the staging folder: a relative --out must be resolved against the caller's
+  // directory first, or the .vsix is written into the temporary folder and lost.
+  out = resolve(out);
   const stage = mkdtempSync(join(tmpdir(), 'initlens-stage-'));
   for (const f of SHIPPED) {
     const from = join(root, f);

@@ -51,6 +51,7 @@ Usage:
   initlens check PATH... [options]     report initializer/activation mismatches
   initlens layers PATH... [options]    list every detected layer
   initlens simulate FILE [options]     per-layer variance under current vs recommended init
+  initlens server [--socket PORT]      language server (LSP) over stdio, or on 127.0.0.1:PORT
   initlens --help | --version
 
 Files: .py .ipynb .js .mjs .cjs .ts .mts .cts; folders are searched recursively,

@@ -1,5 +1,5 @@
 /**
- * The `initlens` command line: check, layers, simulate.
+ * The `initlens` command line: check, layers, simulate, server (the language server, src/server).
  *
  * `run(argv, io)` is the whole program and returns the exit code; the bottom of
  * this file calls it when the module is the process entry point (bundled to dist/cli.js).
@@ -33,6 +33,11 @@ export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> =
   // no-color.org: NO_COLOR set to a non-empty value disables colors.
   const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
   const style = makeStyle(io.isTTY && !noColor);
+  // `initlens server [--stdio | --socket PORT]`: the language server (src/server), its own arguments.
+  if (argv[0] === 'server') {
+    const { runServer } = await import('../server/main.js');
+    return runServer(argv.slice(1), io.stderr);
+  }
   let parsed: Parsed;
   try {
     parsed = parseArgs(argv);

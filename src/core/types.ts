@@ -52,6 +52,20 @@ export interface Span {
 }
 
 /**
+ * A place in another file of the workspace (workspace-aware analysis): the init
+ * applied in `train.py` to a model defined here, the activation a block gets in
+ * the module that stacks it.
+ */
+export interface Origin {
+  /** Workspace-relative path, `/` separators. */
+  file: string;
+  /** 1-based line (0 when the file has no meaningful lines, e.g. a notebook's joined code). */
+  line: number;
+  /** Offsets in that file's text. */
+  span: Span;
+}
+
+/**
  * What is known about an initializer. `variance` helpers in src/core/math turn
  * this into Var(W) for given fans.
  */
@@ -86,6 +100,16 @@ export interface InitSpec {
   text?: string;
   /** A numeric argument could not be evaluated (std=config.init_std): the family is known, the scale is not. */
   unknownArgs?: boolean;
+  /** Written in another workspace file (then `span` is absent). */
+  origin?: Origin;
+  /**
+   * The module-level statement that ran the init code, when the code is written
+   * elsewhere (`generator.apply(weights_init_normal)` for a `normal_` call inside
+   * `weights_init_normal`).
+   */
+  site?: Span;
+  /** The site is in another workspace file (then `site` is absent). */
+  siteOrigin?: Origin;
 }
 
 export interface ActivationInfo {
@@ -98,6 +122,8 @@ export interface ActivationInfo {
   span?: Span;
   /** Name as written by the user, for messages (e.g. "nn.ReLU()"). */
   text?: string;
+  /** Written in another workspace file (then `span` is absent). */
+  origin?: Origin;
 }
 
 /** A weight-bearing layer found in the source. */
@@ -151,6 +177,13 @@ export interface ModelInfo {
   span: Span;
   /** Layer ids in forward order. */
   layers: number[];
+  /**
+   * A module class that holds instances of other user module classes
+   * (`self.body = TanhBlock(256)`, also imported from another file): the ids of
+   * its own layers followed by those of the modules it holds, recursively. The
+   * model is one stack of these layers (IL004). Absent when it holds none.
+   */
+  stack?: number[];
 }
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -187,6 +220,8 @@ export interface Finding {
   recommended: InitName | null;
   /** First entry is the preferred fix (respecting the preferred distribution); more follow. */
   fixes: Fix[];
+  /** Other workspace files the finding depends on (where the init was applied, the activation written). */
+  dependsOn?: Origin[];
 }
 
 export interface ParseError {
@@ -226,4 +261,6 @@ export interface AnalysisResult {
   findings: Finding[];
   /** Syntax errors seen by the error-tolerant parser (informational, analysis continues). */
   errors: ParseError[];
+  /** Workspace-aware analysis: the other workspace files whose code was read (sorted). */
+  linkedFiles?: string[];
 }

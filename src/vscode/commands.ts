@@ -1,9 +1,9 @@
 /** The palette commands: analyze workspace, fix all in file, simulate variance, show output. */
 import * as vscode from 'vscode';
-import { engineLanguage, settingsOverrides, skipReason } from './logic/settings.js';
+import { settingsOverrides } from './logic/settings.js';
 import { optionsFor } from '../core/config/discover.js';
 import { defaultOptions } from '../core/types.js';
-import { SHOW_RULE_DOCS, toDiagnostics, visibleFindings } from './logic/present.js';
+import { SHOW_RULE_DOCS } from './logic/present.js';
 import { loadEngine } from './engine.js';
 import { targetFor, toTargetOffset } from './target.js';
 import { toRangeIn, toSeverity } from './convert.js';
@@ -102,15 +102,6 @@ async function fixAllInFile(service: AnalysisService, controller: DiagnosticsCon
 
 const MODEL_FILES = '**/*.{py,ipynb,ts,tsx,js,jsx,mjs,cjs,mts,cts}';
 
-function languageIdOf(path: string): string {
-  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-  if (ext === 'py') return 'python';
-  if (ext === 'ts' || ext === 'mts' || ext === 'cts') return 'typescript';
-  if (ext === 'tsx') return 'typescriptreact';
-  if (ext === 'jsx') return 'javascriptreact';
-  return 'javascript';
-}
-
 async function analyzeWorkspace(
   controller: DiagnosticsController,
   collection: vscode.DiagnosticCollection,
@@ -137,60 +128,25 @@ async function analyzeWorkspace(
         if (token.isCancellationRequested) break;
         progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / uris.length });
         if (open.has(uri.toString())) continue; // open documents are already live
-        if (uri.path.toLowerCase().endsWith('.ipynb')) {
-          // A closed notebook: analyse its code cells together and report on the .ipynb file
-          // itself, at the position of each layer inside the JSON.
-          let fileText: string;
-          try {
-            fileText = decoder.decode(await vscode.workspace.fs.readFile(uri));
-          } catch {
-            continue;
-          }
-          if (controller.isExcluded(uri) || fileText.length > settings.maxFileSize * 4) continue;
-          const parsed = engine.parseNotebook(fileText);
-          if (!parsed.notebook || parsed.notebook.language !== 'python' || !settings.languages.python) continue;
-          const nb = parsed.notebook;
-          const result = engine.analyze(nb.text, 'python', optionsFor(defaultOptions, await controller.projectFor(uri), uri.path, settingsOverrides(settings)));
-          const findings = visibleFindings(result, settings);
-          files++;
-          if (findings.length === 0) continue;
-          withFindings++;
-          total += findings.length;
-          const index = new engine.LineIndex(fileText);
-          const diags: vscode.Diagnostic[] = [];
-          for (const d of toDiagnostics(findings, settings)) {
-            const a = engine.toFileOffset(nb, d.from);
-            const b = engine.toFileOffset(nb, Math.max(d.from, d.to - 1));
-            if (a === null || b === null) continue;
-            const diag = new vscode.Diagnostic(toRangeIn(index, a, b + 1), d.message, toSeverity(d.severity));
-            diag.source = 'InitLens';
-            diag.code = { value: d.code, target: vscode.Uri.parse(d.docsUrl) };
-            diags.push(diag);
-          }
-          collection.set(uri, diags);
-          continue;
-        }
-        const languageId = languageIdOf(uri.path);
-        const language = engineLanguage(languageId);
-        if (!language) continue;
         let text: string;
         try {
           text = decoder.decode(await vscode.workspace.fs.readFile(uri));
         } catch {
           continue;
         }
-        if (skipReason(settings, { languageId, length: text.length, excluded: controller.isExcluded(uri) })) continue;
-        const result = engine.analyze(text, language, optionsFor(defaultOptions, await controller.projectFor(uri), uri.path, settingsOverrides(settings)));
-        const findings = visibleFindings(result, settings);
+        // A closed notebook is reported on the .ipynb file itself, at each layer's place in the JSON
+        // (the same analysis as the language server's workspace scan: logic/closedFile.ts).
+        const found = engine.closedFileDiagnostics(engine, uri.path, text, settings, controller.isExcluded(uri), optionsFor(defaultOptions, await controller.projectFor(uri), uri.path, settingsOverrides(settings)));
+        if (found === null) continue;
         files++;
-        if (findings.length === 0) continue;
+        if (found.length === 0) continue;
         withFindings++;
-        total += findings.length;
+        total += found.length;
         // Not opened as a document (that would start live analysis and duplicate the entries).
         const index = new engine.LineIndex(text);
         collection.set(
           uri,
-          toDiagnostics(findings, settings).map((d) => {
+          found.map((d) => {
             const diag = new vscode.Diagnostic(toRangeIn(index, d.from, d.to), d.message, toSeverity(d.severity));
             diag.source = 'InitLens';
             diag.code = { value: d.code, target: vscode.Uri.parse(d.docsUrl) };
@@ -261,7 +217,5 @@ async function simulate(
       model = pick.model;
     }
   }
-  const fileName = doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1);
-  const table = current.engine.modelTable(analysis.result, model.id, controller.currentSettings().distribution, fileName);
-  if (table) view.show(table, target);
+  await view.open(target, model);
 }

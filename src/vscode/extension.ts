@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('InitLens', { log: true });
   const service = new AnalysisService();
   const controller = new DiagnosticsController(service, log);
-  const view = new VarianceView(context.extensionUri, log);
+  const view = new VarianceView(context.extensionUri, log, service, controller);
   context.subscriptions.push(
     log,
     controller,

@@ -1,16 +1,44 @@
 /**
  * Per-document analysis state: one engine IncrementalAnalyzer per document (or
  * notebook), the last result keyed by the exact version it was computed for.
+ * Shared by the extension and the language server (src/server): it imports no
+ * `vscode` value.
  */
 import type { AnalysisResult, Finding, Language } from '../core/types.js';
 import type { IncrementalAnalyzer } from '../core/analysis/incremental.js';
+import type { holdBrokenModels, isGood } from '../core/analysis/hold.js';
 import { defaultOptions } from '../core/types.js';
 import { optionsFor } from '../core/config/discover.js';
 import type { ProjectConfig } from '../core/config/parse.js';
 import { settingsOverrides, type InitLensSettings } from './logic/settings.js';
 import { visibleFindings } from './logic/present.js';
-import type { Engine } from './engine.js';
-import type { Target } from './target.js';
+
+/** What the service needs of a document or notebook (the extension's `Target`, the language server's). */
+export interface AnalysisTarget {
+  /** Cache key: the document's or the notebook's URI. */
+  key: string;
+  language: Language;
+  text: string;
+  /** Changes whenever any analysed text changes. */
+  version: string;
+  /** The file's path, for per-file-ignores of the project configuration (else the URI's path, else the key). */
+  filePath?: string;
+}
+
+/** The engine's on-type analyzer class (passed in, so this file loads no parser). */
+export interface AnalyzerFactory {
+  IncrementalAnalyzer: typeof IncrementalAnalyzer;
+  /** Half-typed code keeps its model's last good findings (src/core/analysis/hold.ts); without it, the fresh result is shown. */
+  holdBrokenModels?: typeof holdBrokenModels;
+  isGood?: typeof isGood;
+}
+
+function pathOf(target: AnalysisTarget): string {
+  if (target.filePath) return target.filePath;
+  const uri = (target as { uri?: unknown }).uri;
+  if (uri && typeof uri === 'object' && typeof (uri as { path?: unknown }).path === 'string') return (uri as { path: string }).path;
+  return target.key;
+}
 
 export interface Analysis {
   version: string;
@@ -46,14 +74,14 @@ export class AnalysisService {
   }
 
   /** The options a target is analysed with (defaults < project configuration < VS Code settings the user set). */
-  optionsFor(target: Target, settings: InitLensSettings): ReturnType<typeof optionsFor> {
-    return optionsFor(defaultOptions, this.projects.get(target.key) ?? null, target.uri.path, settingsOverrides(settings));
+  optionsFor(target: AnalysisTarget, settings: InitLensSettings): ReturnType<typeof optionsFor> {
+    return optionsFor(defaultOptions, this.projects.get(target.key) ?? null, pathOf(target), settingsOverrides(settings));
   }
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
   /** The analysis of `target` at its current version (cached, or computed now). */
-  analyze(engine: Engine, target: Target, settings: InitLensSettings): Analysis {
+  analyze(engine: AnalyzerFactory, target: AnalysisTarget, settings: InitLensSettings): Analysis {
     const project = this.projects.get(target.key) ?? null;
     const settingsKey = JSON.stringify([settings, project]);
     let entry = this.entries.get(target.key);
@@ -77,8 +105,8 @@ export class AnalysisService {
     const fresh = entry.analyzer.update(target.text, changes);
     entry.pending = undefined;
     // A statement being typed (a syntax error inside a model) keeps that model's last good findings.
-    const result = engine.holdBrokenModels(entry.lastGood, { text: target.text, result: fresh });
-    if (engine.isGood(fresh)) entry.lastGood = { text: target.text, result: fresh };
+    const result = engine.holdBrokenModels ? engine.holdBrokenModels(entry.lastGood, { text: target.text, result: fresh }) : fresh;
+    if (engine.isGood?.(fresh)) entry.lastGood = { text: target.text, result: fresh };
     const analysis: Analysis = {
       version: target.version,
       result,

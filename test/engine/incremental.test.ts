@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../src/core/index.js';
-import { IncrementalAnalyzer } from '../../src/core/analysis/incremental.js';
+// Both come from the engine's public API, the way any tool measuring the editor path imports them.
+import { analyze, IncrementalAnalyzer } from '../../src/core/index.js';
 import type { AnalysisResult } from '../../src/core/types.js';
 
 const SRC = `"""Two independent models and some plain code."""

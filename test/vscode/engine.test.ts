@@ -11,7 +11,7 @@ import { defaultSettings, settingsFromConfig, toAnalysisOptions, type InitLensSe
 import { toDiagnostics, visibleFindings, codeLenses } from '../../src/vscode/logic/present.js';
 import { quickFixes, type ActionContext } from '../../src/vscode/logic/actions.js';
 import { joinCells, locateSpan } from '../../src/vscode/logic/notebook.js';
-import { hoverMarkdown, modelTable } from '../../src/vscode/logic/variance.js';
+import { hoverMarkdown } from '../../src/vscode/logic/variance.js';
 import { recommendInit } from '../../src/core/math/variance.js';
 
 const KERAS = `import keras
@@ -136,23 +136,6 @@ test('hover: fans, activation, current and recommended init with variances, why,
   assert.match(hoverMarkdown({ layer: head, result, distribution: 'normal', activationLine: null, simulateUri: null }), /Output head: its target is the scale of its output/);
   assert.ok(md.includes(`Why: ${recommendInit('relu').reason}`));
   assert.match(md, /\(command:initlens\.simulateModel\?x\)/);
-});
-
-test('variance table: one row per layer; cumulative is the running product of the per-layer gains', () => {
-  const { result } = session(KERAS);
-  const model = result.models[0]!;
-  const table = modelTable(result, model.id, 'normal', 'model.py')!;
-  assert.equal(table.rows.length, 3);
-  const [a, b, c] = table.rows;
-  assert.equal(b!.fanIn, 64);
-  assert.equal(b!.activation, 'relu');
-  assert.equal(b!.recommended.init, 'he_normal');
-  assert.ok(Math.abs(b!.current.cumulative! - a!.current.factor! * b!.current.factor!) < 1e-12);
-  assert.ok(Math.abs(c!.current.cumulative! - b!.current.cumulative! * c!.current.factor!) < 1e-12);
-  assert.ok(Math.abs(b!.recommended.factor! - 1) < 1e-9, 'He keeps the ReLU layer gain at 1');
-  // Keras glorot_normal: Var(W) = 2/(fan_in+fan_out); ReLU keeps E[φ(z)²] = 1/2.
-  assert.ok(Math.abs(b!.current.factor! - 64 * (2 / (64 + 32)) * 0.5) < 1e-9);
-  assert.deepEqual(b!.findings, ['IL001']);
 });
 
 test('"Ignore IL001 for this line" on a multi-line call writes on its first line; comments already inside the call stay and count', () => {

@@ -89,7 +89,7 @@ export interface Recommendation {
  *   which needs a normal law, gets varianceScaling with the scale 1/0.774 that
  *   compensates the truncation.
  */
-export function recommendation(layer: Layer, options: Pick<AnalysisOptions, 'distribution'>): Recommendation | null {
+export function recommendation(layer: Pick<Layer, 'activation' | 'framework'>, options: Pick<AnalysisOptions, 'distribution'>): Recommendation | null {
   const act = layer.activation.name;
   if (act === 'unknown') return null;
   const rec = recommendInit(act, layer.activation.param, options.distribution);
@@ -134,7 +134,7 @@ export function recommendation(layer: Layer, options: Pick<AnalysisOptions, 'dis
   return { target, spec, reason };
 }
 
-function defaultSlope(layer: Layer): number {
+function defaultSlope(layer: Pick<Layer, 'framework'>): number {
   return layer.framework === 'keras' || layer.framework === 'tfjs' ? 0.3 : 0.01;
 }
 

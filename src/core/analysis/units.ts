@@ -233,8 +233,9 @@ function shifted(s: Span, m: Mover): Span {
   return { from: m(s.from, s.from === s.to), to: m(s.to, true) };
 }
 
-function shiftedOpt<T extends { span?: Span }>(x: T, m: Mover): T {
-  return x.span ? { ...x, span: shifted(x.span, m) } : x;
+function shiftedOpt<T extends { span?: Span; site?: Span }>(x: T, m: Mover): T {
+  if (!x.span && !x.site) return x;
+  return { ...x, ...(x.span ? { span: shifted(x.span, m) } : {}), ...(x.site ? { site: shifted(x.site, m) } : {}) };
 }
 
 /**
@@ -374,7 +375,7 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
       }
       layers.push(c);
     }
-    for (const m of p.models) models.push({ ...m, id: m.id + mo, layers: m.layers.map((x) => x + lo), ...(d ? { span: sp(m.span, d) } : {}) });
+    for (const m of p.models) models.push({ ...m, id: m.id + mo, layers: m.layers.map((x) => x + lo), ...(m.stack ? { stack: m.stack.map((x) => x + lo) } : {}), ...(d ? { span: sp(m.span, d) } : {}) });
     const f0 = findings.length;
     for (const f of p.findings) {
       const c: Finding = { ...f, layer: f.layer === null ? null : f.layer + lo, model: f.model === null ? null : f.model + mo };

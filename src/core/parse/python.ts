@@ -10,7 +10,7 @@
  * analysis of large files cheap. A syntax error stays inside its chunk, so
  * half-typed code never hides the rest of the file.
  */
-import { parser } from '@lezer/python';
+import { parser } from './python-parser.js';
 import type { SyntaxNode } from '@lezer/common';
 import type { ParseError, Span } from '../types.js';
 import type { PyArg, PyComment, PyExpr, PyParam, PyStmt } from './pyast.js';

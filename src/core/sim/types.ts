@@ -23,7 +23,15 @@ export type Sampler =
   | { kind: 'uniform'; low: number; high: number }
   | { kind: 'normal'; mean: number; std: number }
   /** Normal(mean, std) restricted to [mean − cut·std, mean + cut·std] by redrawing (std is the pre-truncation parameter). */
-  | { kind: 'truncated_normal'; mean: number; std: number; cut: number }
+  | {
+      kind: 'truncated_normal';
+      mean: number;
+      std: number;
+      cut: number;
+      /** Absolute bounds when the truncation is not symmetric around the mean (PyTorch trunc_normal_(a, b), Flax lower/upper); they override `cut`. */
+      low?: number;
+      high?: number;
+    }
   /** QR of a Gaussian matrix, sign-corrected, times gain; rectangular kernels flattened as the framework does. */
   | { kind: 'orthogonal'; gain: number }
   | { kind: 'constant'; value: number };
@@ -104,6 +112,12 @@ export interface SimOptions {
   /** LSUV: tolerance on |Var − 1| and iteration cap per layer. */
   lsuvTolerance?: number;
   lsuvMaxIterations?: number;
+  /** false: draw no biases at all (default: biases as the framework draws them). */
+  bias?: boolean;
+  /** Seed cap when `seeds` is 0 (default 32). */
+  maxSeeds?: number;
+  /** Initializer family the `recommended` init uses (the fix's preferred distribution; default 'normal'). */
+  distribution?: 'normal' | 'uniform';
 }
 
 export const DEFAULT_SIM_OPTIONS: SimOptions = {
@@ -154,6 +168,8 @@ export interface LayerStats {
   forwardSecondMoment: number;
   /** ReLU family: fraction of units never positive over the batch; 0 otherwise. */
   deadFraction: number;
+  /** Fraction of (unit, sample) pairs whose pre-activation is not positive (ReLU family; 0 otherwise). */
+  inactiveFraction?: number;
   /** Variance of the gradient with respect to the layer's output (cotangent at the output ~ N(0,1)). */
   backwardVar: number;
   /** Variance of the gradient with respect to the layer's weights. */
@@ -161,6 +177,11 @@ export interface LayerStats {
   analyticForwardSecondMoment: number | null;
   analyticBackwardVar: number | null;
   spread: { forwardSecondMoment: Spread; backwardVar: Spread };
+  /** Residual layers: the signal propagation plot's three quantities (Brock, De & Smith 2021), medians over seeds. */
+  spp?: { channelSquaredMean: number; channelVariance: number; branchVariance: number };
+  /** Analytic pre-activation variance and weight-gradient variance (mean-field), when known. */
+  analyticPreVar?: number | null;
+  analyticWeightGradVar?: number | null;
 }
 
 export interface SimSeries {

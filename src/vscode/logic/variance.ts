@@ -1,19 +1,30 @@
 /**
- * The analytic variance view of a layer or a model, from the engine's math
- * (src/core/math): Var(W) of the current and of the recommended init, the
- * per-layer forward factor fan_in·Var(W)·E[φ(z)²] and its running product.
+ * The analytic variance view of a layer or a model: Var(W) of the current and of
+ * the recommended init, the per-layer unit-input gain fan_in·Var(W)·E[φ(z)²], and
+ * the second moment after each layer from the mean-field recursion over the whole
+ * stack. The numbers come from src/core/sim/analytic.ts (layerTable), the one
+ * place that builds these tables (the CLI's simulate uses it too).
  * Used by the hover and by the "Simulate variance" table.
  */
 import type { AnalysisResult, Layer } from '../../core/types.js';
-import { isHead, layerNumbers, modelGains, recommendation, tfjsName } from '../../core/analysis/numbers.js';
+import { layerTable, type TableRow } from '../../core/sim/analytic.js';
+import { isHead, tfjsName } from '../../core/analysis/numbers.js';
 import type { InitColumn, VarianceRow, VarianceTable } from '../../shared/protocol.js';
 import { format, type Translate } from './l10n.js';
 
 export interface LayerVariance {
   /** The fans were not both known: fan_in = fan_out was assumed (like the engine's messages). */
   assumedFans: boolean;
-  current: { init: string; variance: number | null; coeff: number | null; factor: number | null };
-  recommended: { init: string; variance: number | null; coeff: number | null; factor: number | null; reason: string };
+  current: { init: string; variance: number | null; factor: number | null };
+  recommended: { init: string; variance: number | null; factor: number | null; reason: string };
+}
+
+function fromRow(row: TableRow): LayerVariance {
+  return {
+    assumedFans: row.assumedFans,
+    current: { init: row.current.init, variance: row.current.variance, factor: row.current.factor },
+    recommended: { init: row.recommended.init, variance: row.recommended.variance, factor: row.recommended.factor, reason: row.recommended.reason },
+  };
 }
 
 /** The init name as the layer's framework spells it (TF.js: heNormal). */
@@ -21,22 +32,9 @@ export function initSpelling(layer: Layer, init: string): string {
   return layer.framework === 'tfjs' ? tfjsName(init as Parameters<typeof tfjsName>[0]) : init;
 }
 
-/** The numbers of one layer, from the engine's one implementation (src/core/analysis/numbers.ts). */
+/** One layer's Var(W) and unit-input gain, current and recommended (src/core/sim/analytic.ts builds the numbers). */
 export function layerVariance(layer: Layer, distribution: 'normal' | 'uniform'): LayerVariance {
-  const cur = layerNumbers(layer, layer.init);
-  const rec = recommendation(layer, { distribution });
-  const recN = rec ? layerNumbers(layer, rec.spec) : null;
-  return {
-    assumedFans: !cur.fansKnown,
-    current: { init: layer.init.name, variance: cur.varW, coeff: cur.coeff, factor: cur.forward },
-    recommended: {
-      init: rec?.spec.name ?? 'unknown',
-      variance: recN?.varW ?? null,
-      coeff: recN?.coeff ?? null,
-      factor: recN?.forward ?? null,
-      reason: rec?.reason ?? 'The activation is unknown, so no initializer can be recommended.',
-    },
-  };
+  return fromRow(layerTable([layer], distribution)[0]!);
 }
 
 /** A number for humans: 4 significant digits, exponent notation when tiny or huge. */
@@ -55,16 +53,21 @@ export function modelTable(
   fileName: string,
 ): VarianceTable | null {
   const model = result.models.find((m) => m.id === modelId);
-  const gains = modelGains(result.layers, result.models, modelId, { distribution });
-  if (!model || !gains) return null;
-  const rows: VarianceRow[] = gains.map((g, index) => {
-    const { layer } = g;
-    const current: InitColumn = { init: layer.init.name, variance: g.current.varW, factor: g.current.forward, cumulative: g.currentCumulative };
+  if (!model) return null;
+  const byId = new Map(result.layers.map((l) => [l.id, l]));
+  const layers = model.layers.map((id) => byId.get(id)).filter((l): l is Layer => !!l);
+  // cumulative: the second moment after the layer from the mean-field recursion over
+  // the whole stack, evaluated at each layer's actual pre-activation variance (so
+  // saturating activations are followed), not the product of unit-input gains.
+  const table = layerTable(layers, distribution);
+  const rows: VarianceRow[] = table.map((row, index) => {
+    const layer = row.layer;
+    const current: InitColumn = { init: row.current.init, variance: row.current.variance, factor: row.current.factor, cumulative: row.current.forward };
     const recommended: InitColumn = {
-      init: g.rec?.spec.name ?? 'unknown',
-      variance: g.recommended?.varW ?? null,
-      factor: g.recommended?.forward ?? null,
-      cumulative: g.recommendedCumulative,
+      init: row.recommended.init,
+      variance: row.recommended.variance,
+      factor: row.recommended.factor,
+      cumulative: row.recommended.forward,
     };
     return {
       index,
@@ -78,8 +81,8 @@ export function modelTable(
       recommended,
       findings: result.findings.filter((f) => f.layer === layer.id).map((f) => f.code),
       offset: layer.span.from,
-      assumedFans: !g.current.fansKnown,
-      head: g.head,
+      assumedFans: row.assumedFans,
+      head: isHead(layer, result.layers, result.models),
     };
   });
   const label = model.name ?? model.kind;
@@ -121,10 +124,12 @@ export function hoverMarkdown(input: HoverInput): string {
   lines.push(actText, '');
   // The full explanation of each finding on this layer (the Problems panel shows its first sentence).
   for (const f of input.result.findings) if (f.layer === layer.id) lines.push(`**${f.code}** ${f.message}`, '');
+  const fanIn = v.assumedFans ? (layer.fanIn ?? layer.fanOut) : layer.fanIn;
+  const coeff = (x: number | null) => (x !== null && fanIn !== null ? x * fanIn : null);
   lines.push(`| | ${t('init')} | Var(W) | fan_in·Var(W) | ${t('gain per layer')} |`, '|---|---|---|---|---|');
-  lines.push(`| ${t('current')} | \`${initSpelling(layer, v.current.init)}\` | ${fmt(v.current.variance)} | ${fmt(v.current.coeff)} | ${fmt(v.current.factor)} |`);
+  lines.push(`| ${t('current')} | \`${initSpelling(layer, v.current.init)}\` | ${fmt(v.current.variance)} | ${fmt(coeff(v.current.variance))} | ${fmt(v.current.factor)} |`);
   lines.push(
-    `| ${t('recommended')} | \`${initSpelling(layer, v.recommended.init)}\` | ${fmt(v.recommended.variance)} | ${fmt(v.recommended.coeff)} | ${fmt(v.recommended.factor)} |`,
+    `| ${t('recommended')} | \`${initSpelling(layer, v.recommended.init)}\` | ${fmt(v.recommended.variance)} | ${fmt(coeff(v.recommended.variance))} | ${fmt(v.recommended.factor)} |`,
   );
   if (v.assumedFans) lines.push('', t('(fan_in unknown: computed with fan_in = fan_out)'));
   if (isHead(layer, input.result.layers, input.result.models)) {

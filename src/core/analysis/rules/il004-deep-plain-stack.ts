@@ -16,7 +16,7 @@ export const deepPlainStack: Rule = {
     fixSafety: 'No fix: the remedy (orthogonal init, LSUV, normalization or skip connections) is a design choice, not a one-line edit.',
   },
   checkModel(model: ModelInfo, ctx: RuleContext): Finding[] {
-    const layers = model.layers.map((id) => ctx.layers[id]).filter((l) => l && !l.embedding && !l.recurrent);
+    const layers = (model.stack ?? model.layers).map((id) => ctx.layers[id]).filter((l) => l && !l.embedding && !l.recurrent);
     const n = layers.length;
     if (n < ctx.options.deepStackThreshold) return [];
     if (layers.some((l) => l.normalization !== null || l.residual)) return [];

@@ -8,7 +8,9 @@ import type { FrameworkAnalysis, InitTarget } from '../adapter.js';
 import type { PyExpr, PyStmt } from '../../parse/pyast.js';
 import { dottedName, kwarg, walkExpr, walkStmts, stmtExprs } from '../../parse/pyast.js';
 import type { PythonModule } from '../../parse/python.js';
-import { Interp, wrappedInitializer, type InitEvent, type LayerRec, type ClassCtx, type NameTest, type SeqRec, type Obj } from './interp.js';
+import { Interp } from './interp.js';
+import type { ClassCtx, InitEvent, LayerRec, NameTest, Obj, SeqRec } from './eval/values.js';
+import { wrappedInitializer } from './semantics/initializers.js';
 import { Imports } from './imports.js';
 import { recommendation } from '../../analysis/rules/common.js';
 import { defaultOptions } from '../../types.js';
@@ -81,7 +83,11 @@ function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean): Layer 
     else activation = { name: 'unknown', via: 'none' };
   }
   // Copies: spans in the syntax model are shifted in place by the chunk cache.
-  const cp = <T extends { span?: Span }>(x: T): T => (x.span ? { ...x, span: { from: x.span.from, to: x.span.to } } : { ...x });
+  const cp = <T extends { span?: Span; site?: Span }>(x: T): T => ({
+    ...x,
+    ...(x.span ? { span: { from: x.span.from, to: x.span.to } } : {}),
+    ...(x.site ? { site: { from: x.site.from, to: x.site.to } } : {}),
+  });
   activation = cp(activation);
   return {
     id,
@@ -133,6 +139,7 @@ function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, classes: Cla
     if (m.layers.length) models.push(m);
   };
   let nextId = 0;
+  const classModel = new Map<ClassCtx, ModelInfo>();
   // classes
   for (const c of classes) {
     if (!c.framework) continue;
@@ -141,7 +148,24 @@ function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, classes: Cla
     const kind = c.framework === 'pytorch' ? 'nn.Module' : c.framework === 'keras' ? 'keras.Model' : c.nnx ? 'flax.nnx.Module' : 'flax.linen.Module';
     const m: ModelInfo = { id: nextId, framework: c.framework, kind, name: c.name, span: { ...c.stmt.nameSpan }, layers: [] };
     assign(m, rs);
-    if (m.layers.length) nextId++;
+    if (m.layers.length) {
+      nextId++;
+      classModel.set(c, m);
+    }
+  }
+  // a class holding other user modules is one stack with their layers
+  const stackOf = (c: ClassCtx, seen: Set<ClassCtx>): number[] => {
+    if (seen.has(c)) return [];
+    seen.add(c);
+    const out = [...(classModel.get(c)?.layers ?? [])];
+    for (const h of heldClasses(c)) out.push(...stackOf(h, seen));
+    return out;
+  };
+  for (const c of classes) {
+    const m = classModel.get(c);
+    if (!m || heldClasses(c).length === 0) continue;
+    const stack = [...new Set(stackOf(c, new Set()))];
+    if (stack.length > m.layers.length) m.stack = stack;
   }
   // Sequential containers outside classes (outermost only)
   const nested = new Set<unknown>();
@@ -181,6 +205,24 @@ function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, classes: Cla
     if (m.layers.length) nextId++;
   }
   return models;
+}
+
+/** User module classes whose instances a class holds in its attributes (directly, in containers or lists). */
+function heldClasses(c: ClassCtx): ClassCtx[] {
+  const out: ClassCtx[] = [];
+  const visitObj = (o: Obj, depth: number): void => {
+    if (depth > 6) return;
+    if (o.o === 'instance') {
+      if (o.cls !== c && !out.includes(o.cls)) out.push(o.cls);
+    } else if (o.o === 'seq') for (const it of o.seq.items) visitObj(it, depth + 1);
+    else if (o.o === 'list') for (const it of o.items) visitObj(it, depth + 1);
+    else if (o.o === 'wrapper') visitObj(o.inner, depth + 1);
+  };
+  for (const v of c.attrs.values()) {
+    if (v.t === 'obj') visitObj(v.o, 0);
+    else if (v.t === 'objs') for (const o of v.items) visitObj(o, 0);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- PyTorch init resolution
@@ -335,7 +377,7 @@ function resolveTorchInits(interp: Interp, recs: LayerRec[], stmts: PyStmt[]): v
       if (t.has('recurrent') && (!bestR || rank(ev) > rank(bestR))) bestR = ev;
       if (t.size) rec.events.push(ev);
     }
-    if (bestK) rec.init = { ...bestK.spec, source: bestK.layers ? 'init-call' : 'init-loop', span: bestK.callSpan };
+    if (bestK) rec.init = { ...bestK.spec, source: bestK.layers ? 'init-call' : 'init-loop', span: bestK.callSpan, ...(bestK.site ? { site: bestK.site } : {}) };
     // `if init == "kaiming": kaiming_normal_(...) else: normal_(...)` with the condition unknown:
     // the other arm's init may be the one that runs.
     if (bestK && bestK.arms && otherArmInit(bestK, rec.events, (ev) => eventTargets(ev, rec, uses).has('kernel'))) {

@@ -1,0 +1,263 @@
+/**
+ * Data flow of tensors: a module object applied to a tensor (layers, activations, norms,
+ * containers, instances with a forward), the first activation that consumes a layer's pending
+ * output, norms and residual additions on the way, slicing, and Sequential containers.
+ */
+import { type PyExpr, type PySlice, dottedName, kwarg } from '../../../parse/pyast.js';
+import type { ActivationInfo, Framework, Normalization } from '../../../types.js';
+import type { Evaluator } from './evaluator.js';
+import { setInCh } from '../semantics/layerFans.js';
+import type { Scope } from './scope.js';
+import { type LayerRec, type Obj, type Pend, type SeqRec, UNKNOWN, type Val, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
+
+export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): Val {
+  const inT = input.t === 'tensor' ? input : input.t === 'list' ? null : tensor();
+  switch (o.o) {
+    case 'weight': {
+      const rec = o.rec;
+      if (inT) {
+        for (const r of srcOf(inT)) if (r !== rec) r.feeds = true;
+        consume(ev, inT.pend, { name: 'linear', via: 'dataflow', span: e.span, text: `${rec.spec.kind} (no activation in between)` });
+        if (inT.ch !== null && rec.fanIn === null) setInCh(rec, inT.ch);
+        else if (inT.ch !== null && rec.template && !rec.inChFromCtor) {
+          // a layer built in a loop, applied to inputs of another width than before: no single fan_in
+          const probe: LayerRec = { ...rec, fanIn: null };
+          setInCh(probe, inT.ch);
+          if (probe.fanIn !== null && probe.fanIn !== rec.fanIn) (rec.loopVaries ??= new Set()).add('fanIn');
+        }
+      } else if (input.t === 'list') {
+        for (const it of input.items) {
+          for (const r of srcOf(it)) if (r !== rec) r.feeds = true;
+          if (it.t === 'tensor') consume(ev, it.pend, { name: 'linear', via: 'dataflow', span: e.span });
+        }
+      }
+      rec.applied = true;
+      if (rec.order === null) rec.order = ev.order++;
+      if (rec.inlineAct && rec.inlineAct.name !== 'linear') {
+        if (!rec.act) rec.act = rec.inlineAct;
+        return tensor([], isGlu(rec.inlineAct.text) ? halfWidth(rec.outCh) : rec.outCh, [rec]);
+      }
+      if (rec.spec.embedding || rec.spec.recurrent) {
+        if (!rec.act) rec.act = rec.inlineAct ?? { name: 'linear', via: 'default' };
+        return tensor([], rec.outCh, [rec]);
+      }
+      return tensor([{ rec, norm: null }], rec.outCh);
+    }
+    case 'act':
+      if (inT) {
+        consume(ev, inT.pend, { ...o.act, span: o.act.span ?? e.span });
+        return tensor([], o.halves ? halfWidth(inT.ch) : inT.ch, srcOf(inT));
+      }
+      return tensor();
+    case 'norm':
+      if (inT) {
+        noteNorm(ev, inT.pend, o.norm, scope);
+        return inT;
+      }
+      return tensor();
+    case 'pass':
+      return inT ? (o.reshape ? tensor(inT.pend, null, inT.src) : inT) : tensor();
+    case 'add':
+      return input.t === 'list' ? residualAdd(ev, input.items, scope) : inT ?? tensor();
+    case 'concat':
+      return input.t === 'list' ? concatVals(input.items) : inT ?? tensor();
+    case 'seq': {
+      let cur: Val = inT ?? tensor();
+      for (const it of o.seq.items) cur = applyObj(ev, it, cur, e, scope);
+      return cur;
+    }
+    case 'list':
+      return UNKNOWN;
+    case 'wrapper': {
+      const fwd = applyObj(ev, o.inner, input, e, scope);
+      if (!o.merge) return fwd;
+      // Keras Bidirectional: the backward copy has the same width unless a backward_layer is given.
+      const bwd = o.backward ? applyObj(ev, o.backward, input, e, scope) : fwd;
+      if (fwd.t !== 'tensor' || bwd.t !== 'tensor') return fwd;
+      switch (o.merge) {
+        case 'concat':
+          return o.backward ? concatVals([fwd, bwd]) : tensor(fwd.pend, fwd.ch === null ? null : 2 * fwd.ch, fwd.src);
+        case 'keep':
+          return o.backward ? joinVals([fwd, bwd]) : fwd;
+        case 'split':
+          return { t: 'list', items: [fwd, o.backward ? bwd : tensor(fwd.pend, fwd.ch, fwd.src)], template: false };
+        default:
+          return tensor(fwd.pend, null, [...(fwd.src ?? []), ...(o.backward ? bwd.src ?? [] : [])]);
+      }
+    }
+    case 'input':
+      return tensor([], o.ch);
+    case 'instance': {
+      const own = o.cls.attrs.get('__seq__');
+      if (own && own.t === 'obj' && !o.cls.methods.has('forward')) return applyObj(ev, own.o, input, e, scope);
+      // A user module called on the tensor: follow the tensor through its forward.
+      const fwd = o.cls.methods.get('forward') ?? o.cls.methods.get('call') ?? o.cls.methods.get('__call__');
+      if (fwd && inT && !ev.stack.includes(fwd) && ev.stack.length < 6 && ev.instRuns < 256) {
+        ev.instRuns++;
+        const out = ev.callMethod(o.cls, fwd, [inT, ...fwd.params.slice(2).map(() => UNKNOWN)], null, false, scope);
+        if (out.t === 'tensor') return out;
+        if (out.t === 'list') return joinVals(out.items);
+        consume(ev, inT.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: o.cls.name });
+        return tensor([], null);
+      }
+      if (inT) consume(ev, inT.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: o.cls.name });
+      return tensor([], null);
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+export function consume(ev: Evaluator, pend: Pend[], act: ActivationInfo): void {
+  for (const p of pend) {
+    p.rec.consumed = true;
+    if (p.part && p.rec.act && !sameAct(p.rec.act, act) && p.rec.act.name !== 'unknown') {
+      // GLU written out: one half linear, the other through a sigmoid
+      const t = (x: ActivationInfo) => x.text ?? x.name;
+      p.rec.act = { name: 'unknown', via: 'forward', span: act.span ?? p.rec.act.span, text: `parts of its output meet ${t(p.rec.act)} and ${t(act)}` };
+      continue;
+    }
+    if (!p.rec.act) {
+      const d = ev.deferredActs.get(p.rec);
+      if (d) ev.deferredActs.delete(p.rec);
+      p.rec.act = d && !sameAct(d, act) ? branchUnknown(d, act) : act;
+      if (p.norm && !p.rec.norm) p.rec.norm = p.norm;
+    }
+  }
+}
+
+export function noteNorm(ev: Evaluator, pend: Pend[], norm: Normalization, scope: Scope): void {
+  for (const p of pend) {
+    if (!p.norm) p.norm = norm;
+    if (!p.rec.act && !p.rec.norm) p.rec.norm = norm;
+  }
+  if (norm === 'layernorm' || norm === 'rmsnorm') {
+    if (scope.cls) scope.cls.hasLayerNorm = true;
+    ev.sawLayerNorm = true;
+  }
+}
+
+export function residualAdd(ev: Evaluator, vals: Val[], scope: Scope): Val {
+  const pend: Pend[] = [];
+  const src: LayerRec[] = [];
+  let ch: number | null = null;
+  for (const v of vals) {
+    if (v.t !== 'tensor') continue;
+    if (v.src) src.push(...v.src);
+    if (ch === null) ch = v.ch;
+    for (const p of v.pend) {
+      p.rec.residual = true;
+      pend.push(p);
+    }
+  }
+  if (scope.cls) scope.cls.hasResidual = true;
+  ev.sawResidual = true;
+  return tensor(pend, ch, src);
+}
+
+/**
+ * `layers[1:]`, `self.net[:-1]`: the items a slice keeps, when its bounds are known. A list built
+ * in a loop has no stable positions; a container whose loop-built members come first can lose
+ * members after them (`[:-1]` drops the head appended after the loop).
+ */
+export function slice(ev: Evaluator, base: Val, sl: PySlice, scope: Scope): Val | null {
+  const bound = (x: PyExpr | null): number | null | undefined => {
+    if (x === null) return null;
+    const v = ev.eval(x, scope);
+    return v.t === 'num' && Number.isInteger(v.v) ? v.v : undefined;
+  };
+  const lo = bound(sl.lower);
+  const hi = bound(sl.upper);
+  const st = bound(sl.step);
+  if (lo === undefined || hi === undefined || st === undefined || (st !== null && st !== 1)) return null;
+  const cut = <T>(items: T[]): T[] => items.slice(lo ?? 0, hi ?? items.length);
+  if (base.t === 'list') return base.template ? null : { t: 'list', items: cut(base.items), template: false };
+  if (base.t === 'obj' && base.o.o === 'list' && base.o.template && base.o.ml) {
+    // a ModuleList filled in a loop, then a head appended: [:-k] keeps the loop-built members
+    const items = base.o.items;
+    let lastT = -1;
+    items.forEach((o, i) => {
+      if ((o.o === 'weight' && o.rec.template) || (o.o === 'list' && o.template)) lastT = i;
+    });
+    const n = items.length;
+    if (!((lo === null || lo === 0) && hi !== null && hi < 0 && n + hi > lastT)) return null;
+    return { t: 'obj', o: { o: 'list', items: cut(items), template: true, ml: base.o.ml } };
+  }
+  if (base.t === 'obj' && base.o.o === 'list') return base.o.template ? null : { t: 'obj', o: { o: 'list', items: cut(base.o.items), template: false } };
+  if (base.t === 'obj' && base.o.o === 'seq') {
+    const seq = base.o.seq as SeqRec & { names?: (string | null)[] };
+    let lastT = -1;
+    seq.items.forEach((o, i) => {
+      if ((o.o === 'weight' && o.rec.template) || (o.o === 'list' && o.template)) lastT = i;
+    });
+    const n = seq.items.length;
+    if (lastT >= 0 && !((lo === null || lo === 0) && hi !== null && hi < 0 && n + hi > lastT)) return null;
+    const sub: SeqRec & { names?: (string | null)[] } = { ...seq, items: cut(seq.items) };
+    if (seq.names) sub.names = cut(seq.names);
+    return { t: 'obj', o: { o: 'seq', seq: sub } };
+  }
+  return null;
+}
+
+export function foldSeq(ev: Evaluator, seq: SeqRec): void {
+  let cur: Val = tensor();
+  const dummy = seq.call;
+  const scope = ev.moduleScope;
+  for (const it of seq.items) {
+    cur = applyObj(ev, it, cur, dummy, scope);
+    if (it.o === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
+  }
+}
+
+export function makeSeq(ev: Evaluator, framework: Framework, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): SeqRec {
+  const key = e.span.from;
+  let seq = ev.seqs.get(key);
+  if (!seq) {
+    seq = { id: ev.seqs.size, call: e, framework, name: null, owner: scope.cls, fnScope: scope.fn, items: [] };
+    ev.seqs.set(key, seq);
+  }
+  const items: Obj[] = [];
+  const names: (string | null)[] = [];
+  seq.opaque = false;
+  const pushVal = (v: Val, nm: string | null) => {
+    if (v.t === 'list') {
+      for (const x of v.items) pushVal(x, null);
+      return;
+    }
+    const o = ev.toObj(v);
+    if (!o) seq!.opaque = true;
+    if (o && o.o === 'list') {
+      for (const x of o.items) {
+        items.push(x);
+        names.push(null);
+      }
+      return;
+    }
+    if (o) {
+      items.push(o);
+      names.push(nm);
+    }
+  };
+  const layersKw = kwarg(e, 'layers');
+  if (layersKw) pushVal(ev.eval(layersKw.value, scope), null);
+  for (const a of e.args) {
+    if (a.name !== null) {
+      if (a.name !== 'layers') ev.eval(a.value, scope);
+      continue;
+    }
+    const v = ev.eval(a.value, scope);
+    if (v.t === 'dict') {
+      for (const [k, x] of v.entries) pushVal(x, k);
+    } else if (framework === 'flax' && v.t === 'unknown') {
+      // A Flax Sequential applies any callable (a lambda, a helper): whatever it does
+      // acts on the previous layer's output, which must not read as "no activation".
+      items.push({ o: 'act', act: { name: 'unknown', via: 'sequential', span: a.value.span, text: dottedName(a.value) ?? 'a callable' } });
+      names.push(null);
+    } else pushVal(v, null);
+  }
+  seq.items = items;
+  (seq as SeqRec & { names?: (string | null)[] }).names = names;
+  for (const it of items) if (it.o === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
+  foldSeq(ev, seq);
+  return seq;
+}

@@ -1,0 +1,494 @@
+/**
+ * Calls into the libraries: an imported name called (`nn.Linear(...)`, `layers.Dense(...)`,
+ * `F.relu(x)`, `torch.cat`, `nn.init.kaiming_normal_`) and methods called on values
+ * (`x.relu()`, `model.add(...)`, `seq.append(...)`, `self.add_module(...)`), by framework role.
+ */
+import { torchCalculateGain } from '../../../math/index.js';
+import { type PyExpr, type PyStmt, argOf, dottedName, kwarg, positional } from '../../../parse/pyast.js';
+import type { ActivationInfo, ActivationName } from '../../../types.js';
+import { consume, foldSeq, makeSeq, noteNorm, residualAdd } from '../eval/dataflow.js';
+import { nameValue } from '../eval/paths.js';
+import { type Scope, bodyOf, inLoop, lookup, rootName, topStmtOf } from '../eval/scope.js';
+import { type BidiMerge, type ClassCtx, type LayerRec, type ModFilter, type ModList, type Obj, type SeqRec, UNKNOWN, type Val, concatVals, halfWidth, isGlu, setListOwner, srcOf, tensor } from '../eval/values.js';
+import { Imports } from '../imports.js';
+import type { Evaluator } from '../eval/evaluator.js';
+import { roleOf } from '../vocab.js';
+import { initializerCall, tensorInitMethod } from './initializers.js';
+import { kerasActivation, lastDim, makeLayer, shortText } from './layerFans.js';
+import { recordInit, torchInitCall } from './torchInitCode.js';
+
+export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
+  const role = roleOf(q);
+  if (!role) {
+    if (q === 'torch.nn.init.calculate_gain') {
+      const nl = ev.eval(argOf(e, 0, 'nonlinearity') ?? { k: 'other', span: e.span, parts: [] }, scope);
+      const pa = ev.eval(argOf(e, 1, 'param') ?? { k: 'other', span: e.span, parts: [] }, scope);
+      if (nl.t === 'str') {
+        const g = torchCalculateGain(nl.v, pa.t === 'num' ? pa.v : undefined);
+        if (g !== null) return { t: 'num', v: g };
+      }
+      return UNKNOWN;
+    }
+    if (q === 'functools.partial') {
+      // partial(nnx.leaky_relu, negative_slope=0.2): the activation, with its parameter.
+      const fnV = e.args[0] && e.args[0].name === null ? ev.eval(e.args[0].value, scope) : UNKNOWN;
+      const fnRole = fnV.t === 'ref' ? roleOf(fnV.q) : undefined;
+      if (fnV.t === 'ref' && fnRole && fnRole.r === 'actFn') {
+        let param = fnRole.param;
+        if (fnRole.act === 'leaky_relu') {
+          const sl = kwarg(e, 'negative_slope')?.value ?? kwarg(e, 'alpha')?.value;
+          const v = sl ? ev.eval(sl, scope) : null;
+          if (v && v.t === 'num') param = v.v;
+        }
+        for (const a of e.args.slice(1)) ev.eval(a.value, scope);
+        return { t: 'obj', o: { o: 'act', act: { name: fnRole.act, param, via: 'sequential', span: e.span, text: shortText(fnV.q) } } };
+      }
+      if (fnV.t === 'ref' && fnRole && fnRole.r === 'passFn') {
+        // partial(nnx.avg_pool, window_shape=(2, 2)): shape only
+        for (const a of e.args.slice(1)) ev.eval(a.value, scope);
+        return { t: 'obj', o: { o: 'pass' } };
+      }
+    }
+    if (q === 'math.sqrt' || q === 'numpy.sqrt') {
+      const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      return v.t === 'num' && v.v >= 0 ? { t: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
+    }
+    if (SINKS.has(q)) {
+      for (const a of e.args) {
+        const v = ev.eval(a.value, scope);
+        if (v.t === 'tensor') consume(ev, v.pend, { name: 'linear', via: 'forward', span: e.span, text: q.split('.').pop() });
+      }
+      return tensor([], null);
+    }
+    // unknown library call: args are evaluated; tensors meet an unknown op
+    let out: Val = UNKNOWN;
+    for (const a of e.args) {
+      const v = ev.eval(a.value, scope);
+      if (v.t === 'tensor' && v.pend.length) consume(ev, v.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: q });
+      if (v.t === 'tensor') out = tensor([], null);
+    }
+    return out;
+  }
+  switch (role.r) {
+    case 'weight':
+      return { t: 'obj', o: { o: 'weight', rec: makeLayer(ev, role.spec, q, e, scope, stmt) } };
+    case 'actModule': {
+      let act: ActivationInfo = { name: role.act, param: role.param, via: 'sequential', span: e.span, text: shortText(q) };
+      let halves = q === 'torch.nn.GLU';
+      if (role.fromArg === 'keras') {
+        const a = argOf(e, 0, 'activation');
+        const ka = kerasActivation(ev, a, scope);
+        halves = isGlu(ka.text);
+        act = { ...ka, via: 'sequential', span: e.span, text: shortText(q) };
+      } else {
+        const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, q.startsWith('keras') ? 'negative_slope' : 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
+        if (slope) {
+          const v = ev.eval(slope, scope);
+          if (v.t === 'num') act.param = v.v;
+        }
+        if (q.endsWith('.ELU') || q.endsWith('.CELU')) {
+          const al = argOf(e, 0, 'alpha');
+          const v = al ? ev.eval(al, scope) : null;
+          if (v && v.t === 'num') act.param = v.v;
+        }
+      }
+      return { t: 'obj', o: halves ? { o: 'act', act, halves } : { o: 'act', act } };
+    }
+    case 'actFn': {
+      // nn.relu(x) / F.relu(x) / tf.nn.relu(x) / F.leaky_relu(x, 0.2)
+      const argE = e.args.find((a) => a.name === null && !a.star)?.value;
+      if (argE && (argE.k === 'bin' || argE.k === 'unary') && !(argE.k === 'bin' && (argE.op === '+' || argE.op === '-'))) {
+        // tanh(0.797 * (x + 0.044 * x**3)): part of a formula (GELU), not the layer's activation
+        const inner = ev.firstArg(e, scope);
+        if (inner.t === 'tensor') consume(ev, inner.pend, { name: 'unknown', via: 'forward', span: e.span, text: 'an expression' });
+        return tensor([], inner.t === 'tensor' ? inner.ch : null);
+      }
+      const input = ev.firstArg(e, scope);
+      let param = role.param;
+      if (role.act === 'leaky_relu') {
+        const s = argOf(e, 1, q.startsWith('torch') ? 'negative_slope' : q.startsWith('keras') || q.startsWith('tensorflow') ? 'alpha' : 'negative_slope') ?? kwarg(e, 'alpha')?.value ?? kwarg(e, 'negative_slope')?.value;
+        const v = s ? ev.eval(s, scope) : null;
+        if (v && v.t === 'num') param = v.v;
+      }
+      if (input.t === 'tensor') {
+        consume(ev, input.pend, { name: role.act, param, via: 'forward', span: e.span, text: shortText(q) });
+        return tensor([], isGlu(q) ? halfWidth(input.ch) : input.ch, srcOf(input));
+      }
+      return tensor([], null);
+    }
+    case 'norm':
+      return { t: 'obj', o: { o: 'norm', norm: role.norm } };
+    case 'normFn': {
+      const input = ev.firstArg(e, scope);
+      if (input.t === 'tensor') {
+        noteNorm(ev, input.pend, role.norm, scope);
+        return input;
+      }
+      return tensor();
+    }
+    case 'pass': {
+      for (const a of e.args) ev.eval(a.value, scope);
+      const last = q.slice(q.lastIndexOf('.') + 1);
+      const reshapes = last === 'Flatten' || last === 'Reshape' || last === 'Unflatten' || last === 'Permute' || last === 'RepeatVector';
+      return { t: 'obj', o: reshapes ? { o: 'pass', reshape: true } : { o: 'pass' } };
+    }
+    case 'passFn': {
+      const input = ev.firstArg(e, scope);
+      if (input.t === 'tensor') return tensor(input.pend, null, input.src);
+      return tensor();
+    }
+    case 'add':
+      return { t: 'obj', o: { o: 'add' } };
+    case 'concat':
+      return { t: 'obj', o: { o: 'concat' } };
+    case 'addFn': {
+      const a0 = e.args[0] ? ev.eval(e.args[0].value, scope) : UNKNOWN;
+      if (a0.t === 'list') return residualAdd(ev, a0.items, scope);
+      const a1 = e.args[1] ? ev.eval(e.args[1].value, scope) : UNKNOWN;
+      return residualAdd(ev, [a0, a1], scope);
+    }
+    case 'concatFn': {
+      const a0 = e.args[0] ? ev.eval(e.args[0].value, scope) : UNKNOWN;
+      for (const a of e.args.slice(1)) ev.eval(a.value, scope);
+      if (a0.t === 'list') return concatVals(a0.items);
+      return UNKNOWN;
+    }
+    case 'wrapper': {
+      const inner = e.args[0] ? ev.toObj(ev.eval(e.args[0].value, scope)) : null;
+      for (const a of e.args.slice(1)) ev.eval(a.value, scope);
+      if (inner && q === 'keras.layers.Bidirectional') {
+        // Bidirectional(layer, merge_mode="concat", weights=None, backward_layer=None)
+        const mm = argOf(e, 1, 'merge_mode');
+        const mv = mm ? ev.eval(mm, scope) : null;
+        const merge: BidiMerge = !mm
+          ? 'concat'
+          : mm.k === 'const' && mm.value === null
+            ? 'split'
+            : mv && mv.t === 'str'
+              ? mv.v === 'concat' ? 'concat' : mv.v === 'sum' || mv.v === 'mul' || mv.v === 'ave' ? 'keep' : 'unknown'
+              : 'unknown';
+        const bl = kwarg(e, 'backward_layer');
+        const backward = bl ? ev.toObj(ev.eval(bl.value, scope)) ?? undefined : undefined;
+        return { t: 'obj', o: { o: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
+      }
+      if (inner && q === 'flax.linen.Bidirectional') {
+        // Bidirectional(forward_rnn, backward_rnn, merge_fn=<concatenate>, ...)
+        const be = argOf(e, 1, 'backward_rnn');
+        const backward = be ? ev.toObj(ev.eval(be, scope)) ?? undefined : undefined;
+        const merge: BidiMerge = kwarg(e, 'merge_fn') ? 'unknown' : 'concat';
+        return { t: 'obj', o: { o: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
+      }
+      return inner ? { t: 'obj', o: { o: 'wrapper', inner } } : UNKNOWN;
+    }
+    case 'sequential':
+      return { t: 'obj', o: { o: 'seq', seq: makeSeq(ev, role.framework, e, scope) } };
+    case 'modulelist': {
+      const a = e.args[0] ? ev.eval(e.args[0].value, scope) : null;
+      const items: Obj[] = [];
+      let template = false;
+      const ml: ModList = { call: e, items, paths: [], muts: [], opaque: !!a && a.t !== 'list' };
+      if (a && a.t === 'list') {
+        template = a.template;
+        for (const it of a.items) {
+          const o = ev.toObj(it);
+          if (o) items.push(o);
+          else ml.opaque = true;
+        }
+      }
+      const list: Extract<Obj, { o: 'list' }> = { o: 'list', items, template, ml };
+      for (const o of items) setListOwner(o, ml);
+      return { t: 'obj', o: list };
+    }
+    case 'moduledict': {
+      const a = e.args[0] ? ev.eval(e.args[0].value, scope) : null;
+      return a && a.t === 'dict' ? a : { t: 'dict', entries: new Map() };
+    }
+    case 'orderedDict': {
+      const a = e.args[0] ? ev.eval(e.args[0].value, scope) : null;
+      const entries = new Map<string, Val>();
+      if (a && a.t === 'list') {
+        for (const it of a.items) {
+          if (it.t === 'list' && it.items.length === 2 && it.items[0].t === 'str') entries.set(it.items[0].v, it.items[1]);
+        }
+      }
+      return { t: 'dict', entries };
+    }
+    case 'model': {
+      for (const a of e.args) ev.eval(a.value, scope);
+      const fn = scope.fn;
+      if (!ev.modelCalls.has(fn)) ev.modelCalls.set(fn, e);
+      return UNKNOWN;
+    }
+    case 'input': {
+      const shape = argOf(e, 0, 'shape') ?? kwarg(e, 'batch_shape')?.value;
+      const ch = shape ? lastDim(ev, shape, scope) : null;
+      return tensor([], ch);
+    }
+    case 'initFn':
+      torchInitCall(ev, role.name, e, scope, stmt);
+      return UNKNOWN;
+    case 'initializer':
+      return { t: 'init', spec: initializerCall(ev, role.fw, role.name, e, scope) };
+    case 'identityFn':
+      return ev.firstArg(e, scope);
+    case 'baseModule':
+      return UNKNOWN;
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** x.view(...), x.relu(), model.add(...), self.apply(fn), self.modules(), p.data.normal_(...) ... */
+export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE: Extract<PyExpr, { k: 'attr' }>, scope: Scope, stmt?: PyStmt): Val | null {
+  const root = rootName(fnE);
+  if (root !== null && !lookup(scope, root) && ev.imports.map.has(root)) return null; // an imported function: callRef
+  const obj = ev.eval(fnE.obj, scope);
+  const m = fnE.attr;
+  // `model = Net().to(device)`, `.cuda()`, `.eval()`: torch.nn.Module methods that return the module itself
+  if (obj.t === 'obj' && MODULE_SELF_METHODS.has(m) && ((obj.o.o === 'seq' && obj.o.seq.framework === 'pytorch') || (obj.o.o === 'instance' && obj.o.cls.framework === 'pytorch' && !obj.o.cls.methods.has(m)))) {
+    for (const a of e.args) ev.eval(a.value, scope);
+    return obj;
+  }
+  if (obj.t === 'tensor') {
+    const act = TENSOR_ACT_METHODS[m];
+    if (act) {
+      for (const a of e.args) ev.eval(a.value, scope);
+      if (m === 'clamp' || m === 'clamp_' || m === 'clip') {
+        const lo = kwarg(e, 'min')?.value ?? positional(e, 0);
+        if (!(lo && lo.k === 'num' && lo.value === 0)) return tensor([], obj.ch);
+      }
+      consume(ev, obj.pend, { name: act, via: 'forward', span: e.span, text: `.${m}()` });
+      return tensor([], obj.ch, srcOf(obj));
+    }
+    if (TENSOR_QUERY_METHODS.has(m)) {
+      for (const a of e.args) ev.eval(a.value, scope);
+      return UNKNOWN;
+    }
+    if (TENSOR_PASS_METHODS.has(m)) {
+      for (const a of e.args) ev.eval(a.value, scope);
+      if (m === 'split' || m === 'chunk' || m === 'unbind' || m === 'tensor_split') {
+        // a, b = h.chunk(2, dim=-1): each part may meet its own operation (a * sigmoid(b))
+        return tensor(obj.pend.map((p) => ({ ...p, part: true })), null, obj.src);
+      }
+      return tensor(obj.pend, m === 'view' || m === 'reshape' || m === 'flatten' ? null : obj.ch, obj.src);
+    }
+    if (m === 'add' || m === 'add_') {
+      const other = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      if (other.t === 'tensor') return residualAdd(ev, [obj, other], scope);
+      return obj;
+    }
+    for (const a of e.args) ev.eval(a.value, scope);
+    consume(ev, obj.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: `.${m}()` });
+    return tensor([], null);
+  }
+  if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'add' || m === 'append')) {
+    const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+    const o = ev.toObj(v);
+    if (o) {
+      obj.o.seq.items.push(o);
+      foldSeq(ev, obj.o.seq);
+      // path for layers added to a named sequential
+      if (o.o === 'weight' && obj.o.seq.name && !o.rec.name) o.rec.name = null;
+    }
+    return UNKNOWN;
+  }
+  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
+    // self.add_module('fc1', nn.Linear(...)): the same as self.fc1 = nn.Linear(...)
+    return registerModule(ev, fnE.obj, argOf(e, 0, 'name')!, argOf(e, 1, 'module')!, scope);
+  }
+  if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
+    // nn.Sequential().add_module('fc1', nn.Linear(...)): appended under that name
+    const nameV = ev.eval(argOf(e, 0, 'name')!, scope);
+    const o = ev.toObj(ev.eval(argOf(e, 1, 'module')!, scope));
+    if (o) {
+      const seq = obj.o.seq as SeqRec & { names?: (string | null)[] };
+      seq.items.push(o);
+      (seq.names ??= []).length = seq.items.length - 1;
+      seq.names.push(nameV.t === 'str' ? nameV.v : null);
+      if (o.o === 'weight' && !o.rec.seqOwner) o.rec.seqOwner = seq;
+      const base = dottedName(fnE.obj);
+      if (nameV.t === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v) && base) {
+        nameValue(ev, { t: 'obj', o }, nameV.v, scope, `${base}.${nameV.v}`, fnE.obj.k === 'attr' && rootName(fnE.obj) === 'self');
+      }
+      foldSeq(ev, seq);
+    }
+    return UNKNOWN;
+  }
+  if (obj.t === 'obj' && obj.o.o === 'list' && (m === 'append' || m === 'extend')) {
+    const list = obj.o;
+    const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+    const ml = list.ml;
+    const added: Obj[] = [];
+    if (m === 'append') {
+      const o = ev.toObj(v);
+      if (o) {
+        list.items.push(o);
+        added.push(o);
+        if (inLoop(scope)) list.template = true;
+        // (a ModuleList's member appended once, after the loop, keeps its own identity: a head)
+        if (o.o === 'weight' && list.template && (!ml || inLoop(scope))) o.rec.template = true;
+      } else if (ml) ml.opaque = true;
+    } else if (v.t === 'list') {
+      // extend([... for _ in range(n)]) or extend(...) in a loop repeats at run time
+      if (v.template || inLoop(scope)) list.template = true;
+      for (const it of v.items) {
+        const o = ev.toObj(it);
+        if (o) {
+          list.items.push(o);
+          added.push(o);
+          if (o.o === 'weight' && list.template && inLoop(scope)) o.rec.template = true;
+        } else if (ml) ml.opaque = true;
+      }
+    } else if (ml) ml.opaque = true;
+    if (ml) {
+      for (const o of added) setListOwner(o, ml);
+      const stmt = topStmtOf(scope);
+      if (stmt) ml.muts.push({ stmt, body: bodyOf(scope), fn: scope.fn });
+    }
+    return UNKNOWN;
+  }
+  if (obj.t === 'list' && (m === 'append' || m === 'extend')) {
+    const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+    if (m === 'append') {
+      obj.items.push(v);
+      if (inLoop(scope)) {
+        obj.template = true;
+        if (v.t === 'obj' && v.o.o === 'weight') v.o.rec.template = true;
+      }
+    } else if (v.t === 'list') obj.items.push(...v.items);
+    return UNKNOWN;
+  }
+  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && (m === 'modules' || m === 'children' || m === 'named_modules')) {
+    const cls = obj.t === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
+    const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
+    if (m === 'named_modules') return { t: 'zip', items: [UNKNOWN, { t: 'anymod', filter }] };
+    return { t: 'anymod', filter };
+  }
+  // for m in net.modules(): the container's members (nested containers followed for modules());
+  // `for seq in (self.encoder, self.decoder): for m in seq.modules()` reaches every container's
+  const isContainer = (x: Obj) => x.o === 'seq' || (x.o === 'list' && !!x.ml);
+  const conts = obj.t === 'obj' && isContainer(obj.o) ? [obj.o] : obj.t === 'objs' && obj.items.length && obj.items.every(isContainer) ? obj.items : [];
+  if (conts.length && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
+    const items: Obj[] = [];
+    const deep = m === 'modules' || m === 'named_modules';
+    const walk = (members: Obj[]) => {
+      for (const it of members) {
+        items.push(it);
+        if (deep && it.o === 'seq') walk(it.seq.items);
+        else if (deep && it.o === 'list') walk(it.items);
+      }
+    };
+    for (const c of conts) {
+      if (c.o === 'seq') walk(c.seq.items);
+      else if (c.o === 'list') walk(c.items);
+    }
+    const v: Val = { t: 'objs', items };
+    return m.startsWith('named_') ? { t: 'zip', items: [UNKNOWN, v] } : v;
+  }
+  const weightsOf = obj.t === 'objs' && obj.items.length && obj.items.every((x) => x.o === 'weight') ? obj.items.map((x) => (x as { rec: LayerRec }).rec) : null;
+  if ((obj.t === 'self' || weightsOf || (obj.t === 'obj' && (obj.o.o === 'instance' || obj.o.o === 'weight' || obj.o.o === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
+    let owner: LayerRec[] | null = null;
+    let cls: ClassCtx | null = null;
+    // `self.rnn` bound to nn.LSTM in one branch and nn.GRU in the other: both
+    if (weightsOf) owner = weightsOf;
+    else if (obj.t !== 'obj') cls = obj.t === 'self' ? obj.cls : null;
+    else if (obj.o.o === 'instance') cls = obj.o.cls;
+    else if (obj.o.o === 'weight') owner = [obj.o.rec];
+    else if (obj.o.o === 'seq') owner = obj.o.seq.items.flatMap((x) => (x.o === 'weight' ? [x.rec] : []));
+    const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
+    return { t: 'anyparam', owner, filter, which: 'any' };
+  }
+  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && m === 'apply') {
+    const fnV = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+    const cls = obj.t === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
+    if (fnV.t === 'fn') {
+      const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
+      const arg: Val = { t: 'anymod', filter };
+      if (fnV.cls && fnV.self) ev.callFn(fnV.def, [fnV.self, arg], new Map(), scope, fnV.cls);
+      else ev.callFn(fnV.def, [arg], new Map(), scope, null);
+    }
+    return UNKNOWN;
+  }
+  if (obj.t === 'param') {
+    // p.normal_(0, 0.02), p.data.zero_(), p.fill_(0), p.uniform_(-a, a)
+    const spec = tensorInitMethod(ev, m, e, scope);
+    if (spec) {
+      recordInit(ev, obj, spec, e, scope, stmt);
+      return UNKNOWN;
+    }
+    return UNKNOWN;
+  }
+  if (obj.t === 'anyparam' && (m === 'normal_' || m === 'uniform_' || m === 'zero_' || m === 'fill_')) {
+    const spec = tensorInitMethod(ev, m, e, scope);
+    if (spec) recordInit(ev, { t: 'param', layers: obj.owner, filter: obj.filter, which: obj.which, data: false }, spec, e, scope, stmt);
+    return UNKNOWN;
+  }
+  return null;
+}
+
+/**
+ * `self.add_module(name, m)`, `self.register_module(name, m)`, `setattr(self, name, m)`:
+ * with a literal name, an attribute assignment; with a computed one (`f'fc{i}'`), the
+ * module is still built and owned by the class, and `getattr(self, <computed>)` reaches it.
+ */
+export function registerModule(ev: Evaluator, recvE: PyExpr, nameE: PyExpr, valueE: PyExpr, scope: Scope): Val {
+  const recv = ev.eval(recvE, scope);
+  const nameV = ev.eval(nameE, scope);
+  const v = ev.eval(valueE, scope);
+  const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.o === 'instance' ? recv.o.cls : null;
+  if (!cls) return UNKNOWN;
+  const names = ev.loopNames.get(nameV);
+  if (names) {
+    // for name in ("fc1", "fc2"): setattr(self, name, nn.Linear(...)): one layer, built once per name
+    for (const n of names) cls.attrs.set(n, v);
+    return UNKNOWN;
+  }
+  if (nameV.t === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v)) {
+    if (recvE.k === 'name') ev.assign({ k: 'attr', obj: recvE, attr: nameV.v, span: nameE.span }, v, scope, null);
+    else cls.attrs.set(nameV.v, v);
+    return UNKNOWN;
+  }
+  const o = v.t === 'obj' ? v.o : null;
+  if (o) (cls.dynAttrs ??= []).includes(o) || cls.dynAttrs.push(o);
+  return UNKNOWN;
+}
+
+export const TENSOR_ACT_METHODS: Record<string, ActivationName> = {
+  relu: 'relu', relu_: 'relu', tanh: 'tanh', tanh_: 'tanh', sigmoid: 'sigmoid', sigmoid_: 'sigmoid', softmax: 'softmax',
+  log_softmax: 'softmax', clamp: 'relu', clamp_: 'relu', clip: 'relu',
+};
+
+export const TENSOR_QUERY_METHODS = new Set(['size', 'dim', 'numel', 'item', 'tolist', 'numpy', 'get_device', 'element_size', 'is_contiguous', 'nelement', 'ndimension']);
+
+export const TENSOR_PASS_METHODS = new Set([
+  'view', 'reshape', 'flatten', 'permute', 'transpose', 'contiguous', 'squeeze', 'unsqueeze', 'float', 'to', 'mean', 'sum', 'type',
+  'cuda', 'cpu', 'double', 'half', 'view_as', 'reshape_as', 'expand', 'repeat', 'unflatten', 'detach', 'clone', 'mul', 'div', 'mul_', 'div_',
+  'split', 'chunk', 'unbind', 'tensor_split',
+]);
+
+export const SINKS = new Set([
+  'torch.nn.functional.cross_entropy', 'torch.nn.functional.nll_loss', 'torch.nn.functional.mse_loss', 'torch.nn.functional.l1_loss',
+  'torch.nn.functional.smooth_l1_loss', 'torch.nn.functional.huber_loss', 'torch.nn.functional.binary_cross_entropy_with_logits',
+  'torch.nn.functional.kl_div', 'torch.argmax', 'torch.topk', 'torch.max', 'optax.softmax_cross_entropy',
+  'optax.softmax_cross_entropy_with_integer_labels', 'optax.sigmoid_binary_cross_entropy', 'optax.l2_loss',
+]);
+
+/** torch.nn.Module methods that return the module itself. */
+export const MODULE_SELF_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'bfloat16', 'train', 'eval', 'requires_grad_', 'share_memory', 'to_empty', 'xpu', 'mps']);
+
+export const BUILTINS = new Set(['print', 'len', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'range', 'enumerate', 'zip', 'int', 'float', 'str', 'list', 'tuple', 'dict', 'type', 'repr', 'format', 'max', 'min', 'assert']);
+
+/** `x * sigmoid(x)` / `sigmoid(x) * x` with the same name: the operand. */
+export function siluOperand(e: Extract<PyExpr, { k: 'bin' }>, imports: Imports): PyExpr | null {
+  const isSig = (c: PyExpr, name: string): boolean => {
+    if (c.k === 'call') {
+      const q = imports.resolve(c.fn);
+      const a = c.args[0]?.value;
+      if (q && /(^|\.)sigmoid$/.test(q) && a && a.k === 'name' && a.id === name) return true;
+    }
+    return c.k === 'call' && c.fn.k === 'attr' && c.fn.attr === 'sigmoid' && c.fn.obj.k === 'name' && c.fn.obj.id === name && c.args.length === 0;
+  };
+  if (e.left.k === 'name' && isSig(e.right, e.left.id)) return e.left;
+  if (e.right.k === 'name' && isSig(e.left, e.right.id)) return e.right;
+  return null;
+}

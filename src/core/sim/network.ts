@@ -1,0 +1,350 @@
+/**
+ * The network to simulate for one model, built from the engine's result: a plain
+ * NetworkSpec (JSON, crosses postMessage and worker_threads) that the tfjs runner
+ * (src/sim/runner.ts) executes and the analytic recursion (analytic.ts) reads.
+ *
+ * Every default the builder has to choose (a width the engine does not know, a
+ * convolution's kernel size inferred from its fans, an activation it did not
+ * find, an initializer it cannot name) is recorded as an Assumption, and each can
+ * be overridden through SimOptions (widthDefault, widths, inits, depthMultiplier).
+ *
+ * Pure, no tfjs, no I/O, never throws: bad input gives { error }.
+ */
+import type { AnalysisResult, Framework, InitSpec, Layer } from '../types.js';
+import { varianceGain } from '../math/activations.js';
+import { defaultBiasSampler, recommendedInitSpec, samplerFor } from './samplers.js';
+import type { Assumption, NetworkSpec, Sampler, SimInit, SimLayer, SimLayerKind, SimOptions } from './types.js';
+import { DEFAULT_SIM_OPTIONS, SIM_INITS } from './types.js';
+
+/** Largest width simulated as is; wider layers are simulated at this width with the weights rescaled to keep fan_in·Var(W). */
+export const MAX_SIM_WIDTH = 4096;
+
+const LIMITS: { key: keyof SimOptions; min: number; max: number; what: string }[] = [
+  { key: 'batch', min: 1, max: 65536, what: 'batch' },
+  { key: 'seeds', min: 0, max: 1000, what: 'seeds' },
+  { key: 'steps', min: 1, max: 256, what: 'steps' },
+  { key: 'spatial', min: 1, max: 256, what: 'spatial size' },
+  { key: 'widthDefault', min: 1, max: 65536, what: 'default width' },
+  { key: 'depthMultiplier', min: 1, max: 100, what: 'depth multiplier' },
+];
+
+/** A clear message for options no simulation can run with, or null. */
+export function validateSimOptions(options: SimOptions): string | null {
+  for (const l of LIMITS) {
+    const v = options[l.key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < l.min || v > l.max) {
+      return `${l.what} must be an integer from ${l.min} to ${l.max} (got ${String(v)})`;
+    }
+  }
+  if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 2 ** 31 - 1) {
+    return `seed must be an integer from 0 to ${2 ** 31 - 1} (got ${String(options.seed)})`;
+  }
+  if (options.input === 'shifted' && options.inputShift !== undefined && !Number.isFinite(options.inputShift)) {
+    return 'input shift must be a finite number';
+  }
+  if (options.lsuvTolerance !== undefined && !(options.lsuvTolerance > 0 && options.lsuvTolerance < 1)) {
+    return 'LSUV tolerance must be between 0 and 1';
+  }
+  if (options.lsuvMaxIterations !== undefined && !(Number.isInteger(options.lsuvMaxIterations) && options.lsuvMaxIterations >= 1 && options.lsuvMaxIterations <= 100)) {
+    return 'LSUV iterations must be an integer from 1 to 100';
+  }
+  return null;
+}
+
+/** Options with every missing field taken from DEFAULT_SIM_OPTIONS. */
+export function withDefaults(options: Partial<SimOptions>): SimOptions {
+  const out: SimOptions = { ...DEFAULT_SIM_OPTIONS };
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+function kindOf(layer: Layer): SimLayerKind {
+  if (layer.embedding) return 'embedding';
+  if (layer.recurrent) return 'recurrent';
+  const n = layer.layer.toLowerCase();
+  if (n.includes('conv') && n.includes('transpose')) return 'conv_transpose';
+  if (n.includes('conv')) return 'conv';
+  return 'dense';
+}
+
+function spatialRank(layer: Layer): number {
+  const n = layer.layer.toLowerCase();
+  if (n.includes('1d')) return 1;
+  if (n.includes('3d')) return 3;
+  return 2;
+}
+
+function gatesOf(layer: Layer): number {
+  const n = layer.layer.toLowerCase();
+  if (n.includes('lstm')) return 4;
+  if (n.includes('gru')) return 3;
+  return 1;
+}
+
+/**
+ * Kernel size of a convolution from its framework fans (channels × k^rank): the
+ * first of 3, 5, 7 whose k^rank divides both fans, else 1. The engine reports
+ * fans, not kernels; the choice is an assumption the caller sees.
+ */
+export function inferKernel(fanIn: number, fanOut: number, rank: number): number {
+  for (const k of [3, 5, 7, 4]) {
+    const r = k ** rank;
+    if (fanIn % r === 0 && fanOut % r === 0 && fanIn >= r && fanOut >= r) return k;
+  }
+  return 1;
+}
+
+const FRAMEWORK_DEFAULT_INIT: Record<Framework, InitSpec> = {
+  pytorch: { name: 'pytorch_default', explicit: false, source: 'default' },
+  keras: { name: 'glorot_uniform', explicit: false, source: 'default' },
+  tfjs: { name: 'glorot_normal', explicit: false, source: 'default' },
+  flax: { name: 'lecun_normal', explicit: false, source: 'default' },
+};
+
+/** `s` with every draw multiplied by `f` (to keep fan_in·Var(W) when a layer is simulated narrower). */
+export function scaleSampler(s: Sampler, f: number): Sampler {
+  switch (s.kind) {
+    case 'uniform':
+      return { kind: 'uniform', low: s.low * f, high: s.high * f };
+    case 'normal':
+      return { kind: 'normal', mean: s.mean * f, std: s.std * f };
+    case 'truncated_normal': {
+      const t: Sampler = { kind: 'truncated_normal', mean: s.mean * f, std: s.std * f, cut: s.cut };
+      if (s.low !== undefined) t.low = s.low * f;
+      if (s.high !== undefined) t.high = s.high * f;
+      return t;
+    }
+    case 'orthogonal':
+      return { kind: 'orthogonal', gain: s.gain * f };
+    case 'constant':
+      return { kind: 'constant', value: s.value * f };
+  }
+}
+
+/**
+ * NetworkSpec for model `modelId` of `result`, or { error } with a sentence for
+ * users (no such model, no layers, a width unknown with no default, bad options).
+ */
+export function buildNetwork(
+  result: AnalysisResult,
+  modelId: number,
+  options: SimOptions,
+  fileName?: string,
+): { spec: NetworkSpec } | { error: string } {
+  const bad = validateSimOptions(options);
+  if (bad) return { error: bad };
+  const model = result.models.find((m) => m.id === modelId);
+  if (!model) {
+    const list = result.models.map((m) => `${m.id}: ${m.name ?? m.kind}`).join(', ');
+    return { error: result.models.length === 0 ? 'the file has no model' : `no model ${modelId} (models: ${list})` };
+  }
+  const byId = new Map(result.layers.map((l) => [l.id, l] as const));
+  const source = model.layers.map((id) => byId.get(id)).filter((l): l is Layer => l !== undefined);
+  if (source.length === 0) return { error: `model ${model.name ?? model.kind} has no layers InitLens can see` };
+
+  const assumptions: Assumption[] = [];
+  const distribution = options.distribution ?? 'normal';
+  const layers: SimLayer[] = [];
+  const reps = options.depthMultiplier;
+  if (reps > 1) {
+    assumptions.push({ key: 'depthMultiplier', value: reps, message: `the model's ${source.length} layers are repeated ${reps} times (${source.length * reps} layers)` });
+  }
+  let prevOut: number | null = null;
+  let usedSpatial = false;
+  for (let rep = 0; rep < reps; rep++) {
+    for (const layer of source) {
+      const index = layers.length;
+      const built = buildLayer(layer, index, prevOut, options, distribution, assumptions);
+      if ('error' in built) return built;
+      if (built.layer.kind === 'conv' || built.layer.kind === 'conv_transpose') usedSpatial = true;
+      layers.push(built.layer);
+      prevOut = built.layer.outFeatures;
+    }
+  }
+  if (usedSpatial) {
+    assumptions.push({ key: 'spatial', value: options.spatial, message: `convolutions run on a ${options.spatial}×${options.spatial} input with 'same' padding and stride 1` });
+  }
+  if (layers.some((l) => l.kind === 'recurrent')) {
+    assumptions.push({ key: 'steps', value: options.steps, message: `recurrent layers are unrolled for ${options.steps} steps` });
+  }
+  if (options.input !== 'normal') {
+    assumptions.push({
+      key: 'input',
+      value: options.input,
+      message:
+        options.input === 'uniform'
+          ? 'the input is uniform with unit variance'
+          : `the input has unit variance around a mean of ${options.inputShift ?? 1}`,
+    });
+  }
+  if (options.bias === false) assumptions.push({ key: 'bias', value: 'none', message: 'biases are left out' });
+  const label = model.name ?? model.kind;
+  return {
+    spec: {
+      modelId,
+      title: `${label} (${model.framework})${fileName ? ` — ${fileName}` : ''}`,
+      framework: model.framework,
+      layers,
+      assumptions,
+    },
+  };
+}
+
+function buildLayer(
+  layer: Layer,
+  index: number,
+  prevOut: number | null,
+  options: SimOptions,
+  distribution: 'normal' | 'uniform',
+  assumptions: Assumption[],
+): { layer: SimLayer } | { error: string } {
+  const kind = kindOf(layer);
+  const fw = layer.framework;
+  const what = `layer ${index} (${layer.layer}${layer.name ? ` ${layer.name}` : ''})`;
+  const override = options.widths?.[index];
+  let fanIn = layer.fanIn;
+  let fanOut = layer.fanOut;
+  if (fanIn === null || fanIn <= 0) {
+    const v = prevOut ?? options.widthDefault;
+    if (!(v > 0)) return { error: `${what} has no known input width and there is no default width` };
+    fanIn = kind === 'conv' || kind === 'conv_transpose' ? v * 9 : v;
+    assumptions.push({ key: `layer:${index}:fanIn`, value: fanIn, message: `${what} has no known fan_in: ${fanIn} assumed` });
+  }
+  if (fanOut === null || fanOut <= 0 || override !== undefined) {
+    const v = override ?? options.widthDefault;
+    if (!(v > 0)) return { error: `${what} has no known width and there is no default width` };
+    const before = fanOut;
+    fanOut = kind === 'conv' || kind === 'conv_transpose' ? v * 9 : v;
+    if (override === undefined || before === null) {
+      assumptions.push({ key: `layer:${index}:fanOut`, value: fanOut, message: `${what} has no known fan_out: ${fanOut} assumed` });
+    }
+  }
+  const kindFlags = { recurrent: layer.recurrent, embedding: layer.embedding };
+  let inFeatures = fanIn;
+  let outFeatures = fanOut;
+  let kernel: number[] | undefined;
+  let gates: number | undefined;
+  if (kind === 'conv' || kind === 'conv_transpose') {
+    const rank = spatialRank(layer);
+    // PyTorch and Keras count a transposed kernel's fan_in over its OUTPUT channels.
+    const fi = kind === 'conv_transpose' ? fanOut : fanIn;
+    const fo = kind === 'conv_transpose' ? fanIn : fanOut;
+    const k = inferKernel(fi, fo, rank);
+    const r = k ** rank;
+    inFeatures = fi / r;
+    outFeatures = fo / r;
+    // 1-D and 3-D convolutions run as 2-D ones with the same fan_in (channels × taps).
+    if (rank === 3) {
+      inFeatures *= k;
+      outFeatures *= k;
+    } else if (rank === 1) {
+      kernel = [1, k];
+    }
+    kernel ??= [k, k];
+    assumptions.push({
+      key: `layer:${index}:kernel`,
+      value: k,
+      message: `${what}: kernel ${k}${rank > 1 ? `×${k}` : ''}${rank > 2 ? `×${k}` : ''} inferred from its fans, ${inFeatures} → ${outFeatures} channels${rank !== 2 ? ' (run as a 2-D convolution with the same fan_in)' : ''}`,
+    });
+  } else if (kind === 'recurrent') {
+    gates = gatesOf(layer);
+    // Keras and TF.js report the fused gate kernel's fan_out (gates × units).
+    if ((fw === 'keras' || fw === 'tfjs') && fanOut % gates === 0) outFeatures = fanOut / gates;
+  }
+  if (layer.depthwise) {
+    assumptions.push({ key: `layer:${index}:depthwise`, value: 'dense', message: `${what} is depthwise: simulated as a full convolution with the same fans` });
+  }
+
+  let act = layer.activation;
+  if (act.name === 'unknown') {
+    act = { ...act, name: 'linear' };
+    assumptions.push({ key: `layer:${index}:activation`, value: 'linear', message: `${what} has no known activation: linear assumed` });
+  }
+
+  // Samplers under each init, from the framework fans.
+  let init = layer.init;
+  if (samplerFor(fw, init, fanIn, fanOut, kindFlags) === null) {
+    init = FRAMEWORK_DEFAULT_INIT[fw];
+    assumptions.push({ key: `layer:${index}:init`, value: init.name, message: `${what}: the initializer ${layer.init.text ?? layer.init.name} cannot be evaluated: the ${fw} default (${init.name}) is simulated` });
+  }
+  const current = samplerFor(fw, init, fanIn, fanOut, kindFlags)!;
+  const rec = layer.embedding ? { spec: null, reason: '' } : recommendedInitSpec({ activation: act, framework: layer.framework }, distribution);
+  const recSpec = rec.spec ?? init;
+  const recommended = samplerFor(fw, recSpec, fanIn, fanOut, kindFlags) ?? current;
+  const gain = varianceGain(act.name, act.param) ?? 1;
+  const weight: Record<SimInit, Sampler | null> = {
+    current,
+    recommended,
+    orthogonal: layer.embedding ? current : { kind: 'orthogonal', gain },
+    lsuv: layer.embedding ? current : { kind: 'orthogonal', gain: 1 },
+  };
+  const initName: Record<SimInit, string> = {
+    current: init.name,
+    recommended: rec.spec?.name ?? init.name,
+    orthogonal: layer.embedding ? init.name : 'orthogonal',
+    lsuv: layer.embedding ? init.name : 'lsuv',
+  };
+  let recurrentWeight: Record<SimInit, Sampler | null> | undefined;
+  if (kind === 'recurrent') {
+    const rInit = layer.recurrentInit ?? FRAMEWORK_DEFAULT_INIT[fw];
+    const h = outFeatures;
+    const rCur = samplerFor(fw, rInit, h, h * (gates ?? 1), kindFlags) ?? { kind: 'orthogonal', gain: 1 };
+    recurrentWeight = { current: rCur, recommended: { kind: 'orthogonal', gain: 1 }, orthogonal: { kind: 'orthogonal', gain: 1 }, lsuv: { kind: 'orthogonal', gain: 1 } };
+  }
+  const perInit = options.inits?.[index];
+  if (perInit) for (const i of SIM_INITS) if (perInit[i]) weight[i] = perInit[i]!;
+
+  let bias: Sampler | null = null;
+  if (options.bias !== false) {
+    if (layer.biasInit && layer.biasInit.name !== 'zeros') bias = samplerFor(fw, layer.biasInit, fanIn, fanOut, kindFlags);
+    else if (!layer.biasInit) bias = defaultBiasSampler(fw, fanIn, kind === 'recurrent' ? outFeatures : fanOut, kindFlags);
+    if (bias?.kind === 'constant' && bias.value === 0) bias = null;
+  }
+
+  // Very wide layers: simulated narrower, weights rescaled so fan_in·Var(W) is unchanged.
+  if (kind === 'dense' && (inFeatures > MAX_SIM_WIDTH || outFeatures > MAX_SIM_WIDTH)) {
+    const nIn = Math.min(inFeatures, MAX_SIM_WIDTH);
+    const nOut = Math.min(outFeatures, MAX_SIM_WIDTH);
+    const f = Math.sqrt(inFeatures / nIn);
+    for (const i of SIM_INITS) if (weight[i] && weight[i]!.kind !== 'orthogonal') weight[i] = scaleSampler(weight[i]!, f);
+    assumptions.push({ key: `reduced:layer:${index}`, value: `${nIn}x${nOut}`, message: `${what} (${inFeatures} → ${outFeatures}) is simulated at ${nIn} → ${nOut} with its weights rescaled to keep fan_in·Var(W)` });
+    inFeatures = nIn;
+    outFeatures = nOut;
+  }
+
+  const sim: SimLayer = {
+    index,
+    layerId: layer.id,
+    line: null,
+    layer: layer.layer,
+    name: layer.name,
+    kind,
+    fanIn,
+    fanOut,
+    inFeatures,
+    outFeatures,
+    activation: act.param !== undefined ? { name: act.name, param: act.param } : { name: act.name },
+    normalization: layer.normalization,
+    residual: layer.residual,
+    head: layer.head === true,
+    weight,
+    bias,
+    initName,
+  };
+  if (kernel) sim.kernel = kernel;
+  if (gates !== undefined) sim.gates = gates;
+  if (recurrentWeight) sim.recurrentWeight = recurrentWeight;
+  return { layer: sim };
+}
+
+/** Attach 1-based source lines to a spec's layers (the builder has no text; callers that do, pass a line lookup). */
+export function withLines(spec: NetworkSpec, result: AnalysisResult, lineOf: (offset: number) => number): NetworkSpec {
+  const byId = new Map(result.layers.map((l) => [l.id, l] as const));
+  return {
+    ...spec,
+    layers: spec.layers.map((l) => {
+      const src = l.layerId === null ? undefined : byId.get(l.layerId);
+      return src ? { ...l, line: lineOf(src.span.from) } : l;
+    }),
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * Workspace-aware analysis of one file: link it (src/core/workspace/link.ts),
+ * analyse the linked text with the ordinary engine, and bring the result back
+ * to the file:
+ * - layers and models written in another file are left out (they are reported
+ *   in their own file, with this file's usage); the rest are renumbered;
+ * - findings outside the file are dropped; a finding on a layer whose init or
+ *   activation was written elsewhere says where ("init applied in train.py:41")
+ *   and lists the place in `dependsOn`;
+ * - a fix that would edit another file is dropped (fixes edit one document);
+ * - an init or activation span in another file becomes an `origin`.
+ */
+import type { ActivationInfo, AnalysisOptions, AnalysisResult, Finding, InitSpec, Language, Layer, ModelInfo, Origin, Span } from '../types.js';
+import { analyze } from '../analysis/analyze.js';
+import { IncrementalAnalyzer, type TextChange } from '../analysis/incremental.js';
+import { LineIndex } from '../text.js';
+import type { WorkspaceIndex } from './index.js';
+import { link, type Linked } from './link.js';
+
+/** Analyse `path` (its `text`, which wins over the indexed one) with what the workspace says about it. */
+export function analyzeInWorkspace(index: WorkspaceIndex, path: string, text: string, language: Language, options?: Partial<AnalysisOptions>): AnalysisResult {
+  let linked: Linked;
+  try {
+    linked = link(index, path, text, language);
+  } catch {
+    return analyze(text, language, options);
+  }
+  if (linked.segments.length === 0) return analyze(text, language, options);
+  return mapBack(analyze(linked.text, language, options), linked, index);
+}
+
+/**
+ * The editor's analyzer for one document of a workspace: the linked text goes
+ * through the engine's IncrementalAnalyzer, so a keystroke re-analyses only the
+ * unit it touched (the file's own text is the prefix of the linked Python text).
+ */
+export class WorkspaceAnalyzer {
+  private inner: IncrementalAnalyzer;
+  private lastText: string | null = null;
+  private lastLinked: Linked | null = null;
+
+  constructor(
+    readonly language: Language,
+    private options?: Partial<AnalysisOptions>,
+  ) {
+    this.inner = new IncrementalAnalyzer(language, options);
+  }
+
+  setOptions(options?: Partial<AnalysisOptions>): void {
+    this.options = options;
+    this.inner.setOptions(options);
+  }
+
+  /** The link of the last update (which files it read). */
+  get linked(): Linked | null {
+    return this.lastLinked;
+  }
+
+  update(index: WorkspaceIndex, path: string, text: string, changes?: readonly TextChange[]): AnalysisResult {
+    let linked: Linked;
+    try {
+      linked = link(index, path, text, this.language);
+    } catch {
+      linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '' };
+    }
+    // Own-text changes map onto the linked text only when the foreign part is unchanged and own text is its prefix.
+    const sameForeign = this.lastLinked !== null && this.lastLinked.signature === linked.signature && linked.ownFrom === 0;
+    const r = this.inner.update(linked.text, sameForeign && this.lastText !== null ? changes : undefined);
+    this.lastText = text;
+    this.lastLinked = linked;
+    if (linked.segments.length === 0) return r;
+    return mapBack(r, linked, index);
+  }
+}
+
+/**
+ * What other files contribute to `path`'s analysis (the foreign part of its link).
+ * Equal signatures: the analysis of the same own text is the same.
+ */
+export function linkSignature(index: WorkspaceIndex, path: string, text: string, language: Language): string {
+  try {
+    return link(index, path, text, language).signature;
+  } catch {
+    return '';
+  }
+}
+
+/** What a host remembers of a file's last analysis to tell whether another file's change affects it. */
+export interface TrackedFile {
+  text: string;
+  language: Language;
+  /** `Linked.signature` of the last analysis. */
+  signature: string;
+  /** `Linked.files` of the last analysis. */
+  files: readonly string[];
+}
+
+/**
+ * After `changed` was updated in the index: which of the `tracked` files (path →
+ * the link signature their last analysis used) must be analysed again. An edit
+ * that changes nothing another file reads (a function body no other file uses)
+ * gives none.
+ */
+export function affectedBy(index: WorkspaceIndex, changed: string, tracked: ReadonlyMap<string, TrackedFile>): string[] {
+  const out: string[] = [];
+  // neighbours now, and files whose last link read `changed` (an import removed since)
+  const candidates = new Set(index.neighbours(changed));
+  for (const [p, t] of tracked) if (t.files.includes(changed)) candidates.add(p);
+  for (const p of [...candidates].sort()) {
+    const t = tracked.get(p);
+    if (!t || p === changed) continue;
+    if (linkSignature(index, p, t.text, t.language) !== t.signature) out.push(p);
+  }
+  return out;
+}
+
+function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): AnalysisResult {
+  const lo = linked.ownFrom;
+  const hi = linked.ownFrom + linked.ownLength;
+  const own = (s: Span | undefined) => !!s && s.from >= lo && s.to <= hi;
+  const shift = (s: Span): Span => ({ from: s.from - lo, to: s.to - lo });
+  const lines = new Map<string, LineIndex>();
+  const origin = (s: Span): Origin | undefined => {
+    const seg = segmentAt(linked, s.from);
+    if (!seg) return undefined;
+    const f = index.get(seg.file);
+    const from = seg.from + (s.from - seg.at);
+    const to = Math.min(seg.from + seg.length, seg.from + (s.to - seg.at));
+    let line = 0;
+    if (f && f.language !== 'notebook') {
+      let li = lines.get(seg.file);
+      if (!li) lines.set(seg.file, (li = new LineIndex(f.text)));
+      line = li.lineCol(from).line + 1;
+    }
+    return { file: seg.file, line, span: { from, to } };
+  };
+
+  const idMap = new Map<number, number>();
+  const layers: Layer[] = [];
+  for (const l of r.layers) {
+    if (!own(l.span)) continue;
+    const id = layers.length;
+    idMap.set(l.id, id);
+    layers.push({
+      ...l,
+      id,
+      span: shift(l.span),
+      init: place(l.init, own, shift, origin),
+      ...(l.recurrentInit ? { recurrentInit: place(l.recurrentInit, own, shift, origin) } : {}),
+      ...(l.biasInit ? { biasInit: place(l.biasInit, own, shift, origin) } : {}),
+      activation: place(l.activation, own, shift, origin),
+    });
+  }
+  const modelMap = new Map<number, number>();
+  const models: ModelInfo[] = [];
+  for (const m of r.models) {
+    if (!own(m.span)) continue;
+    const id = models.length;
+    modelMap.set(m.id, id);
+    const keep = (ids: number[]) => ids.flatMap((x) => (idMap.has(x) ? [idMap.get(x)!] : []));
+    models.push({ ...m, id, span: shift(m.span), layers: keep(m.layers), ...(m.stack ? { stack: keep(m.stack) } : {}) });
+  }
+  for (const l of layers) l.model = l.model === null ? null : (modelMap.get(l.model) ?? null);
+
+  const findings: Finding[] = [];
+  for (const f of r.findings) {
+    if (!own(f.span)) continue;
+    const layer = f.layer === null ? null : (idMap.get(f.layer) ?? null);
+    if (f.layer !== null && layer === null) continue;
+    const fixes = f.fixes.filter((x) => x.edits.every((e) => e.from >= lo && e.to <= hi)).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, from: e.from - lo, to: e.to - lo })) }));
+    const dependsOn: Origin[] = [];
+    let message = f.message;
+    const l = layer === null ? null : layers[layer];
+    if (l) {
+      const notes: string[] = [];
+      const applied = l.init.siteOrigin ?? l.init.origin;
+      if (applied) {
+        dependsOn.push(applied);
+        notes.push(`init applied in ${where(applied)}`);
+      }
+      if (l.activation.origin) {
+        dependsOn.push(l.activation.origin);
+        notes.push(`activation in ${where(l.activation.origin)}`);
+      }
+      if (notes.length) message = `${message} (${notes.join('; ')})`;
+    }
+    findings.push({
+      ...f,
+      message,
+      span: shift(f.span),
+      layer,
+      model: f.model === null ? null : (modelMap.get(f.model) ?? null),
+      fixes,
+      ...(dependsOn.length ? { dependsOn } : {}),
+    });
+  }
+  const errors = r.errors.filter((e) => e.span.from === 0 && e.span.to === 0 ? true : own(e.span)).map((e) => (e.span.from === 0 && e.span.to === 0 ? e : { ...e, span: shift(e.span) }));
+  return { language: r.language, layers, models, findings, errors, linkedFiles: linked.files };
+}
+
+/** `train.py:41`, or the file alone when it has no lines (a notebook's joined code). */
+export function where(o: Origin): string {
+  return o.line > 0 ? `${o.file}:${o.line}` : o.file;
+}
+
+function place<T extends InitSpec | ActivationInfo>(x: T, own: (s: Span | undefined) => boolean, shift: (s: Span) => Span, origin: (s: Span) => Origin | undefined): T {
+  const out: InitSpec | ActivationInfo = { ...x };
+  delete out.span;
+  if (x.span) {
+    if (own(x.span)) out.span = shift(x.span);
+    else {
+      const o = origin(x.span);
+      if (o) out.origin = o;
+    }
+  }
+  if ('site' in out) {
+    const site = (x as InitSpec).site!;
+    delete out.site;
+    if (own(site)) out.site = shift(site);
+    else {
+      const o = origin(site);
+      if (o) out.siteOrigin = o;
+    }
+  }
+  return out as T;
+}
+
+function segmentAt(linked: Linked, offset: number) {
+  const segs = linked.segments;
+  let lo = 0;
+  let hi = segs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = segs[mid];
+    if (offset < s.at) hi = mid - 1;
+    else if (offset > s.at + s.length) lo = mid + 1;
+    else return s;
+  }
+  return null;
+}

@@ -1,0 +1,313 @@
+/**
+ * Linking: the text the engine analyses for one file of a workspace.
+ *
+ * The analysed file's text is kept as it is; the top-level statements of other
+ * workspace files that it needs are added to it verbatim, each in its own
+ * region of offsets:
+ * - what it imports (`from models import Generator`): the definition, and the
+ *   constants, helpers and library imports that definition uses in its own file,
+ *   recursively across files;
+ * - what others do with its definitions: the statements of importing files that
+ *   mention an imported name (`G = Generator(latent_dim=100)`,
+ *   `G.apply(weights_init_normal)`, `class ResNet` stacking `BasicBlock`), with
+ *   what they need in turn.
+ * The engine then reads the whole as one module: a user class defined elsewhere
+ * is rerun with this file's construction sites, an init function applied here
+ * or elsewhere counts, a model stacked from imported blocks is one stack. Every
+ * result whose offsets fall in an added region is mapped back to its file
+ * (src/core/workspace/analyze.ts). Nothing is executed and no file is read here:
+ * the texts come from the index.
+ *
+ * Python adds the other files after the analysed text (the interpreter declares
+ * classes, functions and constants before it runs statements); TypeScript/JavaScript
+ * puts what the file imports before it (a binding must precede its use) and what
+ * importers do after it.
+ */
+import type { WorkspaceIndex, IndexedFile } from './index.js';
+import { LineIndex } from '../text.js';
+import { summarizePython, type PyModuleSummary } from './python.js';
+import { summarizeJs, type JsModuleSummary } from './javascript.js';
+
+/** Most foreign text added to one file's analysis (characters). */
+export const LINK_BUDGET = 256 * 1024;
+/** Most importing files whose usage is read. */
+export const MAX_IMPORTERS = 64;
+
+export interface Segment {
+  file: string;
+  /** Offset in `file`'s indexed text. */
+  from: number;
+  /** Offset in the linked text. */
+  at: number;
+  length: number;
+}
+
+export interface Linked {
+  /** The text to analyse. */
+  text: string;
+  /** Where the analysed file's own text starts in `text` (0 for Python). */
+  ownFrom: number;
+  ownLength: number;
+  /** Foreign regions, by increasing `at`. */
+  segments: Segment[];
+  /** Other files read (sorted). */
+  files: string[];
+  /** The foreign part of `text`: equal signatures mean equal linked analyses for the same own text. */
+  signature: string;
+}
+
+interface Unit {
+  from: number;
+  to: number;
+  kind: string;
+  defines: string[];
+  uses: ReadonlySet<string>;
+}
+
+interface FileView {
+  path: string;
+  text: string;
+  units: Unit[];
+  defs: Map<string, number>;
+  python: boolean;
+  /** Local names bound by imports → unit index. */
+  importUnit: Map<string, number>;
+  /** JS: offsets of `export` keywords per unit, blanked when inlined. */
+  exportKw?: Map<number, { from: number; to: number }>;
+  summary: { py?: PyModuleSummary; js?: JsModuleSummary };
+}
+
+function viewOf(path: string, f: IndexedFile | { text: string; py?: PyModuleSummary; js?: JsModuleSummary }): FileView | null {
+  if ('py' in f && f.py) {
+    const importUnit = new Map<string, number>();
+    for (const im of f.py.imports) if (im.local) importUnit.set(im.local, im.chunk);
+    return { path, text: f.text, units: f.py.chunks, defs: f.py.defs, python: true, importUnit, summary: { py: f.py } };
+  }
+  if ('js' in f && f.js) {
+    const importUnit = new Map<string, number>();
+    for (const im of f.js.imports) importUnit.set(im.local, im.statement);
+    const exportKw = new Map<number, { from: number; to: number }>();
+    f.js.statements.forEach((s, i) => s.exportKeyword && exportKw.set(i, s.exportKeyword));
+    return { path, text: f.text, units: f.js.statements, defs: f.js.defs, python: false, importUnit, exportKw, summary: { js: f.js } };
+  }
+  return null;
+}
+
+/**
+ * Link `path` (with `text`, which may differ from the indexed text: an unsaved
+ * editor buffer wins) against the rest of the index.
+ */
+export function link(index: WorkspaceIndex, path: string, text: string, language: 'python' | 'javascript' | 'typescript'): Linked {
+  const plain: Linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '' };
+  const indexed = index.get(path);
+  let own: FileView | null;
+  if (indexed && indexed.text === text) own = viewOf(path, indexed);
+  else if (language === 'python') own = viewOf(path, { text, py: summarizePython(text) });
+  else own = viewOf(path, { text, js: summarizeJs(text, language === 'typescript') });
+  if (!own) return plain;
+  const python = own.python;
+
+  const bound = new Set<string>();
+  for (const u of own.units) for (const d of u.defines) bound.add(d);
+  const visited = new Set<string>();
+  const prelude: { file: FileView; unit: number }[] = [];
+  const epilogue: { file: FileView; unit: number }[] = [];
+  const views = new Map<string, FileView>();
+  let budget = LINK_BUDGET;
+  const view = (p: string): FileView | null => {
+    if (p === path) return own;
+    let v = views.get(p);
+    if (v === undefined) {
+      const f = index.get(p);
+      const made = f ? viewOf(p, f) : null;
+      if (!made) return null;
+      views.set(p, (v = made));
+    }
+    return v;
+  };
+
+  /** Resolve a name a unit of `file` uses to what must be included for it. */
+  const needed = (file: FileView, name: string, self: number): { file: FileView; unit: number } | null => {
+    const idx = file.defs.get(name);
+    if (idx === undefined || idx === self) return null;
+    const u = file.units[idx];
+    if (u.kind !== 'import') return { file, unit: idx };
+    const r = resolveLocal(index, file, name, own!);
+    if (r === 'library') return { file, unit: idx };
+    if (r === null) return null;
+    const target = view(r.file);
+    return target ? { file: target, unit: r.statement } : null;
+  };
+
+  const include = (file: FileView, unit: number, out: { file: FileView; unit: number }[], depth: number): boolean => {
+    if (file === own) return true;
+    const key = file.path + '\0' + unit;
+    if (visited.has(key)) return true;
+    const u = file.units[unit];
+    if (!u) return false;
+    const utext = file.text.slice(u.from, u.to);
+    if (utext.includes('ignore-file')) return false;
+    // a name this file already binds otherwise wins (the analysed file first)
+    if (u.defines.some((d) => bound.has(d))) return u.kind === 'import';
+    if (utext.length + 1 > budget || depth > 24) return false;
+    visited.add(key);
+    for (const d of u.defines) bound.add(d);
+    budget -= utext.length + 1;
+    for (const name of u.uses) {
+      if (u.defines.includes(name)) continue;
+      if (bound.has(name) && !file.defs.has(name)) continue;
+      const n = needed(file, name, unit);
+      if (n && !(n.file === own)) include(n.file, n.unit, out, depth + 1);
+    }
+    out.push({ file, unit });
+    return true;
+  };
+
+  // 1. what this file imports from the workspace
+  for (const [local, ui] of own.importUnit) {
+    if (!usedOutside(own, local, ui)) continue;
+    const r = resolveLocal(index, own, local, own);
+    if (!r || r === 'library') continue;
+    const v = view(r.file);
+    if (!v || v === own) continue;
+    if (r.name !== local) continue; // an alias would need a rename; not linked
+    bound.delete(local); // the import's binding gives way to the definition
+    include(v, r.statement, prelude, 0);
+  }
+  if (python) {
+    // `from models import *`: the names used here that a star module defines
+    const star = starModules(index, own);
+    if (star.length) {
+      const used = new Set<string>();
+      for (const u of own.units) for (const n of u.uses) if (!bound.has(n)) used.add(n);
+      for (const name of used) {
+        for (const m of star) {
+          const r = index.pyName(m, name);
+          if (r && 'definition' in r) {
+            const v = view(r.definition.file);
+            if (v && v !== own) include(v, r.definition.statement, prelude, 0);
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  // 2. what importing files do with this file's definitions
+  const importers = index.transitiveImporters(path).sort().slice(0, MAX_IMPORTERS);
+  for (const ip of importers) {
+    const iv = view(ip);
+    if (!iv) continue;
+    const names = new Set<string>();
+    for (const [local, ui] of iv.importUnit) {
+      const r = resolveLocal(index, iv, local, own);
+      if (r && r !== 'library' && r.file === path && r.name === local) names.add(local);
+      void ui;
+    }
+    if (names.size === 0) continue;
+    // the statements that use those names, then those that use what they define
+    // (`class Net` holding a Block, `net = Net()`, `init_weights(net)`), to a fixed point
+    const taken = new Set<number>();
+    for (let changed = true; changed; ) {
+      changed = false;
+      iv.units.forEach((u, i) => {
+        if (u.kind === 'import' || taken.has(i)) return;
+        for (const n of names) {
+          if (!u.uses.has(n)) continue;
+          taken.add(i);
+          if (include(iv, i, epilogue, 0)) for (const d of u.defines) names.add(d);
+          changed = true;
+          return;
+        }
+      });
+    }
+  }
+
+  if (prelude.length === 0 && epilogue.length === 0) return plain;
+  const segments: Segment[] = [];
+  const files = new Set<string>();
+  let out: string;
+  // Build prelude and epilogue texts with their segment offsets.
+  const build = (list: { file: FileView; unit: number }[], base: number): { text: string; segs: Segment[] } => {
+    let s = '';
+    const segs: Segment[] = [];
+    for (const { file, unit } of list) {
+      const u = file.units[unit];
+      let t = file.text.slice(u.from, u.to);
+      const kw = file.exportKw?.get(unit);
+      if (kw) t = ' '.repeat(kw.to - kw.from) + t.slice(kw.to - u.from);
+      s += '\n';
+      segs.push({ file: file.path, from: u.from, at: base + s.length, length: u.to - u.from });
+      files.add(file.path);
+      s += t;
+    }
+    return { text: s + (list.length ? '\n' : ''), segs };
+  };
+  if (python) {
+    const tail = build([...prelude, ...epilogue], text.length);
+    segments.push(...tail.segs);
+    out = text + tail.text;
+    return { text: out, ownFrom: 0, ownLength: text.length, segments, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs, index) };
+  }
+  const head = build(prelude, 0);
+  const ownFrom = head.text.length;
+  const tail = build(epilogue, ownFrom + text.length);
+  segments.push(...head.segs, ...tail.segs);
+  out = head.text + text + tail.text;
+  return { text: out, ownFrom, ownLength: text.length, segments, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index) };
+}
+
+/** Where each segment starts, by line: an edit elsewhere in a file that moves no line changes no origin. */
+function segSig(segs: Segment[], index: WorkspaceIndex): string {
+  const lines = new Map<string, LineIndex>();
+  return segs
+    .map((s) => {
+      let li = lines.get(s.file);
+      if (!li) lines.set(s.file, (li = new LineIndex(index.get(s.file)?.text ?? '')));
+      return s.file + ':' + li.lineCol(s.from).line;
+    })
+    .join(',');
+}
+
+/** Is `local` mentioned by a unit other than the import that binds it? */
+function usedOutside(v: FileView, local: string, importUnit: number): boolean {
+  return v.units.some((u, i) => i !== importUnit && u.uses.has(local));
+}
+
+/**
+ * What an imported local name of a file refers to: a workspace definition, a library
+ * ('library': the import itself must come along), or null (a workspace module, unresolved).
+ */
+function resolveLocal(index: WorkspaceIndex, file: FileView, local: string, own: FileView): { file: string; name: string; statement: number } | 'library' | null {
+  const r = index.resolveLocal(file.path, local, file === own ? own.summary : undefined);
+  if (r === null) return isWorkspaceImport(index, file, local) ? null : 'library';
+  if ('module' in r) return null;
+  return { file: r.definition.file, name: r.definition.name, statement: r.definition.statement };
+}
+
+/** The import binding `local` names a workspace module (it resolved to nothing usable, but it is ours). */
+function isWorkspaceImport(index: WorkspaceIndex, file: FileView, local: string): boolean {
+  const f = file.summary;
+  if (f.py) {
+    const im = f.py.imports.find((i) => i.local === local);
+    if (!im) return false;
+    return im.level > 0 || index.resolvePyModule(file.path, im.module, 0) !== null;
+  }
+  if (f.js) {
+    const im = f.js.imports.find((i) => i.local === local);
+    return !!im && (im.spec.startsWith('./') || im.spec.startsWith('../'));
+  }
+  return false;
+}
+
+function starModules(index: WorkspaceIndex, own: FileView): string[] {
+  const f = own.summary;
+  if (!f.py) return [];
+  const out: string[] = [];
+  for (const im of f.py.imports) {
+    if (im.name !== '*') continue;
+    const m = index.resolvePyModule(own.path, im.module, im.level);
+    if (m) out.push(m);
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+/**
+ * What the workspace index keeps of one Python module: its top-level
+ * statements (as chunks of the engine's own scanner, `scanTopLevel`), the names
+ * each one binds and uses (`lexChunk`), what kind of definition it is and the
+ * imports it makes (from the Lezer statement model, `parseChunk`). Statement
+ * trees are not kept: a summary is a few small arrays per statement.
+ */
+import { lexChunk, parseChunk, scanTopLevel } from '../parse/python.js';
+import type { PyStmt } from '../parse/pyast.js';
+
+export type DefKind = 'class' | 'def' | 'const' | 'import' | 'other';
+
+/** One imported name: `from .models import Generator as G` gives {module: 'models', level: 1, name: 'Generator', local: 'G'}. */
+export interface PyImport {
+  /** Dotted module as written (without the leading dots). */
+  module: string;
+  /** Number of leading dots (0: absolute). */
+  level: number;
+  /** Imported member; null for `import a.b` (the module itself); '*' for a star import. */
+  name: string | null;
+  /** The name it binds here (null for a star import). */
+  local: string | null;
+  /** Index of the chunk that holds the import. */
+  chunk: number;
+}
+
+export interface PyChunk {
+  /** Offsets in the file. */
+  from: number;
+  to: number;
+  kind: DefKind;
+  /** Names the statement binds at module level. */
+  defines: string[];
+  /** Identifiers it mentions (outside strings and comments). */
+  uses: ReadonlySet<string>;
+  /** It holds an `initlens:` directive comment. */
+  directive: boolean;
+}
+
+export interface PyModuleSummary {
+  chunks: PyChunk[];
+  imports: PyImport[];
+  /** Top-level name → index of the last chunk that binds it. */
+  defs: Map<string, number>;
+  /** `__all__` when written as a literal list/tuple of strings. */
+  all: string[] | null;
+}
+
+/**
+ * Summarize a module. `previous` (the summary and text of the file before an
+ * edit) lets unchanged statements reuse their chunk records.
+ */
+export function summarizePython(text: string, previous?: { text: string; summary: PyModuleSummary }): PyModuleSummary {
+  const starts = scanTopLevel(text);
+  const reuse = new Map<string, PyChunk & { imports: Omit<PyImport, 'chunk'>[]; all: string[] | null }>();
+  if (previous) {
+    const prevImports = new Map<number, Omit<PyImport, 'chunk'>[]>();
+    for (const im of previous.summary.imports) {
+      const list = prevImports.get(im.chunk) ?? [];
+      list.push({ module: im.module, level: im.level, name: im.name, local: im.local });
+      prevImports.set(im.chunk, list);
+    }
+    previous.summary.chunks.forEach((c, i) => {
+      const t = previous.text.slice(c.from, c.to);
+      const isAll = c.defines.includes('__all__');
+      reuse.set(t, { ...c, imports: prevImports.get(i) ?? [], all: isAll ? previous.summary.all : null });
+    });
+  }
+  const chunks: PyChunk[] = [];
+  const imports: PyImport[] = [];
+  const defs = new Map<string, number>();
+  let all: string[] | null = null;
+  for (let i = 0; i < starts.length; i++) {
+    const from = starts[i];
+    const to = i + 1 < starts.length ? starts[i + 1] : text.length;
+    const ctext = text.slice(from, to);
+    if (ctext.trim() === '') continue;
+    const index = chunks.length;
+    const old = reuse.get(ctext);
+    if (old) {
+      chunks.push({ from, to, kind: old.kind, defines: old.defines, uses: old.uses, directive: old.directive });
+      for (const im of old.imports) imports.push({ ...im, chunk: index });
+      if (old.all) all = old.all;
+    } else {
+      const lex = lexChunk(ctext);
+      const stmts = parseChunk(ctext, 0).stmts;
+      const kind = kindOf(stmts);
+      const defines = [...lex.defines];
+      for (const im of importsOf(stmts)) {
+        imports.push({ ...im, chunk: index });
+        if (im.local && !defines.includes(im.local)) defines.push(im.local);
+      }
+      chunks.push({ from, to, kind, defines, uses: lex.idents, directive: lex.hasDirective });
+      if (defines.includes('__all__')) all = allList(stmts);
+    }
+    for (const d of chunks[index].defines) defs.set(d, index);
+  }
+  return { chunks, imports, defs, all };
+}
+
+function kindOf(stmts: PyStmt[]): DefKind {
+  if (stmts.length === 0) return 'other';
+  const s = stmts[0];
+  if (s.k === 'class' || s.k === 'def') return s.k;
+  if (stmts.every((x) => x.k === 'import' || x.k === 'from')) return 'import';
+  if (s.k === 'assign' || s.k === 'augassign') return 'const';
+  return 'other';
+}
+
+/** Imports of a top-level statement, also inside `try`/`if`/`with` (not inside functions or classes). */
+function importsOf(stmts: PyStmt[]): Omit<PyImport, 'chunk'>[] {
+  const out: Omit<PyImport, 'chunk'>[] = [];
+  const visit = (ss: PyStmt[]) => {
+    for (const s of ss) {
+      if (s.k === 'import') {
+        for (const n of s.names) out.push({ module: n.module, level: 0, name: null, local: n.alias ?? n.module.split('.')[0] });
+      } else if (s.k === 'from') {
+        for (const n of s.names) out.push({ module: s.module, level: s.level, name: n.name, local: n.name === '*' ? null : (n.alias ?? n.name) });
+      } else if (s.k === 'if') visit([...s.body, ...s.orelse]);
+      else if (s.k === 'block' || s.k === 'with') visit(s.body);
+    }
+  };
+  visit(stmts);
+  return out;
+}
+
+/** `__all__ = ["A", "B"]`. */
+function allList(stmts: PyStmt[]): string[] | null {
+  for (const s of stmts) {
+    if (s.k !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name' || s.targets[0].id !== '__all__') continue;
+    const v = s.value;
+    if (v.k !== 'list' && v.k !== 'tuple') return null;
+    const names: string[] = [];
+    for (const it of v.items) {
+      if (it.k !== 'str') return null;
+      names.push(it.value);
+    }
+    return names;
+  }
+  return null;
+}

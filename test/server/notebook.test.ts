@@ -1,0 +1,119 @@
+/**
+ * LSP 3.17 notebook documents: the code cells are analysed together (imports in
+ * one cell, the model in another), diagnostics and fixes land in the right cell,
+ * cell edits and structure changes are followed, closing clears.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver';
+import { applyTextEdits, codes, editsFor, startClient, type TestClient } from './client.js';
+
+const NB = 'file:///work/nb.ipynb';
+const cell = (n: number) => `${NB}#cell${n}`;
+const IMPORTS = 'from tensorflow import keras\nfrom tensorflow.keras import layers\n';
+const NOTES = '# A model\nSome *markdown* that mentions layers.Dense(3, activation="relu").';
+const MODEL = '%matplotlib inline\nmodel = keras.Sequential([\n    keras.Input(shape=(784,)),\n    layers.Dense(512, activation="relu"),\n])';
+
+async function openNotebook(client: TestClient): Promise<void> {
+  await client.conn.sendNotification('notebookDocument/didOpen', {
+    notebookDocument: {
+      uri: NB,
+      notebookType: 'jupyter-notebook',
+      version: 1,
+      cells: [
+        { kind: 2, document: cell(1) },
+        { kind: 1, document: cell(2) },
+        { kind: 2, document: cell(3) },
+      ],
+    },
+    cellTextDocuments: [
+      { uri: cell(1), languageId: 'python', version: 1, text: IMPORTS },
+      { uri: cell(2), languageId: 'markdown', version: 1, text: NOTES },
+      { uri: cell(3), languageId: 'python', version: 1, text: MODEL },
+    ],
+  });
+}
+
+test('notebook (push): a finding in cell 3 that needs the imports of cell 1, its fix, cell edits and a new cell', async () => {
+  const client = await startClient();
+  try {
+    assert.deepEqual(client.initializeResult.capabilities.notebookDocumentSync.notebookSelector, [{ notebook: '*', cells: [{ language: 'python' }] }]);
+    const p1 = client.nextPush(cell(1));
+    const p3 = client.nextPush(cell(3));
+    await openNotebook(client);
+    assert.deepEqual((await p1).diagnostics, [], 'the imports cell has no finding');
+    const d = (await p3).diagnostics;
+    assert.deepEqual(codes(d), ['IL001']);
+    assert.deepEqual(d[0]!.range, { start: { line: 3, character: 4 }, end: { line: 3, character: 40 } }, 'the position inside cell 3 (after a magic line)');
+    assert.ok(!client.pushed.has(cell(2)), 'the markdown cell is not analysed');
+
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: cell(3) },
+      range: d[0]!.range,
+      context: { diagnostics: d },
+    })) as CodeAction[];
+    assert.equal(actions[0]!.title, 'Use He normal init (ReLU)');
+    const { version, edits } = editsFor(actions[0]!.edit!, cell(3));
+    assert.equal(version, 1, 'pinned to the cell document version');
+    assert.equal(editsFor(actions[0]!.edit!, cell(1)).edits.length, 0, 'nothing edited in the other cells');
+    const fixed = applyTextEdits(MODEL, edits);
+    assert.match(fixed, /layers\.Dense\(512, activation="relu", kernel_initializer="he_normal"\)/);
+
+    // The cell is edited (incremental change of its text document inside notebookDocument/didChange).
+    const p3b = client.nextPush(cell(3), (p) => p.version === 2);
+    await client.conn.sendNotification('notebookDocument/didChange', {
+      notebookDocument: { uri: NB, version: 2 },
+      change: { cells: { textContent: [{ document: { uri: cell(3), version: 2 }, changes: [{ range: edits[0]!.range, text: edits[0]!.newText }] }] } },
+    });
+    assert.deepEqual((await p3b).diagnostics, []);
+
+    // A new code cell at the end, with a layer that needs the imports of cell 1.
+    const NEW = 'head = keras.Sequential([layers.Dense(8, activation="relu", kernel_initializer="zeros")])';
+    const p4 = client.nextPush(cell(4));
+    await client.conn.sendNotification('notebookDocument/didChange', {
+      notebookDocument: { uri: NB, version: 3 },
+      change: {
+        cells: {
+          structure: {
+            array: { start: 3, deleteCount: 0, cells: [{ kind: 2, document: cell(4) }] },
+            didOpen: [{ uri: cell(4), languageId: 'python', version: 1, text: NEW }],
+          },
+        },
+      },
+    });
+    assert.deepEqual(codes((await p4).diagnostics), ['IL002']);
+
+    // Pull the hover through a cell URI: the offset maps into the joined text.
+    const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: cell(4) }, position: { line: 0, character: 30 } })) as { contents: { value: string } };
+    assert.match(hover.contents.value, /Keras `Dense`/);
+    assert.match(hover.contents.value, /`zeros`/);
+
+    // Removing the cell clears its diagnostics; closing the notebook clears the rest.
+    const gone = client.nextPush(cell(4), (p) => p.diagnostics.length === 0);
+    await client.conn.sendNotification('notebookDocument/didChange', {
+      notebookDocument: { uri: NB, version: 4 },
+      change: { cells: { structure: { array: { start: 3, deleteCount: 1 }, didClose: [{ uri: cell(4) }] } } },
+    });
+    await gone;
+    const cleared = client.nextPush(cell(3), (p) => p.diagnostics.length === 0);
+    await client.conn.sendNotification('notebookDocument/didClose', { notebookDocument: { uri: NB }, cellTextDocuments: [{ uri: cell(1) }, { uri: cell(2) }, { uri: cell(3) }] });
+    await cleared;
+  } finally {
+    await client.shutdown();
+  }
+});
+
+test('notebook (pull): textDocument/diagnostic per cell URI', async () => {
+  const client = await startClient({ capabilities: { textDocument: { diagnostic: {} } } });
+  try {
+    await openNotebook(client);
+    const pullCell = async (n: number) =>
+      ((await client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: cell(n) } })) as { items: Diagnostic[] }).items;
+    assert.deepEqual(await pullCell(1), []);
+    const d3 = await pullCell(3);
+    assert.deepEqual(codes(d3), ['IL001']);
+    assert.equal(d3[0]!.range.start.line, 3);
+  } finally {
+    await client.shutdown();
+  }
+});
