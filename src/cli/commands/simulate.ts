@@ -1,7 +1,8 @@
 /** `initlens simulate FILE`: the analytic per-layer variance of one model, current vs recommended init. */
 import type { AnalysisOptions, InitName, InitSpec, Layer } from '../../core/index.js';
 import { PositionMapper } from '../../core/report.js';
-import { propagate, propagationLayerOf, recommendInit, type PropagationStep } from '../../core/math/index.js';
+import type { PropagationStep } from '../../core/math/index.js';
+import { layerTable } from '../../core/sim/analytic.js';
 import { processFile } from '../analyseFile.js';
 import type { Args } from '../args.js';
 import { collect, type FileProblem } from '../files.js';
@@ -35,28 +36,25 @@ interface SimLayer {
   recommended: SimSide;
 }
 
-function recommendedSpec(layer: Layer, distribution: 'normal' | 'uniform'): InitSpec {
-  const rec = recommendInit(layer.activation.name, layer.activation.param, distribution);
-  if (rec.init === 'unknown') return layer.init;
-  const spec: InitSpec = { name: rec.init, explicit: true, source: 'argument' };
-  if (rec.init === 'variance_scaling') {
-    spec.scale = rec.scale;
-    spec.mode = 'fan_in';
-    spec.distribution = distribution === 'uniform' ? 'uniform' : 'truncated_normal';
-  }
-  return spec;
-}
-
-function simulateLayers(layers: Layer[], distribution: 'normal' | 'uniform'): { current: PropagationStep[]; recommended: PropagationStep[]; specs: InitSpec[]; varCur: (number | null)[]; varRec: (number | null)[] } {
-  const specs = layers.map((l) => recommendedSpec(l, distribution));
-  const cur = layers.map((l) => propagationLayerOf(l));
-  const rec = layers.map((l, i) => propagationLayerOf({ ...l, init: specs[i] as InitSpec }));
+/**
+ * The same per-layer numbers as the variance panel and the hover: src/core/sim/analytic.ts
+ * layerTable (one missing fan assumed equal to the other, the framework-aware recommendation).
+ */
+function simulateLayers(layers: Layer[], distribution: 'normal' | 'uniform'): { current: PropagationStep[]; recommended: PropagationStep[]; specs: { name: InitName }[]; varCur: (number | null)[]; varRec: (number | null)[] } {
+  const rows = layerTable(layers, distribution);
+  const step = (x: { preActivation: number | null; forward: number | null; backward: number | null; factor: number | null }): PropagationStep => ({
+    preActivation: x.preActivation,
+    forward: x.forward,
+    backward: x.backward,
+    factorForward: x.factor,
+    factorBackward: null,
+  });
   return {
-    current: propagate(cur),
-    recommended: propagate(rec),
-    specs,
-    varCur: cur.map((p) => p.varW),
-    varRec: rec.map((p) => p.varW),
+    current: rows.map((r) => step(r.current)),
+    recommended: rows.map((r) => step(r.recommended)),
+    specs: rows.map((r) => ({ name: r.recommended.init as InitName })),
+    varCur: rows.map((r) => r.current.variance),
+    varRec: rows.map((r) => r.recommended.variance),
   };
 }
 
@@ -119,7 +117,7 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
     const p = map.position(l.span.from);
     const cur = sim.current[i];
     const rec = sim.recommended[i];
-    const spec = sim.specs[i] as InitSpec;
+    const spec = sim.specs[i]!;
     return {
       line: p.line,
       column: p.column,

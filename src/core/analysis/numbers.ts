@@ -12,6 +12,7 @@
  */
 import type { ActivationName, AnalysisOptions, InitName, InitSpec, Layer, ModelInfo } from '../types.js';
 import type { InitTarget } from '../frameworks/adapter.js';
+import { modelLayerTable } from '../sim/analytic.js';
 import { backwardFactor, forwardFactor, recommendInit, secondMoment, derivSecondMoment, weightVariance, TRUNC2_VARIANCE } from '../math/index.js';
 
 /** TensorFlow.js's *Normal initializers: truncated at 2σ without the variance correction (×0.774). */
@@ -203,18 +204,18 @@ export function modelGains(layers: readonly Layer[], models: readonly ModelInfo[
 }
 
 /**
- * The real compound gain of a layer's model over its counted layers (each with
- * its own init and activation), or null when some layer's gain is unknown or the
- * model has fewer than 3 such layers.
+ * The real compound of a layer's model: the second moment of the signal after
+ * its last layer (input 1), from the mean-field recursion over every layer with
+ * its own init and activation (src/core/sim/analytic.ts layerTable, the
+ * variance panel's and `initlens simulate`'s "cumulative"); null when unknown
+ * or when the model has fewer than 3 layers.
  */
 export function modelCompound(layer: Layer, layers: readonly Layer[], models: readonly ModelInfo[]): { layers: number; factor: number } | null {
   if (layer.model === null) return null;
-  const rows = modelGains(layers, models, layer.model, { distribution: 'normal' });
-  if (!rows) return null;
-  const counted = rows.filter((r) => countsInCompound(r.layer));
-  if (counted.length < 3) return null;
-  const f = counted[counted.length - 1]!.currentCumulative;
-  return f === null || !Number.isFinite(f) ? null : { layers: counted.length, factor: f };
+  const rows = modelLayerTable({ language: 'python', layers: [...layers], models: [...models], findings: [], errors: [] }, layer.model, 'normal');
+  if (!rows || rows.length < 3) return null;
+  const f = rows[rows.length - 1]!.current.forward;
+  return f === null || !Number.isFinite(f) ? null : { layers: rows.length, factor: f };
 }
 
 /** E[φ′(z)²] or E[φ(z)²] of an activation at unit variance (null when unknown). */
