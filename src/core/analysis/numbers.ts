@@ -12,8 +12,7 @@
  */
 import type { ActivationName, AnalysisOptions, InitName, InitSpec, Layer, ModelInfo } from '../types.js';
 import type { InitTarget } from '../frameworks/adapter.js';
-import { modelLayerTable } from '../sim/analytic.js';
-import { backwardFactor, forwardFactor, recommendInit, secondMoment, derivSecondMoment, weightVariance, TRUNC2_VARIANCE } from '../math/index.js';
+import { propagate, propagationLayerOf, backwardFactor, forwardFactor, recommendInit, secondMoment, derivSecondMoment, weightVariance, TRUNC2_VARIANCE } from '../math/index.js';
 
 /** TensorFlow.js's *Normal initializers: truncated at 2σ without the variance correction (×0.774). */
 export const TFJS_TRUNCATED = new Set<InitName>(['he_normal', 'glorot_normal', 'lecun_normal']);
@@ -212,9 +211,18 @@ export function modelGains(layers: readonly Layer[], models: readonly ModelInfo[
  */
 export function modelCompound(layer: Layer, layers: readonly Layer[], models: readonly ModelInfo[]): { layers: number; factor: number } | null {
   if (layer.model === null) return null;
-  const rows = modelLayerTable({ language: 'python', layers: [...layers], models: [...models], findings: [], errors: [] }, layer.model, 'normal');
-  if (!rows || rows.length < 3) return null;
-  const f = rows[rows.length - 1]!.current.forward;
+  // The current-init half of sim/analytic.ts layerTable (same fans, same recursion), without the recommended run.
+  const model = models.find((m) => m.id === layer.model);
+  if (!model || model.layers.length < 3) return null;
+  const byId = new Map(layers.map((l) => [l.id, l]));
+  const rows = model.layers.map((id) => byId.get(id)).filter((l): l is Layer => l !== undefined).map((l) => {
+    if (l.fanIn !== null && l.fanOut !== null) return l;
+    const n = l.fanIn ?? l.fanOut ?? 256;
+    return { ...l, fanIn: l.fanIn ?? n, fanOut: l.fanOut ?? n };
+  });
+  if (rows.length < 3) return null;
+  const steps = propagate(rows.map(propagationLayerOf));
+  const f = steps[steps.length - 1]?.forward ?? null;
   return f === null || !Number.isFinite(f) ? null : { layers: rows.length, factor: f };
 }
 
