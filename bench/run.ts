@@ -42,6 +42,7 @@ import { parser as pythonParser } from '@lezer/python';
 import { generatePython, middleSite, type EditSite, type GeneratedFile } from './generate.js';
 import type { AnalysisResult } from '../src/core/types.js';
 import { PythonParser } from '../src/core/parse/python.js';
+import { pythonRelevance } from '../src/core/frameworks/python/relevance.js';
 import { compareResults, summarize, type Summary } from './stats.js';
 import { loadEngine, type AnalyzeFn, type Engine, type IncrementalCtor } from './engine.js';
 import { CPythonTimer, codePoints, pythonExecutable } from './cpython.js';
@@ -274,7 +275,7 @@ async function runSynthetic(engine: Engine, ruffDefault: RuffWorkspace, python: 
   ];
   // The floor of a Lezer-based analysis: Lezer parsing only the statements InitLens parses
   // (the relevance filter's choice), each on its own as InitLens does.
-  const parsedChunks = new PythonParser().parse(text).chunks.map((c) => c.text);
+  const parsedChunks = new PythonParser(pythonRelevance).parse(text).chunks.map((c) => c.text);
   const parsedShare = parsedChunks.reduce((n, c) => n + c.length, 0) / text.length;
   contenders.push({
     key: 'lezerParsed',

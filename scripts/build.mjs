@@ -71,8 +71,21 @@ const targets = {
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __initlensCreateRequire } from 'node:module';\nconst require = __initlensCreateRequire(import.meta.url);",
     },
-    // Native/wasm helpers stay outside the bundle and resolve from node_modules.
-    external: ['@astral-sh/ruff-wasm-nodejs'],
+    // Native/wasm helpers stay outside the bundle and resolve from node_modules
+    // (TensorFlow.js is loaded only by `simulate`'s Monte Carlo, with its .wasm files).
+    external: ['@astral-sh/ruff-wasm-nodejs', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+  },
+  // The simulator's worker thread (seeds on both cores), next to dist/cli.js.
+  simWorker: {
+    entryPoints: [join(root, 'src/sim/simWorker.ts')],
+    outfile: join(root, 'dist/simWorker.js'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: {
+      js: "import { createRequire as __initlensCreateRequire } from 'node:module';\nconst require = __initlensCreateRequire(import.meta.url);",
+    },
+    external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
   },
 };
 
@@ -118,5 +131,10 @@ if (watch) {
     // uPlot's stylesheet is copied as is (loaded by the webview through its CSP).
     const css = join(root, 'node_modules/uplot/dist/uPlot.min.css');
     if (existsSync(css)) await copyFile(css, join(root, 'dist/webview/uPlot.min.css'));
+    // The simulator's WASM backend (used where WebGL2 float32 is missing); the threaded build is
+    // not shipped: threads need cross-origin isolation, which a webview does not have.
+    for (const wasm of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+      await copyFile(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist', wasm), join(root, 'dist/webview', wasm));
+    }
   }
 }

@@ -17,7 +17,9 @@ const args = process.argv.slice(2);
 const outArg = args.find((a) => a.startsWith('--out='))?.slice('--out='.length);
 
 /** Budgets, in bytes. The node bundle must stay small: TensorFlow.js belongs to the webview only. */
-export const BUDGET = { vsix: 1_200_000, extension: 700_000, web: 700_000, webview: 900_000 };
+export const BUDGET = { vsix: 3_000_000, extension: 700_000, web: 700_000, webview: 1_600_000 };
+/** The issue's ceiling for the whole .vsix (the budget above is the tighter, current one). */
+export const VSIX_CEILING = 8 * 1024 * 1024;
 
 /** Reads a zip's central directory: [{ name, size, compressed }] and a reader for small entries. */
 export function readZip(buf) {
@@ -131,6 +133,9 @@ function check() {
     'extension/CHANGELOG.md',
     'extension/dist/webview/variance.js',
     'extension/dist/webview/variance.css',
+    // The simulator's WASM backend, fetched by the webview from its own folder.
+    'extension/dist/webview/tfjs-backend-wasm.wasm',
+    'extension/dist/webview/tfjs-backend-wasm-simd.wasm',
     `extension/${pkg.main.replace(/^\.\//, '')}`,
     `extension/${pkg.browser.replace(/^\.\//, '')}`,
     `extension/${pkg.icon}`,
@@ -154,6 +159,10 @@ function check() {
     console.log(`  ${k.padEnd(10)} ${kib(v).padStart(11)} / ${kib(BUDGET[k])}`);
     check(v <= BUDGET[k], `${k} is ${kib(v)}, over its budget of ${kib(BUDGET[k])}`);
   }
+  check(buf.length < VSIX_CEILING, `the .vsix is ${kib(buf.length)}, over 8 MB`);
+  // The webview bundle carries the simulator (TensorFlow.js); the extension host bundles never do.
+  const webviewEntry = entries.find((e) => e.name === 'extension/dist/webview/variance.js');
+  if (webviewEntry) check(/registerBackend|registerKernel/.test(read(webviewEntry).toString('utf8')), 'the webview bundle lacks TensorFlow.js');
   // The extension bundles must not contain TensorFlow.js (the library, recognised by its runtime
   // identifiers; the detector legitimately mentions the '@tensorflow/tfjs' import name).
   for (const bundle of [pkg.main, pkg.browser]) {

@@ -32,6 +32,8 @@ const SHIPPED = [
   'dist/webview/variance.js',
   'dist/webview/variance.css',
   'dist/webview/uPlot.min.css',
+  'dist/webview/tfjs-backend-wasm.wasm',
+  'dist/webview/tfjs-backend-wasm-simd.wasm',
 ];
 
 export function stageAndPackage(out, { webOnly = false } = {}) {

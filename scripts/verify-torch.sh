@@ -8,6 +8,9 @@
 #    second --fix changes nothing, then builds each runnable PyTorch model from
 #    the fixed source and checks weight std and forward second moments.
 #    It prints a results table and writes docs/fix-safety.md.
+# 3. Runs scripts/verify_sim.py: the simulator's tfjs forward/backward against
+#    PyTorch on the same weights (≤ 1e-4 relative), and its per-layer statistics
+#    against PyTorch's on the corpus' runnable chains (within the seed spread).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +29,9 @@ if ! "$PY" -c 'import torch, numpy' >/dev/null 2>&1; then
   "$PY" -c 'import torch, numpy'
 fi
 
-exec "$PY" scripts/verify_torch.py "$@"
+status=0
+"$PY" scripts/verify_torch.py "$@" || status=1
+# The variance simulator against PyTorch: same weights (deterministic), and per-layer
+# statistics on the corpus' runnable chains.
+"$PY" scripts/verify_sim.py || status=1
+exit $status

@@ -91,7 +91,7 @@ def check_json(files: list[str], cwd: Path) -> dict[str, dict]:
 
 def simulate_json(file: str, cwd: Path) -> dict | None:
     """Per-layer predictions from `initlens simulate`, or None when the CLI has no such command."""
-    r = run_cli(["simulate", file, "--format", "json"], cwd)
+    r = run_cli(["simulate", file, "--format", "json", "--method", "analytic"], cwd)
     if r.returncode != 0:
         return None
     try:

@@ -1,12 +1,14 @@
 /** One file through the engine: read, fix when asked (writing it back), analyse. */
 import * as nodePath from 'node:path';
-import { analyze, type AnalysisOptions, type AnalysisResult, type Language } from '../core/index.js';
+import { analyzeInWorkspace, type AnalysisOptions, type AnalysisResult, type Language } from '../core/index.js';
 import { parseNotebook, type Notebook } from '../core/notebook.js';
 import type { JsonError } from '../core/report.js';
 import type { Args } from './args.js';
 import { errMessage, load, type FileProblem, type Target } from './files.js';
 import { fixNotebook, fixText } from './fix.js';
 import { FileChangedError, type CliIO } from './io.js';
+import { inProcessEngine, safeAnalyze, type AnalysisEngine } from './pool.js';
+import type { ProjectContext } from './project.js';
 
 export interface Analysed {
   path: string;
@@ -19,9 +21,13 @@ export interface Analysed {
   fixed: number;
 }
 
-export function safeAnalyze(text: string, language: Language, options: AnalysisOptions): AnalysisResult | string {
+
+export { safeAnalyze };
+
+/** The workspace-aware analysis of a file in a project (in this thread: a project's index lives here). */
+function projectAnalyze(text: string, language: Language, options: AnalysisOptions, project: ProjectContext): AnalysisResult | string {
   try {
-    return analyze(text, language, options);
+    return analyzeInWorkspace(project.index, project.rel, text, language, options);
   } catch (e) {
     return `internal error while analysing: ${e instanceof Error ? e.message : String(e)}`;
   }
@@ -32,7 +38,16 @@ export interface FileOutcome {
   problems: FileProblem[];
 }
 
-export async function processFile(io: CliIO, target: Target, args: Args, options: AnalysisOptions): Promise<FileOutcome> {
+/** The analysis --fix rounds use: the workspace-aware one in a project (fixes never edit another file). */
+function analyzerFor(language: Language, options: AnalysisOptions, project: ProjectContext): (text: string) => AnalysisResult {
+  return (text) => analyzeInWorkspace(project.index, project.rel, text, language, options);
+}
+
+/**
+ * `engine` does the CPU work of files outside a project (in-process, or a worker pool); a file in a
+ * project is analysed here with the project's index. All I/O stays here.
+ */
+export async function processFile(io: CliIO, target: Target, args: Args, options: AnalysisOptions, engine: AnalysisEngine = inProcessEngine, project: ProjectContext | null = null): Promise<FileOutcome> {
   const problems: FileProblem[] = [];
   const empty = (message: string, fatal: boolean, text = ''): FileOutcome => {
     problems.push({ path: target.path, message, fatal });
@@ -52,7 +67,7 @@ export async function processFile(io: CliIO, target: Target, args: Args, options
     let fixed = 0;
     if (args.fix) {
       try {
-        const r = fixNotebook(nb, language, options, args.unsafeFixes);
+        const r = fixNotebook(nb, language, options, args.unsafeFixes, project ? analyzerFor(language, options, project) : undefined);
         for (const why of r.refused) problems.push({ path: target.path, message: `fix not applied: ${why}`, fatal: false });
         if (r.notebook.fileText !== loaded.text) {
           const wrote = await write(io, target.path, (loaded.bom ? '\ufeff' : '') + r.notebook.fileText, loaded.bytes);
@@ -66,7 +81,9 @@ export async function processFile(io: CliIO, target: Target, args: Args, options
         problems.push({ path: target.path, message: `internal error while fixing: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
       }
     }
-    const result = safeAnalyze(nb.text, language, options);
+    // later files of the project see the fixed text
+    if (project && fixed > 0) project.index.update(project.rel, nb.text, 'notebook');
+    const result = project ? projectAnalyze(nb.text, language, options, project) : await engine.analyze(nb.text, language, options);
     if (typeof result === 'string') return empty(result, true, nb.text);
     return { analysed: { path: target.path, text: nb.text, result, notebook: nb, errors: [], fixed }, problems };
   }
@@ -76,7 +93,7 @@ export async function processFile(io: CliIO, target: Target, args: Args, options
   let fixed = 0;
   if (args.fix) {
     try {
-      const r = fixText(text, language, options, args.unsafeFixes);
+      const r = project ? fixText(text, language, options, args.unsafeFixes, analyzerFor(language, options, project)) : await engine.fixText(text, language, options, args.unsafeFixes);
       if (r.text !== loaded.text) {
         const wrote = await write(io, target.path, (loaded.bom ? '\ufeff' : '') + r.text, loaded.bytes);
         if (wrote) problems.push(wrote);
@@ -89,7 +106,8 @@ export async function processFile(io: CliIO, target: Target, args: Args, options
       problems.push({ path: target.path, message: `internal error while fixing: ${e instanceof Error ? e.message : String(e)}`, fatal: true });
     }
   }
-  const result = safeAnalyze(text, language, options);
+  if (project && fixed > 0) project.index.update(project.rel, text);
+  const result = project ? projectAnalyze(text, language, options, project) : await engine.analyze(text, language, options);
   if (typeof result === 'string') return empty(result, true, text);
   return { analysed: { path: target.path, text, result, notebook: null, errors: [], fixed }, problems };
 }

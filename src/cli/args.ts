@@ -1,6 +1,6 @@
 /** Command-line arguments: the `Args` of one run, the `--help` text, and `parseArgs`. */
 import pkg from '../../package.json' with { type: 'json' };
-import type { RuleCode } from '../core/index.js';
+import { RULE_CODES, type RuleCode } from '../core/index.js';
 
 export const VERSION: string = (pkg as { version?: string }).version ?? '0.0.0';
 
@@ -14,11 +14,10 @@ export function repositoryUrl(): string | undefined {
   return url.startsWith('https://') ? url : undefined;
 }
 
-const RULE_CODES: readonly RuleCode[] = ['IL001', 'IL002', 'IL003', 'IL004', 'IL005', 'IL006', 'IL007'];
 const DEFAULT_MAX_SIZE = 2 * 1024 * 1024;
 
 export type Command = 'check' | 'layers' | 'simulate';
-export type Format = 'text' | 'json' | 'sarif';
+export type Format = 'text' | 'json' | 'sarif' | 'csv';
 
 export interface Args {
   command: Command;
@@ -32,6 +31,14 @@ export interface Args {
   pytorchDefault: boolean;
   maxSize: number;
   model: string | null;
+  /** --jobs: worker threads for check/layers (null: one per core when the run is large enough). */
+  jobs: number | null;
+  /** simulate: which inits, which methods, and the simulator's knobs (null: the simulator's default). */
+  sim: SimArgs;
+  /** --project ROOT: the workspace a file is analysed in (default: each folder given). */
+  project: string | null;
+  /** --no-project: every file alone. */
+  noProject: boolean;
   /** --config FILE: use this configuration file for every path instead of discovering one. */
   config: string | null;
   /** --isolated: ignore every configuration file. */
@@ -40,6 +47,22 @@ export interface Args {
   verbose: boolean;
   /** Options given on the command line: they override the configuration file. */
   given: Set<'select' | 'ignore' | 'distribution' | 'pytorchDefault'>;
+}
+
+export interface SimArgs {
+  init: 'current' | 'recommended' | 'orthogonal' | 'lsuv' | 'all';
+  method: 'montecarlo' | 'analytic' | 'both';
+  batch: number | null;
+  seeds: number | null;
+  seed: number | null;
+  steps: number | null;
+  spatial: number | null;
+  widthDefault: number | null;
+  backend: 'wasm' | 'cpu' | null;
+  /** Worker threads for Monte Carlo seeds (null: automatic). */
+  workers: number | null;
+  /** Flags given explicitly, to reject them outside simulate. */
+  given: string[];
 }
 
 export class UsageError extends Error {}
@@ -56,7 +79,9 @@ Usage:
 
 Files: .py .ipynb .js .mjs .cjs .ts .mts .cts; folders are searched recursively,
 skipping node_modules .git __pycache__ .venv venv dist build .ipynb_checkpoints
-and tool caches. .tsx/.jsx are not analysed.
+and tool caches. .tsx/.jsx are not analysed. A folder is one project: a model,
+an init function or a size imported from another file under it counts, and so
+does the init another file applies to a model (the finding says where).
 
 Options:
   --format text|json|sarif   output format (default text; sarif: check only)
@@ -69,10 +94,29 @@ Options:
                              family of the recommended initializers (default normal)
   --no-pytorch-default       do not report PyTorch's default initialization
   --max-size SIZE            skip larger files (bytes, or with K/M suffix; default 2M)
-  --model N                  simulate: model index (0-based, as listed) or name
+  --model N|NAME             simulate: model index (0-based, as listed) or name
+  --jobs N                   analyse on N worker threads (default: one per core
+                             for runs over 200 KB; 1: in this thread)
   --config FILE              use this initlens.toml / pyproject.toml for every file
   --isolated                 ignore configuration files
   -v, --verbose              text output: each finding's full explanation
+  --format csv               simulate: one row per init and layer
+
+Simulate (the variance simulator; defaults: both methods, all four inits):
+  --init current|recommended|orthogonal|lsuv|all
+  --method montecarlo|analytic|both
+  --batch N                  samples per seed (default 64)
+  --seeds N                  seeds to pool (default 0: until converged, at most 32)
+  --seed N                   first seed (default 1); the same seed gives the same numbers
+  --steps N                  recurrent layers: steps unrolled (default 8)
+  --spatial N                convolutions: input size N×N, 'same' padding (default 16)
+  --width-default N          width where the code gives none (default 256)
+  --backend wasm|cpu         TensorFlow.js backend (default wasm)
+  --workers N                worker threads for seeds (default: automatic)
+  --project ROOT             analyse files with their workspace under ROOT: what
+                             they import from it and what other files do with
+                             their models (default: each folder given is one)
+  --no-project               analyse every file alone
   -h, --help                 show this help
   -V, --version              show the version
 
@@ -131,10 +175,19 @@ export function parseArgs(argv: readonly string[]): Parsed {
     pytorchDefault: true,
     maxSize: DEFAULT_MAX_SIZE,
     model: null,
+    jobs: null,
+    sim: { init: 'all', method: 'both', batch: null, seeds: null, seed: null, steps: null, spatial: null, widthDefault: null, backend: null, workers: null, given: [] },
+    project: null,
+    noProject: false,
     config: null,
     isolated: false,
     verbose: false,
     given: new Set(),
+  };
+  const int = (flag: string, v: string, min: number, max: number): number => {
+    const n = Number(v.trim());
+    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag}: expected an integer from ${min} to ${max}, got '${v}'`);
+    return n;
   };
   let command: string | undefined;
   let onlyPaths = false;
@@ -167,7 +220,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
     switch (name) {
       case '--format': {
         const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format: expected text, json or sarif, got '${v}'`);
+        if (v !== 'text' && v !== 'json' && v !== 'sarif' && v !== 'csv') throw new UsageError(`--format: expected text, json, sarif or csv, got '${v}'`);
         args.format = v;
         break;
       }
@@ -213,6 +266,70 @@ export function parseArgs(argv: readonly string[]): Parsed {
       case '--model':
         args.model = value();
         break;
+      case '--jobs': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--jobs: expected a whole number of threads from 1 to 256, got '${v}'`);
+        args.jobs = n;
+        break;
+      }
+      case '--init': {
+        const v = value();
+        if (v !== 'current' && v !== 'recommended' && v !== 'orthogonal' && v !== 'lsuv' && v !== 'all') {
+          throw new UsageError(`--init: expected current, recommended, orthogonal, lsuv or all, got '${v}'`);
+        }
+        args.sim.init = v;
+        args.sim.given.push(name);
+        break;
+      }
+      case '--method': {
+        const v = value();
+        if (v !== 'montecarlo' && v !== 'analytic' && v !== 'both') throw new UsageError(`--method: expected montecarlo, analytic or both, got '${v}'`);
+        args.sim.method = v;
+        args.sim.given.push(name);
+        break;
+      }
+      case '--backend': {
+        const v = value();
+        if (v !== 'wasm' && v !== 'cpu') throw new UsageError(`--backend: expected wasm or cpu, got '${v}'`);
+        args.sim.backend = v;
+        args.sim.given.push(name);
+        break;
+      }
+      case '--batch':
+        args.sim.batch = int(name, value(), 1, 65536);
+        args.sim.given.push(name);
+        break;
+      case '--seeds':
+        args.sim.seeds = int(name, value(), 0, 1000);
+        args.sim.given.push(name);
+        break;
+      case '--seed':
+        args.sim.seed = int(name, value(), 0, 2 ** 31 - 1);
+        args.sim.given.push(name);
+        break;
+      case '--steps':
+        args.sim.steps = int(name, value(), 1, 256);
+        args.sim.given.push(name);
+        break;
+      case '--spatial':
+        args.sim.spatial = int(name, value(), 1, 256);
+        args.sim.given.push(name);
+        break;
+      case '--width-default':
+        args.sim.widthDefault = int(name, value(), 1, 65536);
+        args.sim.given.push(name);
+        break;
+      case '--workers':
+        args.sim.workers = int(name, value(), 1, 16);
+        args.sim.given.push(name);
+        break;
+      case '--project':
+        args.project = value();
+        break;
+      case '--no-project':
+        args.noProject = flag();
+        break;
       default:
         throw new UsageError(`unknown option '${arg}'`);
     }
@@ -229,6 +346,10 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (command !== 'check' && (args.fix || args.unsafeFixes)) throw new UsageError(`--fix and --unsafe-fixes apply to check only`);
   if (command !== 'check' && args.format === 'sarif') throw new UsageError('--format sarif applies to check only');
   if (command !== 'simulate' && args.model !== null) throw new UsageError('--model applies to simulate only');
+  if (command === 'simulate' && args.jobs !== null) throw new UsageError('--jobs applies to check and layers only');
+  if (command !== 'simulate' && args.sim.given.length > 0) throw new UsageError(`${args.sim.given[0]} applies to simulate only`);
+  if (command !== 'simulate' && args.format === 'csv') throw new UsageError('--format csv applies to simulate only');
+  if (args.project !== null && args.noProject) throw new UsageError('--project and --no-project exclude each other');
   if (args.config !== null && args.isolated) throw new UsageError('--config and --isolated exclude each other');
   return { kind: 'run', args };
 }

@@ -1,5 +1,5 @@
 /** `--fix`: rounds of the engine's fixes on a source file or on a notebook's cells. */
-import { analyze, fixAll, type AnalysisOptions, type Finding, type Language, type TextEdit } from '../core/index.js';
+import { analyze, fixAll, type AnalysisOptions, type AnalysisResult, type Finding, type Language, type TextEdit } from '../core/index.js';
 import { applyEditsToNotebook, parseNotebook, type Notebook } from '../core/notebook.js';
 
 /**
@@ -24,11 +24,11 @@ export function preferredEdits(findings: readonly Finding[], unsafe: boolean): {
 export const MAX_FIX_ROUNDS = 8;
 
 /** --fix on a plain source file: the engine's fixAll (safe fixes, or all with --unsafe-fixes). */
-export function fixText(text: string, language: Language, options: AnalysisOptions, unsafe: boolean): { text: string; count: number } {
+export function fixText(text: string, language: Language, options: AnalysisOptions, unsafe: boolean, analyzer?: (text: string) => AnalysisResult): { text: string; count: number } {
   let cur = text;
   let count = 0;
   for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
-    const r = fixAll(cur, language, { ...options, unsafe });
+    const r = fixAll(cur, language, { ...options, unsafe }, analyzer);
     if (r.text === cur) break;
     cur = r.text;
     count += r.applied;
@@ -40,12 +40,12 @@ export function fixText(text: string, language: Language, options: AnalysisOptio
  * --fix on a notebook: rounds of preferred fixes applied to the cells' sources.
  * A fix that cannot be expressed inside one cell (it spans two) is refused.
  */
-export function fixNotebook(start: Notebook, language: Language, options: AnalysisOptions, unsafe: boolean): { notebook: Notebook; count: number; refused: string[] } {
+export function fixNotebook(start: Notebook, language: Language, options: AnalysisOptions, unsafe: boolean, analyzer?: (text: string) => AnalysisResult): { notebook: Notebook; count: number; refused: string[] } {
   let nb = start;
   let count = 0;
   const refused = new Set<string>();
   for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
-    const result = analyze(nb.text, language, options);
+    const result = analyzer ? analyzer(nb.text) : analyze(nb.text, language, options);
     const usable = result.findings.filter((f) => {
       const fix = f.fixes.find((x) => x.preferred) ?? f.fixes[0];
       if (!fix || (fix.safety === 'unsafe' && !unsafe)) return false;

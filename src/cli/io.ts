@@ -29,6 +29,8 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal (colors). */
   isTTY: boolean;
+  /** Whether stderr is a terminal (progress of long runs and simulate's progress line are shown there only then). */
+  stderrIsTTY?: boolean;
   stat(path: string): Promise<FileStat>;
   readdir(path: string): Promise<DirEntry[]>;
   readFile(path: string): Promise<Uint8Array>;
@@ -80,6 +82,7 @@ export function nodeIO(): CliIO {
     cwd: process.cwd(),
     env: process.env,
     isTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
     stat: (p) => nodeFs.stat(p),
     readdir: (p) => nodeFs.readdir(p, { withFileTypes: true }),
     readFile: (p) => nodeFs.readFile(p),

@@ -16,6 +16,7 @@
  * per command), render/ (text output, colors).
  */
 import { realpathSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { CliConfig } from './config.js';
 import { HELP, parseArgs, UsageError, VERSION, type Parsed } from './args.js';
@@ -73,6 +74,8 @@ export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> =
 
 /** True when this module is the program (tsx src/cli/main.ts, dist/cli.js, or an npm bin symlink to it). */
 function isEntryPoint(): boolean {
+  // The bundle is also the analysis pool's worker script (src/cli/pool.ts): no CLI run there.
+  if (!isMainThread) return false;
   const self = (import.meta as { url?: string }).url;
   if (!self) return true; // bundled to CommonJS: only ever loaded as the bin
   const entry = process.argv[1];

@@ -1,7 +1,8 @@
 /**
- * Public API of the InitLens engine. The extension (node and web), the CLI and
- * the webview all go through these functions; nothing else in src/core is
- * imported from outside it except types.
+ * Public API of the InitLens engine: analysis, fixes, the incremental analyzer, the rule codes.
+ * The extension (node and web), the CLI and the webview go through it. A few other core modules
+ * are imported by name from outside: report.ts and sarif.ts (the CLI's JSON and SARIF output),
+ * notebook.ts (cells ↔ joined text), math/ (the CLI's simulate) and analysis/incremental.ts.
  */
 export * from './types.js';
 export { analyze } from './analysis/analyze.js';
@@ -10,3 +11,4 @@ export { LineIndex } from './text.js';
 export { WorkspaceIndex, indexableText, languageOfPath, inSkippedFolder, normalizePath, DEFAULT_MAX_FILE_SIZE, SKIPPED_FOLDERS, type WorkspaceLanguage } from './workspace/index.js';
 export { analyzeInWorkspace, WorkspaceAnalyzer, affectedBy, linkSignature, where } from './workspace/analyze.js';
 export { IncrementalAnalyzer, type TextChange } from './analysis/incremental.js';
+export { RULE_CODES } from './analysis/rules/index.js';

@@ -58,6 +58,8 @@ export interface JsonFinding extends JsonRange {
   recommended: InitName | null;
   /** The preferred fix (Finding.fixes[0]), or null. */
   fix: JsonFix | null;
+  /** Workspace-aware analysis: other files the finding depends on (1-based line; 0 for a notebook's code). */
+  dependsOn?: { path: string; line: number }[];
 }
 
 export interface JsonError {
@@ -170,6 +172,7 @@ function findingJson(finding: Finding, layersById: Map<number, Layer>, map: Posi
           edits: [...fix.edits].sort((a, b) => a.from - b.from).map((e) => editJson(e, map)),
         }
       : null,
+    ...(finding.dependsOn?.length ? { dependsOn: finding.dependsOn.map((o) => ({ path: o.file, line: o.line })) } : {}),
   };
 }
 

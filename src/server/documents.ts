@@ -20,7 +20,7 @@ import type {
 } from 'vscode-languageserver';
 import type { Language } from '../core/types.js';
 import { engineLanguage } from '../vscode/logic/settings.js';
-import { joinCells, locateSpan, type JoinedCells } from '../vscode/logic/notebook.js';
+import { joinCells, locateInDocs, toJoinedOffset, type JoinedCells } from '../vscode/logic/notebook.js';
 import type { AnalysisTarget } from '../vscode/service.js';
 
 /** LSP NotebookCellKind.Code. */
@@ -236,16 +236,10 @@ function offsetChanges(doc: TextDocument, changes: readonly TextDocumentContentC
 
 /** A span of the analysed text as (document, offsets in that document), null when it crosses cells. */
 export function locateInTarget(target: ServerTarget, from: number, to: number): { doc: TextDocument; from: number; to: number } | null {
-  if (!target.joined) return { doc: target.docs[0]!, from, to };
-  const at = locateSpan(target.joined, from, to);
-  if (!at) return null;
-  const doc = target.docs[at.cell];
-  return doc ? { doc, from: at.from, to: at.to } : null;
+  return locateInDocs(target.docs, target.joined, from, to);
 }
 
 /** An offset in `doc` → an offset in the analysed text, or null when `doc` is not analysed with it. */
 export function toTargetOffset(target: ServerTarget, doc: TextDocument, offset: number): number | null {
-  if (!target.joined) return offset;
-  const cell = target.docs.findIndex((d) => d.uri === doc.uri);
-  return cell === -1 ? null : target.joined.starts[cell]! + offset;
+  return toJoinedOffset(target.joined, target.docs.findIndex((d) => d.uri === doc.uri), offset);
 }

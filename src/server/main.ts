@@ -12,7 +12,7 @@
  * Nothing but protocol messages is written to stdout: logs go to stderr or `window/logMessage`.
  */
 import * as net from 'node:net';
-import { createConnection } from 'vscode-languageserver/node';
+import { createConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { startSession } from './session.js';
 
 export const SERVER_USAGE = `Usage: initlens server [--stdio | --socket PORT] [--clientProcessId PID]
@@ -67,13 +67,13 @@ export async function runServer(argv: readonly string[], stderr: (s: string) => 
   // stdout belongs to the protocol: anything printed by mistake goes to stderr.
   console.log = console.info = console.debug = (...xs: unknown[]) => stderr(xs.map(String).join(' ') + '\n');
   if (args.mode === 'stdio') {
-    startSession(createConnection(process.stdin, process.stdout));
-    return new Promise<number>(() => undefined); // the connection exits the process
+    serve(process.stdin, process.stdout, stderr);
+    return new Promise<number>(() => undefined); // the session exits the process
   }
   return new Promise<number>((resolve) => {
     const listener = net.createServer((socket) => {
       listener.close(); // one client per process
-      startSession(createConnection(socket, socket));
+      serve(socket, socket, stderr);
     });
     listener.on('error', (e) => {
       stderr(`initlens server: cannot listen on 127.0.0.1:${args.port}: ${e.message}\n`);
@@ -83,5 +83,29 @@ export async function runServer(argv: readonly string[], stderr: (s: string) => 
       const addr = listener.address();
       stderr(`initlens server: listening on 127.0.0.1:${typeof addr === 'object' && addr ? addr.port : args.port}\n`);
     });
+  });
+}
+
+/**
+ * One session over a pair of streams. The process exits when the input ends or
+ * closes (the client is gone: status 0 after `shutdown`, else 1), and when a
+ * message header cannot be read (no or a bad Content-Length): the stream then
+ * cannot be resynchronized, so the server says why on stderr and exits (1)
+ * instead of waiting forever. A body that is not JSON only gets a logged error.
+ */
+function serve(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, stderr: (s: string) => void): void {
+  const reader = new StreamMessageReader(input);
+  const writer = new StreamMessageWriter(output);
+  const session = startSession(createConnection(reader, writer));
+  const leave = () => process.exit(session.shutdownReceived() ? 0 : 1);
+  input.on('end', leave);
+  input.on('close', leave);
+  reader.onError((error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/Content-Length/.test(message)) {
+      stderr(`initlens server: unreadable message header, the stream cannot be resynchronized; exiting (${message.split('\n')[0]})\n`);
+      process.exit(1);
+    }
+    stderr(`initlens server: unreadable message: ${message.split('\n')[0]}\n`);
   });
 }

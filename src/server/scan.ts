@@ -18,7 +18,10 @@ import type { InitLensSettings } from '../vscode/logic/settings.js';
 
 export interface ScannedFile {
   uri: string;
-  diagnostics: Diagnostic[];
+  /** Names this version of the file (modification time and size): unchanged files are not read again. */
+  resultId: string;
+  /** null: the same as the client's previous result (`previous` had this resultId). */
+  diagnostics: Diagnostic[] | null;
 }
 
 export interface ScanOptions {
@@ -29,6 +32,10 @@ export interface ScanOptions {
   token: CancellationToken;
   onProgress(done: number, total: number, path: string): void;
   toDiagnostic(data: DiagnosticData, range: Range): Diagnostic;
+  /** The client's previous result ids by URI (workspace/diagnostic's previousResultIds). */
+  previous?: ReadonlyMap<string, string>;
+  /** Prefix of every result id (changes with the settings). */
+  idPrefix?: string;
 }
 
 const engine = { analyze, parseNotebook, toFileOffset };
@@ -46,6 +53,18 @@ export async function scanWorkspace(roots: readonly string[], opts: ScanOptions)
     const path = nodePath.resolve(io.cwd, file.path);
     opts.onProgress(i, files.length, path);
     if (opts.skip(path)) continue;
+    const uri = pathToFileURL(path).href;
+    let resultId: string;
+    try {
+      const st = await io.stat(path);
+      resultId = `${opts.idPrefix ?? ''}${st.mtimeMs}:${st.size}`;
+    } catch {
+      continue;
+    }
+    if (opts.previous?.get(uri) === resultId) {
+      out.push({ uri, resultId, diagnostics: null });
+      continue;
+    }
     const loaded = await load(io, file, opts.settings.maxFileSize * 4);
     if (!('bom' in loaded)) continue; // unreadable, binary, not UTF-8 or too large
     const text = loaded.text;
@@ -56,7 +75,7 @@ export async function scanWorkspace(roots: readonly string[], opts: ScanOptions)
       const p = index.lineCol(o);
       return { line: p.line, character: p.column };
     };
-    out.push({ uri: pathToFileURL(path).href, diagnostics: data.map((d) => opts.toDiagnostic(d, { start: pos(d.from), end: pos(Math.max(d.from, d.to)) })) });
+    out.push({ uri, resultId, diagnostics: data.map((d) => opts.toDiagnostic(d, { start: pos(d.from), end: pos(Math.max(d.from, d.to)) })) });
   }
   opts.onProgress(files.length, files.length, '');
   return out;

@@ -51,13 +51,15 @@ import {
   toAnalysisOptions,
   type InitLensSettings,
 } from '../vscode/logic/settings.js';
-import { codeLenses, FIX_ALL_KIND, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
+import { codeLenses, FIX_ALL_KIND, layerAt, modelAt, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
 import { fixAllQuickFix, minimalEdits, quickFixes, sourceFixAll, type ActionContext, type ActionData } from '../vscode/logic/actions.js';
 import { hoverMarkdown, modelTable } from '../vscode/logic/variance.js';
 import { compileGlobs, type PathMatcher } from '../vscode/logic/glob.js';
 import { Scheduler } from '../vscode/logic/scheduler.js';
 import { DocumentStore, locateInTarget, toTargetOffset, type ServerTarget } from './documents.js';
-import { tableMarkdown, tableText } from './simulate.js';
+import { curvesMarkdown, tableMarkdown, tableText } from './simulate.js';
+import { panelModel } from '../vscode/logic/panel.js';
+import { withDefaults } from '../core/sim/network.js';
 import { scanWorkspace, type ScannedFile } from './scan.js';
 
 export const COMMANDS = {
@@ -121,7 +123,12 @@ function cancelled(): ResponseError<void> {
   return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
 }
 
-export function startSession(connection: Connection): void {
+export interface Session {
+  /** Whether the client sent `shutdown` (the exit status is then 0). */
+  shutdownReceived(): boolean;
+}
+
+export function startSession(connection: Connection): Session {
   const store = new DocumentStore();
   const service = new AnalysisService();
   const scheduler = new Scheduler();
@@ -183,7 +190,9 @@ export function startSession(connection: Connection): void {
     await reloadConfiguration();
   });
 
+  let shutdown = false;
   connection.onShutdown(() => {
+    shutdown = true;
     scheduler.dispose();
   });
 
@@ -356,9 +365,12 @@ export function startSession(connection: Connection): void {
       }
       open.add(uri);
     }
-    const files = await scan(token, progress, open);
+    const files = await scan(token, progress, open, previous);
     if (token.isCancellationRequested) throw cancelled();
-    for (const f of files) items.push({ kind: 'full', uri: f.uri, version: null, items: f.diagnostics });
+    for (const f of files) {
+      if (f.diagnostics === null) items.push({ kind: 'unchanged', uri: f.uri, version: null, resultId: f.resultId });
+      else items.push({ kind: 'full', uri: f.uri, version: null, resultId: f.resultId, items: f.diagnostics });
+    }
     return { items };
   });
 
@@ -367,6 +379,7 @@ export function startSession(connection: Connection): void {
     token: CancellationToken,
     progress: { begin(title: string, percentage?: number, message?: string, cancellable?: boolean): void; report(p: number, m?: string): void; done(): void },
     open: Set<string>,
+    previous?: ReadonlyMap<string, string>,
   ): Promise<ScannedFile[]> {
     progress.begin('InitLens: analyzing workspace', 0, undefined, true);
     try {
@@ -378,6 +391,8 @@ export function startSession(connection: Connection): void {
         token,
         onProgress: (done, total, path) => progress.report(total === 0 ? 100 : Math.floor((done * 100) / total), nodePath.basename(path)),
         toDiagnostic: toLspDiagnostic,
+        previous,
+        idPrefix: `${settingsGeneration}:`,
       });
     } finally {
       progress.done();
@@ -492,9 +507,7 @@ export function startSession(connection: Connection): void {
     if (offset === null) return null;
     const result = analysis.result;
     const markdown = caps.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown) ?? true;
-    const layer = result.layers
-      .filter((l) => l.span.from <= offset && offset < l.span.to && settings.frameworks[l.framework])
-      .sort((a, b) => a.span.to - a.span.from - (b.span.to - b.span.from))[0];
+    const layer = layerAt(result, offset, settings);
     if (layer) {
       const at = locateInTarget(target, layer.span.from, layer.span.to);
       if (!at) return null;
@@ -507,9 +520,7 @@ export function startSession(connection: Connection): void {
       return { contents: { kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value }, range: rangeIn(at.doc, at.from, at.to) };
     }
     // On a model, outside its layers: the variance table (editors without a webview).
-    const model = result.models
-      .filter((m) => m.layers.length > 0 && m.span.from <= offset && offset < m.span.to && settings.frameworks[m.framework])
-      .sort((a, b) => a.span.to - a.span.from - (b.span.to - b.span.from))[0];
+    const model = modelAt(result, offset, settings);
     if (!model) return null;
     const table = modelTable(result, model.id, settings.distribution, fileName(target.uri));
     const at = locateInTarget(target, model.span.from, model.span.to);
@@ -556,16 +567,19 @@ export function startSession(connection: Connection): void {
         const both = mergeTokens(token, progress?.token);
         const files = await scan(both, reporter, open);
         let findings = 0;
+        let withFindings = 0;
         for (const f of files) {
-          findings += f.diagnostics.length;
+          const diagnostics = f.diagnostics ?? [];
+          findings += diagnostics.length;
+          if (diagnostics.length > 0) withFindings++;
           if (!pull) {
             scanned.add(f.uri);
-            void connection.sendDiagnostics({ uri: f.uri, diagnostics: f.diagnostics });
+            void connection.sendDiagnostics({ uri: f.uri, diagnostics });
           }
         }
         if (pull && caps.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh().catch(() => undefined);
         if (both.isCancellationRequested) throw cancelled();
-        return { files: files.length, findings, withFindings: files.filter((f) => f.diagnostics.length > 0).length };
+        return { files: files.length, findings, withFindings };
       }
       default:
         throw new ResponseError(ErrorCodes.InvalidParams, `unknown command: ${params.command}`);
@@ -582,7 +596,16 @@ export function startSession(connection: Connection): void {
     if (!analysis || !model) throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: no model ${String(modelArg ?? '')} in ${uriArg}`);
     const table = modelTable(analysis.result, model.id, settings.distribution, fileName(target.uri));
     if (!table) throw new ResponseError(ErrorCodes.InternalError, `${COMMANDS.simulate}: no table for model ${model.id}`);
-    return { title: table.title, markdown: tableMarkdown(table), text: tableText(table), table };
+    // The panel's analytic curves (current, recommended, orthogonal, LSUV); a model the simulator
+    // cannot build (a width unknown with no default) keeps the table and says why.
+    const doc = store.text(uriArg) ?? target.docs[0]!;
+    const panel = panelModel(analysis.result, model.id, withDefaults({}), fileName(target.uri), (offset) => {
+      const at = locateInTarget(target, offset, offset);
+      return (at ? at.doc : doc).positionAt(at ? at.from : offset).line + 1;
+    });
+    const analytic = 'error' in panel ? null : panel.analytic;
+    const curves = analytic ? curvesMarkdown(analytic) : `(no analytic curves: ${'error' in panel ? panel.error : ''})`;
+    return { title: table.title, markdown: `${tableMarkdown(table)}\n\n${curves}`, text: tableText(table), table, analytic };
   }
 
   async function fixAllCommand(uriArg: unknown, versionArg: unknown) {
@@ -604,6 +627,7 @@ export function startSession(connection: Connection): void {
   }
 
   connection.listen();
+  return { shutdownReceived: () => shutdown };
 
   function toLspDiagnostic(data: DiagnosticData, range: Range): Diagnostic {
     return {

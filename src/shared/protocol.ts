@@ -114,6 +114,7 @@ export const STRING_KEYS = [
   'firstCurve',
   'progress',
   'analyticOnly',
+  'analyticReady',
   'stopped',
   'running',
   'done',
@@ -151,7 +152,7 @@ export interface LoadMessage {
   options: SimOptions;
   layers: PanelLayerInfo[];
   strings: WebviewStrings;
-  /** Run the Monte Carlo simulation at once. */
+  /** Run the Monte Carlo simulation at once (otherwise it starts from the panel's Run button, and then follows every reload until stopped). */
   autoRun: boolean;
 }
 

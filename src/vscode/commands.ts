@@ -124,7 +124,15 @@ async function analyzeWorkspace(
       let withFindings = 0;
       let total = 0;
       collection.clear();
-      for (const [i, uri] of uris.entries()) {
+      // Give the extension host back its event loop whenever 15 ms of analysis have passed, so
+      // that typing, cancellation and progress stay responsive during a long scan; one file's
+      // analysis is the longest stretch the host is blocked.
+      let slice = performance.now();
+      for (const uri of uris) {
+        if (performance.now() - slice >= 15) {
+          await new Promise((r) => setTimeout(r, 0));
+          slice = performance.now();
+        }
         if (token.isCancellationRequested) break;
         progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / uris.length });
         if (open.has(uri.toString())) continue; // open documents are already live
@@ -153,7 +161,6 @@ async function analyzeWorkspace(
             return diag;
           }),
         );
-        if (i % 20 === 19) await new Promise((r) => setTimeout(r, 0)); // stay responsive
       }
       const ms = performance.now() - started;
       const cancelled = token.isCancellationRequested ? ' (cancelled)' : '';

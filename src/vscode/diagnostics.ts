@@ -8,7 +8,8 @@ import { Scheduler } from './logic/scheduler.js';
 import { compileGlobs } from './logic/glob.js';
 import { skipReason, type InitLensSettings, type SkipReason } from './logic/settings.js';
 import { statusText, toDiagnostics, worstSeverity, type AnalysisState } from './logic/present.js';
-import { loadEngine, type Engine } from './engine.js';
+import { loadEngine, loadedEngine, type Engine } from './engine.js';
+import { ProjectIndex } from './workspaceIndex.js';
 import { notebookOf, notebookTarget, targetFor, locateInTarget, type Target } from './target.js';
 import { toRange, toSeverity } from './convert.js';
 import { readSettings } from './settings.js';
@@ -43,6 +44,8 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly configProblems = new Map<string, ConfigProblem[]>();
   /** What the output channel last said about each target (said again only when it changes). */
   private readonly said = new Map<string, string>();
+  /** The workspace index: files are analysed with what they import and what imports them. */
+  readonly projects: ProjectIndex;
 
   constructor(
     private readonly service: AnalysisService,
@@ -53,7 +56,26 @@ export class DiagnosticsController implements vscode.Disposable {
     this.status = vscode.window.createStatusBarItem('initlens.status', vscode.StatusBarAlignment.Right, 100);
     this.status.name = vscode.l10n.t('InitLens');
     this.status.command = 'workbench.actions.view.problems';
+    this.projects = new ProjectIndex(log);
     this.disposables.push(
+      this.projects,
+      // the index is built: every open file is analysed again with its workspace
+      this.projects.onDidBuild(() => {
+        for (const doc of vscode.workspace.textDocuments) {
+          if (notebookOf(doc)) continue;
+          this.service.invalidate(doc.uri.toString());
+          this.request(doc, 0);
+        }
+        for (const nb of vscode.workspace.notebookDocuments) {
+          this.service.invalidate(nb.uri.toString());
+          this.requestNotebook(nb, 0);
+        }
+      }),
+      // a file changed on disk (not open): the open files that depend on it
+      this.projects.onDidChangeFile((rel) => {
+        const engine = loadedEngine();
+        if (engine) this.dependantsChanged(engine, rel);
+      }),
       this.collection,
       this.status,
       this.changed,
@@ -67,7 +89,11 @@ export class DiagnosticsController implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((doc) => {
         if (this.settings.run === 'onSave') this.request(doc, 0);
       }),
-      vscode.workspace.onDidCloseTextDocument((doc) => this.close(doc)),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        this.close(doc);
+        const engine = loadedEngine();
+        if (engine && doc.uri.scheme !== 'vscode-notebook-cell') void this.projects.noteClosed(engine, doc.uri);
+      }),
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.requestNotebook(nb, 0)),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         if (e.contentChanges.length > 0) this.requestNotebook(e.notebook, this.settings.debounceMs);
@@ -211,7 +237,7 @@ export class DiagnosticsController implements vscode.Disposable {
       this.log.error(`could not load the engine: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
-    const project = await this.projectFor(nb ? nb.uri : doc.uri);
+    const configFile = await this.projectFor(nb ? nb.uri : doc.uri);
     const target = nb ? notebookTarget(nb) : doc.isClosed ? null : targetFor(doc);
     if (!target || target.key !== key) return;
     const rel = vscode.workspace.asRelativePath(target.uri);
@@ -222,9 +248,12 @@ export class DiagnosticsController implements vscode.Disposable {
       this.say(key, `skipped ${rel}: ${SKIP_TEXT[reason]}`);
       return;
     }
-    this.service.setProject(key, project);
+    this.service.setProject(key, configFile);
     try {
-      const analysis = this.service.analyze(engine, target, this.settings);
+      const project = this.projects.contextFor(engine, target);
+      // the open text goes into the index; files whose analysis read this one follow (debounced)
+      if (project && this.projects.noteOpenText(project.rel, target)) this.dependantsChanged(engine, project.rel);
+      const analysis = this.service.analyze(engine, target, this.settings, project);
       // Stale-result guard: the text may have changed while we ran.
       if (!this.scheduler.isCurrent(key, this.versionNumber(target))) {
         this.log.debug(`dropped stale result for ${target.uri.toString(true)}`);
@@ -233,7 +262,7 @@ export class DiagnosticsController implements vscode.Disposable {
       this.publish(target, analysis.findings);
       this.setState(key, { kind: 'done', findings: analysis.findings.length, ms: analysis.ms, worst: worstSeverity(toDiagnostics(analysis.findings, this.settings)) });
       const r = analysis.result;
-      const config = project ? vscode.workspace.asRelativePath(target.uri.with({ path: project.path })) : 'none (defaults)';
+      const config = configFile ? vscode.workspace.asRelativePath(target.uri.with({ path: configFile.path })) : 'none (defaults)';
       const what =
         r.layers.length === 0
           ? 'no Keras, PyTorch, Flax or TensorFlow.js layer found (no framework import recognised)'
@@ -245,6 +274,32 @@ export class DiagnosticsController implements vscode.Disposable {
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`analysis of ${target.uri.toString(true)} failed: ${message}`);
       this.setState(key, { kind: 'error', message });
+    }
+  }
+
+  /** Re-analyse the open files whose workspace analysis reads `rel` and changes with it. */
+  private dependantsChanged(engine: Engine, rel: string): void {
+    const index = this.projects.current;
+    if (!index) return;
+    const { files, keys } = this.service.tracked();
+    let affected: string[];
+    try {
+      affected = engine.affectedBy(index, rel, files);
+    } catch (e) {
+      this.log.error(`workspace dependants of ${rel}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    for (const r of affected) {
+      const key = keys.get(r);
+      if (!key) continue;
+      this.service.invalidate(key);
+      this.log.debug(`${r} depends on ${rel}: analysed again`);
+      const nb = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === key);
+      if (nb) this.requestNotebook(nb, this.settings.debounceMs);
+      else {
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+        if (doc) this.request(doc, this.settings.debounceMs);
+      }
     }
   }
 

@@ -9,3 +9,5 @@ export { closedFileDiagnostics } from './logic/closedFile.js';
 export { ruleDocPage } from '../core/analysis/rules/docs.js';
 export { allRules } from '../core/analysis/rules/index.js';
 export { holdBrokenModels, isGood } from '../core/analysis/hold.js';
+export { WorkspaceIndex, indexableText, inSkippedFolder } from '../core/workspace/index.js';
+export { WorkspaceAnalyzer, affectedBy } from '../core/workspace/analyze.js';

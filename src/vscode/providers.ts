@@ -1,6 +1,7 @@
 /** Code actions, hover and CodeLens: thin adapters over logic/present.ts and logic/variance.ts. */
 import * as vscode from 'vscode';
-import { codeLenses, toDiagnostics } from './logic/present.js';
+import { toAnalysisOptions } from './logic/settings.js';
+import { codeLenses, layerAt, toDiagnostics } from './logic/present.js';
 import type { ActionContext, ActionData } from './logic/actions.js';
 import { loadEngine, type Engine } from './engine.js';
 import { locateInTarget, targetFor, toTargetOffset, type Target } from './target.js';
@@ -140,9 +141,7 @@ export class Hovers implements vscode.HoverProvider {
     const offset = toTargetOffset(target, doc, doc.offsetAt(position));
     if (offset === null) return null;
     const settings = this.controller.currentSettings();
-    const layer = analysis.result.layers
-      .filter((l) => l.span.from <= offset && offset < l.span.to && settings.frameworks[l.framework])
-      .sort((a, b) => a.span.to - a.span.from - (b.span.to - b.span.from))[0];
+    const layer = layerAt(analysis.result, offset, settings);
     if (!layer) return null;
     const at = locateInTarget(target, layer.span.from, layer.span.to);
     if (!at) return null;

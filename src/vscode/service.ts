@@ -11,6 +11,8 @@ import { defaultOptions } from '../core/types.js';
 import { optionsFor } from '../core/config/discover.js';
 import type { ProjectConfig } from '../core/config/parse.js';
 import { settingsOverrides, type InitLensSettings } from './logic/settings.js';
+import type { WorkspaceAnalyzer, TrackedFile } from '../core/workspace/analyze.js';
+import type { WorkspaceIndex } from '../core/workspace/index.js';
 import { visibleFindings } from './logic/present.js';
 
 /** What the service needs of a document or notebook (the extension's `Target`, the language server's). */
@@ -31,6 +33,8 @@ export interface AnalyzerFactory {
   /** Half-typed code keeps its model's last good findings (src/core/analysis/hold.ts); without it, the fresh result is shown. */
   holdBrokenModels?: typeof holdBrokenModels;
   isGood?: typeof isGood;
+  /** Workspace-aware analysis (the extension's engine has it). */
+  WorkspaceAnalyzer?: typeof WorkspaceAnalyzer;
 }
 
 function pathOf(target: AnalysisTarget): string {
@@ -49,7 +53,13 @@ export interface Analysis {
 }
 
 interface Entry {
-  analyzer: IncrementalAnalyzer;
+  analyzer: IncrementalAnalyzer | null;
+  /** In a workspace: the analyzer that links the file with the files it imports and that import it. */
+  linked: WorkspaceAnalyzer | null;
+  /** Its workspace-relative path, when analysed in the workspace. */
+  rel: string | null;
+  project: { index: WorkspaceIndex; rel: string } | null;
+  text: string;
   language: Language;
   settingsKey: string;
   options: ReturnType<typeof optionsFor>;
@@ -80,16 +90,27 @@ export class AnalysisService {
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** The analysis of `target` at its current version (cached, or computed now). */
-  analyze(engine: AnalyzerFactory, target: AnalysisTarget, settings: InitLensSettings): Analysis {
-    const project = this.projects.get(target.key) ?? null;
-    const settingsKey = JSON.stringify([settings, project]);
+  /**
+   * The analysis of `target` at its current version (cached, or computed now);
+   * with `project` (and an engine that has WorkspaceAnalyzer), in its workspace (src/core/workspace).
+   * Without the argument (hover, code actions, CodeLens), the document keeps the mode of its last
+   * analysis: a provider never turns a workspace analysis back into a single-file one.
+   */
+  analyze(engine: AnalyzerFactory, target: AnalysisTarget, settings: InitLensSettings, project?: { index: WorkspaceIndex; rel: string } | null): Analysis {
+    const config = this.projects.get(target.key) ?? null;
+    const settingsKey = JSON.stringify([settings, config]);
     let entry = this.entries.get(target.key);
-    if (!entry || entry.language !== target.language || entry.settingsKey !== settingsKey) {
+    if (project === undefined) project = entry?.project ?? null;
+    if (!engine.WorkspaceAnalyzer) project = null;
+    if (!entry || entry.language !== target.language || entry.settingsKey !== settingsKey || (entry.linked !== null) !== (project !== null)) {
       // Defaults < the project's configuration file < what the user set in VS Code.
       const options = this.optionsFor(target, settings);
       entry = {
-        analyzer: new engine.IncrementalAnalyzer(target.language, options),
+        analyzer: project ? null : new engine.IncrementalAnalyzer(target.language, options),
+        linked: project && engine.WorkspaceAnalyzer ? new engine.WorkspaceAnalyzer(target.language, options) : null,
+        rel: project?.rel ?? null,
+        project,
+        text: target.text,
         language: target.language,
         settingsKey,
         options,
@@ -102,7 +123,8 @@ export class AnalysisService {
     if (entry.last && entry.last.version === target.version) return entry.last;
     const start = this.now();
     const changes = entry.last && entry.pending ? entry.pending : undefined;
-    const fresh = entry.analyzer.update(target.text, changes);
+    entry.text = target.text;
+    const fresh = project && entry.linked ? entry.linked.update(project.index, project.rel, target.text, changes) : entry.analyzer!.update(target.text, changes);
     entry.pending = undefined;
     // A statement being typed (a syntax error inside a model) keeps that model's last good findings.
     const result = engine.holdBrokenModels ? engine.holdBrokenModels(entry.lastGood, { text: target.text, result: fresh }) : fresh;
@@ -138,6 +160,25 @@ export class AnalysisService {
     } else {
       entry.pending = null; // more than one step: let the analyzer find the change itself
     }
+  }
+
+  /** Drop the cached result of `key` (a file it depends on changed); the next analyze() recomputes it. */
+  invalidate(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry) entry.last = null;
+  }
+
+  /** What each document analysed in the workspace read, by workspace path → its key and link (see affectedBy). */
+  tracked(): { files: Map<string, TrackedFile>; keys: Map<string, string> } {
+    const files = new Map<string, TrackedFile>();
+    const keys = new Map<string, string>();
+    for (const [key, e] of this.entries) {
+      const l = e.linked?.linked;
+      if (!e.rel || !l) continue;
+      files.set(e.rel, { text: e.text, language: e.language, signature: l.signature, files: l.files });
+      keys.set(e.rel, key);
+    }
+    return { files, keys };
   }
 
   forget(key: string): void {

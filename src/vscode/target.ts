@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Language } from '../core/types.js';
 import { engineLanguage } from './logic/settings.js';
-import { joinCells, locateSpan, type JoinedCells } from './logic/notebook.js';
+import { joinCells, locateInDocs, toJoinedOffset, type JoinedCells } from './logic/notebook.js';
 
 export interface Target {
   /** Cache key: the document's or the notebook's URI. */
@@ -75,16 +75,10 @@ export function targetFor(doc: vscode.TextDocument): Target | null {
 
 /** A span of the analysed text as (document, offsets in that document), null when it crosses cells. */
 export function locateInTarget(target: Target, from: number, to: number): { doc: vscode.TextDocument; from: number; to: number } | null {
-  if (!target.joined) return { doc: target.docs[0]!, from, to };
-  const at = locateSpan(target.joined, from, to);
-  if (!at) return null;
-  const doc = target.docs[at.cell];
-  return doc ? { doc, from: at.from, to: at.to } : null;
+  return locateInDocs(target.docs, target.joined, from, to);
 }
 
 /** Offset in `doc` → offset in the analysed text. */
 export function toTargetOffset(target: Target, doc: vscode.TextDocument, offset: number): number | null {
-  if (!target.joined) return offset;
-  const cell = target.docs.indexOf(doc);
-  return cell === -1 ? null : target.joined.starts[cell]! + offset;
+  return toJoinedOffset(target.joined, target.docs.indexOf(doc), offset);
 }

@@ -80,6 +80,7 @@ export function panelStrings(): WebviewStrings {
     firstCurve: t('first curve after {0} ms'),
     progress: t('{0} of {1} seeds'),
     analyticOnly: t('Analytic curves only: the Monte Carlo simulator is not available in this build.'),
+    analyticReady: t('Analytic curves (mean field). Run simulation for the Monte Carlo curves.'),
     stopped: t('Stopped.'),
     running: t('Simulating…'),
     done: t('Done.'),
@@ -160,7 +161,8 @@ export class VarianceView implements vscode.Disposable {
         fileName: target.uri.path.slice(target.uri.path.lastIndexOf('/') + 1),
         version: current.target.version,
         seq: 0,
-        options: { ...DEFAULT_SIM_OPTIONS },
+        // Seeds until converged, at most 8 per init: a first answer in seconds (more seeds from the settings).
+        options: { ...DEFAULT_SIM_OPTIONS, maxSeeds: 8 },
         ready: false,
         last: null,
         refresh: null,
@@ -184,7 +186,7 @@ export class VarianceView implements vscode.Disposable {
   }
 
   /** Rebuilds the panel's spec from the current analysis of its document and sends it. */
-  private async load(p: ModelPanel, autoRun: boolean): Promise<void> {
+  private async load(p: ModelPanel, _refresh: boolean): Promise<void> {
     const doc = p.target.docs[0];
     if (!doc || doc.isClosed) return;
     const current = await currentAnalysis(doc, this.service, this.controller);
@@ -220,7 +222,7 @@ export class VarianceView implements vscode.Disposable {
       options,
       layers: built.layers,
       strings: panelStrings(),
-      autoRun,
+      autoRun: false,
     };
     p.last = message;
     this.log.info(`variance panel: ${built.spec.title}, ${built.spec.layers.length} layers, document version ${target.version}`);
@@ -366,7 +368,9 @@ export class VarianceView implements vscode.Disposable {
     const csp = [
       "default-src 'none'",
       `style-src ${webview.cspSource} 'nonce-${n}'`,
-      `script-src 'nonce-${n}'`,
+      // 'wasm-unsafe-eval' compiles the simulator's WASM backend (no JavaScript eval); connect-src lets it fetch its binaries.
+      `script-src 'nonce-${n}' 'wasm-unsafe-eval'`,
+      `connect-src ${webview.cspSource}`,
       `img-src ${webview.cspSource} data:`,
       `font-src ${webview.cspSource}`,
     ].join('; ');

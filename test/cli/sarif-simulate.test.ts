@@ -129,7 +129,7 @@ model = nn.Sequential(
 test('simulate --format json: per-layer forward/backward under current and recommended init', async () => {
   const { dir, cleanup } = tempTree({ 'deep.py': TORCH_DEEP });
   try {
-    const r = await cliJson(['simulate', 'deep.py'], dir);
+    const r = await cliJson(['simulate', 'deep.py', '--method', 'analytic'], dir);
     assert.equal(r.code, 0, r.stderr);
     const out = r.report as unknown as {
       path: string;
@@ -155,7 +155,7 @@ test('simulate --format json: per-layer forward/backward under current and recom
     const bwd = out.layers.map((l) => l.current.backward as number);
     assert.ok(bwd[0]! < bwd[bwd.length - 1]!, 'gradients vanish towards the input under the default init');
 
-    const text = await cli(['simulate', 'deep.py'], dir);
+    const text = await cli(['simulate', 'deep.py', '--method', 'analytic'], dir);
     assert.equal(text.code, 0);
     assert.match(text.stdout, /pytorch_default\*/);
     assert.match(text.stdout, /he_normal/);
@@ -169,7 +169,7 @@ test('simulate: --model picks a model, unknown model or no layers exit 2', async
   const two = `${TORCH_DEEP}\nhead = nn.Sequential(nn.Linear(256, 10), nn.Tanh())\n`;
   const { dir, cleanup } = tempTree({ 'two.py': two, 'empty.py': 'x = 1\n' });
   try {
-    const second = await cliJson(['simulate', 'two.py', '--model', '1'], dir);
+    const second = await cliJson(['simulate', 'two.py', '--model', '1', '--method', 'analytic'], dir);
     assert.equal(second.code, 0, second.stderr);
     const out = second.report as unknown as { model: { index: number }; layers: { fanIn: number; activation: string; line: number }[] };
     assert.equal(out.model.index, 1);

@@ -10,7 +10,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import {
@@ -22,6 +21,7 @@ import {
   openWorkbench,
   packageVsix,
   quickOpen,
+  runCommand,
   startSession,
   stopSession,
   type Session,
@@ -65,24 +65,25 @@ async function waitAttr(name: string, ok: (v: string | null) => boolean, ms = 30
   throw new Error(`data-${name} is still ${JSON.stringify(v)}`);
 }
 
-function writeUserSettings(extra: Record<string, unknown>): void {
-  const file = join(session!.userDataDir, 'User/settings.json');
-  const cur = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  writeFileSync(file, JSON.stringify({ ...cur, ...extra }, null, 2));
-}
-
-/** Switches the colour theme the way the Settings editor does: through the user settings. */
-function setTheme(name: string): void {
-  writeUserSettings({ 'workbench.colorTheme': name });
+/** "Preferences: Toggle between Light/Dark Themes" (the theme picker would query the marketplace, offline here). */
+async function toggleTheme(): Promise<void> {
+  await runCommand(page, 'Toggle between Light/Dark Themes');
 }
 
 before(async () => {
   ensureSetup();
   const vsix = packageVsix();
-  session = await startSession(vsix, { 'model.py': MODEL }, { 'workbench.colorTheme': 'Default Dark Modern' });
+  session = await startSession(vsix, { 'model.py': MODEL }, {
+    'workbench.colorTheme': 'Default Dark Modern',
+    // Long enough that an apply clicked right after a keystroke meets a panel still on the previous version.
+    'initlens.debounceMs': 1500,
+  });
   page = await openWorkbench(session);
   editor = await quickOpen(page, 'model.py', 'Dense(256');
   await editor.locator('.squiggly-warning, .squiggly-error').first().waitFor({ state: 'attached', timeout: 60_000 });
+  // The CodeLens line shifts the editor's lines down when it appears: wait for it before measuring anything.
+  await page.locator('.codelens-decoration', { hasText: 'Simulate variance' }).first().waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(300);
 });
 
 after(async () => {
@@ -92,18 +93,25 @@ after(async () => {
 
 test('editor at work: squiggle, hover and quick fix (screenshots)', async () => {
   const squiggle = editor.locator('.squiggly-warning, .squiggly-error').first();
-  const box = await squiggle.boundingBox();
-  assert.ok(box);
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   const hover = page.locator('.monaco-hover', { hasText: 'gain per layer' }).first();
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('Control+I');
+    const box = await squiggle.boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    // "Show Hover" from the keyboard, and on a retry the mouse over the squiggle.
+    if (attempt % 2 === 1) {
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+    } else {
+      await page.mouse.move(box.x + 5, box.y + box.height / 2);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    }
     try {
       await hover.waitFor({ state: 'visible', timeout: 10_000 });
       break;
     } catch (e) {
-      if (attempt >= 3) throw e;
+      await page.screenshot({ path: join(ARTIFACTS, `panel-hover-attempt-${attempt}.png`) });
+      if (attempt >= 4) throw e;
       await page.keyboard.press('Escape');
     }
   }
@@ -129,7 +137,8 @@ test('both charts and the layer table show the model’s layers; out-of-range ro
   await frame.locator('#chart-backward canvas').first().waitFor({ timeout: 20_000 });
   const rows = frame.locator('vscode-table-row');
   assert.equal(await rows.count(), 7);
-  const first = (await rows.nth(0).textContent()) ?? '';
+  // Names carry zero-width spaces after their underscores (line breaks in narrow columns).
+  const first = ((await rows.nth(0).textContent()) ?? '').replace(/\u200b/g, '');
   assert.match(first, /Dense/);
   assert.match(first, /relu/);
   assert.match(first, /glorot_uniform/);
@@ -137,18 +146,20 @@ test('both charts and the layer table show the model’s layers; out-of-range ro
   // glorot_uniform + ReLU halves the second moment at every hidden layer: six marked rows (the head is judged apart).
   assert.equal(await frame.locator('vscode-table-row.out-of-range').count(), 6);
   const words = (await frame.locator('#chart-forward .meaning').textContent()) ?? '';
-  assert.match(words, /shrinks ×0\.5 per layer: after 6 layers it is 0\.0156 of the input/);
+  // Analytic 0.5 per layer and 0.0156 after 6 layers; once Monte Carlo numbers arrive they are within a few percent.
+  assert.match(words, /shrinks ×0\.(4[6-9]\d*|5\d*) per layer: after 6 layers it is 0\.01[3-8]\d* of the input/);
   // Axis labels and the input at layer 0 are drawn (uPlot axis labels are DOM elements).
   const label = (await frame.locator('#chart-forward .chart').getAttribute('aria-label')) ?? '';
   assert.match(label, /x: Layer \(0 = input\)\. y: E\[x²\] \(log scale\)/);
   // The table fits the panel: no column ends beyond the table's right edge.
   const table = await frame.locator('vscode-table').boundingBox();
   const lastHeader = await frame.locator('vscode-table-header-cell').last().boundingBox();
-  assert.ok(table && lastHeader && lastHeader.x + lastHeader.width <= table.x + table.width + 1, 'the last column is on screen');
-  await page.screenshot({ path: join(SHOTS, 'panel-dark.png') });
-  await frame.locator('vscode-table').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(SHOTS, 'panel-table-dark.png') });
-  await frame.locator('h2.title').scrollIntoViewIfNeeded();
+  const panel = await page.locator('iframe.webview.ready').last().boundingBox();
+  assert.ok(table && lastHeader && panel, 'table, header and panel are laid out');
+  assert.ok(lastHeader.x + lastHeader.width <= table.x + table.width + 1, 'the last column is inside the table');
+  assert.ok(table.x + table.width <= panel.x + panel.width + 1, `the table (right edge ${table.x + table.width}) fits the panel (${panel.x + panel.width})`);
+  const apply = await frame.locator('vscode-button.apply').first().boundingBox();
+  assert.ok(apply && apply.x + apply.width <= panel.x + panel.width, 'the apply button is on screen');
 });
 
 test('legend buttons toggle an init, from the keyboard too', async () => {
@@ -163,11 +174,12 @@ test('legend buttons toggle an init, from the keyboard too', async () => {
 
 test('a theme switch recolours the open panel (light screenshot)', async () => {
   const dark = await waitAttr('chart-foreground', (v) => !!v);
-  setTheme('Default Light Modern');
+  await page.locator('.editor-instance .monaco-editor').first().click();
+  await toggleTheme();
   const light = await waitAttr('chart-foreground', (v) => !!v && v !== dark);
   assert.notEqual(light, dark);
   await page.screenshot({ path: join(SHOTS, 'panel-light.png') });
-  setTheme('Default Dark Modern');
+  await toggleTheme();
   await waitAttr('chart-foreground', (v) => v === dark);
 });
 
@@ -185,9 +197,7 @@ test('an edit to the model refreshes the panel', async () => {
 });
 
 test('"Apply recommended init" on the document version the panel was not built from is refused', async () => {
-  // A long analysis debounce: the panel keeps its version while the document moves on.
-  writeUserSettings({ 'initlens.debounceMs': 5000 });
-  await page.waitForTimeout(1500);
+  // The session's analysis debounce (1.5 s) keeps the panel on its version while the document moves on.
   const before = await attr('version');
   await editor.locator('.view-line', { hasText: 'keras.Input' }).first().click();
   await page.keyboard.press('End');
@@ -199,8 +209,6 @@ test('"Apply recommended init" on the document version the panel was not built f
   assert.doesNotMatch(text, /he_uniform|he_normal/, 'nothing was applied');
   // The refusal reloads the panel on the new version.
   await waitAttr('version', (v) => v !== before, 10_000);
-  writeUserSettings({ 'initlens.debounceMs': 300 });
-  await page.waitForTimeout(1500);
 });
 
 test('"Apply recommended init" on the whole model writes He init and the squiggles disappear', async () => {
@@ -216,4 +224,32 @@ test('"Apply recommended init" on the whole model writes He init and the squiggl
   await frame.locator('vscode-table-row').first().waitFor();
   assert.equal(await frame.locator('vscode-table-row.out-of-range').count(), 0);
   assert.equal(await frame.locator('vscode-button.apply').count(), 0);
+});
+
+test('a control changes the simulation: depth multiplier 2 simulates the stack twice', async () => {
+  await frame.locator('#settings').click();
+  const field = frame.locator('#opt-depthMultiplier');
+  await field.waitFor({ state: 'visible', timeout: 10_000 });
+  await field.locator('input').fill('2');
+  await field.locator('input').press('Enter');
+  await field.locator('input').blur();
+  await waitAttr('layers', (v) => v === '14', 20_000);
+  assert.equal(await frame.locator('vscode-table-row').count(), 14);
+  const depth = await frame.locator('#assumptions li').allTextContents();
+  assert.ok(depth.some((t) => /2/.test(t)), `the repetition is listed among the assumptions: ${depth.join(' | ')}`);
+  await field.locator('input').fill('1');
+  await field.locator('input').press('Enter');
+  await field.locator('input').blur();
+  await waitAttr('layers', (v) => v === '7', 20_000);
+});
+
+test('deleting the model says so in the panel, without an error', async () => {
+  await editor.locator('.view-line', { hasText: 'keras.Sequential' }).first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText('import keras\n');
+  await waitAttr('status', (v) => v === 'gone', 30_000);
+  assert.match((await frame.locator('.notice').textContent()) ?? '', /no longer in the document/);
+  // The last state stays on screen.
+  assert.equal(await frame.locator('vscode-table-row').count(), 7);
 });

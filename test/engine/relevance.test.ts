@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PythonParser } from '../../src/core/parse/python.js';
+import { pythonRelevance } from '../../src/core/frameworks/python/relevance.js';
 import { analyzeUnits } from '../../src/core/analysis/units.js';
 import type { AnalysisResult } from '../../src/core/types.js';
 import { generatePython } from '../../bench/generate.js';
@@ -32,9 +33,9 @@ function summary(r: AnalysisResult): string {
 }
 
 function both(text: string): { filtered: AnalysisResult; all: AnalysisResult; skipped: number } {
-  const pf = new PythonParser();
+  const pf = new PythonParser(pythonRelevance);
   const mf = pf.parse(text);
-  const pa = new PythonParser();
+  const pa = new PythonParser(pythonRelevance);
   pa.parseAll = true;
   return { filtered: analyzeUnits(mf, undefined), all: analyzeUnits(pa.parse(text), undefined), skipped: mf.skipped ?? 0 };
 }
@@ -71,7 +72,7 @@ def train(model: nn.Module, loader, epochs: int = 3) -> Dict[str, float]:
 
 test('a training loop that only mentions torch is not parsed; a model is', () => {
   const text = `from typing import Dict, List\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n${TRAIN}\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 8)\n\n    def forward(self, x):\n        return F.relu(self.fc(x))\n`;
-  const m = new PythonParser().parse(text);
+  const m = new PythonParser(pythonRelevance).parse(text);
   assert.ok(!m.chunks.some((c) => c.text.includes('def train')), 'the training loop was parsed');
   assert.ok(m.chunks.some((c) => c.text.includes('class Net')), 'the model was not parsed');
   const { filtered } = both(text);
@@ -103,7 +104,7 @@ test('an imported layer under an alias, a nested class and init code in a functi
   assert.equal(summary(filtered), summary(all));
   assert.deepEqual(filtered.layers.map((l) => [l.layer, l.name, l.fanIn]), [['Linear', null, 16], ['Linear', 'proj', 32]]);
   assert.equal(filtered.layers[0].activation.name, 'tanh');
-  assert.ok(new PythonParser().parse(text).chunks.some((c) => c.text.startsWith('class') || c.text.includes('class Inner')), 'the function defining a module class was skipped');
+  assert.ok(new PythonParser(pythonRelevance).parse(text).chunks.some((c) => c.text.startsWith('class') || c.text.includes('class Inner')), 'the function defining a module class was skipped');
 });
 
 test('a top-level if/for/aug-assignment that rebinds a name a layer uses is analysed (QA 2026-11-28 #1)', () => {

@@ -2,8 +2,8 @@
  * A real editor against the server: Neovim in --headless mode with the small
  * Lua config of docs/editors.md (test/server/nvim/init.lua) opens a Keras model,
  * and test/server/nvim/check.lua records the diagnostics Neovim received,
- * applies the preferred quick fix through Neovim's own LSP client, and reads the
- * hover. Neovim comes from Debian (scripts/setup-neovim.sh, run here). Skipped,
+ * applies the preferred quick fix through Neovim's own LSP client, reads the
+ * hover, and runs the "Simulate variance" CodeLens, whose tables open in a buffer. Neovim comes from Debian (scripts/setup-neovim.sh, run here). Skipped,
  * loudly, only when apt-get itself is missing.
  */
 import { test } from 'node:test';
@@ -32,7 +32,7 @@ function setup(): { ok: true } | { ok: false; why: string } {
   throw new Error(`scripts/setup-neovim.sh failed (status ${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
-test('Neovim --headless: diagnostics received, quick fix applied, hover, server gone after :qa', async (t) => {
+test('Neovim --headless: diagnostics received, quick fix applied, hover, CodeLens tables in a buffer, server gone after :qa', async (t) => {
   const s = setup();
   if (!s.ok) {
     const msg = `\n\n*** SKIPPED: the Neovim test needs apt-get to install neovim: ${s.why} ***\n`;
@@ -78,6 +78,8 @@ test('Neovim --headless: diagnostics received, quick fix applied, hover, server 
       line?: string;
       hover?: string;
       clients: { name: string; pid: number | null }[];
+      lens?: string;
+      simulate?: string[];
     };
     assert.equal(result.waited, true, 'Neovim received diagnostics');
     assert.deepEqual(
@@ -94,6 +96,12 @@ test('Neovim --headless: diagnostics received, quick fix applied, hover, server 
     assert.equal(result.after?.length, 1);
     assert.match(result.line ?? '', /kernel_initializer="he_normal"/);
     assert.match(result.hover ?? '', /fan_in 784 · fan_out 512/);
+    // The CodeLens command's tables, shown in a scratch buffer (Neovim has no webview).
+    assert.equal(result.lens, 'Simulate variance (3 layers)');
+    const table = (result.simulate ?? []).join('\n');
+    assert.match(table, /^\*\*model \(keras\) — model\.py\*\*/);
+    assert.match(table, /\| 1 \| Dense \| 512→256 \| relu \| `glorot_uniform` \|/);
+    assert.match(table, /Signal through the stack/);
     assert.deepEqual(result.clients.map((c) => c.name), ['initlens']);
     const pid = result.clients[0]!.pid;
     if (typeof pid === 'number') assert.ok(await waitGone(pid, 5000), 'the server exited with Neovim');

@@ -204,6 +204,10 @@ test('CodeLens runs the simulate command, which returns the variance table as te
     assert.equal(out.title, 'model (keras) — model.py');
     assert.match(out.markdown, /\| 0 \| Dense \| 784→512 \| relu \| `glorot_uniform` \| 0\.001543 \| 0\.6049 \| 0\.6049 \| `he_normal` \| 0\.002551 \| 1 \| 1 \| IL001 \|/);
     assert.match(out.text, /^model \(keras\) — model\.py\n#\s+layer/);
+    // The panel's analytic curves (src/core/sim), per init, as text too.
+    assert.deepEqual((out as unknown as { analytic: { series: { init: string }[] } }).analytic.series.map((s) => s.init), ['current', 'recommended', 'orthogonal', 'lsuv']);
+    assert.match(out.markdown, /\| # \| layer \| activation \| current \| recommended \| orthogonal \| LSUV \|/);
+    assert.match(out.markdown, /\| 0 \| Dense \| relu \| 0\.6049 \| 1 \| 1 \|/);
     await assert.rejects(client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.simulateModel', arguments: ['file:///not/open.py'] }), /is not open/);
     await assert.rejects(client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.nope', arguments: [] }), /unknown command/);
   } finally {

@@ -46,13 +46,26 @@ test('workspace scan: $/progress, a cancelled workspace/diagnostic answers Reque
       assert.ok(reports < 60, `cancelled before the end (${reports} of 60 files)`);
 
       // Still serving after the cancellation: the whole scan.
-      const full = (await client.conn.sendRequest('workspace/diagnostic', { previousResultIds: [] })) as { items: { uri: string; items: Diagnostic[] }[] };
+      const full = (await client.conn.sendRequest('workspace/diagnostic', { previousResultIds: [] })) as { items: { uri: string; kind: string; resultId: string; items: Diagnostic[] }[] };
       assert.equal(full.items.length, 60, 'node_modules, binary and non-UTF-8 files left out');
-      assert.ok(full.items.every((i) => i.items.length === 1 && i.items[0]!.code === 'IL001'));
+      assert.ok(full.items.every((i) => i.kind === 'full' && i.items.length === 1 && i.items[0]!.code === 'IL001'));
+
+      // Asked again with the result ids: files not modified since are reported unchanged, an edited one in full.
+      writeFileSync(join(dir, 'm000.py'), KERAS.replace('activation="relu"', 'activation="relu", kernel_initializer="he_normal"'));
+      const again = (await client.conn.sendRequest('workspace/diagnostic', {
+        previousResultIds: full.items.map((i) => ({ uri: i.uri, value: i.resultId })),
+      })) as { items: { uri: string; kind: string; items?: Diagnostic[] }[] };
+      const changed = again.items.filter((i) => i.kind === 'full');
+      assert.deepEqual(changed.map((i) => [i.uri.endsWith('/m000.py'), i.items!.length]), [[true, 0]]);
+      assert.equal(again.items.filter((i) => i.kind === 'unchanged').length, 59);
 
       // The command form pushes nothing to a pull client but reports counts.
       const summary = await client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.analyzeWorkspace', arguments: [] });
-      assert.deepEqual(summary, { files: 60, findings: 60, withFindings: 60 });
+      assert.deepEqual(summary, { files: 60, findings: 59, withFindings: 59 });
+      // The command's own progress (created by the server with window/workDoneProgress/create).
+      const own = client.progress.filter((p) => p.token !== 'scan-1').map((p) => p.value.kind);
+      assert.equal(own[0], 'begin');
+      assert.equal(own.at(-1), 'end');
     } finally {
       await client.shutdown();
     }
@@ -94,6 +107,13 @@ test('malformed and unexpected messages get errors, not a crash', async () => {
   } finally {
     await client.shutdown();
   }
+});
+
+test('a message header without Content-Length: a clear message and exit status 1, not a hang', async () => {
+  const client = await startClient();
+  client.proc.stdin!.write('X-Garbage: yes\r\n\r\n{"jsonrpc":"2.0","id":9,"method":"shutdown"}');
+  assert.equal(await client.exited, 1);
+  assert.match(client.stderr(), /unreadable message header, the stream cannot be resynchronized; exiting \(Header must provide a Content-Length property/);
 });
 
 test('bad arguments: a clear message and exit status 2', async () => {

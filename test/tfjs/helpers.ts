@@ -1,6 +1,6 @@
 /** Shared helpers for the tfjs detector tests: parse + analyze, apply edits, error nodes. */
 import type { Tree } from '@lezer/common';
-import { analyzeTfjs } from '../../src/core/frameworks/tfjs.js';
+import { analyzeTfjs } from '../../src/core/frameworks/tfjs/index.js';
 import type { InitTarget } from '../../src/core/frameworks/adapter.js';
 import type { FrameworkAnalysis } from '../../src/core/frameworks/adapter.js';
 import { parseJs } from '../../src/core/parse/javascript.js';

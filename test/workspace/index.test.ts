@@ -177,3 +177,62 @@ test('an index of 1,000 files stays under 100 MB', () => {
   assert.equal(index.pyName('pkg0/m0.py', 'UNITS_49') !== null, true);
   assert.equal(index.pyName('pkg0/m0.py', 'NOWHERE'), null);
 });
+
+test('the editor path (WorkspaceAnalyzer, incremental) gives the same result as a fresh workspace analysis after every edit', async () => {
+  const { WorkspaceAnalyzer } = await import('../../src/core/index.js');
+  const index = loadProject('gan');
+  let text = index.get('models.py')!.text;
+  const wa = new WorkspaceAnalyzer('python');
+  wa.update(index, 'models.py', text);
+  // deterministic edits: typing inside bodies, a new statement, a deletion, and an edit of train.py in between
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const inserts = ['x', ' ', '\n', '0', '(', ')', 'relu', '\n    pass\n', '#'];
+  for (let step = 0; step < 40; step++) {
+    if (step === 20) index.update('train.py', index.get('train.py')!.text.replace('hidden=512', 'hidden=256'));
+    const at = rnd(text.length + 1);
+    let change: { from: number; to: number; insert: string };
+    if (rnd(3) === 0 && at < text.length) change = { from: at, to: Math.min(text.length, at + 1 + rnd(4)), insert: '' };
+    else change = { from: at, to: at, insert: inserts[rnd(inserts.length)]! };
+    text = text.slice(0, change.from) + change.insert + text.slice(change.to);
+    index.update('models.py', text);
+    const got = wa.update(index, 'models.py', text, [change]);
+    const want = analyzeInWorkspace(index, 'models.py', text, 'python');
+    assert.deepEqual(got, want, `after edit ${step} ${JSON.stringify(change)}`);
+  }
+});
+
+test('broken and adversarial projects: no throw, every span in the analysed file, self and star cycles end', () => {
+  const corpus = join(import.meta.dirname, '..', 'corpus', 'pytorch');
+  const texts = readdirSync(corpus).filter((f) => f.endsWith('.py')).slice(0, 12).map((f) => readFileSync(join(corpus, f), 'utf8'));
+  const index = new WorkspaceIndex();
+  let seed = 11;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const files: string[] = [];
+  texts.forEach((t, i) => {
+    // truncated mid-statement, importing a neighbour, itself and a star cycle
+    const cut = t.slice(0, Math.max(1, rnd(t.length)));
+    const p = `pkg/m${i}.py`;
+    index.update(p, `from .m${(i + 1) % texts.length} import *\nfrom . import m${i}\nfrom pkg.m${i} import *\n` + cut + '\n' + t);
+    files.push(p);
+  });
+  index.update('pkg/__init__.py', 'from .m0 import *\nfrom . import *\nfrom pkg import *\n');
+  index.update('pkg/bad.ts', "export * from './bad';\nexport { x as y } from './bad.js';\nimport { y } from './bad';\nconst t = tf.layers.dense({units: y});\n");
+  files.push('pkg/__init__.py', 'pkg/bad.ts');
+  for (const p of files) {
+    const text = index.get(p)!.text;
+    const r = analyzeInWorkspace(index, p, text, p.endsWith('.ts') ? 'typescript' : 'python');
+    const inside = (s: { from: number; to: number }) => s.from >= 0 && s.to <= text.length && s.from <= s.to;
+    for (const l of r.layers) {
+      assert.ok(inside(l.span), `${p}: layer span`);
+      if (l.init.span) assert.ok(inside(l.init.span));
+      if (l.activation.span) assert.ok(inside(l.activation.span));
+    }
+    for (const f of r.findings) {
+      assert.ok(inside(f.span), `${p}: finding span`);
+      for (const fx of f.fixes) for (const e of fx.edits) assert.ok(inside(e), `${p}: fix edit`);
+    }
+    for (const m of r.models) for (const id of [...m.layers, ...(m.stack ?? [])]) assert.ok(id >= 0 && id < r.layers.length);
+  }
+  assert.equal(index.pyName('pkg/__init__.py', 'NOPE'), null);
+});

@@ -59,6 +59,16 @@ test('ResNet whose blocks live in blocks.py: the blocks get the fans of the site
   assert.equal(layerNamed(blocks.alone, 'fc4').head, true);
   assert.equal(tanh4.head, false);
 
+  // Proj's output is activated in net.py's forward: judged as ReLU there, and the finding says where
+  const projAlone = blocks.alone.layers.find((l) => l.name === 'fc')!;
+  assert.deepEqual([projAlone.activation.name, codes(blocks.alone, projAlone)], ['linear', []]);
+  const proj = blocks.linked.layers.find((l) => l.name === 'fc')!;
+  assert.deepEqual([proj.activation.name, proj.fanIn, proj.fanOut], ['relu', 128, 64]);
+  assert.deepEqual([proj.activation.origin?.file, proj.activation.origin?.line], ['net.py', 14]);
+  const pf = blocks.linked.findings.find((f) => f.layer === proj.id)!;
+  assert.equal(pf.code, 'IL001');
+  assert.match(pf.message, /\(activation in net\.py:14\)$/);
+
   const resnet = both(index, 'resnet.py');
   const deep = resnet.linked.models.find((m) => m.name === 'DeepTanh')!;
   assert.ok(!resnet.alone.findings.some((f) => f.code === 'IL004'), 'alone, DeepTanh has 2 layers');
@@ -154,4 +164,14 @@ test('a TensorFlow.js project with a layers helper module and a config module', 
   assert.deepEqual([layers.alone.layers[0].init.name, hidden.init.name, hidden.fanOut], ['unknown', 'glorot_uniform', 128]);
   assert.ok(codes(layers.linked, hidden).includes('IL001'));
   for (const l of layers.linked.layers) assert.ok(l.span.to <= index.get('src/layers.ts')!.text.length);
+});
+
+test('the hover names the file and line where the init was applied', async () => {
+  const { hoverMarkdown } = await import('../../src/vscode/logic/variance.js');
+  const index = loadProject('gan');
+  const { linked } = both(index, 'models.py');
+  const md = hoverMarkdown({ layer: layerNamed(linked, 'fc1'), result: linked, distribution: 'normal', activationLine: null, simulateUri: null });
+  assert.match(md, /init applied in `train\.py:8`/);
+  const alone = both(index, 'models.py').alone;
+  assert.doesNotMatch(hoverMarkdown({ layer: layerNamed(alone, 'fc1'), result: alone, distribution: 'normal', activationLine: null, simulateUri: null }), /applied in/);
 });

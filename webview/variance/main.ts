@@ -41,6 +41,8 @@ let mc: SimulationResult | null = null;
 let abort: AbortController | null = null;
 let firstCurveMs: number | null = null;
 let backend: string | null = null;
+/** The user started Monte Carlo and has not stopped it: every reload (edit, new settings) re-simulates. */
+let following = false;
 const visible: Visible = { inits: { current: true, recommended: true, orthogonal: true, lsuv: true }, monteCarlo: true, analytic: true };
 const charts: Partial<Record<ChartKind, ChartHandle>> = {};
 let chartLayers = -1;
@@ -70,8 +72,14 @@ const backendText = el('span', '', 'backend');
 const progressText = el('span', '', 'progress-text');
 const progressBar = el('vscode-progress-bar');
 progressBar.hidden = true;
-const stopButton = button('Stop', () => stop(), { id: 'stop' });
-const runButton = button('Run', () => startRun(), { id: 'run', secondary: true });
+const stopButton = button('Stop', () => {
+  following = false;
+  stop();
+}, { id: 'stop' });
+const runButton = button('Run', () => {
+  following = true;
+  void startRun();
+}, { id: 'run', secondary: true });
 const applyAllButton = button('Apply', () => apply(null), { id: 'apply-all' });
 const csvButton = button('CSV', () => exportCsvFile(), { id: 'export-csv', secondary: true });
 runLine.append(backendText, progressText, stopButton, runButton, applyAllButton, csvButton);
@@ -202,6 +210,11 @@ function health(g: number | null): string {
   return g < 0.9 ? 'low' : g > 1.1 ? 'high' : 'ok';
 }
 
+/** Lets a narrow column break snake_case names after their underscores rather than anywhere. */
+function breakable(text: string): string {
+  return text.replace(/_/g, '_\u200b');
+}
+
 function textCell(text: string, cls?: string, titleText?: string): HTMLElement {
   const c = el('vscode-table-cell');
   const span = el('span', text, cls);
@@ -218,39 +231,40 @@ function renderTable(): void {
   table.setAttribute('zebra', '');
   table.setAttribute('bordered-columns', '');
   table.setAttribute('resizable', '');
-  table.setAttribute('columns', JSON.stringify(['6%', '15%', '10%', '11%', '10%', '10%', '7%', '7%', '7%', '7%', '6%', '14%']));
+  // Eight columns that fit the default side-by-side split: line, layer, findings and the apply button share one.
+  table.setAttribute('columns', JSON.stringify(['20%', '11%', '11%', '22%', '8%', '8%', '8%', '6%', '6%']));
   const header = el('vscode-table-header');
   header.setAttribute('slot', 'header');
   const heads: [string, string][] = [
-    [s.line, s.line],
-    [s.layer, s.layer],
+    [`${s.line} · ${s.layer}`, `${s.line} · ${s.layer}`],
     [s.activation, `${s.activation} · ${s.normalization}`],
     [s.fans, s.fans],
-    [s.initNow, s.initNow],
-    [s.initRecommendedCol, s.initRecommendedCol],
+    [`${s.initNow} → ${s.initRecommendedCol}`, `${s.initNow} → ${s.initRecommendedCol}`],
     [initLabel('current', s), s.gainCurrent],
     [initLabel('recommended', s), s.gainRecommended],
     [initLabel('orthogonal', s), s.gainOrthogonal],
     [initLabel('lsuv', s), s.gainLsuv],
     [s.dead, s.dead],
-    ['', s.apply],
   ];
   for (const [h, t] of heads) {
-    const c = el('vscode-table-header-cell', h);
+    const c = el('vscode-table-header-cell', breakable(h));
     c.title = t;
     header.append(c);
   }
   table.append(header);
   const body = el('vscode-table-body');
   body.setAttribute('slot', 'body');
+  // Shown: the Monte Carlo gain once there is one. Judged (marked out of [0.9, 1.1]): the analytic gain, the
+  // mean over networks, so seed noise in a finished or half-finished run does not flip the marks.
   const g = Object.fromEntries(INITS.map((i) => [i, gains(result, i)])) as Record<SimInit, (number | null)[]>;
+  const ga = Object.fromEntries(INITS.map((i) => [i, gains(msg!.analytic, i)])) as Record<SimInit, (number | null)[]>;
   const info = new Map(msg.layers.map((l) => [l.layerId, l]));
   const cur = result.series.find((x) => x.init === 'current');
   msg.spec.layers.forEach((layer, k) => {
     const row = el('vscode-table-row');
     row.dataset.index = String(layer.index);
     row.tabIndex = 0;
-    const gc = g.current[k] ?? null;
+    const gc = ga.current[k] ?? null;
     const judged = !layer.head;
     if (judged && health(gc) !== 'ok' && gc !== null) row.classList.add('out-of-range');
     const li = layer.layerId !== null ? info.get(layer.layerId) : undefined;
@@ -265,33 +279,35 @@ function renderTable(): void {
       if (e.key === 'Enter' && e.target === row) reveal();
     });
     row.title = layer.line !== null ? fill(s.reveal, layer.line) : '';
-    const name = `${layer.layer}${layer.name ? ` ${layer.name}` : ''}${li && li.findings.length ? ` · ${li.findings.join(' ')}` : ''}`;
     const gainCell = (init: SimInit) => {
       const v = g[init][k] ?? null;
-      const h = judged ? health(v) : 'unknown';
-      return textCell(num(v), h, h === 'low' || h === 'high' ? `${num(v)}: ${s.outOfRange}` : num(v));
+      const a = ga[init][k] ?? null;
+      const h = judged ? health(a) : 'unknown';
+      const detail = result === msg!.analytic ? `${s.analytic} ${num(a)}` : `${s.monteCarlo} ${num(v)} · ${s.analytic} ${num(a)}`;
+      return textCell(num(v), h, h === 'low' || h === 'high' ? `${detail}: ${s.outOfRange}` : detail);
     };
-    const action = el('vscode-table-cell');
+    const layerCell = el('vscode-table-cell');
+    layerCell.title = row.title;
+    layerCell.append(el('span', `${layer.line !== null ? `${layer.line}: ` : ''}${layer.layer}${layer.name ? ` ${layer.name}` : ''}`));
+    if (li && li.findings.length) layerCell.append(el('span', ` ${li.findings.join(' ')}`, 'has-finding'));
     if (li?.fix) {
-      const b = button(s.apply, () => apply(layer.layerId), { title: li.fix });
+      const b = button('✓', () => apply(layer.layerId), { title: `${s.apply}: ${li.fix}` });
+      b.setAttribute('aria-label', `${s.apply}: ${li.fix}`);
       b.classList.add('apply');
       b.dataset.layerId = String(layer.layerId);
-      action.append(b);
+      layerCell.append(b);
     }
     const dead = cur?.layers[k]?.deadFraction;
     row.append(
-      textCell(layer.line !== null ? String(layer.line) : '—'),
-      textCell(name, li && li.findings.length ? 'has-finding' : undefined),
+      layerCell,
       textCell(`${layer.activation.name}${layer.normalization ? ` · ${layer.normalization}` : ''}${layer.head ? ' · head' : ''}`),
-      textCell(`${layer.fanIn} → ${layer.fanOut}`),
-      textCell(layer.initName.current),
-      textCell(layer.initName.recommended),
+      textCell(`${layer.fanIn}→${layer.fanOut}`),
+      textCell(breakable(`${layer.initName.current} → ${layer.initName.recommended}`)),
       gainCell('current'),
       gainCell('recommended'),
       gainCell('orthogonal'),
       gainCell('lsuv'),
       textCell(hasMonteCarlo() && dead !== undefined ? `${(dead * 100).toFixed(1)}%` : '—'),
-      action,
     );
     body.append(row);
   });
@@ -511,6 +527,7 @@ function renderRunLine(state: 'analytic' | 'running' | 'done' | 'stopped' | 'err
     : state === 'stopped' ? s.stopped
     : state === 'done' ? s.done
     : state === 'analytic' && !monteCarloAvailable ? s.analyticOnly
+    : state === 'analytic' ? s.analyticReady
     : '';
   progressText.textContent = stateText;
   progressBar.hidden = state !== 'running';
@@ -633,7 +650,7 @@ function load(next: LoadMessage): void {
   renderSettings();
   renderAssumptions();
   renderRunLine('analytic');
-  if (next.autoRun && monteCarloAvailable) void startRun();
+  if ((next.autoRun || following) && monteCarloAvailable) void startRun();
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -647,13 +664,19 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
 });
 
-// Recolour on theme change: VS Code swaps the body's class and its CSS variables.
-new MutationObserver(() => {
-  if (msg) {
+// Recolour on theme change: VS Code swaps the body's class and the CSS variables on <html>'s style
+// (in two steps), so both are observed and the charts are rebuilt once, on the next frame.
+let recolour = 0;
+const themeObserver = new MutationObserver(() => {
+  cancelAnimationFrame(recolour);
+  recolour = requestAnimationFrame(() => {
+    if (!msg) return;
     renderLegend(msg.strings);
     drawCharts(true);
-  }
-}).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind', 'style'] });
+  });
+});
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 
 // Follow the panel's width (side-by-side split, resized editor groups).
 new ResizeObserver(() => {

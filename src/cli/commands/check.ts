@@ -3,6 +3,7 @@
  * the findings as text, JSON or SARIF. Exit 0 no findings, 1 findings, 2 an I/O error.
  * `analysePaths` is shared with `layers`, which reads the same files and prints other things.
  */
+import * as nodePath from 'node:path';
 import type { AnalysisResult } from '../../core/index.js';
 import type { CliConfig } from '../config.js';
 import { buildFileReport, buildReport, type JsonFileReport } from '../../core/report.js';
@@ -10,7 +11,9 @@ import { buildSarif, toArtifactUri, type SarifFileInput } from '../../core/sarif
 import { processFile, type Analysed } from '../analyseFile.js';
 import { repositoryUrl, VERSION, type Args } from '../args.js';
 import { collect, type FileProblem } from '../files.js';
+import { buildProjects } from '../project.js';
 import type { CliIO } from '../io.js';
+import { inProcessEngine, mapLimited, poolSize, workerEngine, type AnalysisEngine } from '../pool.js';
 import type { Style } from '../render/style.js';
 import { reportProblems, textCheck } from '../render/text.js';
 
@@ -26,13 +29,29 @@ export interface AnalysedPaths {
 export async function analysePaths(io: CliIO, args: Args, cfg: CliConfig): Promise<AnalysedPaths> {
   const problems: FileProblem[] = [];
   const targets = await collect(io, args.paths, problems);
+  const projects = await buildProjects(io, args);
   const analysed: Analysed[] = [];
   const jsonEntries: JsonFileReport[] = [];
   // Paths that failed before analysis get an entry of their own in JSON.
   for (const p of problems) jsonEntries.push(buildFileReport(p.path, '', null, { errors: [{ message: p.message }] }));
-  for (const target of targets) {
-    const { options, config } = await cfg.optionsFor(target.path);
-    const outcome = await processFile(io, target, args, options);
+  // Files in a project are analysed in this thread, in the walk's order (a fix is seen by the files
+  // after it); the worker pool takes the files outside any project (--no-project, or paths outside it).
+  const inProject = targets.some((t) => projects.of(t) !== null);
+  const engine = inProject ? inProcessEngine : await startEngine(io, targets.map((t) => t.path), args);
+  const progress = progressLine(io, targets.length, engine.threads);
+  let outcomes;
+  try {
+    // Files are read, fixed and analysed concurrently (a few per thread in flight, so that
+    // reading overlaps analysis); the outcomes keep the order of the walk.
+    outcomes = await mapLimited(targets, engine.threads === 1 ? 1 : engine.threads * 4, async (t) => {
+        const { options, config } = await cfg.optionsFor(t.path);
+        return { outcome: await processFile(io, t, args, options, engine, projects.of(t)), config };
+      }, progress.update);
+  } finally {
+    progress.done();
+    await engine.close();
+  }
+  for (const { outcome, config } of outcomes) {
     problems.push(...outcome.problems);
     analysed.push(outcome.analysed);
     const a = outcome.analysed;
@@ -42,6 +61,48 @@ export async function analysePaths(io: CliIO, args: Args, cfg: CliConfig): Promi
     jsonEntries.push(config ? { ...entry, config: cfg.display(config.path) } : entry);
   }
   return { problems, analysed, jsonEntries, fatal: problems.some((p) => p.fatal) };
+}
+
+/** One thread per core for large runs (--jobs overrides); in-process when workers cannot start. */
+async function startEngine(io: CliIO, paths: string[], args: Args): Promise<AnalysisEngine> {
+  if (args.jobs === 1 || paths.length < 2) return inProcessEngine;
+  let bytes = 0;
+  if (args.jobs === null) {
+    for (const p of paths) {
+      try {
+        bytes += (await io.stat(nodePath.resolve(io.cwd, p))).size;
+      } catch {
+        // reported when the file is read
+      }
+    }
+  }
+  const size = poolSize(paths.length, bytes, args.jobs);
+  if (size === 1) return inProcessEngine;
+  try {
+    return workerEngine(size, io.stderr);
+  } catch (e) {
+    io.stderr(`initlens: cannot start worker threads (${e instanceof Error ? e.message : String(e)}); analysing in this thread\n`);
+    return inProcessEngine;
+  }
+}
+
+/** `files done/total` on stderr, redrawn at most every 100 ms, only when stderr is a terminal. */
+function progressLine(io: CliIO, total: number, threads: number): { update: (done: number) => void; done: () => void } {
+  if (!io.stderrIsTTY || total < 2) return { update: () => undefined, done: () => undefined };
+  let last = 0;
+  let shown = false;
+  return {
+    update: (done) => {
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      shown = true;
+      io.stderr(`\rinitlens: ${done}/${total} files${threads > 1 ? ` (${threads} threads)` : ''}`);
+    },
+    done: () => {
+      if (shown) io.stderr('\r\x1b[K');
+    },
+  };
 }
 
 export async function runCheck(io: CliIO, style: Style, args: Args, cfg: CliConfig): Promise<number> {

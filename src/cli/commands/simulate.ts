@@ -1,9 +1,20 @@
-/** `initlens simulate FILE`: the analytic per-layer variance of one model, current vs recommended init. */
-import type { AnalysisOptions, InitName, InitSpec, Layer } from '../../core/index.js';
+/**
+ * `initlens simulate FILE`: the variance simulator on one model. The analytic
+ * table (current vs recommended, src/core/sim/analytic.ts) and, by default, the
+ * TensorFlow.js Monte Carlo (src/sim) of forward and backward variance per layer
+ * under the four inits, with the analytic curve beside it. JSON version 1 is
+ * documented in the README; --format csv gives one row per init and layer.
+ */
+import type { AnalysisOptions, AnalysisResult, InitName, Layer } from '../../core/index.js';
 import { PositionMapper } from '../../core/report.js';
-import type { PropagationStep } from '../../core/math/index.js';
 import { layerTable } from '../../core/sim/analytic.js';
+import { analyticResult } from '../../core/sim/analytic.js';
+import { buildNetwork, withDefaults, withLines } from '../../core/sim/network.js';
+import type { LayerStats, SimInit, SimOptions, SimulationResult } from '../../core/sim/types.js';
+import { SIM_INITS } from '../../core/sim/types.js';
 import { processFile } from '../analyseFile.js';
+import { inProcessEngine } from '../pool.js';
+import { buildProjects } from '../project.js';
 import type { Args } from '../args.js';
 import { collect, type FileProblem } from '../files.js';
 import type { CliIO } from '../io.js';
@@ -36,28 +47,6 @@ interface SimLayer {
   recommended: SimSide;
 }
 
-/**
- * The same per-layer numbers as the variance panel and the hover: src/core/sim/analytic.ts
- * layerTable (one missing fan assumed equal to the other, the framework-aware recommendation).
- */
-function simulateLayers(layers: Layer[], distribution: 'normal' | 'uniform'): { current: PropagationStep[]; recommended: PropagationStep[]; specs: { name: InitName }[]; varCur: (number | null)[]; varRec: (number | null)[] } {
-  const rows = layerTable(layers, distribution);
-  const step = (x: { preActivation: number | null; forward: number | null; backward: number | null; factor: number | null }): PropagationStep => ({
-    preActivation: x.preActivation,
-    forward: x.forward,
-    backward: x.backward,
-    factorForward: x.factor,
-    factorBackward: null,
-  });
-  return {
-    current: rows.map((r) => step(r.current)),
-    recommended: rows.map((r) => step(r.recommended)),
-    specs: rows.map((r) => ({ name: r.recommended.init as InitName })),
-    varCur: rows.map((r) => r.current.variance),
-    varRec: rows.map((r) => r.recommended.variance),
-  };
-}
-
 function fmtNum(x: number | null): string {
   if (x === null || !Number.isFinite(x)) return '?';
   if (x === 0) return '0';
@@ -76,7 +65,7 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
     else if (targets.length > 1) io.stderr('simulate: FILE must be a single file, not a folder\n');
     return 2;
   }
-  const outcome = await processFile(io, target, { ...args, fix: false }, options);
+  const outcome = await processFile(io, target, { ...args, fix: false }, options, inProcessEngine, (await buildProjects(io, args)).of(target));
   reportProblems(io, style, outcome.problems);
   const a = outcome.analysed;
   if (!a.result) return 2;
@@ -112,12 +101,10 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
     const layers = m.layers.map((id) => byId.get(id)).filter((l): l is Layer => l !== undefined);
     chosen = { name: m.name ?? m.kind, kind: m.kind, framework: m.framework, index: pick.index, layers, line: map.position(m.span.from).line };
   }
-  const sim = simulateLayers(chosen.layers, args.distribution);
+  const table = layerTable(chosen.layers, args.distribution);
   const rows: SimLayer[] = chosen.layers.map((l, i) => {
     const p = map.position(l.span.from);
-    const cur = sim.current[i];
-    const rec = sim.recommended[i];
-    const spec = sim.specs[i]!;
+    const t = table[i]!;
     return {
       line: p.line,
       column: p.column,
@@ -130,16 +117,97 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
       residual: l.residual,
       fanIn: l.fanIn,
       fanOut: l.fanOut,
-      current: { init: l.init.name, explicit: l.init.explicit, weightVariance: sim.varCur[i] ?? null, preActivation: cur?.preActivation ?? null, forward: cur?.forward ?? null, backward: cur?.backward ?? null },
-      recommended: { init: spec.name, explicit: true, weightVariance: sim.varRec[i] ?? null, preActivation: rec?.preActivation ?? null, forward: rec?.forward ?? null, backward: rec?.backward ?? null },
+      current: { init: l.init.name, explicit: l.init.explicit, weightVariance: t.current.variance, preActivation: t.current.preActivation, forward: t.current.forward, backward: t.current.backward },
+      recommended: {
+        init: (t.recommended.init === 'unknown' ? l.init.name : t.recommended.init) as InitName,
+        explicit: true,
+        weightVariance: t.recommended.init === 'unknown' ? t.current.variance : t.recommended.variance,
+        preActivation: t.recommended.init === 'unknown' ? t.current.preActivation : t.recommended.preActivation,
+        forward: t.recommended.init === 'unknown' ? t.current.forward : t.recommended.forward,
+        backward: t.recommended.init === 'unknown' ? t.current.backward : t.recommended.backward,
+      },
     };
   });
+
+  // The simulator: a network spec for the chosen model (all layers in source order when the file has no model).
+  const simResult: AnalysisResult =
+    chosen.index === null ? { ...result, models: [{ id: -1, framework: chosen.layers[0]!.framework, kind: 'layers', name: null, span: chosen.layers[0]!.span, layers: chosen.layers.map((l) => l.id) }] } : result;
+  const modelId = chosen.index === null ? -1 : result.models[chosen.index]!.id;
+  const which: SimInit[] = args.sim.init === 'all' ? [...SIM_INITS] : [args.sim.init];
+  const partial: Partial<SimOptions> = { which, distribution: args.distribution };
+  if (args.sim.batch !== null) partial.batch = args.sim.batch;
+  if (args.sim.seeds !== null) partial.seeds = args.sim.seeds;
+  if (args.sim.seed !== null) partial.seed = args.sim.seed;
+  if (args.sim.steps !== null) partial.steps = args.sim.steps;
+  if (args.sim.spatial !== null) partial.spatial = args.sim.spatial;
+  if (args.sim.widthDefault !== null) partial.widthDefault = args.sim.widthDefault;
+  const simOptions = withDefaults(partial);
+  const built = buildNetwork(simResult, modelId, simOptions, a.path);
+  if ('error' in built) {
+    io.stderr(`simulate: ${a.path}: ${built.error}\n`);
+    return 2;
+  }
+  const spec = withLines(built.spec, simResult, (offset) => map.position(offset).line);
+  const t0 = Date.now();
+  const analytic = analyticResult(spec, simOptions);
+  const analyticMs = Date.now() - t0;
+  let sim: SimulationResult = analytic;
+  let backend: string | null = null;
+  if (args.sim.method !== 'analytic') {
+    try {
+      const { runSimulationPooled } = await import('../../sim/node.js');
+      const cost = spec.layers.reduce((c, l) => c + l.inFeatures * l.outFeatures * (l.kind === 'conv' || l.kind === 'conv_transpose' ? simOptions.spatial ** 2 * (l.kernel ?? [1, 1]).reduce((x, y) => x * y, 1) : l.kind === 'recurrent' ? simOptions.steps * (l.gates ?? 1) : 1), 0) * simOptions.batch;
+      // Workers pay off when one seed costs more than their start-up (about 1 GFLOP per seed).
+      const workers = args.sim.workers ?? (cost * 6 > 1e9 ? 2 : 1);
+      const progress = io.stderrIsTTY === true;
+      sim = await runSimulationPooled(spec, simOptions, {
+        workers,
+        backend: args.sim.backend ?? 'wasm',
+        onProgress: progress
+          ? (p) => {
+              const s = p.partial.series;
+              io.stderr(`\rsimulate: ${p.done}/${p.total} seed runs · ${s.map((x) => `${x.init} ${x.seeds}${x.converged ? ' ✓' : ''}`).join(' · ')}   `);
+            }
+          : undefined,
+      });
+      if (progress) io.stderr('\n');
+      backend = sim.backend;
+    } catch (e) {
+      io.stderr(`simulate: the Monte Carlo simulation failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+  }
+  const inits = sim.series.map((series) => {
+    const names = spec.layers.map((l) => l.initName[series.init]);
+    const layers: LayerStats[] = series.layers.map((ls) => (args.sim.method === 'montecarlo' ? { ...ls, analyticForwardSecondMoment: null, analyticBackwardVar: null, analyticPreVar: null, analyticWeightGradVar: null } : ls));
+    return { init: series.init, initNames: names, seeds: series.seeds, converged: series.converged, backwardRatio: series.backwardRatio, gain: series.gain ?? null, lsuv: series.lsuv ?? null, disagreements: args.sim.method === 'both' ? series.disagreements : [], layers };
+  });
+  const timings = { analyticMs, firstCurveMs: args.sim.method === 'analytic' ? null : sim.timings.firstCurveMs, totalMs: Date.now() - t0 };
+
+  if (args.format === 'csv') {
+    const cols = ['init', 'index', 'line', 'layer', 'activation', 'fanIn', 'fanOut', 'preMean', 'preVar', 'forwardMean', 'forwardVar', 'forwardSecondMoment', 'deadFraction', 'backwardVar', 'weightGradVar', 'analyticForwardSecondMoment', 'analyticBackwardVar', 'forwardSecondMomentLo95', 'forwardSecondMomentHi95', 'backwardVarLo95', 'backwardVarHi95', 'seeds'];
+    const cell = (v: unknown) => (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? '' : typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
+    io.stdout(cols.join(',') + '\n');
+    for (const s of inits) {
+      for (const l of s.layers) {
+        const sp = l.spread;
+        io.stdout([s.init, l.index, l.line, l.layer, l.activation, l.fanIn, l.fanOut, l.preMean, l.preVar, l.forwardMean, l.forwardVar, l.forwardSecondMoment, l.deadFraction, l.backwardVar, l.weightGradVar, l.analyticForwardSecondMoment, l.analyticBackwardVar, sp.forwardSecondMoment.lo95, sp.forwardSecondMoment.hi95, sp.backwardVar.lo95, sp.backwardVar.hi95, s.seeds].map(cell).join(',') + '\n');
+      }
+    }
+    return 0;
+  }
   if (args.format === 'json') {
     const out = {
       version: 1,
       path: a.path,
       model: { index: chosen.index, kind: chosen.kind, name: chosen.index === null ? null : chosen.name, framework: chosen.framework, line: chosen.line },
       models: models.map((x) => ({ index: x.index, kind: x.m.kind, name: x.m.name, framework: x.m.framework, line: map.position(x.m.span.from).line, layers: x.m.layers.length })),
+      method: args.sim.method,
+      backend,
+      options: { batch: simOptions.batch, seeds: simOptions.seeds, seed: simOptions.seed, steps: simOptions.steps, spatial: simOptions.spatial, widthDefault: simOptions.widthDefault, input: simOptions.input },
+      assumptions: spec.assumptions,
+      timings,
+      inits,
       layers: rows,
       errors: a.errors,
     };
@@ -150,7 +218,7 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
   if (models.length > 1) io.stdout(style.dim(`other models: ${models.filter((x) => x.index !== chosen.index).map((x) => `${x.index}: ${x.m.name ?? x.m.kind}`).join(', ')} (use --model)\n`));
   io.stdout('Forward: second moment of the activations after each layer (input = 1). Backward: gradient second moment at the layer input (output gradient = 1).\n\n');
   const header = ['#', 'line', 'layer', 'activation', 'current init', 'Var(W)', 'forward', 'backward', 'recommended', 'Var(W)', 'forward', 'backward'];
-  const table = rows.map((r, i) => [
+  const cells = rows.map((r, i) => [
     String(i),
     String(r.cellLine !== undefined ? `c${(r.cell ?? 0) + 1}:${r.cellLine}` : r.line),
     r.name ? `${r.layer} ${r.name}` : r.layer,
@@ -164,10 +232,40 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
     fmtNum(r.recommended.forward),
     fmtNum(r.recommended.backward),
   ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => (row[c] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 5 && i !== 8 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ').trimEnd();
-  io.stdout(style.bold(line(header)) + '\n');
-  for (const row of table) io.stdout(line(row) + '\n');
-  io.stdout(style.dim('\n* default initializer (not written in the code). Mean-field estimate: wide layers, independent weights.\n'));
+  printTable(io, style, header, cells, (i) => i >= 5 && i !== 8);
+  io.stdout(style.dim('\n* default initializer (not written in the code). Analytic: mean-field estimate (wide layers, independent weights).\n'));
+  if (args.sim.method === 'analytic') return 0;
+
+  io.stdout(`\nMonte Carlo (TensorFlow.js, ${backend} backend, batch ${simOptions.batch}, seeds from ${simOptions.seed}; ${(timings.totalMs / 1000).toFixed(1)} s): mean over seeds [95% interval], analytic beside it.\n`);
+  for (const s of spec.assumptions) io.stdout(style.dim(`  assumed: ${s.message}\n`));
+  for (const s of inits) {
+    io.stdout(`\n${style.bold(s.init)}: ${plural(s.seeds, 'seed')}${s.converged ? ', converged' : ', not converged (seed cap)'}`);
+    if (s.gain) io.stdout(`; per-layer gain forward ${fmtNum(s.gain.forward)}, backward ${fmtNum(s.gain.backward)}`);
+    io.stdout('\n');
+    const h = ['#', 'line', 'layer', 'init', 'forward E[x²]', '95%', 'analytic', 'Var(grad out)', '95%', 'analytic', 'dead'];
+    const body = s.layers.map((l, i) => [
+      String(i),
+      l.line === null ? '' : String(l.line),
+      l.layer,
+      s.initNames[i] ?? '',
+      fmtNum(l.forwardSecondMoment),
+      `${fmtNum(l.spread.forwardSecondMoment.lo95)}–${fmtNum(l.spread.forwardSecondMoment.hi95)}`,
+      args.sim.method === 'both' ? fmtNum(l.analyticForwardSecondMoment) : '',
+      fmtNum(l.backwardVar),
+      `${fmtNum(l.spread.backwardVar.lo95)}–${fmtNum(l.spread.backwardVar.hi95)}`,
+      args.sim.method === 'both' ? fmtNum(l.analyticBackwardVar) : '',
+      l.deadFraction > 0 ? `${(100 * l.deadFraction).toFixed(0)}%` : '',
+    ]);
+    printTable(io, style, h, body, (i) => i >= 4);
+    if (s.lsuv) io.stdout(style.dim(`  LSUV: iterations per layer ${s.lsuv.iterations.join(' ')}; scales ${s.lsuv.scales.map((x) => fmtNum(x)).join(' ')}\n`));
+    for (const d of s.disagreements) io.stdout(style.dim(`  layer ${d.index}: Monte Carlo leaves the analytic curve: ${d.reason}\n`));
+  }
   return 0;
+}
+
+function printTable(io: CliIO, style: Style, header: string[], body: string[][], right: (col: number) => boolean): void {
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => (row[c] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => (right(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ').trimEnd();
+  io.stdout(style.bold(line(header)) + '\n');
+  for (const row of body) io.stdout(line(row) + '\n');
 }

@@ -5,6 +5,7 @@
  */
 import type { AnalysisOptions, AnalysisResult, Language } from '../types.js';
 import { PythonParser } from '../parse/python.js';
+import { pythonRelevance } from '../frameworks/python/relevance.js';
 import { parseJs } from '../parse/javascript.js';
 import { analyzeJsTree } from './analyze.js';
 import { analyzeUnits, newUnitCache, type OffsetMap, type UnitCache } from './units.js';
@@ -16,7 +17,7 @@ export interface TextChange {
 }
 
 export class IncrementalAnalyzer {
-  private py = new PythonParser();
+  private py = new PythonParser(pythonRelevance);
   private text: string | null = null;
   private last: AnalysisResult | null = null;
   private units: UnitCache = newUnitCache();
@@ -37,7 +38,7 @@ export class IncrementalAnalyzer {
       return this.updateUnsafe(newText, changes);
     } catch (e) {
       // Start over on the next update; never throw into the editor.
-      this.py = new PythonParser();
+      this.py = new PythonParser(pythonRelevance);
       this.text = null;
       this.last = null;
       this.units = newUnitCache();

@@ -12,7 +12,7 @@
 import type { AnalysisOptions, AnalysisResult, Finding, Layer, ModelInfo, ParseError, Span } from '../types.js';
 import { materialize, sameLex, sameLinks, type ParsedChunk, type PythonModule } from '../parse/python.js';
 import type { PyComment, PyStmt } from '../parse/pyast.js';
-import { analyzePythonModule } from './analyze.js';
+import { analyzePythonModule } from './runRules.js';
 
 /**
  * A unit's result with the positions of its chunks when the result was made:

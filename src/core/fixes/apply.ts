@@ -62,11 +62,17 @@ export function selectFixes(result: AnalysisResult, unsafe = false): { fixes: Fi
  * Apply every safe preferred fix, re-analyzing between passes, until nothing
  * more can be fixed. A second fixAll on the result changes nothing.
  */
-export function fixAll(text: string, language: Language, options?: Partial<AnalysisOptions> & { unsafe?: boolean }): { text: string; edits: TextEdit[]; applied: number } {
+export function fixAll(
+  text: string,
+  language: Language,
+  options?: Partial<AnalysisOptions> & { unsafe?: boolean },
+  /** How to analyse a version of the text (default `analyze`; the CLI passes the workspace-aware analysis). */
+  analyzer: (text: string) => AnalysisResult = (t) => analyze(t, language, options),
+): { text: string; edits: TextEdit[]; applied: number } {
   let cur = text;
   let applied = 0;
   const unsafe = options?.unsafe === true;
-  let res = analyze(cur, language, options);
+  let res = analyzer(cur);
   for (let pass = 0; pass < 4; pass++) {
     const { fixes, edits } = selectFixes(res, unsafe);
     if (!edits.length) break;
@@ -79,7 +85,7 @@ export function fixAll(text: string, language: Language, options?: Partial<Analy
     if (next === cur) break;
     // A fix must never make the file worse: keep the pass only if the syntax
     // errors did not grow and the fixed findings did not come back unchanged.
-    const after = analyze(next, language, options);
+    const after = analyzer(next);
     if (after.errors.length > res.errors.length) break;
     const signature = (r: typeof res) => r.findings.map((f) => `${f.code}:${f.layer}:${f.model}`).sort().join(',');
     if (signature(after) === signature(res)) break; // nothing changed: the fixes did not take

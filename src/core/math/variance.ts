@@ -2,7 +2,7 @@
  * Var(W): the variance each framework REALLY draws for an initializer, and the
  * per-layer forward/backward factors it implies.
  *
- * Source of every default and formula: /work/shared/docs/initializers.md (read
+ * Source of every default and formula: the libraries themselves (read
  * from Keras 3 `keras/src/initializers/random_initializers.py`, tfjs-layers
  * `src/initializers.ts`, PyTorch `torch/nn/init.py` + module `reset_parameters`,
  * JAX `jax/_src/nn/initializers.py`). Cross-checked against real PyTorch and

@@ -83,11 +83,12 @@ function gatesOf(layer: Layer): number {
 
 /**
  * Kernel size of a convolution from its framework fans (channels × k^rank): the
- * first of 3, 5, 7 whose k^rank divides both fans, else 1. The engine reports
+ * first of 3, 5, 7 (transposed: 4, 3, 5, 7, 2) whose k^rank divides both fans, else 1. The engine reports
  * fans, not kernels; the choice is an assumption the caller sees.
  */
-export function inferKernel(fanIn: number, fanOut: number, rank: number): number {
-  for (const k of [3, 5, 7, 4]) {
+export function inferKernel(fanIn: number, fanOut: number, rank: number, transposed = false): number {
+  // Transposed convolutions (upsampling) most often use 4×4 kernels.
+  for (const k of transposed ? [4, 3, 5, 7, 2] : [3, 5, 7]) {
     const r = k ** rank;
     if (fanIn % r === 0 && fanOut % r === 0 && fanIn >= r && fanOut >= r) return k;
   }
@@ -178,6 +179,9 @@ export function buildNetwork(
     });
   }
   if (options.bias === false) assumptions.push({ key: 'bias', value: 'none', message: 'biases are left out' });
+  else if (layers.some((l) => l.bias !== null)) {
+    assumptions.push({ key: 'bias', value: 'default', message: `${model.framework === 'pytorch' ? 'PyTorch layers' : 'layers'} are simulated with their default bias (bias=False is not seen); pass bias: false to leave biases out` });
+  }
   const label = model.name ?? model.kind;
   return {
     spec: {
@@ -229,7 +233,7 @@ function buildLayer(
     // PyTorch and Keras count a transposed kernel's fan_in over its OUTPUT channels.
     const fi = kind === 'conv_transpose' ? fanOut : fanIn;
     const fo = kind === 'conv_transpose' ? fanIn : fanOut;
-    const k = inferKernel(fi, fo, rank);
+    const k = inferKernel(fi, fo, rank, kind === 'conv_transpose');
     const r = k ** rank;
     inFeatures = fi / r;
     outFeatures = fo / r;
@@ -288,7 +292,8 @@ function buildLayer(
   if (kind === 'recurrent') {
     const rInit = layer.recurrentInit ?? FRAMEWORK_DEFAULT_INIT[fw];
     const h = outFeatures;
-    const rCur = samplerFor(fw, rInit, h, h * (gates ?? 1), kindFlags) ?? { kind: 'orthogonal', gain: 1 };
+    // PyTorch draws every RNN weight from U(±1/√hidden) (fanOut = hidden); the others' recurrent kernel is (units, gates·units).
+    const rCur = samplerFor(fw, rInit, h, fw === 'pytorch' ? h : h * (gates ?? 1), kindFlags) ?? { kind: 'orthogonal', gain: 1 };
     recurrentWeight = { current: rCur, recommended: { kind: 'orthogonal', gain: 1 }, orthogonal: { kind: 'orthogonal', gain: 1 }, lsuv: { kind: 'orthogonal', gain: 1 } };
   }
   const perInit = options.inits?.[index];

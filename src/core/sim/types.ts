@@ -193,9 +193,11 @@ export interface SimSeries {
   /** Last layer's backward variance over the first layer's. */
   backwardRatio: number | null;
   /** LSUV only: iterations and final scale per layer. */
-  lsuv?: { iterations: number[]; scales: number[] };
+  lsuv?: { iterations: number[]; scales: number[]; variances?: number[] };
   /** Where Monte Carlo leaves the analytic curve beyond the seed spread: which assumption breaks. */
   disagreements: { index: number; reason: string }[];
+  /** Per-layer gains pooled over seeds and layers: forward (m̄_L/m_input)^(1/L), backward (b̄_0/b̄_{L−1})^(1/(L−1)). */
+  gain?: { forward: number; backward: number | null };
 }
 
 export type SimBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';

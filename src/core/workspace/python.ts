@@ -83,19 +83,53 @@ export function summarizePython(text: string, previous?: { text: string; summary
       if (old.all) all = old.all;
     } else {
       const lex = lexChunk(ctext);
-      const stmts = parseChunk(ctext, 0).stmts;
-      const kind = kindOf(stmts);
       const defines = [...lex.defines];
-      for (const im of importsOf(stmts)) {
-        imports.push({ ...im, chunk: index });
-        if (im.local && !defines.includes(im.local)) defines.push(im.local);
-      }
+      let kind: DefKind;
+      // Only statements that import (or set __all__) need the statement model; the others are
+      // told apart by their first word, so typing in a function body parses nothing here.
+      if (lex.hasImport || defines.includes('__all__')) {
+        const stmts = parseChunk(ctext, 0).stmts;
+        kind = kindOf(stmts);
+        for (const im of importsOf(stmts)) {
+          imports.push({ ...im, chunk: index });
+          if (im.local && !defines.includes(im.local)) defines.push(im.local);
+        }
+        if (defines.includes('__all__')) all = allList(stmts);
+      } else kind = headKind(ctext, defines);
       chunks.push({ from, to, kind, defines, uses: lex.idents, directive: lex.hasDirective });
-      if (defines.includes('__all__')) all = allList(stmts);
     }
     for (const d of chunks[index].defines) defs.set(d, index);
   }
   return { chunks, imports, defs, all };
+}
+
+const COMPOUND = new Set(['if', 'for', 'while', 'try', 'with', 'match']);
+
+/** Kind of a statement without imports, from its first word (decorator and comment lines skipped). */
+function headKind(text: string, defines: string[]): DefKind {
+  let i = 0;
+  const n = text.length;
+  const isIdent = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c > 127;
+  for (;;) {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+    if (text[i] !== '@' && text[i] !== '#') break;
+    const e = text.indexOf('\n', i);
+    if (e < 0) return 'other';
+    i = e + 1;
+  }
+  const start = i;
+  while (i < n && isIdent(text.charCodeAt(i))) i++;
+  let word = text.slice(start, i);
+  if (word === 'async') {
+    while (i < n && text[i] === ' ') i++;
+    const s2 = i;
+    while (i < n && isIdent(text.charCodeAt(i))) i++;
+    word = text.slice(s2, i);
+  }
+  if (word === 'class') return 'class';
+  if (word === 'def') return 'def';
+  if (COMPOUND.has(word)) return 'other';
+  return defines.length ? 'const' : 'other';
 }
 
 function kindOf(stmts: PyStmt[]): DefKind {

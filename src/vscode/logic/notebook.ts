@@ -60,3 +60,27 @@ export function locateSpan(
   if (to > cellEnd) return null;
   return { cell: a.cell, from: a.offset, to: Math.max(a.offset, to - joined.starts[a.cell]!) };
 }
+
+/**
+ * A span of the analysed text as (document, offsets in it): the document itself
+ * for a plain file (`joined` null), else the cell holding the span; null when it
+ * crosses cells. Generic over the document type (VS Code's, the language server's).
+ */
+export function locateInDocs<D>(
+  docs: readonly D[],
+  joined: JoinedCells | null,
+  from: number,
+  to: number,
+): { doc: D; from: number; to: number } | null {
+  if (!joined) return docs[0] === undefined ? null : { doc: docs[0], from, to };
+  const at = locateSpan(joined, from, to);
+  if (!at) return null;
+  const doc = docs[at.cell];
+  return doc === undefined ? null : { doc, from: at.from, to: at.to };
+}
+
+/** An offset in cell `cell` (-1: not analysed) → an offset in the analysed text; plain files map to themselves. */
+export function toJoinedOffset(joined: JoinedCells | null, cell: number, offset: number): number | null {
+  if (!joined) return offset;
+  return cell === -1 ? null : joined.starts[cell]! + offset;
+}

@@ -3,7 +3,7 @@
  * the status text (code actions: actions.ts). Cheap to load: no parser here. Offsets stay offsets here; the adapters
  * (src/vscode/convert.ts) turn them into vscode.Range.
  */
-import type { AnalysisResult, Finding, ModelInfo, RuleCode, Severity } from '../../core/types.js';
+import type { AnalysisResult, Finding, Layer, ModelInfo, RuleCode, Severity } from '../../core/types.js';
 import type { InitLensSettings, SkipReason } from './settings.js';
 import { format, type Translate } from './l10n.js';
 
@@ -141,4 +141,22 @@ export function statusText(state: AnalysisState, t: Translate = format): StatusD
     case 'error':
       return { text: '$(error) InitLens', tooltip: t('InitLens: analysis failed: {0}', state.message), level: 'error' };
   }
+}
+
+/** The innermost layer whose constructor call holds `offset` (framework enabled), for hovers. */
+export function layerAt(result: AnalysisResult, offset: number, settings: InitLensSettings): Layer | null {
+  return (
+    result.layers
+      .filter((l) => l.span.from <= offset && offset < l.span.to && settings.frameworks[l.framework])
+      .sort((a, b) => a.span.to - a.span.from - (b.span.to - b.span.from))[0] ?? null
+  );
+}
+
+/** The innermost model (with layers, framework enabled) whose span holds `offset`. */
+export function modelAt(result: AnalysisResult, offset: number, settings: InitLensSettings): ModelInfo | null {
+  return (
+    result.models
+      .filter((m) => m.layers.length > 0 && m.span.from <= offset && offset < m.span.to && settings.frameworks[m.framework])
+      .sort((a, b) => a.span.to - a.span.from - (b.span.to - b.span.from))[0] ?? null
+  );
 }

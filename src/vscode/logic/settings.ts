@@ -8,6 +8,7 @@
  */
 import type { AnalysisOptions, Framework, Language, RuleCode, Severity } from '../../core/types.js';
 import type { Overrides } from '../../core/config/discover.js';
+import { RULE_CODES } from '../../core/index.js';
 
 export type RuleSeverity = Severity | 'off' | 'default';
 export type RunMode = 'onType' | 'onSave';
@@ -35,7 +36,6 @@ export interface InitLensSettings {
   userSet: { distribution: boolean; pytorchDefaultIsFinding: boolean };
 }
 
-export const RULE_CODES: readonly RuleCode[] = ['IL001', 'IL002', 'IL003', 'IL004', 'IL005', 'IL006', 'IL007'];
 const LANGUAGES: readonly Language[] = ['python', 'typescript', 'javascript'];
 const FRAMEWORKS: readonly Framework[] = ['keras', 'pytorch', 'flax', 'tfjs'];
 const SEVERITIES: readonly RuleSeverity[] = ['error', 'warning', 'info', 'hint', 'off', 'default'];

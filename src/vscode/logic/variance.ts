@@ -122,6 +122,12 @@ export function hoverMarkdown(input: HoverInput): string {
     if (act.text && act.text !== act.name) actText += ` — \`${act.text}\``;
   }
   lines.push(actText, '');
+  // workspace-aware analysis: where another file decided the init or the activation
+  const place = (o: { file: string; line: number }) => (o.line > 0 ? `${o.file}:${o.line}` : o.file);
+  const applied = layer.init.siteOrigin ?? layer.init.origin;
+  if (applied) lines.push(t('init applied in `{0}`', place(applied)) + '  ');
+  if (act.origin) lines.push(t('activation written in `{0}`', place(act.origin)) + '  ');
+  if (applied || act.origin) lines.push('');
   // The full explanation of each finding on this layer (the Problems panel shows its first sentence).
   for (const f of input.result.findings) if (f.layer === layer.id) lines.push(`**${f.code}** ${f.message}`, '');
   const fanIn = v.assumedFans ? (layer.fanIn ?? layer.fanOut) : layer.fanIn;

@@ -61,6 +61,19 @@ if ok then
   end
 end
 
+-- The CodeLens, run the way Neovim runs a lens command: through vim.lsp.commands (init.lua).
+local lenses = vim.lsp.buf_request_sync(0, 'textDocument/codeLens', { textDocument = vim.lsp.util.make_text_document_params() }, 10000)
+local model_buf = vim.api.nvim_get_current_buf()
+for client_id, r in pairs(lenses or {}) do
+  for _, lens in ipairs(r.result or {}) do
+    out.lens = lens.command.title
+    vim.lsp.commands[lens.command.command](lens.command, { client_id = client_id, bufnr = model_buf })
+    vim.wait(20000, function() return vim.api.nvim_get_current_buf() ~= model_buf end, 50)
+    out.simulate = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+    break
+  end
+end
+
 local f = io.open(vim.env.INITLENS_OUT, 'w')
 f:write(vim.fn.json_encode(out))
 f:close()

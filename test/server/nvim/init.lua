@@ -25,3 +25,19 @@ vim.api.nvim_create_autocmd('FileType', {
   pattern = { 'python', 'typescript', 'javascript' },
   callback = function(args) start(args.buf) end,
 })
+
+-- "Simulate variance" CodeLens (and :lua vim.lsp.codelens.run()): Neovim has no webview, so the
+-- command's text result (the variance tables) opens in a scratch Markdown buffer.
+vim.lsp.commands['initlens.simulateModel'] = function(command, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  client.request('workspace/executeCommand', { command = command.command, arguments = command.arguments }, function(err, result)
+    if err or not result then
+      vim.notify('InitLens: ' .. (err and err.message or 'no model'), vim.log.levels.WARN)
+      return
+    end
+    vim.cmd('new')
+    vim.bo.buftype = 'nofile'
+    vim.bo.filetype = 'markdown'
+    vim.api.nvim_buf_set_lines(0, 0, -1, false, vim.split(result.markdown, '\n'))
+  end, ctx.bufnr)
+end

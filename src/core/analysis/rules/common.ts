@@ -33,6 +33,11 @@ export interface Rule {
   /** When the rule reports another severity than its default (docs/rules.md prints these; a test checks that findings follow them). */
   severityRules?: readonly { severity: Severity; when: string }[];
   docs: RuleDocs;
+  /**
+   * The rule judges the layer's kernel initializer: once one such rule has reported a layer,
+   * the later ones (in precedence order) leave it alone, so a layer gets one kernel finding.
+   */
+  claimsKernel?: boolean;
   checkLayer?(layer: Layer, ctx: RuleContext): Finding[];
   checkModel?(model: ModelInfo, ctx: RuleContext): Finding[];
 }

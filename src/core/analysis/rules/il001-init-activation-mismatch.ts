@@ -18,6 +18,7 @@ export const initActivationMismatch: Rule = {
   title: 'Initializer does not fit the activation',
   severity: 'warning',
   severityRules: [{ severity: 'info', when: 'a normalization (BatchNorm, LayerNorm, GroupNorm…) follows the layer, or the model has LayerNorm and residual connections' }],
+  claimsKernel: true,
   docs: {
     whatItDoes:
       'Checks that the initializer of a weight layer matches the activation that really follows it: He (Var(W) = 2/fan_in) for the ReLU family (ReLU, ELU, GELU, SiLU, Mish), He with the leaky gain (Var(W) = 2/(1+α²)/fan_in) for Leaky ReLU, LeCun (Var(W) = 1/fan_in) for Softplus, Glorot (Var(W) = 2/(fan_in+fan_out)) for tanh and sigmoid. A layer is reported when the per-layer factor fan_in·Var(W)·E[φ(z)²] of the rectifier family falls outside 0.7–1.45. The family is judged at equal fans (the message gives the factor with the real fans); init written with `mode="fan_out"` is judged on the gradients. Linear layers, output heads with sigmoid/softmax, recurrent and embedding layers, and Keras/TF.js depthwise kernels (whose fan_in counts every input channel) are not judged. The finding is `info` when a normalization follows the layer or the model has LayerNorm and residual connections.',

@@ -7,6 +7,7 @@ export const constantWeights: Rule = {
   name: 'constant-weights',
   title: 'Weights initialized to a constant',
   severity: 'error',
+  claimsKernel: true,
   docs: {
     whatItDoes: 'Flags weight matrices (kernels, recurrent kernels, embeddings) initialized to zeros, ones or any constant.',
     whyBad:

@@ -17,6 +17,7 @@ export const explicitScale: Rule = {
     { severity: 'error', when: `the layer multiplies the signal's second moment by more than ${EXPLODE_ERROR} (it overflows within a few layers)` },
     { severity: 'info', when: 'a normalization follows the layer (it rescales the output; this takes precedence)' },
   ],
+  claimsKernel: true,
   docs: {
     whatItDoes:
       'For initializers written with an explicit scale (RandomNormal(stddev=…), nn.init.normal_(std=…), uniform ranges, VarianceScaling(scale=…), orthogonal gains), computes fan_in·Var(W)·E[φ(z)²], the factor by which one layer multiplies the second moment of the signal, with the layer\'s known fan_in.',

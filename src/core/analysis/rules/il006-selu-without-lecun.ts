@@ -7,6 +7,7 @@ export const seluWithoutLecun: Rule = {
   name: 'selu-without-lecun-normal',
   title: 'SELU without LeCun normal init',
   severity: 'warning',
+  claimsKernel: true,
   docs: {
     whatItDoes: 'Checks that layers followed by SELU use LeCun normal init (Var(W) = 1/fan_in, normal law).',
     whyBad:

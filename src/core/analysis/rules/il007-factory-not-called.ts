@@ -7,6 +7,7 @@ export const factoryNotCalled: Rule = {
   name: 'initializer-factory-not-called',
   title: 'Initializer factory passed without calling it',
   severity: 'error',
+  claimsKernel: true,
   docs: {
     whatItDoes: 'Flags `kernel_init=nn.initializers.he_normal` (and every other JAX/Flax initializer factory, linen or NNX, in `kernel_init`, `embedding_init`, `recurrent_kernel_init` or `bias_init`) passed without `()`.',
     whyBad:

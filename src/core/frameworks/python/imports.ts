@@ -14,7 +14,17 @@ export class Imports {
   /** The statement after which new imports go (last top-level import), if any. */
   lastImport: PyStmt | null = null;
 
+  /**
+   * resolve() per expression object, valid until the next add(): the interpreter asks for the
+   * same callee and attribute nodes at every call of a method or helper it inlines.
+   */
+  private memo = new WeakMap<PyExpr, string | null>();
+
   add(stmt: PyStmt, topLevel: boolean): void {
+    if (stmt.k === 'import' || (stmt.k === 'from' && stmt.level === 0)) {
+      this.memo = new WeakMap();
+      this.spelled.clear();
+    }
     if (stmt.k === 'import') {
       for (const { module, alias } of stmt.names) {
         if (alias) this.map.set(alias, module);
@@ -32,7 +42,10 @@ export class Imports {
           this.starModules.push(stmt.module);
           continue;
         }
-        this.map.set(alias ?? name, stmt.module + '.' + name);
+        // `from keras_cv.src.backend import keras`: projects built on Keras re-export it from a
+        // module of their own (keras-cv, keras-hub and the code that copies them); the name `keras`
+        // means Keras whatever module it is imported from.
+        this.map.set(alias ?? name, name === 'keras' ? 'keras' : stmt.module + '.' + name);
       }
     } else return;
     if (topLevel) this.lastImport = stmt;
@@ -42,6 +55,15 @@ export class Imports {
 
   /** Qualified, canonical name of a dotted expression, or null when it is not an imported name. */
   resolve(e: PyExpr): string | null {
+    if (e.k !== 'attr' && e.k !== 'name') return null;
+    const known = this.memo.get(e);
+    if (known !== undefined) return known;
+    const q = this.resolveUncached(e);
+    this.memo.set(e, q);
+    return q;
+  }
+
+  private resolveUncached(e: PyExpr): string | null {
     const parts: string[] = [];
     let cur: PyExpr = e;
     while (cur.k === 'attr') {
@@ -66,6 +88,17 @@ export class Imports {
 
   /** The local spelling that reaches a qualified module (e.g. `nn` for torch.nn), if any. */
   spell(qualified: string): string | null {
+    // Asked for every fix the engine builds (one per finding and fix kind): memoized until the next add().
+    const known = this.spelled.get(qualified);
+    if (known !== undefined) return known;
+    const s = this.spellUncached(qualified);
+    this.spelled.set(qualified, s);
+    return s;
+  }
+
+  private readonly spelled = new Map<string, string | null>();
+
+  private spellUncached(qualified: string): string | null {
     let best: string | null = null;
     for (const [local, q] of this.map) {
       const cq = canonicalize(q);

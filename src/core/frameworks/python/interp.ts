@@ -86,6 +86,8 @@ export class Interp implements Evaluator {
   /** Classes with a construction site that was not rerun (instance budget): their fans are not resolved. */
   ctorIncomplete = new Set<ClassCtx>();
   sitesByName: Map<string, number> | null = null;
+  /** ctorSites' answer per class, until the next class is declared. */
+  ctorSiteOf = new Map<ClassCtx, boolean>();
   /** Activations applied in one branch of an `if` only, to compare with what follows it. */
   deferredActs = new Map<LayerRec, ActivationInfo>();
   /** A loop variable over literal strings: every name it takes. */
@@ -211,7 +213,37 @@ export class Interp implements Evaluator {
     }
     this.classes.set(s.name, ctx);
     this.classList.push(ctx);
+    // a class declared while running (inside a function) may subclass one: ask ctorSites again
+    this.ctorSiteOf.clear();
+    // A subclass of a framework weight layer that keeps its constructor (`class StdConv(nn.Conv)`
+    // overriding `param`, `class MyConv(layers.Conv2D)` overriding `call`): constructing it builds
+    // that layer, with the same arguments, fans and default initializer.
+    const layerBase = this.layerBaseOf(s);
+    if (layerBase && !ctx.methods.has('__init__')) {
+      this.layerSubclasses.set(s.name, layerBase);
+      if (transformsWeights(s)) this.weightTransforming.add(s.name);
+      this.moduleScope.vars.set(s.name, { t: 'ref', q: layerBase });
+      return;
+    }
     this.moduleScope.vars.set(s.name, { t: 'cls', cls: ctx });
+  }
+
+  /** Subclass name → qualified name of the framework weight layer it extends. */
+  readonly layerSubclasses = new Map<string, string>();
+  /**
+   * Layer subclasses that rework the kernel before using it (weight standardization through Flax's
+   * `param`, Keras' `convolution_op`, or a `call`/`forward` that reads `self.kernel`/`self.weight`):
+   * the initializer no longer sets the scale of the weights the layer computes with.
+   */
+  readonly weightTransforming = new Set<string>();
+
+  private layerBaseOf(s: Extract<PyStmt, { k: 'class' }>): string | null {
+    for (const b of s.bases) {
+      if (b.k === 'name' && this.layerSubclasses.has(b.id)) return this.layerSubclasses.get(b.id)!;
+      const q = this.imports.resolve(b);
+      if (q && roleOf(q)?.r === 'weight') return q;
+    }
+    return null;
   }
 
   /**
@@ -220,19 +252,18 @@ export class Interp implements Evaluator {
    * site's arguments, and the fans of its layers come from those runs (equal in all of them, or unknown).
    */
   ctorSites(c: ClassCtx): boolean {
+    // asked at every construction: the answer depends only on the declared classes and the calls
+    let known = this.ctorSiteOf.get(c);
+    if (known === undefined) this.ctorSiteOf.set(c, (known = this.ctorSitesUncached(c)));
+    return known;
+  }
+
+  ctorSitesUncached(c: ClassCtx): boolean {
     const init = c.methods.get('__init__');
     if (!init || init.params.length < 2 || c.nnx || c.seqBase) return false;
     if (this.classList.some((o) => o !== c && o.stmt.bases.some((b) => b.k === 'name' && b.id === c.name))) return false;
-    if (!this.sitesByName) {
-      const m = new Map<string, number>();
-      walkStmts(this.stmts, (st) => {
-        for (const x of stmtExprs(st)) walkExpr(x, (e) => {
-          if (e.k === 'call' && e.fn.k === 'name') m.set(e.fn.id, (m.get(e.fn.id) ?? 0) + 1);
-        });
-      });
-      this.sitesByName = m;
-    }
-    return (this.sitesByName.get(c.name) ?? 0) > 0;
+    callIndex(this);
+    return (this.sitesByName!.get(c.name) ?? 0) > 0;
   }
 
   runClass(c: ClassCtx): void {
@@ -790,8 +821,13 @@ export class Interp implements Evaluator {
     }
     const callee = this.eval(fnE, scope);
     switch (callee.t) {
-      case 'ref':
-        return callRef(this, callee.q, e, scope, stmt);
+      case 'ref': {
+        const out = callRef(this, callee.q, e, scope, stmt);
+        if (fnE.k === 'name' && this.weightTransforming.has(fnE.id) && out.t === 'obj' && out.o.o === 'weight') {
+          out.o.rec.init = { name: 'unknown', explicit: false, source: 'default' };
+        }
+        return out;
+      }
       case 'obj':
         return applyObj(this, callee.o, this.firstArg(e, scope), e, scope);
       case 'objs': {
@@ -911,4 +947,21 @@ export class Interp implements Evaluator {
     }
     return null;
   }
+}
+
+/** Does a layer subclass rework its kernel (see `Interp.weightTransforming`)? */
+function transformsWeights(s: Extract<PyStmt, { k: 'class' }>): boolean {
+  for (const st of s.body) {
+    if (st.k !== 'def') continue;
+    if (st.name === 'param' || st.name === 'convolution_op') return true;
+    if (st.name !== 'call' && st.name !== 'forward' && st.name !== '__call__') continue;
+    let reads = false;
+    walkStmts(st.body, (inner) => {
+      for (const x of stmtExprs(inner)) walkExpr(x, (e) => {
+        if (e.k === 'attr' && (e.attr === 'kernel' || e.attr === 'weight') && e.obj.k === 'name' && e.obj.id === 'self') reads = true;
+      });
+    });
+    if (reads) return true;
+  }
+  return false;
 }

@@ -232,15 +232,21 @@ export function mayPass(ev: Evaluator, cls: ClassCtx | null, f: Extract<PyStmt, 
   return check(f.name, 0) || check('.' + f.name, 0);
 }
 
+/**
+ * One walk of the module's calls: what each callee name is passed (passedArgs), the names used
+ * as values (escapedNames), and how many calls each plain name has (sitesByName, for ctorSites).
+ */
 export function callIndex(ev: Evaluator): void {
   if (!ev.passedArgs) {
     const idx = new Map<string, { pos: number; kw: Set<string>; splat: boolean }>();
+    const sites = new Map<string, number>();
     const callees = new Set<PyExpr>();
     walkStmts(ev.stmts, (st) => {
       for (const x of stmtExprs(st)) walkExpr(x, (c) => {
         if (c.k === 'name' && !callees.has(c)) ev.escapedNames.add(c.id);
         if (c.k !== 'call') return;
         callees.add(c.fn);
+        if (c.fn.k === 'name') sites.set(c.fn.id, (sites.get(c.fn.id) ?? 0) + 1);
         const key = c.fn.k === 'name' ? c.fn.id : c.fn.k === 'attr' ? '.' + c.fn.attr : null;
         if (!key) return;
         const ent = idx.get(key) ?? { pos: 0, kw: new Set<string>(), splat: false };
@@ -255,5 +261,6 @@ export function callIndex(ev: Evaluator): void {
       });
     });
     ev.passedArgs = idx;
+    ev.sitesByName = sites;
   }
 }

@@ -67,6 +67,8 @@ export interface InterpState {
   /** Values bound from a parameter default that some call site in the module overrides. */
   softVals: WeakSet<Val>;
   /** For each function name: the most positional arguments, the keywords, and whether a call splats. */
+  /** Calls per plain callee name in the module (filled by callIndex). */
+  sitesByName: Map<string, number> | null;
   passedArgs: Map<string, { pos: number; kw: Set<string>; splat: boolean }> | null;
   /** Names used as values, not called (`partial(Block, act="tanh")`, `block=BasicBlock`): their calls are not visible. */
   escapedNames: Set<string>;

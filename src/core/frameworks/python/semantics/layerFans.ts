@@ -437,7 +437,20 @@ export function fillNnx(ev: Evaluator, rec: LayerRec,
   readBiasInit(ev, rec, e, scope);
 }
 
+/** shortText by qualified name: asked at every activation the interpreter meets. Bounded: cleared past 4,096 names. */
+const shortTexts = new Map<string, string>();
+
 export function shortText(q: string): string {
+  let t = shortTexts.get(q);
+  if (t === undefined) {
+    if (shortTexts.size >= 4096) shortTexts.clear();
+    t = shortTextUncached(q);
+    shortTexts.set(q, t);
+  }
+  return t;
+}
+
+function shortTextUncached(q: string): string {
   const parts = q.split('.');
   if (q.startsWith('torch.nn.functional.')) return 'F.' + parts[parts.length - 1];
   if (q.startsWith('torch.nn.')) return 'nn.' + parts[parts.length - 1];

@@ -1,0 +1,81 @@
+/**
+ * Workspace-aware checking for the CLI: which project each file belongs to and
+ * the index of that project (src/core/workspace), filled from the disk once per
+ * run. `initlens check DIR` makes DIR a project; `--project ROOT` makes ROOT the
+ * project of every file under it (also a file given alone); `--no-project`
+ * analyses every file alone.
+ */
+import * as nodePath from 'node:path';
+import { WorkspaceIndex, indexableText } from '../core/index.js';
+import type { Args } from './args.js';
+import { collect, load, type FileProblem, type Target } from './files.js';
+import type { CliIO } from './io.js';
+
+export interface ProjectContext {
+  index: WorkspaceIndex;
+  /** The file's path in the project (relative to its root, `/` separators). */
+  rel: string;
+}
+
+export interface Projects {
+  /** The project of a target, or null (analysed alone). */
+  of(target: Target): ProjectContext | null;
+}
+
+const NONE: Projects = { of: () => null };
+
+function relPath(root: string, abs: string): string | null {
+  const rel = nodePath.relative(root, abs);
+  if (rel === '' || rel.startsWith('..') || nodePath.isAbsolute(rel)) return null;
+  return rel.split(nodePath.sep).join('/');
+}
+
+async function indexFolder(io: CliIO, root: string, args: Args): Promise<WorkspaceIndex> {
+  const index = new WorkspaceIndex(args.maxSize);
+  const ignored: FileProblem[] = [];
+  const targets = await collect(io, [root], ignored);
+  const absRoot = nodePath.resolve(io.cwd, root);
+  for (const t of targets) {
+    const rel = relPath(absRoot, nodePath.resolve(io.cwd, t.path));
+    if (rel === null) continue;
+    const loaded = await load(io, t, args.maxSize);
+    if (!('bytes' in loaded)) continue; // unreadable or skipped: reported when (if) it is analysed
+    const it = indexableText(rel, loaded.text);
+    if (it) index.update(rel, it.text, it.language);
+  }
+  return index;
+}
+
+export async function buildProjects(io: CliIO, args: Args): Promise<Projects> {
+  if (args.noProject) return NONE;
+  const roots: string[] = [];
+  if (args.project !== null) roots.push(args.project);
+  else {
+    for (const p of args.paths) {
+      try {
+        if ((await io.stat(nodePath.resolve(io.cwd, p))).isDirectory()) roots.push(p);
+      } catch {
+        // reported by the file walk
+      }
+    }
+  }
+  if (roots.length === 0) return NONE;
+  const projects: { abs: string; index: WorkspaceIndex }[] = [];
+  for (const r of roots) {
+    const abs = nodePath.resolve(io.cwd, r);
+    if (projects.some((p) => p.abs === abs)) continue;
+    projects.push({ abs, index: await indexFolder(io, r, args) });
+  }
+  // the innermost root wins for a file under several
+  projects.sort((a, b) => b.abs.length - a.abs.length);
+  return {
+    of(target: Target): ProjectContext | null {
+      const abs = nodePath.resolve(io.cwd, target.path);
+      for (const p of projects) {
+        const rel = relPath(p.abs, abs);
+        if (rel !== null) return { index: p.index, rel };
+      }
+      return null;
+    },
+  };
+}

@@ -1,0 +1,304 @@
+/**
+ * TensorFlow.js (layers API) detector: the framework adapter for .ts/.js files.
+ *
+ * Input: the text of a .ts/.js file and its Lezer tree (src/core/parse/javascript.ts).
+ * Output: the weight layers (`tf.layers.dense(...)`, convolutions, RNNs and their
+ * cells, embedding) with the activation that follows them, their initializer
+ * (explicit or the tfjs default), fans where statically known, and the containers
+ * (`tf.sequential`, `tf.model`) they belong to. `fix` writes a tfjs initializer
+ * into a layer's config object literal, in the file's own formatting.
+ *
+ * How it reads code:
+ * - Only calls that resolve to a tfjs import count (`import * as tf from
+ *   '@tensorflow/tfjs'`, named imports, `require`, `await import()`, aliases and
+ *   destructuring of those). Without such an import nothing is reported.
+ * - A variable resolves to its latest binding before the use, in an enclosing
+ *   function scope. That follows straight-line model-building code
+ *   (`let x = ...; x = layer.apply(x)`); branches and loops are not modelled.
+ * - Local helper functions are followed through their `return`s; their
+ *   parameters are bound to the arguments of the first call site.
+ * - Activation: the `activation` config string; else the next activation layer in
+ *   the sequential order / apply chain (through dropout, pooling, flatten, reshape,
+ *   normalization, which is recorded); else a tensor op (`tf.relu(h)`, `h.relu()`).
+ *   RNN layers and cells use their own `activation` (tanh by default).
+ * - Shapes (batch excluded) are tracked through conv/pooling/flatten/reshape/RNN
+ *   layers so fans are known wherever the input shape is written down.
+ *
+ * Facts about tfjs defaults were checked against node_modules/@tensorflow/tfjs-layers
+ * (e.g. PReLU's alpha initializer defaults to 'zeros', LeakyReLU's alpha to 0.3).
+ *
+ * The folder: vocab.ts (tables), records.ts (what is recorded), syntax.ts (tree helpers),
+ * analyzer.ts (bindings, evaluation, activation following, shapes), initializers.ts
+ * (initializer arguments → InitSpec), fix.ts (fixes); this file runs them and builds models.
+ */
+import type { ActivationInfo, Layer, ModelInfo, TextEdit } from '../../types.js';
+import type { FrameworkAnalysis, InitTarget } from '../adapter.js';
+import { TfjsAnalyzer } from './analyzer.js';
+import { buildFix } from './fix.js';
+import type { ApplyNode, FollowResult, FuncModel, LayerCall, SeqItem, SeqModel, Shape, TensorVal, TfjsFixContext } from './records.js';
+import { children, nodeKey } from './syntax.js';
+import { INIT_IDENTIFIERS, WEIGHT_LAYERS } from './vocab.js';
+import type { SyntaxNode, Tree } from '@lezer/common';
+
+for (const f of [
+  'constant',
+  'glorotNormal',
+  'glorotUniform',
+  'heNormal',
+  'heUniform',
+  'identity',
+  'leCunNormal',
+  'leCunUniform',
+  'ones',
+  'orthogonal',
+  'randomNormal',
+  'randomUniform',
+  'truncatedNormal',
+  'varianceScaling',
+  'zeros',
+]) {
+  INIT_IDENTIFIERS[f] = f;
+  INIT_IDENTIFIERS[f[0]!.toUpperCase() + f.slice(1)] = f;
+}
+
+// Entry point
+const emptyAnalysis = (): FrameworkAnalysis => ({ layers: [], models: [], fix: () => null });
+
+export function analyzeTfjs(
+  text: string,
+  tree: Tree,
+  opts: { distribution: 'normal' | 'uniform' },
+): FrameworkAnalysis {
+  try {
+    return analyzeUnsafe(text, tree, opts);
+  } catch {
+    // src/core never throws on bad input; a detector bug must not take the editor down.
+    return emptyAnalysis();
+  }
+}
+
+function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' | 'uniform' }): FrameworkAnalysis {
+  const a = new TfjsAnalyzer(text, tree);
+  a.collect();
+  if (!a.importString) return emptyAnalysis();
+  a.bindParams();
+
+  // Every tfjs layer factory call, and the dataflow graph of `.apply` calls.
+  const layerCalls: LayerCall[] = [];
+  for (const call of a.calls) {
+    const lc = a.layerCall(call);
+    if (lc) layerCalls.push(lc);
+  }
+  const applies: ApplyNode[] = [];
+  for (const call of a.calls) {
+    const app = a.applyOf(call);
+    if (app) applies.push(app);
+  }
+  const appliesOf = new Map<LayerCall, ApplyNode[]>();
+  for (const app of applies) {
+    const w = a.weightOf(app.layer);
+    if (!w) continue;
+    const list = appliesOf.get(w) ?? [];
+    list.push(app);
+    appliesOf.set(w, list);
+  }
+
+  // Containers.
+  const seqModels: SeqModel[] = [];
+  const funcModels: FuncModel[] = [];
+  const seqByCall = new Map<string, SeqModel>();
+  const nameOf = (call: SyntaxNode): string | null => {
+    let child = call;
+    let p = call.parent;
+    while (p && (p.name === 'ParenthesizedExpression' || p.name === 'AwaitExpression' || p.name === 'BinaryExpression')) {
+      child = p;
+      p = p.parent;
+    }
+    if (!p) return null;
+    if (p.name === 'VariableDeclaration') {
+      // The VariableDefinition just before `=` and this value.
+      let s = child.prevSibling;
+      while (s && s.name !== 'Equals') s = s.prevSibling;
+      let d = s?.prevSibling ?? null;
+      if (d?.name === 'TypeAnnotation') d = d.prevSibling;
+      return d?.name === 'VariableDefinition' ? a.t(d) : null;
+    }
+    if (p.name === 'Property' && child.prevSibling?.name === ':') {
+      // `{ hidden: tf.layers.dense(...) }`, but not a wrapper's config (`{layer: tf.layers.lstm(...)}`).
+      if (p.parent?.parent?.name === 'ArgList') return null;
+      return a.propKey(p);
+    }
+    if (p.name === 'AssignmentExpression' || p.name === 'PropertyDeclaration') {
+      const key = p.name === 'AssignmentExpression' ? (p.firstChild ? a.refKey(p.firstChild) : null) : null;
+      if (key) return key.startsWith('this.') ? key.slice(5) : key;
+      const def = children(p).find((k) => k.name === 'PropertyDefinition');
+      return def ? a.t(def) : null;
+    }
+    return null;
+  };
+  for (const call of a.calls) {
+    const path = a.calleePath(call);
+    if (!path || path.length !== 1) continue;
+    if (path[0] === 'sequential') {
+      const cfg = a.deref(a.args(call)[0] ?? null);
+      const items: SeqItem[] = [];
+      for (const el of a.evalArray(a.configValue(cfg, 'layers')) ?? []) {
+        items.push({ layer: el.name === 'Spread' ? null : a.evalLayer(el), node: el });
+      }
+      const m: SeqModel = { call, name: nameOf(call), items };
+      seqModels.push(m);
+      seqByCall.set(nodeKey(call), m);
+    } else if (path[0] === 'model') {
+      const cfg = a.deref(a.args(call)[0] ?? null);
+      const out = a.configValue(cfg, 'outputs');
+      funcModels.push({ call, name: nameOf(call), outputs: out ? a.evalTensors(out) : [] });
+    }
+  }
+  // `model.add(layer)`, in document order.
+  for (const call of a.calls) {
+    const callee = call.firstChild;
+    if (callee?.name !== 'MemberExpression') continue;
+    const kids = children(callee);
+    const prop = kids[kids.length - 1];
+    if (!prop || prop.name !== 'PropertyName' || a.t(prop) !== 'add' || !kids[0]) continue;
+    const target = a.deref(kids[0]);
+    const m = target?.name === 'CallExpression' ? seqByCall.get(nodeKey(target)) : undefined;
+    if (!m) continue;
+    const arg = a.args(call)[0];
+    if (arg) m.items.push({ layer: a.evalLayer(arg), node: arg });
+  }
+
+  // Weight layers in document order.
+  const weightCalls = layerCalls.filter((lc) => WEIGHT_LAYERS[lc.factory]).sort((x, y) => x.node.from - y.node.from);
+  const idOf = new Map<LayerCall, number>();
+  weightCalls.forEach((lc, i) => idOf.set(lc, i));
+
+  // Model membership and forward order.
+  type Membership = { model: number; order: number };
+  const membership = new Map<LayerCall, Membership>();
+  const seqPos = new Map<LayerCall, { m: SeqModel; index: number; inShape: Shape }>();
+  const modelCalls: { call: SyntaxNode; kind: 'tf.sequential' | 'tf.model'; name: string | null; weights: LayerCall[] }[] = [];
+  for (const m of seqModels) {
+    const weights: LayerCall[] = [];
+    let shape: Shape = null; // shape flowing into the item
+    m.items.forEach((it, index) => {
+      const inShape = shape;
+      shape = a.outShape(it.layer, shape);
+      const w = a.weightOf(it.layer);
+      if (!w || weights.includes(w)) return;
+      weights.push(w);
+      // A timeDistributed wrapper hands its layer one time step.
+      const wInShape = it.layer?.factory === 'timeDistributed' && inShape ? inShape.slice(1) : inShape;
+      if (!seqPos.has(w)) seqPos.set(w, { m, index, inShape: wInShape });
+    });
+    modelCalls.push({ call: m.call, kind: 'tf.sequential', name: m.name, weights });
+  }
+  for (const f of funcModels) {
+    const weights: LayerCall[] = [];
+    const seen = new Set<ApplyNode>();
+    const visit = (tv: TensorVal): void => {
+      if (tv.kind !== 'apply' || seen.has(tv.app)) return;
+      seen.add(tv.app);
+      for (const i of tv.app.inputs) visit(i);
+      const w = a.weightOf(tv.app.layer);
+      if (w && !weights.includes(w)) weights.push(w);
+    };
+    for (const o of f.outputs) visit(o);
+    modelCalls.push({ call: f.call, kind: 'tf.model', name: f.name, weights });
+  }
+  modelCalls.sort((x, y) => x.call.from - y.call.from);
+  const models: ModelInfo[] = modelCalls.map((mc, id) => {
+    const ids: number[] = [];
+    mc.weights.forEach((w) => {
+      const lid = idOf.get(w);
+      if (lid === undefined) return;
+      ids.push(lid);
+      if (!membership.has(w)) membership.set(w, { model: id, order: ids.length - 1 });
+    });
+    return { id, framework: 'tfjs', kind: mc.kind, name: mc.name, span: { from: mc.call.from, to: mc.call.to }, layers: ids };
+  });
+
+  // The layers.
+  const layers: Layer[] = weightCalls.map((lc, id) => {
+    const desc = WEIGHT_LAYERS[lc.factory]!;
+    const isRnn = desc.kind === 'rnn' || desc.kind === 'convrnn';
+
+    // Context: where the layer sits (sequential item, or applied in a dataflow chain).
+    const sp = seqPos.get(lc);
+    const apps = appliesOf.get(lc) ?? [];
+    let follow: FollowResult = { activation: null, normalization: null, residual: false, unknown: false };
+    let ctxInShape: Shape = null;
+    if (sp) {
+      follow = a.followSequential(sp.m.items, sp.index);
+      ctxInShape = sp.inShape;
+    } else if (apps.length > 0) {
+      follow = a.followDataflow(apps[0]!);
+      const app = apps[0]!;
+      const inShape = a.applyInShape(app);
+      ctxInShape = app.layer?.factory === 'timeDistributed' && inShape ? inShape.slice(1) : inShape;
+    }
+
+    // Activation.
+    let activation: ActivationInfo;
+    const actValue = a.configValue(lc.config, 'activation');
+    const written = actValue ? a.activationFromString(actValue, 'argument') : null;
+    if (isRnn) {
+      activation = written ?? { name: 'tanh', via: 'default', text: 'tanh' };
+    } else if (written && written.name !== 'linear') {
+      activation = written;
+    } else if (follow.activation) {
+      activation = follow.activation;
+    } else if (written) {
+      activation = written;
+    } else if (follow.unknown || lc.configOpaque || a.hasSpread(lc.config)) {
+      activation = { name: 'unknown', via: 'none' };
+    } else {
+      activation = { name: 'linear', via: 'default' };
+    }
+
+    // Name: `name:` in the config, else the variable / property it is assigned to.
+    const nameValue = a.configValue(lc.config, 'name');
+    const name = (nameValue ? a.evalString(nameValue) : null) ?? nameOf(lc.node);
+
+    const { fanIn, fanOut } = a.fans(lc, ctxInShape);
+    const mem = membership.get(lc);
+    const layer: Layer = {
+      id,
+      framework: 'tfjs',
+      layer: lc.factory,
+      name,
+      span: { from: lc.node.from, to: lc.node.to },
+      activation,
+      normalization: follow.normalization,
+      residual: follow.residual,
+      init: a.layerInit(lc, 'kernel'),
+      recurrent: isRnn,
+      embedding: desc.kind === 'embedding',
+      fanIn,
+      fanOut,
+      model: mem ? mem.model : null,
+      order: mem ? mem.order : null,
+    };
+    if (isRnn) layer.recurrentInit = a.layerInit(lc, 'recurrent');
+    if (a.isTemplate(lc.node)) layer.template = true;
+    const fixContext: TfjsFixContext = {
+      framework: 'tfjs',
+      factory: lc.factory,
+      config: lc.configInline && lc.config ? { from: lc.config.from, to: lc.config.to } : null,
+    };
+    layer.fixContext = fixContext;
+    return layer;
+  });
+
+  return {
+    layers,
+    models,
+    fix(layer: Layer, target: InitTarget): TextEdit[] | null {
+      try {
+        return buildFix(a, layer, target, opts);
+      } catch {
+        return null;
+      }
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Idioms of real code (issue 12) that the engine got wrong, each on a small
+ * snippet written for the test.
+ */
+import { test } from 'node:test';
+import { check } from './helpers.js';
+
+test('keras re-exported by a project module (`from pkg.backend import keras`) is Keras', () => {
+  const src = [
+    'from mylib.backend import keras',
+    '',
+    '',
+    'class Head(keras.layers.Layer):',
+    '    def __init__(self, **kwargs):',
+    '        super().__init__(**kwargs)',
+    '        self.hidden = keras.layers.Conv2D(64, 3, padding="same", activation="relu")',
+    '        self.out = keras.layers.Conv2D(4, 1)',
+    '',
+    '    def call(self, x):',
+    '        return self.out(self.hidden(x))',
+    '',
+  ].join('\n');
+  check(src, {
+    layers: [
+      { line: 7, layer: 'Conv2D', act: 'relu', init: 'glorot_uniform' },
+      { line: 8, layer: 'Conv2D', act: 'linear', init: 'glorot_uniform' },
+    ],
+    findings: ['IL001@7'],
+  });
+});
+
+test('a subclass of a framework layer that keeps its constructor is that layer (Flax, Keras, PyTorch)', () => {
+  check(
+    [
+      'import flax.linen as nn',
+      '',
+      'class NamedConv(nn.Conv):',
+      '  def describe(self):',
+      '    return f"conv {self.features}"',
+      '',
+      'class Net(nn.Module):',
+      '  @nn.compact',
+      '  def __call__(self, x):',
+      '    x = NamedConv(32, (3, 3))(x)',
+      '    x = nn.GroupNorm()(x)',
+      '    return nn.relu(x)',
+      '',
+    ].join('\n'),
+    { layers: [{ line: 10, layer: 'Conv', act: 'relu', norm: 'groupnorm', init: 'lecun_normal' }] },
+  );
+  check(
+    [
+      'from tensorflow import keras',
+      'from tensorflow.keras import layers',
+      '',
+      'class CenteredConv(layers.Conv2D):',
+      '    def call(self, inputs):',
+      '        return super().call(inputs - 0.5)',
+      '',
+      'model = keras.Sequential([keras.Input((28, 28, 1)), CenteredConv(8, 3, activation="relu"), layers.Flatten(), layers.Dense(10)])',
+      '',
+    ].join('\n'),
+    { layers: [{ line: 8, layer: 'Conv2D', act: 'relu', init: 'glorot_uniform', fanIn: 9 }, { line: 8, layer: 'Dense', act: 'linear' }], findings: ['IL001@8'] },
+  );
+  check(
+    [
+      'import torch.nn as nn',
+      '',
+      'class Linear(nn.Linear):',
+      '    def extra_repr(self):',
+      '        return "custom"',
+      '',
+      'class MLP(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = Linear(16, 32)',
+      '',
+      '    def forward(self, x):',
+      '        return nn.functional.relu(self.fc(x))',
+      '',
+    ].join('\n'),
+    { layers: [{ line: 10, layer: 'Linear', act: 'relu', init: 'pytorch_default', fanIn: 16, fanOut: 32 }] },
+  );
+});
+
+test('a layer subclass that standardizes its kernel is a layer whose initializer no longer sets its scale', () => {
+  check(
+    [
+      'import flax.linen as nn',
+      'import jax.numpy as jnp',
+      '',
+      'class WSConv(nn.Conv):',
+      '  def param(self, name, *a, **kw):',
+      '    p = super().param(name, *a, **kw)',
+      '    return (p - jnp.mean(p)) / jnp.std(p) if name == "kernel" else p',
+      '',
+      'class Net(nn.Module):',
+      '  @nn.compact',
+      '  def __call__(self, x):',
+      '    return nn.relu(WSConv(32, (3, 3))(x))',
+      '',
+    ].join('\n'),
+    { layers: [{ line: 12, layer: 'Conv', act: 'relu', init: 'unknown' }], findings: [] },
+  );
+  check(
+    [
+      'import tensorflow as tf',
+      'from tensorflow.keras import layers',
+      '',
+      'class WSConv2D(layers.Conv2D):',
+      '    def call(self, inputs):',
+      '        mean, var = tf.nn.moments(self.kernel, axes=[0, 1, 2], keepdims=True)',
+      '        return self.convolution_op(inputs, (self.kernel - mean) / tf.sqrt(var + 1e-10))',
+      '',
+      'model = tf.keras.Sequential([WSConv2D(16, 3, activation="relu", input_shape=(28, 28, 1))])',
+      '',
+    ].join('\n'),
+    { layers: [{ line: 9, layer: 'Conv2D', act: 'relu', init: 'unknown' }], findings: [] },
+  );
+});

@@ -1,0 +1,101 @@
+/** `initlens simulate` with the simulator: JSON version 1, CSV, text, determinism, bad input (exit 2). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cli, tempTree } from '../cli/helpers.js';
+
+const MLP = `import torch.nn as nn
+net = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 10))
+`;
+
+const FIELDS = ['index', 'line', 'layer', 'activation', 'fanIn', 'fanOut', 'preMean', 'preVar', 'forwardMean', 'forwardVar', 'forwardSecondMoment', 'deadFraction', 'backwardVar', 'weightGradVar', 'analyticForwardSecondMoment', 'analyticBackwardVar', 'spread'];
+
+interface Out {
+  version: number;
+  backend: string | null;
+  method: string;
+  assumptions: { key: string; message: string }[];
+  timings: { analyticMs: number; firstCurveMs: number | null; totalMs: number };
+  inits: { init: string; seeds: number; layers: Record<string, unknown>[]; initNames: string[] }[];
+}
+
+test('simulate --format json: version 1, per init and layer the documented fields, backend, seeds, timings; the same seed gives the same numbers', async () => {
+  const { dir, cleanup } = tempTree({ 'mlp.py': MLP });
+  try {
+    const args = ['simulate', 'mlp.py', '--format', 'json', '--seeds', '2', '--batch', '16', '--seed', '5', '--workers', '1'];
+    const r = await cli(args, dir);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Out;
+    assert.equal(out.version, 1);
+    assert.equal(out.backend, 'wasm');
+    assert.equal(out.method, 'both');
+    assert.deepEqual(out.inits.map((s) => s.init), ['current', 'recommended', 'orthogonal', 'lsuv']);
+    for (const s of out.inits) {
+      assert.equal(s.seeds, 2);
+      assert.equal(s.layers.length, 3);
+      for (const l of s.layers) for (const f of FIELDS) assert.ok(f in l, `${s.init}: ${f} missing`);
+    }
+    const cur = out.inits[0]!;
+    assert.deepEqual(cur.initNames, ['pytorch_default', 'pytorch_default', 'pytorch_default']);
+    assert.deepEqual(out.inits[1]!.initNames, ['he_normal', 'glorot_normal', 'glorot_normal']);
+    assert.equal(cur.layers[0]!.line, 2);
+    assert.ok(out.assumptions.some((a) => a.key === 'bias'));
+    assert.ok(out.timings.firstCurveMs !== null && out.timings.totalMs >= out.timings.firstCurveMs);
+    const again = JSON.parse((await cli(args, dir)).stdout) as Out;
+    assert.deepEqual(again.inits, out.inits);
+
+    const csv = await cli(['simulate', 'mlp.py', '--format', 'csv', '--seeds', '2', '--batch', '16', '--init', 'current', '--workers', '1'], dir);
+    assert.equal(csv.code, 0, csv.stderr);
+    const lines = csv.stdout.trim().split('\n');
+    assert.equal(lines.length, 4);
+    assert.match(lines[0]!, /^init,index,line,layer,activation,fanIn,fanOut,preMean,preVar,/);
+    assert.match(lines[1]!, /^current,0,2,Linear,relu,64,64,/);
+
+    const text = await cli(['simulate', 'mlp.py', '--seeds', '2', '--batch', '16', '--init', 'lsuv', '--workers', '1'], dir);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /Monte Carlo \(TensorFlow\.js, wasm backend, batch 16/);
+    assert.match(text.stdout, /lsuv: 2 seeds/);
+    assert.match(text.stdout, /LSUV: iterations per layer/);
+    assert.equal(text.stderr, '', 'no progress line when stderr is not a terminal');
+  } finally {
+    cleanup();
+  }
+});
+
+test('simulate: bad input gets a clear message and exit code 2', async () => {
+  const { dir, cleanup } = tempTree({ 'mlp.py': MLP, 'empty.py': 'x = 1\n' });
+  try {
+    const cases: [string[], RegExp][] = [
+      [['simulate', 'mlp.py', '--batch', '0'], /--batch: expected an integer from 1 to 65536, got '0'/],
+      [['simulate', 'mlp.py', '--batch', '1e12'], /--batch: expected an integer/],
+      [['simulate', 'mlp.py', '--init', 'kaiming'], /--init: expected current, recommended, orthogonal, lsuv or all/],
+      [['simulate', 'mlp.py', '--method', 'exact'], /--method: expected montecarlo, analytic or both/],
+      [['simulate', 'mlp.py', '--backend', 'cuda'], /--backend: expected wasm or cpu/],
+      [['simulate', 'mlp.py', '--model', 'nope'], /--model nope matches no model/],
+      [['simulate', 'empty.py'], /no layers found/],
+      [['check', 'mlp.py', '--seeds', '3'], /--seeds applies to simulate only/],
+      [['check', 'mlp.py', '--format', 'csv'], /--format csv applies to simulate only/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await cli(argv, dir);
+      assert.equal(r.code, 2, `${argv.join(' ')}: exit ${r.code}`);
+      assert.match(r.stderr, message, argv.join(' '));
+      assert.equal(r.stdout, '');
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test('simulate --method analytic is instant and has no backend', async () => {
+  const { dir, cleanup } = tempTree({ 'mlp.py': MLP });
+  try {
+    const r = await cli(['simulate', 'mlp.py', '--format', 'json', '--method', 'analytic'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Out;
+    assert.equal(out.backend, null);
+    assert.equal(out.inits[0]!.seeds, 0);
+    assert.equal(out.inits[0]!.layers[0]!.forwardSecondMoment, out.inits[0]!.layers[0]!.analyticForwardSecondMoment);
+  } finally {
+    cleanup();
+  }
+});

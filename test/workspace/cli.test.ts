@@ -1,0 +1,67 @@
+/**
+ * `initlens check DIR` analyses every file with its project (DIR), `--project ROOT`
+ * gives a file given alone its project, `--no-project` analyses each file alone;
+ * `--fix` in a project uses the same analysis and never edits another file.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, cliJson, tempTree } from '../cli/helpers.js';
+import { FIXTURES } from './helpers.js';
+
+const gan = () => {
+  const t = tempTree({});
+  cpSync(join(FIXTURES, 'gan'), join(t.dir, 'gan'), { recursive: true });
+  return t;
+};
+
+test('check DIR: the init train.py applies counts for models.py, and the finding says where', async () => {
+  const t = gan();
+  try {
+    const r = await cliJson(['check', 'gan'], t.dir);
+    assert.equal(r.code, 1);
+    const models = r.report.files.find((f) => f.path.endsWith('models.py'))!;
+    const applied = models.findings.filter((f) => f.message.endsWith('(init applied in train.py:8)'));
+    assert.deepEqual(applied.map((f) => [f.code, f.line]), [['IL003', 23], ['IL003', 25], ['IL003', 27]]);
+    assert.deepEqual(applied[0].dependsOn, [{ path: 'train.py', line: 8 }]);
+    // the Discriminator gets no init from train.py
+    assert.deepEqual(models.findings.filter((f) => !applied.includes(f)).map((f) => [f.code, f.line]), [['IL001', 38]]);
+    assert.deepEqual(r.report.files.find((f) => f.path.endsWith('train.py'))!.findings, []);
+
+    const alone = await cliJson(['check', 'gan', '--no-project'], t.dir);
+    const aloneModels = alone.report.files.find((f) => f.path.endsWith('models.py'))!;
+    assert.deepEqual(aloneModels.findings.map((f) => [f.code, f.line]), [['IL001', 23], ['IL001', 25], ['IL001', 38]]);
+
+    // a file given alone is analysed alone, unless --project names its project
+    const file = await cliJson(['check', 'gan/models.py'], t.dir);
+    assert.deepEqual(file.report.files[0].findings.map((f) => f.code), ['IL001', 'IL001', 'IL001']);
+    const inProject = await cliJson(['check', 'gan/models.py', '--project', 'gan'], t.dir);
+    assert.deepEqual(inProject.report.files[0].findings.map((f) => f.code), ['IL003', 'IL003', 'IL003', 'IL001']);
+    assert.equal(inProject.report.files.length, 1);
+
+    const usage = await cli(['check', 'gan', '--project', 'gan', '--no-project'], t.dir);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--project and --no-project exclude each other/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('check --fix in a project: fixes computed with the workspace, no edit in another file, a second run changes nothing', async () => {
+  const t = gan();
+  try {
+    const trainBefore = readFileSync(join(t.dir, 'gan/train.py'), 'utf8');
+    const r = await cli(['check', 'gan', '--fix'], t.dir);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const models = readFileSync(join(t.dir, 'gan/models.py'), 'utf8');
+    // the Discriminator's ReLU layer is fixed in models.py; the Generator's init lives in train.py's apply
+    assert.match(models, /nn\.init\.kaiming_normal_\(self\.fc1\.weight, nonlinearity="relu"\)/);
+    assert.equal(models.match(/kaiming_normal_/g)!.length, 1);
+    assert.equal(readFileSync(join(t.dir, 'gan/train.py'), 'utf8'), trainBefore);
+    await cli(['check', 'gan', '--fix'], t.dir);
+    assert.equal(readFileSync(join(t.dir, 'gan/models.py'), 'utf8'), models);
+  } finally {
+    t.cleanup();
+  }
+});
