@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: builds, then opens a real VS Code with the extension on examples/.
+// `npm start`: builds, then opens a real VS Code with the extension on a fresh copy of examples/
+// (.e2e/start/workspace, recreated on every start), so trying quick fixes never edits the repository.
 // - desktop: `code --extensionDevelopmentPath=<repo> examples/` when `code` is on PATH;
 // - otherwise code-server (scripts/setup-e2e.sh) on 127.0.0.1:$PORT (default 8765) with
 //   the extension copied unpacked into .e2e/start/extensions; prints the URL to open.
@@ -9,8 +10,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const examples = join(root, 'examples');
-execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+// --dry-run: only prepare the workspace copy and print its path (used by test/vscode/start.test.ts).
+const dryRun = process.argv.includes('--dry-run');
+if (!dryRun) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+
+// A fresh copy of the examples: the editor (and code-server's autosave) writes there, not to the repository.
+const examples = join(root, '.e2e/start/workspace');
+rmSync(examples, { recursive: true, force: true });
+mkdirSync(dirname(examples), { recursive: true });
+cpSync(join(root, 'examples'), examples, { recursive: true });
+console.log(`start: a fresh copy of examples/ in ${examples} (recreated on every npm start)`);
+if (dryRun) process.exit(0);
 
 const hasCode = process.env.INITLENS_NO_DESKTOP !== '1' && spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0;
 if (hasCode) {

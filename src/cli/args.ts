@@ -39,6 +39,14 @@ export interface Args {
   project: string | null;
   /** --no-project: every file alone. */
   noProject: boolean;
+  /** --config FILE: use this configuration file for every path instead of discovering one. */
+  config: string | null;
+  /** --isolated: ignore every configuration file. */
+  isolated: boolean;
+  /** --verbose: text output gives each finding's full explanation. */
+  verbose: boolean;
+  /** Options given on the command line: they override the configuration file. */
+  given: Set<'select' | 'ignore' | 'distribution' | 'pytorchDefault'>;
 }
 
 export interface SimArgs {
@@ -89,6 +97,9 @@ Options:
   --model N|NAME             simulate: model index (0-based, as listed) or name
   --jobs N                   analyse on N worker threads (default: one per core
                              for runs over 200 KB; 1: in this thread)
+  --config FILE              use this initlens.toml / pyproject.toml for every file
+  --isolated                 ignore configuration files
+  -v, --verbose              text output: each finding's full explanation
   --format csv               simulate: one row per init and layer
 
 Simulate (the variance simulator; defaults: both methods, all four inits):
@@ -115,6 +126,10 @@ stderr (JSON: "errors") and skipped without changing the exit status.
 Text output: path:line:col: CODE [severity] message; in notebooks
 path:cell N:line:col with N counting all cells from 1.
 Colors only on a terminal, and never when NO_COLOR is set.
+
+Configuration: the nearest initlens.toml (or pyproject.toml with a
+[tool.initlens] table) from each file upwards: select, ignore, severity,
+per-file-ignores, pytorch-default, distribution. Options given here override it.
 `;
 
 function parseCodes(value: string, flag: string): RuleCode[] {
@@ -164,6 +179,10 @@ export function parseArgs(argv: readonly string[]): Parsed {
     sim: { init: 'all', method: 'both', batch: null, seeds: null, seed: null, steps: null, spatial: null, widthDefault: null, backend: null, workers: null, given: [] },
     project: null,
     noProject: false,
+    config: null,
+    isolated: false,
+    verbose: false,
+    given: new Set(),
   };
   const int = (flag: string, v: string, min: number, max: number): number => {
     const n = Number(v.trim());
@@ -213,19 +232,33 @@ export function parseArgs(argv: readonly string[]): Parsed {
         break;
       case '--select':
         args.select.push(...parseCodes(value(), '--select'));
+        args.given.add('select');
         break;
       case '--ignore':
         args.ignore.push(...parseCodes(value(), '--ignore'));
+        args.given.add('ignore');
         break;
       case '--distribution': {
         const v = value();
         if (v !== 'normal' && v !== 'uniform') throw new UsageError(`--distribution: expected normal or uniform, got '${v}'`);
         args.distribution = v;
+        args.given.add('distribution');
         break;
       }
       case '--no-pytorch-default':
         flag();
         args.pytorchDefault = false;
+        args.given.add('pytorchDefault');
+        break;
+      case '--config':
+        args.config = value();
+        break;
+      case '--isolated':
+        args.isolated = flag();
+        break;
+      case '-v':
+      case '--verbose':
+        args.verbose = flag();
         break;
       case '--max-size':
         args.maxSize = parseSize(value());
@@ -317,5 +350,6 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (command !== 'simulate' && args.sim.given.length > 0) throw new UsageError(`${args.sim.given[0]} applies to simulate only`);
   if (command !== 'simulate' && args.format === 'csv') throw new UsageError('--format csv applies to simulate only');
   if (args.project !== null && args.noProject) throw new UsageError('--project and --no-project exclude each other');
+  if (args.config !== null && args.isolated) throw new UsageError('--config and --isolated exclude each other');
   return { kind: 'run', args };
 }

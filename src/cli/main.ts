@@ -18,7 +18,7 @@
 import { realpathSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { defaultOptions, type AnalysisOptions } from '../core/index.js';
+import { CliConfig } from './config.js';
 import { HELP, parseArgs, UsageError, VERSION, type Parsed } from './args.js';
 import { runCheck } from './commands/check.js';
 import { runLayers } from './commands/layers.js';
@@ -58,16 +58,18 @@ export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> =
     return 0;
   }
   const args = parsed.args;
-  const options: AnalysisOptions = {
-    ...defaultOptions,
-    distribution: args.distribution,
-    pytorchDefaultIsFinding: args.pytorchDefault,
-    select: args.select,
-    ignore: args.ignore,
-  };
-  if (args.command === 'simulate') return runSimulate(io, style, args, options);
-  if (args.command === 'layers') return runLayers(io, style, args, options);
-  return runCheck(io, style, args, options);
+  const cfg = await CliConfig.create(io, args);
+  if (typeof cfg === 'string') {
+    io.stderr(`initlens: ${cfg}\n`);
+    return 2;
+  }
+  if (args.command === 'simulate') {
+    const { options } = await cfg.optionsFor(args.paths[0]!);
+    if (args.format !== 'json') cfg.report(style);
+    return runSimulate(io, style, args, options);
+  }
+  if (args.command === 'layers') return runLayers(io, style, args, cfg);
+  return runCheck(io, style, args, cfg);
 }
 
 /** True when this module is the program (tsx src/cli/main.ts, dist/cli.js, or an npm bin symlink to it). */

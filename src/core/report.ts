@@ -51,6 +51,8 @@ export interface JsonFinding extends JsonRange {
   code: string;
   severity: Severity;
   message: string;
+  /** The message's first sentence (one line). */
+  summary: string;
   /** Line of the constructor call of the layer the finding is about (null for model-level findings). */
   layerLine: number | null;
   recommended: InitName | null;
@@ -73,11 +75,15 @@ export interface JsonFileReport {
   layers: JsonLayer[];
   findings: JsonFinding[];
   errors: JsonError[];
+  /** The configuration file used for this file (relative to the working directory), when one applies. */
+  config?: string;
 }
 
 export interface JsonReport {
   version: 1;
   files: JsonFileReport[];
+  /** Problems of the project configuration files (each reported once; their defaults were used). Present only when there are some. */
+  configErrors?: { file: string; line: number; column: number; key: string | null; message: string }[];
 }
 
 export interface FileReportOptions {
@@ -151,6 +157,7 @@ function findingJson(finding: Finding, layersById: Map<number, Layer>, map: Posi
     code: finding.code,
     severity: finding.severity,
     message: finding.message,
+    summary: finding.summary,
     line: r.line,
     column: r.column,
     endLine: r.endLine,
@@ -197,6 +204,6 @@ export function buildFileReport(
   };
 }
 
-export function buildReport(files: JsonFileReport[]): JsonReport {
-  return { version: 1, files };
+export function buildReport(files: JsonFileReport[], configErrors: JsonReport['configErrors'] = []): JsonReport {
+  return configErrors && configErrors.length > 0 ? { version: 1, files, configErrors } : { version: 1, files };
 }

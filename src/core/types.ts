@@ -209,7 +209,10 @@ export interface Fix {
 export interface Finding {
   code: RuleCode;
   severity: Severity;
+  /** The full explanation: numbers, why, what the recommendation gives (hover, `--verbose`, JSON, SARIF). */
   message: string;
+  /** Its first sentence, one line (rule, activation, factor): the Problems panel and the CLI's text output. */
+  summary: string;
   span: Span;
   /** The layer the finding is about (null for model-level findings). */
   layer: number | null;

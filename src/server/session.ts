@@ -479,6 +479,8 @@ export function startSession(connection: Connection): Session {
     );
     for (const [data, diag] of matched) {
       for (const fix of quickFixes(ctx, data.finding)) {
+        // "Show documentation" runs an editor command of the VS Code extension; LSP clients link the rule's docs instead.
+        if (fix.command) continue;
         const action = toAction(target, fix, CodeActionKind.QuickFix, [diag]);
         if (action) out.push(action);
       }

@@ -39,6 +39,8 @@ export interface VarianceRow {
   offset: number;
   /** Only one fan was known: the numbers assume fan_in = fan_out. */
   assumedFans: boolean;
+  /** An output head: its target is the output scale, not a gain of 1 (not colored by the unit-gain rule). */
+  head?: boolean;
 }
 
 export interface VarianceTable {

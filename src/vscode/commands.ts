@@ -1,10 +1,14 @@
 /** The palette commands: analyze workspace, fix all in file, simulate variance, show output. */
 import * as vscode from 'vscode';
-import { toAnalysisOptions } from './logic/settings.js';
+import { settingsOverrides } from './logic/settings.js';
+import { optionsFor } from '../core/config/discover.js';
+import { defaultOptions } from '../core/types.js';
+import { SHOW_RULE_DOCS } from './logic/present.js';
 import { loadEngine } from './engine.js';
 import { targetFor, toTargetOffset } from './target.js';
 import { toRangeIn, toSeverity } from './convert.js';
 import { currentAnalysis, toWorkspaceEdit, SIMULATE_COMMAND } from './providers.js';
+
 import type { AnalysisService } from './service.js';
 import type { DiagnosticsController } from './diagnostics.js';
 import type { VarianceView } from './varianceView.js';
@@ -23,12 +27,46 @@ export function registerCommands(
     // An opened notebook is analysed live, cell by cell: drop the whole-file entries.
     vscode.workspace.onDidOpenNotebookDocument((nb) => workspaceDiagnostics.delete(nb.uri)),
     vscode.commands.registerCommand('initlens.showOutput', () => log.show(true)),
+    vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, new RuleDocs()),
+    vscode.commands.registerCommand(SHOW_RULE_DOCS, (code?: unknown) => showRuleDocs(typeof code === 'string' ? code : undefined, log)),
     vscode.commands.registerCommand('initlens.fixAllInFile', () => fixAllInFile(service, controller, log)),
     vscode.commands.registerCommand('initlens.analyzeWorkspace', () => analyzeWorkspace(controller, workspaceDiagnostics, log)),
     vscode.commands.registerCommand(SIMULATE_COMMAND, (uri?: unknown, model?: unknown) =>
       simulate(service, controller, view, typeof uri === 'string' ? uri : undefined, typeof model === 'number' ? model : undefined),
     ),
   ];
+}
+
+/** Rule documentation, bundled with the extension (rendered from the rule registry: offline, same text as docs/rules.md). */
+const DOCS_SCHEME = 'initlens-docs';
+
+class RuleDocs implements vscode.TextDocumentContentProvider {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const engine = await loadEngine();
+    const code = uri.path.replace(/^\//, '').replace(/\.md$/, '');
+    return engine.ruleDocPage(code) ?? vscode.l10n.t('No InitLens rule {0}.', code);
+  }
+}
+
+/** "Show documentation for IL001": the rule's page in a Markdown preview (a quick pick of rules without a code). */
+async function showRuleDocs(code: string | undefined, log: vscode.LogOutputChannel): Promise<void> {
+  const engine = await loadEngine();
+  if (!code) {
+    const pick = await vscode.window.showQuickPick(
+      engine.allRules.map((r) => ({ label: r.code, description: r.title })),
+      { placeHolder: vscode.l10n.t('InitLens rule') },
+    );
+    if (!pick) return;
+    code = pick.label;
+  }
+  const uri = vscode.Uri.from({ scheme: DOCS_SCHEME, path: `/${code}.md` });
+  log.info(`showing the documentation of ${code}`);
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+  } catch {
+    // No Markdown preview (a minimal editor): the Markdown source itself.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+  }
 }
 
 async function fixAllInFile(service: AnalysisService, controller: DiagnosticsController, log: vscode.LogOutputChannel): Promise<void> {
@@ -46,7 +84,7 @@ async function fixAllInFile(service: AnalysisService, controller: DiagnosticsCon
     }
     const { engine, target } = current;
     const settings = controller.currentSettings();
-    const { edits: raw, applied } = engine.fixAll(target.text, target.language, toAnalysisOptions(settings));
+    const { edits: raw, applied } = engine.fixAll(target.text, target.language, service.optionsFor(target, settings));
     const edits = engine.minimalEdits(target.text, raw);
     if (applied === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('InitLens: nothing to fix in this file.'));
@@ -106,7 +144,7 @@ async function analyzeWorkspace(
         }
         // A closed notebook is reported on the .ipynb file itself, at each layer's place in the JSON
         // (the same analysis as the language server's workspace scan: logic/closedFile.ts).
-        const found = engine.closedFileDiagnostics(engine, uri.path, text, settings, controller.isExcluded(uri));
+        const found = engine.closedFileDiagnostics(engine, uri.path, text, settings, controller.isExcluded(uri), optionsFor(defaultOptions, await controller.projectFor(uri), uri.path, settingsOverrides(settings)));
         if (found === null) continue;
         files++;
         if (found.length === 0) continue;

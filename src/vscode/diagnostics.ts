@@ -7,13 +7,24 @@ import * as vscode from 'vscode';
 import { Scheduler } from './logic/scheduler.js';
 import { compileGlobs } from './logic/glob.js';
 import { skipReason, type InitLensSettings, type SkipReason } from './logic/settings.js';
-import { statusText, toDiagnostics, type AnalysisState } from './logic/present.js';
+import { statusText, toDiagnostics, worstSeverity, type AnalysisState } from './logic/present.js';
 import { loadEngine, loadedEngine, type Engine } from './engine.js';
 import { ProjectIndex } from './workspaceIndex.js';
 import { notebookOf, notebookTarget, targetFor, locateInTarget, type Target } from './target.js';
 import { toRange, toSeverity } from './convert.js';
 import { readSettings } from './settings.js';
 import type { AnalysisService } from './service.js';
+import { ConfigResolver, formatProblem, type ConfigProblem, type ProjectConfig } from '../core/config/index.js';
+
+const decoder = new TextDecoder('utf-8');
+const CONFIG_NAMES = ['pyproject.toml', 'initlens.toml', '.initlens.toml'];
+
+const SKIP_TEXT: Record<SkipReason, string> = {
+  disabled: 'InitLens is disabled (initlens.enable)',
+  language: 'its language is disabled (initlens.languages)',
+  excluded: 'it matches initlens.exclude',
+  tooLarge: 'it is larger than initlens.maxFileSize',
+};
 
 export class DiagnosticsController implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('initlens');
@@ -26,6 +37,13 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private settings: InitLensSettings;
   private excluded: (path: string) => boolean;
+  /** One configuration resolver per file system (scheme + authority): each file read once until one changes. */
+  private readonly resolvers = new Map<string, ConfigResolver>();
+  /** Problems of configuration files, shown on the files themselves. */
+  readonly configDiagnostics = vscode.languages.createDiagnosticCollection('initlens-config');
+  private readonly configProblems = new Map<string, ConfigProblem[]>();
+  /** What the output channel last said about each target (said again only when it changes). */
+  private readonly said = new Map<string, string>();
   /** The workspace index: files are analysed with what they import and what imports them. */
   readonly projects: ProjectIndex;
 
@@ -88,11 +106,74 @@ export class DiagnosticsController implements vscode.Disposable {
         for (const cell of nb.getCells()) this.collection.delete(cell.document.uri);
       }),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateStatus()),
+      this.configDiagnostics,
     );
+    // A configuration file changed: read them again and re-analyse.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,initlens.toml,.initlens.toml}');
+    const changed = (uri: vscode.Uri) => this.configChanged(uri);
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(changed),
+      watcher.onDidCreate(changed),
+      watcher.onDidDelete(changed),
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (CONFIG_NAMES.includes(doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1))) changed(doc.uri);
+      }),
+    );
+  }
+
+  private configChanged(uri: vscode.Uri): void {
+    this.log.info(`configuration ${vscode.workspace.asRelativePath(uri)} changed: reading it again`);
+    this.resolvers.clear();
+    this.configProblems.clear();
+    this.configDiagnostics.clear();
+    this.reload();
+  }
+
+  /**
+   * The project configuration of a file: the nearest initlens.toml, or pyproject.toml with
+   * [tool.initlens], from its directory upwards (read with vscode.workspace.fs, so virtual and
+   * web workspaces work too). Its problems are shown on the configuration file and logged.
+   */
+  async projectFor(uri: vscode.Uri): Promise<ProjectConfig | null> {
+    if (uri.scheme === 'untitled' || !uri.path.startsWith('/')) return null;
+    const fsKey = `${uri.scheme}://${uri.authority}`;
+    let resolver = this.resolvers.get(fsKey);
+    if (!resolver) {
+      resolver = new ConfigResolver(async (path) => {
+        try {
+          return decoder.decode(await vscode.workspace.fs.readFile(uri.with({ path, query: '', fragment: '' })));
+        } catch {
+          return null;
+        }
+      });
+      this.resolvers.set(fsKey, resolver);
+    }
+    const r = await resolver.resolve(uri.path);
+    for (const p of r.problems) this.noteConfigProblem(uri, p);
+    return r.config;
+  }
+
+  private noteConfigProblem(base: vscode.Uri, p: ConfigProblem): void {
+    const list = this.configProblems.get(p.file) ?? [];
+    const text = formatProblem(p);
+    if (list.some((x) => formatProblem(x) === text)) return;
+    list.push(p);
+    this.configProblems.set(p.file, list);
+    this.log.warn(`configuration: ${vscode.workspace.asRelativePath(base.with({ path: p.file }))}:${p.line}:${p.column}: ${p.key ? `${p.key}: ` : ''}${p.message} (${p.key ? 'this key is ignored' : 'this file is ignored'}; defaults used)`);
+    const diags = list.map((x) => {
+      const l = Math.max(0, x.line - 1);
+      const c = Math.max(0, x.column - 1);
+      const d = new vscode.Diagnostic(new vscode.Range(l, c, l, c + Math.max(1, (x.key ?? '').split('.').pop()!.length)), `${x.key ? `${x.key}: ` : ''}${x.message} (defaults used)`, vscode.DiagnosticSeverity.Warning);
+      d.source = 'InitLens';
+      return d;
+    });
+    this.configDiagnostics.set(base.with({ path: p.file, query: '', fragment: '' }), diags);
   }
 
   /** Re-reads settings and re-analyses every open document (settings changed). */
   reload(): void {
+    this.said.clear();
     this.settings = readSettings();
     this.excluded = compileGlobs(this.settings.exclude);
     this.service.clear();
@@ -156,14 +237,18 @@ export class DiagnosticsController implements vscode.Disposable {
       this.log.error(`could not load the engine: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
+    const configFile = await this.projectFor(nb ? nb.uri : doc.uri);
     const target = nb ? notebookTarget(nb) : doc.isClosed ? null : targetFor(doc);
     if (!target || target.key !== key) return;
+    const rel = vscode.workspace.asRelativePath(target.uri);
     const reason = this.skip(target);
     if (reason) {
       for (const d of target.docs) this.collection.delete(d.uri);
       this.setState(key, { kind: 'skipped', reason });
+      this.say(key, `skipped ${rel}: ${SKIP_TEXT[reason]}`);
       return;
     }
+    this.service.setProject(key, configFile);
     try {
       const project = this.projects.contextFor(engine, target);
       // the open text goes into the index; files whose analysis read this one follow (debounced)
@@ -175,11 +260,15 @@ export class DiagnosticsController implements vscode.Disposable {
         return;
       }
       this.publish(target, analysis.findings);
-      this.setState(key, { kind: 'done', findings: analysis.findings.length, ms: analysis.ms });
-      this.log.debug(
-        `analyzed ${vscode.workspace.asRelativePath(target.uri)} v${target.version}: ${analysis.result.layers.length} layers, ` +
-          `${analysis.findings.length} findings in ${analysis.ms.toFixed(2)} ms`,
-      );
+      this.setState(key, { kind: 'done', findings: analysis.findings.length, ms: analysis.ms, worst: worstSeverity(toDiagnostics(analysis.findings, this.settings)) });
+      const r = analysis.result;
+      const config = configFile ? vscode.workspace.asRelativePath(target.uri.with({ path: configFile.path })) : 'none (defaults)';
+      const what =
+        r.layers.length === 0
+          ? 'no Keras, PyTorch, Flax or TensorFlow.js layer found (no framework import recognised)'
+          : `${r.layers.length} layer${r.layers.length === 1 ? '' : 's'} in ${r.models.length} model${r.models.length === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`;
+      this.say(key, `analysed ${rel} (${target.language}): ${what}${r.errors.length ? `, ${r.errors.length} syntax error${r.errors.length === 1 ? '' : 's'} (analysis continued)` : ''}; configuration: ${config}`);
+      this.log.trace(`${rel} v${target.version}: analysed in ${analysis.ms.toFixed(2)} ms`);
       this.changed.fire();
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -228,12 +317,20 @@ export class DiagnosticsController implements vscode.Disposable {
     for (const [doc, diags] of perDoc) this.collection.set(doc.uri, diags);
   }
 
+  /** Info line for a target, written when it differs from the last one said about it. */
+  private say(key: string, line: string): void {
+    if (this.said.get(key) === line) return;
+    this.said.set(key, line);
+    this.log.info(line);
+  }
+
   private close(doc: vscode.TextDocument): void {
     if (doc.uri.scheme === 'vscode-notebook-cell') return; // handled with the notebook
     const key = doc.uri.toString();
     this.scheduler.cancel(key);
     this.service.forget(key);
     this.states.delete(key);
+    this.said.delete(key);
     this.collection.delete(doc.uri);
     this.updateStatus();
   }

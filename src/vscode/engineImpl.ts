@@ -6,5 +6,8 @@ export { quickFixes, fixAllQuickFix, sourceFixAll, minimalEdits } from './logic/
 export { hoverMarkdown } from './logic/variance.js';
 export { panelModel, recommendedEdits, modelKey, findModel } from './logic/panel.js';
 export { closedFileDiagnostics } from './logic/closedFile.js';
+export { ruleDocPage } from '../core/analysis/rules/docs.js';
+export { allRules } from '../core/analysis/rules/index.js';
+export { holdBrokenModels, isGood } from '../core/analysis/hold.js';
 export { WorkspaceIndex, indexableText, inSkippedFolder } from '../core/workspace/index.js';
 export { WorkspaceAnalyzer, affectedBy } from '../core/workspace/analyze.js';

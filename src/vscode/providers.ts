@@ -44,14 +44,16 @@ export function toWorkspaceEdit(target: Target, edits: ActionData['edits']): vsc
   return we;
 }
 
-export function actionContext({ engine, target, analysis }: Current, controller: DiagnosticsController): ActionContext {
+export function actionContext({ engine, target, analysis }: Current, controller: DiagnosticsController, service: AnalysisService): ActionContext {
   const settings = controller.currentSettings();
+  const options = service.optionsFor(target, settings);
   return {
     text: target.text,
     language: target.language,
     findings: analysis.findings,
     settings,
-    fixAll: (text) => engine.fixAll(text, target.language, toAnalysisOptions(settings)),
+    fixAll: (text) => engine.fixAll(text, target.language, options),
+    fixAllCodes: (text, codes) => engine.fixAll(text, target.language, { ...options, select: codes }),
     t: vscode.l10n.t,
   };
 }
@@ -75,7 +77,7 @@ export class CodeActions implements vscode.CodeActionProvider {
     const current = await currentAnalysis(doc, this.service, this.controller);
     if (!current) return [];
     const { engine, target, analysis } = current;
-    const ctx = actionContext(current, this.controller);
+    const ctx = actionContext(current, this.controller, this.service);
     const out: vscode.CodeAction[] = [];
 
     if (context.only) {
@@ -113,10 +115,13 @@ export class CodeActions implements vscode.CodeActionProvider {
   }
 
   private toAction(target: Target, data: ActionData, kind: vscode.CodeActionKind, diags: vscode.Diagnostic[]): vscode.CodeAction | null {
-    const edit = toWorkspaceEdit(target, data.edits);
-    if (!edit) return null;
     const action = new vscode.CodeAction(data.title, kind);
-    action.edit = edit;
+    if (data.edits.length > 0 || !data.command) {
+      const edit = toWorkspaceEdit(target, data.edits);
+      if (!edit) return null;
+      action.edit = edit;
+    }
+    if (data.command) action.command = { title: data.title, command: data.command.command, arguments: data.command.arguments };
     action.isPreferred = data.isPreferred;
     if (diags.length > 0) action.diagnostics = diags;
     return action;

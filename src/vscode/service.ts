@@ -6,9 +6,13 @@
  */
 import type { AnalysisResult, Finding, Language } from '../core/types.js';
 import type { IncrementalAnalyzer } from '../core/analysis/incremental.js';
+import type { holdBrokenModels, isGood } from '../core/analysis/hold.js';
+import { defaultOptions } from '../core/types.js';
+import { optionsFor } from '../core/config/discover.js';
+import type { ProjectConfig } from '../core/config/parse.js';
+import { settingsOverrides, type InitLensSettings } from './logic/settings.js';
 import type { WorkspaceAnalyzer, TrackedFile } from '../core/workspace/analyze.js';
 import type { WorkspaceIndex } from '../core/workspace/index.js';
-import { toAnalysisOptions, type InitLensSettings } from './logic/settings.js';
 import { visibleFindings } from './logic/present.js';
 
 /** What the service needs of a document or notebook (the extension's `Target`, the language server's). */
@@ -19,13 +23,25 @@ export interface AnalysisTarget {
   text: string;
   /** Changes whenever any analysed text changes. */
   version: string;
+  /** The file's path, for per-file-ignores of the project configuration (else the URI's path, else the key). */
+  filePath?: string;
 }
 
 /** The engine's on-type analyzer class (passed in, so this file loads no parser). */
 export interface AnalyzerFactory {
   IncrementalAnalyzer: typeof IncrementalAnalyzer;
+  /** Half-typed code keeps its model's last good findings (src/core/analysis/hold.ts); without it, the fresh result is shown. */
+  holdBrokenModels?: typeof holdBrokenModels;
+  isGood?: typeof isGood;
   /** Workspace-aware analysis (the extension's engine has it). */
   WorkspaceAnalyzer?: typeof WorkspaceAnalyzer;
+}
+
+function pathOf(target: AnalysisTarget): string {
+  if (target.filePath) return target.filePath;
+  const uri = (target as { uri?: unknown }).uri;
+  if (uri && typeof uri === 'object' && typeof (uri as { path?: unknown }).path === 'string') return (uri as { path: string }).path;
+  return target.key;
 }
 
 export interface Analysis {
@@ -46,13 +62,31 @@ interface Entry {
   text: string;
   language: Language;
   settingsKey: string;
+  options: ReturnType<typeof optionsFor>;
   last: Analysis | null;
+  /** The last analysis with no syntax error inside a model (half-typed code keeps its findings). */
+  lastGood: { text: string; result: AnalysisResult } | null;
   /** Text changes since the last analysis, when they are known exactly (one change). */
   pending: { from: number; to: number; insert: string }[] | null | undefined;
 }
 
 export class AnalysisService {
   private readonly entries = new Map<string, Entry>();
+  /** The project configuration file (pyproject.toml / initlens.toml) of each target, resolved by the controller. */
+  private readonly projects = new Map<string, ProjectConfig | null>();
+
+  setProject(key: string, project: ProjectConfig | null): void {
+    this.projects.set(key, project);
+  }
+
+  project(key: string): ProjectConfig | null {
+    return this.projects.get(key) ?? null;
+  }
+
+  /** The options a target is analysed with (defaults < project configuration < VS Code settings the user set). */
+  optionsFor(target: AnalysisTarget, settings: InitLensSettings): ReturnType<typeof optionsFor> {
+    return optionsFor(defaultOptions, this.projects.get(target.key) ?? null, pathOf(target), settingsOverrides(settings));
+  }
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -63,20 +97,25 @@ export class AnalysisService {
    * analysis: a provider never turns a workspace analysis back into a single-file one.
    */
   analyze(engine: AnalyzerFactory, target: AnalysisTarget, settings: InitLensSettings, project?: { index: WorkspaceIndex; rel: string } | null): Analysis {
-    const settingsKey = JSON.stringify(settings);
+    const config = this.projects.get(target.key) ?? null;
+    const settingsKey = JSON.stringify([settings, config]);
     let entry = this.entries.get(target.key);
     if (project === undefined) project = entry?.project ?? null;
     if (!engine.WorkspaceAnalyzer) project = null;
     if (!entry || entry.language !== target.language || entry.settingsKey !== settingsKey || (entry.linked !== null) !== (project !== null)) {
+      // Defaults < the project's configuration file < what the user set in VS Code.
+      const options = this.optionsFor(target, settings);
       entry = {
-        analyzer: project ? null : new engine.IncrementalAnalyzer(target.language, toAnalysisOptions(settings)),
-        linked: project && engine.WorkspaceAnalyzer ? new engine.WorkspaceAnalyzer(target.language, toAnalysisOptions(settings)) : null,
+        analyzer: project ? null : new engine.IncrementalAnalyzer(target.language, options),
+        linked: project && engine.WorkspaceAnalyzer ? new engine.WorkspaceAnalyzer(target.language, options) : null,
         rel: project?.rel ?? null,
         project,
         text: target.text,
         language: target.language,
         settingsKey,
+        options,
         last: null,
+        lastGood: null,
         pending: undefined,
       };
       this.entries.set(target.key, entry);
@@ -85,8 +124,11 @@ export class AnalysisService {
     const start = this.now();
     const changes = entry.last && entry.pending ? entry.pending : undefined;
     entry.text = target.text;
-    const result = project && entry.linked ? entry.linked.update(project.index, project.rel, target.text, changes) : entry.analyzer!.update(target.text, changes);
+    const fresh = project && entry.linked ? entry.linked.update(project.index, project.rel, target.text, changes) : entry.analyzer!.update(target.text, changes);
     entry.pending = undefined;
+    // A statement being typed (a syntax error inside a model) keeps that model's last good findings.
+    const result = engine.holdBrokenModels ? engine.holdBrokenModels(entry.lastGood, { text: target.text, result: fresh }) : fresh;
+    if (engine.isGood?.(fresh)) entry.lastGood = { text: target.text, result: fresh };
     const analysis: Analysis = {
       version: target.version,
       result,
@@ -95,6 +137,11 @@ export class AnalysisService {
     };
     entry.last = analysis;
     return analysis;
+  }
+
+  /** The engine options the analysis of `key` uses (for fix-all). */
+  options(key: string): ReturnType<typeof optionsFor> | null {
+    return this.entries.get(key)?.options ?? null;
   }
 
   /** The last analysis if it is for `version`, without computing. */
@@ -136,9 +183,11 @@ export class AnalysisService {
 
   forget(key: string): void {
     this.entries.delete(key);
+    this.projects.delete(key);
   }
 
   clear(): void {
     this.entries.clear();
+    this.projects.clear();
   }
 }

@@ -75,18 +75,22 @@ test('exit 0 without findings, 1 with findings, 2 for a missing path', async () 
   }
 });
 
-test('text output: path:line:col: CODE [severity] message, a fix hint, and the summary line', async () => {
+test('text output: path:line:col: CODE [severity] one-line summary, a fix hint, and the summary line; --verbose gives the full message', async () => {
   const { dir, cleanup } = tempTree({ 'bad.py': KERAS_BAD });
   try {
     const r = await cli(['check', 'bad.py'], dir);
+    const verbose = await cli(['check', 'bad.py', '--verbose'], dir);
     const json = await cliJson(['check', 'bad.py'], dir);
     const findings = json.report.files[0]!.findings;
     assert.ok(findings.some((f) => f.code === 'IL001'), 'IL001 on the relu Dense with the glorot default');
     const lines = r.stdout.split('\n');
     for (const f of findings) {
-      const head = `bad.py:${f.line}:${f.column}: ${f.code} [${f.severity}] ${f.message}`;
+      assert.ok(f.summary.length < f.message.length && f.message.startsWith(f.summary.replace(/\.$/, '')), `summary is the message's first sentence: ${f.summary}`);
+      assert.ok(!f.summary.includes('\n'));
+      const head = `bad.py:${f.line}:${f.column}: ${f.code} [${f.severity}] ${f.summary}`;
       const at = lines.indexOf(head);
       assert.ok(at >= 0, `line "${head}" in:\n${r.stdout}`);
+      assert.ok(verbose.stdout.split('\n').includes(`bad.py:${f.line}:${f.column}: ${f.code} [${f.severity}] ${f.message}`), 'full message with --verbose');
       if (f.fix) assert.match(lines[at + 1] ?? '', new RegExp(`^  help: .*${f.fix.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     }
     const fixable = findings.filter((f) => f.fix !== null).length;

@@ -6,7 +6,7 @@ import type { JsonFileReport } from '../../src/core/report.js';
 
 const RANGE_KEYS = ['line', 'column', 'endLine', 'endColumn'];
 const LAYER_KEYS = [...RANGE_KEYS, 'framework', 'layer', 'name', 'activation', 'normalization', 'init', 'fanIn', 'fanOut'];
-const FINDING_KEYS = [...RANGE_KEYS, 'code', 'severity', 'message', 'layerLine', 'recommended', 'fix'];
+const FINDING_KEYS = [...RANGE_KEYS, 'code', 'severity', 'message', 'summary', 'layerLine', 'recommended', 'fix'];
 
 function assertKeys(obj: object, keys: string[], extra: string[] = []): void {
   const actual = Object.keys(obj).sort();

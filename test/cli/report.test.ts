@@ -38,6 +38,7 @@ function finding(l: Layer, s: Span, insertAt: number): Finding {
     code: 'IL001',
     severity: 'warning',
     message: 'relu after glorot',
+    summary: 'relu after glorot',
     span: s,
     layer: l.id,
     model: null,

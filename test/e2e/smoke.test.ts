@@ -191,8 +191,9 @@ test('fix on save (source.fixAll.initlens) fixes a TensorFlow.js layer', async (
   // on-type analysis of the new version first, like a user pausing before saving.
   await page.waitForTimeout(1500);
   await page.keyboard.press('Control+S');
-  const saved = await pollFile(join(session!.workspace, 'model.ts'), (t) => t.includes('heNormal'));
-  assert.match(saved, /activation: 'relu', kernelInitializer: 'heNormal'\}\)/);
+  // TF.js's heNormal draws only 0.774 of He's variance (uncorrected truncation): the fix writes heUniform.
+  const saved = await pollFile(join(session!.workspace, 'model.ts'), (t) => t.includes('heUniform'));
+  assert.match(saved, /activation: 'relu', kernelInitializer: 'heUniform'\}\)/);
   assert.doesNotMatch(saved, /softmax', kernelInitializer/, 'the softmax layer is left alone');
   await page.screenshot({ path: join(ARTIFACTS, 'smoke-fix-on-save.png') });
 });

@@ -108,8 +108,13 @@ model.add(tf.layers.dense({units: 256, activation: 'relu'}));
 model.add(tf.layers.dense({units: 10}));
 `;
   const [elu, relu] = analyze(src, 'javascript').findings.map((f) => f.message);
-  assert.match(elu!, /He normal init, the closest named initializer, gives ≈1\.29 per layer\. Exact for ELU \(E\[φ\(z\)²\] = 0\.6449\): Var\(W\) = 1\.55\/fan_in, `varianceScaling\(\{scale: 1\.55, mode: 'fanIn', distribution: 'uniform'\}\)`\. In TensorFlow\.js, 'heNormal' truncates at 2σ without correcting the variance, so it really gives ≈1\.00 per layer; 'heUniform' draws the full variance \(≈1\.29\)\.$/);
-  assert.match(relu!, /He normal init keeps it ≈1\.00\. In TensorFlow\.js, 'heNormal' truncates at 2σ without correcting the variance, so it really gives ≈0\.77 per layer; 'heUniform' draws the full variance\.$/);
+  // The current init is stated as TF.js really draws it (glorotNormal truncated: 0.6449·0.774 = 0.50).
+  assert.match(elu!, /^ELU after glorotNormal \(the TensorFlow\.js default\): each layer scales the signal's second moment by ≈0\.50 /);
+  assert.match(elu!, /'heUniform', the closest named initializer, gives ≈1\.29 per layer\. Exact for ELU \(E\[φ\(z\)²\] = 0\.6449\): Var\(W\) = 1\.55\/fan_in, `varianceScaling\(\{scale: 1\.55, mode: 'fanIn', distribution: 'uniform'\}\)`\. \('heNormal' would really give ≈1\.00: TensorFlow\.js truncates it at 2σ without correcting the variance; 'heUniform' draws the full variance\.\)$/);
+  // The recommendation is one whose REAL variance keeps the signal: heUniform, not heNormal (≈0.77).
+  assert.match(relu!, /'heUniform' keeps it ≈1\.00\. \('heNormal' would really give ≈0\.77: TensorFlow\.js truncates it at 2σ without correcting the variance; 'heUniform' draws the full variance\.\)$/);
+  const fixes = analyze(src, 'javascript').findings.map((f) => f.fixes.map((x) => x.description));
+  assert.deepEqual(fixes, [["Use 'heUniform' init (ELU)"], ["Use 'heUniform' init (ReLU)"]], 'no heNormal alternative in TF.js');
 });
 
 test('numbers: two significant digits below 1, never 0.00', () => {
@@ -126,7 +131,9 @@ test('numbers: two significant digits below 1, never 0.00', () => {
   const src = `import torch.nn as nn\nimport torch.nn.functional as F\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n${layers}\n        self.out = nn.Linear(64, 1)\n    def forward(self, x):\n${calls}\n        return self.out(x)\n`;
   const res = analyze(src, 'python');
   assert.ok(res.findings.length > 0);
-  assert.match(res.findings[0]!.message, /compounds to ×3\.6e-6/);
+  // The compound is the model's real product: six ReLU layers at 1/6 and the linear head at 1/3.
+  assert.match(res.findings[0]!.message, /over the 7 weight layers of this model, the signal's second moment compounds to ×7\.1e-6;/);
+  assert.equal(r2(Math.pow(1 / 6, 6) / 3), '7.1e-6');
   // Over the whole corpus, no message prints a zero that is not one.
   for (const fw of ['keras', 'pytorch', 'flax', 'tfjs']) {
     const dir = join('test/corpus', fw);

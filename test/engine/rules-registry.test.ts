@@ -31,3 +31,26 @@ test('no file in src/core imports vscode or node built-ins (the engine runs in t
     assert.ok(!/from ['"](node:)?(fs|path|child_process|os)['"]/.test(src), `${f} imports a node built-in`);
   }
 });
+
+test('severity: every finding on the corpus and examples has its rule default or one of the exceptions the rule documents (docs/rules.md prints them)', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { analyze } = await import('../../src/core/index.js');
+  const { ruleByCode } = await import('../../src/core/analysis/rules/index.js');
+  const seen = new Set<string>();
+  const files = ['examples', ...['keras', 'pytorch', 'flax', 'tfjs'].map((f) => join('test/corpus', f))].flatMap((d) => readdirSync(d).map((n) => join(d, n)));
+  for (const file of files) {
+    const lang = file.endsWith('.py') ? 'python' : /\.(ts|js)$/.test(file) ? (file.endsWith('.ts') ? 'typescript' : 'javascript') : null;
+    if (!lang) continue;
+    for (const f of analyze(readFileSync(file, 'utf8'), lang).findings) {
+      const rule = ruleByCode(f.code)!;
+      const allowed = [rule.severity, ...(rule.severityRules ?? []).map((x) => x.severity)];
+      assert.ok(allowed.includes(f.severity), `${file}: ${f.code} reported as ${f.severity}, documented ${allowed.join('/')}`);
+      seen.add(`${f.code}:${f.severity}`);
+    }
+  }
+  const doc = renderRulesDoc();
+  for (const r of allRules) for (const x of r.severityRules ?? []) assert.ok(doc.includes(`**${x.severity}** when ${x.when}`), `${r.code} ${x.severity} documented`);
+  // IL003 above ×10 is an error, and docs/rules.md says so.
+  assert.match(doc, /Default severity: \*\*warning\*\*\. \*\*error\*\* when the layer multiplies the signal's second moment by more than 10/);
+});

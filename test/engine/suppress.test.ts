@@ -167,6 +167,6 @@ model.add(tf.layers.dense({units: 1}));
   const res = analyze(src, 'typescript');
   assert.deepEqual(res.findings.map((f) => `${f.code}@${src.slice(0, f.span.from).split('\n').length}`), ['IL001@8']);
   const out = fixAll(src, 'typescript').text;
-  assert.ok(out.includes(`  activation: 'relu', // initlens: ignore[IL005]\n  kernelInitializer: 'heNormal',\n}));`), out);
+  assert.ok(out.includes(`  activation: 'relu', // initlens: ignore[IL005]\n  kernelInitializer: 'heUniform',\n}));`), out);
   assert.ok(out.includes(`  activation: 'relu', // initlens: ignore[IL001]\n}));`), out);
 });

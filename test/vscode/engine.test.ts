@@ -128,9 +128,12 @@ test('hover: fans, activation, current and recommended init with variances, why,
   assert.match(md, /Keras `Dense`/);
   assert.match(md, /fan_in 64 · fan_out 32/);
   assert.match(md, /activation: \*\*relu\*\* \(argument, line 7\)/);
-  // Keras glorot_normal: Var(W) = 2/(64+32); gain 64·Var·½ = 0.6667. He: 2/64 = 0.03125, gain 1.
-  assert.match(md, /\| `glorot_normal` \| 0\.02083 \| 0\.6667 \|/);
-  assert.match(md, /\| `he_normal` \| 0\.03125 \| 1 \|/);
+  // Keras glorot_normal: Var(W) = 2/(64+32), fan_in·Var(W) = 1.333; gain 64·Var·½ = 0.6667. He: 2/64 = 0.03125, gain 1.
+  assert.match(md, /\| `glorot_normal` \| 0\.02083 \| 1\.333 \| 0\.6667 \|/);
+  assert.match(md, /\| `he_normal` \| 0\.03125 \| 2 \| 1 \|/);
+  assert.doesNotMatch(md, /Output head/, 'a hidden layer');
+  const head = result.layers[result.layers.length - 1]!;
+  assert.match(hoverMarkdown({ layer: head, result, distribution: 'normal', activationLine: null, simulateUri: null }), /Output head: its target is the scale of its output/);
   assert.ok(md.includes(`Why: ${recommendInit('relu').reason}`));
   assert.match(md, /\(command:initlens\.simulateModel\?x\)/);
 });
@@ -158,4 +161,48 @@ model = keras.Sequential([
   // The same comment written by hand after an argument also silences the layer.
   const byHand = src.replace('ignore[IL005]', 'ignore[IL005, IL001]');
   assert.equal(il001(byHand).length, 0);
+});
+
+test('quick actions: "Fix all IL001 problems in this file" fixes every IL001 and nothing else; "Show documentation for IL001" opens the bundled page', async () => {
+  const src = `import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(64,)),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(64, activation="relu"),
+    layers.Dense(64, activation="relu", kernel_initializer="zeros"),
+    layers.Dense(10),
+])
+`;
+  const s = session(src);
+  const ctx: ActionContext = { ...s.ctx, fixAllCodes: (t, codes) => fixAll(t, 'python', { ...toAnalysisOptions(defaultSettings), select: codes }) };
+  const i = s.findings.findIndex((f) => f.code === 'IL001');
+  const actions = quickFixes(ctx, i);
+  const titles = actions.map((a) => a.title);
+  assert.ok(titles.includes('Fix all IL001 problems in this file'), titles.join(' | '));
+  const all = actions.find((a) => a.title === 'Fix all IL001 problems in this file')!;
+  const fixed = applyEdits(src, all.edits);
+  const after = analyze(fixed, 'python').findings.map((f) => f.code);
+  assert.ok(!after.includes('IL001'), 'no IL001 left');
+  assert.deepEqual(after, ['IL002'], 'the IL002 finding is untouched');
+  assert.equal((fixed.match(/he_normal/g) ?? []).length, 2);
+  // A second "fix all IL001" changes nothing.
+  assert.equal(fixAll(fixed, 'python', { select: ['IL001'] }).applied, 0);
+  // The documentation action runs a command with the rule code and edits nothing.
+  const docs = actions.find((a) => a.title === 'Show documentation for IL001')!;
+  assert.deepEqual(docs.edits, []);
+  assert.deepEqual(docs.command, { command: 'initlens.showRuleDocs', arguments: ['IL001'] });
+  // Not offered with a single fixable finding of the rule.
+  const one = session(src.replace('    layers.Dense(64, activation="relu"),\n', ''));
+  const oneCtx: ActionContext = { ...one.ctx, fixAllCodes: ctx.fixAllCodes };
+  assert.ok(!quickFixes(oneCtx, one.findings.findIndex((f) => f.code === 'IL001')).some((a) => a.title.startsWith('Fix all IL001')));
+  // The page: bundled Markdown from the registry (same sections as docs/rules.md), offline.
+  const { ruleDocPage } = await import('../../src/core/analysis/rules/docs.js');
+  const page = ruleDocPage('IL001')!;
+  assert.match(page, /^# InitLens IL001\n/);
+  assert.match(page, /### What it does/);
+  assert.match(page, /Default severity: \*\*warning\*\*/);
+  assert.match(page, /ignore = \["IL001"\]/);
+  assert.ok(!/https?:/.test(page.split('### Configure')[1]!), 'the configure section needs no network');
+  assert.equal(ruleDocPage('IL999'), null);
 });

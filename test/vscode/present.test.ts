@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnalysisResult, Finding, Layer } from '../../src/core/types.js';
 import { defaultSettings, settingsFromConfig } from '../../src/vscode/logic/settings.js';
-import { FIX_ALL_KIND, codeLenses, ruleDocsUrl, statusText, toDiagnostics, visibleFindings } from '../../src/vscode/logic/present.js';
+import { FIX_ALL_KIND, codeLenses, ruleDocsUrl, statusText, toDiagnostics, visibleFindings, worstSeverity } from '../../src/vscode/logic/present.js';
 import { fixAllQuickFix, quickFixes, sourceFixAll, type ActionContext } from '../../src/vscode/logic/actions.js';
 
 // A hand-written engine result for a two-layer Keras file (input data for the presentation layer).
@@ -33,6 +33,7 @@ const finding = (l: Layer, insertAt: number): Finding => ({
   code: 'IL001',
   severity: 'warning',
   message: 'ReLU after glorot_uniform',
+  summary: 'ReLU after glorot_uniform',
   span: l.span,
   layer: l.id,
   model: 0,
@@ -86,9 +87,9 @@ test('quick fixes: engine fixes first (preferred marked once), then ignore line 
   const actions = quickFixes(ctx(), 0);
   assert.deepEqual(
     actions.map((a) => a.title),
-    ['Use He normal init (ReLU)', 'Use He uniform init (ReLU)', 'Ignore IL001 for this line', 'Ignore IL001 for this file'],
+    ['Use He normal init (ReLU)', 'Use He uniform init (ReLU)', 'Ignore IL001 for this line', 'Ignore IL001 for this file', 'Show documentation for IL001'],
   );
-  assert.deepEqual(actions.map((a) => a.isPreferred), [true, false, false, false]);
+  assert.deepEqual(actions.map((a) => a.isPreferred), [true, false, false, false, false]);
   assert.ok(actions.every((a) => a.kind === 'quickfix'));
   const ignoreLine = actions[2]!.edits[0]!;
   assert.equal(ignoreLine.newText, '  # initlens: ignore[IL001]');
@@ -104,7 +105,9 @@ test('unsafe fixes are labelled and never preferred', () => {
 
 test('ignore actions can be turned off', () => {
   const s = settingsFromConfig((k) => (k === 'codeAction.disableRuleComment' ? false : undefined));
-  assert.equal(quickFixes(ctx({ settings: s }), 0).length, 2);
+  assert.equal(quickFixes(ctx({ settings: s }), 0).length, 3);
+  const noDocs = settingsFromConfig((k) => (k === 'codeAction.showDocumentation' ? false : undefined));
+  assert.ok(!quickFixes(ctx({ settings: noDocs }), 0).some((a) => a.command), 'the documentation action can be turned off');
 });
 
 test('fix all: offered as a quick fix only with two or more fixable findings; source.fixAll.initlens kind', () => {
@@ -135,6 +138,16 @@ test('status text tells the state and the count', () => {
   assert.match(statusText({ kind: 'skipped', reason: 'tooLarge' }).tooltip, /maxFileSize/);
   assert.match(statusText({ kind: 'analyzing' }).text, /spin/);
   assert.equal(statusText({ kind: 'error', message: 'boom' }).level, 'error');
+});
+
+test('status icon follows the worst severity shown: an error finding shows the error icon, info-only the info icon', () => {
+  const err = statusText({ kind: 'done', findings: 3, ms: 1, worst: worstSeverity([{ severity: 'info' }, { severity: 'error' }, { severity: 'warning' }]) });
+  assert.equal(err.text, '$(error) InitLens 3');
+  assert.equal(err.level, 'error');
+  const info = statusText({ kind: 'done', findings: 1, ms: 1, worst: worstSeverity([{ severity: 'info' }]) });
+  assert.equal(info.text, '$(info) InitLens 1');
+  assert.equal(info.level, 'none');
+  assert.equal(worstSeverity([]), null);
 });
 
 test('strings go through the translator', () => {

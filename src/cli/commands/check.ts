@@ -4,7 +4,8 @@
  * `analysePaths` is shared with `layers`, which reads the same files and prints other things.
  */
 import * as nodePath from 'node:path';
-import type { AnalysisOptions, AnalysisResult } from '../../core/index.js';
+import type { AnalysisResult } from '../../core/index.js';
+import type { CliConfig } from '../config.js';
 import { buildFileReport, buildReport, type JsonFileReport } from '../../core/report.js';
 import { buildSarif, toArtifactUri, type SarifFileInput } from '../../core/sarif.js';
 import { processFile, type Analysed } from '../analyseFile.js';
@@ -25,7 +26,7 @@ export interface AnalysedPaths {
   fatal: boolean;
 }
 
-export async function analysePaths(io: CliIO, args: Args, options: AnalysisOptions): Promise<AnalysedPaths> {
+export async function analysePaths(io: CliIO, args: Args, cfg: CliConfig): Promise<AnalysedPaths> {
   const problems: FileProblem[] = [];
   const targets = await collect(io, args.paths, problems);
   const projects = await buildProjects(io, args);
@@ -42,18 +43,22 @@ export async function analysePaths(io: CliIO, args: Args, options: AnalysisOptio
   try {
     // Files are read, fixed and analysed concurrently (a few per thread in flight, so that
     // reading overlaps analysis); the outcomes keep the order of the walk.
-    outcomes = await mapLimited(targets, engine.threads === 1 ? 1 : engine.threads * 4, (t) => processFile(io, t, args, options, engine, projects.of(t)), progress.update);
+    outcomes = await mapLimited(targets, engine.threads === 1 ? 1 : engine.threads * 4, async (t) => {
+        const { options, config } = await cfg.optionsFor(t.path);
+        return { outcome: await processFile(io, t, args, options, engine, projects.of(t)), config };
+      }, progress.update);
   } finally {
     progress.done();
     await engine.close();
   }
-  for (const outcome of outcomes) {
+  for (const { outcome, config } of outcomes) {
     problems.push(...outcome.problems);
     analysed.push(outcome.analysed);
     const a = outcome.analysed;
     // Analysed files list their write/fix problems; skipped files already carry their reason.
     const errors = a.result ? outcome.problems.map((p) => ({ message: p.message })) : a.errors;
-    jsonEntries.push(buildFileReport(a.path, a.text, a.result, { notebook: a.notebook, errors }));
+    const entry = buildFileReport(a.path, a.text, a.result, { notebook: a.notebook, errors });
+    jsonEntries.push(config ? { ...entry, config: cfg.display(config.path) } : entry);
   }
   return { problems, analysed, jsonEntries, fatal: problems.some((p) => p.fatal) };
 }
@@ -100,15 +105,16 @@ function progressLine(io: CliIO, total: number, threads: number): { update: (don
   };
 }
 
-export async function runCheck(io: CliIO, style: Style, args: Args, options: AnalysisOptions): Promise<number> {
-  const { problems, analysed, jsonEntries, fatal } = await analysePaths(io, args, options);
+export async function runCheck(io: CliIO, style: Style, args: Args, cfg: CliConfig): Promise<number> {
+  const { problems, analysed, jsonEntries, fatal } = await analysePaths(io, args, cfg);
   const findings = analysed.reduce((n, a) => n + (a.result ? a.result.findings.length : 0), 0);
   const checked = analysed.filter((a) => a.result !== null).length;
 
   if (args.format === 'json') {
-    io.stdout(JSON.stringify(buildReport(jsonEntries), null, 2) + '\n');
+    io.stdout(JSON.stringify(buildReport(jsonEntries, cfg.configProblems()), null, 2) + '\n');
   } else if (args.format === 'sarif') {
     reportProblems(io, style, problems);
+    cfg.report(style);
     const inputs: SarifFileInput[] = analysed
       .filter((a): a is Analysed & { result: AnalysisResult } => a.result !== null)
       .map((a) => ({ uri: toArtifactUri(a.path, io.cwd), text: a.text, result: a.result, notebook: a.notebook }));
@@ -119,6 +125,7 @@ export async function runCheck(io: CliIO, style: Style, args: Args, options: Ana
     }), null, 2) + '\n');
   } else {
     reportProblems(io, style, problems);
+    cfg.report(style);
     textCheck(io, style, analysed, args, checked);
   }
   if (fatal) return 2;

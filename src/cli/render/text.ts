@@ -45,7 +45,7 @@ export function textCheck(io: CliIO, style: Style, files: Analysed[], args: Args
       total++;
       const p = map.position(f.span.from);
       const color = severityColor(style, f.severity);
-      io.stdout(`${style.bold(location(a, map, p.line, p.column))}: ${color(style.bold(f.code))} ${color(`[${f.severity}]`)} ${f.message}\n`);
+      io.stdout(`${style.bold(location(a, map, p.line, p.column))}: ${color(style.bold(f.code))} ${color(`[${f.severity}]`)} ${args.verbose ? f.message : f.summary}\n`);
       const fix = f.fixes[0];
       if (fix && fix.edits.length > 0) {
         let how: string;

@@ -12,6 +12,8 @@ export interface InitTarget {
   slope?: number;
   /** variance_scaling scale, when init is variance_scaling (e.g. 2/(1+α²) for leaky ReLU). */
   scale?: number;
+  /** The law to write where the framework lets one choose it (TensorFlow.js varianceScaling); default: the preferred distribution. */
+  distribution?: 'normal' | 'uniform';
 }
 
 /**

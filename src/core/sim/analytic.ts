@@ -202,9 +202,10 @@ export interface TableRow {
 }
 
 function withFans(layer: Layer): { layer: Layer; assumed: boolean } {
-  const assumed = (layer.fanIn === null) !== (layer.fanOut === null);
-  if (!assumed) return { layer, assumed };
-  return { layer: { ...layer, fanIn: layer.fanIn ?? layer.fanOut, fanOut: layer.fanOut ?? layer.fanIn }, assumed };
+  if (layer.fanIn !== null && layer.fanOut !== null) return { layer, assumed: false };
+  // As the rule messages do: one unknown fan equals the other; both unknown: 256 each (stated as assumed).
+  const n = layer.fanIn ?? layer.fanOut ?? 256;
+  return { layer: { ...layer, fanIn: layer.fanIn ?? n, fanOut: layer.fanOut ?? n }, assumed: true };
 }
 
 /**

@@ -272,7 +272,7 @@ function buildLayer(
     assumptions.push({ key: `layer:${index}:init`, value: init.name, message: `${what}: the initializer ${layer.init.text ?? layer.init.name} cannot be evaluated: the ${fw} default (${init.name}) is simulated` });
   }
   const current = samplerFor(fw, init, fanIn, fanOut, kindFlags)!;
-  const rec = layer.embedding ? { spec: null, reason: '' } : recommendedInitSpec({ activation: act }, distribution);
+  const rec = layer.embedding ? { spec: null, reason: '' } : recommendedInitSpec({ activation: act, framework: layer.framework }, distribution);
   const recSpec = rec.spec ?? init;
   const recommended = samplerFor(fw, recSpec, fanIn, fanOut, kindFlags) ?? current;
   const gain = varianceGain(act.name, act.param) ?? 1;

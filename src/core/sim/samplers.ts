@@ -13,6 +13,7 @@
  *
  * Pure, no I/O, never throws: null when a needed number is unknown.
  */
+import { recommendation } from '../analysis/numbers.js';
 import type { Framework, InitSpec } from '../types.js';
 import type { LayerKind } from '../math/variance.js';
 import { isConstantInit, recommendInit } from '../math/variance.js';
@@ -247,16 +248,12 @@ export function samplerMean(s: Sampler): number {
  * The initializer InitLens's fix would write for a layer (the same choice as the
  * quick fix: recommendInit), as an InitSpec. null when the activation is unknown.
  */
-export function recommendedInitSpec(layer: Pick<Layer, 'activation'>, distribution: 'normal' | 'uniform'): { spec: InitSpec | null; reason: string } {
-  const rec = recommendInit(layer.activation.name, layer.activation.param, distribution);
-  if (rec.init === 'unknown') return { spec: null, reason: rec.reason };
-  const spec: InitSpec = { name: rec.init, explicit: true, source: 'argument' };
-  if (rec.init === 'variance_scaling') {
-    spec.scale = rec.scale;
-    spec.mode = 'fan_in';
-    spec.distribution = distribution === 'uniform' ? 'uniform' : 'truncated_normal';
-  }
-  return { spec, reason: rec.reason };
+export function recommendedInitSpec(layer: Pick<Layer, 'activation' | 'framework'>, distribution: 'normal' | 'uniform'): { spec: InitSpec | null; reason: string } {
+  // The framework-aware recommendation the rules' preferred fix writes (src/core/analysis/numbers.ts):
+  // e.g. TF.js heUniform, since its heNormal draws 0.774 of He's variance.
+  const rec = recommendation(layer, { distribution });
+  if (!rec) return { spec: null, reason: 'The activation is unknown, so no initializer can be recommended.' };
+  return { spec: rec.spec, reason: rec.reason };
 }
 
 /**

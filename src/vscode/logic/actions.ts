@@ -2,11 +2,11 @@
  * Code actions as plain data: the engine's fixes for a finding, the ignore
  * comments, "Fix all InitLens problems" and the `source.fixAll.initlens` action.
  */
-import type { Finding, Language, TextEdit } from '../../core/types.js';
+import type { Finding, Language, RuleCode, TextEdit } from '../../core/types.js';
 import type { InitLensSettings } from './settings.js';
 import { fileSuppressionEdits, lineSuppressionEdits } from './suppress.js';
 import { format, type Translate } from './l10n.js';
-import { FIX_ALL_KIND } from './present.js';
+import { FIX_ALL_KIND, SHOW_RULE_DOCS } from './present.js';
 
 export type ActionKind = 'quickfix' | typeof FIX_ALL_KIND;
 
@@ -17,7 +17,10 @@ export interface ActionData {
   isPreferred: boolean;
   /** Findings this action resolves (indices into the visible findings). */
   findings: number[];
+  /** A command to run instead of (or after) the edits: "Show documentation for IL001". */
+  command?: { command: string; arguments: unknown[] };
 }
+
 
 export interface ActionContext {
   text: string;
@@ -26,6 +29,8 @@ export interface ActionContext {
   settings: InitLensSettings;
   /** `fixAll(text, language, options)` from the engine (kept injectable for tests). */
   fixAll: (text: string) => { edits: TextEdit[]; applied: number };
+  /** The same, restricted to some rule codes ("Fix all IL001 problems in this file"). */
+  fixAllCodes?: (text: string, codes: RuleCode[]) => { edits: TextEdit[]; applied: number };
   t?: Translate;
 }
 
@@ -53,7 +58,33 @@ export function quickFixes(ctx: ActionContext, index: number): ActionData[] {
       findings: [index],
     });
   }
+  const sameCode = fixAllOfCode(ctx, f.code);
+  if (sameCode) out.push(sameCode);
+  if (ctx.settings.showDocumentation) out.push({
+    title: t('Show documentation for {0}', f.code),
+    kind: 'quickfix',
+    edits: [],
+    isPreferred: false,
+    findings: [],
+    command: { command: SHOW_RULE_DOCS, arguments: [f.code] },
+  });
   return out;
+}
+
+/**
+ * "Fix all IL001 problems in this file": the engine's fix-all restricted to one
+ * rule (safe fixes, re-analysis between passes), offered when at least two
+ * findings of that rule have a safe fix.
+ */
+export function fixAllOfCode(ctx: ActionContext, code: RuleCode): ActionData | null {
+  const t = ctx.t ?? format;
+  if (!ctx.fixAllCodes) return null;
+  const mine = ctx.findings.map((f, i) => ({ f, i })).filter(({ f }) => f.code === code && f.fixes.some((x) => x.safety === 'safe'));
+  if (mine.length < 2) return null;
+  const { edits: raw, applied } = ctx.fixAllCodes(ctx.text, [code]);
+  const edits = minimalEdits(ctx.text, raw);
+  if (applied === 0 || edits.length === 0) return null;
+  return { title: t('Fix all {0} problems in this file', code), kind: 'quickfix', edits, isPreferred: false, findings: mine.map((x) => x.i) };
 }
 
 function firstPreferredIndex(f: Finding): number {

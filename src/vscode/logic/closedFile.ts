@@ -40,6 +40,8 @@ export function closedFileDiagnostics(
   text: string,
   settings: InitLensSettings,
   excluded: boolean,
+  /** Engine options (the project configuration merged with the settings); default: the settings alone. */
+  options: Partial<AnalysisOptions> = toAnalysisOptions(settings),
 ): DiagnosticData[] | null {
   const languageId = languageIdOfPath(path);
   if (languageId === null) return null;
@@ -49,7 +51,7 @@ export function closedFileDiagnostics(
     const parsed = engine.parseNotebook(text);
     if (!parsed.notebook || parsed.notebook.language !== 'python' || !settings.languages.python) return null;
     const nb = parsed.notebook;
-    const result = engine.analyze(nb.text, 'python', toAnalysisOptions(settings));
+    const result = engine.analyze(nb.text, 'python', options);
     const out: DiagnosticData[] = [];
     for (const d of toDiagnostics(visibleFindings(result, settings), settings)) {
       const a = engine.toFileOffset(nb, d.from);
@@ -61,6 +63,6 @@ export function closedFileDiagnostics(
   }
   const language = engineLanguage(languageId);
   if (!language || skipReason(settings, { languageId, length: text.length, excluded })) return null;
-  const result = engine.analyze(text, language, toAnalysisOptions(settings));
+  const result = engine.analyze(text, language, options);
   return toDiagnostics(visibleFindings(result, settings), settings);
 }

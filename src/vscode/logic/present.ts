@@ -9,6 +9,8 @@ import { format, type Translate } from './l10n.js';
 
 export const SOURCE = 'InitLens';
 export const FIX_ALL_KIND = 'source.fixAll.initlens';
+/** The command that opens a rule's bundled documentation in a Markdown preview. */
+export const SHOW_RULE_DOCS = 'initlens.showRuleDocs';
 /** Where each rule is documented (docs/rules.md has one `## ILxxx` heading per rule). */
 export const DOCS_BASE = 'https://github.com/initlens/initlens/blob/main/docs/rules.md';
 
@@ -56,7 +58,7 @@ export function toDiagnostics(findings: readonly Finding[], settings: InitLensSe
       from: f.span.from,
       to: Math.max(f.span.to, f.span.from),
       severity,
-      message: f.message,
+      message: f.summary,
       code: f.code,
       docsUrl: ruleDocsUrl(f.code),
       finding: i,
@@ -88,9 +90,19 @@ export function codeLenses(result: AnalysisResult, settings: InitLensSettings, t
 export type AnalysisState =
   | { kind: 'idle' }
   | { kind: 'analyzing' }
-  | { kind: 'done'; findings: number; ms: number }
+  | { kind: 'done'; findings: number; ms: number; worst?: Severity | null }
   | { kind: 'skipped'; reason: SkipReason }
   | { kind: 'error'; message: string };
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
+const SEVERITY_ICON: Record<Severity, string> = { error: '$(error)', warning: '$(warning)', info: '$(info)', hint: '$(lightbulb)' };
+
+/** The worst severity among the diagnostics shown (after the user's overrides), null when none. */
+export function worstSeverity(diagnostics: readonly { severity: Severity }[]): Severity | null {
+  let worst: Severity | null = null;
+  for (const d of diagnostics) if (worst === null || SEVERITY_RANK[d.severity] > SEVERITY_RANK[worst]) worst = d.severity;
+  return worst;
+}
 
 export interface StatusData {
   text: string;
@@ -110,12 +122,12 @@ export function statusText(state: AnalysisState, t: Translate = format): StatusD
         return { text: '$(check) InitLens', tooltip: t('InitLens: no problems ({0} ms)', state.ms.toFixed(1)), level: 'none' };
       }
       return {
-        text: `$(warning) InitLens ${state.findings}`,
+        text: `${SEVERITY_ICON[state.worst ?? 'warning']} InitLens ${state.findings}`,
         tooltip:
           state.findings === 1
             ? t('InitLens: 1 problem ({0} ms)', state.ms.toFixed(1))
             : t('InitLens: {0} problems ({1} ms)', state.findings, state.ms.toFixed(1)),
-        level: 'warning',
+        level: state.worst === 'error' ? 'error' : state.worst === 'info' || state.worst === 'hint' ? 'none' : 'warning',
       };
     case 'skipped': {
       const why: Record<SkipReason, string> = {

@@ -7,6 +7,7 @@
  * field here with its default, the read in `settingsFromConfig`, then use it.
  */
 import type { AnalysisOptions, Framework, Language, RuleCode, Severity } from '../../core/types.js';
+import type { Overrides } from '../../core/config/discover.js';
 import { RULE_CODES } from '../../core/index.js';
 
 export type RuleSeverity = Severity | 'off' | 'default';
@@ -29,6 +30,10 @@ export interface InitLensSettings {
   disableRuleComment: boolean;
   /** Show the "Simulate variance" CodeLens above models. */
   codeLens: boolean;
+  /** Offer "Show documentation for ILxxx". */
+  showDocumentation: boolean;
+  /** Settings the user set (in any scope): only these override the project configuration file. */
+  userSet: { distribution: boolean; pytorchDefaultIsFinding: boolean };
 }
 
 const LANGUAGES: readonly Language[] = ['python', 'typescript', 'javascript'];
@@ -48,10 +53,12 @@ export const defaultSettings: InitLensSettings = {
   maxFileSize: 1_000_000,
   disableRuleComment: true,
   codeLens: true,
+  showDocumentation: true,
+  userSet: { distribution: false, pytorchDefaultIsFinding: false },
 };
 
 /** Reads settings through a getter (`section.get(key)`), tolerating bad values. */
-export function settingsFromConfig(get: (key: string) => unknown): InitLensSettings {
+export function settingsFromConfig(get: (key: string) => unknown, isSet: (key: string) => boolean = () => false): InitLensSettings {
   const bool = (key: string, fallback: boolean): boolean => {
     const v = get(key);
     return typeof v === 'boolean' ? v : fallback;
@@ -102,6 +109,25 @@ export function settingsFromConfig(get: (key: string) => unknown): InitLensSetti
     maxFileSize: num('maxFileSize', defaultSettings.maxFileSize, 1),
     disableRuleComment: bool('codeAction.disableRuleComment', defaultSettings.disableRuleComment),
     codeLens: bool('codeLens', defaultSettings.codeLens),
+    showDocumentation: bool('codeAction.showDocumentation', defaultSettings.showDocumentation),
+    userSet: { distribution: isSet('distribution'), pytorchDefaultIsFinding: isSet('pytorchDefaultIsFinding') },
+  };
+}
+
+/**
+ * What the user set in VS Code, as overrides of the project configuration
+ * (pyproject.toml / initlens.toml): per-rule severities they wrote, and the
+ * distribution / PyTorch-default switches only when set in some scope.
+ */
+export function settingsOverrides(settings: InitLensSettings): Overrides {
+  const severity: Partial<Record<RuleCode, Severity | 'off'>> = {};
+  for (const [code, value] of Object.entries(settings.severity) as [RuleCode, RuleSeverity][]) {
+    if (value !== 'default') severity[code] = value;
+  }
+  return {
+    severity,
+    distribution: settings.userSet.distribution ? settings.distribution : undefined,
+    pytorchDefaultIsFinding: settings.userSet.pytorchDefaultIsFinding ? settings.pytorchDefaultIsFinding : undefined,
   };
 }
 

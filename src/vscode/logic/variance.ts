@@ -8,6 +8,7 @@
  */
 import type { AnalysisResult, Layer } from '../../core/types.js';
 import { layerTable, type TableRow } from '../../core/sim/analytic.js';
+import { isHead, tfjsName } from '../../core/analysis/numbers.js';
 import type { InitColumn, VarianceRow, VarianceTable } from '../../shared/protocol.js';
 import { format, type Translate } from './l10n.js';
 
@@ -24,6 +25,11 @@ function fromRow(row: TableRow): LayerVariance {
     current: { init: row.current.init, variance: row.current.variance, factor: row.current.factor },
     recommended: { init: row.recommended.init, variance: row.recommended.variance, factor: row.recommended.factor, reason: row.recommended.reason },
   };
+}
+
+/** The init name as the layer's framework spells it (TF.js: heNormal). */
+export function initSpelling(layer: Layer, init: string): string {
+  return layer.framework === 'tfjs' ? tfjsName(init as Parameters<typeof tfjsName>[0]) : init;
 }
 
 /** One layer's Var(W) and unit-input gain, current and recommended (src/core/sim/analytic.ts builds the numbers). */
@@ -76,6 +82,7 @@ export function modelTable(
       findings: result.findings.filter((f) => f.layer === layer.id).map((f) => f.code),
       offset: layer.span.from,
       assumedFans: row.assumedFans,
+      head: isHead(layer, result.layers, result.models),
     };
   });
   const label = model.name ?? model.kind;
@@ -121,12 +128,19 @@ export function hoverMarkdown(input: HoverInput): string {
   if (applied) lines.push(t('init applied in `{0}`', place(applied)) + '  ');
   if (act.origin) lines.push(t('activation written in `{0}`', place(act.origin)) + '  ');
   if (applied || act.origin) lines.push('');
-  lines.push(`| | ${t('init')} | Var(W) | ${t('gain per layer')} |`, '|---|---|---|---|');
-  lines.push(`| ${t('current')} | \`${v.current.init}\` | ${fmt(v.current.variance)} | ${fmt(v.current.factor)} |`);
+  // The full explanation of each finding on this layer (the Problems panel shows its first sentence).
+  for (const f of input.result.findings) if (f.layer === layer.id) lines.push(`**${f.code}** ${f.message}`, '');
+  const fanIn = v.assumedFans ? (layer.fanIn ?? layer.fanOut) : layer.fanIn;
+  const coeff = (x: number | null) => (x !== null && fanIn !== null ? x * fanIn : null);
+  lines.push(`| | ${t('init')} | Var(W) | fan_in·Var(W) | ${t('gain per layer')} |`, '|---|---|---|---|---|');
+  lines.push(`| ${t('current')} | \`${initSpelling(layer, v.current.init)}\` | ${fmt(v.current.variance)} | ${fmt(coeff(v.current.variance))} | ${fmt(v.current.factor)} |`);
   lines.push(
-    `| ${t('recommended')} | \`${v.recommended.init}\` | ${fmt(v.recommended.variance)} | ${fmt(v.recommended.factor)} |`,
+    `| ${t('recommended')} | \`${initSpelling(layer, v.recommended.init)}\` | ${fmt(v.recommended.variance)} | ${fmt(coeff(v.recommended.variance))} | ${fmt(v.recommended.factor)} |`,
   );
   if (v.assumedFans) lines.push('', t('(fan_in unknown: computed with fan_in = fan_out)'));
+  if (isHead(layer, input.result.layers, input.result.models)) {
+    lines.push('', t('Output head: its target is the scale of its output (logits, probabilities), not a gain of 1, so this layer is not judged by the unit-gain rule.'));
+  }
   lines.push('');
   // One line of why: the reason for the recommendation (the finding's own message is
   // already shown by VS Code in the same hover).

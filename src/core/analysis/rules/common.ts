@@ -4,7 +4,8 @@
  */
 import type { ActivationName, AnalysisOptions, Finding, Fix, InitName, InitSpec, Layer, ModelInfo, RuleCode, Severity } from '../../types.js';
 import type { FrameworkAnalysis, InitTarget } from '../../frameworks/adapter.js';
-import { weightVariance, secondMoment, derivSecondMoment, varianceGain } from '../../math/index.js';
+import { secondMoment, derivSecondMoment } from '../../math/index.js';
+import { TFJS_TRUNCATED, isHead, layerNumbers, modelCompound, tfjsName } from '../numbers.js';
 
 export interface RuleDocs {
   whatItDoes: string;
@@ -27,7 +28,10 @@ export interface Rule {
   code: RuleCode;
   name: string;
   title: string;
+  /** Default severity. */
   severity: Severity;
+  /** When the rule reports another severity than its default (docs/rules.md prints these; a test checks that findings follow them). */
+  severityRules?: readonly { severity: Severity; when: string }[];
   docs: RuleDocs;
   /**
    * The rule judges the layer's kernel initializer: once one such rule has reported a layer,
@@ -37,8 +41,6 @@ export interface Rule {
   checkLayer?(layer: Layer, ctx: RuleContext): Finding[];
   checkModel?(model: ModelInfo, ctx: RuleContext): Finding[];
 }
-
-const TFJS_NAMED = new Set<InitName>(['he_normal', 'glorot_normal', 'lecun_normal']);
 
 export const RELU_FAMILY = new Set<ActivationName>(['relu', 'leaky_relu', 'elu', 'gelu', 'silu', 'mish', 'softplus']);
 export const SATURATING = new Set<ActivationName>(['tanh', 'sigmoid']);
@@ -64,7 +66,7 @@ export function initLabel(i: InitName): string {
 /** How the current init is spelled in messages: "glorot_uniform (the Keras default)". */
 export function describeInit(layer: Layer, init: InitSpec = layer.init): string {
   const fw = { keras: 'Keras', pytorch: 'PyTorch', flax: 'Flax', tfjs: 'TensorFlow.js' }[layer.framework];
-  const base = init.name === 'pytorch_default' ? 'kaiming_uniform(a=√5)' : init.name;
+  const base = init.name === 'pytorch_default' ? 'kaiming_uniform(a=√5)' : layer.framework === 'tfjs' ? tfjsName(init.name) : init.name;
   if (!init.explicit && init.text === 'None') return `${base} (None: the ${fw} default)`;
   return init.explicit ? base : `${base} (the ${fw} default)`;
 }
@@ -85,61 +87,22 @@ export function sig3(x: number): string {
   return Number.isFinite(x) ? x.toPrecision(3) : String(x);
 }
 
-export interface LayerNumbers {
-  /** Var(W) under the current init (with the fans used). */
-  varW: number | null;
-  /** fan_in · Var(W). */
-  coeff: number | null;
-  /** Forward factor of the second moment per layer. */
-  forward: number | null;
-  /** Backward factor (gradients). */
-  backward: number | null;
-  fanIn: number;
-  fanOut: number;
-  fansKnown: boolean;
-  /** E[φ(z)²] at unit variance. */
-  m2: number | null;
-}
-
-/** Numbers for one layer and one init; unknown fans are assumed equal (stated in messages). */
-export function layerNumbers(layer: Layer, init: InitSpec, act: ActivationName = layer.activation.name, param = layer.activation.param): LayerNumbers {
-  const known = layer.fanIn !== null && layer.fanOut !== null;
-  const fanIn = layer.fanIn ?? layer.fanOut ?? 256;
-  const fanOut = layer.fanOut ?? layer.fanIn ?? 256;
-  // TensorFlow.js draws its *Normal families from a truncated normal without the
-  // variance correction (×0.774). The rules judge the family the user chose, as
-  // Keras defines it; the hover shows what tfjs really draws.
-  const fw = layer.framework === 'tfjs' && init.explicit && TFJS_NAMED.has(init.name) ? 'keras' : layer.framework;
-  const judged = fw !== layer.framework ? { ...init, uncorrectedTruncation: false } : init;
-  const varW = init.unknownArgs ? null : weightVariance(fw, judged, fanIn, fanOut, { recurrent: layer.recurrent, embedding: layer.embedding });
-  const mact = act === 'unknown' ? null : act;
-  const m2 = mact ? secondMoment(mact, param, 1) : null;
-  const d2 = mact ? derivSecondMoment(mact, param, 1) : null;
-  const coeff = varW === null ? null : fanIn * varW;
-  return {
-    varW,
-    coeff,
-    forward: coeff !== null && m2 !== null ? coeff * m2 : null,
-    backward: varW !== null && d2 !== null ? fanOut * varW * d2 : null,
-    fanIn,
-    fanOut,
-    fansKnown: known,
-    m2,
-  };
-}
-
-export { recommendation } from '../../frameworks/shared/recommend.js';
+export type { LayerNumbers, Recommendation } from '../numbers.js';
+export { layerNumbers, familyNumbers, recommendation } from '../numbers.js';
 
 /** Build the fixes of a finding: the preferred distribution first, then the other one. */
 export function initFixes(layer: Layer, ctx: RuleContext, target: InitTarget, safety: 'safe' | 'unsafe' = 'safe'): Fix[] {
   const out: Fix[] = [];
   const variants: InitTarget[] = [target];
   const other = otherDistribution(target.init);
-  if (other) variants.push({ ...target, init: other });
+  // TensorFlow.js's *Normal variants lose 23% of the variance: never offered as the alternative.
+  if (other && !(layer.framework === 'tfjs' && TFJS_TRUNCATED.has(other))) variants.push({ ...target, init: other });
   for (const [i, t] of variants.entries()) {
     const edits = ctx.fa.fix(layer, t);
     if (!edits || !edits.length) continue;
-    out.push({ description: fixTitle(t), edits, safety, init: t.init, preferred: i === 0 });
+    // The PyTorch fix also writes nn.init.zeros_ for the bias: the title says so.
+    const zeroesBias = layer.framework === 'pytorch' && edits.some((e) => e.newText.includes('zeros_('));
+    out.push({ description: fixTitle(t, layer.framework) + (zeroesBias ? ' and zero the bias' : ''), edits, safety, init: t.init, preferred: i === 0 });
   }
   return out;
 }
@@ -152,22 +115,29 @@ function otherDistribution(i: InitName): InitName | null {
   return pairs[i] ?? null;
 }
 
-export function fixTitle(t: InitTarget): string {
+export function fixTitle(t: InitTarget, framework?: Layer['framework']): string {
   if (t.which === 'recurrent') return 'Use orthogonal init for the recurrent kernel';
   const act = t.activation === 'unknown' ? '' : ` (${actLabel(t.activation)})`;
-  if (t.init === 'variance_scaling') return `Use He init with the leaky slope${act}`;
+  if (t.init === 'variance_scaling') {
+    if (t.activation === 'leaky_relu') return `Use He init with the leaky slope${act}`;
+    if (framework === 'tfjs' && t.scale !== undefined) return `Use varianceScaling (scale ${sig3(t.scale)}, normal)${act}`;
+    return `Use variance scaling${t.scale !== undefined ? ` (scale ${sig3(t.scale)})` : ''}${act}`;
+  }
+  if (framework === 'tfjs') return `Use '${tfjsName(t.init)}' init${act}`;
   return `Use ${initLabel(t.init)} init${act}`;
 }
 
-/** TensorFlow.js draws its *Normal initializers truncated at 2σ without correcting the variance. */
-export function tfjsTruncationNote(layer: Layer, target: InitName, stated: number | null = null): string {
-  if (layer.framework !== 'tfjs' || !TFJS_NAMED.has(target)) return '';
-  const real = layerNumbers(layer, { name: target, explicit: false, source: 'default', distribution: 'truncated_normal', uncorrectedTruncation: true });
-  const label = target === 'he_normal' ? 'heNormal' : target === 'glorot_normal' ? 'glorotNormal' : 'leCunNormal';
-  const uniLabel = label.replace('Normal', 'Uniform');
+/**
+ * TensorFlow.js: why the recommendation is a *Uniform initializer (or a
+ * compensated varianceScaling) and not the *Normal one of the same family.
+ */
+export function tfjsTruncationNote(layer: Layer, target: InitName): string {
+  if (layer.framework !== 'tfjs') return '';
+  const normal = ({ he_uniform: 'he_normal', glorot_uniform: 'glorot_normal', lecun_uniform: 'lecun_normal' } as Partial<Record<InitName, InitName>>)[target];
+  if (!normal || !TFJS_TRUNCATED.has(normal)) return '';
+  const real = layerNumbers(layer, { name: normal, explicit: false, source: 'default', distribution: 'truncated_normal', uncorrectedTruncation: true });
   if (real.forward === null) return '';
-  const full = stated !== null ? ` (≈${r2(stated)})` : '';
-  return ` In TensorFlow.js, '${label}' truncates at 2σ without correcting the variance, so it really gives ≈${r2(real.forward)} per layer; '${uniLabel}' draws the full variance${full}.`;
+  return ` ('${tfjsName(normal)}' would really give ≈${r2(real.forward)}: TensorFlow.js truncates it at 2σ without correcting the variance; '${tfjsName(target)}' draws the full variance.)`;
 }
 
 /**
@@ -183,7 +153,7 @@ export function recommendationText(layer: Layer, rec: { target: InitTarget }, re
   const t = rec.target;
   const named = t.init === 'variance_scaling' && t.scale !== undefined
     ? `He init with the leaky slope (Var(W) = ${sig3(t.scale)}/fan_in)`
-    : `${initLabel(t.init)} init`;
+    : layer.framework === 'tfjs' ? `'${tfjsName(t.init)}'` : `${initLabel(t.init)} init`;
   if (recFactor === null || Math.abs(recFactor - 1) < 0.02 || act === 'unknown') return `${named} keeps it ≈${recFactor === null ? '1' : r2(recFactor)}.`;
   const m2 = direction === 'backward' ? derivSecondMoment(act, param, 1) : secondMoment(act, param, 1);
   if (m2 === null || !(m2 > 0)) return `${named} gives ≈${r2(recFactor)} per layer.`;
@@ -215,22 +185,28 @@ function exactSpelling(layer: Layer, scale: number, mode: 'fan_in' | 'fan_out'):
 
 /** The last weight layer of its model (an output head). */
 export function isOutputLayer(layer: Layer, ctx: RuleContext): boolean {
-  if (layer.head !== undefined) return layer.head;
-  const m = layer.model !== null ? ctx.models.find((x) => x.id === layer.model) : undefined;
-  if (!m) return false;
-  const ids = m.layers.filter((id) => !ctx.layers[id]?.embedding);
-  return ids[ids.length - 1] === layer.id && m.layers.length > 1;
+  return isHead(layer, ctx.layers, ctx.models);
 }
 
-export function depthNote(layer: Layer, ctx: RuleContext, factor: number): string {
-  const m = layer.model !== null ? ctx.models.find((x) => x.id === layer.model) : undefined;
-  if (!m) return '';
-  const n = m.layers.filter((id) => {
-    const l = ctx.layers[id];
-    return l && !l.embedding && !l.recurrent;
-  }).length;
-  if (n < 3) return '';
-  return `; over the ${n} weight layers of this model that compounds to ×${r2(Math.pow(factor, n))}`;
+const compoundCache = new WeakMap<readonly Layer[], Map<number, { layers: number; factor: number } | null>>();
+
+/**
+ * "; over the N weight layers of this model the signal's second moment compounds
+ * to ×F": F is the real product of every counted layer's own gain (its own init
+ * and activation), the last cumulative of the variance table; '' when unknown.
+ */
+export function depthNote(layer: Layer, ctx: RuleContext): string {
+  if (layer.model === null) return '';
+  let cache = compoundCache.get(ctx.layers);
+  if (!cache) compoundCache.set(ctx.layers, (cache = new Map()));
+  let c = cache.get(layer.model);
+  if (c === undefined) {
+    c = modelCompound(layer, ctx.layers, ctx.models);
+    cache.set(layer.model, c);
+  }
+  if (!c) return '';
+  if (c.factor === 0) return `; over the ${c.layers} weight layers of this model, the signal's second moment falls to 0 (a layer of it starts with constant weights)`;
+  return `; over the ${c.layers} weight layers of this model, the signal's second moment compounds to ×${r2(c.factor)}`;
 }
 
 export function normNote(layer: Layer): string {
@@ -249,5 +225,24 @@ export function finding(
   severity: Severity = rule.severity,
 ): Finding {
   const span = layer ? layer.span : model!.span;
-  return { code: rule.code, severity, message, span: { ...span }, layer: layer ? layer.id : null, model: model ? model.id : layer?.model ?? null, recommended, fixes };
+  return { code: rule.code, severity, message, summary: firstSentence(message), span: { ...span }, layer: layer ? layer.id : null, model: model ? model.id : layer?.model ?? null, recommended, fixes };
+}
+
+/**
+ * The first sentence of a message, for one-line displays: up to the first ". "
+ * or "; " outside parentheses and backquotes (numbers like ≈0.60 have no space
+ * after their dot). Without such a break, the whole message.
+ */
+export function firstSentence(message: string): string {
+  let depth = 0;
+  let code = false;
+  for (let i = 0; i < message.length - 1; i++) {
+    const c = message[i]!;
+    if (c === '`') code = !code;
+    else if (code) continue;
+    else if (c === '(' || c === '[') depth++;
+    else if ((c === ')' || c === ']') && depth > 0) depth--;
+    else if (depth === 0 && (c === '.' || c === ';') && message[i + 1] === ' ') return message.slice(0, i) + (c === '.' ? '.' : '');
+  }
+  return message;
 }

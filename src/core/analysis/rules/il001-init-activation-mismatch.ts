@@ -5,7 +5,7 @@
 import type { Finding, Layer } from '../../types.js';
 import {
   type Rule, type RuleContext, RELU_FAMILY, SATURATING, actLabel, describeInit, depthNote, finding, initFixes,
-  isOutputLayer, layerNumbers, normNote, r2, recommendation, recommendationText, tfjsTruncationNote, initLabel,
+  isOutputLayer, familyNumbers, layerNumbers, normNote, r2, recommendation, recommendationText, tfjsTruncationNote, initLabel,
 } from './common.js';
 
 /** Forward factor band that counts as "variance preserving" for the rectifier family. */
@@ -17,6 +17,7 @@ export const initActivationMismatch: Rule = {
   name: 'init-activation-mismatch',
   title: 'Initializer does not fit the activation',
   severity: 'warning',
+  severityRules: [{ severity: 'info', when: 'a normalization (BatchNorm, LayerNorm, GroupNorm…) follows the layer, or the model has LayerNorm and residual connections' }],
   claimsKernel: true,
   docs: {
     whatItDoes:
@@ -24,7 +25,7 @@ export const initActivationMismatch: Rule = {
     whyBad:
       "Each layer multiplies the second moment of the signal by fan_in·Var(W)·E[φ(z)²]. ReLU keeps half of it, so Glorot (or LeCun, or PyTorch's default kaiming_uniform(a=√5), Var(W) = 1/(3·fan_in)) shrinks the signal at every layer and the gradients vanish with depth (He et al. 2015). He init before tanh or sigmoid drives them into saturation (Glorot & Bengio 2010).",
     example: 'model.add(Dense(256, activation="relu"))  # glorot_uniform by default: ×0.5 per layer\n# Use instead:\nmodel.add(Dense(256, activation="relu", kernel_initializer="he_normal"))',
-    fix: "Writes the recommended initializer in the framework's idiom: Keras `kernel_initializer=\"he_normal\"`, PyTorch `nn.init.kaiming_normal_(self.fc.weight, nonlinearity=\"relu\")` after construction, Flax `kernel_init=nn.initializers.he_normal()` (NNX: `nnx.initializers.he_normal()`, before `rngs=`), TensorFlow.js `kernelInitializer: 'heNormal'`.\n\nOnly ReLU (with He) and Leaky ReLU (with its slope's gain) have a named initializer that preserves the variance exactly. For ELU, GELU, SiLU, Mish and Softplus the variance-preserving scale is Var(W) = (1/E[φ(z)²])/fan_in, e.g. GELU: E[φ(z)²] = 0.4252, so Var(W) = 2.35/fan_in. The fix still writes the closest named initializer (He, whose factor is 1.29 for ELU, 0.85 for GELU, 0.71 for SiLU, 0.90 for Mish; LeCun for Softplus, 0.92), because every framework spells it the same way, readers recognize it, PyTorch's `kaiming_*_` takes no free scale, and the remaining factor stays within the band this rule accepts, so the fixed layer is not reported again. The message states that factor and the exact scale in the framework's spelling (Keras `VarianceScaling(scale=2.35, mode=\"fan_in\")`, Flax `variance_scaling(2.35, \"fan_in\", \"truncated_normal\")`, TensorFlow.js `varianceScaling({scale: 2.35, mode: 'fanIn', distribution: 'uniform'})`, PyTorch `nn.init.normal_(w, std=…)` with the layer's fan_in), for whoever wants the exact value. In TensorFlow.js the message also says what `heNormal` really draws (its truncation at 2σ is not corrected, ×0.77) and that `heUniform` draws the full variance.",
+    fix: "Writes the recommended initializer in the framework's idiom: Keras `kernel_initializer=\"he_normal\"`, PyTorch `nn.init.kaiming_normal_(self.fc.weight, nonlinearity=\"relu\")` after construction, Flax `kernel_init=nn.initializers.he_normal()` (NNX: `nnx.initializers.he_normal()`, before `rngs=`), TensorFlow.js `kernelInitializer: 'heUniform'` (TF.js draws `heNormal` from a normal truncated at 2σ without correcting the variance, so it gives only ×0.77 of He's variance; the *Uniform initializers are exact). PyTorch fixes also set the bias to zero (`nn.init.zeros_`), and their title says so.\n\nOnly ReLU (with He) and Leaky ReLU (with its slope's gain) have a named initializer that preserves the variance exactly. For ELU, GELU, SiLU, Mish and Softplus the variance-preserving scale is Var(W) = (1/E[φ(z)²])/fan_in, e.g. GELU: E[φ(z)²] = 0.4252, so Var(W) = 2.35/fan_in. The fix still writes the closest named initializer (He, whose factor is 1.29 for ELU, 0.85 for GELU, 0.71 for SiLU, 0.90 for Mish; LeCun for Softplus, 0.92), because every framework spells it the same way, readers recognize it, PyTorch's `kaiming_*_` takes no free scale, and the remaining factor stays within the band this rule accepts, so the fixed layer is not reported again. The message states that factor and the exact scale in the framework's spelling (Keras `VarianceScaling(scale=2.35, mode=\"fan_in\")`, Flax `variance_scaling(2.35, \"fan_in\", \"truncated_normal\")`, TensorFlow.js `varianceScaling({scale: 2.35, mode: 'fanIn', distribution: 'uniform'})`, PyTorch `nn.init.normal_(w, std=…)` with the layer's fan_in), for whoever wants the exact value. In TensorFlow.js the message also says what `heNormal` would really draw. Every number in the message is what the framework really draws, the same as in the hover, the variance table and `initlens simulate`; the \"compounds to ×F\" clause is the product of the model's own per-layer gains.",
     fixSafety: 'Safe: only the initial weights change (their distribution), not the architecture or the API. Results of a training run will differ, as intended.',
   },
   checkLayer(layer: Layer, ctx: RuleContext): Finding[] {
@@ -46,7 +47,7 @@ export const initActivationMismatch: Rule = {
     // The decision is about the init family, so it is taken at equal fans (the
     // family's own gain); the message states the factor with the real fans.
     const n = layer.fanIn ?? layer.fanOut ?? 256;
-    const intrinsic = layerNumbers({ ...layer, fanIn: n, fanOut: n }, init);
+    const intrinsic = familyNumbers({ ...layer, fanIn: n, fanOut: n }, init);
     let bad = false;
     let factor: number | null = cur.forward;
     let direction = 'forward';
@@ -73,11 +74,11 @@ export const initActivationMismatch: Rule = {
     let msg: string;
     if (RELU_FAMILY.has(act) && factor !== null) {
       const what = direction === 'backward' ? "the gradient's second moment" : "the signal's second moment";
-      msg = `${actLabel(act)} after ${describeInit(layer)}: each layer scales ${what} by ≈${r2(factor)} (${fans})${depthNote(layer, ctx, factor)}; ${recommendationText(layer, rec, recFactor, direction === 'backward' ? 'backward' : 'forward')}`;
+      msg = `${actLabel(act)} after ${describeInit(layer)}: each layer scales ${what} by ≈${r2(factor)} (${fans})${depthNote(layer, ctx)}; ${recommendationText(layer, rec, recFactor, direction === 'backward' ? 'backward' : 'forward')}`;
     } else {
       msg = `${actLabel(act)} after ${describeInit(layer)}: fan_in·Var(W) = ${r2(cur.coeff)} (${fans}), ${cur.coeff > 1.5 ? `which pushes ${actLabel(act)} into saturation (its gradient vanishes)` : 'so the signal shrinks at every layer'}; ${initLabel(rec.target.init)} init (fan_in·Var(W) ≈ ${recNums.coeff === null ? '1' : r2(recNums.coeff)}) suits ${actLabel(act)}.`;
     }
-    msg += tfjsTruncationNote(layer, rec.target.init, RELU_FAMILY.has(act) && recFactor !== null && Math.abs(recFactor - 1) >= 0.02 ? recFactor : null);
+    msg += tfjsTruncationNote(layer, rec.target.init);
     msg += normNote(layer);
     const mild = layer.normalization !== null || layer.normalizedResidual === true;
     if (!layer.normalization && layer.normalizedResidual) msg += ' This model normalizes (LayerNorm) and adds residual connections, which keep the signal in range, so this matters less.';

@@ -1,6 +1,10 @@
 /** IL003 explicit-scale: an explicit std/range that makes the signal explode or vanish for the known fan_in. */
 import type { Finding, Layer } from '../../types.js';
 import { type Rule, type RuleContext, actLabel, depthNote, finding, initFixes, initLabel, isOutputLayer, layerNumbers, normNote, r2, recommendation } from './common.js';
+import { tfjsName } from '../numbers.js';
+
+/** Above this per-layer factor an exploding scale is an error. */
+export const EXPLODE_ERROR = 10;
 
 const SCALE_INITS = new Set(['random_normal', 'random_uniform', 'truncated_normal', 'variance_scaling', 'orthogonal']);
 
@@ -9,6 +13,10 @@ export const explicitScale: Rule = {
   name: 'explicit-scale-explodes-or-vanishes',
   title: 'Explicit weight scale explodes or vanishes',
   severity: 'warning',
+  severityRules: [
+    { severity: 'error', when: `the layer multiplies the signal's second moment by more than ${EXPLODE_ERROR} (it overflows within a few layers)` },
+    { severity: 'info', when: 'a normalization follows the layer (it rescales the output; this takes precedence)' },
+  ],
   claimsKernel: true,
   docs: {
     whatItDoes:
@@ -38,9 +46,25 @@ export const explicitScale: Rule = {
     const rec = recommendation({ ...layer, activation: { ...layer.activation, name: act } }, ctx.options);
     const recN = rec ? layerNumbers(layer, rec.spec, act, layer.activation.param) : null;
     const verb = f > 2 ? 'explodes' : 'vanishes';
-    const msg = `${init.text ?? initLabel(init.name)} with fan_in=${layer.fanIn}: fan_in·Var(W) = ${r2(cur.coeff ?? NaN)}, so each layer multiplies the signal's second moment by ≈${r2(f)}${act !== 'linear' ? ` after ${actLabel(act)}` : ''} — the signal ${verb}${depthNote(layer, ctx, f)}.${rec && recN && recN.varW !== null ? ` ${initLabel(rec.target.init)} (std ≈ ${r2(Math.sqrt(recN.varW))}) ${Math.abs((recN.forward ?? 1) - 1) < 0.02 ? 'keeps it' : 'is the closest named initializer and gives'} ≈${r2(recN.forward ?? 1)}.` : ''}${normNote(layer)}`;
+    const after = act !== 'linear' ? ` after ${actLabel(act)}` : '';
+    // tanh/sigmoid: the number judged (and stated) is fan_in·Var(W), their linear-regime gain;
+    // the others: the per-layer gain fan_in·Var(W)·E[φ(z)²]. The hover's table shows both.
+    const what = saturating
+      ? `fan_in·Var(W) = ${r2(f)}, which ${f > 3 ? `drives ${actLabel(act)} into saturation (its gradient vanishes)` : `makes the signal vanish through ${actLabel(act)}`}`
+      : `fan_in·Var(W) = ${r2(cur.coeff ?? NaN)}, so each layer multiplies the signal's second moment by ≈${r2(f)}${after}: the signal ${verb}`;
+    let recText = '';
+    if (rec && recN && recN.varW !== null) {
+      const rf = saturating ? recN.coeff : recN.forward;
+      const label = layer.framework === 'tfjs' ? `'${tfjsName(rec.target.init)}'` : initLabel(rec.target.init);
+      if (rf !== null) {
+        recText = saturating
+          ? ` ${label} (std ≈ ${r2(Math.sqrt(recN.varW))}) gives fan_in·Var(W) ≈ ${r2(rf)}.`
+          : ` ${label} (std ≈ ${r2(Math.sqrt(recN.varW))}) ${Math.abs(rf - 1) < 0.02 ? 'keeps it' : 'is the closest named initializer and gives'} ≈${r2(rf)}.`;
+      }
+    }
+    const msg = `${init.text ?? initLabel(init.name)} with fan_in=${layer.fanIn}: ${what}${depthNote(layer, ctx)}.${recText}${normNote(layer)}`;
     // Exploding signals overflow; vanishing ones are often rescued by later normalization.
-    const severity = layer.normalization ? 'info' : f > 10 ? 'error' : 'warning';
+    const severity = layer.normalization ? 'info' : f > EXPLODE_ERROR ? 'error' : 'warning';
     return [finding(this, layer, null, msg, rec?.target.init ?? null, rec ? initFixes(layer, ctx, rec.target, 'unsafe') : [], severity)];
   },
 };

@@ -48,7 +48,7 @@ export function initValueText(a: TfjsAnalyzer, target: InitTarget, quote: string
   if (scale === undefined || !Number.isFinite(scale) || scale <= 0) return null;
   const ns = a.namespaceAlias ? `${a.namespaceAlias}.initializers` : a.initializersAlias;
   if (!ns) return null;
-  const dist = opts.distribution === 'uniform' ? 'uniform' : 'normal';
+  const dist = (target.distribution ?? opts.distribution) === 'uniform' ? 'uniform' : 'normal';
   return `${ns}.varianceScaling({scale: ${formatNumber(scale)}, mode: ${quote}fanIn${quote}, distribution: ${quote}${dist}${quote}})`;
 }
 
