@@ -29,6 +29,7 @@ test('GAN split into models.py + train.py: the init train.py applies to Generato
   const f = linked.findings.find((x) => x.layer === fc1.id)!;
   assert.equal(f.code, 'IL003');
   assert.match(f.message, /\(init applied in train\.py:8\)$/);
+  assert.match(f.summary, /\(init applied in train\.py:8\)$/, "the one-line Problems-panel text says where too");
   assert.deepEqual(f.dependsOn?.map((o) => `${o.file}:${o.line}`), ['train.py:8']);
   // the Discriminator is not given the init: it keeps the default and its finding
   const dFc1 = layerNamed(linked, 'fc1', 1);

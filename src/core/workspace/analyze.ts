@@ -170,6 +170,7 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
     const fixes = f.fixes.filter((x) => x.edits.every((e) => e.from >= lo && e.to <= hi)).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, from: e.from - lo, to: e.to - lo })) }));
     const dependsOn: Origin[] = [];
     let message = f.message;
+    let summary = f.summary;
     const l = layer === null ? null : layers[layer];
     if (l) {
       const notes: string[] = [];
@@ -182,11 +183,16 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
         dependsOn.push(l.activation.origin);
         notes.push(`activation in ${where(l.activation.origin)}`);
       }
-      if (notes.length) message = `${message} (${notes.join('; ')})`;
+      // Both the full message and the one-line summary (Problems panel, CLI text) say where.
+      if (notes.length) {
+        message = `${message} (${notes.join('; ')})`;
+        summary = `${summary} (${notes.join('; ')})`;
+      }
     }
     findings.push({
       ...f,
       message,
+      summary,
       span: shift(f.span),
       layer,
       model: f.model === null ? null : (modelMap.get(f.model) ?? null),
