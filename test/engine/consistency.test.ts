@@ -49,10 +49,13 @@ function after(message: string, phrase: RegExp): string | null {
 
 const NUM = '(-?[0-9]+(?:\\.[0-9]+)?(?:e-?[0-9]+)?)';
 
-async function simulateJson(path: string, modelIndex: number): Promise<{ layers: { current: { forward: number | null } }[] } | null> {
+/** `initlens simulate --method analytic` (JSON): the per-layer table's current-init second moment after the last layer. */
+async function simulateLast(path: string, modelIndex: number): Promise<number | null | undefined> {
   let out = '';
-  const code = await run(['simulate', path, '--format', 'json', '--model', String(modelIndex), '--isolated'], { stdout: (s: string) => { out += s; }, stderr: () => {} });
-  return code === 0 ? JSON.parse(out) : null;
+  const code = await run(['simulate', path, '--format', 'json', '--method', 'analytic', '--model', String(modelIndex), '--isolated'], { stdout: (s: string) => { out += s; }, stderr: () => {} });
+  if (code !== 0) return undefined;
+  const json = JSON.parse(out) as { layers: { current: { forward: number | null } }[] };
+  return json.layers[json.layers.length - 1]?.current.forward ?? null;
 }
 
 test('message factor = hover = panel table = simulate, the compound = the last cumulative, and the preferred fix keeps its promise (within 5%)', async () => {
@@ -94,9 +97,8 @@ test('message factor = hover = panel table = simulate, the compound = the last c
           if (comp !== r2(last ?? NaN)) problems.push(`${where}: compound ×${comp}, table ${last}`);
           if (!path.endsWith('.ipynb')) {
             const index = result.models.findIndex((m) => m.id === layer.model);
-            const sim = await simulateJson(path, index);
-            const simLast = sim?.layers[sim.layers.length - 1]?.current.forward ?? null;
-            if (sim === null || comp !== r2(simLast ?? NaN)) problems.push(`${where}: compound ×${comp}, simulate ${simLast}`);
+            const simLast = await simulateLast(path, index);
+            if (simLast === undefined || comp !== r2(simLast ?? NaN)) problems.push(`${where}: compound ×${comp}, simulate ${simLast}`);
           }
           compounds++;
         }
