@@ -60,6 +60,8 @@ export interface JsonFinding extends JsonRange {
   fix: JsonFix | null;
   /** Workspace-aware analysis: other files the finding depends on (1-based line; 0 for a notebook's code). */
   dependsOn?: { path: string; line: number }[];
+  /** Other places of this file the finding is about, outside its range (the layer, the activation, the init code). */
+  related?: (JsonRange & { message: string })[];
 }
 
 export interface JsonError {
@@ -173,6 +175,7 @@ function findingJson(finding: Finding, layersById: Map<number, Layer>, map: Posi
         }
       : null,
     ...(finding.dependsOn?.length ? { dependsOn: finding.dependsOn.map((o) => ({ path: o.file, line: o.line })) } : {}),
+    ...(finding.related?.length ? { related: finding.related.map((x) => ({ ...map.range(x.span), message: x.message })) } : {}),
   };
 }
 

@@ -180,6 +180,14 @@ export function buildSarif(files: readonly SarifFileInput[], options: SarifOptio
         ],
         partialFingerprints: { 'initlens/v1': `${fingerprintHash(key)}:${n}` },
       };
+      // The layer, the activation, the init code: where the squiggle is not (SARIF viewers link them).
+      if (f.related?.length) {
+        result.relatedLocations = f.related.map((r, id) => ({
+          id,
+          physicalLocation: { artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' }, region: mapper.region(r.span) },
+          message: { text: r.message },
+        }));
+      }
       const fix = notebook ? undefined : sarifFix(f, file.uri, mapper);
       if (fix) result.fixes = [fix];
       results.push(result);

@@ -27,6 +27,7 @@ import {
   type CodeLens,
   type Connection,
   type Diagnostic,
+  type DiagnosticRelatedInformation,
   type Hover,
   type InitializeParams,
   type InitializeResult,
@@ -306,7 +307,7 @@ export function startSession(connection: Connection): Session {
     for (const data of toDiagnostics(analysis.findings, settings)) {
       const at = locateInTarget(target, data.from, data.to);
       if (!at) continue;
-      out.get(at.doc.uri)?.push(toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to)));
+      out.get(at.doc.uri)?.push(toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to), relatedIn(target, data)));
     }
     return out;
   }
@@ -467,7 +468,7 @@ export function startSession(connection: Connection): Session {
     for (const data of all) {
       const at = locateInTarget(target, data.from, data.to);
       if (!at || at.doc.uri !== uri) continue;
-      const diag = toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to));
+      const diag = toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to), relatedIn(target, data));
       here.set(data, diag);
     }
     // The client's diagnostics in the context, matched by code and range; else every finding overlapping the range.
@@ -629,7 +630,7 @@ export function startSession(connection: Connection): Session {
   connection.listen();
   return { shutdownReceived: () => shutdown };
 
-  function toLspDiagnostic(data: DiagnosticData, range: Range): Diagnostic {
+  function toLspDiagnostic(data: DiagnosticData, range: Range, related: DiagnosticRelatedInformation[] = []): Diagnostic {
     return {
       range,
       severity: SEVERITY[data.severity],
@@ -637,7 +638,16 @@ export function startSession(connection: Connection): Session {
       codeDescription: { href: data.docsUrl },
       source: SOURCE,
       message: data.message,
+      ...(related.length ? { relatedInformation: related } : {}),
     };
+  }
+
+  /** The finding's other places (the layer, the activation, the init code), in the target's documents. */
+  function relatedIn(target: ServerTarget, data: DiagnosticData): DiagnosticRelatedInformation[] {
+    return data.related.flatMap((r) => {
+      const at = locateInTarget(target, r.from, r.to);
+      return at ? [{ location: { uri: at.doc.uri, range: rangeIn(at.doc, at.from, at.to) }, message: r.message }] : [];
+    });
   }
 }
 

@@ -257,6 +257,7 @@ function shiftResult(r: AnalysisResult, m: Mover): AnalysisResult {
     findings: r.findings.map((f) => ({
       ...f,
       span: shifted(f.span, m),
+      ...(f.related ? { related: f.related.map((x) => ({ ...x, span: shifted(x.span, m) })) } : {}),
       fixes: f.fixes.map((fx) => ({ ...fx, edits: fx.edits.map((e) => ({ ...e, ...shifted(e, m) })) })),
     })),
     errors: r.errors.map((e) => ({ ...e, span: shifted(e.span, m) })),
@@ -368,7 +369,7 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
       const c: Layer = { ...l, id: l.id + lo, model: l.model === null ? null : l.model + mo };
       if (d) {
         c.span = sp(l.span, d);
-        if (l.init.span) c.init = { ...l.init, span: sp(l.init.span, d) };
+        if (l.init.span || l.init.site) c.init = { ...l.init, ...(l.init.span ? { span: sp(l.init.span, d) } : {}), ...(l.init.site ? { site: sp(l.init.site, d) } : {}) };
         if (l.activation.span) c.activation = { ...l.activation, span: sp(l.activation.span, d) };
         if (l.recurrentInit?.span) c.recurrentInit = { ...l.recurrentInit, span: sp(l.recurrentInit.span, d) };
         if (l.biasInit?.span) c.biasInit = { ...l.biasInit, span: sp(l.biasInit.span, d) };
@@ -381,6 +382,7 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
       const c: Finding = { ...f, layer: f.layer === null ? null : f.layer + lo, model: f.model === null ? null : f.model + mo };
       if (d) {
         c.span = sp(f.span, d);
+        if (f.related) c.related = f.related.map((x) => ({ ...x, span: sp(x.span, d) }));
         c.fixes = f.fixes.map((fx) => ({ ...fx, edits: fx.edits.map((e) => ({ ...e, from: e.from + d, to: e.to + d })) }));
       }
       findings.push(c);

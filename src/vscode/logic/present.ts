@@ -48,6 +48,8 @@ export interface DiagnosticData {
   docsUrl: string;
   /** Index into the `visibleFindings` list it was made from. */
   finding: number;
+  /** Other places the finding is about (the layer, the activation, the init code): related information. */
+  related: { from: number; to: number; message: string }[];
 }
 
 export function toDiagnostics(findings: readonly Finding[], settings: InitLensSettings): DiagnosticData[] {
@@ -62,6 +64,7 @@ export function toDiagnostics(findings: readonly Finding[], settings: InitLensSe
       code: f.code,
       docsUrl: ruleDocsUrl(f.code),
       finding: i,
+      related: (f.related ?? []).map((r) => ({ from: r.span.from, to: r.span.to, message: r.message })),
     };
   });
 }

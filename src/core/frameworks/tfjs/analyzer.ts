@@ -1164,12 +1164,13 @@ export class TfjsAnalyzer {
       const p = this.props(lc.config).get(key);
       const v = this.propValue(p);
       if (p && v) {
+        const optionSpan = { from: p.from, to: p.to };
         if (v.name === 'PropertyDefinition') {
           const d = this.resolveKey(this.t(v), v);
           const spec = d?.value ? this.initFrom(d.value) : ({ name: 'unknown', explicit: true, source: 'argument' } as InitSpec);
-          return { ...spec, span: { from: v.from, to: v.to }, text: this.t(v) };
+          return { ...spec, span: { from: v.from, to: v.to }, text: this.t(v), optionSpan };
         }
-        return this.initFrom(v);
+        return { ...this.initFrom(v), optionSpan };
       }
     }
     if (lc.configOpaque || this.hasSpread(lc.config)) {
