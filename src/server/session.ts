@@ -52,7 +52,7 @@ import {
   toAnalysisOptions,
   type InitLensSettings,
 } from '../vscode/logic/settings.js';
-import { codeLenses, FIX_ALL_KIND, layerAt, modelAt, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
+import { codeLenses, FIX_ALL_KIND, hoverAt, modelAt, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
 import { fixAllQuickFix, minimalEdits, quickFixes, sourceFixAll, type ActionContext, type ActionData } from '../vscode/logic/actions.js';
 import { hoverMarkdown, modelTable } from '../vscode/logic/variance.js';
 import { compileGlobs, type PathMatcher } from '../vscode/logic/glob.js';
@@ -508,9 +508,10 @@ export function startSession(connection: Connection): Session {
     if (offset === null) return null;
     const result = analysis.result;
     const markdown = caps.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown) ?? true;
-    const layer = layerAt(result, offset, settings);
-    if (layer) {
-      const at = locateInTarget(target, layer.span.from, layer.span.to);
+    const hovered = hoverAt(result, offset, settings);
+    if (hovered) {
+      const layer = hovered.layer;
+      const at = locateInTarget(target, hovered.span.from, hovered.span.to);
       if (!at) return null;
       let activationLine: number | null = null;
       if (layer.activation.span) {
