@@ -54,7 +54,8 @@ before(async () => {
       'vendor/lib.py': 'from keras import layers\nd = layers.Dense(8, activation="relu")\n',
       'notes.py': 'print("no model here")\n',
     },
-    { 'initlens.exclude': ['vendor/**'] },
+    // Typed text stays as typed (a half-typed line must stay unclosed).
+    { 'initlens.exclude': ['vendor/**'], 'editor.autoClosingBrackets': 'never', 'editor.autoClosingQuotes': 'never' },
     // The workbench's default log level, Info: what a user gets.
     { log: 'info' },
   );
@@ -90,6 +91,14 @@ async function iconOf(text: string): Promise<'error' | 'warning' | 'other'> {
   return /codicon-error/.test(html) ? 'error' : /codicon-warning/.test(html) ? 'warning' : 'other';
 }
 
+/** The InitLens status bar item's icon and count, once it shows `count` problems. */
+async function statusOf(count: number, ms = 45_000): Promise<'error' | 'warning' | 'other'> {
+  const item = page.locator('.statusbar-item', { hasText: `InitLens ${count}` }).first();
+  await item.waitFor({ state: 'visible', timeout: ms });
+  const html = await item.innerHTML();
+  return /codicon-error/.test(html) ? 'error' : /codicon-warning/.test(html) ? 'warning' : 'other';
+}
+
 function logText(): string {
   const file = findFile(join(session!.userDataDir, 'logs'), 'InitLens.log');
   return file ? readFileSync(file, 'utf8') : '';
@@ -115,6 +124,8 @@ test('IL001 and IL003 are reported; IL003 is on the initializer argument, with t
   // The related place is listed under the diagnostic.
   assert.ok(got.some((t) => /the activation that follows: ReLU/.test(t)), got.join('\n'));
   assert.equal(await iconOf('IL003'), 'error');
+  // The status bar shows the worst severity among them (an error), not a warning.
+  assert.equal(await statusOf(2), 'error');
   await page.screenshot({ path: join(ARTIFACTS, 'config-before.png') });
 });
 
@@ -140,6 +151,8 @@ test('initlens.toml edited and saved in the editor (IL003 = "warning"): IL003 be
     await page.waitForTimeout(300);
   }
   assert.match(readFileSync(join(session!.workspace, 'initlens.toml'), 'utf8'), /^IL003 = "warning"$/m);
+  await quickOpen(page, 'model.py', 'RandomNormal');
+  assert.equal(await statusOf(1), 'warning', 'one problem left, a warning');
 });
 
 test('a bad severity value is shown on initlens.toml (line and key), and IL003 falls back to its default (error)', async () => {
@@ -201,4 +214,16 @@ test('output channel set to Trace ("Developer: Set Log Level…"): per-file timi
   await page.keyboard.type('  # edited');
   const text = await waitLog(/\[trace\] model\.py v\d+: analysed in [\d.]+ ms/);
   assert.match(text, /\[trace\]/);
+});
+
+test('a half-typed line in another model keeps the rest of the file reported', async () => {
+  // Undo the edit of the previous test, then add a second model and type half a line into it.
+  await page.keyboard.press('Control+Z');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\nhead = keras.Sequential([\n    keras.Input(shape=(64,)),\n    layers.Dense(64, activation="re');
+  await page.waitForTimeout(1500);
+  const got = await waitProblems((r) => r.some((t) => /IL003/.test(t)), 'IL003 still listed while the new line is broken');
+  assert.ok(got.some((t) => new RegExp(`IL003.*\\[Ln 7, Col ${IL003_COL}\\]`).test(t)), got.join('\n'));
+  assert.doesNotMatch(await page.locator('.statusbar-item', { hasText: 'InitLens' }).first().innerHTML(), /codicon-check/, 'the status bar does not say "no problems"');
+  await page.screenshot({ path: join(ARTIFACTS, 'config-half-typed.png') });
 });
