@@ -27,13 +27,21 @@
  * Facts about tfjs defaults were checked against node_modules/@tensorflow/tfjs-layers
  * (e.g. PReLU's alpha initializer defaults to 'zeros', LeakyReLU's alpha to 0.3).
  *
- * The folder: vocab.ts (tables), records.ts (what is recorded), syntax.ts (tree helpers),
- * analyzer.ts (bindings, evaluation, activation following, shapes), initializers.ts
- * (initializer arguments → InitSpec), fix.ts (fixes); this file runs them and builds models.
+ * The folder, the same shape as the Python side: vocab.ts (tables), records.ts (what is
+ * recorded), syntax.ts (tree helpers), state.ts (the state of one analysis, `TfjsFile`, which
+ * every module below takes as `file`), bindings.ts (imports, definitions, name resolution),
+ * evaluate.ts (literal values, configs, layer factory calls), dataflow.ts (`.apply` graph, tensor
+ * ops, activation following), shapes.ts (shapes and fans), initializers.ts (initializer values
+ * and defaults → InitSpec), fix.ts (fixes); this file runs them and builds models.
  */
 import type { ActivationInfo, Layer, ModelInfo, TextEdit } from '../../types.js';
 import type { FrameworkAnalysis, InitTarget } from '../adapter.js';
-import { TfjsAnalyzer } from './analyzer.js';
+import { bindParams, callArgs, calleePath, collect, deref, refKey } from './bindings.js';
+import { activationFromString, applyOf, evalTensors, followDataflow, followSequential } from './dataflow.js';
+import { configValue, evalArray, evalLayer, evalString, hasSpread, isTemplate, layerCall, propKey, weightOf } from './evaluate.js';
+import { layerInit } from './initializers.js';
+import { applyInShape, fans, outShape } from './shapes.js';
+import { TfjsFile } from './state.js';
 import { buildFix } from './fix.js';
 import type { ApplyNode, FollowResult, FuncModel, LayerCall, SeqItem, SeqModel, Shape, TensorVal, TfjsFixContext } from './records.js';
 import { children, nodeKey } from './syntax.js';
@@ -78,25 +86,25 @@ export function analyzeTfjs(
 }
 
 function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' | 'uniform' }): FrameworkAnalysis {
-  const a = new TfjsAnalyzer(text, tree);
-  a.collect();
-  if (!a.importString) return emptyAnalysis();
-  a.bindParams();
+  const file = new TfjsFile(text, tree);
+  collect(file);
+  if (!file.importString) return emptyAnalysis();
+  bindParams(file);
 
   // Every tfjs layer factory call, and the dataflow graph of `.apply` calls.
   const layerCalls: LayerCall[] = [];
-  for (const call of a.calls) {
-    const lc = a.layerCall(call);
+  for (const call of file.calls) {
+    const lc = layerCall(file, call);
     if (lc) layerCalls.push(lc);
   }
   const applies: ApplyNode[] = [];
-  for (const call of a.calls) {
-    const app = a.applyOf(call);
+  for (const call of file.calls) {
+    const app = applyOf(file, call);
     if (app) applies.push(app);
   }
   const appliesOf = new Map<LayerCall, ApplyNode[]>();
   for (const app of applies) {
-    const w = a.weightOf(app.layer);
+    const w = weightOf(file, app.layer);
     if (!w) continue;
     const list = appliesOf.get(w) ?? [];
     list.push(app);
@@ -121,51 +129,51 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
       while (s && s.name !== 'Equals') s = s.prevSibling;
       let d = s?.prevSibling ?? null;
       if (d?.name === 'TypeAnnotation') d = d.prevSibling;
-      return d?.name === 'VariableDefinition' ? a.t(d) : null;
+      return d?.name === 'VariableDefinition' ? file.textOf(d) : null;
     }
     if (p.name === 'Property' && child.prevSibling?.name === ':') {
       // `{ hidden: tf.layers.dense(...) }`, but not a wrapper's config (`{layer: tf.layers.lstm(...)}`).
       if (p.parent?.parent?.name === 'ArgList') return null;
-      return a.propKey(p);
+      return propKey(file, p);
     }
     if (p.name === 'AssignmentExpression' || p.name === 'PropertyDeclaration') {
-      const key = p.name === 'AssignmentExpression' ? (p.firstChild ? a.refKey(p.firstChild) : null) : null;
+      const key = p.name === 'AssignmentExpression' ? (p.firstChild ? refKey(file, p.firstChild) : null) : null;
       if (key) return key.startsWith('this.') ? key.slice(5) : key;
       const def = children(p).find((k) => k.name === 'PropertyDefinition');
-      return def ? a.t(def) : null;
+      return def ? file.textOf(def) : null;
     }
     return null;
   };
-  for (const call of a.calls) {
-    const path = a.calleePath(call);
+  for (const call of file.calls) {
+    const path = calleePath(file, call);
     if (!path || path.length !== 1) continue;
     if (path[0] === 'sequential') {
-      const cfg = a.deref(a.args(call)[0] ?? null);
+      const cfg = deref(file, callArgs(file, call)[0] ?? null);
       const items: SeqItem[] = [];
-      for (const el of a.evalArray(a.configValue(cfg, 'layers')) ?? []) {
-        items.push({ layer: el.name === 'Spread' ? null : a.evalLayer(el), node: el });
+      for (const el of evalArray(file, configValue(file, cfg, 'layers')) ?? []) {
+        items.push({ layer: el.name === 'Spread' ? null : evalLayer(file, el), node: el });
       }
       const m: SeqModel = { call, name: nameOf(call), items };
       seqModels.push(m);
       seqByCall.set(nodeKey(call), m);
     } else if (path[0] === 'model') {
-      const cfg = a.deref(a.args(call)[0] ?? null);
-      const out = a.configValue(cfg, 'outputs');
-      funcModels.push({ call, name: nameOf(call), outputs: out ? a.evalTensors(out) : [] });
+      const cfg = deref(file, callArgs(file, call)[0] ?? null);
+      const out = configValue(file, cfg, 'outputs');
+      funcModels.push({ call, name: nameOf(call), outputs: out ? evalTensors(file, out) : [] });
     }
   }
   // `model.add(layer)`, in document order.
-  for (const call of a.calls) {
+  for (const call of file.calls) {
     const callee = call.firstChild;
     if (callee?.name !== 'MemberExpression') continue;
     const kids = children(callee);
     const prop = kids[kids.length - 1];
-    if (!prop || prop.name !== 'PropertyName' || a.t(prop) !== 'add' || !kids[0]) continue;
-    const target = a.deref(kids[0]);
+    if (!prop || prop.name !== 'PropertyName' || file.textOf(prop) !== 'add' || !kids[0]) continue;
+    const target = deref(file, kids[0]);
     const m = target?.name === 'CallExpression' ? seqByCall.get(nodeKey(target)) : undefined;
     if (!m) continue;
-    const arg = a.args(call)[0];
-    if (arg) m.items.push({ layer: a.evalLayer(arg), node: arg });
+    const arg = callArgs(file, call)[0];
+    if (arg) m.items.push({ layer: evalLayer(file, arg), node: arg });
   }
 
   // Weight layers in document order.
@@ -183,8 +191,8 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
     let shape: Shape = null; // shape flowing into the item
     m.items.forEach((it, index) => {
       const inShape = shape;
-      shape = a.outShape(it.layer, shape);
-      const w = a.weightOf(it.layer);
+      shape = outShape(file, it.layer, shape);
+      const w = weightOf(file, it.layer);
       if (!w || weights.includes(w)) return;
       weights.push(w);
       // A timeDistributed wrapper hands its layer one time step.
@@ -200,7 +208,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
       if (tv.kind !== 'apply' || seen.has(tv.app)) return;
       seen.add(tv.app);
       for (const i of tv.app.inputs) visit(i);
-      const w = a.weightOf(tv.app.layer);
+      const w = weightOf(file, tv.app.layer);
       if (w && !weights.includes(w)) weights.push(w);
     };
     for (const o of f.outputs) visit(o);
@@ -229,19 +237,19 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
     let follow: FollowResult = { activation: null, normalization: null, residual: false, unknown: false };
     let ctxInShape: Shape = null;
     if (sp) {
-      follow = a.followSequential(sp.m.items, sp.index);
+      follow = followSequential(file, sp.m.items, sp.index);
       ctxInShape = sp.inShape;
     } else if (apps.length > 0) {
-      follow = a.followDataflow(apps[0]!);
+      follow = followDataflow(file, apps[0]!);
       const app = apps[0]!;
-      const inShape = a.applyInShape(app);
+      const inShape = applyInShape(file, app);
       ctxInShape = app.layer?.factory === 'timeDistributed' && inShape ? inShape.slice(1) : inShape;
     }
 
     // Activation.
     let activation: ActivationInfo;
-    const actValue = a.configValue(lc.config, 'activation');
-    const written = actValue ? a.activationFromString(actValue, 'argument') : null;
+    const actValue = configValue(file, lc.config, 'activation');
+    const written = actValue ? activationFromString(file, actValue, 'argument') : null;
     if (isRnn) {
       activation = written ?? { name: 'tanh', via: 'default', text: 'tanh' };
     } else if (written && written.name !== 'linear') {
@@ -250,17 +258,17 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
       activation = follow.activation;
     } else if (written) {
       activation = written;
-    } else if (follow.unknown || lc.configOpaque || a.hasSpread(lc.config)) {
+    } else if (follow.unknown || lc.configOpaque || hasSpread(file, lc.config)) {
       activation = { name: 'unknown', via: 'none' };
     } else {
       activation = { name: 'linear', via: 'default' };
     }
 
     // Name: `name:` in the config, else the variable / property it is assigned to.
-    const nameValue = a.configValue(lc.config, 'name');
-    const name = (nameValue ? a.evalString(nameValue) : null) ?? nameOf(lc.node);
+    const nameValue = configValue(file, lc.config, 'name');
+    const name = (nameValue ? evalString(file, nameValue) : null) ?? nameOf(lc.node);
 
-    const { fanIn, fanOut } = a.fans(lc, ctxInShape);
+    const { fanIn, fanOut } = fans(file, lc, ctxInShape);
     const mem = membership.get(lc);
     const layer: Layer = {
       id,
@@ -271,7 +279,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
       activation,
       normalization: follow.normalization,
       residual: follow.residual,
-      init: a.layerInit(lc, 'kernel'),
+      init: layerInit(file, lc, 'kernel'),
       recurrent: isRnn,
       embedding: desc.kind === 'embedding',
       fanIn,
@@ -279,8 +287,8 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
       model: mem ? mem.model : null,
       order: mem ? mem.order : null,
     };
-    if (isRnn) layer.recurrentInit = a.layerInit(lc, 'recurrent');
-    if (a.isTemplate(lc.node)) layer.template = true;
+    if (isRnn) layer.recurrentInit = layerInit(file, lc, 'recurrent');
+    if (isTemplate(file, lc.node)) layer.template = true;
     const fixContext: TfjsFixContext = {
       framework: 'tfjs',
       factory: lc.factory,
@@ -295,7 +303,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
     models,
     fix(layer: Layer, target: InitTarget): TextEdit[] | null {
       try {
-        return buildFix(a, layer, target, opts);
+        return buildFix(file, layer, target, opts);
       } catch {
         return null;
       }
