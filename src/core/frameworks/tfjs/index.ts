@@ -32,21 +32,22 @@
  * every module below takes as `file`), bindings.ts (imports, definitions, name resolution),
  * evaluate.ts (literal values, configs, layer factory calls), dataflow.ts (`.apply` graph, tensor
  * ops, activation following), shapes.ts (shapes and fans), initializers.ts (initializer values
- * and defaults → InitSpec), fix.ts (fixes); this file runs them and builds models.
+ * and defaults → InitSpec), fix.ts (fixes); models.ts (containers, membership,
+ * binding names); this file runs them and builds the layers.
  */
-import type { ActivationInfo, Layer, ModelInfo, TextEdit } from '../../types.js';
+import type { ActivationInfo, Layer, TextEdit } from '../../types.js';
 import type { FrameworkAnalysis, InitTarget } from '../adapter.js';
-import { bindParams, callArgs, calleePath, collect, deref, refKey } from './bindings.js';
-import { activationFromString, applyOf, evalTensors, followDataflow, followSequential } from './dataflow.js';
-import { configValue, evalArray, evalLayer, evalString, hasSpread, isTemplate, layerCall, propKey, weightOf } from './evaluate.js';
-import { layerInit } from './initializers.js';
-import { applyInShape, fans, outShape } from './shapes.js';
-import { TfjsFile } from './state.js';
+import { bindParams, collect } from './bindings.js';
+import { activationFromString, applyOf, followDataflow, followSequential } from './dataflow.js';
+import { configValue, evalString, hasSpread, isTemplate, layerCall, weightOf } from './evaluate.js';
 import { buildFix } from './fix.js';
-import type { ApplyNode, FollowResult, FuncModel, LayerCall, SeqItem, SeqModel, Shape, TensorVal, TfjsFixContext } from './records.js';
-import { children, nodeKey } from './syntax.js';
+import { layerInit } from './initializers.js';
+import { bindingNameOf, findContainers, modelMembership } from './models.js';
+import type { ApplyNode, FollowResult, LayerCall, Shape, TfjsFixContext } from './records.js';
+import { applyInShape, fans } from './shapes.js';
+import { TfjsFile } from './state.js';
 import { INIT_IDENTIFIERS, WEIGHT_LAYERS } from './vocab.js';
-import type { SyntaxNode, Tree } from '@lezer/common';
+import type { Tree } from '@lezer/common';
 
 for (const f of [
   'constant',
@@ -112,69 +113,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
   }
 
   // Containers.
-  const seqModels: SeqModel[] = [];
-  const funcModels: FuncModel[] = [];
-  const seqByCall = new Map<string, SeqModel>();
-  const nameOf = (call: SyntaxNode): string | null => {
-    let child = call;
-    let p = call.parent;
-    while (p && (p.name === 'ParenthesizedExpression' || p.name === 'AwaitExpression' || p.name === 'BinaryExpression')) {
-      child = p;
-      p = p.parent;
-    }
-    if (!p) return null;
-    if (p.name === 'VariableDeclaration') {
-      // The VariableDefinition just before `=` and this value.
-      let s = child.prevSibling;
-      while (s && s.name !== 'Equals') s = s.prevSibling;
-      let d = s?.prevSibling ?? null;
-      if (d?.name === 'TypeAnnotation') d = d.prevSibling;
-      return d?.name === 'VariableDefinition' ? file.textOf(d) : null;
-    }
-    if (p.name === 'Property' && child.prevSibling?.name === ':') {
-      // `{ hidden: tf.layers.dense(...) }`, but not a wrapper's config (`{layer: tf.layers.lstm(...)}`).
-      if (p.parent?.parent?.name === 'ArgList') return null;
-      return propKey(file, p);
-    }
-    if (p.name === 'AssignmentExpression' || p.name === 'PropertyDeclaration') {
-      const key = p.name === 'AssignmentExpression' ? (p.firstChild ? refKey(file, p.firstChild) : null) : null;
-      if (key) return key.startsWith('this.') ? key.slice(5) : key;
-      const def = children(p).find((k) => k.name === 'PropertyDefinition');
-      return def ? file.textOf(def) : null;
-    }
-    return null;
-  };
-  for (const call of file.calls) {
-    const path = calleePath(file, call);
-    if (!path || path.length !== 1) continue;
-    if (path[0] === 'sequential') {
-      const cfg = deref(file, callArgs(file, call)[0] ?? null);
-      const items: SeqItem[] = [];
-      for (const el of evalArray(file, configValue(file, cfg, 'layers')) ?? []) {
-        items.push({ layer: el.name === 'Spread' ? null : evalLayer(file, el), node: el });
-      }
-      const m: SeqModel = { call, name: nameOf(call), items };
-      seqModels.push(m);
-      seqByCall.set(nodeKey(call), m);
-    } else if (path[0] === 'model') {
-      const cfg = deref(file, callArgs(file, call)[0] ?? null);
-      const out = configValue(file, cfg, 'outputs');
-      funcModels.push({ call, name: nameOf(call), outputs: out ? evalTensors(file, out) : [] });
-    }
-  }
-  // `model.add(layer)`, in document order.
-  for (const call of file.calls) {
-    const callee = call.firstChild;
-    if (callee?.name !== 'MemberExpression') continue;
-    const kids = children(callee);
-    const prop = kids[kids.length - 1];
-    if (!prop || prop.name !== 'PropertyName' || file.textOf(prop) !== 'add' || !kids[0]) continue;
-    const target = deref(file, kids[0]);
-    const m = target?.name === 'CallExpression' ? seqByCall.get(nodeKey(target)) : undefined;
-    if (!m) continue;
-    const arg = callArgs(file, call)[0];
-    if (arg) m.items.push({ layer: evalLayer(file, arg), node: arg });
-  }
+  const { seqModels, funcModels } = findContainers(file);
 
   // Weight layers in document order.
   const weightCalls = layerCalls.filter((lc) => WEIGHT_LAYERS[lc.factory]).sort((x, y) => x.node.from - y.node.from);
@@ -182,49 +121,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
   weightCalls.forEach((lc, i) => idOf.set(lc, i));
 
   // Model membership and forward order.
-  type Membership = { model: number; order: number };
-  const membership = new Map<LayerCall, Membership>();
-  const seqPos = new Map<LayerCall, { m: SeqModel; index: number; inShape: Shape }>();
-  const modelCalls: { call: SyntaxNode; kind: 'tf.sequential' | 'tf.model'; name: string | null; weights: LayerCall[] }[] = [];
-  for (const m of seqModels) {
-    const weights: LayerCall[] = [];
-    let shape: Shape = null; // shape flowing into the item
-    m.items.forEach((it, index) => {
-      const inShape = shape;
-      shape = outShape(file, it.layer, shape);
-      const w = weightOf(file, it.layer);
-      if (!w || weights.includes(w)) return;
-      weights.push(w);
-      // A timeDistributed wrapper hands its layer one time step.
-      const wInShape = it.layer?.factory === 'timeDistributed' && inShape ? inShape.slice(1) : inShape;
-      if (!seqPos.has(w)) seqPos.set(w, { m, index, inShape: wInShape });
-    });
-    modelCalls.push({ call: m.call, kind: 'tf.sequential', name: m.name, weights });
-  }
-  for (const f of funcModels) {
-    const weights: LayerCall[] = [];
-    const seen = new Set<ApplyNode>();
-    const visit = (tv: TensorVal): void => {
-      if (tv.kind !== 'apply' || seen.has(tv.app)) return;
-      seen.add(tv.app);
-      for (const i of tv.app.inputs) visit(i);
-      const w = weightOf(file, tv.app.layer);
-      if (w && !weights.includes(w)) weights.push(w);
-    };
-    for (const o of f.outputs) visit(o);
-    modelCalls.push({ call: f.call, kind: 'tf.model', name: f.name, weights });
-  }
-  modelCalls.sort((x, y) => x.call.from - y.call.from);
-  const models: ModelInfo[] = modelCalls.map((mc, id) => {
-    const ids: number[] = [];
-    mc.weights.forEach((w) => {
-      const lid = idOf.get(w);
-      if (lid === undefined) return;
-      ids.push(lid);
-      if (!membership.has(w)) membership.set(w, { model: id, order: ids.length - 1 });
-    });
-    return { id, framework: 'tfjs', kind: mc.kind, name: mc.name, span: { from: mc.call.from, to: mc.call.to }, layers: ids };
-  });
+  const { models, membership, seqPos } = modelMembership(file, seqModels, funcModels, idOf);
 
   // The layers.
   const layers: Layer[] = weightCalls.map((lc, id) => {
@@ -266,7 +163,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
 
     // Name: `name:` in the config, else the variable / property it is assigned to.
     const nameValue = configValue(file, lc.config, 'name');
-    const name = (nameValue ? evalString(file, nameValue) : null) ?? nameOf(lc.node);
+    const name = (nameValue ? evalString(file, nameValue) : null) ?? bindingNameOf(file, lc.node);
 
     const { fanIn, fanOut } = fans(file, lc, ctxInShape);
     const mem = membership.get(lc);
