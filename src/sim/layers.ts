@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NetworkSpec, SimInit, SimLayer, SimOptions } from '../core/sim/types.js';
+import { biasOf } from '../core/sim/analytic.js';
 import { draw, seedOf } from './draws.js';
 
 const SELU_LAMBDA = 1.0507009873554805;
@@ -415,7 +416,7 @@ export function rescalableAfter(spec: NetworkSpec, init: SimInit): boolean[] {
     const l = spec.layers[i]!;
     const w = l.weight[init];
     const homogeneous =
-      (l.kind === 'dense' || l.kind === 'conv' || l.kind === 'conv_transpose') && HOMOGENEOUS.has(l.activation.name) && l.bias === null && w?.kind !== 'constant';
+      (l.kind === 'dense' || l.kind === 'conv' || l.kind === 'conv_transpose') && HOMOGENEOUS.has(l.activation.name) && biasOf(l, init) === null && w?.kind !== 'constant';
     if (l.normalization !== null && !l.residual && l.kind !== 'embedding' && l.kind !== 'recurrent') ok = true;
     else ok = ok && homogeneous;
   }
@@ -449,9 +450,10 @@ export function drawParams(l: SimLayer, init: SimInit, seed: number, g: Geometry
     const rs = l.recurrentWeight?.[init] ?? { kind: 'orthogonal', gain: 1 };
     p.u = draw(rs, [h, gates * h], seedOf(seed, l.index, 2), h, gates * h);
   }
-  if (l.bias) {
+  const bias = biasOf(l, init);
+  if (bias) {
     const width = l.kind === 'recurrent' ? (l.gates ?? 1) * l.outFeatures : l.outFeatures;
-    p.b = draw(l.bias, [width], seedOf(seed, l.index, 3), width, 1);
+    p.b = draw(bias, [width], seedOf(seed, l.index, 3), width, 1);
   }
   if (l.kind === 'embedding') {
     const n = nextRecurrent ? g.batch * g.steps : g.batch;
