@@ -145,6 +145,8 @@ export interface Layer {
   recurrentInit?: InitSpec;
   /** Flax: an explicit `bias_init=` (read for IL007 only: a bias is not judged against the activation). */
   biasInit?: InitSpec;
+  /** false: the layer has no bias (`bias=False`, `use_bias=False`); absent: it has the framework's default bias. */
+  bias?: false;
   recurrent: boolean;
   embedding: boolean;
   fanIn: number | null;

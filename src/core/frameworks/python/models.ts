@@ -30,6 +30,7 @@ export function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean):
     init: cp(rec.init),
     recurrentInit: rec.recInit ? cp(rec.recInit) : undefined,
     ...(rec.biasInit ? { biasInit: cp(rec.biasInit) } : {}),
+    ...(rec.bias === false ? { bias: false as const } : {}),
     recurrent: rec.spec.recurrent === true,
     embedding: rec.spec.embedding === true,
     fanIn: rec.loopVaries?.has('fanIn') ? null : finiteOrNull(rec.fanIn),
