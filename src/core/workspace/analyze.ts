@@ -19,14 +19,24 @@ import { link, type Linked } from './link.js';
 
 /** Analyse `path` (its `text`, which wins over the indexed one) with what the workspace says about it. */
 export function analyzeInWorkspace(index: WorkspaceIndex, path: string, text: string, language: Language, options?: Partial<AnalysisOptions>): AnalysisResult {
+  const prepared = prepareInWorkspace(index, path, text, language);
+  return prepared.finish(analyze(prepared.text, language, options));
+}
+
+/**
+ * `analyzeInWorkspace` in two halves, for a caller that runs the analysis elsewhere (the CLI's
+ * worker threads): `text` is what to analyse (the linked text, or the file's own), and `finish`
+ * brings an analysis of it back to the file. `finish(analyze(text))` is `analyzeInWorkspace`.
+ */
+export function prepareInWorkspace(index: WorkspaceIndex, path: string, text: string, language: Language): { text: string; finish(r: AnalysisResult): AnalysisResult } {
   let linked: Linked;
   try {
     linked = link(index, path, text, language);
   } catch {
-    return analyze(text, language, options);
+    return { text, finish: (r) => r };
   }
-  if (linked.segments.length === 0) return analyze(text, language, options);
-  return mapBack(analyze(linked.text, language, options), linked, index);
+  if (linked.segments.length === 0) return { text, finish: (r) => r };
+  return { text: linked.text, finish: (r) => mapBack(r, linked, index) };
 }
 
 /**
