@@ -61,6 +61,9 @@ export interface Origin {
   file: string;
   /** 1-based line (0 when the file has no meaningful lines, e.g. a notebook's joined code). */
   line: number;
+  /** In a notebook: the code cell (0-based index among all cells, as in the CLI's JSON) and the 1-based line in it. */
+  cell?: number;
+  cellLine?: number;
   /** Offsets in that file's text. */
   span: Span;
 }

@@ -146,8 +146,10 @@ test('a notebook importing from the workspace: the init function from model.py c
   const fc1 = layerNamed(model.linked, 'fc1');
   assert.deepEqual([fc1.fanOut, fc1.init.name], [256, 'glorot_uniform']);
   const f = model.linked.findings.find((x) => x.layer === fc1.id)!;
-  // a notebook's joined code has no meaningful line: the file is named
-  assert.match(f.message, /\(init applied in train\.ipynb\)$/);
+  // a notebook's joined code has no meaningful line: the cell (counted from 1 among all cells, as
+  // the editor shows them: the markdown cell is the first) and the line in it
+  assert.match(f.message, /\(init applied in train\.ipynb cell 3, line 4\)$/);
+  assert.deepEqual(f.dependsOn?.map((o) => [o.file, o.line, o.cell, o.cellLine]), [['train.ipynb', 0, 2, 4]]);
   // the init code is in the notebook: a fix written in model.py would be overridden there
   assert.equal(f.fixes.length, 0);
 });

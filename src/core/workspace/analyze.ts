@@ -13,7 +13,6 @@
 import type { ActivationInfo, AnalysisOptions, AnalysisResult, Finding, InitSpec, Language, Layer, ModelInfo, Origin, Span } from '../types.js';
 import { analyze } from '../analysis/analyze.js';
 import { IncrementalAnalyzer, type TextChange } from '../analysis/incremental.js';
-import { LineIndex } from '../text.js';
 import type { WorkspaceIndex } from './index.js';
 import { link, type Linked } from './link.js';
 
@@ -119,20 +118,12 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
   const hi = linked.ownFrom + linked.ownLength;
   const own = (s: Span | undefined) => !!s && s.from >= lo && s.to <= hi;
   const shift = (s: Span): Span => ({ from: s.from - lo, to: s.to - lo });
-  const lines = new Map<string, LineIndex>();
   const origin = (s: Span): Origin | undefined => {
     const seg = segmentAt(linked, s.from);
     if (!seg) return undefined;
-    const f = index.get(seg.file);
     const from = seg.from + (s.from - seg.at);
     const to = Math.min(seg.from + seg.length, seg.from + (s.to - seg.at));
-    let line = 0;
-    if (f && f.language !== 'notebook') {
-      let li = lines.get(seg.file);
-      if (!li) lines.set(seg.file, (li = new LineIndex(f.text)));
-      line = li.lineCol(from).line + 1;
-    }
-    return { file: seg.file, line, span: { from, to } };
+    return { file: seg.file, ...index.placeOf(seg.file, from), span: { from, to } };
   };
 
   const idMap = new Map<number, number>();
@@ -204,8 +195,9 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
   return { language: r.language, layers, models, findings, errors, linkedFiles: linked.files };
 }
 
-/** `train.py:41`, or the file alone when it has no lines (a notebook's joined code). */
+/** `train.py:41`, `train.ipynb cell 3, line 2` (cells counted from 1, as the editor shows them), or the file alone. */
 export function where(o: Origin): string {
+  if (o.cell !== undefined) return `${o.file} cell ${o.cell + 1}, line ${o.cellLine ?? 1}`;
   return o.line > 0 ? `${o.file}:${o.line}` : o.file;
 }
 

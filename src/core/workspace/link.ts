@@ -24,7 +24,6 @@
  * importers do after it.
  */
 import type { WorkspaceIndex, IndexedFile } from './index.js';
-import { LineIndex } from '../text.js';
 import { summarizePython, type PyModuleSummary } from './python.js';
 import { summarizeJs, type JsModuleSummary } from './javascript.js';
 
@@ -257,14 +256,12 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
   return { text: out, ownFrom, ownLength: text.length, segments, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index) };
 }
 
-/** Where each segment starts, by line: an edit elsewhere in a file that moves no line changes no origin. */
+/** Where each segment starts, by line (and cell): an edit elsewhere in a file that moves no line changes no origin. */
 function segSig(segs: Segment[], index: WorkspaceIndex): string {
-  const lines = new Map<string, LineIndex>();
   return segs
     .map((s) => {
-      let li = lines.get(s.file);
-      if (!li) lines.set(s.file, (li = new LineIndex(index.get(s.file)?.text ?? '')));
-      return s.file + ':' + li.lineCol(s.from).line;
+      const p = index.placeOf(s.file, s.from);
+      return s.file + ':' + p.line + (p.cell !== undefined ? `/${p.cell}:${p.cellLine}` : '');
     })
     .join(',');
 }
