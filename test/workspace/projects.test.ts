@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { both, codes, layerNamed, loadProject } from './helpers.js';
+import { WorkspaceIndex, analyzeInWorkspace } from '../../src/core/index.js';
 
 test('GAN split into models.py + train.py: the init train.py applies to Generator counts in models.py, with train.py construction sizes', () => {
   const index = loadProject('gan');
@@ -177,4 +178,49 @@ test('the hover names the file and line where the init was applied', async () =>
   assert.match(md, /init applied in `train\.py:8`/);
   const alone = both(index, 'models.py').alone;
   assert.doesNotMatch(hoverMarkdown({ layer: layerNamed(alone, 'fc1'), result: alone, distribution: 'normal', activationLine: null, simulateUri: null }), /applied in/);
+});
+
+test('aliased imports and module attributes are followed: `from models import Generator as Gen`, `import models; models.weights_init_normal`, `import nets.blocks as nb; nb.Block(128)`', () => {
+  const index = loadProject('aliases');
+  const trainText = index.get('train.py')!.text;
+  // models.py: train.py builds Gen(latent_dim=64, hidden=512) and applies init_fn (weights_init_normal)
+  const models = both(index, 'models.py');
+  const fc1 = layerNamed(models.linked, 'fc1');
+  assert.deepEqual([layerNamed(models.alone, 'fc1').fanIn, layerNamed(models.alone, 'fc1').init.name], [100, 'pytorch_default']);
+  assert.deepEqual([fc1.fanIn, fc1.fanOut, fc1.init.name, fc1.init.std], [64, 512, 'random_normal', 0.02]);
+  const site = fc1.init.siteOrigin!;
+  assert.deepEqual([site.file, site.line, trainText.slice(site.span.from, site.span.to)], ['train.py', 4, 'G.apply(init_fn)']);
+  assert.match(models.linked.findings.find((f) => f.layer === fc1.id)!.message, /\(init applied in train\.py:4\)$/);
+
+  // nets/blocks.py: app.py constructs nb.Block(128) inside Head and applies models.weights_init_normal to it
+  const blocks = both(index, 'nets/blocks.py');
+  const fc = layerNamed(blocks.linked, 'fc');
+  assert.deepEqual([layerNamed(blocks.alone, 'fc').fanIn, layerNamed(blocks.alone, 'fc').init.name], [null, 'pytorch_default']);
+  assert.deepEqual([fc.fanIn, fc.fanOut, fc.init.name], [128, 128, 'random_normal']);
+  assert.deepEqual([fc.init.siteOrigin?.file, fc.init.siteOrigin?.line], ['app.py', 18]);
+  assert.deepEqual(blocks.linked.linkedFiles, ['app.py', 'models.py']);
+
+  // app.py: its own layer gets the init function it reaches as models.weights_init_normal
+  const app = both(index, 'app.py');
+  const out = layerNamed(app.linked, 'out');
+  assert.equal(layerNamed(app.alone, 'out').init.name, 'pytorch_default');
+  assert.deepEqual([out.init.name, out.init.std, out.init.origin?.file, out.init.origin?.line], ['random_normal', 0.02, 'models.py', 19]);
+  // the analysed text is the file's: every span and fix edit is inside app.py, no message says models_…
+  for (const f of app.linked.findings) {
+    assert.doesNotMatch(f.message + f.summary, /models_|nb_Block/);
+    for (const fx of f.fixes) for (const e of fx.edits) assert.doesNotMatch(e.newText, /models_|nb_Block/);
+  }
+});
+
+test('an alias in the analysed file is not confused with a name of the same spelling elsewhere', () => {
+  const index = new WorkspaceIndex();
+  index.update('lib.py', 'import torch.nn as nn\n\nclass Block(nn.Module):\n    def __init__(self, dim):\n        super().__init__()\n        self.fc = nn.Linear(dim, dim)\n');
+  // the file defines its own `Block` and imports lib's under another name
+  const text = 'import torch.nn as nn\nfrom lib import Block as LibBlock\n\nclass Block(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.own = nn.Linear(8, 8)\n\nb = Block()\nx = LibBlock(32)\n';
+  index.update('main.py', text);
+  const lib = analyzeInWorkspace(index, 'lib.py', index.get('lib.py')!.text, 'python');
+  // lib's Block gets main.py's LibBlock(32), not main's own Block()
+  assert.deepEqual([lib.layers[0].fanIn, lib.layers[0].fanOut], [32, 32]);
+  const main = analyzeInWorkspace(index, 'main.py', text, 'python');
+  assert.deepEqual(main.layers.map((l) => [l.name, l.fanIn]), [['own', 8]]);
 });

@@ -60,7 +60,7 @@ export class WorkspaceAnalyzer {
     try {
       linked = link(index, path, text, this.language);
     } catch {
-      linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '' };
+      linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '', masks: new Map() };
     }
     // Own-text changes map onto the linked text only when the foreign part is unchanged and own text is its prefix.
     const sameForeign = this.lastLinked !== null && this.lastLinked.signature === linked.signature && linked.ownFrom === 0;
@@ -122,10 +122,16 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
     const seg = segmentAt(linked, s.from);
     if (!seg) return undefined;
     const from = seg.from + (s.from - seg.at);
-    const to = Math.min(seg.from + seg.length, seg.from + (s.to - seg.at));
+    // a span across a renamed reference (`G.apply(init_fn)` read as `G.apply(weights_init_normal)`) ends in a later segment of the same file
+    const end = segmentAt(linked, s.to);
+    const to = end && end.file === seg.file && end.from >= seg.from ? end.from + (s.to - end.at) : Math.min(seg.from + seg.length, seg.from + (s.to - seg.at));
     return { file: seg.file, ...index.placeOf(seg.file, from), span: { from, to } };
   };
 
+  // `models_Generator` in the analysed text is `models.Generator` in the file
+  const masks = [...linked.masks];
+  const unmask = (s: string) => (masks.length === 0 ? s : masks.reduce((t, [m, o]) => t.split(m).join(o), s));
+  const hasMask = (s: string) => masks.some(([m]) => s.includes(m));
   const idMap = new Map<number, number>();
   const layers: Layer[] = [];
   for (const l of r.layers) {
@@ -158,10 +164,10 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
     if (!own(f.span)) continue;
     const layer = f.layer === null ? null : (idMap.get(f.layer) ?? null);
     if (f.layer !== null && layer === null) continue;
-    const fixes = f.fixes.filter((x) => x.edits.every((e) => e.from >= lo && e.to <= hi)).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, from: e.from - lo, to: e.to - lo })) }));
+    const fixes = f.fixes.filter((x) => x.edits.every((e) => e.from >= lo && e.to <= hi && !hasMask(e.newText))).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, from: e.from - lo, to: e.to - lo })) }));
     const dependsOn: Origin[] = [];
-    let message = f.message;
-    let summary = f.summary;
+    let message = unmask(f.message);
+    let summary = unmask(f.summary);
     const l = layer === null ? null : layers[layer];
     if (l) {
       const notes: string[] = [];
