@@ -162,6 +162,10 @@ export interface Layer {
   template?: boolean;
   /** Its output reaches no other weight layer: a model output (logits, a head). */
   head?: boolean;
+  /** The construction of its module class whose arguments gave its fans (`Block(dim=512)`), the first when several agree. */
+  sizesFrom?: Span;
+  /** That construction is in another workspace file (then `sizesFrom` is absent). */
+  sizesFromOrigin?: Origin;
   /** In a model with LayerNorm and residual connections (transformer-like): mismatches matter less. */
   normalizedResidual?: boolean;
   /** Keras/TF.js depthwise convolution: the framework's fans count all input channels, not the k·k taps each output sums. */

@@ -15,7 +15,7 @@ import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import { codes, startClient } from './client.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'workspace', 'fixtures', 'gan');
-const applied = (p: PublishDiagnosticsParams) => p.diagnostics.filter((d) => String(d.message).endsWith('(init applied in train.py:8)'));
+const applied = (p: PublishDiagnosticsParams) => p.diagnostics.filter((d) => String(d.message).includes('(init applied in train.py:8;'));
 
 test('language server: models.py gets the init train.py applies; editing train.py (open, then on disk) re-publishes models.py', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'initlens-ws-'));
@@ -77,7 +77,7 @@ test('language server, pull diagnostics: a dependency change refreshes, and the 
     const pullModels = () => client.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: models } }) as Promise<{ resultId: string; items: { message: string; code: string }[] }>;
     // the index is built after `initialized`: wait for the linked result
     let r = await pullModels();
-    for (let i = 0; i < 100 && !r.items.some((d) => d.message.endsWith('(init applied in train.py:8)')); i++) {
+    for (let i = 0; i < 100 && !r.items.some((d) => d.message.includes('(init applied in train.py:8;')); i++) {
       await new Promise((res) => setTimeout(res, 50));
       r = await pullModels();
     }

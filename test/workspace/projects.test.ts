@@ -29,9 +29,13 @@ test('GAN split into models.py + train.py: the init train.py applies to Generato
   assert.ok(fc1.init.span && fc1.init.span.to <= index.get('models.py')!.text.length);
   const f = linked.findings.find((x) => x.layer === fc1.id)!;
   assert.equal(f.code, 'IL003');
-  assert.match(f.message, /\(init applied in train\.py:8\)$/);
-  assert.match(f.summary, /\(init applied in train\.py:8\)$/, "the one-line Problems-panel text says where too");
-  assert.deepEqual(f.dependsOn?.map((o) => `${o.file}:${o.line}`), ['train.py:8']);
+  // where the init was applied, and which construction gave the fans
+  assert.match(f.message, /\(init applied in train\.py:8; fans from Generator\(latent_dim=64, hidden=512\) at train\.py:5\)$/);
+  assert.match(f.summary, /\(init applied in train\.py:8; fans from Generator\(latent_dim=64, hidden=512\) at train\.py:5\)$/, "the one-line Problems-panel text says where too");
+  assert.deepEqual(f.dependsOn?.map((o) => `${o.file}:${o.line}`), ['train.py:8', 'train.py:5']);
+  assert.equal(index.get('train.py')!.text.slice(fc1.sizesFromOrigin!.span.from, fc1.sizesFromOrigin!.span.to), 'Generator(latent_dim=64, hidden=512)');
+  // alone, the fans are the constructor's defaults: no construction named
+  assert.equal(fc1Alone.sizesFromOrigin, undefined);
   // the Discriminator is not given the init: it keeps the default and its finding
   const dFc1 = layerNamed(linked, 'fc1', 1);
   assert.equal(dFc1.init.name, 'pytorch_default');
@@ -69,7 +73,7 @@ test('ResNet whose blocks live in blocks.py: the blocks get the fans of the site
   assert.deepEqual([proj.activation.origin?.file, proj.activation.origin?.line], ['net.py', 14]);
   const pf = blocks.linked.findings.find((f) => f.layer === proj.id)!;
   assert.equal(pf.code, 'IL001');
-  assert.match(pf.message, /\(activation in net\.py:14\)$/);
+  assert.match(pf.message, /\(activation in net\.py:14; fans from Proj\(128, 64\) at net\.py:10\)$/);
 
   const resnet = both(index, 'resnet.py');
   const deep = resnet.linked.models.find((m) => m.name === 'DeepTanh')!;
@@ -149,8 +153,8 @@ test('a notebook importing from the workspace: the init function from model.py c
   const f = model.linked.findings.find((x) => x.layer === fc1.id)!;
   // a notebook's joined code has no meaningful line: the cell (counted from 1 among all cells, as
   // the editor shows them: the markdown cell is the first) and the line in it
-  assert.match(f.message, /\(init applied in train\.ipynb cell 3, line 4\)$/);
-  assert.deepEqual(f.dependsOn?.map((o) => [o.file, o.line, o.cell, o.cellLine]), [['train.ipynb', 0, 2, 4]]);
+  assert.match(f.message, /\(init applied in train\.ipynb cell 3, line 4; fans from Net\(width=256\) at train\.ipynb cell 3, line 1\)$/);
+  assert.deepEqual(f.dependsOn?.map((o) => [o.file, o.line, o.cell, o.cellLine]), [['train.ipynb', 0, 2, 4], ['train.ipynb', 0, 2, 1]]);
   // the init code is in the notebook: a fix written in model.py would be overridden there
   assert.equal(f.fixes.length, 0);
 });
@@ -190,7 +194,7 @@ test('aliased imports and module attributes are followed: `from models import Ge
   assert.deepEqual([fc1.fanIn, fc1.fanOut, fc1.init.name, fc1.init.std], [64, 512, 'random_normal', 0.02]);
   const site = fc1.init.siteOrigin!;
   assert.deepEqual([site.file, site.line, trainText.slice(site.span.from, site.span.to)], ['train.py', 4, 'G.apply(init_fn)']);
-  assert.match(models.linked.findings.find((f) => f.layer === fc1.id)!.message, /\(init applied in train\.py:4\)$/);
+  assert.match(models.linked.findings.find((f) => f.layer === fc1.id)!.message, /\(init applied in train\.py:4; fans from Gen\(latent_dim=64, hidden=512\) at train\.py:3\)$/);
 
   // nets/blocks.py: app.py constructs nb.Block(128) inside Head and applies models.weights_init_normal to it
   const blocks = both(index, 'nets/blocks.py');

@@ -138,8 +138,19 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
     if (!own(l.span)) continue;
     const id = layers.length;
     idMap.set(l.id, id);
+    const sizes: Partial<Layer> = {};
+    if (l.sizesFrom) {
+      if (own(l.sizesFrom)) sizes.sizesFrom = shift(l.sizesFrom);
+      else {
+        const o = origin(l.sizesFrom);
+        if (o) sizes.sizesFromOrigin = o;
+      }
+    }
+    const { sizesFrom: _drop, ...rest } = l;
+    void _drop;
     layers.push({
-      ...l,
+      ...rest,
+      ...sizes,
       id,
       span: shift(l.span),
       init: place(l.init, own, shift, origin),
@@ -180,6 +191,10 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
         dependsOn.push(l.activation.origin);
         notes.push(`activation in ${where(l.activation.origin)}`);
       }
+      if (l.sizesFromOrigin) {
+        dependsOn.push(l.sizesFromOrigin);
+        notes.push(`fans from ${callText(index, l.sizesFromOrigin)} at ${where(l.sizesFromOrigin)}`);
+      }
       // Both the full message and the one-line summary (Problems panel, CLI text) say where.
       if (notes.length) {
         message = `${message} (${notes.join('; ')})`;
@@ -199,6 +214,14 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
   }
   const errors = r.errors.filter((e) => e.span.from === 0 && e.span.to === 0 ? true : own(e.span)).map((e) => (e.span.from === 0 && e.span.to === 0 ? e : { ...e, span: shift(e.span) }));
   return { language: r.language, layers, models, findings, errors, linkedFiles: linked.files };
+}
+
+/** The construction as written (`Block(dim=512)`), on one line and shortened past 48 characters. */
+function callText(index: WorkspaceIndex, o: Origin): string {
+  const t = (index.get(o.file)?.text.slice(o.span.from, o.span.to) ?? '').split(/\s+/).join(' ');
+  if (t.length <= 48) return t;
+  const open = t.indexOf('(');
+  return open > 0 && open < 40 ? t.slice(0, open) + '(…)' : t.slice(0, 47) + '…';
 }
 
 /** `train.py:41`, `train.ipynb cell 3, line 2` (cells counted from 1, as the editor shows them), or the file alone. */
