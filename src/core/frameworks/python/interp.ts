@@ -743,6 +743,7 @@ export class Interp implements Evaluator {
               const snaps = this.ctorSnaps.get(r) ?? [];
               snaps.push([r.fanIn, r.fanOut]);
               this.ctorSnaps.set(r, snaps);
+              if (site && e.args.length) (r.sites ??= []).push(e.span);
             }
             for (const nm of ['forward', 'call', '__call__']) {
               const m = c.methods.get(nm);

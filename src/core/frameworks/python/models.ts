@@ -42,6 +42,7 @@ export function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean):
     depthwise: rec.spec.depthwise === true,
     head: rec.applied && !rec.feeds,
     template: rec.template,
+    ...(rec.sites?.length && !rec.loopVaries?.size && (rec.fanIn !== null || rec.fanOut !== null) ? { sizesFrom: { from: rec.sites[0].from, to: rec.sites[0].to } } : {}),
   };
 }
 
