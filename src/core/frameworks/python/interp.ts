@@ -37,7 +37,7 @@ import { type Scope, lookup, rootName } from './eval/scope.js';
 import { type ClassCtx, type InitEvent, type LayerRec, type Obj, type PyFrameworkResult, type SeqRec, UNKNOWN, type Val, arith, branchUnknown, joinVals, srcOf, tensor, unifyActs } from './eval/values.js';
 import { Imports, setStarCheck } from './imports.js';
 import { resolveCtorFans, shortText } from './semantics/layerFans.js';
-import { BUILTINS, callRef, methodCall, registerModule, siluOperand } from './semantics/libraryCalls.js';
+import { BUILTINS, callRef, isLossName, methodCall, registerModule, siluOperand, storesLocals } from './semantics/libraryCalls.js';
 import { narrow, paramWhich } from './semantics/torchInitCode.js';
 import { roleOf } from './vocab.js';
 
@@ -680,6 +680,10 @@ export class Interp implements Evaluator {
         if (l.t === 'list' && r.t === 'list' && e.op === '+') return { t: 'list', items: [...l.items, ...r.items], template: l.template || r.template };
         if (l.t === 'tensor' && r.t === 'tensor') {
           if (e.op === '+') return residualAdd(this, [l, r], scope);
+          // x * mask, x / scale with a tensor no layer produced (an input): a scaling, not a consumer
+          const raw = (v: typeof l) => v.pend.length === 0 && !v.src?.length;
+          if ((e.op === '*' || e.op === '/') && raw(r) && l.pend.length) return l;
+          if (e.op === '*' && raw(l) && r.pend.length) return r;
           if (e.op === '-') return residualAdd(this, [l, r], scope);
           // attention scores (q @ kᵀ) and gates (a * b): no nonlinearity acts on the projection itself
           const product = e.op === '@' ? 'a matrix product' : 'a product of two tensors';
@@ -687,8 +691,9 @@ export class Interp implements Evaluator {
           consume(this, r.pend, { name: 'linear', via: 'dataflow', span: e.span, text: product });
           return tensor([], l.ch);
         }
-        if (l.t === 'tensor' && (r.t === 'num' || r.t === 'unknown')) return l;
-        if (r.t === 'tensor' && (l.t === 'num' || l.t === 'unknown')) return r;
+        // (a `None` default stands for a value given at run time: `x * mask` under `if mask is not None`)
+        if (l.t === 'tensor' && (r.t === 'num' || r.t === 'unknown' || r.t === 'const')) return l;
+        if (r.t === 'tensor' && (l.t === 'num' || l.t === 'unknown' || l.t === 'const')) return r;
         return UNKNOWN;
       }
       case 'unary': {
@@ -814,6 +819,8 @@ export class Interp implements Evaluator {
         return UNKNOWN;
       }
     }
+    // set_attributes(self, locals()): the arguments become attributes (a helper of another module)
+    if (fnE.k !== 'attr' && this.eval(fnE, scope).t !== 'fn' && storesLocals(this, e, scope)) return UNKNOWN;
     // Method calls on values
     if (fnE.k === 'attr') {
       const special = methodCall(this, e, fnE, scope, stmt);
@@ -912,9 +919,11 @@ export class Interp implements Evaluator {
           return { t: 'zip', items };
         }
         const builtin = name !== null && BUILTINS.has(name);
+        const loss = name !== null && isLossName(name);
         for (const a of e.args) {
           const v = this.eval(a.value, scope);
-          if (!builtin && v.t === 'tensor' && v.pend.length) {
+          // a loss reads the output without being part of the network: what else acts on it decides
+          if (!builtin && !loss && v.t === 'tensor' && v.pend.length) {
             consume(this, v.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: name ?? 'a call' });
           }
         }

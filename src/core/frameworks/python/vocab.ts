@@ -270,6 +270,15 @@ add([F + 'GroupNorm'], { r: 'norm', norm: 'groupnorm' });
 add([F + 'RMSNorm'], { r: 'norm', norm: 'rmsnorm' });
 add([F + 'Dropout'], { r: 'pass' });
 add([F + 'max_pool', F + 'avg_pool', F + 'pooling.max_pool', 'jax.numpy.reshape', 'jax.numpy.mean'], { r: 'passFn' });
+// layout only: the values are moved, not transformed
+add(
+  [
+    'jax.numpy.swapaxes', 'jax.numpy.transpose', 'jax.numpy.moveaxis', 'jax.numpy.squeeze', 'jax.numpy.expand_dims', 'jax.numpy.ravel',
+    'einops.rearrange', 'einops.repeat', 'torch.swapaxes', 'torch.movedim', 'torch.moveaxis', 'keras.ops.transpose', 'keras.ops.squeeze',
+    'keras.ops.expand_dims',
+  ],
+  { r: 'passFn' },
+);
 add([F + 'Sequential'], { r: 'sequential', framework: 'flax' });
 add([F + 'Module'], { r: 'baseModule', framework: 'flax' });
 for (const n of [
