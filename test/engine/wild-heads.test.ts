@@ -4,6 +4,7 @@
  * moved by layout-only ops), each on a snippet written for the test.
  */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { check } from './helpers.js';
 
 test('a head whose output parameterizes a distribution is linear (Categorical(logits=...), Normal(mu, std))', () => {
@@ -176,4 +177,129 @@ test('x * mask (a tensor no layer produced) scales the output: the activation af
       ],
     },
   );
+});
+
+test('matmul is a product of its operands; keras.ops.shape reads a shape, not the values; keras.ops.nn.gelu is GELU', () => {
+  check(
+    [
+      'import keras',
+      'from keras import layers, ops',
+      '',
+      'def block(x, dim):',
+      '    q = layers.Dense(dim)(x)',
+      '    k = layers.Dense(dim)(x)',
+      '    n = ops.shape(q)[1]',
+      '    scores = ops.matmul(q, ops.transpose(k, (0, 2, 1))) / n',
+      '    h = layers.Dense(4 * dim)(ops.softmax(scores))',
+      '    return ops.nn.gelu(h)',
+      '',
+    ].join('\n'),
+    {
+      layers: [
+        { line: 5, layer: 'Dense', act: 'linear' },
+        { line: 6, layer: 'Dense', act: 'linear' },
+        { line: 9, layer: 'Dense', act: 'gelu' },
+      ],
+    },
+  );
+});
+
+test('F.normalize (L2 over a dimension) is a normalization between a conv and its activation', () => {
+  check(
+    [
+      'import torch.nn as nn',
+      'import torch.nn.functional as F',
+      '',
+      'class Block(nn.Module):',
+      '    def __init__(self, c):',
+      '        super().__init__()',
+      '        self.conv = nn.Conv2d(c, c, 3, padding=1)',
+      '',
+      '    def forward(self, x):',
+      '        return F.silu(F.normalize(self.conv(x), dim=1))',
+      '',
+    ].join('\n'),
+    { layers: [{ line: 7, layer: 'Conv2d', act: 'silu', norm: 'rmsnorm' }] },
+  );
+});
+
+test('idiom 3: a normalization after the activation (Conv → GELU → BatchNorm, Conv → LeakyReLU → BatchNorm) makes IL001 info', () => {
+  const res = check(
+    [
+      'from tensorflow import keras',
+      'from tensorflow.keras import layers',
+      '',
+      'inputs = keras.Input((32, 32, 3))',
+      'x = layers.Conv2D(64, 3, activation="gelu")(inputs)',
+      'x = layers.BatchNormalization()(x)',
+      'x = layers.Conv2D(64, 3)(x)',
+      'x = layers.LeakyReLU()(x)',
+      'x = layers.BatchNormalization()(x)',
+      'x = layers.Conv2D(64, 3, activation="relu")(x)',
+      'outputs = layers.Dense(10)(layers.GlobalAveragePooling2D()(x))',
+      'model = keras.Model(inputs, outputs)',
+      '',
+    ].join('\n'),
+    {
+      layers: [
+        { line: 5, layer: 'Conv2D', act: 'gelu', norm: 'batchnorm' },
+        { line: 7, layer: 'Conv2D', act: 'leaky_relu', norm: 'batchnorm' },
+        { line: 10, layer: 'Conv2D', act: 'relu', norm: null },
+        { line: 11, layer: 'Dense', act: 'linear' },
+      ],
+      findings: ['IL001@5', 'IL001@7', 'IL001@10'],
+    },
+  );
+  assert.deepEqual(res.findings.map((f) => f.severity), ['info', 'info', 'warning']);
+});
+
+test('idiom 3: x = block(x) + x through a wrapper the file does not define (an imported PreNorm) is a residual connection', () => {
+  const res = check(
+    [
+      'import torch.nn as nn',
+      'from mylib.blocks import PreNorm',
+      '',
+      'class Net(nn.Module):',
+      '    def __init__(self, dim, depth):',
+      '        super().__init__()',
+      '        self.blocks = nn.ModuleList([PreNorm(dim, nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))) for _ in range(depth)])',
+      '        self.head = nn.Sequential(nn.LayerNorm(dim), nn.Linear(dim, 10))',
+      '',
+      '    def forward(self, x):',
+      '        for block in self.blocks:',
+      '            x = block(x) + x',
+      '        return self.head(x)',
+      '',
+    ].join('\n'),
+    { findings: ['IL001@7'] },
+  );
+  assert.equal(res.findings[0]!.severity, 'info', res.findings[0]!.message);
+});
+
+test('idiom 2: two keras.Model graphs built one after the other at module level are two models', () => {
+  const res = check(
+    [
+      'from tensorflow import keras',
+      'from tensorflow.keras import layers',
+      '',
+      'enc_in = keras.Input((64,))',
+      'x = layers.Dense(32, activation="relu")(enc_in)',
+      'x = layers.Dense(32, activation="relu")(x)',
+      'code = layers.Dense(8)(x)',
+      'encoder = keras.Model(enc_in, code)',
+      '',
+      'dec_in = keras.Input((8,))',
+      'x = layers.Dense(32, activation="relu")(dec_in)',
+      'x = layers.Dense(32, activation="relu")(x)',
+      'x = layers.Dense(32, activation="relu")(x)',
+      'out = layers.Dense(64, activation="sigmoid")(x)',
+      'decoder = keras.Model(dec_in, out)',
+      '',
+    ].join('\n'),
+    { findings: ['IL001@5', 'IL001@6', 'IL001@11', 'IL001@12', 'IL001@13'] },
+  );
+  assert.equal(res.models.length, 2);
+  assert.deepEqual(res.models.map((m) => m.layers.length), [3, 4]);
+  assert.match(res.findings[0]!.message, /over the 3 weight layers/);
+  assert.match(res.findings[2]!.message, /over the 4 weight layers/);
 });

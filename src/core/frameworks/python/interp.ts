@@ -64,6 +64,7 @@ export class Interp implements Evaluator {
   rootScope: Scope | null = null;
   moduleScope: Scope;
   modelCalls = new Map<PyStmt | null, Extract<PyExpr, { k: 'call' }>>();
+  modelCallsAll = new Map<PyStmt | null, Map<number, Extract<PyExpr, { k: 'call' }>>>();
   modelNames = new Map<PyStmt | null, string>();
   /** Steps left of STEP_BUDGET. */
   stepsLeft = STEP_BUDGET;
@@ -690,6 +691,13 @@ export class Interp implements Evaluator {
           consume(this, l.pend, { name: 'linear', via: 'dataflow', span: e.span, text: product });
           consume(this, r.pend, { name: 'linear', via: 'dataflow', span: e.span, text: product });
           return tensor([], l.ch);
+        }
+        // x = block(x) + x with a block the file does not define (an imported PreNorm(dim, fn),
+        // a wrapper): a residual connection all the same
+        if (e.op === '+' && (l.t === 'tensor') !== (r.t === 'tensor') && (l.t === 'unknown' || r.t === 'unknown')) {
+          const [t, u, tE, uE] = l.t === 'tensor' ? [l, r, e.left, e.right] : [r, l, e.right, e.left];
+          const a0 = uE.k === 'call' ? uE.args.find((a) => a.name === null && !a.star)?.value : undefined;
+          if (u.t === 'unknown' && t.t === 'tensor' && tE.k === 'name' && a0 && a0.k === 'name' && a0.id === tE.id) return residualAdd(this, [t], scope);
         }
         // (a `None` default stands for a value given at run time: `x * mask` under `if mask is not None`)
         if (l.t === 'tensor' && (r.t === 'num' || r.t === 'unknown' || r.t === 'const')) return l;

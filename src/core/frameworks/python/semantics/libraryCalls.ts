@@ -53,10 +53,15 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
       return v.t === 'num' && v.v >= 0 ? { t: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
     }
+    if (SHAPE_READS.has(q)) {
+      for (const a of e.args) ev.eval(a.value, scope);
+      return UNKNOWN;
+    }
     if (EINSUM.has(q)) {
-      // einsum('nct,ncp->ntp', q, k): a product of its operands (attention scores, weighted sums)
+      // einsum('nct,ncp->ntp', q, k), matmul(q, k): a product of its operands (attention scores, weighted sums)
+      const what = `${q.slice(q.lastIndexOf('.') + 1)} (a product of tensors)`;
       const eat = (v: Val): void => {
-        if (v.t === 'tensor') consume(ev, v.pend, { name: 'linear', via: 'dataflow', span: e.span, text: 'einsum (a product of tensors)' });
+        if (v.t === 'tensor') consume(ev, v.pend, { name: 'linear', via: 'dataflow', span: e.span, text: what });
         else if (v.t === 'list') v.items.forEach(eat);
       };
       for (const a of e.args) eat(ev.eval(a.value, scope));
@@ -229,6 +234,9 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       for (const a of e.args) ev.eval(a.value, scope);
       const fn = scope.fn;
       if (!ev.modelCalls.has(fn)) ev.modelCalls.set(fn, e);
+      const all = ev.modelCallsAll.get(fn) ?? new Map<number, Extract<PyExpr, { k: 'call' }>>();
+      all.set(e.span.from, e);
+      ev.modelCallsAll.set(fn, all);
       return UNKNOWN;
     }
     case 'input': {
@@ -478,8 +486,14 @@ export const TENSOR_PASS_METHODS = new Set([
   'split', 'chunk', 'unbind', 'tensor_split',
 ]);
 
-/** `torch.einsum`, `jnp.einsum`, `tf.einsum`: a product of the operands. */
-const EINSUM = new Set(['torch.einsum', 'jax.numpy.einsum', 'tensorflow.einsum', 'keras.ops.einsum', 'numpy.einsum']);
+/** `torch.einsum`, `jnp.einsum`, `keras.ops.matmul`, `torch.bmm`: a product of the operands. */
+const EINSUM = new Set([
+  'torch.einsum', 'jax.numpy.einsum', 'tensorflow.einsum', 'keras.ops.einsum', 'numpy.einsum', 'torch.matmul', 'torch.bmm', 'torch.mm',
+  'jax.numpy.matmul', 'jax.numpy.dot', 'tensorflow.matmul', 'tensorflow.linalg.matmul', 'keras.ops.matmul', 'keras.ops.dot',
+]);
+
+/** Calls that read a tensor's shape, not its values (`keras.ops.shape(x)`, `tf.shape(x)`). */
+const SHAPE_READS = new Set(['keras.ops.shape', 'keras.ops.size', 'keras.ops.ndim', 'tensorflow.shape', 'tensorflow.size', 'tensorflow.rank', 'jax.numpy.shape', 'jax.numpy.size', 'torch.numel']);
 
 /**
  * Where a layer's output is read as raw values (logits, means, regression targets): losses and
