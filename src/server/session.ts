@@ -37,6 +37,7 @@ import {
   type WorkspaceDiagnosticReport,
   type WorkspaceDocumentDiagnosticReport,
   type WorkspaceEdit,
+  WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -62,7 +63,8 @@ import { Scheduler } from '../vscode/logic/scheduler.js';
 import { DocumentStore, locateInTarget, toTargetOffset, type ServerTarget } from './documents.js';
 import { curvesMarkdown, tableMarkdown, tableText } from './simulate.js';
 import { panelModel } from '../vscode/logic/panel.js';
-import { withDefaults } from '../core/sim/network.js';
+import type { SimulationResult } from '../core/sim/types.js';
+import { monteCarloMarkdown, monteCarloText, parseSimulateRequest, runMonteCarlo } from './montecarlo.js';
 import { scanWorkspace, type ScannedFile } from './scan.js';
 
 export const COMMANDS = {
@@ -613,11 +615,11 @@ export function startSession(connection: Connection): Session {
 
   // --- commands ---------------------------------------------------------------------
 
-  connection.onExecuteCommand(async (params, token) => {
+  connection.onExecuteCommand(async (params, token, workDone) => {
     const args = params.arguments ?? [];
     switch (params.command) {
       case COMMANDS.simulate:
-        return simulate(args[0], args[1]);
+        return simulate(args[0], args[1], args[2], token, workDone);
       case COMMANDS.fixAll:
         return fixAllCommand(args[0], args[1]);
       case COMMANDS.analyzeWorkspace: {
@@ -651,8 +653,15 @@ export function startSession(connection: Connection): Session {
     }
   });
 
-  function simulate(uriArg: unknown, modelArg: unknown) {
-    if (typeof uriArg !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: expected [uri, model?]`);
+  /**
+   * The variance tables of a model: the hover's per-layer table, the panel's
+   * analytic curves and (unless `method` is `analytic`) the panel's Monte Carlo,
+   * run in worker threads with `$/progress` and cancellation (src/server/montecarlo.ts).
+   */
+  async function simulate(uriArg: unknown, modelArg: unknown, optionsArg: unknown, token: CancellationToken, workDone: WorkDoneProgressReporter) {
+    if (typeof uriArg !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: expected [uri, model?, options?]`);
+    const request = parseSimulateRequest(optionsArg, settings.distribution);
+    if (typeof request === 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: ${request}`);
     const target = store.target(uriArg);
     if (!target) throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: ${uriArg} is not open`);
     const analysis = analysisOf(target);
@@ -664,13 +673,42 @@ export function startSession(connection: Connection): Session {
     // The panel's analytic curves (current, recommended, orthogonal, LSUV); a model the simulator
     // cannot build (a width unknown with no default) keeps the table and says why.
     const doc = store.text(uriArg) ?? target.docs[0]!;
-    const panel = panelModel(analysis.result, model.id, withDefaults({}), fileName(target.uri), (offset) => {
+    const panel = panelModel(analysis.result, model.id, request.options, fileName(target.uri), (offset) => {
       const at = locateInTarget(target, offset, offset);
       return (at ? at.doc : doc).positionAt(at ? at.from : offset).line + 1;
     });
     const analytic = 'error' in panel ? null : panel.analytic;
     const curves = analytic ? curvesMarkdown(analytic) : `(no analytic curves: ${'error' in panel ? panel.error : ''})`;
-    return { title: table.title, markdown: `${tableMarkdown(table)}\n\n${curves}`, text: tableText(table), table, analytic };
+    let montecarlo: SimulationResult | null = null;
+    let montecarloError: string | undefined;
+    if (request.method !== 'analytic' && !('error' in panel)) {
+      // Progress: the client's token when it gave one, else one the server creates (when the client can show it).
+      const created = WorkDoneProgressReporter.isNullInstance(workDone) ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
+      const reporter = created ?? workDone;
+      const both = mergeTokens(token, created?.token);
+      const abort = new AbortController();
+      const sub = both.onCancellationRequested(() => abort.abort());
+      if (both.isCancellationRequested) abort.abort();
+      reporter.begin('InitLens: Monte Carlo simulation', 0, table.title, true);
+      try {
+        montecarlo = await runMonteCarlo(panel.spec, request.options, {
+          signal: abort.signal,
+          onProgress: (p) => reporter.report(Math.min(100, Math.floor((100 * p.done) / Math.max(1, p.total))), `${p.done} seed runs`),
+        });
+      } catch (e) {
+        if (abort.signal.aborted) throw cancelled();
+        montecarloError = e instanceof Error ? e.message : String(e);
+        log(`Monte Carlo simulation of ${uriArg} failed: ${montecarloError}`);
+      } finally {
+        sub.dispose();
+        reporter.done();
+      }
+    }
+    const withAnalytic = request.method === 'both';
+    const mcMarkdown = montecarlo ? monteCarloMarkdown(montecarlo, withAnalytic) : montecarloError ? `(no Monte Carlo: ${montecarloError})` : '';
+    const markdown = [tableMarkdown(table), request.method === 'montecarlo' ? '' : curves, mcMarkdown].filter((x) => x !== '').join('\n\n');
+    const text = [tableText(table), montecarlo ? monteCarloText(montecarlo, withAnalytic) : ''].filter((x) => x !== '').join('\n\n');
+    return { title: table.title, method: request.method, markdown, text, table, analytic, montecarlo, montecarloError };
   }
 
   async function fixAllCommand(uriArg: unknown, versionArg: unknown) {
