@@ -61,6 +61,9 @@ export interface Origin {
   file: string;
   /** 1-based line (0 when the file has no meaningful lines, e.g. a notebook's joined code). */
   line: number;
+  /** In a notebook: the code cell (0-based index among all cells, as in the CLI's JSON) and the 1-based line in it. */
+  cell?: number;
+  cellLine?: number;
   /** Offsets in that file's text. */
   span: Span;
 }
@@ -155,6 +158,8 @@ export interface Layer {
   recurrentInit?: InitSpec;
   /** Flax: an explicit `bias_init=` (read for IL007 only: a bias is not judged against the activation). */
   biasInit?: InitSpec;
+  /** false: the layer has no bias (`bias=False`, `use_bias=False`); absent: it has the framework's default bias. */
+  bias?: false;
   recurrent: boolean;
   embedding: boolean;
   fanIn: number | null;
@@ -169,6 +174,10 @@ export interface Layer {
   template?: boolean;
   /** Its output reaches no other weight layer: a model output (logits, a head). */
   head?: boolean;
+  /** The construction of its module class whose arguments gave its fans (`Block(dim=512)`), the first when several agree. */
+  sizesFrom?: Span;
+  /** That construction is in another workspace file (then `sizesFrom` is absent). */
+  sizesFromOrigin?: Origin;
   /** In a model with LayerNorm and residual connections (transformer-like): mismatches matter less. */
   normalizedResidual?: boolean;
   /** Keras/TF.js depthwise convolution: the framework's fans count all input channels, not the k·k taps each output sums. */
