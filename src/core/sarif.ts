@@ -186,12 +186,9 @@ export function buildSarif(files: readonly SarifFileInput[], options: SarifOptio
         ],
         partialFingerprints: { 'initlens/v1': `${fingerprintHash(key)}:${n}` },
       };
-      // The layer, the activation, the init code in this file (where the squiggle is not), then
-      // the other files it depends on: SARIF viewers link them.
-      const related: NonNullable<Result['relatedLocations']> = (f.related ?? []).map((r) => ({
-        physicalLocation: { artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' }, region: mapper.region(r.span) },
-        message: { text: r.message },
-      }));
+      // The other files the finding depends on, then the layer, the activation, the init code in
+      // this file (where the squiggle is not): SARIF viewers link them.
+      const related: NonNullable<Result['relatedLocations']> = [];
       if (f.dependsOn?.length && file.originUri) {
         for (const o of f.dependsOn) {
           related.push({
@@ -203,6 +200,9 @@ export function buildSarif(files: readonly SarifFileInput[], options: SarifOptio
             },
           });
         }
+      }
+      for (const r of f.related ?? []) {
+        related.push({ physicalLocation: { artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' }, region: mapper.region(r.span) }, message: { text: r.message } });
       }
       if (related.length) result.relatedLocations = related.map((r, i) => ({ id: i + 1, ...r }));
       const fix = notebook ? undefined : sarifFix(f, file.uri, mapper);
