@@ -186,17 +186,27 @@ export function buildSarif(files: readonly SarifFileInput[], options: SarifOptio
         ],
         partialFingerprints: { 'initlens/v1': `${fingerprintHash(key)}:${n}` },
       };
+      // The layer, the activation, the init code (where the squiggle is not), then the places in
+      // other files the finding depends on: SARIF viewers link them.
+      const related: NonNullable<Result['relatedLocations']> = (f.related ?? []).map((r) => ({
+        id: 0,
+        physicalLocation: { artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' }, region: mapper.region(r.span) },
+        message: { text: r.message },
+      }));
       if (f.dependsOn?.length && file.originUri) {
-        result.relatedLocations = f.dependsOn.map((o, i) => ({
-          id: i + 1,
-          message: { text: where(o) },
-          physicalLocation: {
-            artifactLocation: { uri: file.originUri!(o.file), uriBaseId: '%SRCROOT%' },
-            // a notebook's place is a cell and a line in it (in the message), not a line of the .ipynb file
-            ...(o.line > 0 ? { region: { startLine: o.line } } : {}),
-          },
-        }));
+        for (const o of f.dependsOn) {
+          related.push({
+            id: 0,
+            message: { text: where(o) },
+            physicalLocation: {
+              artifactLocation: { uri: file.originUri(o.file), uriBaseId: '%SRCROOT%' },
+              // a notebook's place is a cell and a line in it (in the message), not a line of the .ipynb file
+              ...(o.line > 0 ? { region: { startLine: o.line } } : {}),
+            },
+          });
+        }
       }
+      if (related.length) result.relatedLocations = related.map((r, i) => ({ ...r, id: i + 1 }));
       const fix = notebook ? undefined : sarifFix(f, file.uri, mapper);
       if (fix) result.fixes = [fix];
       results.push(result);

@@ -28,6 +28,7 @@ import {
   type CodeLens,
   type Connection,
   type Diagnostic,
+  type DiagnosticRelatedInformation,
   type Hover,
   type InitializeParams,
   type InitializeResult,
@@ -55,7 +56,7 @@ import {
   toAnalysisOptions,
   type InitLensSettings,
 } from '../vscode/logic/settings.js';
-import { codeLenses, FIX_ALL_KIND, layerAt, modelAt, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
+import { codeLenses, FIX_ALL_KIND, hoverAt, modelAt, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
 import { fixAllQuickFix, minimalEdits, quickFixes, sourceFixAll, type ActionContext, type ActionData } from '../vscode/logic/actions.js';
 import { hoverMarkdown, modelTable } from '../vscode/logic/variance.js';
 import { compileGlobs, type PathMatcher } from '../vscode/logic/glob.js';
@@ -373,7 +374,7 @@ export function startSession(connection: Connection): Session {
     for (const data of toDiagnostics(analysis.findings, settings)) {
       const at = locateInTarget(target, data.from, data.to);
       if (!at) continue;
-      out.get(at.doc.uri)?.push(toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to)));
+      out.get(at.doc.uri)?.push(toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to), relatedIn(target, data)));
     }
     return out;
   }
@@ -534,7 +535,7 @@ export function startSession(connection: Connection): Session {
     for (const data of all) {
       const at = locateInTarget(target, data.from, data.to);
       if (!at || at.doc.uri !== uri) continue;
-      const diag = toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to));
+      const diag = toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to), relatedIn(target, data));
       here.set(data, diag);
     }
     // The client's diagnostics in the context, matched by code and range; else every finding overlapping the range.
@@ -574,9 +575,10 @@ export function startSession(connection: Connection): Session {
     if (offset === null) return null;
     const result = analysis.result;
     const markdown = caps.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown) ?? true;
-    const layer = layerAt(result, offset, settings);
-    if (layer) {
-      const at = locateInTarget(target, layer.span.from, layer.span.to);
+    const hovered = hoverAt(result, offset, settings);
+    if (hovered) {
+      const layer = hovered.layer;
+      const at = locateInTarget(target, hovered.span.from, hovered.span.to);
       if (!at) return null;
       let activationLine: number | null = null;
       if (layer.activation.span) {
@@ -732,7 +734,7 @@ export function startSession(connection: Connection): Session {
   connection.listen();
   return { shutdownReceived: () => shutdown };
 
-  function toLspDiagnostic(data: DiagnosticData, range: Range): Diagnostic {
+  function toLspDiagnostic(data: DiagnosticData, range: Range, related: DiagnosticRelatedInformation[] = []): Diagnostic {
     return {
       range,
       severity: SEVERITY[data.severity],
@@ -740,7 +742,16 @@ export function startSession(connection: Connection): Session {
       codeDescription: { href: data.docsUrl },
       source: SOURCE,
       message: data.message,
+      ...(related.length ? { relatedInformation: related } : {}),
     };
+  }
+
+  /** The finding's other places (the layer, the activation, the init code), in the target's documents. */
+  function relatedIn(target: ServerTarget, data: DiagnosticData): DiagnosticRelatedInformation[] {
+    return data.related.flatMap((r) => {
+      const at = locateInTarget(target, r.from, r.to);
+      return at ? [{ location: { uri: at.doc.uri, range: rangeIn(at.doc, at.from, at.to) }, message: r.message }] : [];
+    });
   }
 }
 

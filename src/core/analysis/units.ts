@@ -258,6 +258,7 @@ function shiftResult(r: AnalysisResult, m: Mover): AnalysisResult {
     findings: r.findings.map((f) => ({
       ...f,
       span: shifted(f.span, m),
+      ...(f.related ? { related: f.related.map((x) => ({ ...x, span: shifted(x.span, m) })) } : {}),
       fixes: f.fixes.map((fx) => ({ ...fx, edits: fx.edits.map((e) => ({ ...e, ...shifted(e, m) })) })),
     })),
     errors: r.errors.map((e) => ({ ...e, span: shifted(e.span, m) })),
@@ -385,6 +386,7 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
       const c: Finding = { ...f, layer: f.layer === null ? null : f.layer + lo, model: f.model === null ? null : f.model + mo };
       if (d) {
         c.span = sp(f.span, d);
+        if (f.related) c.related = f.related.map((x) => ({ ...x, span: sp(x.span, d) }));
         c.fixes = f.fixes.map((fx) => ({ ...fx, edits: fx.edits.map((e) => ({ ...e, from: e.from + d, to: e.to + d })) }));
       }
       findings.push(c);

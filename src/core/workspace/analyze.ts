@@ -144,6 +144,7 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
   const hasMask = (s: string) => masks.some(([m]) => s.includes(m));
   const idMap = new Map<number, number>();
   const layers: Layer[] = [];
+  const linkedLayers = new Map(r.layers.map((l) => [l.id, l]));
   for (const l of r.layers) {
     if (!own(l.span)) continue;
     const id = layers.length;
@@ -163,6 +164,7 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
       ...sizes,
       id,
       span: shift(l.span),
+      ...(l.nameSpan ? { nameSpan: shift(l.nameSpan) } : {}),
       init: place(l.init, own, shift, origin),
       ...(l.recurrentInit ? { recurrentInit: place(l.recurrentInit, own, shift, origin) } : {}),
       ...(l.biasInit ? { biasInit: place(l.biasInit, own, shift, origin) } : {}),
@@ -182,9 +184,13 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
 
   const findings: Finding[] = [];
   for (const f of r.findings) {
-    if (!own(f.span)) continue;
+    // A layer of this file whose squiggle would be on init code in another file: on the layer.
+    const linkedLayer = f.layer === null ? undefined : linkedLayers.get(f.layer);
+    const span = own(f.span) ? f.span : linkedLayer && own(linkedLayer.span) ? linkedLayer.span : null;
+    if (!span) continue;
     const layer = f.layer === null ? null : (idMap.get(f.layer) ?? null);
     if (f.layer !== null && layer === null) continue;
+    const related = (f.related ?? []).filter((x) => own(x.span) && !(x.span.from < span.to && span.from < x.span.to)).map((x) => ({ ...x, span: shift(x.span) }));
     const fixes = f.fixes.filter((x) => x.edits.every((e) => e.from >= lo && e.to <= hi && !hasMask(e.newText))).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, from: e.from - lo, to: e.to - lo })) }));
     const dependsOn: Origin[] = [];
     let message = unmask(f.message);
@@ -215,12 +221,14 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
       ...f,
       message,
       summary,
-      span: shift(f.span),
+      span: shift(span),
+      ...(related.length ? { related } : {}),
       layer,
       model: f.model === null ? null : (modelMap.get(f.model) ?? null),
       fixes,
       ...(dependsOn.length ? { dependsOn } : {}),
     });
+    if (!related.length) delete findings[findings.length - 1]!.related;
   }
   const errors = r.errors.filter((e) => e.span.from === 0 && e.span.to === 0 ? true : own(e.span)).map((e) => (e.span.from === 0 && e.span.to === 0 ? e : { ...e, span: shift(e.span) }));
   return { language: r.language, layers, models, findings, errors, linkedFiles: linked.files };
@@ -243,6 +251,11 @@ export function where(o: Origin): string {
 function place<T extends InitSpec | ActivationInfo>(x: T, own: (s: Span | undefined) => boolean, shift: (s: Span) => Span, origin: (s: Span) => Origin | undefined): T {
   const out: InitSpec | ActivationInfo = { ...x };
   delete out.span;
+  if ('optionSpan' in out) {
+    delete out.optionSpan;
+    const o = (x as InitSpec).optionSpan!;
+    if (own(o)) out.optionSpan = shift(o);
+  }
   if (x.span) {
     if (own(x.span)) out.span = shift(x.span);
     else {
