@@ -186,13 +186,9 @@ export function buildSarif(files: readonly SarifFileInput[], options: SarifOptio
         ],
         partialFingerprints: { 'initlens/v1': `${fingerprintHash(key)}:${n}` },
       };
-      // The layer, the activation, the init code (where the squiggle is not), then the places in
-      // other files the finding depends on: SARIF viewers link them.
-      const related: NonNullable<Result['relatedLocations']> = (f.related ?? []).map((r) => ({
-        id: 0,
-        physicalLocation: { artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' }, region: mapper.region(r.span) },
-        message: { text: r.message },
-      }));
+      // The places in other files the finding depends on, then the layer, the activation and the
+      // init code of this file (where the squiggle is not): SARIF viewers link them.
+      const related: NonNullable<Result['relatedLocations']> = [];
       if (f.dependsOn?.length && file.originUri) {
         for (const o of f.dependsOn) {
           related.push({
@@ -205,6 +201,9 @@ export function buildSarif(files: readonly SarifFileInput[], options: SarifOptio
             },
           });
         }
+      }
+      for (const r of f.related ?? []) {
+        related.push({ id: 0, physicalLocation: { artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' }, region: mapper.region(r.span) }, message: { text: r.message } });
       }
       if (related.length) result.relatedLocations = related.map((r, i) => ({ ...r, id: i + 1 }));
       const fix = notebook ? undefined : sarifFix(f, file.uri, mapper);
