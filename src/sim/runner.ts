@@ -15,7 +15,7 @@
  * leaky ReLU, linear) with no bias, up to the next normalization.
  */
 import * as tf from '@tensorflow/tfjs';
-import { analyticResult } from '../core/sim/analytic.js';
+import { analyticResult, convPlan } from '../core/sim/analytic.js';
 import { isConverged, poolSeries, type SeedLayer, type SeedRun } from '../core/sim/pool.js';
 import { validateSimOptions } from '../core/sim/network.js';
 import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, SimSeries, SimulationResult } from '../core/sim/types.js';
@@ -39,7 +39,7 @@ interface SeedOptions {
 
 /** One seed of one init: forward and backward, per-layer statistics. */
 export function runSeed(spec: NetworkSpec, options: SimOptions, so: SeedOptions): SeedRun {
-  const g: Geometry = { batch: so.batch, spatial: options.spatial, steps: options.steps };
+  const g: Geometry = { batch: so.batch, spatial: options.spatial, steps: options.steps, plan: convPlan(spec, options) };
   const L = spec.layers.length;
   const rescalable = rescalableAfter(spec, so.init);
   const params: Params[] = spec.layers.map((l, i) => drawParams(l, so.init, so.seed, g, spec.layers[i + 1]?.kind === 'recurrent'));
@@ -185,7 +185,7 @@ export function traceSeed(spec: NetworkSpec, options: SimOptions, init: SimInit,
   layers: { w: Float32Array; wShape: number[]; b: Float32Array | null; y: Float32Array; yShape: number[]; dy: Float32Array }[];
 } {
   return scoped(() => {
-    const g: Geometry = { batch: options.batch, spatial: options.spatial, steps: options.steps };
+    const g: Geometry = { batch: options.batch, spatial: options.spatial, steps: options.steps, plan: convPlan(spec, options) };
     const params = spec.layers.map((l) => drawParams(l, init, seed, g, false));
     const x0 = networkInput(spec, options, g, seed, options.batch)!;
     const fs: Forward[] = [];
