@@ -44,6 +44,9 @@ export function validateSimOptions(options: SimOptions): string | null {
   if (options.input === 'shifted' && options.inputShift !== undefined && !Number.isFinite(options.inputShift)) {
     return 'input shift must be a finite number';
   }
+  if (options.budget !== undefined && !(Number.isFinite(options.budget) && options.budget >= 0)) {
+    return 'budget must be a number ≥ 0 (0: never reduce)';
+  }
   if (options.lsuvTolerance !== undefined && !(options.lsuvTolerance > 0 && options.lsuvTolerance < 1)) {
     return 'LSUV tolerance must be between 0 and 1';
   }
