@@ -160,6 +160,9 @@ export interface Layer {
   biasInit?: InitSpec;
   /** false: the layer has no bias (`bias=False`, `use_bias=False`); absent: it has the framework's default bias. */
   bias?: false;
+  /** Convolutions: kernel size and stride per spatial axis, when the code writes them as known ints. */
+  kernelSize?: number[];
+  stride?: number[];
   recurrent: boolean;
   embedding: boolean;
   fanIn: number | null;

@@ -79,6 +79,9 @@ export interface LayerRec {
   fanOut: number | null;
   outCh: number | null;
   kernelArea: number | null;
+  /** Convolutions: kernel size and stride per spatial axis, when written as (tuples of) known ints. */
+  kernelSize?: number[];
+  stride?: number[];
   inChFromCtor: boolean;
   owner: ClassCtx | null;
   fnScope: PyStmt | null;
