@@ -174,6 +174,11 @@ rnn.add(tf.layers.lstm({units: 32, inputShape: [10, 8],
   // A comment on the layer's first line still suppresses the finding shown on its option.
   const suppressed = src.replace("inputShape: [784], activation: 'relu',", "inputShape: [784], activation: 'relu', // initlens: ignore[IL003]");
   assert.equal(analyze(suppressed, 'typescript').findings.filter((f) => f.code === 'IL003').length, 0);
+  // "Ignore IL005 for this line" writes the comment on the option's line, inside the call: it holds.
+  const edits = lineSuppressionEdits(src, 'typescript', il005.span.from, 'IL005');
+  const out = applyEdits(src, edits!);
+  assert.match(out, /recurrentInitializer: 'glorotUniform'\}\)\);\s*\/\/ initlens: ignore\[IL005\]/);
+  assert.equal(analyze(out, 'typescript').findings.filter((f) => f.code === 'IL005').length, 0);
 });
 
 test('the JSON report and SARIF carry the same ranges and the related places', () => {
