@@ -7,13 +7,15 @@
  * - "Show documentation for IL003" opens the bundled rule page in a Markdown preview;
  * - the output channel: at the default level (Info) it says what was analysed, with which
  *   configuration, and why a file was skipped, and nothing below Info; set to Trace
- *   ("Developer: Set Log Level…") it adds per-file timings.
+ *   ("Developer: Set Log Level…") it adds per-file timings;
+ * - a half-typed line keeps the other model's finding; a VS Code setting overrides the project
+ *   configuration only where it is set.
  *
  * Run: node --import tsx --test test/e2e/config.test.ts
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { ARTIFACTS, ensureSetup, findFile, findWebviewFrame, openQuickFix, openWorkbench, packageVsix, quickOpen, runCommand, startSession, stopSession, type Session } from './harness.js';
@@ -86,9 +88,9 @@ async function waitProblems(ok: (rows: string[]) => boolean, what: string, ms = 
 }
 
 /** The severity icon of the Problems row holding `text`. */
-async function iconOf(text: string): Promise<'error' | 'warning' | 'other'> {
+async function iconOf(text: string): Promise<'error' | 'warning' | 'info' | 'other'> {
   const html = await rows().filter({ hasText: text }).first().innerHTML();
-  return /codicon-error/.test(html) ? 'error' : /codicon-warning/.test(html) ? 'warning' : 'other';
+  return /codicon-error/.test(html) ? 'error' : /codicon-warning/.test(html) ? 'warning' : /codicon-info/.test(html) ? 'info' : 'other';
 }
 
 /** The InitLens status bar item's icon and count, once it shows `count` problems. */
@@ -227,4 +229,19 @@ test('a half-typed line in another model keeps the rest of the file reported', a
   assert.ok(got.some((t) => new RegExp(`IL003.*\\[Ln 7, Col ${IL003_COL}\\]`).test(t)), got.join('\n'));
   assert.doesNotMatch(await page.locator('.statusbar-item', { hasText: 'InitLens' }).first().innerHTML(), /codicon-check/, 'the status bar does not say "no problems"');
   await page.screenshot({ path: join(ARTIFACTS, 'config-half-typed.png') });
+});
+
+test('a VS Code setting overrides the project configuration where the user set it: initlens.severity IL003 = info', async () => {
+  // The workspace's settings (.vscode/settings.json), written on disk like an edit elsewhere.
+  mkdirSync(join(session!.workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(session!.workspace, '.vscode/settings.json'), JSON.stringify({ 'initlens.severity': { IL003: 'info' } }, null, 2));
+  await waitLog(/settings changed, re-analysing open documents/, 45_000);
+  // The IL003 squiggle on line 7 turns into an info one; the error one goes.
+  await editor.locator('.squiggly-info').first().waitFor({ state: 'attached', timeout: 45_000 });
+  await editor.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 45_000 });
+  // IL001 stays off: initlens.toml's ignore still applies to what the user did not set.
+  await runCommand(page, 'View: Focus Problems');
+  const got = await waitProblems((r) => r.some((t) => /IL003/.test(t)), 'IL003 listed');
+  assert.ok(!got.some((t) => /IL001/.test(t)), got.join('\n'));
+  assert.equal(await iconOf('IL003'), 'info');
 });
