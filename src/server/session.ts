@@ -42,7 +42,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nodePath from 'node:path';
 import type { Severity, TextEdit } from '../core/types.js';
-import { fixAll } from '../core/index.js';
+import { applyEdits, fixAll } from '../core/index.js';
+import { lineEdits } from './cellEdits.js';
 import { IncrementalAnalyzer } from '../core/analysis/incremental.js';
 import { AnalysisService, type Analysis } from '../vscode/service.js';
 import {
@@ -259,10 +260,11 @@ export function startSession(connection: Connection): Session {
   });
   connection.notebooks.synchronization.onDidChangeNotebookDocument((params) => {
     const uri = params.notebookDocument.uri;
-    const before = store.notebook(uri)?.cells.map((c) => c.document) ?? [];
+    const analysed = () => store.target(uri)?.docs.map((d) => d.uri) ?? [];
+    const before = analysed();
     if (!store.changeNotebook(params)) return;
-    // Cells removed from the notebook lose their diagnostics.
-    const after = new Set(store.notebook(uri)?.cells.map((c) => c.document) ?? []);
+    // Cells no longer analysed (removed, or turned into markdown by a cell data change) lose their diagnostics.
+    const after = new Set(analysed());
     if (!pull) for (const cell of before) if (!after.has(cell)) void connection.sendDiagnostics({ uri: cell, diagnostics: [] });
     if (settings.run === 'onType') schedulePush(uri, settings.debounceMs);
     // Pull clients ask per cell: an edit in one cell can change another cell's findings.
@@ -420,7 +422,7 @@ export function startSession(connection: Connection): Session {
   /** Engine edits (offsets of the analysed text) → a WorkspaceEdit pinned to the documents' versions. */
   function workspaceEdit(target: ServerTarget, edits: readonly TextEdit[]): WorkspaceEdit | null {
     const perDoc = new Map<TextDocument, LspTextEdit[]>();
-    for (const e of edits) {
+    for (const e of inCells(target, edits)) {
       const at = locateInTarget(target, e.from, e.to);
       if (!at) return null;
       const list = perDoc.get(at.doc) ?? [];
@@ -434,6 +436,15 @@ export function startSession(connection: Connection): Session {
     const changes: Record<string, LspTextEdit[]> = {};
     for (const [doc, list] of perDoc) changes[doc.uri] = list;
     return { changes };
+  }
+
+  /**
+   * Notebook fix-all: the engine's one whole-text edit spans cells; it becomes one edit per changed
+   * run of lines (src/server/cellEdits.ts), each inside its cell.
+   */
+  function inCells(target: ServerTarget, edits: readonly TextEdit[]): readonly TextEdit[] {
+    if (!target.joined || edits.every((e) => locateInTarget(target, e.from, e.to))) return edits;
+    return lineEdits(target.text, applyEdits(target.text, edits));
   }
 
   function toAction(target: ServerTarget, data: ActionData, kind: string, diagnostics: Diagnostic[]): CodeAction | null {
