@@ -44,8 +44,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nodePath from 'node:path';
 import type { Severity, TextEdit } from '../core/types.js';
-import { applyEdits, fixAll, DEFAULT_MAX_FILE_SIZE } from '../core/index.js';
-import { lineEdits } from './cellEdits.js';
+import { fixAll, DEFAULT_MAX_FILE_SIZE } from '../core/index.js';
+import { editsForCells } from '../vscode/logic/cellEdits.js';
 import { IncrementalAnalyzer } from '../core/analysis/incremental.js';
 import { WorkspaceAnalyzer, affectedBy } from '../core/workspace/analyze.js';
 import { ServerWorkspace } from './workspace.js';
@@ -488,7 +488,8 @@ export function startSession(connection: Connection): Session {
   /** Engine edits (offsets of the analysed text) → a WorkspaceEdit pinned to the documents' versions. */
   function workspaceEdit(target: ServerTarget, edits: readonly TextEdit[]): WorkspaceEdit | null {
     const perDoc = new Map<TextDocument, LspTextEdit[]>();
-    for (const e of inCells(target, edits)) {
+    // Notebook fix-all: the engine's whole-text edit spans cells; one edit per changed run of lines.
+    for (const e of editsForCells(target.text, target.joined, edits)) {
       const at = locateInTarget(target, e.from, e.to);
       if (!at) return null;
       const list = perDoc.get(at.doc) ?? [];
@@ -502,15 +503,6 @@ export function startSession(connection: Connection): Session {
     const changes: Record<string, LspTextEdit[]> = {};
     for (const [doc, list] of perDoc) changes[doc.uri] = list;
     return { changes };
-  }
-
-  /**
-   * Notebook fix-all: the engine's one whole-text edit spans cells; it becomes one edit per changed
-   * run of lines (src/server/cellEdits.ts), each inside its cell.
-   */
-  function inCells(target: ServerTarget, edits: readonly TextEdit[]): readonly TextEdit[] {
-    if (!target.joined || edits.every((e) => locateInTarget(target, e.from, e.to))) return edits;
-    return lineEdits(target.text, applyEdits(target.text, edits));
   }
 
   function toAction(target: ServerTarget, data: ActionData, kind: string, diagnostics: Diagnostic[]): CodeAction | null {

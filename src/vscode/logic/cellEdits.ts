@@ -1,12 +1,15 @@
 /**
  * Fix-all in a notebook: the engine fixes the joined text of the code cells and
- * returns the whole new text; a client needs one edit per cell (an edit cannot
- * cross a cell boundary). The old and new texts are compared line by line
- * (Myers' O(ND) diff: fixes change few lines), each changed run of lines becomes
- * one edit, trimmed to the characters that differ; the caller places each edit
- * in its cell (`locateInTarget`) and gives up when one still crosses cells.
+ * returns the whole new text; an editor needs edits that each lie in one cell.
+ * The old and new texts are compared line by line (Myers' O(ND) diff: fixes
+ * change few lines); each changed line becomes one edit (a run that changes the
+ * number of lines: one edit for the run), trimmed to the characters that
+ * differ; the host places each edit in its cell (`locateInTarget`) and gives up
+ * when one still crosses cells. Shared by the extension and the language server.
  */
-import type { TextEdit } from '../core/types.js';
+import type { TextEdit } from '../../core/types.js';
+import { applyEdits } from '../../core/index.js';
+import { locateSpan, type JoinedCells } from './notebook.js';
 
 /** Line starts of `text` (offsets), and the lines without their '\n'. */
 function split(text: string): { lines: string[]; starts: number[] } {
@@ -93,7 +96,16 @@ export function lineEdits(before: string, after: string): TextEdit[] {
       // line pi - 1 (its '\n' kept); an insertion goes before line i with its own '\n'.
       const newLines = b.lines.slice(j, pj);
       let edit: TextEdit | null;
-      if (pi > i) {
+      if (pi - i === pj - j) {
+        // As many lines as before (fixes edit lines in place): one edit per line, so that a run over
+        // the last line of a cell and the first of the next still gives edits inside each cell.
+        for (let k = 0; k < pi - i; k++) {
+          const from = a.starts[i + k]!;
+          const e = trimmed(before, from, from + a.lines[i + k]!.length, newLines[k]!);
+          if (e) out.push(e);
+        }
+        edit = null;
+      } else if (pi > i) {
         const from = a.starts[i]!;
         const to = a.starts[pi - 1]! + a.lines[pi - 1]!.length;
         edit = trimmed(before, from, to, newLines.join('\n'));
@@ -108,4 +120,14 @@ export function lineEdits(before: string, after: string): TextEdit[] {
     j = pj + 1;
   }
   return out;
+}
+
+/**
+ * Engine edits of an analysed text, as edits that each lie in one cell: the same
+ * edits for a plain document (`joined` null) or when each already does, else
+ * (fix-all's whole-text edit) one edit per changed run of lines.
+ */
+export function editsForCells(text: string, joined: JoinedCells | null, edits: readonly TextEdit[]): readonly TextEdit[] {
+  if (!joined || edits.every((e) => locateSpan(joined, e.from, e.to) !== null)) return edits;
+  return lineEdits(text, applyEdits(text, edits));
 }
