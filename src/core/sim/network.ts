@@ -362,3 +362,21 @@ export function withLines(spec: NetworkSpec, result: AnalysisResult, lineOf: (of
     }),
   };
 }
+
+/**
+ * Multiply-adds of one seed of one init (the forward pass; the backward pass
+ * costs about twice as much again): how long a simulation will take, before it runs.
+ */
+export function seedCost(spec: NetworkSpec, options: SimOptions): number {
+  let cost = 0;
+  for (const l of spec.layers) {
+    const per =
+      l.kind === 'conv' || l.kind === 'conv_transpose'
+        ? options.spatial ** 2 * (l.kernel ?? [1, 1]).reduce((x, y) => x * y, 1)
+        : l.kind === 'recurrent'
+          ? options.steps * (l.gates ?? 1)
+          : 1;
+    cost += l.inFeatures * l.outFeatures * per;
+  }
+  return cost * options.batch;
+}
