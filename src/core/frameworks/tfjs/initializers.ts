@@ -163,6 +163,7 @@ export function layerInit(file: TfjsFile, lc: LayerCall, which: 'kernel' | 'recu
     const p = objectProps(file, lc.config).get(key);
     const v = propValue(file, p);
     if (p && v) {
+      // The whole `kernelInitializer: …` option: where findings about this init are shown.
       const optionSpan = { from: p.from, to: p.to };
       if (v.name === 'PropertyDefinition') {
         const d = resolveKey(file, file.textOf(v), v);
