@@ -19,6 +19,8 @@ export interface Analysed {
   errors: JsonError[];
   /** Problems fixed by --fix in this file. */
   fixed: number;
+  /** The root of the file's project (absolute), when it was analysed with one: `dependsOn` paths are relative to it. */
+  projectRoot?: string;
 }
 
 
@@ -89,10 +91,10 @@ export async function processFile(io: CliIO, target: Target, args: Args, options
       }
     }
     // later files of the project see the fixed text
-    if (project && fixed > 0) project.index.update(project.rel, nb.text, 'notebook');
+    if (project && fixed > 0) project.index.update(project.rel, nb.text, 'notebook', nb.slices.map((c) => ({ cell: c.cell, start: c.start })));
     const result = project ? await projectAnalyze(nb.text, language, options, project, engine) : await engine.analyze(nb.text, language, options);
     if (typeof result === 'string') return empty(result, true, nb.text);
-    return { analysed: { path: target.path, text: nb.text, result, notebook: nb, errors: [], fixed }, problems };
+    return { analysed: { path: target.path, text: nb.text, result, notebook: nb, errors: [], fixed, ...(project ? { projectRoot: project.root } : {}) }, problems };
   }
 
   const language = target.kind as Language;
@@ -116,7 +118,7 @@ export async function processFile(io: CliIO, target: Target, args: Args, options
   if (project && fixed > 0) project.index.update(project.rel, text);
   const result = project ? await projectAnalyze(text, language, options, project, engine) : await engine.analyze(text, language, options);
   if (typeof result === 'string') return empty(result, true, text);
-  return { analysed: { path: target.path, text, result, notebook: null, errors: [], fixed }, problems };
+  return { analysed: { path: target.path, text, result, notebook: null, errors: [], fixed, ...(project ? { projectRoot: project.root } : {}) }, problems };
 }
 
 export async function write(io: CliIO, path: string, text: string, expected: Uint8Array): Promise<FileProblem | null> {

@@ -144,6 +144,7 @@ async function analyzeWorkspace(
               const diag = new vscode.Diagnostic(toRangeIn(index, d.from, d.to), d.message, toSeverity(d.severity));
               diag.source = 'InitLens';
               diag.code = { value: d.code, target: vscode.Uri.parse(d.docsUrl) };
+              if (d.related.length) diag.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRangeIn(index, r.from, r.to)), r.message));
               return diag;
             }),
           );

@@ -118,7 +118,14 @@ export async function runCheck(io: CliIO, style: Style, args: Args, cfg: CliConf
     cfg.report(style);
     const inputs: SarifFileInput[] = analysed
       .filter((a): a is Analysed & { result: AnalysisResult } => a.result !== null)
-      .map((a) => ({ uri: toArtifactUri(a.path, io.cwd), text: a.text, result: a.result, notebook: a.notebook }));
+      .map((a) => ({
+        uri: toArtifactUri(a.path, io.cwd),
+        text: a.text,
+        result: a.result,
+        notebook: a.notebook,
+        // a project file's dependsOn paths are relative to the project root
+        ...(a.projectRoot !== undefined ? { originUri: (file: string) => toArtifactUri(nodePath.join(a.projectRoot!, file), io.cwd) } : {}),
+      }));
     io.stdout(JSON.stringify(buildSarif(inputs, {
       version: VERSION,
       repositoryUrl: repositoryUrl(),

@@ -252,11 +252,13 @@ function shiftResult(r: AnalysisResult, m: Mover): AnalysisResult {
       activation: shiftedOpt(l.activation, m),
       recurrentInit: l.recurrentInit ? shiftedOpt(l.recurrentInit, m) : undefined,
       ...(l.biasInit ? { biasInit: shiftedOpt(l.biasInit, m) } : {}),
+      ...(l.sizesFrom ? { sizesFrom: shifted(l.sizesFrom, m) } : {}),
     })),
     models: r.models.map((md) => ({ ...md, span: shifted(md.span, m) })),
     findings: r.findings.map((f) => ({
       ...f,
       span: shifted(f.span, m),
+      ...(f.related ? { related: f.related.map((x) => ({ ...x, span: shifted(x.span, m) })) } : {}),
       fixes: f.fixes.map((fx) => ({ ...fx, edits: fx.edits.map((e) => ({ ...e, ...shifted(e, m) })) })),
     })),
     errors: r.errors.map((e) => ({ ...e, span: shifted(e.span, m) })),
@@ -368,10 +370,13 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
       const c: Layer = { ...l, id: l.id + lo, model: l.model === null ? null : l.model + mo };
       if (d) {
         c.span = sp(l.span, d);
-        if (l.init.span) c.init = { ...l.init, span: sp(l.init.span, d) };
-        if (l.activation.span) c.activation = { ...l.activation, span: sp(l.activation.span, d) };
-        if (l.recurrentInit?.span) c.recurrentInit = { ...l.recurrentInit, span: sp(l.recurrentInit.span, d) };
-        if (l.biasInit?.span) c.biasInit = { ...l.biasInit, span: sp(l.biasInit.span, d) };
+        // every span a layer holds moves: an init's `site` too (the statement that ran its init code)
+        const opt = <T extends { span?: Span; site?: Span }>(x: T): T => ({ ...x, ...(x.span ? { span: sp(x.span, d) } : {}), ...(x.site ? { site: sp(x.site, d) } : {}) });
+        if (l.init.span || l.init.site) c.init = opt(l.init);
+        if (l.activation.span) c.activation = opt(l.activation);
+        if (l.recurrentInit?.span || l.recurrentInit?.site) c.recurrentInit = opt(l.recurrentInit);
+        if (l.biasInit?.span || l.biasInit?.site) c.biasInit = opt(l.biasInit);
+        if (l.sizesFrom) c.sizesFrom = sp(l.sizesFrom, d);
       }
       layers.push(c);
     }
@@ -381,6 +386,7 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
       const c: Finding = { ...f, layer: f.layer === null ? null : f.layer + lo, model: f.model === null ? null : f.model + mo };
       if (d) {
         c.span = sp(f.span, d);
+        if (f.related) c.related = f.related.map((x) => ({ ...x, span: sp(x.span, d) }));
         c.fixes = f.fixes.map((fx) => ({ ...fx, edits: fx.edits.map((e) => ({ ...e, from: e.from + d, to: e.to + d })) }));
       }
       findings.push(c);
