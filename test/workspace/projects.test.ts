@@ -6,7 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { both, codes, layerNamed, loadProject } from './helpers.js';
-import { WorkspaceIndex, analyzeInWorkspace } from '../../src/core/index.js';
+import { WorkspaceIndex, analyze, analyzeInWorkspace, type AnalysisResult, type Layer, type ModelInfo } from '../../src/core/index.js';
+import { buildNetwork, withDefaults } from '../../src/core/sim/network.js';
+import { codeLenses, layerAt } from '../../src/vscode/logic/present.js';
+import { defaultSettings } from '../../src/vscode/logic/settings.js';
 
 test('GAN split into models.py + train.py: the init train.py applies to Generator counts in models.py, with train.py construction sizes', () => {
   const index = loadProject('gan');
@@ -83,7 +86,43 @@ test('ResNet whose blocks live in blocks.py: the blocks get the fans of the site
   assert.equal(il004[0].model, deep.id);
   assert.match(il004[0].message, /^12 weight layers in a plain stack/);
   // ResNet has BatchNorm and residual blocks: no IL004
-  assert.deepEqual(resnet.linked.layers.map((l) => l.name), ['conv1', 'fc', 'inp', 'head']);
+  assert.ok(!il004.some((f) => f.model === resnet.linked.models.find((m) => m.name === 'ResNet')!.id));
+
+  // the layers the blocks.py classes hold are listed here with the models that hold them: written
+  // in blocks.py (origin), anchored at the construction in resnet.py that builds them, no finding here
+  const rtext = index.get('resnet.py')!.text;
+  const place = (l: Layer) => (l.origin ? `${l.name}@${l.origin.file}:${l.origin.line}→${rtext.slice(l.span.from, l.span.to)}` : l.name);
+  assert.deepEqual(resnet.linked.layers.map(place), [
+    'conv1', 'fc', 'inp', 'head',
+    'conv1@blocks.py:8→BasicBlock(64, 64)', 'conv2@blocks.py:10→BasicBlock(64, 64)',
+    'fc1@blocks.py:22→TanhBlock(256)', 'fc2@blocks.py:23→TanhBlock(256)', 'fc3@blocks.py:24→TanhBlock(256)', 'fc4@blocks.py:25→TanhBlock(256)',
+    'fc1@blocks.py:37→WideTanhBlock(256)', 'fc2@blocks.py:38→WideTanhBlock(256)', 'fc3@blocks.py:39→WideTanhBlock(256)', 'fc4@blocks.py:40→WideTanhBlock(256)', 'fc5@blocks.py:41→WideTanhBlock(256)', 'fc6@blocks.py:42→WideTanhBlock(256)',
+  ]);
+  for (const f of resnet.linked.findings) assert.ok(f.layer === null || !resnet.linked.layers[f.layer].origin, 'no finding on a layer of another file');
+  // the models are what the two files pasted into one give: each model's layers, its stack
+  // (IL004's depth) with the blocks' layers, their fans and output heads
+  const one = analyze(index.get('blocks.py')!.text + '\n' + rtext.replace(/^from blocks import .*$/m, ''), 'python');
+  const summary = (r: AnalysisResult, m: ModelInfo) => ({
+    name: m.name,
+    layers: m.layers.map((id) => [r.layers[id].name, r.layers[id].fanIn, r.layers[id].fanOut, r.layers[id].head ?? false]),
+    stack: (m.stack ?? []).map((id) => [r.layers[id].name, r.layers[id].fanIn, r.layers[id].fanOut, r.layers[id].head ?? false]),
+  });
+  for (const m of resnet.linked.models) assert.deepEqual(summary(resnet.linked, m), summary(one, one.models.find((x) => x.name === m.name)!));
+  const byId = (id: number) => resnet.linked.layers[id];
+  assert.deepEqual(deep.stack!.map((id) => byId(id).name), ['inp', 'head', 'fc1', 'fc2', 'fc3', 'fc4', 'fc1', 'fc2', 'fc3', 'fc4', 'fc5', 'fc6']);
+  assert.deepEqual(resnet.alone.models.find((m) => m.name === 'DeepTanh')!.stack ?? null, null);
+  // the output head of the stack is DeepTanh's own `head`, not TanhBlock's fc4
+  assert.deepEqual(deep.stack!.filter((id) => byId(id).head).map((id) => byId(id).name), ['head']);
+  // the CodeLens and the simulation spec count the model's layers as in one file
+  const lens = codeLenses(resnet.linked, defaultSettings).find((x) => x.model === deep.id)!;
+  const lensOne = codeLenses(one, defaultSettings).find((x) => x.model === one.models.find((m) => m.name === 'DeepTanh')!.id)!;
+  assert.equal(lens.title, lensOne.title);
+  const spec = buildNetwork(resnet.linked, deep.id, withDefaults({}));
+  const specOne = buildNetwork(one, one.models.find((m) => m.name === 'DeepTanh')!.id, withDefaults({}));
+  assert.ok('spec' in spec && 'spec' in specOne);
+  assert.deepEqual(spec.spec.layers.map((x) => [x.layer, x.fanIn, x.fanOut, x.kind]), specOne.spec.layers.map((x) => [x.layer, x.fanIn, x.fanOut, x.kind]));
+  // hovering the construction shows no layer of another file
+  assert.equal(layerAt(resnet.linked, rtext.indexOf('TanhBlock(256)') + 2, defaultSettings), null);
 });
 
 test('a package with __init__.py re-exports, star imports and relative imports (src layout): sizes, init and constants across files', () => {
@@ -133,7 +172,9 @@ test('a circular import (a.py ↔ b.py) ends: each file gets what it needs from 
   assert.ok(codes(b.linked).includes('IL006'));
   assert.match(b.linked.findings[0].message, /fan_in=64, fan_out=64/);
   const a = both(index, 'a.py');
-  assert.deepEqual(a.linked.layers.map((l) => l.name), ['fc']);
+  // Outer holds Inner (b.py): its layer is listed with Outer, written in b.py and built at Inner()
+  assert.deepEqual(a.linked.layers.map((l) => [l.name, l.origin?.file ?? null, a.text.slice(l.span.from, l.span.to)]), [['fc', null, 'nn.Linear(WIDTH, 10)'], ['fc', 'b.py', 'Outer']]);
+  assert.deepEqual(a.linked.models.map((m) => [m.name, m.layers.length, m.stack?.length]), [['Outer', 1, 2]]);
   // resolving through the cycle terminates
   assert.equal(index.pyName('a.py', 'Missing'), null);
 });

@@ -134,8 +134,23 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
   const hasMask = (s: string) => masks.some(([m]) => s.includes(m));
   const idMap = new Map<number, number>();
   const layers: Layer[] = [];
+  // layers written in another file that a model of this file holds (`self.body = Block(256)`):
+  // listed with the model, anchored at the construction here that builds them (else the model)
+  const wantedBy = new Map<number, ModelInfo>();
+  for (const m of r.models) {
+    if (!own(m.span)) continue;
+    for (const x of [...m.layers, ...(m.stack ?? [])]) if (!wantedBy.has(x)) wantedBy.set(x, m);
+  }
+  const foreign = new Map<number, { origin: Origin; anchor: Span; model: number }>();
   for (const l of r.layers) {
-    if (!own(l.span)) continue;
+    const m = own(l.span) ? undefined : wantedBy.get(l.id);
+    if (!m) continue;
+    const o = origin(l.span);
+    if (o) foreign.set(l.id, { origin: o, anchor: l.sizesFrom && own(l.sizesFrom) ? l.sizesFrom : m.span, model: m.id });
+  }
+  for (const pass of [0, 1]) for (const l of r.layers) {
+    if (pass === 0 ? !own(l.span) : !foreign.has(l.id)) continue;
+    const elsewhere = foreign.get(l.id);
     const id = layers.length;
     idMap.set(l.id, id);
     const sizes: Partial<Layer> = {};
@@ -152,7 +167,8 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
       ...rest,
       ...sizes,
       id,
-      span: shift(l.span),
+      span: shift(elsewhere ? elsewhere.anchor : l.span),
+      ...(elsewhere ? { origin: elsewhere.origin, model: elsewhere.model } : {}),
       init: place(l.init, own, shift, origin),
       ...(l.recurrentInit ? { recurrentInit: place(l.recurrentInit, own, shift, origin) } : {}),
       ...(l.biasInit ? { biasInit: place(l.biasInit, own, shift, origin) } : {}),
