@@ -4,7 +4,9 @@
  * from config.py, and editing config.py (unsaved) updates model.py's
  * diagnostics. Then train.py applies an init to a model of models.py: the
  * finding in models.py says where, and removing the apply call in train.py
- * brings the default-init finding back in models.py.
+ * brings the default-init finding back in models.py. Then a module reached as an attribute
+ * (`import nets.blocks as nb; nb.Block(128)`, `models.weights_init_normal`): blocks.py names
+ * the construction in app.py that gives its fans, and editing it there updates blocks.py.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,6 +29,10 @@ before(async () => {
     'model.py': read('config/model.py'),
     'gan/models.py': read('gan/models.py'),
     'gan/train.py': read('gan/train.py'),
+    'aliases/models.py': read('aliases/models.py'),
+    'aliases/app.py': read('aliases/app.py'),
+    'aliases/nets/__init__.py': '',
+    'aliases/nets/blocks.py': read('aliases/nets/blocks.py'),
   }, {
     // every opened file stays open (a preview tab would close the dependent file when the next opens)
     'workbench.editor.enablePreview': false,
@@ -72,14 +78,27 @@ test('model.py is analysed with the widths of config.py, and editing config.py u
 
 test('the init train.py applies to a model of models.py is named in its finding; removing the call in train.py updates models.py', async () => {
   await quickOpen(page, 'models.py', 'class Generator');
-  await problem('(init applied in gan/train.py:8)').waitFor({ timeout: 60_000 });
-  const row = (await problem('(init applied in gan/train.py:8)').textContent()) ?? '';
+  await problem('(init applied in gan/train.py:8;').waitFor({ timeout: 60_000 });
+  const row = (await problem('(init applied in gan/train.py:8;').textContent()) ?? '';
   assert.match(row, /IL003/);
 
   await quickOpen(page, 'train.py', 'generator.apply');
   await replaceLine('generator.apply(weights_init_normal)', 'pass');
   // Generator's layers are back to PyTorch's default init: IL001 with the sizes train.py builds
-  await problem('(init applied in gan/train.py:8)').waitFor({ state: 'detached', timeout: 60_000 });
+  await problem('(init applied in gan/train.py:8;').waitFor({ state: 'detached', timeout: 60_000 });
   await problem('fan_in=64, fan_out=512').waitFor({ timeout: 30_000 });
   await page.screenshot({ path: join(ARTIFACTS, 'workspace-gan.png') });
+});
+
+test('a block built in another file through a module alias: its finding names the construction, and editing it there updates the block', async () => {
+  await quickOpen(page, 'blocks.py', 'class Block');
+  const was = 'init applied in aliases/app.py:18; fans from Block(128) at aliases/app.py:10';
+  await problem(was).waitFor({ timeout: 60_000 });
+  assert.match((await problem(was).textContent()) ?? '', /IL003/);
+
+  await quickOpen(page, 'app.py', 'nb.Block');
+  await replaceLine('self.body = nb.Block(128)', 'self.body = nb.Block(32)');
+  await problem('fans from Block(32) at aliases/app.py:10').waitFor({ timeout: 60_000 });
+  await problem(was).waitFor({ state: 'detached', timeout: 30_000 });
+  await page.screenshot({ path: join(ARTIFACTS, 'workspace-aliases.png') });
 });
