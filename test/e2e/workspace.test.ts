@@ -92,13 +92,13 @@ test('the init train.py applies to a model of models.py is named in its finding;
 
 test('a block built in another file through a module alias: its finding names the construction, and editing it there updates the block', async () => {
   await quickOpen(page, 'blocks.py', 'class Block');
-  const was = 'init applied in aliases/app.py:18; fans from Block(128) at aliases/app.py:10';
+  const was = 'init applied in aliases/app.py:18; fans from nb.Block(128) at aliases/app.py:10';
   await problem(was).waitFor({ timeout: 60_000 });
   assert.match((await problem(was).textContent()) ?? '', /IL003/);
 
   await quickOpen(page, 'app.py', 'nb.Block');
   await replaceLine('self.body = nb.Block(128)', 'self.body = nb.Block(32)');
-  await problem('fans from Block(32) at aliases/app.py:10').waitFor({ timeout: 60_000 });
+  await problem('fans from nb.Block(32) at aliases/app.py:10').waitFor({ timeout: 60_000 });
   await problem(was).waitFor({ state: 'detached', timeout: 30_000 });
   await page.screenshot({ path: join(ARTIFACTS, 'workspace-aliases.png') });
 });

@@ -243,6 +243,8 @@ test('aliased imports and module attributes are followed: `from models import Ge
   assert.deepEqual([layerNamed(blocks.alone, 'fc').fanIn, layerNamed(blocks.alone, 'fc').init.name], [null, 'pytorch_default']);
   assert.deepEqual([fc.fanIn, fc.fanOut, fc.init.name], [128, 128, 'random_normal']);
   assert.deepEqual([fc.init.siteOrigin?.file, fc.init.siteOrigin?.line], ['app.py', 18]);
+  // the construction is named as written in app.py (the link reads it as `Block(128)`)
+  assert.match(blocks.linked.findings.find((f) => f.layer === fc.id)!.message, /\(init applied in app\.py:18; fans from nb\.Block\(128\) at app\.py:10\)$/);
   assert.deepEqual(blocks.linked.linkedFiles, ['app.py', 'models.py']);
 
   // app.py: its own layer gets the init function it reaches as models.weights_init_normal

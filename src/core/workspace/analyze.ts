@@ -60,7 +60,7 @@ export class WorkspaceAnalyzer {
     try {
       linked = link(index, path, text, this.language);
     } catch {
-      linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '', masks: new Map() };
+      linked = { text, ownFrom: 0, ownLength: text.length, segments: [], renamed: [], files: [], signature: '', masks: new Map() };
     }
     // Own-text changes map onto the linked text only when the foreign part is unchanged and own text is its prefix.
     const sameForeign = this.lastLinked !== null && this.lastLinked.signature === linked.signature && linked.ownFrom === 0;
@@ -118,14 +118,23 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
   const hi = linked.ownFrom + linked.ownLength;
   const own = (s: Span | undefined) => !!s && s.from >= lo && s.to <= hi;
   const shift = (s: Span): Span => ({ from: s.from - lo, to: s.to - lo });
+  /** A linked offset → its file and offset there; inside a renamed reference, its start (or end). */
+  const locate = (offset: number, isEnd: boolean): { file: string; pos: number } | null => {
+    for (const r of linked.renamed) if (offset >= r.at && offset <= r.at + r.length && (r.length > 0 || offset === r.at)) {
+      if (offset === r.at && !isEnd) return { file: r.file, pos: r.from };
+      if (offset === r.at + r.length && isEnd) return { file: r.file, pos: r.to };
+      if (offset > r.at && offset < r.at + r.length) return { file: r.file, pos: isEnd ? r.to : r.from };
+    }
+    const seg = segmentAt(linked, offset);
+    return seg ? { file: seg.file, pos: seg.from + (offset - seg.at) } : null;
+  };
   const origin = (s: Span): Origin | undefined => {
-    const seg = segmentAt(linked, s.from);
-    if (!seg) return undefined;
-    const from = seg.from + (s.from - seg.at);
+    const a = locate(s.from, false);
+    if (!a) return undefined;
     // a span across a renamed reference (`G.apply(init_fn)` read as `G.apply(weights_init_normal)`) ends in a later segment of the same file
-    const end = segmentAt(linked, s.to);
-    const to = end && end.file === seg.file && end.from >= seg.from ? end.from + (s.to - end.at) : Math.min(seg.from + seg.length, seg.from + (s.to - seg.at));
-    return { file: seg.file, ...index.placeOf(seg.file, from), span: { from, to } };
+    const b = locate(s.to, true);
+    const to = b && b.file === a.file && b.pos >= a.pos ? b.pos : a.pos;
+    return { file: a.file, ...index.placeOf(a.file, a.pos), span: { from: a.pos, to } };
   };
 
   // `models_Generator` in the analysed text is `models.Generator` in the file

@@ -50,6 +50,8 @@ export interface Linked {
   ownLength: number;
   /** Foreign regions, by increasing `at`. */
   segments: Segment[];
+  /** Renamed references in foreign regions (`nb.Block` read as `Block`): `from`/`to` in `file`, `at`/`length` in the linked text. */
+  renamed: { file: string; from: number; to: number; at: number; length: number }[];
   /** Other files read (sorted). */
   files: string[];
   /** The foreign part of `text`: equal signatures mean equal linked analyses for the same own text. */
@@ -104,7 +106,7 @@ function viewOf(path: string, f: IndexedFile | { text: string; py?: PyModuleSumm
  * editor buffer wins) against the rest of the index.
  */
 export function link(index: WorkspaceIndex, path: string, text: string, language: 'python' | 'javascript' | 'typescript'): Linked {
-  const plain: Linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '', masks: new Map() };
+  const plain: Linked = { text, ownFrom: 0, ownLength: text.length, segments: [], renamed: [], files: [], signature: '', masks: new Map() };
   const indexed = index.get(path);
   let own: FileView | null;
   if (indexed && indexed.text === text) own = viewOf(path, indexed);
@@ -339,6 +341,7 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     return out;
   }
   const segments: Segment[] = [];
+  const renamed: Linked['renamed'] = [];
   const files = new Set<string>();
   let out: string;
   // Build prelude and epilogue texts with their segment offsets.
@@ -365,6 +368,7 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
           segs.push({ file: file.path, from: pos, at: base + s.length, length: e.from - pos });
           s += file.text.slice(pos, e.from);
         }
+        if (e.to > e.from) renamed.push({ file: file.path, from: e.from, to: e.to, at: base + s.length, length: e.text.length });
         s += e.text;
         pos = e.to;
       }
@@ -387,14 +391,14 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     }
     out = ownText + tail.text;
     const maskSig = [...masks.keys()].sort().join(',');
-    return { text: out, ownFrom: 0, ownLength: text.length, segments, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs, index) + '\0' + maskSig, masks };
+    return { text: out, ownFrom: 0, ownLength: text.length, segments, renamed, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs, index) + '\0' + maskSig, masks };
   }
   const head = build(prelude, 0);
   const ownFrom = head.text.length;
   const tail = build(epilogue, ownFrom + text.length);
   segments.push(...head.segs, ...tail.segs);
   out = head.text + text + tail.text;
-  return { text: out, ownFrom, ownLength: text.length, segments, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index), masks };
+  return { text: out, ownFrom, ownLength: text.length, segments, renamed, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index), masks };
 }
 
 /** Where each segment starts, by line (and cell): an edit elsewhere in a file that moves no line changes no origin. */

@@ -484,7 +484,22 @@ export class TfjsAnalyzer {
     this.depth++;
     try {
       const e = this.strip(n);
-      if (e.name === 'CallExpression') return this.layerCall(e);
+      if (e.name === 'CallExpression') {
+        const lc = this.layerCall(e);
+        if (lc) return lc;
+        // A local helper that returns one layer (`model.add(hiddenLayer(UNITS))`): that layer.
+        const fn = e.firstChild ? this.deref(e.firstChild) : null;
+        if (fn && FUNCTION_NODES.has(fn.name) && !this.inFunction.has(nodeKey(fn))) {
+          this.inFunction.add(nodeKey(fn));
+          try {
+            const returned = this.returnedExprs(fn);
+            if (returned.length === 1) return this.evalLayer(returned[0]!);
+          } finally {
+            this.inFunction.delete(nodeKey(fn));
+          }
+        }
+        return null;
+      }
       if (e.name === 'VariableName' || e.name === 'MemberExpression') {
         const d = this.resolveRef(e);
         return d?.value ? this.evalLayer(d.value) : null;
