@@ -207,10 +207,17 @@ test('a TensorFlow.js project with a layers helper module and a config module', 
   const model = both(index, 'src/model.ts');
   // units: UNITS (128, from config.ts through the re-export in layers.ts)
   assert.deepEqual([model.alone.layers[0].fanOut, model.linked.layers[0].fanOut], [null, 128]);
+  // the layers the helpers of layers.ts return are the model's 2nd and 3rd layers (written there, no finding here)
+  const seq = model.linked.models[0];
+  assert.deepEqual(seq.layers.map((id) => { const l = model.linked.layers[id]; return [l.fanIn, l.fanOut, l.origin ? `${l.origin.file}:${l.origin.line}` : null]; }), [[784, 128, null], [128, 128, 'src/layers.ts:5'], [128, 10, 'src/layers.ts:9']]);
+  assert.equal(model.alone.models[0].layers.length, 1);
+  assert.deepEqual(model.linked.findings.map((f) => f.layer), []);
+  assert.equal(codeLenses(model.linked, defaultSettings)[0].title, 'Simulate variance (3 layers)');
   const layers = both(index, 'src/layers.ts');
   const hidden = layers.linked.layers[0];
-  // kernelInitializer: KERNEL_INIT from config.ts, units from the call hiddenLayer(UNITS) in model.ts
-  assert.deepEqual([layers.alone.layers[0].init.name, hidden.init.name, hidden.fanOut], ['unknown', 'glorot_uniform', 128]);
+  // kernelInitializer: KERNEL_INIT from config.ts, units from the call hiddenLayer(UNITS) in model.ts,
+  // fan_in from the layer before it in model.ts's Sequential
+  assert.deepEqual([layers.alone.layers[0].init.name, hidden.init.name, hidden.fanIn, hidden.fanOut], ['unknown', 'glorot_uniform', 128, 128]);
   assert.ok(codes(layers.linked, hidden).includes('IL001'));
   for (const l of layers.linked.layers) assert.ok(l.span.to <= index.get('src/layers.ts')!.text.length);
 });

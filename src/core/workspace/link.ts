@@ -186,8 +186,18 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     const utext = file.text.slice(u.from, u.to);
     if (utext.includes('ignore-file')) return false;
     const defines = u.defines.map((d) => linkName(file.path, d));
-    // a name this file already binds otherwise wins (the analysed file first)
-    if (defines.some((d) => bound.has(d))) return u.kind === 'import';
+    // a name this file already binds otherwise wins (the analysed file first); TS/JS: the same library
+    // import (`import * as tf from '@tensorflow/tfjs'`) is copied anyway, since the copies come before
+    // the file's own import and a binding must precede its use
+    if (defines.some((d) => bound.has(d))) {
+      if (u.kind !== 'import') return false;
+      if (python || !sameLibraryImport(file, unit, own!)) return true;
+      if (utext.length + 1 > budget) return true;
+      visited.add(key);
+      budget -= utext.length + 1;
+      out.push({ file, unit });
+      return true;
+    }
     if (utext.length + 1 > budget || depth > 24) return false;
     visited.add(key);
     for (const d of defines) bound.add(d);
@@ -409,6 +419,17 @@ function segSig(segs: Segment[], index: WorkspaceIndex): string {
       return s.file + ':' + p.line + (p.cell !== undefined ? `/${p.cell}:${p.cellLine}` : '');
     })
     .join(',');
+}
+
+/** A TS/JS import statement of `file` whose every binding the analysed file makes with an import of the same package. */
+function sameLibraryImport(file: FileView, unit: number, own: FileView): boolean {
+  const mine = file.summary.js?.imports.filter((i) => i.statement === unit) ?? [];
+  if (mine.length === 0) return false;
+  return mine.every((i) => {
+    if (i.spec.startsWith('.')) return false;
+    const o = own.summary.js?.imports.find((x) => x.local === i.local);
+    return !!o && o.spec === i.spec && o.name === i.name;
+  });
 }
 
 /** Is `local` mentioned by a unit other than the import that binds it? */
