@@ -278,3 +278,17 @@ test('an alias in the analysed file is not confused with a name of the same spel
   const main = analyzeInWorkspace(index, 'main.py', text, 'python');
   assert.deepEqual(main.layers.map((l) => [l.name, l.fanIn]), [['own', 8]]);
 });
+
+test('TS/JS: a helper imported under another name (`import { hiddenLayer as hl }`) is followed', () => {
+  const index = new WorkspaceIndex();
+  index.update('src/layers.ts', "import * as tf from '@tensorflow/tfjs';\n\nexport function hiddenLayer(units: number) {\n  return tf.layers.dense({ units, activation: 'relu', kernelInitializer: 'glorotUniform' });\n}\n");
+  const text = "import * as tf from '@tensorflow/tfjs';\nimport { hiddenLayer as hl } from './layers.js';\n\nconst model = tf.sequential();\nmodel.add(tf.layers.dense({ inputShape: [784], units: 64, activation: 'relu', kernelInitializer: 'heUniform' }));\nmodel.add(hl(32));\n";
+  index.update('src/model.ts', text);
+  const model = analyzeInWorkspace(index, 'src/model.ts', text, 'typescript');
+  assert.deepEqual(model.models[0].layers.map((id) => [model.layers[id].fanIn, model.layers[id].fanOut, model.layers[id].origin?.file ?? null]), [[784, 64, null], [64, 32, 'src/layers.ts']]);
+  assert.equal(analyze(text, 'typescript').models[0].layers.length, 1);
+  // and layers.ts gets its sizes from the aliased call in model.ts
+  const layers = analyzeInWorkspace(index, 'src/layers.ts', index.get('src/layers.ts')!.text, 'typescript');
+  assert.deepEqual([layers.layers[0].fanIn, layers.layers[0].fanOut], [64, 32]);
+  assert.ok(codes(layers, layers.layers[0]).includes('IL001'));
+});

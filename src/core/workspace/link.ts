@@ -149,6 +149,10 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
   };
   const visited = new Set<string>();
   const prelude: { file: FileView; unit: number }[] = [];
+  /** TS/JS: `const hl = hiddenLayer;` for each import under another name, after the copies. */
+  const jsAliases: string[] = [];
+  /** The same for importers' names of this file's definitions, before their statements. */
+  const jsTailAliases: string[] = [];
   const epilogue: { file: FileView; unit: number }[] = [];
   const views = new Map<string, FileView>();
   let budget = LINK_BUDGET;
@@ -228,9 +232,15 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     if (!r || r === 'library') continue;
     const v = view(r.file);
     if (!v || v === own) continue;
+    if (r.name !== local && !python) {
+      // `import { hiddenLayer as hl }`: the definition is copied, then `const hl = hiddenLayer;`
+      if (r.name === 'default' || !/^[A-Za-z_$][\w$]*$/.test(r.name) || bound.has(r.name)) continue;
+      bound.delete(local);
+      if (include(v, r.statement, prelude, 0)) jsAliases.push(`const ${local} = ${r.name};`);
+      continue;
+    }
     if (r.name !== local) {
       // `from models import Generator as Gen`: the definition is copied under the name used here
-      if (!python) continue;
       const key = r.file + '\0' + r.name;
       if (linkNames.has(key) && linkNames.get(key) !== local) continue;
       linkNames.set(key, local);
@@ -297,6 +307,12 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
       const r = resolveLocal(index, iv, local, own);
       // `from models import Generator as G`: the copies say `Generator` (see the references below)
       if (r && r !== 'library' && r.file === path && (r.name === local || iv.python)) names.add(local);
+      // TS/JS `import { hiddenLayer as hl }` in the importer: `const hl = hiddenLayer;` before its statements
+      else if (r && r !== 'library' && r.file === path && !iv.python && r.name !== 'default' && !bound.has(local) && own.defs.has(r.name)) {
+        names.add(local);
+        bound.add(local);
+        jsTailAliases.push(`const ${local} = ${r.name};`);
+      }
     }
     // `import models` in train.py, then `models.Generator(...)`
     if (iv.python) {
@@ -321,10 +337,27 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
           return;
         }
       });
+      // TS/JS: what those statements use from the importer came along (`const model = tf.sequential()`
+      // for `model.add(hl(32))`); the statements that use it too (the layers added before: the data flow)
+      if (!iv.python) {
+        iv.units.forEach((u, i) => {
+          if (u.kind === 'import' || !visited.has(iv.path + '\0' + i)) return;
+          for (const d of u.defines) if (!names.has(d)) {
+            names.add(d);
+            changed = true;
+          }
+        });
+      }
     }
   }
 
   if (prelude.length === 0 && epilogue.length === 0) return plain;
+  if (!python) {
+    // TS/JS runs in order: an importer's statements keep their order in their file (files in first-use order)
+    const fileOrder = new Map<string, number>();
+    epilogue.forEach((e) => fileOrder.has(e.file.path) || fileOrder.set(e.file.path, fileOrder.size));
+    epilogue.sort((a, b) => fileOrder.get(a.file.path)! - fileOrder.get(b.file.path)! || a.unit - b.unit);
+  }
   /** The references of a copied statement that must say another name: the name each definition has here. */
   function rewritesOf(file: FileView, unit: number): { from: number; to: number; text: string }[] {
     const u = file.units[unit];
@@ -404,8 +437,11 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     return { text: out, ownFrom: 0, ownLength: text.length, segments, renamed, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs, index) + '\0' + maskSig, masks };
   }
   const head = build(prelude, 0);
+  if (jsAliases.length) head.text += jsAliases.join('\n') + '\n';
   const ownFrom = head.text.length;
-  const tail = build(epilogue, ownFrom + text.length);
+  const aliasTail = jsTailAliases.length ? '\n' + jsTailAliases.join('\n') : '';
+  const tail = build(epilogue, ownFrom + text.length + aliasTail.length);
+  tail.text = aliasTail + tail.text;
   segments.push(...head.segs, ...tail.segs);
   out = head.text + text + tail.text;
   return { text: out, ownFrom, ownLength: text.length, segments, renamed, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index), masks };
