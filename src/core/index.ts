@@ -9,6 +9,6 @@ export { analyze } from './analysis/analyze.js';
 export { applyEdits, fixAll } from './fixes/apply.js';
 export { LineIndex } from './text.js';
 export { WorkspaceIndex, indexableText, languageOfPath, inSkippedFolder, normalizePath, DEFAULT_MAX_FILE_SIZE, SKIPPED_FOLDERS, type WorkspaceLanguage, type CellStart } from './workspace/index.js';
-export { analyzeInWorkspace, WorkspaceAnalyzer, affectedBy, linkSignature, where } from './workspace/analyze.js';
+export { analyzeInWorkspace, prepareInWorkspace, WorkspaceAnalyzer, affectedBy, linkSignature, where } from './workspace/analyze.js';
 export { IncrementalAnalyzer, type TextChange } from './analysis/incremental.js';
 export { RULE_CODES } from './analysis/rules/index.js';

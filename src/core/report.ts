@@ -63,6 +63,8 @@ export interface JsonFinding extends JsonRange {
   /** Workspace-aware analysis: other files the finding depends on (1-based line; 0 for a notebook's code). */
   /** `line` is 0 for a notebook, whose place is `cell` (0-based among all cells) and `cellLine` (1-based). */
   dependsOn?: { path: string; line: number; cell?: number; cellLine?: number }[];
+  /** Other places of this file the finding is about, outside its range (the layer, the activation, the init code). */
+  related?: (JsonRange & { message: string })[];
 }
 
 export interface JsonError {
@@ -177,6 +179,7 @@ function findingJson(finding: Finding, layersById: Map<number, Layer>, map: Posi
         }
       : null,
     ...(finding.dependsOn?.length ? { dependsOn: finding.dependsOn.map((o) => ({ path: o.file, line: o.line, ...(o.cell !== undefined ? { cell: o.cell, cellLine: o.cellLine } : {}) })) } : {}),
+    ...(finding.related?.length ? { related: finding.related.map((x) => ({ ...map.range(x.span), message: x.message })) } : {}),
   };
 }
 

@@ -28,6 +28,7 @@ import {
   type CodeLens,
   type Connection,
   type Diagnostic,
+  type DiagnosticRelatedInformation,
   type Hover,
   type InitializeParams,
   type InitializeResult,
@@ -37,6 +38,7 @@ import {
   type WorkspaceDiagnosticReport,
   type WorkspaceDocumentDiagnosticReport,
   type WorkspaceEdit,
+  WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -54,7 +56,7 @@ import {
   toAnalysisOptions,
   type InitLensSettings,
 } from '../vscode/logic/settings.js';
-import { codeLenses, FIX_ALL_KIND, layerAt, modelAt, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
+import { codeLenses, FIX_ALL_KIND, hoverAt, modelAt, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
 import { fixAllQuickFix, minimalEdits, quickFixes, sourceFixAll, type ActionContext, type ActionData } from '../vscode/logic/actions.js';
 import { hoverMarkdown, modelTable } from '../vscode/logic/variance.js';
 import { compileGlobs, type PathMatcher } from '../vscode/logic/glob.js';
@@ -62,7 +64,8 @@ import { Scheduler } from '../vscode/logic/scheduler.js';
 import { DocumentStore, locateInTarget, toTargetOffset, type ServerTarget } from './documents.js';
 import { curvesMarkdown, tableMarkdown, tableText } from './simulate.js';
 import { panelModel } from '../vscode/logic/panel.js';
-import { withDefaults } from '../core/sim/network.js';
+import type { SimulationResult } from '../core/sim/types.js';
+import { monteCarloMarkdown, monteCarloText, parseSimulateRequest, runMonteCarlo } from './montecarlo.js';
 import { scanWorkspace, type ScannedFile } from './scan.js';
 
 export const COMMANDS = {
@@ -371,7 +374,7 @@ export function startSession(connection: Connection): Session {
     for (const data of toDiagnostics(analysis.findings, settings)) {
       const at = locateInTarget(target, data.from, data.to);
       if (!at) continue;
-      out.get(at.doc.uri)?.push(toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to)));
+      out.get(at.doc.uri)?.push(toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to), relatedIn(target, data)));
     }
     return out;
   }
@@ -532,7 +535,7 @@ export function startSession(connection: Connection): Session {
     for (const data of all) {
       const at = locateInTarget(target, data.from, data.to);
       if (!at || at.doc.uri !== uri) continue;
-      const diag = toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to));
+      const diag = toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to), relatedIn(target, data));
       here.set(data, diag);
     }
     // The client's diagnostics in the context, matched by code and range; else every finding overlapping the range.
@@ -572,9 +575,10 @@ export function startSession(connection: Connection): Session {
     if (offset === null) return null;
     const result = analysis.result;
     const markdown = caps.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown) ?? true;
-    const layer = layerAt(result, offset, settings);
-    if (layer) {
-      const at = locateInTarget(target, layer.span.from, layer.span.to);
+    const hovered = hoverAt(result, offset, settings);
+    if (hovered) {
+      const layer = hovered.layer;
+      const at = locateInTarget(target, hovered.span.from, hovered.span.to);
       if (!at) return null;
       let activationLine: number | null = null;
       if (layer.activation.span) {
@@ -613,11 +617,11 @@ export function startSession(connection: Connection): Session {
 
   // --- commands ---------------------------------------------------------------------
 
-  connection.onExecuteCommand(async (params, token) => {
+  connection.onExecuteCommand(async (params, token, workDone) => {
     const args = params.arguments ?? [];
     switch (params.command) {
       case COMMANDS.simulate:
-        return simulate(args[0], args[1]);
+        return simulate(args[0], args[1], args[2], token, workDone);
       case COMMANDS.fixAll:
         return fixAllCommand(args[0], args[1]);
       case COMMANDS.analyzeWorkspace: {
@@ -651,8 +655,15 @@ export function startSession(connection: Connection): Session {
     }
   });
 
-  function simulate(uriArg: unknown, modelArg: unknown) {
-    if (typeof uriArg !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: expected [uri, model?]`);
+  /**
+   * The variance tables of a model: the hover's per-layer table, the panel's
+   * analytic curves and (unless `method` is `analytic`) the panel's Monte Carlo,
+   * run in worker threads with `$/progress` and cancellation (src/server/montecarlo.ts).
+   */
+  async function simulate(uriArg: unknown, modelArg: unknown, optionsArg: unknown, token: CancellationToken, workDone: WorkDoneProgressReporter) {
+    if (typeof uriArg !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: expected [uri, model?, options?]`);
+    const request = parseSimulateRequest(optionsArg, settings.distribution);
+    if (typeof request === 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: ${request}`);
     const target = store.target(uriArg);
     if (!target) throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: ${uriArg} is not open`);
     const analysis = analysisOf(target);
@@ -664,13 +675,42 @@ export function startSession(connection: Connection): Session {
     // The panel's analytic curves (current, recommended, orthogonal, LSUV); a model the simulator
     // cannot build (a width unknown with no default) keeps the table and says why.
     const doc = store.text(uriArg) ?? target.docs[0]!;
-    const panel = panelModel(analysis.result, model.id, withDefaults({}), fileName(target.uri), (offset) => {
+    const panel = panelModel(analysis.result, model.id, request.options, fileName(target.uri), (offset) => {
       const at = locateInTarget(target, offset, offset);
       return (at ? at.doc : doc).positionAt(at ? at.from : offset).line + 1;
     });
     const analytic = 'error' in panel ? null : panel.analytic;
     const curves = analytic ? curvesMarkdown(analytic) : `(no analytic curves: ${'error' in panel ? panel.error : ''})`;
-    return { title: table.title, markdown: `${tableMarkdown(table)}\n\n${curves}`, text: tableText(table), table, analytic };
+    let montecarlo: SimulationResult | null = null;
+    let montecarloError: string | undefined;
+    if (request.method !== 'analytic' && !('error' in panel)) {
+      // Progress: the client's token when it gave one, else one the server creates (when the client can show it).
+      const created = WorkDoneProgressReporter.isNullInstance(workDone) ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
+      const reporter = created ?? workDone;
+      const both = mergeTokens(token, created?.token);
+      const abort = new AbortController();
+      const sub = both.onCancellationRequested(() => abort.abort());
+      if (both.isCancellationRequested) abort.abort();
+      reporter.begin('InitLens: Monte Carlo simulation', 0, table.title, true);
+      try {
+        montecarlo = await runMonteCarlo(panel.spec, request.options, {
+          signal: abort.signal,
+          onProgress: (p) => reporter.report(Math.min(100, Math.floor((100 * p.done) / Math.max(1, p.total))), `${p.done} seed runs`),
+        });
+      } catch (e) {
+        if (abort.signal.aborted) throw cancelled();
+        montecarloError = e instanceof Error ? e.message : String(e);
+        log(`Monte Carlo simulation of ${uriArg} failed: ${montecarloError}`);
+      } finally {
+        sub.dispose();
+        reporter.done();
+      }
+    }
+    const withAnalytic = request.method === 'both';
+    const mcMarkdown = montecarlo ? monteCarloMarkdown(montecarlo, withAnalytic) : montecarloError ? `(no Monte Carlo: ${montecarloError})` : '';
+    const markdown = [tableMarkdown(table), request.method === 'montecarlo' ? '' : curves, mcMarkdown].filter((x) => x !== '').join('\n\n');
+    const text = [tableText(table), montecarlo ? monteCarloText(montecarlo, withAnalytic) : ''].filter((x) => x !== '').join('\n\n');
+    return { title: table.title, method: request.method, markdown, text, table, analytic, montecarlo, montecarloError };
   }
 
   async function fixAllCommand(uriArg: unknown, versionArg: unknown) {
@@ -694,7 +734,7 @@ export function startSession(connection: Connection): Session {
   connection.listen();
   return { shutdownReceived: () => shutdown };
 
-  function toLspDiagnostic(data: DiagnosticData, range: Range): Diagnostic {
+  function toLspDiagnostic(data: DiagnosticData, range: Range, related: DiagnosticRelatedInformation[] = []): Diagnostic {
     return {
       range,
       severity: SEVERITY[data.severity],
@@ -702,7 +742,16 @@ export function startSession(connection: Connection): Session {
       codeDescription: { href: data.docsUrl },
       source: SOURCE,
       message: data.message,
+      ...(related.length ? { relatedInformation: related } : {}),
     };
+  }
+
+  /** The finding's other places (the layer, the activation, the init code), in the target's documents. */
+  function relatedIn(target: ServerTarget, data: DiagnosticData): DiagnosticRelatedInformation[] {
+    return data.related.flatMap((r) => {
+      const at = locateInTarget(target, r.from, r.to);
+      return at ? [{ location: { uri: at.doc.uri, range: rangeIn(at.doc, at.from, at.to) }, message: r.message }] : [];
+    });
   }
 }
 

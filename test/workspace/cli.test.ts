@@ -76,7 +76,8 @@ test('check DIR --format sarif: a finding that depends on another file lists it 
     assert.equal(applied.length, 3);
     for (const x of applied) {
       assert.equal(x.locations[0].physicalLocation.artifactLocation.uri, 'gan/models.py');
-      assert.deepEqual(x.relatedLocations, [
+      // the places in other files (the same file's layer, activation and init code follow them)
+      assert.deepEqual(x.relatedLocations?.filter((l) => l.physicalLocation.artifactLocation.uri !== 'gan/models.py'), [
         { id: 1, message: { text: 'train.py:8' }, physicalLocation: { artifactLocation: { uri: 'gan/train.py', uriBaseId: '%SRCROOT%' }, region: { startLine: 8 } } },
         { id: 2, message: { text: 'train.py:5' }, physicalLocation: { artifactLocation: { uri: 'gan/train.py', uriBaseId: '%SRCROOT%' }, region: { startLine: 5 } } },
       ]);
@@ -84,7 +85,7 @@ test('check DIR --format sarif: a finding that depends on another file lists it 
     // the Discriminator's finding depends on no other file
     const own = results.filter((x) => !applied.includes(x));
     assert.equal(own.length, 1);
-    assert.equal(own[0].relatedLocations, undefined);
+    assert.deepEqual(own[0].relatedLocations?.filter((l) => l.physicalLocation.artifactLocation.uri !== 'gan/models.py') ?? [], []);
   } finally {
     t.cleanup();
   }

@@ -18,14 +18,24 @@ import { link, type Linked } from './link.js';
 
 /** Analyse `path` (its `text`, which wins over the indexed one) with what the workspace says about it. */
 export function analyzeInWorkspace(index: WorkspaceIndex, path: string, text: string, language: Language, options?: Partial<AnalysisOptions>): AnalysisResult {
+  const prepared = prepareInWorkspace(index, path, text, language);
+  return prepared.finish(analyze(prepared.text, language, options));
+}
+
+/**
+ * `analyzeInWorkspace` in two halves, for a caller that runs the analysis elsewhere (the CLI's
+ * worker threads): `text` is what to analyse (the linked text, or the file's own), and `finish`
+ * brings an analysis of it back to the file. `finish(analyze(text))` is `analyzeInWorkspace`.
+ */
+export function prepareInWorkspace(index: WorkspaceIndex, path: string, text: string, language: Language): { text: string; finish(r: AnalysisResult): AnalysisResult } {
   let linked: Linked;
   try {
     linked = link(index, path, text, language);
   } catch {
-    return analyze(text, language, options);
+    return { text, finish: (r) => r };
   }
-  if (linked.segments.length === 0) return analyze(text, language, options);
-  return mapBack(analyze(linked.text, language, options), linked, index);
+  if (linked.segments.length === 0) return { text, finish: (r) => r };
+  return { text: linked.text, finish: (r) => mapBack(r, linked, index) };
 }
 
 /**
@@ -143,6 +153,7 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
   const hasMask = (s: string) => masks.some(([m]) => s.includes(m));
   const idMap = new Map<number, number>();
   const layers: Layer[] = [];
+  const linkedLayers = new Map(r.layers.map((l) => [l.id, l]));
   // layers written in another file that a model of this file holds (`self.body = Block(256)`):
   // listed with the model, anchored at the construction here that builds them (else the model)
   const wantedBy = new Map<number, ModelInfo>();
@@ -170,14 +181,16 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
         if (o) sizes.sizesFromOrigin = o;
       }
     }
-    const { sizesFrom: _drop, ...rest } = l;
+    const { sizesFrom: _drop, nameSpan: _name, ...rest } = l;
     void _drop;
+    void _name;
     layers.push({
       ...rest,
       ...sizes,
       id,
       span: shift(elsewhere ? elsewhere.anchor : l.span),
       ...(elsewhere ? { origin: elsewhere.origin, model: elsewhere.model } : {}),
+      ...(l.nameSpan && !elsewhere ? { nameSpan: shift(l.nameSpan) } : {}),
       init: place(l.init, own, shift, origin),
       ...(l.recurrentInit ? { recurrentInit: place(l.recurrentInit, own, shift, origin) } : {}),
       ...(l.biasInit ? { biasInit: place(l.biasInit, own, shift, origin) } : {}),
@@ -197,9 +210,15 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
 
   const findings: Finding[] = [];
   for (const f of r.findings) {
-    if (!own(f.span)) continue;
+    // A layer of this file whose squiggle would be on init code in another file: on the layer.
+    const linkedLayer = f.layer === null ? undefined : linkedLayers.get(f.layer);
+    const span = own(f.span) ? f.span : linkedLayer && own(linkedLayer.span) ? linkedLayer.span : null;
+    if (!span) continue;
     const layer = f.layer === null ? null : (idMap.get(f.layer) ?? null);
     if (f.layer !== null && layer === null) continue;
+    // a layer written in another file is reported there
+    if (layer !== null && layers[layer].origin) continue;
+    const related = (f.related ?? []).filter((x) => own(x.span) && !(x.span.from < span.to && span.from < x.span.to)).map((x) => ({ ...x, span: shift(x.span) }));
     const fixes = f.fixes.filter((x) => x.edits.every((e) => e.from >= lo && e.to <= hi && !hasMask(e.newText))).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, from: e.from - lo, to: e.to - lo })) }));
     const dependsOn: Origin[] = [];
     let message = unmask(f.message);
@@ -230,12 +249,14 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
       ...f,
       message,
       summary,
-      span: shift(f.span),
+      span: shift(span),
+      ...(related.length ? { related } : {}),
       layer,
       model: f.model === null ? null : (modelMap.get(f.model) ?? null),
       fixes,
       ...(dependsOn.length ? { dependsOn } : {}),
     });
+    if (!related.length) delete findings[findings.length - 1]!.related;
   }
   const errors = r.errors.filter((e) => e.span.from === 0 && e.span.to === 0 ? true : own(e.span)).map((e) => (e.span.from === 0 && e.span.to === 0 ? e : { ...e, span: shift(e.span) }));
   return { language: r.language, layers, models, findings, errors, linkedFiles: linked.files };
@@ -258,6 +279,11 @@ export function where(o: Origin): string {
 function place<T extends InitSpec | ActivationInfo>(x: T, own: (s: Span | undefined) => boolean, shift: (s: Span) => Span, origin: (s: Span) => Origin | undefined): T {
   const out: InitSpec | ActivationInfo = { ...x };
   delete out.span;
+  if ('optionSpan' in out) {
+    delete out.optionSpan;
+    const o = (x as InitSpec).optionSpan!;
+    if (own(o)) out.optionSpan = shift(o);
+  }
   if (x.span) {
     if (own(x.span)) out.span = shift(x.span);
     else {
