@@ -20,6 +20,7 @@ import { secondMoment, derivSecondMoment, varianceGain, torchCalculateGain } fro
 import type { MathActivation } from './activations.js';
 import { TRUNC2_VARIANCE, truncatedStdNormalVariance } from './gauss.js';
 import type { InitName } from '../types.js';
+import { varianceScalingLaw } from '../frameworks/shared/initializers.js';
 
 export { TRUNC2_VARIANCE };
 
@@ -67,16 +68,6 @@ export function truncNormalVariance(std: number, lo: number, hi: number, mean = 
   if (!(std > 0)) return std === 0 ? 0 : NaN;
   return std * std * truncatedStdNormalVariance((lo - mean) / std, (hi - mean) / std);
 }
-
-/** Name-level defaults of the VarianceScaling family: [scale, mode, kind]. */
-const FAMILY: Partial<Record<InitName, { scale: number; mode: 'fan_in' | 'fan_avg'; uniform: boolean }>> = {
-  he_normal: { scale: 2, mode: 'fan_in', uniform: false },
-  he_uniform: { scale: 2, mode: 'fan_in', uniform: true },
-  glorot_normal: { scale: 1, mode: 'fan_avg', uniform: false },
-  glorot_uniform: { scale: 1, mode: 'fan_avg', uniform: true },
-  lecun_normal: { scale: 1, mode: 'fan_in', uniform: false },
-  lecun_uniform: { scale: 1, mode: 'fan_in', uniform: true },
-};
 
 /** The fan a mode divides by. `clampToOne` reproduces Keras/tfjs `max(1, fan)`. */
 function modeFan(
@@ -269,7 +260,7 @@ function varianceScalingFamily(
   clamp: boolean,
   uncorrected: boolean,
 ): number | null {
-  const fam = FAMILY[init.name];
+  const fam = varianceScalingLaw(init.name);
 
   if (framework === 'pytorch' && init.name !== 'variance_scaling') {
     if (init.name === 'glorot_normal' || init.name === 'glorot_uniform') {

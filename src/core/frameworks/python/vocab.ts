@@ -5,6 +5,7 @@
  * `torch.nn.Linear`, `flax.linen.Dense`, ...).
  */
 import type { ActivationName, Framework, Normalization } from '../../types.js';
+import { INITIALIZERS } from '../shared/initializers.js';
 
 export interface WeightLayerSpec {
   framework: Framework;
@@ -134,12 +135,8 @@ roles.set('tensorflow.nn.leaky_relu', { r: 'actFn', act: 'leaky_relu', param: 0.
 add(['tensorflow.reshape', 'tensorflow.squeeze', 'tensorflow.expand_dims', 'tensorflow.transpose', 'keras.ops.reshape'], { r: 'passFn' });
 add(['tensorflow.add', 'keras.ops.add'], { r: 'addFn' });
 add(['tensorflow.concat', 'keras.ops.concatenate'], { r: 'concatFn' });
-for (const n of [
-  'HeNormal', 'HeUniform', 'GlorotNormal', 'GlorotUniform', 'LecunNormal', 'LecunUniform', 'Orthogonal', 'Zeros', 'Ones', 'Constant',
-  'RandomNormal', 'RandomUniform', 'TruncatedNormal', 'VarianceScaling', 'Identity',
-  'he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'lecun_normal', 'lecun_uniform', 'orthogonal', 'zeros', 'ones',
-  'constant', 'random_normal', 'random_uniform', 'truncated_normal', 'variance_scaling', 'identity',
-]) {
+// Keras initializer classes and functions (the table's, and Identity, read as orthogonal).
+for (const n of [...INITIALIZERS.flatMap((e) => (e.keras ? [e.keras.class, e.keras.string] : [])), 'Identity', 'identity']) {
   add([`keras.initializers.${n}`], { r: 'initializer', fw: 'keras', name: n });
 }
 
@@ -226,10 +223,11 @@ add([T + 'ModuleList'], { r: 'modulelist' });
 add([T + 'ModuleDict'], { r: 'moduledict' });
 add(['collections.OrderedDict'], { r: 'orderedDict' });
 add([T + 'Module'], { r: 'baseModule', framework: 'pytorch' });
+// torch.nn.init: the table's functions, those InitLens does not model (eye_, dirac_, sparse_), and
+// the deprecated spellings without the trailing underscore.
 for (const n of [
-  'uniform_', 'normal_', 'trunc_normal_', 'constant_', 'ones_', 'zeros_', 'eye_', 'dirac_', 'xavier_uniform_', 'xavier_normal_',
-  'kaiming_uniform_', 'kaiming_normal_', 'orthogonal_', 'sparse_', 'uniform', 'normal', 'constant', 'xavier_uniform', 'xavier_normal',
-  'kaiming_uniform', 'kaiming_normal', 'orthogonal',
+  ...INITIALIZERS.flatMap((e) => (e.torch ? [e.torch] : [])), 'eye_', 'dirac_', 'sparse_',
+  'uniform', 'normal', 'constant', 'xavier_uniform', 'xavier_normal', 'kaiming_uniform', 'kaiming_normal', 'orthogonal',
 ]) {
   add([`torch.nn.init.${n}`], { r: 'initFn', fw: 'pytorch', name: n.endsWith('_') ? n : n + '_' });
 }
@@ -272,11 +270,7 @@ add([F + 'Dropout'], { r: 'pass' });
 add([F + 'max_pool', F + 'avg_pool', F + 'pooling.max_pool', 'jax.numpy.reshape', 'jax.numpy.mean'], { r: 'passFn' });
 add([F + 'Sequential'], { r: 'sequential', framework: 'flax' });
 add([F + 'Module'], { r: 'baseModule', framework: 'flax' });
-for (const n of [
-  'he_normal', 'he_uniform', 'kaiming_normal', 'kaiming_uniform', 'glorot_normal', 'glorot_uniform', 'xavier_normal', 'xavier_uniform',
-  'lecun_normal', 'lecun_uniform', 'orthogonal', 'delta_orthogonal', 'normal', 'truncated_normal', 'uniform', 'variance_scaling',
-  'zeros', 'ones', 'zeros_init', 'ones_init', 'constant',
-]) {
+for (const n of INITIALIZERS.flatMap((e) => e.flax)) {
   add([`${F}initializers.${n}`, `jax.nn.initializers.${n}`, `flax.nnx.initializers.${n}`], { r: 'initializer', fw: 'flax', name: n });
 }
 
