@@ -88,6 +88,25 @@ export function otherDistribution(name: InitName): InitName | null {
   return INITIALIZERS.find((e) => e.law && e.law.scale === law.scale && e.law.mode === law.mode && e.law.uniform !== law.uniform)?.name ?? null;
 }
 
+/**
+ * How a framework spells an initializer, as the fixes write it: the Keras string, the first Flax
+ * name, the `torch.nn.init` function, the TF.js identifier; null when the framework has none.
+ */
+export function spelling(framework: Framework, name: InitName): string | null {
+  const e = byName.get(name);
+  if (!e) return null;
+  switch (framework) {
+    case 'keras':
+      return e.keras?.string ?? null;
+    case 'flax':
+      return e.flax[0] ?? null;
+    case 'pytorch':
+      return e.torch;
+    case 'tfjs':
+      return e.tfjs;
+  }
+}
+
 // Keras
 
 /**
@@ -118,7 +137,7 @@ export const TFJS_INIT_IDENTIFIERS: Readonly<Record<string, string>> = (() => {
 
 /** The TensorFlow.js spelling of an init name (heNormal for he_normal; the name itself when TF.js has none). */
 export function tfjsName(init: InitName): string {
-  return byName.get(init)?.tfjs ?? init;
+  return spelling('tfjs', init) ?? init;
 }
 
 /** TF.js identifier → init name (`heNormal` → he_normal). */
