@@ -81,7 +81,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
         halves = isGlu(ka.text);
         act = { ...ka, via: 'sequential', span: e.span, text: shortText(q) };
       } else {
-        const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, q.startsWith('keras') ? 'negative_slope' : 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
+        const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
         if (slope) {
           const v = ev.eval(slope, scope);
           if (v.t === 'num') act.param = v.v;
