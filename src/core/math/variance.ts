@@ -45,11 +45,13 @@ export function isConstantInit(init: Pick<InitSpec, 'name' | 'distribution'>): b
   );
 }
 
-function num(x: unknown): x is number {
+/** A finite number. */
+export function num(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }
 
-function fanOk(f: number | null | undefined): f is number {
+/** A known fan (finite, not negative). */
+export function fanOk(f: number | null | undefined): f is number {
   return num(f) && f >= 0;
 }
 
@@ -212,7 +214,8 @@ const NO_LAW: InitLaw = { sampler: null, variance: null };
 /** Std of N(0,1) truncated to (−2, 2): Keras and JAX divide by it. */
 export const TRUNC2_STD = 0.87962566103423978;
 
-const uniformSym = (limit: number): Sampler => ({ kind: 'uniform', low: -limit, high: limit });
+/** U(−limit, limit). */
+export const uniformSym = (limit: number): Sampler => ({ kind: 'uniform', low: -limit, high: limit });
 
 /**
  * The one description of what each framework draws for each initializer (see the summary above

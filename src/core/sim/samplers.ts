@@ -14,22 +14,12 @@
 import { recommendation } from '../analysis/numbers.js';
 import type { Framework, InitSpec } from '../types.js';
 import type { LayerKind } from '../math/variance.js';
-import { TRUNC2_STD, initLaw } from '../math/variance.js';
+import { TRUNC2_STD, fanOk, initLaw, uniformSym } from '../math/variance.js';
 import { normalCdf, normalPdf, truncatedStdNormalVariance } from '../math/gauss.js';
 import type { Layer } from '../types.js';
 import type { Sampler } from '../math/variance.js';
 
 export { TRUNC2_STD };
-
-function num(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x);
-}
-
-function fanOk(f: number | null | undefined): f is number {
-  return num(f) && f >= 0;
-}
-
-const uniformSym = (limit: number): Sampler => ({ kind: 'uniform', low: -limit, high: limit });
 
 /** The weight sampler of one tensor, exactly as `framework` draws `init` (math/variance.ts `initLaw`). */
 export function samplerFor(
