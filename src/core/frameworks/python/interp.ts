@@ -40,7 +40,7 @@ import { Imports, setStarCheck } from './imports.js';
 import { evalAttr } from './semantics/attributes.js';
 import { ctorSites, declareClass } from './semantics/classes.js';
 import { resolveCtorFans, shortText } from './semantics/layerFans.js';
-import { BUILTINS, callRef, methodCall, registerModule, siluOperand } from './semantics/libraryCalls.js';
+import { BUILTINS, callRef, isLossName, methodCall, registerModule, siluOperand, storesLocals } from './semantics/libraryCalls.js';
 import { narrow } from './semantics/torchInitCode.js';
 import { roleOf } from './vocab.js';
 
@@ -67,6 +67,7 @@ export class Interp implements Evaluator {
   rootScope: Scope | null = null;
   moduleScope: Scope;
   modelCalls = new Map<PyStmt | null, Extract<PyExpr, { k: 'call' }>>();
+  modelCallsAll = new Map<PyStmt | null, Map<number, Extract<PyExpr, { k: 'call' }>>>();
   modelNames = new Map<PyStmt | null, string>();
   /** Steps left of STEP_BUDGET. */
   stepsLeft = STEP_BUDGET;
@@ -603,6 +604,10 @@ export class Interp implements Evaluator {
         if (l.t === 'list' && r.t === 'list' && e.op === '+') return { t: 'list', items: [...l.items, ...r.items], template: l.template || r.template };
         if (l.t === 'tensor' && r.t === 'tensor') {
           if (e.op === '+') return residualAdd(this, [l, r], scope);
+          // x * mask, x / scale with a tensor no layer produced (an input): a scaling, not a consumer
+          const raw = (v: typeof l) => v.pend.length === 0 && !v.src?.length;
+          if ((e.op === '*' || e.op === '/') && raw(r) && l.pend.length) return l;
+          if (e.op === '*' && raw(l) && r.pend.length) return r;
           if (e.op === '-') return residualAdd(this, [l, r], scope);
           // attention scores (q @ kᵀ) and gates (a * b): no nonlinearity acts on the projection itself
           const product = e.op === '@' ? 'a matrix product' : 'a product of two tensors';
@@ -610,8 +615,16 @@ export class Interp implements Evaluator {
           consume(this, r.pend, { name: 'linear', via: 'dataflow', span: e.span, text: product });
           return tensor([], l.ch);
         }
-        if (l.t === 'tensor' && (r.t === 'num' || r.t === 'unknown')) return l;
-        if (r.t === 'tensor' && (l.t === 'num' || l.t === 'unknown')) return r;
+        // x = block(x) + x with a block the file does not define (an imported PreNorm(dim, fn),
+        // a wrapper): a residual connection all the same
+        if (e.op === '+' && (l.t === 'tensor') !== (r.t === 'tensor') && (l.t === 'unknown' || r.t === 'unknown')) {
+          const [t, u, tE, uE] = l.t === 'tensor' ? [l, r, e.left, e.right] : [r, l, e.right, e.left];
+          const a0 = uE.k === 'call' ? uE.args.find((a) => a.name === null && !a.star)?.value : undefined;
+          if (u.t === 'unknown' && t.t === 'tensor' && tE.k === 'name' && a0 && a0.k === 'name' && a0.id === tE.id) return residualAdd(this, [t], scope);
+        }
+        // (a `None` default stands for a value given at run time: `x * mask` under `if mask is not None`)
+        if (l.t === 'tensor' && (r.t === 'num' || r.t === 'unknown' || r.t === 'const')) return l;
+        if (r.t === 'tensor' && (l.t === 'num' || l.t === 'unknown' || l.t === 'const')) return r;
         return UNKNOWN;
       }
       case 'unary': {
@@ -668,6 +681,8 @@ export class Interp implements Evaluator {
         return UNKNOWN;
       }
     }
+    // set_attributes(self, locals()): the arguments become attributes (a helper of another module)
+    if (fnE.k !== 'attr' && this.eval(fnE, scope).t !== 'fn' && storesLocals(this, e, scope)) return UNKNOWN;
     // Method calls on values
     if (fnE.k === 'attr') {
       const special = methodCall(this, e, fnE, scope, stmt);
@@ -743,6 +758,7 @@ export class Interp implements Evaluator {
               const snaps = this.ctorSnaps.get(r) ?? [];
               snaps.push([r.fanIn, r.fanOut]);
               this.ctorSnaps.set(r, snaps);
+              if (site && e.args.length) (r.sites ??= []).push(e.span);
             }
             for (const nm of ['forward', 'call', '__call__']) {
               const m = c.methods.get(nm);
@@ -766,9 +782,11 @@ export class Interp implements Evaluator {
           return { t: 'zip', items };
         }
         const builtin = name !== null && BUILTINS.has(name);
+        const loss = name !== null && isLossName(name);
         for (const a of e.args) {
           const v = this.eval(a.value, scope);
-          if (!builtin && v.t === 'tensor' && v.pend.length) {
+          // a loss reads the output without being part of the network: what else acts on it decides
+          if (!builtin && !loss && v.t === 'tensor' && v.pend.length) {
             consume(this, v.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: name ?? 'a call' });
           }
         }

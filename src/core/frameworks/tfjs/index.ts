@@ -146,12 +146,14 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
 
     const { fanIn, fanOut } = fans(file, lc, ctxInShape);
     const mem = membership.get(lc);
+    const callee = lc.node.name === 'CallExpression' ? lc.node.firstChild : null;
     const layer: Layer = {
       id,
       framework: 'tfjs',
       layer: lc.factory,
       name,
       span: { from: lc.node.from, to: lc.node.to },
+      ...(callee ? { nameSpan: { from: callee.from, to: callee.to } } : {}),
       activation,
       normalization: follow.normalization,
       residual: follow.residual,

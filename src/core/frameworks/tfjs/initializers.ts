@@ -150,12 +150,13 @@ export function layerInit(file: TfjsFile, lc: LayerCall, which: 'kernel' | 'recu
     const p = objectProps(file, lc.config).get(key);
     const v = propValue(file, p);
     if (p && v) {
+      const optionSpan = { from: p.from, to: p.to };
       if (v.name === 'PropertyDefinition') {
         const d = resolveKey(file, file.textOf(v), v);
         const spec = d?.value ? initFrom(file, d.value) : ({ name: 'unknown', explicit: true, source: 'argument' } as InitSpec);
-        return { ...spec, span: { from: v.from, to: v.to }, text: file.textOf(v) };
+        return { ...spec, span: { from: v.from, to: v.to }, text: file.textOf(v), optionSpan };
       }
-      return initFrom(file, v);
+      return { ...initFrom(file, v), optionSpan };
     }
   }
   if (lc.configOpaque || hasSpread(file, lc.config)) {

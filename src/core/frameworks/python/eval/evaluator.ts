@@ -37,6 +37,8 @@ export interface InterpState {
   order: number;
   /** The call that builds each model (keyed by the function defining it, null: module level). */
   modelCalls: Map<PyStmt | null, Extract<PyExpr, { k: 'call' }>>;
+  /** Every such call, in source order once built (several models in one notebook or function). */
+  modelCallsAll: Map<PyStmt | null, Map<number, Extract<PyExpr, { k: 'call' }>>>;
   sawLayerNorm: boolean;
   sawResidual: boolean;
   /** Class bodies and forward methods run for instances so far (bounded: 64 constructor reruns, 256 forward runs). */
