@@ -48,7 +48,7 @@ export function initFromExpr(ev: Evaluator, x: PyExpr, scope: Scope): InitSpec {
   if (v.t === 'init') return { ...v.spec, span: x.span, explicit: true, source: 'argument' };
   if (v.t === 'ref') {
     const role = roleOf(v.q);
-    if (role && role.r === 'initializer') {
+    if (role && role.kind === 'initializer') {
       // Passed without calling it
       const spec = initializerCall(ev, role.fw, role.name, null, scope);
       if (role.fw === 'flax' && role.name !== 'zeros' && role.name !== 'ones') {
