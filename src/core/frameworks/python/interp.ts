@@ -810,8 +810,8 @@ export class Interp implements Evaluator {
     if (v.t === 'tensor' && v.pend.length === 0) return { o: 'input', ch: v.ch };
     if (v.t === 'ref') {
       const role = roleOf(v.q);
-      if (role && role.r === 'actFn') return { o: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
-      if (role && role.r === 'passFn') return { o: 'pass' };
+      if (role && role.kind === 'actFn') return { o: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
+      if (role && role.kind === 'passFn') return { o: 'pass' };
     }
     if (v.t === 'list') {
       const items = v.items.map((x) => this.toObj(x)).filter((x): x is Obj => x !== null);

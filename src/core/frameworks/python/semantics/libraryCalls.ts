@@ -33,7 +33,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       // partial(nnx.leaky_relu, negative_slope=0.2): the activation, with its parameter.
       const fnV = e.args[0] && e.args[0].name === null ? ev.eval(e.args[0].value, scope) : UNKNOWN;
       const fnRole = fnV.t === 'ref' ? roleOf(fnV.q) : undefined;
-      if (fnV.t === 'ref' && fnRole && fnRole.r === 'actFn') {
+      if (fnV.t === 'ref' && fnRole && fnRole.kind === 'actFn') {
         let param = fnRole.param;
         if (fnRole.act === 'leaky_relu') {
           const sl = kwarg(e, 'negative_slope')?.value ?? kwarg(e, 'alpha')?.value;
@@ -43,7 +43,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
         return { t: 'obj', o: { o: 'act', act: { name: fnRole.act, param, via: 'sequential', span: e.span, text: shortText(fnV.q) } } };
       }
-      if (fnV.t === 'ref' && fnRole && fnRole.r === 'passFn') {
+      if (fnV.t === 'ref' && fnRole && fnRole.kind === 'passFn') {
         // partial(nnx.avg_pool, window_shape=(2, 2)): shape only
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
         return { t: 'obj', o: { o: 'pass' } };
@@ -83,7 +83,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
     }
     return out;
   }
-  switch (role.r) {
+  switch (role.kind) {
     case 'weight':
       return { t: 'obj', o: { o: 'weight', rec: makeLayer(ev, role.spec, q, e, scope, stmt) } };
     case 'actModule': {
@@ -95,7 +95,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
         halves = isGlu(ka.text);
         act = { ...ka, via: 'sequential', span: e.span, text: shortText(q) };
       } else {
-        const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, q.startsWith('keras') ? 'negative_slope' : 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
+        const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
         if (slope) {
           const v = ev.eval(slope, scope);
           if (v.t === 'num') act.param = v.v;
