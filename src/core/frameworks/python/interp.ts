@@ -658,6 +658,7 @@ export class Interp implements Evaluator {
         }
         if (base.t === 'dict' && idx.t === 'str') return base.entries.get(idx.v) ?? UNKNOWN;
         if (base.t === 'tensor') return tensor(base.pend, null);
+        if (base.t === 'fan' && base.ks === 1 && base.out === 0 && base.inn === 0) return base; // m.kernel_size[0]
         return UNKNOWN;
       }
       case 'bin': {
@@ -677,6 +678,13 @@ export class Interp implements Evaluator {
         if (l.t === 'num' && r.t === 'num') {
           const v = arith(e.op, l.v, r.v);
           return v === null ? UNKNOWN : { t: 'num', v };
+        }
+        if ((l.t === 'fan' || r.t === 'fan') && (l.t === 'fan' || l.t === 'num') && (r.t === 'fan' || r.t === 'num') && (e.op === '*' || e.op === '/')) {
+          const f = (v: Val) => (v.t === 'fan' ? v : { k: v.t === 'num' ? v.v : 1, out: 0, inn: 0, ks: 0 });
+          const [a, b] = [f(l), f(r)];
+          const sg = e.op === '*' ? 1 : -1;
+          if (e.op === '/' && b.k === 0) return UNKNOWN;
+          return { t: 'fan', k: e.op === '*' ? a.k * b.k : a.k / b.k, out: a.out + sg * b.out, inn: a.inn + sg * b.inn, ks: a.ks + sg * b.ks };
         }
         if (l.t === 'list' && r.t === 'list' && e.op === '+') return { t: 'list', items: [...l.items, ...r.items], template: l.template || r.template };
         if (l.t === 'tensor' && r.t === 'tensor') {
@@ -736,7 +744,13 @@ export class Interp implements Evaluator {
         const v = base.cls.attrs.get(e.attr) ?? base.cls.fields.get(e.attr);
         if (v) return v;
         const m = base.cls.methods.get(e.attr);
-        if (m) return { t: 'fn', def: m, cls: base.cls, self: base };
+        if (m) {
+          // self._init_weights with `@staticmethod` takes no self; with `@classmethod`, the class
+          const deco = m.decorators.map((d) => dottedName(d));
+          if (deco.includes('staticmethod')) return { t: 'fn', def: m, cls: base.cls, self: null };
+          if (deco.includes('classmethod')) return { t: 'fn', def: m, cls: base.cls, self: { t: 'cls', cls: base.cls } };
+          return { t: 'fn', def: m, cls: base.cls, self: base };
+        }
         return UNKNOWN;
       }
       case 'obj':
@@ -751,6 +765,9 @@ export class Interp implements Evaluator {
         const which = paramWhich(e.attr);
         if (which) return { t: 'param', layers: null, filter: base.filter, which, data: false };
         if (e.attr === '__class__') return { t: 'classname', of: base, varName: e.obj.k === 'name' ? e.obj.id : null };
+        // m.out_channels, m.in_features, m.kernel_size: a fan of each module the init code reaches
+        const part = (FAN_ATTRS as Record<string, 'out' | 'inn' | 'ks' | undefined>)[e.attr];
+        if (part) return { t: 'fan', k: 1, out: part === 'out' ? 1 : 0, inn: part === 'inn' ? 1 : 0, ks: part === 'ks' ? 1 : 0 };
         return UNKNOWN;
       }
       case 'classname':
@@ -965,6 +982,8 @@ export class Interp implements Evaluator {
     return null;
   }
 }
+
+const FAN_ATTRS = { out_channels: 'out', out_features: 'out', in_channels: 'inn', in_features: 'inn', kernel_size: 'ks' } as const;
 
 /** Does a layer subclass rework its kernel (see `Interp.weightTransforming`)? */
 function transformsWeights(s: Extract<PyStmt, { k: 'class' }>): boolean {

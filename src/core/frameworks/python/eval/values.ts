@@ -193,6 +193,11 @@ export type Val =
   | { t: 'dict'; entries: Map<string, Val> }
   | { t: 'ref'; q: string } // an imported name not called (nn.relu, initializer factory...)
   | { t: 'const'; v: boolean | null } // True / False / None
+  /**
+   * k · out^out · in^inn · (one kernel_size entry)^ks, read from a module iterated by init code
+   * (`m.kernel_size[0] * m.kernel_size[1] * m.out_channels`, `math.sqrt(2. / n)`).
+   */
+  | { t: 'fan'; k: number; out: number; inn: number; ks: number }
   | { t: 'unknown' };
 
 export const UNKNOWN: Val = { t: 'unknown' };
