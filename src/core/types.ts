@@ -159,6 +159,11 @@ export interface Layer {
   template?: boolean;
   /** Its output reaches no other weight layer: a model output (logits, a head). */
   head?: boolean;
+  /**
+   * The file defines an init function of one module (`def weights_init(m)`) that nothing in it
+   * applies: another file may (`model.apply(weights_init)`), so a default init here may not be final.
+   */
+  initElsewhere?: { name: string; span: Span };
   /** In a model with LayerNorm and residual connections (transformer-like): mismatches matter less. */
   normalizedResidual?: boolean;
   /** Keras/TF.js depthwise convolution: the framework's fans count all input channels, not the k·k taps each output sums. */

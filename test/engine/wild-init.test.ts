@@ -93,3 +93,38 @@ test('self.apply(self._init_weights) with a @staticmethod (and a @classmethod) r
     );
   }
 });
+
+const DCGAN_MODELS = (applyHere: boolean) =>
+  [
+    'import torch.nn as nn',
+    '',
+    'def weights_init(m):',
+    '    classname = m.__class__.__name__',
+    "    if classname.find('Conv') != -1:",
+    "        nn.init.kaiming_normal_(m.weight.data, nonlinearity='relu')",
+    '',
+    'class Net(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.main = nn.Sequential(nn.Conv2d(3, 64, 3), nn.ReLU(True), nn.Conv2d(64, 64, 3), nn.ReLU(True), nn.Conv2d(64, 1, 3))',
+    '',
+    '    def forward(self, x):',
+    '        return self.main(x)',
+    '',
+    ...(applyHere ? ['net = Net()', 'net.apply(weights_init)', ''] : []),
+  ].join('\n');
+
+test('idiom 9: weights_init defined but applied nowhere in the file: the default-init finding says it may be applied elsewhere, as info', () => {
+  const res = check(DCGAN_MODELS(false), { findings: ['IL001@11', 'IL001@11'] });
+  for (const f of res.findings) {
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /This file defines `weights_init` but applies it nowhere: if another file does \(`model\.apply\(weights_init\)`\), the init may be set there\./);
+  }
+  assert.equal(res.layers[0]!.initElsewhere?.name, 'weights_init');
+});
+
+test('idiom 9: the same weights_init applied in the file sets the init (no finding, no note)', () => {
+  const res = check(DCGAN_MODELS(true), { findings: [] });
+  assert.equal(res.layers[0]!.init.name, 'he_normal');
+  assert.equal(res.layers[0]!.initElsewhere, undefined);
+});
