@@ -174,7 +174,8 @@ export interface Pend {
 }
 
 export type Val =
-  | { t: 'tensor'; pend: Pend[]; ch: number | null; src?: LayerRec[] }
+  /** `postAct`: the layers whose activation produced this tensor just now (a norm here follows their activation). */
+  | { t: 'tensor'; pend: Pend[]; ch: number | null; src?: LayerRec[]; postAct?: LayerRec[] }
   | { t: 'obj'; o: Obj }
   | { t: 'objs'; items: Obj[] }
   | { t: 'list'; items: Val[]; template: boolean }
@@ -366,4 +367,9 @@ export function concatVals(vals: Val[]): Val {
     ch = ch !== null && v.ch !== null ? ch + v.ch : null;
   }
   return tensor(pend, ch, src);
+}
+
+/** The output of an activation applied to `input`: it follows the layers whose output was pending. */
+export function afterAct(out: Extract<Val, { t: 'tensor' }>, recs: LayerRec[]): Extract<Val, { t: 'tensor' }> {
+  return recs.length ? { ...out, postAct: recs } : out;
 }

@@ -9,7 +9,7 @@ import type { ActivationInfo, ActivationName, InitSpec } from '../../../types.js
 import { consume, foldSeq, makeSeq, noteNorm, residualAdd } from '../eval/dataflow.js';
 import { nameValue } from '../eval/paths.js';
 import { type Scope, bodyOf, inLoop, lookup, rootName, topStmtOf } from '../eval/scope.js';
-import { type BidiMerge, type ClassCtx, type LayerRec, type ModFilter, type ModList, type Obj, type SeqRec, UNKNOWN, type Val, concatVals, halfWidth, isGlu, setListOwner, srcOf, tensor } from '../eval/values.js';
+import { type BidiMerge, type ClassCtx, type LayerRec, type ModFilter, type ModList, type Obj, type SeqRec, UNKNOWN, type Val, afterAct, concatVals, halfWidth, isGlu, setListOwner, srcOf, tensor } from '../eval/values.js';
 import { Imports } from '../imports.js';
 import type { Evaluator } from '../eval/evaluator.js';
 import { roleOf } from '../vocab.js';
@@ -130,7 +130,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       }
       if (input.t === 'tensor') {
         consume(ev, input.pend, { name: role.act, param, via: 'forward', span: e.span, text: shortText(q) });
-        return tensor([], isGlu(q) ? halfWidth(input.ch) : input.ch, srcOf(input));
+        return afterAct(tensor([], isGlu(q) ? halfWidth(input.ch) : input.ch, srcOf(input)), input.pend.map((p) => p.rec));
       }
       return tensor([], null);
     }
