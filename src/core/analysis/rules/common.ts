@@ -271,3 +271,16 @@ export function firstSentence(message: string): string {
   }
   return message;
 }
+
+/**
+ * Issue 12, idiom 9: a finding about a layer's default init, in a file that defines an init
+ * function of one module (`def weights_init(m)`) and applies it nowhere: another file may apply
+ * it, so the finding says so and is `info` (IL001, IL005, IL006 document this case).
+ */
+export function withInitElsewhere(f: Finding, layer: Layer, fnName: string): Finding {
+  if (f.code !== 'IL001' && f.code !== 'IL005' && f.code !== 'IL006') return f;
+  const judged = f.code === 'IL005' ? layer.recurrentInit : layer.init;
+  if (!judged || judged.explicit) return f;
+  const message = `${f.message} This file defines \`${fnName}\` but applies it nowhere: if another file does (\`model.apply(${fnName})\`), the init may be set there.`;
+  return { ...f, message, severity: 'info' };
+}
