@@ -3,6 +3,7 @@
 //   src/vscode/extension.ts   -> dist/extension.cjs       (VS Code desktop / server, node, cjs)
 //   src/web/extension.ts      -> dist/web/extension.js    (vscode.dev / github.dev, browser, cjs)
 //   webview/variance/main.ts  -> dist/webview/variance.js (webview, browser, iife) + .css
+//   webview/variance/simWorker.ts -> dist/webview/simWorker.js (the panel's simulator Web Worker, TensorFlow.js)
 //   src/cli/main.ts           -> dist/cli.js              (node, esm, #! banner, executable; includes `initlens server`)
 // Usage: node scripts/build.mjs [--watch] [--sourcemap] [--only=extension,web,webview,cli]
 import { build, context } from 'esbuild';
@@ -62,6 +63,15 @@ const targets = {
     mainFields: ['browser', 'module', 'main'],
     loader: { '.css': 'css' },
   },
+  // The panel's Monte Carlo runs in a Web Worker started by the webview page: TensorFlow.js lives here only.
+  webviewWorker: {
+    entryPoints: [join(root, 'webview/variance/simWorker.ts')],
+    outfile: join(root, 'dist/webview/simWorker.js'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    mainFields: ['browser', 'module', 'main'],
+  },
   cli: {
     entryPoints: [join(root, 'src/cli/main.ts')],
     outfile: join(root, 'dist/cli.js'),
@@ -90,7 +100,8 @@ const targets = {
 };
 
 const selected = Object.entries(targets).filter(([name]) => {
-  if (only) return only.has(name);
+  // --only=webview builds the page and its simulator worker.
+  if (only) return only.has(name) || (name === 'webviewWorker' && only.has('webview'));
   if (name === 'cli' && !existsSync(join(root, 'src/cli/main.ts'))) {
     console.warn('build: src/cli/main.ts not found, skipping the CLI bundle');
     return false;
@@ -124,7 +135,7 @@ if (watch) {
   const results = await Promise.all(selected.map(async ([name, opts]) => [name, opts, await build({ ...common, ...opts })]));
   for (const [name, opts] of results.map((r) => r)) {
     const size = (await stat(opts.outfile)).size;
-    console.log(`build: ${name.padEnd(9)} ${relative(root, opts.outfile).padEnd(26)} ${(size / 1024).toFixed(1)} KiB`);
+    console.log(`build: ${name.padEnd(13)} ${relative(root, opts.outfile).padEnd(28)} ${(size / 1024).toFixed(1)} KiB`);
   }
   if (selected.some(([n]) => n === 'cli')) await chmod(join(root, 'dist/cli.js'), 0o755);
   if (selected.some(([n]) => n === 'webview')) {

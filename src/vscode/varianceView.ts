@@ -222,7 +222,8 @@ export class VarianceView implements vscode.Disposable {
       options,
       layers: built.layers,
       strings: panelStrings(),
-      autoRun: false,
+      // The panel simulates as soon as it opens and after every edit (issue 10: "drawn as it computes").
+      autoRun: true,
     };
     p.last = message;
     this.log.info(`variance panel: ${built.spec.title}, ${built.spec.layers.length} layers, document version ${target.version}`);
@@ -368,9 +369,12 @@ export class VarianceView implements vscode.Disposable {
     const csp = [
       "default-src 'none'",
       `style-src ${webview.cspSource} 'nonce-${n}'`,
-      // 'wasm-unsafe-eval' compiles the simulator's WASM backend (no JavaScript eval); connect-src lets it fetch its binaries.
+      // 'wasm-unsafe-eval' compiles the simulator's WASM backend (no JavaScript eval). The simulator runs in a
+      // worker started from a blob: URL of its bundle (the page fetches it and the WASM binaries: connect-src),
+      // and the worker reads the binaries from blob: URLs the page made.
       `script-src 'nonce-${n}' 'wasm-unsafe-eval'`,
-      `connect-src ${webview.cspSource}`,
+      `worker-src blob:`,
+      `connect-src ${webview.cspSource} blob:`,
       `img-src ${webview.cspSource} data:`,
       `font-src ${webview.cspSource}`,
     ].join('; ');

@@ -24,7 +24,7 @@ import { OPTION_LIMITS, type FromWebview, type LoadMessage, type ToWebview, type
 import { chartData, createChart, INITS, initColor, initLabel, type ChartHandle, type ChartKind, type Visible } from './charts.js';
 import { exportCsv, gains } from './csv.js';
 import { fill, meaning, num } from './meaning.js';
-import { initBackend, monteCarloAvailable, runSimulation } from './sim.js';
+import { monteCarloAvailable, SimClient, type RunHandle } from './simClient.js';
 import './variance.css';
 
 interface VsCodeApi {
@@ -38,7 +38,8 @@ const assets = app.dataset.assets ?? '';
 
 let msg: LoadMessage | null = null;
 let mc: SimulationResult | null = null;
-let abort: AbortController | null = null;
+const simulator = new SimClient(assets);
+let active: RunHandle | null = null;
 let firstCurveMs: number | null = null;
 let backend: string | null = null;
 /** The user started Monte Carlo and has not stopped it: every reload (edit, new settings) re-simulates. */
@@ -539,9 +540,9 @@ function renderRunLine(state: 'analytic' | 'running' | 'done' | 'stopped' | 'err
 
 // ---------------------------------------------------------------- running
 function stop(): void {
-  if (!abort) return;
-  abort.abort();
-  abort = null;
+  if (!active) return;
+  active.cancel();
+  active = null;
 }
 
 async function startRun(): Promise<void> {
@@ -550,35 +551,40 @@ async function startRun(): Promise<void> {
   const seq = msg.seq;
   const spec = msg.spec;
   const options = msg.options;
-  const controller = new AbortController();
-  abort = controller;
   renderRunLine('running');
   const t0 = performance.now();
   let first = true;
-  try {
-    if (!backend) {
-      backend = await initBackend(assets);
-      app.dataset.backend = backend ?? '';
-      vscode.postMessage({ kind: 'event', event: 'backend', seq, detail: backend ?? 'none' });
+  let updates = 0;
+  const handle = simulator.run(spec, options, (p) => {
+    if (!msg || msg.seq !== seq || active !== handle) return;
+    if (first) {
+      first = false;
+      firstCurveMs = performance.now() - t0;
+      app.dataset.firstCurveMs = String(Math.round(firstCurveMs));
+      vscode.postMessage({ kind: 'event', event: 'firstCurve', seq, detail: `${Math.round(firstCurveMs)} ms on ${backend}` });
     }
-    const result = await runSimulation(spec, options, {
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (!msg || msg.seq !== seq || controller.signal.aborted) return;
-        if (first) {
-          first = false;
-          firstCurveMs = performance.now() - t0;
-          app.dataset.firstCurveMs = String(Math.round(firstCurveMs));
-          vscode.postMessage({ kind: 'event', event: 'firstCurve', seq, detail: `${Math.round(firstCurveMs)} ms on ${backend}` });
-        }
-        mc = p.partial;
-        drawCharts(false);
-        renderTable();
-        renderRunLine('running', { done: p.done, total: p.total });
-      },
-    });
-    if (!msg || msg.seq !== seq) return;
-    if (controller.signal.aborted) throw new DOMException('stopped', 'AbortError');
+    mc = p.partial;
+    // Counted for the end-to-end test of Stop: nothing is drawn after it.
+    app.dataset.updates = String(++updates);
+    drawCharts(false);
+    renderTable();
+    renderRunLine('running', { done: p.done, total: p.total });
+  });
+  active = handle;
+  void simulator.backend().then(
+    (info) => {
+      if (backend === info.backend) return;
+      backend = info.backend;
+      app.dataset.backend = backend ?? '';
+      app.dataset.offscreen = String(info.offscreen);
+      vscode.postMessage({ kind: 'event', event: 'backend', seq, detail: `${backend ?? 'none'} (in a worker${info.offscreen ? ', OffscreenCanvas' : ''})` });
+      if (active === handle) renderRunLine('running');
+    },
+    () => undefined,
+  );
+  try {
+    const result = await handle.result;
+    if (!msg || msg.seq !== seq || active !== handle) return;
     mc = result;
     if (first) {
       firstCurveMs = performance.now() - t0;
@@ -591,17 +597,20 @@ async function startRun(): Promise<void> {
     vscode.postMessage({ kind: 'event', event: 'done', seq, detail: `${Math.round(performance.now() - t0)} ms, ${result.series[0]?.seeds ?? 0} seeds` });
   } catch (e) {
     if (!msg || msg.seq !== seq) return;
-    if (controller.signal.aborted || (e instanceof DOMException && e.name === 'AbortError')) {
-      renderRunLine('stopped');
-      vscode.postMessage({ kind: 'event', event: 'stopped', seq, detail: `after ${Math.round(performance.now() - t0)} ms` });
-    } else {
+    if (e instanceof Error && e.name === 'AbortError') {
+      // Stopped by the user (a reload stops the old run and starts its own: nothing to say then).
+      if (active === handle || active === null) {
+        renderRunLine('stopped');
+        vscode.postMessage({ kind: 'event', event: 'stopped', seq, detail: `after ${Math.round(performance.now() - t0)} ms` });
+      }
+    } else if (active === handle) {
       const text = e instanceof Error ? e.message : String(e);
       renderRunLine('error');
       say(fill(msg.strings.simError, text), 'error');
       vscode.postMessage({ kind: 'event', event: 'error', seq, detail: text.slice(0, 500) });
     }
   } finally {
-    if (abort === controller) abort = null;
+    if (active === handle) active = null;
   }
 }
 
