@@ -186,13 +186,17 @@ function drawCharts(rebuild: boolean): void {
     const sec = chartSections[kind];
     sec.heading.textContent = kind === 'forward' ? s.forwardTitle : s.backwardTitle;
     // The axes are drawn on a canvas: their labels are also said in words.
-    sec.host.setAttribute('aria-label', `${sec.heading.textContent}. x: ${s.layerAxis}. y: ${kind === 'forward' ? s.forwardAxis : s.backwardAxis}.`);
+    const heads = msg.spec.layers.flatMap((l, i) => (l.head ? [i + 1] : []));
+    const headWords = heads.length ? ` ${s.headZone}: ${s.layer} ${heads.join(', ')}.` : '';
+    sec.host.setAttribute('aria-label', `${sec.heading.textContent}. x: ${s.layerAxis}. y: ${kind === 'forward' ? s.forwardAxis : s.backwardAxis}.${headWords}`);
+    const headsChanged = sec.host.dataset.heads !== heads.join(',');
+    sec.host.dataset.heads = heads.join(',');
     sec.png.textContent = s.exportPng;
     const data = chartData(mc, msg.analytic, kind);
-    if (rebuild || chartLayers !== n || !charts[kind]) {
+    if (rebuild || headsChanged || chartLayers !== n || !charts[kind]) {
       charts[kind]?.destroy();
       sec.host.replaceChildren();
-      charts[kind] = createChart(sec.host, kind, s, data, sec.tip);
+      charts[kind] = createChart(sec.host, kind, s, data, sec.tip, heads);
     } else {
       charts[kind]!.setData(data);
     }
@@ -233,7 +237,7 @@ function renderTable(): void {
   table.setAttribute('bordered-columns', '');
   table.setAttribute('resizable', '');
   // Eight columns that fit the default side-by-side split: line, layer, findings and the apply button share one.
-  table.setAttribute('columns', JSON.stringify(['20%', '11%', '11%', '22%', '8%', '8%', '8%', '6%', '6%']));
+  table.setAttribute('columns', JSON.stringify(['18%', '10%', '13%', '19%', '8%', '8%', '8%', '8%', '8%']));
   const header = el('vscode-table-header');
   header.setAttribute('slot', 'header');
   const heads: [string, string][] = [
@@ -285,7 +289,7 @@ function renderTable(): void {
       const a = ga[init][k] ?? null;
       const h = judged ? health(a) : 'unknown';
       const detail = result === msg!.analytic ? `${s.analytic} ${num(a)}` : `${s.monteCarlo} ${num(v)} · ${s.analytic} ${num(a)}`;
-      return textCell(num(v), h, h === 'low' || h === 'high' ? `${detail}: ${s.outOfRange}` : detail);
+      return textCell(num(v), `${h} num`, h === 'low' || h === 'high' ? `${detail}: ${s.outOfRange}` : detail);
     };
     const layerCell = el('vscode-table-cell');
     layerCell.title = row.title;
@@ -302,13 +306,13 @@ function renderTable(): void {
     row.append(
       layerCell,
       textCell(`${layer.activation.name}${layer.normalization ? ` · ${layer.normalization}` : ''}${layer.head ? ' · head' : ''}`),
-      textCell(`${layer.fanIn}→${layer.fanOut}`),
+      textCell(`${layer.fanIn}→${layer.fanOut}`, 'num'),
       textCell(breakable(`${layer.initName.current} → ${layer.initName.recommended}`)),
       gainCell('current'),
       gainCell('recommended'),
       gainCell('orthogonal'),
       gainCell('lsuv'),
-      textCell(hasMonteCarlo() && dead !== undefined ? `${(dead * 100).toFixed(1)}%` : '—'),
+      textCell(hasMonteCarlo() && dead !== undefined ? `${(dead * 100).toFixed(1)}%` : '—', 'num'),
     );
     body.append(row);
   });
