@@ -77,7 +77,7 @@ async function setOption(id: string, value: string): Promise<void> {
   await field.locator('input').blur();
 }
 
-/** "Preferences: Color Theme", then the installed theme `name` (the first row matching it). */
+/** "Preferences: Color Theme", then the installed theme labelled `name` (the first row matching it; "Dark High Contrast" is the theme id "Default High Contrast"). */
 async function pickTheme(name: string): Promise<void> {
   await page.locator('.editor-instance .monaco-editor').first().click();
   await runCommand(page, 'Preferences: Color Theme');
@@ -306,7 +306,7 @@ test('a theme switch recolours the open panel (light screenshot)', async () => {
 
 test('high-contrast theme: the charts and the text take its colours', async () => {
   const dark = await waitAttr('chart-foreground', (v) => !!v);
-  await pickTheme('Default High Contrast');
+  await pickTheme('Dark High Contrast');
   const hc = await waitAttr('chart-foreground', (v) => !!v && v !== dark, 30_000);
   const colours = await frame.evaluate(() => ({
     kind: document.body.dataset.vscodeThemeKind ?? document.body.className,
@@ -318,7 +318,7 @@ test('high-contrast theme: the charts and the text take its colours', async () =
   assert.equal(hc, colours.fg);
   assert.equal(colours.bg, 'rgb(0, 0, 0)');
   await page.screenshot({ path: join(ARTIFACTS, 'panel-high-contrast.png') });
-  await pickTheme('Default Dark Modern');
+  await pickTheme('Dark Modern');
   await waitAttr('chart-foreground', (v) => v === dark, 30_000);
 });
 

@@ -94,6 +94,7 @@ export function createChart(host: HTMLElement, kind: ChartKind, s: WebviewString
   const fg = cssVar('--vscode-foreground', '#333');
   const grid = cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', '#8884'));
   const refColor = cssVar('--vscode-descriptionForeground', fg);
+  const background = cssVar('--vscode-editor-background', '#ffffff');
   const headFill = withAlpha(cssVar('--vscode-editorWarning-foreground', '#cca700'), 0.1);
   const series: uPlot.Series[] = [{ label: s.layerAxis }];
   const bands: uPlot.Band[] = [];
@@ -160,16 +161,30 @@ export function createChart(host: HTMLElement, kind: ChartKind, s: WebviewString
             if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
             ctx.fillStyle = headFill;
             ctx.fillRect(a, u.bbox.top, b - a, u.bbox.height);
-            ctx.fillStyle = refColor;
-            ctx.font = axisFont;
-            ctx.textAlign = 'right';
-            ctx.textBaseline = 'top';
-            ctx.fillText(s.headZone, b - 4, u.bbox.top + 4);
           }
           ctx.restore();
         },
       ],
       draw: [
+        (u) => {
+          // The heads' label, over the grid on a patch of the background.
+          const ctx = u.ctx;
+          ctx.save();
+          ctx.font = axisFont;
+          ctx.textAlign = 'right';
+          ctx.textBaseline = 'top';
+          for (const x of heads) {
+            const b = u.valToPos(x, 'x', true);
+            if (!Number.isFinite(b)) continue;
+            const m = ctx.measureText(s.headZone);
+            const h = m.actualBoundingBoxAscent + m.actualBoundingBoxDescent || 12;
+            ctx.fillStyle = background;
+            ctx.fillRect(b - 6 - m.width, u.bbox.top + 2, m.width + 4, h + 6);
+            ctx.fillStyle = refColor;
+            ctx.fillText(s.headZone, b - 4, u.bbox.top + 4);
+          }
+          ctx.restore();
+        },
         (u) => {
           // The reference at 1.
           const y = u.valToPos(1, 'y', true);
