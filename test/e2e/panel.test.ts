@@ -177,8 +177,14 @@ test('Monte Carlo curves appear within seconds, from a worker: the page stays re
   });
   console.log(`variance panel: worst timer lag on the page while simulating: ${Math.round(lag)} ms`);
   assert.ok(lag < 1500, `the page was blocked for ${Math.round(lag)} ms`);
+  // While it runs, the progress is shown in seeds; the curves grow (redrawn per pooled seed).
+  if ((await attr('state')) === 'running') assert.match((await frame.locator('.run-line .progress-text').textContent()) ?? '', /Simulating… \d+ of \d+ seeds/);
   await waitAttr('state', (v) => v === 'done', 180_000);
+  assert.ok(Number(await attr('updates')) >= 2, `redrawn ${await attr('updates')} times`);
   assert.match((await frame.locator('.run-line .progress-text').textContent()) ?? '', /Done\./);
+  // The worker, its blob: URL and the WASM binaries pass the panel's strict CSP.
+  const consoleLog = readFileSync(join(session!.work, 'browser-console.log'), 'utf8');
+  assert.doesNotMatch(consoleLog, /Content Security Policy|Refused to (load|create|connect|execute)/, 'no CSP violation');
   await page.screenshot({ path: join(SHOTS, 'panel-dark.png') });
   await frame.locator('#chart-backward').scrollIntoViewIfNeeded();
   await frame.locator('vscode-table').scrollIntoViewIfNeeded();
@@ -283,6 +289,30 @@ test('both charts and the layer table show the model’s layers; out-of-range ro
   assert.ok(apply && apply.x + apply.width <= panel.x + panel.width, 'the apply button is on screen');
 });
 
+test('hovering a chart shows the numbers at the cursor', async () => {
+  const over = frame.locator('#chart-forward .u-over');
+  const box = await over.boundingBox();
+  assert.ok(box);
+  // Layer 3 of 7 (x from 0 to 7).
+  await page.mouse.move(box.x + (box.width * 3) / 7, box.y + box.height / 2, { steps: 4 });
+  const tip = frame.locator('#chart-forward .tooltip');
+  await tip.waitFor({ state: 'visible', timeout: 10_000 });
+  const text = (await tip.textContent()) ?? '';
+  assert.match(text, /^Layer 3/);
+  assert.match(text, /current: [\d.e-]+ \[[\d.e-]+, [\d.e-]+\] analytic [\d.e-]+/);
+  await page.mouse.move(box.x - 40, box.y - 40);
+});
+
+test('the CodeLens and the command open the same panel again (one per model)', async () => {
+  const tabs = page.locator('.tab', { hasText: 'Variance: model (keras)' });
+  assert.equal(await tabs.count(), 1);
+  await editor.locator('.view-line', { hasText: 'Dense(10, activation="softmax")' }).first().click();
+  await runCommand(page, 'Simulate variance of this model');
+  await page.waitForTimeout(1500);
+  assert.equal(await tabs.count(), 1, 'the panel is reused');
+  assert.equal(await attr('layers'), '7');
+});
+
 test('legend buttons toggle an init, from the keyboard too', async () => {
   const b = frame.locator('#legend-orthogonal');
   assert.equal(await b.getAttribute('aria-pressed'), 'true');
@@ -348,6 +378,18 @@ test('"Apply recommended init" on the document version the panel was not built f
   assert.doesNotMatch(text, /he_uniform|he_normal/, 'nothing was applied');
   // The refusal reloads the panel on the new version.
   await waitAttr('version', (v) => v !== before, 10_000);
+});
+
+test('"Apply recommended init" on one layer (✓ in its row) changes that layer only', async () => {
+  const version = await attr('version');
+  await frame.locator('vscode-button.apply').first().click();
+  await waitAttr('status', (v) => v === 'applied', 20_000);
+  await editor.locator('.view-lines', { hasText: 'kernel_initializer="he_' }).waitFor({ timeout: 20_000 });
+  const text = (await editor.locator('.view-lines').textContent()) ?? '';
+  assert.equal((text.match(/kernel_initializer="he_(normal|uniform)"/g) ?? []).length, 1);
+  await waitAttr('version', (v) => v !== version, 30_000);
+  await frame.locator('vscode-table-row').first().waitFor();
+  assert.equal(await frame.locator('vscode-table-row.out-of-range').count(), 5);
 });
 
 test('"Apply recommended init" on the whole model writes He init and the squiggles disappear', async () => {

@@ -63,3 +63,17 @@ model = keras.Sequential([
   const heads = built.spec.layers.filter((l) => l.head).length;
   assert.equal(forward.filter((f) => f.startsWith('meaningHead|')).length, heads);
 });
+
+function tanhStack(init: string): string {
+  const layers = Array.from({ length: 12 }, () => `    layers.Dense(256, activation="tanh", kernel_initializer="${init}"),`).join('\n');
+  return `import keras\nfrom keras import layers\n\nmodel = keras.Sequential([\n    keras.Input(shape=(256,)),\n${layers}\n])\n`;
+}
+
+test('tanh: Glorot is said to sit at the edge of chaos, He to make tanh chaotic (on the gradients’ chart)', () => {
+  const glorot = sentences(tanhStack('glorot_normal'));
+  assert.ok(glorot.forward.includes('meaningTanhEdge|{0}|{1}|{2}'), glorot.forward.join('\n'));
+  assert.ok(!glorot.backward.some((b) => b.startsWith('meaningTanhChaos')), glorot.backward.join('\n'));
+  const he = sentences(tanhStack('he_normal'));
+  assert.ok(he.backward.includes('meaningTanhChaos|{0}|{1}|{2}'), he.backward.join('\n'));
+  assert.ok(!he.forward.some((f) => f.startsWith('meaningTanhEdge')), he.forward.join('\n'));
+});
