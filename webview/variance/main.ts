@@ -577,6 +577,7 @@ async function startRun(): Promise<void> {
   active = handle;
   void simulator.backend().then(
     (info) => {
+      app.dataset.workers = String(simulator.workersStarted);
       if (backend === info.backend) return;
       backend = info.backend;
       app.dataset.backend = backend ?? '';
