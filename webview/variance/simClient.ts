@@ -102,7 +102,10 @@ export class SimClient {
     });
     this.backendInfo = info;
     info.catch(() => {
+      // The next run tries again from the start (a failed fetch is not kept).
       if (this.backendInfo === info) this.backendInfo = null;
+      this.script = null;
+      this.wasm = null;
     });
     return info;
   }
