@@ -236,8 +236,9 @@ function renderTable(): void {
   table.setAttribute('zebra', '');
   table.setAttribute('bordered-columns', '');
   table.setAttribute('resizable', '');
-  // Eight columns that fit the default side-by-side split: line, layer, findings and the apply button share one.
-  table.setAttribute('columns', JSON.stringify(['18%', '10%', '13%', '19%', '8%', '8%', '8%', '8%', '8%']));
+  // Nine columns that fit the default side-by-side split (line, layer, findings and the apply button share one);
+  // the gain columns are the widest numbers' width (numbers never wrap).
+  table.setAttribute('columns', JSON.stringify(['16%', '9%', '12%', '19%', '9%', '9%', '9%', '9%', '8%']));
   const header = el('vscode-table-header');
   header.setAttribute('slot', 'header');
   const heads: [string, string][] = [
