@@ -78,14 +78,18 @@ async function waitFor(ok: () => Promise<boolean>, what: string, ms: number): Pr
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Sets a field of the panel's settings (opened if closed) and leaves it, which sends the options. */
+/** Sets a field of the panel's settings (opened if closed, closed again after) and leaves it, which sends the options. */
 async function setOption(id: string, value: string): Promise<void> {
   const field = frame.locator(`#${id}`);
-  if (!(await field.isVisible())) await frame.locator('#settings').click();
+  const header = frame.locator('#settings .collapsible-header');
+  const wasOpen = (await frame.locator('#settings').getAttribute('open')) !== null;
+  if (!wasOpen) await header.click();
   await field.waitFor({ state: 'visible', timeout: 10_000 });
   await field.locator('input').fill(value);
   await field.locator('input').press('Enter');
   await field.locator('input').blur();
+  // Left as found (closed), so the rest of the page stays where the other tests expect it.
+  if (!wasOpen) await header.click();
 }
 
 /** "Preferences: Color Theme" (Ctrl+K Ctrl+T), then the installed theme labelled `name` (the first row matching it; "Dark High Contrast" is the theme id "Default High Contrast"). */
