@@ -349,6 +349,8 @@ test('a theme switch recolours the open panel (light screenshot)', async () => {
   await toggleTheme();
   const light = await waitAttr('chart-foreground', (v) => !!v && v !== dark);
   assert.notEqual(light, dark);
+  // The README's picture: the finished simulation (opening the panel again above started a new one).
+  await waitAttr('state', (v) => v === 'done', 180_000);
   await page.screenshot({ path: join(SHOTS, 'panel-light.png') });
   await toggleTheme();
   await waitAttr('chart-foreground', (v) => v === dark);
