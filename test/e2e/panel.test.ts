@@ -412,6 +412,12 @@ test('"Apply recommended init" on one layer (✓ in its row) changes that layer 
   await waitAttr('version', (v) => v !== version, 30_000);
   // The rebuilt table: five hidden layers still on glorot_uniform are marked.
   await waitFor(async () => (await frame.locator('vscode-table-row.out-of-range').count()) === 5, 'five marked rows', 30_000);
+  // With the notice "Applied: …" above, the page is taller than the panel: its layout still settles
+  // (the charts do not keep resizing as a scrollbar comes and goes).
+  const box = async () => JSON.stringify(await frame.locator('#chart-forward .chart').boundingBox());
+  const first = await box();
+  await page.waitForTimeout(1000);
+  assert.equal(await box(), first, 'the forward chart kept its size and place');
 });
 
 test('"Apply recommended init" on the whole model writes He init and the squiggles disappear', async () => {

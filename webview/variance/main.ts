@@ -693,13 +693,20 @@ const themeObserver = new MutationObserver(() => {
 themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
 themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 
-// Follow the panel's width (side-by-side split, resized editor groups).
+// Follow the panel's width (side-by-side split, resized editor groups), once per frame. The page always
+// keeps its scrollbar's room (variance.css): otherwise a notice or a table that makes the page taller
+// than the panel brings the scrollbar, narrows the charts, shortens the page, removes the scrollbar,
+// widens the charts… and the layout never settles.
+let resizeFrame = 0;
 new ResizeObserver(() => {
-  for (const kind of ['forward', 'backward'] as const) {
-    const c = charts[kind];
-    const w = chartSections[kind].host.clientWidth;
-    if (c && w > 0 && Math.abs(c.plot.width - w) > 4) c.plot.setSize({ width: Math.max(280, w), height: 240 });
-  }
+  cancelAnimationFrame(resizeFrame);
+  resizeFrame = requestAnimationFrame(() => {
+    for (const kind of ['forward', 'backward'] as const) {
+      const c = charts[kind];
+      const w = Math.max(280, chartSections[kind].host.clientWidth);
+      if (c && chartSections[kind].host.clientWidth > 0 && Math.abs(c.plot.width - w) > 4) c.plot.setSize({ width: w, height: 240 });
+    }
+  });
 }).observe(app);
 
 vscode.postMessage({ kind: 'ready' });
