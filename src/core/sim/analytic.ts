@@ -18,8 +18,9 @@ import { propagate, propagationLayerOf } from '../math/propagate.js';
 import { activationFn, derivSecondMoment, isKnownActivation } from '../math/activations.js';
 import { normalExpectation } from '../math/gauss.js';
 import { forwardFactor } from '../math/variance.js';
+import { recommendedBiasZeroed } from '../analysis/numbers.js';
 import { recommendedInitSpec, samplerMean, samplerVariance } from './samplers.js';
-import type { LayerStats, NetworkSpec, SimInit, SimLayer, SimOptions, SimSeries, SimulationResult, Spread } from './types.js';
+import type { LayerStats, NetworkSpec, Sampler, SimInit, SimLayer, SimOptions, SimSeries, SimulationResult, Spread } from './types.js';
 import { SIM_INITS } from './types.js';
 
 const RELU_FAMILY = new Set(['relu', 'leaky_relu']);
@@ -42,6 +43,12 @@ export function positionsOf(l: SimLayer, options: SimOptions): number {
   return 1;
 }
 
+/** The bias sampler of a layer under an init (null: no bias). */
+export function biasOf(l: SimLayer, init: SimInit): Sampler | null {
+  const b = l.biasByInit?.[init];
+  return b === undefined ? l.bias : b;
+}
+
 /** Second moment of the network input under options.input. */
 export function inputSecondMoment(options: SimOptions): number {
   if (options.input === 'shifted') {
@@ -57,7 +64,8 @@ function propagationOf(l: SimLayer, init: SimInit): PropagationLayer | null {
   const { rows, cols } = matrixShape(l);
   const varW = samplerVariance(w, rows, cols);
   const taps = tapsOf(l);
-  const varB = l.bias ? (samplerVariance(l.bias, rows, cols) ?? 0) + samplerMean(l.bias) ** 2 : 0;
+  const bias = biasOf(l, init);
+  const varB = bias ? (samplerVariance(bias, rows, cols) ?? 0) + samplerMean(bias) ** 2 : 0;
   return {
     fanIn: rows,
     fanOut: l.outFeatures * taps,
@@ -214,9 +222,12 @@ function withFans(layer: Layer): { layer: Layer; assumed: boolean } {
  */
 export function layerTable(layers: readonly Layer[], distribution: 'normal' | 'uniform'): TableRow[] {
   const fixed = layers.map(withFans);
-  const recs = fixed.map(({ layer }) => recommendedInitSpec(layer, distribution));
+  // An embedding is a lookup table that no rule judges and no fix rewrites: its init is kept
+  // (as the simulator's `recommended` network keeps it).
+  const recs = fixed.map(({ layer }) => (layer.embedding ? { spec: layer.init, reason: 'An embedding is a lookup table: its init is kept.' } : recommendedInitSpec(layer, distribution)));
   const cur = fixed.map(({ layer }) => propagationLayerOf(layer));
-  const rec = fixed.map(({ layer }, i) => propagationLayerOf({ ...layer, init: recs[i]!.spec ?? layer.init }));
+  // The recommended side as the fix writes it (PyTorch's fix zeros the bias too).
+  const rec = fixed.map(({ layer }, i) => propagationLayerOf({ ...layer, init: recs[i]!.spec ?? layer.init, ...(recs[i]!.spec && recommendedBiasZeroed(layer) ? { bias: false as const } : {}) }));
   const curSteps = propagate(cur);
   const recSteps = propagate(rec);
   return fixed.map(({ layer, assumed }, i) => {

@@ -12,6 +12,7 @@
  */
 import type { AnalysisResult, Framework, InitSpec, Layer } from '../types.js';
 import { varianceGain } from '../math/activations.js';
+import { recommendedBiasZeroed } from '../analysis/numbers.js';
 import { defaultBiasSampler, recommendedInitSpec, samplerFor } from './samplers.js';
 import type { Assumption, NetworkSpec, Sampler, SimInit, SimLayer, SimLayerKind, SimOptions } from './types.js';
 import { DEFAULT_SIM_OPTIONS, SIM_INITS } from './types.js';
@@ -180,7 +181,7 @@ export function buildNetwork(
   }
   if (options.bias === false) assumptions.push({ key: 'bias', value: 'none', message: 'biases are left out' });
   else if (layers.some((l) => l.bias !== null)) {
-    assumptions.push({ key: 'bias', value: 'default', message: `${model.framework === 'pytorch' ? 'PyTorch layers' : 'layers'} are simulated with their default bias (bias=False is not seen); pass bias: false to leave biases out` });
+    assumptions.push({ key: 'bias', value: 'default', message: `${model.framework === 'pytorch' ? 'PyTorch layers' : 'layers'} are simulated with their default bias where the code does not say bias=False (the recommended init zeros it, as the fix does); pass bias: false to leave biases out` });
   }
   const label = model.name ?? model.kind;
   return {
@@ -206,23 +207,27 @@ function buildLayer(
   const fw = layer.framework;
   const what = `layer ${index} (${layer.layer}${layer.name ? ` ${layer.name}` : ''})`;
   const override = options.widths?.[index];
-  let fanIn = layer.fanIn;
-  let fanOut = layer.fanOut;
-  if (fanIn === null || fanIn <= 0) {
-    const v = prevOut ?? options.widthDefault;
-    if (!(v > 0)) return { error: `${what} has no known input width and there is no default width` };
-    fanIn = kind === 'conv' || kind === 'conv_transpose' ? v * 9 : v;
-    assumptions.push({ key: `layer:${index}:fanIn`, value: fanIn, message: `${what} has no known fan_in: ${fanIn} assumed` });
-  }
-  if (fanOut === null || fanOut <= 0 || override !== undefined) {
-    const v = override ?? options.widthDefault;
+  // Unknown fans as every number users read assumes them (analysis/numbers.ts layerNumbers,
+  // analytic.ts layerTable): one unknown fan equals the other; both unknown, the default width.
+  const conv = kind === 'conv' || kind === 'conv_transpose';
+  const knownIn = layer.fanIn !== null && layer.fanIn > 0 ? layer.fanIn : null;
+  const knownOut = layer.fanOut !== null && layer.fanOut > 0 ? layer.fanOut : null;
+  void prevOut;
+  let fanOut: number;
+  if (override !== undefined || knownOut === null) {
+    const v = override !== undefined ? (conv ? override * 9 : override) : (knownIn ?? options.widthDefault);
     if (!(v > 0)) return { error: `${what} has no known width and there is no default width` };
-    const before = fanOut;
-    fanOut = kind === 'conv' || kind === 'conv_transpose' ? v * 9 : v;
-    if (override === undefined || before === null) {
-      assumptions.push({ key: `layer:${index}:fanOut`, value: fanOut, message: `${what} has no known fan_out: ${fanOut} assumed` });
+    fanOut = v;
+    if (override === undefined || knownOut === null) {
+      assumptions.push({ key: `layer:${index}:fanOut`, value: fanOut, message: `${what} has no known fan_out: ${fanOut} assumed${knownIn !== null && override === undefined ? ' (= fan_in)' : ''}` });
     }
-  }
+  } else fanOut = knownOut;
+  let fanIn: number;
+  if (knownIn === null) {
+    fanIn = knownOut ?? fanOut;
+    if (!(fanIn > 0)) return { error: `${what} has no known input width and there is no default width` };
+    assumptions.push({ key: `layer:${index}:fanIn`, value: fanIn, message: `${what} has no known fan_in: ${fanIn} assumed${knownOut !== null ? ' (= fan_out)' : ''}` });
+  } else fanIn = knownIn;
   const kindFlags = { recurrent: layer.recurrent, embedding: layer.embedding };
   let inFeatures = fanIn;
   let outFeatures = fanOut;
@@ -230,9 +235,11 @@ function buildLayer(
   let gates: number | undefined;
   if (kind === 'conv' || kind === 'conv_transpose') {
     const rank = spatialRank(layer);
-    // PyTorch and Keras count a transposed kernel's fan_in over its OUTPUT channels.
-    const fi = kind === 'conv_transpose' ? fanOut : fanIn;
-    const fo = kind === 'conv_transpose' ? fanIn : fanOut;
+    // PyTorch, Keras and TF.js count a transposed kernel's fan_in over its OUTPUT channels
+    // (their kernels are stored out-major); Flax's ConvTranspose kernel is (k…, in, out) like a conv.
+    const swap = kind === 'conv_transpose' && fw !== 'flax';
+    const fi = swap ? fanOut : fanIn;
+    const fo = swap ? fanIn : fanOut;
     const k = inferKernel(fi, fo, rank, kind === 'conv_transpose');
     const r = k ** rank;
     inFeatures = fi / r;
@@ -300,7 +307,7 @@ function buildLayer(
   if (perInit) for (const i of SIM_INITS) if (perInit[i]) weight[i] = perInit[i]!;
 
   let bias: Sampler | null = null;
-  if (options.bias !== false) {
+  if (options.bias !== false && layer.bias !== false) {
     if (layer.biasInit && layer.biasInit.name !== 'zeros') bias = samplerFor(fw, layer.biasInit, fanIn, fanOut, kindFlags);
     else if (!layer.biasInit) bias = defaultBiasSampler(fw, fanIn, kind === 'recurrent' ? outFeatures : fanOut, kindFlags);
     if (bias?.kind === 'constant' && bias.value === 0) bias = null;
@@ -336,6 +343,8 @@ function buildLayer(
     bias,
     initName,
   };
+  // The recommended init as the fix writes it: PyTorch's fix zeros the bias too.
+  if (bias !== null && rec.spec && recommendedBiasZeroed(layer)) sim.biasByInit = { recommended: null };
   if (kernel) sim.kernel = kernel;
   if (gates !== undefined) sim.gates = gates;
   if (recurrentWeight) sim.recurrentWeight = recurrentWeight;

@@ -72,6 +72,8 @@ export interface SimLayer {
   recurrentWeight?: Record<SimInit, Sampler | null>;
   /** Bias sampler as the framework draws it (null: no bias or zeros). */
   bias: Sampler | null;
+  /** The bias under an init where it differs from `bias` (the recommended fix zeros PyTorch's bias: null there). */
+  biasByInit?: Partial<Record<SimInit, Sampler | null>>;
   /** Initializer names for tables: what the code has, and what the fix would write. */
   initName: Record<SimInit, string>;
 }

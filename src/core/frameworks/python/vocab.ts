@@ -125,7 +125,7 @@ export function kerasActivationName(s: string): ActivationName {
 }
 for (const [n, a] of Object.entries(KERAS_ACT)) {
   const param = n === 'leaky_relu' ? 0.2 : undefined; // keras.activations.leaky_relu negative_slope default 0.2
-  add([`keras.activations.${n}`, `keras.ops.${n}`, `tensorflow.nn.${n}`, `tensorflow.math.${n}`], { r: 'actFn', act: a, param });
+  add([`keras.activations.${n}`, `keras.ops.${n}`, `keras.ops.nn.${n}`, `tensorflow.nn.${n}`, `tensorflow.math.${n}`], { r: 'actFn', act: a, param });
 }
 add(['tensorflow.tanh', 'tensorflow.sigmoid', 'tensorflow.math.tanh', 'tensorflow.math.sigmoid'], { r: 'actFn', act: 'tanh' });
 roles.set('tensorflow.sigmoid', { r: 'actFn', act: 'sigmoid' });
@@ -197,6 +197,8 @@ add([T + 'GroupNorm'], { r: 'norm', norm: 'groupnorm' });
 add([T + 'RMSNorm'], { r: 'norm', norm: 'rmsnorm' });
 add(['InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d'].map((n) => T + n), { r: 'norm', norm: 'instancenorm' });
 add(['torch.nn.functional.layer_norm'], { r: 'normFn', norm: 'layernorm' });
+// F.normalize(x, dim=...): L2 normalization over a dimension, an RMSNorm up to a constant
+add(['torch.nn.functional.normalize'], { r: 'normFn', norm: 'rmsnorm' });
 add(['torch.nn.functional.batch_norm'], { r: 'normFn', norm: 'batchnorm' });
 add(['torch.nn.functional.group_norm'], { r: 'normFn', norm: 'groupnorm' });
 add(
@@ -270,6 +272,15 @@ add([F + 'GroupNorm'], { r: 'norm', norm: 'groupnorm' });
 add([F + 'RMSNorm'], { r: 'norm', norm: 'rmsnorm' });
 add([F + 'Dropout'], { r: 'pass' });
 add([F + 'max_pool', F + 'avg_pool', F + 'pooling.max_pool', 'jax.numpy.reshape', 'jax.numpy.mean'], { r: 'passFn' });
+// layout only: the values are moved, not transformed
+add(
+  [
+    'jax.numpy.swapaxes', 'jax.numpy.transpose', 'jax.numpy.moveaxis', 'jax.numpy.squeeze', 'jax.numpy.expand_dims', 'jax.numpy.ravel',
+    'einops.rearrange', 'einops.repeat', 'torch.swapaxes', 'torch.movedim', 'torch.moveaxis', 'keras.ops.transpose', 'keras.ops.squeeze',
+    'keras.ops.expand_dims',
+  ],
+  { r: 'passFn' },
+);
 add([F + 'Sequential'], { r: 'sequential', framework: 'flax' });
 add([F + 'Module'], { r: 'baseModule', framework: 'flax' });
 for (const n of [

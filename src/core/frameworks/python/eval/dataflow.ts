@@ -52,6 +52,8 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     case 'norm':
       if (inT) {
         noteNorm(ev, inT.pend, o.norm, scope);
+        // Conv → GELU → BatchNorm: normalized after its activation (the layer's output still is)
+        if (!inT.pend.length) for (const r of inT.src ?? []) if (r.act && !r.norm) r.norm = o.norm;
         return inT;
       }
       return tensor();

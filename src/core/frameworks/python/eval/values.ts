@@ -85,6 +85,8 @@ export interface LayerRec {
   seqOwner: SeqRec | null;
   /** Fans that differ between the iterations of a loop over known values, or between the sites that construct its module: unknown. */
   loopVaries?: Set<'fanIn' | 'fanOut'>;
+  /** The constructions of its module class (`Block(dim=512)`) that ran with their arguments: its fans come from them. */
+  sites?: Span[];
   /** The `nn.ModuleList` it was put in (the last construction that ran). */
   listOwner?: ModList;
   applied: boolean;

@@ -53,7 +53,21 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
       return v.t === 'num' && v.v >= 0 ? { t: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
     }
-    if (SINKS.has(q)) {
+    if (SHAPE_READS.has(q)) {
+      for (const a of e.args) ev.eval(a.value, scope);
+      return UNKNOWN;
+    }
+    if (EINSUM.has(q)) {
+      // einsum('nct,ncp->ntp', q, k), matmul(q, k): a product of its operands (attention scores, weighted sums)
+      const what = `${q.slice(q.lastIndexOf('.') + 1)} (a product of tensors)`;
+      const eat = (v: Val): void => {
+        if (v.t === 'tensor') consume(ev, v.pend, { name: 'linear', via: 'dataflow', span: e.span, text: what });
+        else if (v.t === 'list') v.items.forEach(eat);
+      };
+      for (const a of e.args) eat(ev.eval(a.value, scope));
+      return tensor([], null);
+    }
+    if (isSink(q)) {
       for (const a of e.args) {
         const v = ev.eval(a.value, scope);
         if (v.t === 'tensor') consume(ev, v.pend, { name: 'linear', via: 'forward', span: e.span, text: q.split('.').pop() });
@@ -97,7 +111,10 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
     case 'actFn': {
       // nn.relu(x) / F.relu(x) / tf.nn.relu(x) / F.leaky_relu(x, 0.2)
       const argE = e.args.find((a) => a.name === null && !a.star)?.value;
-      if (argE && (argE.k === 'bin' || argE.k === 'unary') && !(argE.k === 'bin' && (argE.op === '+' || argE.op === '-'))) {
+      // (x * mask, x / scale with named operands: a masked input, not a formula)
+      const plain = (x: PyExpr) => x.k === 'name' || x.k === 'attr';
+      const masked = argE?.k === 'bin' && (argE.op === '*' || argE.op === '/') && plain(argE.left) && plain(argE.right);
+      if (argE && !masked && (argE.k === 'bin' || argE.k === 'unary') && !(argE.k === 'bin' && (argE.op === '+' || argE.op === '-'))) {
         // tanh(0.797 * (x + 0.044 * x**3)): part of a formula (GELU), not the layer's activation
         const inner = ev.firstArg(e, scope);
         if (inner.t === 'tensor') consume(ev, inner.pend, { name: 'unknown', via: 'forward', span: e.span, text: 'an expression' });
@@ -217,6 +234,9 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       for (const a of e.args) ev.eval(a.value, scope);
       const fn = scope.fn;
       if (!ev.modelCalls.has(fn)) ev.modelCalls.set(fn, e);
+      const all = ev.modelCallsAll.get(fn) ?? new Map<number, Extract<PyExpr, { k: 'call' }>>();
+      all.set(e.span.from, e);
+      ev.modelCallsAll.set(fn, all);
       return UNKNOWN;
     }
     case 'input': {
@@ -465,6 +485,52 @@ export const TENSOR_PASS_METHODS = new Set([
   'cuda', 'cpu', 'double', 'half', 'view_as', 'reshape_as', 'expand', 'repeat', 'unflatten', 'detach', 'clone', 'mul', 'div', 'mul_', 'div_',
   'split', 'chunk', 'unbind', 'tensor_split',
 ]);
+
+/** `torch.einsum`, `jnp.einsum`, `keras.ops.matmul`, `torch.bmm`: a product of the operands. */
+const EINSUM = new Set([
+  'torch.einsum', 'jax.numpy.einsum', 'tensorflow.einsum', 'keras.ops.einsum', 'numpy.einsum', 'torch.matmul', 'torch.bmm', 'torch.mm',
+  'jax.numpy.matmul', 'jax.numpy.dot', 'tensorflow.matmul', 'tensorflow.linalg.matmul', 'keras.ops.matmul', 'keras.ops.dot',
+]);
+
+/** Calls that read a tensor's shape, not its values (`keras.ops.shape(x)`, `tf.shape(x)`). */
+const SHAPE_READS = new Set(['keras.ops.shape', 'keras.ops.size', 'keras.ops.ndim', 'tensorflow.shape', 'tensorflow.size', 'tensorflow.rank', 'jax.numpy.shape', 'jax.numpy.size', 'torch.numel']);
+
+/**
+ * Where a layer's output is read as raw values (logits, means, regression targets): losses and
+ * probability distributions built from its output (`Categorical(logits=...)`, `Normal(mu, std)`).
+ */
+const SINK_PREFIXES = ['torch.distributions.', 'tensorflow_probability.distributions.', 'tensorflow_probability.python.distributions.', 'distrax.', 'numpyro.distributions.', 'keras.losses.'];
+export function isSink(q: string): boolean {
+  return SINKS.has(q) || SINK_PREFIXES.some((p) => q.startsWith(p));
+}
+
+/**
+ * A callee named as a loss or a metric (`criterion(out, y)`, `self.loss_fn(labels, logits)`,
+ * `bce_loss(...)`, `self.accuracy_fn(y, logits)`): it reads a model's output, it is not part of
+ * the network.
+ */
+export function isLossName(dotted: string): boolean {
+  const last = dotted.slice(dotted.lastIndexOf('.') + 1).toLowerCase().replace(/_?(fn|func|function|obj|object)$/, '');
+  const word = last.slice(last.lastIndexOf('_') + 1);
+  return ['loss', 'criterion', 'metric', 'accuracy'].includes(word);
+}
+
+/**
+ * `set_attributes(self, locals())` (pytorchvideo and similar helpers): every argument of the
+ * method becomes an attribute of the same name, as if written `self.x = x` for each.
+ */
+export function storesLocals(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): boolean {
+  if (e.args.length !== 2 || e.args.some((a) => a.star || a.name !== null) || !scope.fn) return false;
+  const [a0, a1] = [e.args[0]!.value, e.args[1]!.value];
+  if (a0.k !== 'name' || a1.k !== 'call' || a1.fn.k !== 'name' || a1.fn.id !== 'locals' || a1.args.length !== 0) return false;
+  const recv = scope.vars.get(a0.id);
+  if (!recv || recv.t !== 'self') return false;
+  for (const p of scope.fn.params.slice(1)) {
+    const v = scope.vars.get(p.name);
+    if (v && p.name) ev.assign({ k: 'attr', obj: a0, attr: p.name, span: e.span }, v, scope, null);
+  }
+  return true;
+}
 
 export const SINKS = new Set([
   'torch.nn.functional.cross_entropy', 'torch.nn.functional.nll_loss', 'torch.nn.functional.mse_loss', 'torch.nn.functional.l1_loss',

@@ -1,0 +1,162 @@
+/**
+ * Seeded weight draws in plain JS (tfjs's random ops draw the same laws about 10×
+ * slower): uniform, normal, truncated normal by redrawing, orthogonal (Householder
+ * QR), constants — each as a tfjs tensor.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { normalCdf } from '../core/math/gauss.js';
+import type { Sampler } from '../core/sim/types.js';
+
+/** A 31-bit seed for one tensor of one seed of one layer. */
+export function seedOf(seed: number, layer: number, tensor: number): number {
+  let h = (seed * 0x9e3779b1) ^ (layer * 0x85ebca6b) ^ (tensor * 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  h = Math.imul(h ^ (h >>> 13), 0x45d9f3b);
+  return (h ^ (h >>> 16)) >>> 1;
+}
+
+/**
+ * mulberry32: a small, fast seeded PRNG for the weight draws. tfjs's own random
+ * ops draw the same laws about 10× slower (simulation.md: sampling costs as much
+ * as the matmuls), so the draws are made here in plain JS.
+ */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n standard normal draws (Marsaglia's polar method). */
+function gaussians(n: number, seed: number): Float64Array {
+  const r = prng(seed);
+  const out = new Float64Array(n);
+  let i = 0;
+  while (i < n) {
+    const u = 2 * r() - 1;
+    const v = 2 * r() - 1;
+    const q = u * u + v * v;
+    if (q >= 1 || q === 0) continue;
+    const f = Math.sqrt((-2 * Math.log(q)) / q);
+    out[i++] = u * f;
+    if (i < n) out[i++] = v * f;
+  }
+  return out;
+}
+
+function uniforms(n: number, low: number, high: number, seed: number): Float32Array {
+  const r = prng(seed);
+  const out = new Float32Array(n);
+  const d = high - low;
+  for (let i = 0; i < n; i++) out[i] = low + d * r();
+  return out;
+}
+
+/**
+ * A matrix with orthonormal columns (rows ≥ cols) or rows (rows < cols): Householder
+ * QR of a Gaussian matrix, with Q's columns multiplied by sign(diag(R)) (as Keras,
+ * TF.js and PyTorch do), times gain. Row-major Float32Array of rows × cols.
+ */
+export function orthogonalMatrix(rows: number, cols: number, gain: number, seed: number): Float32Array {
+  const transpose = rows < cols;
+  const m = transpose ? cols : rows; // tall
+  const n = transpose ? rows : cols;
+  const a = gaussians(m * n, seed); // column-major m × n
+  const betas = new Float64Array(n);
+  const signs = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const ak = k * m;
+    let norm = 0;
+    for (let i = k; i < m; i++) {
+      const x = a[ak + i]!;
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm);
+    const x0 = a[ak + k]!;
+    const alpha = x0 >= 0 ? -norm : norm; // R[k][k] = alpha
+    signs[k] = alpha >= 0 ? 1 : -1;
+    const v0 = x0 - alpha;
+    a[ak + k] = v0;
+    const vnorm2 = norm * norm - x0 * x0 + v0 * v0;
+    const beta = vnorm2 > 0 ? 2 / vnorm2 : 0;
+    betas[k] = beta;
+    for (let j = k + 1; j < n; j++) {
+      const aj = j * m;
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += a[ak + i]! * a[aj + i]!;
+      const f = beta * dot;
+      for (let i = k; i < m; i++) a[aj + i] = a[aj + i]! - f * a[ak + i]!;
+    }
+  }
+  // Q = H_0 … H_{n−1} applied to the first n columns of the identity.
+  const q = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) q[j * m + j] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const b = betas[k]!;
+    if (b === 0) continue;
+    const ak = k * m;
+    for (let j = k; j < n; j++) {
+      const qj = j * m;
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += a[ak + i]! * q[qj + i]!;
+      const f = b * dot;
+      if (f === 0) continue;
+      for (let i = k; i < m; i++) q[qj + i] = q[qj + i]! - f * a[ak + i]!;
+    }
+  }
+  const out = new Float32Array(rows * cols);
+  for (let j = 0; j < n; j++) {
+    const s = signs[j]! * gain;
+    for (let i = 0; i < m; i++) {
+      const v = q[j * m + i]! * s;
+      if (transpose) out[j * cols + i] = v; // (n × m) = rows × cols, row j
+      else out[i * cols + j] = v;
+    }
+  }
+  return out;
+}
+
+function truncatedDraws(n: number, s: Extract<Sampler, { kind: 'truncated_normal' }>, seed: number): Float32Array {
+  const lo = s.low !== undefined ? (s.low - s.mean) / s.std : -s.cut;
+  const hi = s.high !== undefined ? (s.high - s.mean) / s.std : s.cut;
+  const accept = Math.max(1e-6, normalCdf(hi) - normalCdf(lo));
+  const out = new Float32Array(n);
+  let k = 0;
+  let round = 0;
+  while (k < n) {
+    const z = gaussians(Math.max(1024, Math.ceil(((n - k) / accept) * 1.05)), seedOf(seed, round++, 7));
+    for (let i = 0; i < z.length && k < n; i++) if (z[i]! >= lo && z[i]! <= hi) out[k++] = s.mean + s.std * z[i]!;
+    if (round > 10000) break; // an interval of negligible mass: leave the rest at the mean
+  }
+  for (; k < n; k++) out[k] = s.mean;
+  return out;
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Draw one tensor of `shape` with `sampler`; `rows`×`cols` is the matrix an orthogonal init flattens it to. */
+export function draw(sampler: Sampler, shape: number[], seed: number, rows: number, cols: number): tf.Tensor {
+  switch (sampler.kind) {
+    case 'uniform':
+      return tf.tensor(uniforms(size(shape), sampler.low, sampler.high, seed), shape, 'float32');
+    case 'normal': {
+      const z = gaussians(size(shape), seed);
+      const out = new Float32Array(z.length);
+      for (let i = 0; i < z.length; i++) out[i] = sampler.mean + sampler.std * z[i]!;
+      return tf.tensor(out, shape, 'float32');
+    }
+    case 'truncated_normal':
+      // Redraw outside the bounds, as tf.truncatedNormal, jax.random.truncated_normal and torch's trunc_normal_ do.
+      return tf.tensor(truncatedDraws(size(shape), sampler, seed), shape, 'float32');
+    case 'orthogonal':
+      return tf.tensor(orthogonalMatrix(rows, cols, sampler.gain, seed), shape, 'float32');
+    case 'constant':
+      return tf.fill(shape, sampler.value, 'float32');
+  }
+}
