@@ -12,7 +12,7 @@
  */
 import type { NetworkSpec, SimInit, SimOptions, SimProgress, SimulationResult } from '../core/sim/types.js';
 import { DEFAULT_SIM_OPTIONS, SIM_INITS } from '../core/sim/types.js';
-import { seedCost } from '../core/sim/network.js';
+import { forwardCost } from '../core/sim/budget.js';
 import { parseOptions } from '../shared/protocol.js';
 import { fmt } from '../vscode/logic/variance.js';
 
@@ -42,11 +42,12 @@ export function parseSimulateRequest(x: unknown, distribution: 'normal' | 'unifo
 }
 
 /**
- * Multiply-adds the default run may take (seed runs × seedCost): an MLP of a few
- * 100k weights runs the panel's defaults (at most 8 seeds per init, batch 64)
- * in seconds; a convolutional stack at 16×16 would take minutes.
+ * Multiply-adds the whole default run may take (seed runs × forwardCost; the
+ * simulator's own budget, src/core/sim/budget.ts, bounds one seed): an MLP of a
+ * few 100k weights runs the panel's defaults (at most 8 seeds per init, batch
+ * 64) in seconds; a convolutional stack at 16×16 would take minutes.
  */
-export const DEFAULT_BUDGET = 4e9;
+export const RUN_BUDGET = 4e9;
 
 /**
  * The options the default run uses for this model: the panel's, unless the
@@ -54,11 +55,11 @@ export const DEFAULT_BUDGET = 4e9;
  * per init), then a smaller batch (down to 8), for what the client did not set.
  * Returns the options and, when reduced, a sentence saying so.
  */
-export function fitToBudget(spec: NetworkSpec, request: SimulateRequest, budget = DEFAULT_BUDGET): { options: SimOptions; note: string | null } {
+export function fitToBudget(spec: NetworkSpec, request: SimulateRequest, budget = RUN_BUDGET): { options: SimOptions; note: string | null } {
   const o = { ...request.options };
   const inits = (o.which ?? SIM_INITS).length;
   const runs = () => inits * (o.seeds > 0 ? o.seeds : (o.maxSeeds ?? 32));
-  const total = () => seedCost(spec, o) * runs();
+  const total = () => forwardCost(spec, o) * runs();
   if (total() <= budget) return { options: o, note: null };
   const before = { seeds: o.maxSeeds ?? 32, batch: o.batch };
   if (!request.given.has('seeds') && o.seeds === 0) while ((o.maxSeeds ?? 32) > 2 && total() > budget) o.maxSeeds = Math.max(2, Math.floor((o.maxSeeds ?? 32) / 2));
@@ -67,7 +68,7 @@ export function fitToBudget(spec: NetworkSpec, request: SimulateRequest, budget 
   if ((o.maxSeeds ?? 32) !== before.seeds) changed.push(`at most ${o.maxSeeds} seeds per init (not ${before.seeds})`);
   if (o.batch !== before.batch) changed.push(`batch ${o.batch} (not ${before.batch})`);
   if (changed.length === 0) return { options: o, note: null };
-  return { options: o, note: `A costly model (${seedCost(spec, request.options).toExponential(1)} multiply-adds per seed): ${changed.join(', ')}, to answer in seconds; pass { "seeds": N, "batch": N } as the command's third argument for more.` };
+  return { options: o, note: `A costly model (${forwardCost(spec, request.options).toExponential(1)} multiply-adds per seed): ${changed.join(', ')}, to answer in seconds; pass { "seeds": N, "batch": N } as the command's third argument for more.` };
 }
 
 /** What the run can be told and tell: the request's cancellation and its progress. */

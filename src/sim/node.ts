@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, SimulationResult } from '../core/sim/types.js';
 import { SIM_INITS } from '../core/sim/types.js';
 import { isConverged, type SeedRun } from '../core/sim/pool.js';
-import { seedCost, validateSimOptions } from '../core/sim/network.js';
+import { validateSimOptions } from '../core/sim/network.js';
+import { fitBudget, forwardCost } from '../core/sim/budget.js';
 import { initBackend, pooledResult, runSimulation } from './runner.js';
 
 /** Folder of the tfjs-backend-wasm .wasm files (with a trailing slash), for initBackend's wasmPath. */
@@ -45,7 +46,7 @@ export interface PoolOptions {
 
 /** Worker threads worth starting: two when one seed costs more than their start-up (about 1 GFLOP per seed), else one. */
 export function defaultWorkers(spec: NetworkSpec, options: SimOptions): number {
-  return seedCost(spec, options) * 6 > 1e9 ? 2 : 1;
+  return forwardCost(spec, options) * 6 > 1e9 ? 2 : 1;
 }
 
 interface WorkerReply {
@@ -77,6 +78,8 @@ export async function runSimulationPooled(spec: NetworkSpec, options: SimOptions
   }
   const bad = validateSimOptions(options);
   if (bad) throw new Error(bad);
+  // The same reductions as runSimulation (the workers get the reduced spec and options).
+  ({ spec, options } = fitBudget(spec, options));
   const t0 = Date.now();
   const which = options.which ?? [...SIM_INITS];
   const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? 32);
