@@ -34,6 +34,8 @@ export interface JsonLayer extends JsonRange {
   init: { name: InitName; explicit: boolean };
   fanIn: number | null;
   fanOut: number | null;
+  /** Analysed with its project: the layer is written in another file (`line` is then the construction here that builds it). */
+  definedIn?: { path: string; line: number; cell?: number; cellLine?: number };
 }
 
 export interface JsonEdit extends JsonRange {
@@ -145,6 +147,7 @@ function layerJson(layer: Layer, map: PositionMapper): JsonLayer {
     init: { name: layer.init.name, explicit: layer.init.explicit },
     fanIn: layer.fanIn ?? null,
     fanOut: layer.fanOut ?? null,
+    ...(layer.origin ? { definedIn: { path: layer.origin.file, line: layer.origin.line, ...(layer.origin.cell !== undefined ? { cell: layer.origin.cell, cellLine: layer.origin.cellLine } : {}) } } : {}),
   };
 }
 

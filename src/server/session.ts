@@ -45,6 +45,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nodePath from 'node:path';
 import type { Severity, TextEdit } from '../core/types.js';
 import { fixAll, DEFAULT_MAX_FILE_SIZE } from '../core/index.js';
+import { editsForCells } from '../vscode/logic/cellEdits.js';
 import { IncrementalAnalyzer } from '../core/analysis/incremental.js';
 import { WorkspaceAnalyzer, affectedBy } from '../core/workspace/analyze.js';
 import { ServerWorkspace } from './workspace.js';
@@ -64,8 +65,8 @@ import { Scheduler } from '../vscode/logic/scheduler.js';
 import { DocumentStore, locateInTarget, toTargetOffset, type ServerTarget } from './documents.js';
 import { curvesMarkdown, tableMarkdown, tableText } from './simulate.js';
 import { panelModel } from '../vscode/logic/panel.js';
-import type { SimulationResult } from '../core/sim/types.js';
-import { monteCarloMarkdown, monteCarloText, parseSimulateRequest, runMonteCarlo } from './montecarlo.js';
+import type { SimOptions, SimulationResult } from '../core/sim/types.js';
+import { fitToBudget, monteCarloMarkdown, monteCarloText, parseSimulateRequest, runMonteCarlo } from './montecarlo.js';
 import { scanWorkspace, type ScannedFile } from './scan.js';
 
 export const COMMANDS = {
@@ -322,10 +323,11 @@ export function startSession(connection: Connection): Session {
   });
   connection.notebooks.synchronization.onDidChangeNotebookDocument((params) => {
     const uri = params.notebookDocument.uri;
-    const before = store.notebook(uri)?.cells.map((c) => c.document) ?? [];
+    const analysed = () => store.target(uri)?.docs.map((d) => d.uri) ?? [];
+    const before = analysed();
     if (!store.changeNotebook(params)) return;
-    // Cells removed from the notebook lose their diagnostics.
-    const after = new Set(store.notebook(uri)?.cells.map((c) => c.document) ?? []);
+    // Cells no longer analysed (removed, or turned into markdown by a cell data change) lose their diagnostics.
+    const after = new Set(analysed());
     if (!pull) for (const cell of before) if (!after.has(cell)) void connection.sendDiagnostics({ uri: cell, diagnostics: [] });
     if (settings.run === 'onType') schedulePush(uri, settings.debounceMs);
     // Pull clients ask per cell: an edit in one cell can change another cell's findings.
@@ -486,7 +488,8 @@ export function startSession(connection: Connection): Session {
   /** Engine edits (offsets of the analysed text) → a WorkspaceEdit pinned to the documents' versions. */
   function workspaceEdit(target: ServerTarget, edits: readonly TextEdit[]): WorkspaceEdit | null {
     const perDoc = new Map<TextDocument, LspTextEdit[]>();
-    for (const e of edits) {
+    // Notebook fix-all: the engine's whole-text edit spans cells; one edit per changed run of lines.
+    for (const e of editsForCells(target.text, target.joined, edits)) {
       const at = locateInTarget(target, e.from, e.to);
       if (!at) return null;
       const list = perDoc.get(at.doc) ?? [];
@@ -683,6 +686,7 @@ export function startSession(connection: Connection): Session {
     const curves = analytic ? curvesMarkdown(analytic) : `(no analytic curves: ${'error' in panel ? panel.error : ''})`;
     let montecarlo: SimulationResult | null = null;
     let montecarloError: string | undefined;
+    let fitted: { options: SimOptions; note: string | null } = { options: request.options, note: null };
     if (request.method !== 'analytic' && !('error' in panel)) {
       // Progress: the client's token when it gave one, else one the server creates (when the client can show it).
       const created = WorkDoneProgressReporter.isNullInstance(workDone) ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
@@ -691,9 +695,10 @@ export function startSession(connection: Connection): Session {
       const abort = new AbortController();
       const sub = both.onCancellationRequested(() => abort.abort());
       if (both.isCancellationRequested) abort.abort();
+      fitted = fitToBudget(panel.spec, request);
       reporter.begin('InitLens: Monte Carlo simulation', 0, table.title, true);
       try {
-        montecarlo = await runMonteCarlo(panel.spec, request.options, {
+        montecarlo = await runMonteCarlo(panel.spec, fitted.options, {
           signal: abort.signal,
           onProgress: (p) => reporter.report(Math.min(100, Math.floor((100 * p.done) / Math.max(1, p.total))), `${p.done} seed runs`),
         });
@@ -707,10 +712,10 @@ export function startSession(connection: Connection): Session {
       }
     }
     const withAnalytic = request.method === 'both';
-    const mcMarkdown = montecarlo ? monteCarloMarkdown(montecarlo, withAnalytic) : montecarloError ? `(no Monte Carlo: ${montecarloError})` : '';
+    const mcMarkdown = montecarlo ? monteCarloMarkdown(montecarlo, withAnalytic) + (fitted.note ? `\n\n*${fitted.note}*` : '') : montecarloError ? `(no Monte Carlo: ${montecarloError})` : '';
     const markdown = [tableMarkdown(table), request.method === 'montecarlo' ? '' : curves, mcMarkdown].filter((x) => x !== '').join('\n\n');
-    const text = [tableText(table), montecarlo ? monteCarloText(montecarlo, withAnalytic) : ''].filter((x) => x !== '').join('\n\n');
-    return { title: table.title, method: request.method, markdown, text, table, analytic, montecarlo, montecarloError };
+    const text = [tableText(table), montecarlo ? monteCarloText(montecarlo, withAnalytic) : '', montecarlo && fitted.note ? fitted.note : ''].filter((x) => x !== '').join('\n\n');
+    return { title: table.title, method: request.method, markdown, text, table, analytic, montecarlo, montecarloError, reduced: fitted.note ?? undefined };
   }
 
   async function fixAllCommand(uriArg: unknown, versionArg: unknown) {

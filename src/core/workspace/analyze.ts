@@ -70,7 +70,7 @@ export class WorkspaceAnalyzer {
     try {
       linked = link(index, path, text, this.language);
     } catch {
-      linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '', masks: new Map() };
+      linked = { text, ownFrom: 0, ownLength: text.length, segments: [], renamed: [], files: [], signature: '', masks: new Map() };
     }
     // Own-text changes map onto the linked text only when the foreign part is unchanged and own text is its prefix.
     const sameForeign = this.lastLinked !== null && this.lastLinked.signature === linked.signature && linked.ownFrom === 0;
@@ -128,14 +128,23 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
   const hi = linked.ownFrom + linked.ownLength;
   const own = (s: Span | undefined) => !!s && s.from >= lo && s.to <= hi;
   const shift = (s: Span): Span => ({ from: s.from - lo, to: s.to - lo });
+  /** A linked offset → its file and offset there; inside a renamed reference, its start (or end). */
+  const locate = (offset: number, isEnd: boolean): { file: string; pos: number } | null => {
+    for (const r of linked.renamed) if (offset >= r.at && offset <= r.at + r.length && (r.length > 0 || offset === r.at)) {
+      if (offset === r.at && !isEnd) return { file: r.file, pos: r.from };
+      if (offset === r.at + r.length && isEnd) return { file: r.file, pos: r.to };
+      if (offset > r.at && offset < r.at + r.length) return { file: r.file, pos: isEnd ? r.to : r.from };
+    }
+    const seg = segmentAt(linked, offset);
+    return seg ? { file: seg.file, pos: seg.from + (offset - seg.at) } : null;
+  };
   const origin = (s: Span): Origin | undefined => {
-    const seg = segmentAt(linked, s.from);
-    if (!seg) return undefined;
-    const from = seg.from + (s.from - seg.at);
+    const a = locate(s.from, false);
+    if (!a) return undefined;
     // a span across a renamed reference (`G.apply(init_fn)` read as `G.apply(weights_init_normal)`) ends in a later segment of the same file
-    const end = segmentAt(linked, s.to);
-    const to = end && end.file === seg.file && end.from >= seg.from ? end.from + (s.to - end.at) : Math.min(seg.from + seg.length, seg.from + (s.to - seg.at));
-    return { file: seg.file, ...index.placeOf(seg.file, from), span: { from, to } };
+    const b = locate(s.to, true);
+    const to = b && b.file === a.file && b.pos >= a.pos ? b.pos : a.pos;
+    return { file: a.file, ...index.placeOf(a.file, a.pos), span: { from: a.pos, to } };
   };
 
   // `models_Generator` in the analysed text is `models.Generator` in the file
@@ -145,8 +154,23 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
   const idMap = new Map<number, number>();
   const layers: Layer[] = [];
   const linkedLayers = new Map(r.layers.map((l) => [l.id, l]));
+  // layers written in another file that a model of this file holds (`self.body = Block(256)`):
+  // listed with the model, anchored at the construction here that builds them (else the model)
+  const wantedBy = new Map<number, ModelInfo>();
+  for (const m of r.models) {
+    if (!own(m.span)) continue;
+    for (const x of [...m.layers, ...(m.stack ?? [])]) if (!wantedBy.has(x)) wantedBy.set(x, m);
+  }
+  const foreign = new Map<number, { origin: Origin; anchor: Span; model: number }>();
   for (const l of r.layers) {
-    if (!own(l.span)) continue;
+    const m = own(l.span) ? undefined : wantedBy.get(l.id);
+    if (!m) continue;
+    const o = origin(l.span);
+    if (o) foreign.set(l.id, { origin: o, anchor: l.sizesFrom && own(l.sizesFrom) ? l.sizesFrom : m.span, model: m.id });
+  }
+  for (const pass of [0, 1]) for (const l of r.layers) {
+    if (pass === 0 ? !own(l.span) : !foreign.has(l.id)) continue;
+    const elsewhere = foreign.get(l.id);
     const id = layers.length;
     idMap.set(l.id, id);
     const sizes: Partial<Layer> = {};
@@ -157,14 +181,16 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
         if (o) sizes.sizesFromOrigin = o;
       }
     }
-    const { sizesFrom: _drop, ...rest } = l;
+    const { sizesFrom: _drop, nameSpan: _name, ...rest } = l;
     void _drop;
+    void _name;
     layers.push({
       ...rest,
       ...sizes,
       id,
-      span: shift(l.span),
-      ...(l.nameSpan ? { nameSpan: shift(l.nameSpan) } : {}),
+      span: shift(elsewhere ? elsewhere.anchor : l.span),
+      ...(elsewhere ? { origin: elsewhere.origin, model: elsewhere.model } : {}),
+      ...(l.nameSpan && !elsewhere ? { nameSpan: shift(l.nameSpan) } : {}),
       init: place(l.init, own, shift, origin),
       ...(l.recurrentInit ? { recurrentInit: place(l.recurrentInit, own, shift, origin) } : {}),
       ...(l.biasInit ? { biasInit: place(l.biasInit, own, shift, origin) } : {}),
@@ -190,7 +216,9 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
     if (!span) continue;
     const layer = f.layer === null ? null : (idMap.get(f.layer) ?? null);
     if (f.layer !== null && layer === null) continue;
-    const related = (f.related ?? []).filter((x) => own(x.span) && !(x.span.from < span.to && span.from < x.span.to)).map((x) => ({ ...x, span: shift(x.span) }));
+    // a layer written in another file is reported there
+    if (layer !== null && layers[layer].origin) continue;
+    const related = (f.related ?? []).filter((x) => own(x.span) && !(x.span.from < span.to && span.from < x.span.to)).map((x) => ({ ...x, span: shift(x.span), message: unmask(x.message) }));
     const fixes = f.fixes.filter((x) => x.edits.every((e) => e.from >= lo && e.to <= hi && !hasMask(e.newText))).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, from: e.from - lo, to: e.to - lo })) }));
     const dependsOn: Origin[] = [];
     let message = unmask(f.message);

@@ -50,6 +50,8 @@ export interface Linked {
   ownLength: number;
   /** Foreign regions, by increasing `at`. */
   segments: Segment[];
+  /** Renamed references in foreign regions (`nb.Block` read as `Block`): `from`/`to` in `file`, `at`/`length` in the linked text. */
+  renamed: { file: string; from: number; to: number; at: number; length: number }[];
   /** Other files read (sorted). */
   files: string[];
   /** The foreign part of `text`: equal signatures mean equal linked analyses for the same own text. */
@@ -104,7 +106,7 @@ function viewOf(path: string, f: IndexedFile | { text: string; py?: PyModuleSumm
  * editor buffer wins) against the rest of the index.
  */
 export function link(index: WorkspaceIndex, path: string, text: string, language: 'python' | 'javascript' | 'typescript'): Linked {
-  const plain: Linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '', masks: new Map() };
+  const plain: Linked = { text, ownFrom: 0, ownLength: text.length, segments: [], renamed: [], files: [], signature: '', masks: new Map() };
   const indexed = index.get(path);
   let own: FileView | null;
   if (indexed && indexed.text === text) own = viewOf(path, indexed);
@@ -147,6 +149,10 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
   };
   const visited = new Set<string>();
   const prelude: { file: FileView; unit: number }[] = [];
+  /** TS/JS: `const hl = hiddenLayer;` for each import under another name, after the copies. */
+  const jsAliases: string[] = [];
+  /** The same for importers' names of this file's definitions, before their statements. */
+  const jsTailAliases: string[] = [];
   const epilogue: { file: FileView; unit: number }[] = [];
   const views = new Map<string, FileView>();
   let budget = LINK_BUDGET;
@@ -184,8 +190,18 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     const utext = file.text.slice(u.from, u.to);
     if (utext.includes('ignore-file')) return false;
     const defines = u.defines.map((d) => linkName(file.path, d));
-    // a name this file already binds otherwise wins (the analysed file first)
-    if (defines.some((d) => bound.has(d))) return u.kind === 'import';
+    // a name this file already binds otherwise wins (the analysed file first); TS/JS: the same library
+    // import (`import * as tf from '@tensorflow/tfjs'`) is copied anyway, since the copies come before
+    // the file's own import and a binding must precede its use
+    if (defines.some((d) => bound.has(d))) {
+      if (u.kind !== 'import') return false;
+      if (python || !sameLibraryImport(file, unit, own!)) return true;
+      if (utext.length + 1 > budget) return true;
+      visited.add(key);
+      budget -= utext.length + 1;
+      out.push({ file, unit });
+      return true;
+    }
     if (utext.length + 1 > budget || depth > 24) return false;
     visited.add(key);
     for (const d of defines) bound.add(d);
@@ -216,9 +232,15 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     if (!r || r === 'library') continue;
     const v = view(r.file);
     if (!v || v === own) continue;
+    if (r.name !== local && !python) {
+      // `import { hiddenLayer as hl }`: the definition is copied, then `const hl = hiddenLayer;`
+      if (r.name === 'default' || !/^[A-Za-z_$][\w$]*$/.test(r.name) || bound.has(r.name)) continue;
+      bound.delete(local);
+      if (include(v, r.statement, prelude, 0)) jsAliases.push(`const ${local} = ${r.name};`);
+      continue;
+    }
     if (r.name !== local) {
       // `from models import Generator as Gen`: the definition is copied under the name used here
-      if (!python) continue;
       const key = r.file + '\0' + r.name;
       if (linkNames.has(key) && linkNames.get(key) !== local) continue;
       linkNames.set(key, local);
@@ -285,6 +307,12 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
       const r = resolveLocal(index, iv, local, own);
       // `from models import Generator as G`: the copies say `Generator` (see the references below)
       if (r && r !== 'library' && r.file === path && (r.name === local || iv.python)) names.add(local);
+      // TS/JS `import { hiddenLayer as hl }` in the importer: `const hl = hiddenLayer;` before its statements
+      else if (r && r !== 'library' && r.file === path && !iv.python && r.name !== 'default' && !bound.has(local) && own.defs.has(r.name)) {
+        names.add(local);
+        bound.add(local);
+        jsTailAliases.push(`const ${local} = ${r.name};`);
+      }
     }
     // `import models` in train.py, then `models.Generator(...)`
     if (iv.python) {
@@ -309,10 +337,27 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
           return;
         }
       });
+      // TS/JS: what those statements use from the importer came along (`const model = tf.sequential()`
+      // for `model.add(hl(32))`); the statements that use it too (the layers added before: the data flow)
+      if (!iv.python) {
+        iv.units.forEach((u, i) => {
+          if (u.kind === 'import' || !visited.has(iv.path + '\0' + i)) return;
+          for (const d of u.defines) if (!names.has(d)) {
+            names.add(d);
+            changed = true;
+          }
+        });
+      }
     }
   }
 
   if (prelude.length === 0 && epilogue.length === 0) return plain;
+  if (!python) {
+    // TS/JS runs in order: an importer's statements keep their order in their file (files in first-use order)
+    const fileOrder = new Map<string, number>();
+    epilogue.forEach((e) => fileOrder.has(e.file.path) || fileOrder.set(e.file.path, fileOrder.size));
+    epilogue.sort((a, b) => fileOrder.get(a.file.path)! - fileOrder.get(b.file.path)! || a.unit - b.unit);
+  }
   /** The references of a copied statement that must say another name: the name each definition has here. */
   function rewritesOf(file: FileView, unit: number): { from: number; to: number; text: string }[] {
     const u = file.units[unit];
@@ -339,6 +384,7 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     return out;
   }
   const segments: Segment[] = [];
+  const renamed: Linked['renamed'] = [];
   const files = new Set<string>();
   let out: string;
   // Build prelude and epilogue texts with their segment offsets.
@@ -365,6 +411,7 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
           segs.push({ file: file.path, from: pos, at: base + s.length, length: e.from - pos });
           s += file.text.slice(pos, e.from);
         }
+        if (e.to > e.from) renamed.push({ file: file.path, from: e.from, to: e.to, at: base + s.length, length: e.text.length });
         s += e.text;
         pos = e.to;
       }
@@ -387,14 +434,17 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     }
     out = ownText + tail.text;
     const maskSig = [...masks.keys()].sort().join(',');
-    return { text: out, ownFrom: 0, ownLength: text.length, segments, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs, index) + '\0' + maskSig, masks };
+    return { text: out, ownFrom: 0, ownLength: text.length, segments, renamed, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs, index) + '\0' + maskSig, masks };
   }
   const head = build(prelude, 0);
+  if (jsAliases.length) head.text += jsAliases.join('\n') + '\n';
   const ownFrom = head.text.length;
-  const tail = build(epilogue, ownFrom + text.length);
+  const aliasTail = jsTailAliases.length ? '\n' + jsTailAliases.join('\n') : '';
+  const tail = build(epilogue, ownFrom + text.length + aliasTail.length);
+  tail.text = aliasTail + tail.text;
   segments.push(...head.segs, ...tail.segs);
   out = head.text + text + tail.text;
-  return { text: out, ownFrom, ownLength: text.length, segments, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index), masks };
+  return { text: out, ownFrom, ownLength: text.length, segments, renamed, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index), masks };
 }
 
 /** Where each segment starts, by line (and cell): an edit elsewhere in a file that moves no line changes no origin. */
@@ -405,6 +455,17 @@ function segSig(segs: Segment[], index: WorkspaceIndex): string {
       return s.file + ':' + p.line + (p.cell !== undefined ? `/${p.cell}:${p.cellLine}` : '');
     })
     .join(',');
+}
+
+/** A TS/JS import statement of `file` whose every binding the analysed file makes with an import of the same package. */
+function sameLibraryImport(file: FileView, unit: number, own: FileView): boolean {
+  const mine = file.summary.js?.imports.filter((i) => i.statement === unit) ?? [];
+  if (mine.length === 0) return false;
+  return mine.every((i) => {
+    if (i.spec.startsWith('.')) return false;
+    const o = own.summary.js?.imports.find((x) => x.local === i.local);
+    return !!o && o.spec === i.spec && o.name === i.name;
+  });
 }
 
 /** Is `local` mentioned by a unit other than the import that binds it? */

@@ -34,9 +34,7 @@ export interface PyRef {
  * a `class`/`def` statement as a reference to itself.
  */
 export function pyRefs(index: WorkspaceIndex, path: string, summary: PyModuleSummary, text: string, from: number, to: number): PyRef[] {
-  const stmts = parseChunk(text.slice(from, to), from).stmts;
   const out: PyRef[] = [];
-  const covered = new Set<PyExpr>();
   const local = (id: string): Resolved | null => {
     const idx = summary.defs.get(id);
     if (idx === undefined) return null;
@@ -44,7 +42,45 @@ export function pyRefs(index: WorkspaceIndex, path: string, summary: PyModuleSum
     if (c.kind !== 'import') return { definition: { file: path, name: id, kind: c.kind, statement: idx } };
     return index.resolveLocal(path, id, { py: summary });
   };
-  const chain = (e: PyExpr): { root: string; parts: string[] } | null => {
+  for (const w of written(text.slice(from, to))) {
+    const at = from + w.at;
+    if (w.kind === 'def') {
+      const r = local(w.root);
+      if (r && 'definition' in r && r.definition.file === path) out.push({ from: at, to: at + w.root.length, text: w.root, dotted: false, def: r.definition });
+    } else if (w.parts.length) {
+      const r = resolveChain(index, local(w.root), w.parts);
+      if (r) out.push({ from: at, to: at + w.text.length, text: w.text, dotted: true, def: r });
+    } else {
+      const r = local(w.root);
+      if (r && 'definition' in r) out.push({ from: at, to: at + w.root.length, text: w.root, dotted: false, def: r.definition });
+    }
+  }
+  // nested chains: the longest that resolves wins; keep references that do not overlap
+  out.sort((a, b) => a.from - b.from || b.to - a.to);
+  const kept: PyRef[] = [];
+  for (const r of out) if (!kept.length || kept[kept.length - 1].to <= r.from) kept.push(r);
+  return kept;
+}
+
+/** A name, a dotted chain on a name, or the defining name of a top-level `class`/`def`, as written in a statement (offsets in it). */
+interface Written {
+  kind: 'ref' | 'def';
+  at: number;
+  text: string;
+  root: string;
+  parts: string[];
+}
+
+/** Parsed statements' references by statement text: typing elsewhere in the file parses nothing again here. */
+const writtenCache = new Map<string, Written[]>();
+const WRITTEN_CACHE_MAX = 4096;
+
+function written(stmtText: string): Written[] {
+  const known = writtenCache.get(stmtText);
+  if (known) return known;
+  const stmts = parseChunk(stmtText, 0).stmts;
+  const out: Written[] = [];
+  const chainOf = (e: PyExpr): { root: string; parts: string[] } | null => {
     const parts: string[] = [];
     let cur = e;
     while (cur.k === 'attr') {
@@ -54,35 +90,24 @@ export function pyRefs(index: WorkspaceIndex, path: string, summary: PyModuleSum
     return cur.k === 'name' ? { root: cur.id, parts } : null;
   };
   const visit = (e: PyExpr) => {
-    if (covered.has(e)) return;
-    if (e.k === 'attr') {
-      const c = chain(e);
-      if (!c) return;
-      const r = resolveChain(index, local(c.root), c.parts);
-      if (!r) return;
-      // the inner nodes of the chain are part of this reference
-      for (let cur: PyExpr = e; cur.k === 'attr'; cur = cur.obj) covered.add(cur.obj);
-      const written = text.slice(e.span.from, e.span.to);
-      if (written !== [c.root, ...c.parts].join('.')) return; // `models . Net`, comments inside: left alone
-      out.push({ from: e.span.from, to: e.span.to, text: written, dotted: true, def: r });
-    } else if (e.k === 'name') {
-      const r = local(e.id);
-      if (r && 'definition' in r) out.push({ from: e.span.from, to: e.span.to, text: e.id, dotted: false, def: r.definition });
-    }
+    if (e.k !== 'attr' && e.k !== 'name') return;
+    const c = chainOf(e);
+    if (!c) return;
+    const text = stmtText.slice(e.span.from, e.span.to);
+    // `models . Net`, comments inside: left alone
+    if (text !== [c.root, ...c.parts].join('.')) return;
+    out.push({ kind: 'ref', at: e.span.from, text, root: c.root, parts: c.parts });
   };
   walkStmts(stmts, (s) => {
-    if (s.k === 'class' || s.k === 'def') {
-      const at = defNameAt(text, s.span.from, s.span.to, s.name);
-      const r = at !== null && stmts.includes(s) ? local(s.name) : null;
-      if (at !== null && r && 'definition' in r && r.definition.file === path) out.push({ from: at, to: at + s.name.length, text: s.name, dotted: false, def: r.definition });
+    if ((s.k === 'class' || s.k === 'def') && stmts.includes(s)) {
+      const at = defNameAt(stmtText, s.span.from, s.span.to, s.name);
+      if (at !== null) out.push({ kind: 'def', at, text: s.name, root: s.name, parts: [] });
     }
     for (const x of stmtExprs(s)) walkExpr(x, visit);
   });
-  out.sort((a, b) => a.from - b.from);
-  // nested chains were visited outer first; keep references that do not overlap
-  const kept: PyRef[] = [];
-  for (const r of out) if (!kept.length || kept[kept.length - 1].to <= r.from) kept.push(r);
-  return kept;
+  if (writtenCache.size >= WRITTEN_CACHE_MAX) writtenCache.delete(writtenCache.keys().next().value!);
+  writtenCache.set(stmtText, out);
+  return out;
 }
 
 /** `models` (a module) then `.Generator`: the definition a whole chain names exactly, or null. */

@@ -150,7 +150,8 @@ export function statusText(state: AnalysisState, t: Translate = format): StatusD
 export function layerAt(result: AnalysisResult, offset: number, settings: InitLensSettings): Layer | null {
   return (
     result.layers
-      .filter((l) => l.span.from <= offset && offset < l.span.to && settings.frameworks[l.framework])
+      // a layer written in another file (held by a model here) has its own file's hover
+      .filter((l) => !l.origin && l.span.from <= offset && offset < l.span.to && settings.frameworks[l.framework])
       .sort((a, b) => a.span.to - a.span.from - (b.span.to - b.span.from))[0] ?? null
   );
 }

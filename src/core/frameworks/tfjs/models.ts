@@ -6,13 +6,29 @@
  */
 import type { ModelInfo } from '../../types.js';
 import { callArgs, calleePath, deref, refKey } from './bindings.js';
-import { evalTensors } from './dataflow.js';
+import { evalTensors, returnedExprs } from './dataflow.js';
 import { configValue, evalArray, evalLayer, propKey, weightOf } from './evaluate.js';
 import type { ApplyNode, FuncModel, LayerCall, SeqItem, SeqModel, Shape, TensorVal } from './records.js';
 import { outShape } from './shapes.js';
 import type { TfjsFile } from './state.js';
 import { children, nodeKey } from './syntax.js';
+import { FUNCTION_NODES } from './vocab.js';
 import type { SyntaxNode } from '@lezer/common';
+
+/** A model's layer: a factory call, a variable bound to one, or a local helper returning one (`model.add(hiddenLayer(UNITS))`). */
+function itemLayer(file: TfjsFile, n: SyntaxNode): LayerCall | null {
+  const lc = evalLayer(file, n);
+  if (lc || n.name !== 'CallExpression') return lc;
+  const fn = n.firstChild ? deref(file, n.firstChild) : null;
+  if (!fn || !FUNCTION_NODES.has(fn.name) || file.inFunction.has(nodeKey(fn))) return null;
+  file.inFunction.add(nodeKey(fn));
+  try {
+    const returned = returnedExprs(file, fn);
+    return returned.length === 1 ? itemLayer(file, returned[0]!) : null;
+  } finally {
+    file.inFunction.delete(nodeKey(fn));
+  }
+}
 
 /** The name a call's value is bound to: the variable, property or `this.` field it is assigned to. */
 export function bindingNameOf(file: TfjsFile, call: SyntaxNode): string | null {
@@ -57,7 +73,7 @@ export function findContainers(file: TfjsFile): { seqModels: SeqModel[]; funcMod
       const cfg = deref(file, callArgs(file, call)[0] ?? null);
       const items: SeqItem[] = [];
       for (const el of evalArray(file, configValue(file, cfg, 'layers')) ?? []) {
-        items.push({ layer: el.name === 'Spread' ? null : evalLayer(file, el), node: el });
+        items.push({ layer: el.name === 'Spread' ? null : itemLayer(file, el), node: el });
       }
       const m: SeqModel = { call, name: bindingNameOf(file, call), items };
       seqModels.push(m);
@@ -79,7 +95,7 @@ export function findContainers(file: TfjsFile): { seqModels: SeqModel[]; funcMod
     const m = target?.name === 'CallExpression' ? seqByCall.get(nodeKey(target)) : undefined;
     if (!m) continue;
     const arg = callArgs(file, call)[0];
-    if (arg) m.items.push({ layer: evalLayer(file, arg), node: arg });
+    if (arg) m.items.push({ layer: itemLayer(file, arg), node: arg });
   }
   return { seqModels, funcModels };
 }
