@@ -51,9 +51,31 @@ export interface Visible {
   analytic: boolean;
 }
 
-const positive = (x: number | null | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : null);
+/**
+ * The log axis covers [1e-20, 1e20]: uPlot's log ticks are generated decade by decade with values
+ * rounded to at most 24 decimals, and a value far below 1e-24 (a vanished signal, a float32
+ * denormal in a seed band) made that loop run for tens of seconds, freezing the page. A second
+ * moment below 1e-20 is drawn at the floor (the table still says the number).
+ */
+export const LOG_FLOOR = 1e-20;
+export const LOG_CEIL = 1e20;
+export const positive = (x: number | null | undefined): number | null =>
+  typeof x === 'number' && Number.isFinite(x) && x > 0 ? Math.min(LOG_CEIL, Math.max(LOG_FLOOR, x)) : null;
 
 /** Columns: x, then per init (in INITS order, present or not): MC, lo95, hi95, analytic. */
+/**
+ * The y range of both charts: whole decades (uPlot's own log range) covering the data, at least
+ * [0.1, 10] around the reference 1, within [LOG_FLOOR, LOG_CEIL]. uPlot's log ticks step from the
+ * scale's minimum: a minimum that is not a power of ten (the data's own, e.g. 0.00235) made them
+ * round to 0 and loop for tens of seconds after some edits, freezing the page.
+ */
+export function logRange(min: number | null, max: number | null): [number, number] {
+  const lo = Math.max(LOG_FLOOR, Math.min(min !== null && Number.isFinite(min) ? min : 1, 0.1));
+  const hi = Math.min(LOG_CEIL, Math.max(max !== null && Number.isFinite(max) ? max : 1, 10));
+  const exp = (x: number, up: boolean) => (up ? Math.ceil : Math.floor)(Math.log10(x) - (up ? 1e-9 : -1e-9));
+  return [Number(`1e${exp(lo, false)}`), Number(`1e${exp(hi, true)}`)];
+}
+
 export function chartData(result: SimulationResult | null, analytic: SimulationResult, kind: ChartKind): uPlot.AlignedData {
   const n = analytic.series[0]?.layers.length ?? 0;
   const xs = Array.from({ length: n + 1 }, (_, i) => i);
@@ -123,7 +145,7 @@ export function createChart(host: HTMLElement, kind: ChartKind, s: WebviewString
       y: {
         distr: 3,
         // At least a decade either side of the reference 1 so a healthy flat curve stays visible.
-        range: (_u, min, max) => [Math.min(min ?? 1, 0.1), Math.max(max ?? 1, 10)],
+        range: (_u, min, max) => logRange(min, max),
       },
     },
     axes: [
