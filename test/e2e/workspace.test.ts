@@ -42,6 +42,15 @@ before(async () => {
     'tfjs/src/config.ts': read('tfjs/src/config.ts'),
     'tfjs/src/layers.ts': read('tfjs/src/layers.ts'),
     'tfjs/src/model.ts': read('tfjs/src/model.ts'),
+    'package/src/app.py': read('package/src/app.py'),
+    'package/src/mlkit/__init__.py': read('package/src/mlkit/__init__.py'),
+    'package/src/mlkit/defaults.py': read('package/src/mlkit/defaults.py'),
+    'package/src/mlkit/heads.py': read('package/src/mlkit/heads.py'),
+    'package/src/mlkit/nn/__init__.py': read('package/src/mlkit/nn/__init__.py'),
+    'package/src/mlkit/nn/blocks.py': read('package/src/mlkit/nn/blocks.py'),
+    'package/src/mlkit/nn/init.py': read('package/src/mlkit/nn/init.py'),
+    'notebook/model.py': read('notebook/model.py'),
+    'notebook/train.ipynb': read('notebook/train.ipynb'),
   }, {
     // every opened file stays open (a preview tab would close the dependent file when the next opens)
     'workbench.editor.enablePreview': false,
@@ -73,7 +82,8 @@ async function openPath(path: string, folder: string, textInFile: string): Promi
 async function waitProblem(text: string, options: { state?: 'detached'; timeout: number }): Promise<void> {
   const filter = page.locator('input[placeholder^="Filter (e.g. text"]').first();
   await filter.fill(text);
-  await problem(text).waitFor(options);
+  // attached, not visible: a filtered row can be rendered outside the panel's scrolled area
+  await problem(text).waitFor({ state: options.state ?? 'attached', timeout: options.timeout });
 }
 
 /** A row of the Problems view holding `text`. */
@@ -162,4 +172,21 @@ test('TF.js: the layers helper takes its initializer from config.ts; changing it
   await waitProblem('ReLU after glorotUniform', { timeout: 60_000 });
   writeOnDisk('tfjs/src/config.ts', read('tfjs/src/config.ts').replace("'glorotUniform'", "'heUniform'"));
   await waitProblem('ReLU after glorotUniform', { state: 'detached', timeout: 60_000 });
+});
+
+test('a package (src layout, __init__.py re-exports, relative imports): the init app.py applies through mlkit counts in nn/blocks.py; removed on disk, the finding names the construction', async () => {
+  await openPath('package/src/mlkit/nn/blocks.py', 'package/src/mlkit/nn', 'class MLPBlock');
+  const finding = '(fans from MLPBlock(dim=512) at package/src/app.py:9)';
+  // he_normal from init_weights(net) in app.py (defined in nn/init.py, re-exported by mlkit): no finding
+  await waitProblem('MLPBlock', { state: 'detached', timeout: 30_000 });
+  writeOnDisk('package/src/app.py', read('package/src/app.py').replace('init_weights(net)\n', ''));
+  await waitProblem(finding, { timeout: 60_000 });
+  assert.match((await problem(finding).textContent()) ?? '', /fan_in=512, fan_out=1024/);
+});
+
+test('a notebook importing from the workspace: model.py names the notebook cell that gives its fans; the cell changed on disk updates model.py', async () => {
+  await openPath('notebook/model.py', 'notebook', 'class Net');
+  await waitProblem('fans from Net(width=256) at notebook/train.ipynb cell 3, line 1)', { timeout: 60_000 });
+  writeOnDisk('notebook/train.ipynb', read('notebook/train.ipynb').replace('Net(width=256)', 'Net(width=128)'));
+  await waitProblem('fans from Net(width=128) at notebook/train.ipynb cell 3, line 1)', { timeout: 60_000 });
 });
