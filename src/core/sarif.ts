@@ -186,16 +186,15 @@ export function buildSarif(files: readonly SarifFileInput[], options: SarifOptio
         ],
         partialFingerprints: { 'initlens/v1': `${fingerprintHash(key)}:${n}` },
       };
-      // The places in other files the finding depends on, then the layer, the activation and the
-      // init code of this file (where the squiggle is not): SARIF viewers link them.
+      // The other files the finding depends on, then the layer, the activation, the init code in
+      // this file (where the squiggle is not): SARIF viewers link them.
       const related: NonNullable<Result['relatedLocations']> = [];
       if (f.dependsOn?.length && file.originUri) {
         for (const o of f.dependsOn) {
           related.push({
-            id: 0,
             message: { text: where(o) },
             physicalLocation: {
-              artifactLocation: { uri: file.originUri(o.file), uriBaseId: '%SRCROOT%' },
+              artifactLocation: { uri: file.originUri!(o.file), uriBaseId: '%SRCROOT%' },
               // a notebook's place is a cell and a line in it (in the message), not a line of the .ipynb file
               ...(o.line > 0 ? { region: { startLine: o.line } } : {}),
             },
@@ -203,9 +202,9 @@ export function buildSarif(files: readonly SarifFileInput[], options: SarifOptio
         }
       }
       for (const r of f.related ?? []) {
-        related.push({ id: 0, physicalLocation: { artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' }, region: mapper.region(r.span) }, message: { text: r.message } });
+        related.push({ physicalLocation: { artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' }, region: mapper.region(r.span) }, message: { text: r.message } });
       }
-      if (related.length) result.relatedLocations = related.map((r, i) => ({ ...r, id: i + 1 }));
+      if (related.length) result.relatedLocations = related.map((r, i) => ({ id: i + 1, ...r }));
       const fix = notebook ? undefined : sarifFix(f, file.uri, mapper);
       if (fix) result.fixes = [fix];
       results.push(result);

@@ -160,6 +160,9 @@ export interface Layer {
   biasInit?: InitSpec;
   /** false: the layer has no bias (`bias=False`, `use_bias=False`); absent: it has the framework's default bias. */
   bias?: false;
+  /** Convolutions: kernel size and stride per spatial axis, when the code writes them as known ints. */
+  kernelSize?: number[];
+  stride?: number[];
   recurrent: boolean;
   embedding: boolean;
   fanIn: number | null;
@@ -185,6 +188,11 @@ export interface Layer {
    * reports it) but counts for the model (layer count, simulation, IL004, output head).
    */
   origin?: Origin;
+  /**
+   * The file defines an init function of one module (`def weights_init(m)`) that nothing in it
+   * applies: another file may (`model.apply(weights_init)`), so a default init here may not be final.
+   */
+  initElsewhere?: { name: string; span: Span };
   /** In a model with LayerNorm and residual connections (transformer-like): mismatches matter less. */
   normalizedResidual?: boolean;
   /** Keras/TF.js depthwise convolution: the framework's fans count all input channels, not the k·k taps each output sums. */

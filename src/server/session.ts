@@ -45,6 +45,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nodePath from 'node:path';
 import type { Severity, TextEdit } from '../core/types.js';
 import { fixAll, DEFAULT_MAX_FILE_SIZE } from '../core/index.js';
+import { editsForCells } from '../vscode/logic/cellEdits.js';
 import { IncrementalAnalyzer } from '../core/analysis/incremental.js';
 import { WorkspaceAnalyzer, affectedBy } from '../core/workspace/analyze.js';
 import { ServerWorkspace } from './workspace.js';
@@ -322,10 +323,11 @@ export function startSession(connection: Connection): Session {
   });
   connection.notebooks.synchronization.onDidChangeNotebookDocument((params) => {
     const uri = params.notebookDocument.uri;
-    const before = store.notebook(uri)?.cells.map((c) => c.document) ?? [];
+    const analysed = () => store.target(uri)?.docs.map((d) => d.uri) ?? [];
+    const before = analysed();
     if (!store.changeNotebook(params)) return;
-    // Cells removed from the notebook lose their diagnostics.
-    const after = new Set(store.notebook(uri)?.cells.map((c) => c.document) ?? []);
+    // Cells no longer analysed (removed, or turned into markdown by a cell data change) lose their diagnostics.
+    const after = new Set(analysed());
     if (!pull) for (const cell of before) if (!after.has(cell)) void connection.sendDiagnostics({ uri: cell, diagnostics: [] });
     if (settings.run === 'onType') schedulePush(uri, settings.debounceMs);
     // Pull clients ask per cell: an edit in one cell can change another cell's findings.
@@ -486,7 +488,8 @@ export function startSession(connection: Connection): Session {
   /** Engine edits (offsets of the analysed text) → a WorkspaceEdit pinned to the documents' versions. */
   function workspaceEdit(target: ServerTarget, edits: readonly TextEdit[]): WorkspaceEdit | null {
     const perDoc = new Map<TextDocument, LspTextEdit[]>();
-    for (const e of edits) {
+    // Notebook fix-all: the engine's whole-text edit spans cells; one edit per changed run of lines.
+    for (const e of editsForCells(target.text, target.joined, edits)) {
       const at = locateInTarget(target, e.from, e.to);
       if (!at) return null;
       const list = perDoc.get(at.doc) ?? [];

@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NetworkSpec, SimInit, SimLayer, SimOptions } from '../core/sim/types.js';
-import { biasOf } from '../core/sim/analytic.js';
+import { biasOf, type ConvGeometry } from '../core/sim/analytic.js';
 import { draw, seedOf } from './draws.js';
 
 const SELU_LAMBDA = 1.0507009873554805;
@@ -142,30 +142,49 @@ export interface Geometry {
   batch: number;
   spatial: number;
   steps: number;
+  /** Every layer's convolution geometry (src/core/sim/analytic.ts convPlan). */
+  plan: (ConvGeometry | null)[];
+}
+
+/**
+ * A convolution's spatial axes as the runner stores them: 1-D as [1, W] (tfjs's
+ * conv1d is this 2-D convolution of height 1), 2-D [H, W], 3-D [D, H, W].
+ */
+export function storedSpatial(sizes: readonly number[]): number[] {
+  return sizes.length === 1 ? [1, sizes[0]!] : [...sizes];
+}
+
+/** Kernel and strides as the runner stores them (1-D: height 1). */
+function storedKernel(l: SimLayer): { kernel: number[]; strides: number[] } {
+  const k = l.kernel ?? [1, 1];
+  const s = l.stride && l.stride.length === k.length ? l.stride : k.map(() => 1);
+  return k.length === 1 ? { kernel: [1, k[0]!], strides: [1, s[0]!] } : { kernel: k, strides: s };
+}
+
+/** Any tensor as rows of features: flat [N, F] as is, a sequence [B, T, F] as [B·T, F], spatial [B, …, C] as [B, …·C]. */
+function flatten(x: tf.Tensor): Adapted {
+  if (x.rank === 2) return { x, back: identityBack };
+  if (x.rank === 3) return reshapeTo(x, [x.shape[0]! * x.shape[1]!, x.shape[2]!]);
+  return reshapeTo(x, [x.shape[0]!, x.shape.slice(1).reduce((a, b) => a * b, 1)]);
 }
 
 /** The input of layer `l` from the previous layer's output, in the layer's own shape. */
 function adaptInput(x: tf.Tensor, l: SimLayer, g: Geometry): Adapted {
   const rank = x.rank;
-  if (l.kind === 'dense') {
-    const flat = rank === 2 ? { x, back: identityBack } : reshapeTo(x, rank === 4 ? [x.shape[0]!, x.shape[1]! * x.shape[2]! * x.shape[3]!] : [x.shape[0]! * x.shape[1]!, x.shape[2]!]);
-    return chain(flat, (y) => fitLastAxis(y, l.inFeatures));
-  }
+  if (l.kind === 'dense') return chain(flatten(x), (y) => fitLastAxis(y, l.inFeatures));
   if (l.kind === 'conv' || l.kind === 'conv_transpose') {
-    const [kh, kw] = l.kernel ?? [1, 1];
-    void kh;
-    void kw;
-    if (rank === 4) return fitLastAxis(x, l.inFeatures);
-    const flat = rank === 2 ? { x, back: identityBack } : reshapeTo(x, [x.shape[0]! * x.shape[1]!, x.shape[2]!]);
+    const want = storedSpatial(g.plan[l.index]?.input ?? [g.spatial, g.spatial]);
+    if (rank === want.length + 2 && want.every((d, i) => x.shape[i + 1] === d)) return fitLastAxis(x, l.inFeatures);
+    const flat = flatten(x);
     const n = flat.x.shape[0]!;
-    const s = g.spatial;
-    return chain(chain(flat, (y) => fitLastAxis(y, s * s * l.inFeatures)), (y) => reshapeTo(y, [n, s, s, l.inFeatures]));
+    const size = want.reduce((a, b) => a * b, 1);
+    return chain(chain(flat, (y) => fitLastAxis(y, size * l.inFeatures)), (y) => reshapeTo(y, [n, ...want, l.inFeatures]));
   }
   if (l.kind === 'recurrent') {
     let seq: Adapted;
     if (rank === 3) seq = { x, back: identityBack };
     else {
-      const flat = rank === 2 ? { x, back: identityBack } : reshapeTo(x, [x.shape[0]!, x.shape[1]! * x.shape[2]! * x.shape[3]!]);
+      const flat = flatten(x);
       const n = flat.x.shape[0]!;
       if (n === g.batch * g.steps) seq = chain(flat, (y) => reshapeTo(y, [g.batch, g.steps, y.shape[1]!]));
       else {
@@ -246,15 +265,39 @@ export interface Forward {
   skip?: Adapted;
 }
 
-function linear(x: tf.Tensor, l: SimLayer, p: Params): tf.Tensor {
+/** A transposed convolution that really up-samples (some stride > 1); at stride 1 it is a convolution with the flipped kernel, the same law for i.i.d. weights. */
+function upsamples(l: SimLayer): boolean {
+  return l.kind === 'conv_transpose' && (l.stride ?? []).some((s) => s > 1);
+}
+
+/** The filter of a transposed convolution in tfjs's layout ([…k, out, in]) from the runner's ([…k, in, out]). */
+function transposedFilter(w: tf.Tensor): tf.Tensor {
+  const r = w.rank;
+  const perm = Array.from({ length: r }, (_, i) => i);
+  perm[r - 2] = r - 1;
+  perm[r - 1] = r - 2;
+  return tf.transpose(w, perm);
+}
+
+function linear(x: tf.Tensor, l: SimLayer, p: Params, g: Geometry): tf.Tensor {
   if (l.kind === 'dense') {
     const z = tf.matMul(x as tf.Tensor2D, p.w as tf.Tensor2D);
     return p.b ? tf.add(z, p.b) : z;
   }
   if (l.kind === 'conv' || l.kind === 'conv_transpose') {
-    // A stride-1 'same' transposed convolution is a convolution with the flipped kernel;
-    // i.i.d. weights make the two the same law, so one op serves both.
-    const z = tf.conv2d(x as tf.Tensor4D, p.w as tf.Tensor4D, 1, 'same');
+    const { strides } = storedKernel(l);
+    const out = storedSpatial(g.plan[l.index]?.output ?? x.shape.slice(1, -1));
+    let z: tf.Tensor;
+    if (x.rank === 5) {
+      const st = strides as [number, number, number];
+      // A strided transposed 3-D convolution is the adjoint of the convolution out → in (see conv3dAdjoint).
+      z = upsamples(l) ? conv3dAdjoint(x, transposedFilter(p.w), out, st) : tf.conv3d(x as tf.Tensor5D, p.w as tf.Tensor5D, st, 'same');
+    } else {
+      const st = strides as [number, number];
+      z = upsamples(l)
+        ? tf.conv2dTranspose(x as tf.Tensor4D, transposedFilter(p.w) as tf.Tensor4D, [x.shape[0]!, out[0]!, out[1]!, l.outFeatures], st, 'same')
+        : tf.conv2d(x as tf.Tensor4D, p.w as tf.Tensor4D, st, 'same');
+    }
     return p.b ? tf.add(z, p.b) : z;
   }
   throw new Error(`linear: ${l.kind}`);
@@ -318,7 +361,7 @@ export function forwardLayer(xIn: tf.Tensor | null, l: SimLayer, p: Params, g: G
     z = r.z;
     a = r.h;
   } else {
-    zRaw = linear(x, l, p);
+    zRaw = linear(x, l, p, g);
     z = l.normalization ? normalize(zRaw, l.normalization) : zRaw;
     a = act(z, l.activation);
   }
@@ -331,15 +374,84 @@ export function forwardLayer(xIn: tf.Tensor | null, l: SimLayer, p: Params, g: G
   return { adapted, zRaw, z, a, y: a };
 }
 
-/** Column matrix of 'same'-padded k×k patches of x [B, S, S, C]: [B·S·S, kh·kw·C], tap-major like the kernel. */
-function im2col(x: tf.Tensor4D, kh: number, kw: number): tf.Tensor2D {
-  const [b, h, w, c] = x.shape;
-  const ph = kh - 1;
-  const pw = kw - 1;
-  const padded = tf.pad(x, [[0, 0], [Math.floor(ph / 2), ph - Math.floor(ph / 2)], [Math.floor(pw / 2), pw - Math.floor(pw / 2)], [0, 0]]);
+/**
+ * tfjs's 'same' padding of one axis: out = ⌈n/s⌉, padding (out−1)·s + k − n, the smaller
+ * half first. conv2d clamps it at 0; conv3d does not (a kernel smaller than its stride
+ * then starts one position in: the padding before is negative), so `clamp` follows the op.
+ */
+function samePad(n: number, k: number, s: number, clamp: boolean): { out: number; before: number; after: number } {
+  const out = Math.ceil(n / s);
+  const raw = (out - 1) * s + k - n;
+  const total = clamp ? Math.max(raw, 0) : raw;
+  return { out, before: Math.floor(total / 2), after: total - Math.floor(total / 2) };
+}
+
+/**
+ * Column matrix of the 'same'-padded patches of x [B, …spatial, C] (2 or 3 spatial
+ * axes) at the given strides: [B·∏out, ∏k·C], tap-major like the kernel.
+ */
+function im2col(x: tf.Tensor, kernel: readonly number[], strides: readonly number[]): tf.Tensor2D {
+  const shape = x.shape;
+  const r = kernel.length;
+  const b = shape[0]!;
+  const c = shape[r + 1]!;
+  const pads = kernel.map((k, i) => samePad(shape[i + 1]!, k, strides[i]!, r !== 3));
+  const padded = tf.pad(x, [[0, 0], ...pads.map((p) => [Math.max(p.before, 0), Math.max(p.after, 0)] as [number, number]), [0, 0]]);
+  const shift = pads.map((p) => Math.max(-p.before, 0));
+  const unit = strides.every((v) => v === 1);
   const taps: tf.Tensor[] = [];
-  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(tf.slice(padded, [0, i, j, 0], [b, h, w, c]));
-  return tf.concat(taps, 3).reshape([b * h * w, kh * kw * c]) as tf.Tensor2D;
+  const offset = new Array<number>(r).fill(0);
+  const total = kernel.reduce((a, k) => a * k, 1);
+  for (let t = 0; t < total; t++) {
+    let rem = t;
+    for (let i = r - 1; i >= 0; i--) {
+      offset[i] = rem % kernel[i]!;
+      rem = Math.floor(rem / kernel[i]!);
+    }
+    const at = offset.map((o, i) => o + shift[i]!);
+    const begin = [0, ...at, 0];
+    if (unit) taps.push(tf.slice(padded, begin, [b, ...pads.map((p) => p.out), c]));
+    else taps.push(tf.stridedSlice(padded, begin, [b, ...at.map((o, i) => o + (pads[i]!.out - 1) * strides[i]! + 1), c], [1, ...strides, 1]));
+  }
+  const rows = b * pads.reduce((a, p) => a * p.out, 1);
+  return tf.concat(taps, r + 1).reshape([rows, total * c]) as tf.Tensor2D;
+}
+
+/**
+ * The adjoint of a strided 'same' 3-D convolution (x of spatial size n → out), computed
+ * with forward convolutions only: the cotangent spread onto the stride-1 grid (zeros
+ * between), padded, correlated with the spatially flipped kernel. tfjs-wasm's
+ * Conv3DBackpropInputV2 (which conv3dTranspose and the gradient of conv3d use) gives
+ * wrong values here (measured against the CPU backend: a mean square of 140 for 336 at
+ * stride 1), so neither is used. `w` is [k…, cIn, cOut] of the forward convolution; the
+ * result has cIn channels.
+ */
+export function conv3dAdjoint(dz: tf.Tensor, w: tf.Tensor, n: readonly number[], strides: readonly number[]): tf.Tensor {
+  const k = w.shape.slice(0, 3);
+  let u = dz;
+  for (let i = 0; i < 3; i++) {
+    const s = strides[i]!;
+    if (s === 1) continue;
+    const axis = i + 1;
+    const len = u.shape[axis]!;
+    // Insert s − 1 zeros after every entry along the axis, keep (len − 1)·s + 1.
+    const expanded = tf.expandDims(u, axis + 1);
+    const zerosShape = [...expanded.shape];
+    zerosShape[axis + 1] = s - 1;
+    const inter = tf.concat([expanded, tf.zeros(zerosShape)], axis + 1);
+    const merged = [...u.shape];
+    merged[axis] = len * s;
+    const size = [...merged];
+    size[axis] = (len - 1) * s + 1;
+    u = tf.slice(inter.reshape(merged), new Array<number>(merged.length).fill(0), size);
+  }
+  const pads = k.map((kk, i) => {
+    const p = samePad(n[i]!, kk, strides[i]!, false);
+    return [kk - 1 - p.before, n[i]! + p.before - (p.out - 1) * strides[i]! - 1] as [number, number];
+  });
+  const padded = tf.pad(u, [[0, 0], ...pads, [0, 0]]);
+  const flipped = tf.transpose(tf.reverse(w, [0, 1, 2]), [0, 1, 2, 4, 3]);
+  return tf.conv3d(padded as tf.Tensor5D, flipped as tf.Tensor5D, 1, 'valid');
 }
 
 /** Backward of one layer: gradient w.r.t. its input (raw, previous layer's output shape) and w.r.t. its weights. */
@@ -378,12 +490,34 @@ export function backwardLayer(f: Forward, l: SimLayer, p: Params, dy: tf.Tensor,
   if (l.kind === 'dense') {
     dx = tf.matMul(dz as tf.Tensor2D, tf.transpose(p.w) as tf.Tensor2D);
     dw = tf.matMul(tf.transpose(x) as tf.Tensor2D, dz as tf.Tensor2D);
+  } else if (x.rank === 5) {
+    // 3-D: by hand too (tfjs-wasm's 3-D backprop kernels give wrong values, see conv3dAdjoint).
+    const { kernel, strides } = storedKernel(l);
+    if (upsamples(l)) {
+      const wt = transposedFilter(p.w);
+      dx = tf.conv3d(dz as tf.Tensor5D, wt as tf.Tensor5D, strides as [number, number, number], 'same');
+      const cols = im2col(dz, kernel, strides);
+      dw = tf.matMul(tf.transpose(cols) as tf.Tensor2D, x.reshape([cols.shape[0], l.inFeatures]) as tf.Tensor2D);
+    } else {
+      dx = conv3dAdjoint(dz, p.w, x.shape.slice(1, 4), strides);
+      const cols = im2col(x, kernel, strides);
+      dw = tf.matMul(tf.transpose(cols) as tf.Tensor2D, dz.reshape([cols.shape[0], l.outFeatures]) as tf.Tensor2D);
+    }
   } else {
-    const [kh, kw] = l.kernel ?? [1, 1];
-    dx = tf.conv2dTranspose(dz as tf.Tensor4D, p.w as tf.Tensor4D, x.shape as [number, number, number, number], 1, 'same');
-    const cols = im2col(x as tf.Tensor4D, kh!, kw!);
-    const [b, h, w, o] = dz.shape as [number, number, number, number];
-    dw = tf.matMul(tf.transpose(cols) as tf.Tensor2D, dz.reshape([b * h * w, o]) as tf.Tensor2D);
+    const { kernel, strides } = storedKernel(l);
+    const [sh, sw] = strides as [number, number];
+    if (upsamples(l)) {
+      // conv2dTranspose is the adjoint of conv2d with the same filter and strides: dx = conv2d(dz, F),
+      // dF = transpose(im2col(dz))·x (F in [kh, kw, out, in]; the entries' variance is the layout's).
+      const wt = transposedFilter(p.w);
+      dx = tf.conv2d(dz as tf.Tensor4D, wt as tf.Tensor4D, [sh, sw], 'same');
+      const cols = im2col(dz, kernel, strides);
+      dw = tf.matMul(tf.transpose(cols) as tf.Tensor2D, x.reshape([cols.shape[0], l.inFeatures]) as tf.Tensor2D);
+    } else {
+      dx = tf.conv2dTranspose(dz as tf.Tensor4D, p.w as tf.Tensor4D, x.shape as [number, number, number, number], [sh, sw], 'same');
+      const cols = im2col(x, kernel, strides);
+      dw = tf.matMul(tf.transpose(cols) as tf.Tensor2D, dz.reshape([cols.shape[0], l.outFeatures]) as tf.Tensor2D);
+    }
   }
   if (f.skip) dx = tf.add(dx, f.skip.back(dy));
   return { dx: f.adapted.back(dx), dw };
@@ -425,8 +559,9 @@ export function rescalableAfter(spec: NetworkSpec, init: SimInit): boolean[] {
 
 function weightShape(l: SimLayer): { shape: number[]; rows: number; cols: number } {
   if (l.kind === 'conv' || l.kind === 'conv_transpose') {
-    const [kh, kw] = l.kernel ?? [1, 1];
-    return { shape: [kh!, kw!, l.inFeatures, l.outFeatures], rows: kh! * kw! * l.inFeatures, cols: l.outFeatures };
+    const { kernel } = storedKernel(l);
+    const taps = kernel.reduce((a, b) => a * b, 1);
+    return { shape: [...kernel, l.inFeatures, l.outFeatures], rows: taps * l.inFeatures, cols: l.outFeatures };
   }
   if (l.kind === 'recurrent') {
     const g = l.gates ?? 1;
@@ -467,7 +602,7 @@ export function networkInput(spec: NetworkSpec, options: SimOptions, g: Geometry
   const first = spec.layers[0]!;
   if (first.kind === 'embedding') return null;
   let shape: number[];
-  if (first.kind === 'conv' || first.kind === 'conv_transpose') shape = [batch, g.spatial, g.spatial, first.inFeatures];
+  if (first.kind === 'conv' || first.kind === 'conv_transpose') shape = [batch, ...storedSpatial(g.plan[0]?.input ?? [g.spatial, g.spatial]), first.inFeatures];
   else if (first.kind === 'recurrent') shape = [batch, g.steps, first.inFeatures];
   else shape = [batch, first.inFeatures];
   const s = seedOf(seed, 100000, 5);

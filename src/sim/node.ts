@@ -14,6 +14,7 @@ import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, Simulat
 import { SIM_INITS } from '../core/sim/types.js';
 import { isConverged, type SeedRun } from '../core/sim/pool.js';
 import { validateSimOptions } from '../core/sim/network.js';
+import { fitBudget } from '../core/sim/budget.js';
 import { initBackend, pooledResult, runSimulation } from './runner.js';
 
 /** Folder of the tfjs-backend-wasm .wasm files (with a trailing slash), for initBackend's wasmPath. */
@@ -95,6 +96,8 @@ export async function runSimulationPooled(spec: NetworkSpec, options: SimOptions
   }
   const bad = validateSimOptions(options);
   if (bad) throw new Error(bad);
+  // The same reductions as runSimulation (the workers get the reduced spec and options).
+  ({ spec, options } = fitBudget(spec, options));
   const t0 = Date.now();
   const which = options.which ?? [...SIM_INITS];
   const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? 32);

@@ -15,9 +15,10 @@
  * leaky ReLU, linear) with no bias, up to the next normalization.
  */
 import * as tf from '@tensorflow/tfjs';
-import { analyticResult } from '../core/sim/analytic.js';
+import { analyticResult, convPlan } from '../core/sim/analytic.js';
 import { isConverged, poolSeries, type SeedLayer, type SeedRun } from '../core/sim/pool.js';
 import { validateSimOptions } from '../core/sim/network.js';
+import { fitBudget } from '../core/sim/budget.js';
 import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, SimSeries, SimulationResult } from '../core/sim/types.js';
 import { SIM_INITS } from '../core/sim/types.js';
 import { currentBackend, initBackend } from './backend.js';
@@ -35,26 +36,23 @@ interface SeedOptions {
   seed: number;
   batch: number;
   signal?: AbortSignal;
+  /** Also measure the same drawn weights on a small batch first, and hand that run over (the first curve). */
+  preview?: { batch: number; onPreview: (run: SeedRun) => void };
 }
 
-/** One seed of one init: forward and backward, per-layer statistics. */
-export function runSeed(spec: NetworkSpec, options: SimOptions, so: SeedOptions): SeedRun {
-  const g: Geometry = { batch: so.batch, spatial: options.spatial, steps: options.steps };
+/** Batch of the first curve (simulation.md: 50×512 at batch 16 runs in about a quarter of batch 64's time). */
+export const PREVIEW_BATCH = 16;
+/** Input seeds of preview batches: apart from every real seed's. */
+const PREVIEW_SEED = 0x2545f491;
+
+/**
+ * Forward and backward of one drawn network on a batch of `g.batch` inputs drawn from
+ * `inputSeed`: the per-layer statistics of one seed. The parameters are not changed.
+ */
+function measure(spec: NetworkSpec, options: SimOptions, g: Geometry, params: Params[], rescalable: boolean[], inputSeed: number, signal?: AbortSignal): SeedLayer[] {
   const L = spec.layers.length;
-  const rescalable = rescalableAfter(spec, so.init);
-  const params: Params[] = spec.layers.map((l, i) => drawParams(l, so.init, so.seed, g, spec.layers[i + 1]?.kind === 'recurrent'));
-  let lsuv: SeedRun['lsuv'];
+  const keep: tf.Tensor[] = [];
   try {
-    if (so.init === 'lsuv') {
-      lsuv = calibrateLsuv(spec, options, g, so.seed, params, so.signal);
-      // Fresh token ids for the measuring batch.
-      spec.layers.forEach((l, i) => {
-        if (l.kind === 'embedding') {
-          params[i]!.ids?.dispose();
-          params[i]!.ids = tf.randomUniform([spec.layers[i + 1]?.kind === 'recurrent' ? g.batch * g.steps : g.batch], 0, params[i]!.w.shape[0]!, 'int32', seedOf(so.seed, i, 4));
-        }
-      });
-    }
     const forwards: Forward[] = [];
     // The stored activations are the true ones divided by σ (σ² = e^ls): rescaling is
     // done only where it is exact (rescalableAfter). logIn[i]: log σ² of layer i's input
@@ -63,11 +61,10 @@ export function runSeed(spec: NetworkSpec, options: SimOptions, so: SeedOptions)
     const exact: boolean[] = [];
     const outScale: number[] = [];
     const stats: SeedLayer[] = [];
-    const keep: tf.Tensor[] = [];
-    let x = networkInput(spec, options, g, so.seed, so.batch);
+    let x = networkInput(spec, options, g, inputSeed, g.batch);
     let ls = 0;
     for (let i = 0; i < L; i++) {
-      checkAbort(so.signal);
+      checkAbort(signal);
       const l = spec.layers[i]!;
       const f = forwardLayer(x, l, params[i]!, g);
       forwards.push(f);
@@ -128,10 +125,10 @@ export function runSeed(spec: NetworkSpec, options: SimOptions, so: SeedOptions)
     // Backward from a standard-normal cotangent; the stored gradient is the true one
     // divided by e^(lb/2), rescaled to unit second moment after every layer (exact: linear).
     const out = forwards[L - 1]!.y;
-    let dy: tf.Tensor = tf.randomNormal(out.shape, 0, 1, 'float32', seedOf(so.seed, 200000, 6));
+    let dy: tf.Tensor = tf.randomNormal(out.shape, 0, 1, 'float32', seedOf(inputSeed, 200000, 6));
     let lb = 0;
     for (let i = L - 1; i >= 0; i--) {
-      checkAbort(so.signal);
+      checkAbort(signal);
       const l = spec.layers[i]!;
       const f = forwards[i]!;
       const bv = tf.tidy(() => tf.moments(dy).variance.dataSync()[0]!);
@@ -160,9 +157,51 @@ export function runSeed(spec: NetworkSpec, options: SimOptions, so: SeedOptions)
         lb += Math.log(m2);
       } else dy = dx;
     }
+    return stats;
+  } finally {
+    for (const t of keep) t.dispose();
+  }
+}
+
+/** One seed of one init: forward and backward, per-layer statistics. */
+export function runSeed(spec: NetworkSpec, options: SimOptions, so: SeedOptions): SeedRun {
+  const g: Geometry = { batch: so.batch, spatial: options.spatial, steps: options.steps, plan: convPlan(spec, options) };
+  const rescalable = rescalableAfter(spec, so.init);
+  const params: Params[] = spec.layers.map((l, i) => drawParams(l, so.init, so.seed, g, spec.layers[i + 1]?.kind === 'recurrent'));
+  let lsuv: SeedRun['lsuv'];
+  try {
+    if (so.init === 'lsuv') {
+      lsuv = calibrateLsuv(spec, options, g, so.seed, params, so.signal);
+      // Fresh token ids for the measuring batch.
+      spec.layers.forEach((l, i) => {
+        if (l.kind === 'embedding') {
+          params[i]!.ids?.dispose();
+          params[i]!.ids = tf.randomUniform([spec.layers[i + 1]?.kind === 'recurrent' ? g.batch * g.steps : g.batch], 0, params[i]!.w.shape[0]!, 'int32', seedOf(so.seed, i, 4));
+        }
+      });
+    }
+    const stats = measure(spec, options, g, params, rescalable, so.seed, so.signal);
+    if (so.preview) {
+      // The first curve: the same drawn weights on a small batch (the weights' draw, not the
+      // batch, is where a deep net's spread comes from), reported before the full batch runs.
+      const pg: Geometry = { ...g, batch: so.preview.batch };
+      const saved = params.map((p) => p.ids);
+      spec.layers.forEach((l, i) => {
+        if (l.kind === 'embedding') params[i]!.ids = tf.randomUniform([spec.layers[i + 1]?.kind === 'recurrent' ? pg.batch * pg.steps : pg.batch], 0, params[i]!.w.shape[0]!, 'int32', seedOf(so.seed + PREVIEW_SEED, i, 4));
+      });
+      try {
+        so.preview.onPreview({ seed: so.seed, layers: measure(spec, options, pg, params, rescalable, so.seed + PREVIEW_SEED, so.signal) });
+      } finally {
+        spec.layers.forEach((l, i) => {
+          if (l.kind === 'embedding') {
+            params[i]!.ids?.dispose();
+            params[i]!.ids = saved[i];
+          }
+        });
+      }
+    }
     const run: SeedRun = { seed: so.seed, layers: stats };
     if (lsuv) run.lsuv = lsuv;
-    for (const t of keep) t.dispose();
     return run;
   } finally {
     for (const p of params) {
@@ -185,7 +224,7 @@ export function traceSeed(spec: NetworkSpec, options: SimOptions, init: SimInit,
   layers: { w: Float32Array; wShape: number[]; b: Float32Array | null; y: Float32Array; yShape: number[]; dy: Float32Array }[];
 } {
   return scoped(() => {
-    const g: Geometry = { batch: options.batch, spatial: options.spatial, steps: options.steps };
+    const g: Geometry = { batch: options.batch, spatial: options.spatial, steps: options.steps, plan: convPlan(spec, options) };
     const params = spec.layers.map((l) => drawParams(l, init, seed, g, false));
     const x0 = networkInput(spec, options, g, seed, options.batch)!;
     const fs: Forward[] = [];
@@ -245,6 +284,8 @@ export async function runSimulation(
   const bad = validateSimOptions(options);
   if (bad) throw new Error(bad);
   if (spec.layers.length === 0) throw new Error('the network has no layers');
+  // Models too large for the budget are sampled down, and say so (assumptions `reduced:…`).
+  ({ spec, options } = fitBudget(spec, options));
   if (!tf.getBackend()) await initBackend();
   const t0 = Date.now();
   const backend = currentBackend();
@@ -253,9 +294,10 @@ export async function runSimulation(
   const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? 32);
   const runs = new Map<SimInit, SeedRun[]>(which.map((w) => [w, []]));
   let firstCurveMs: number | null = null;
-  const build = (final: boolean): SimulationResult => {
-    const series: SimSeries[] = which.map((init) => {
-      const r = runs.get(init)!;
+  // A partial result pools the inits run so far (a preview run stands in for an init's first seed).
+  const build = (final: boolean, preview?: { init: SimInit; run: SeedRun }): SimulationResult => {
+    const series: SimSeries[] = which.filter((init) => final || runs.get(init)!.length > 0 || preview?.init === init).map((init) => {
+      const r = runs.get(init)!.length === 0 && preview?.init === init ? [preview.run] : runs.get(init)!;
       const a = analytic.series.find((s) => s.init === init)!;
       const converged = options.seeds > 0 ? r.length >= options.seeds : isConverged(r);
       return poolSeries({ spec, init, runs: r, analytic: a.layers, converged });
@@ -273,18 +315,32 @@ export async function runSimulation(
     };
   };
   const pending = new Set(which);
+  // Progressive: the first seed of each init first shows its curves from a small batch
+  // (the same drawn weights, so it costs only the small batch's matmuls), and every
+  // seed of every init is reported as soon as it is pooled.
+  const previewBatch = Math.min(PREVIEW_BATCH, options.batch);
   for (let k = 0; k < cap && pending.size > 0; k++) {
     for (const init of which) {
       if (!pending.has(init)) continue;
       checkAbort(hooks.signal);
-      const run = scoped(() => runSeed(spec, options, { init, seed: options.seed + k, batch: options.batch, signal: hooks.signal }));
+      const preview =
+        k === 0 && hooks.onProgress && previewBatch < options.batch
+          ? {
+              batch: previewBatch,
+              onPreview: (run: SeedRun) => {
+                firstCurveMs ??= Date.now() - t0;
+                hooks.onProgress!({ done: 0, total: cap, partial: build(false, { init, run }), preview: true });
+              },
+            }
+          : undefined;
+      const run = scoped(() => runSeed(spec, options, { init, seed: options.seed + k, batch: options.batch, signal: hooks.signal, preview }));
       runs.get(init)!.push(run);
       if (options.seeds === 0 && isConverged(runs.get(init)!)) pending.delete(init);
+      firstCurveMs ??= Date.now() - t0;
+      hooks.onProgress?.({ done: k + 1, total: cap, partial: build(false) });
       // Yield to the event loop so a UI stays responsive and a cancel can land.
       await new Promise((r) => setTimeout(r, 0));
     }
-    if (firstCurveMs === null) firstCurveMs = Date.now() - t0;
-    hooks.onProgress?.({ done: k + 1, total: cap, partial: build(false) });
   }
   return build(true);
 }

@@ -63,12 +63,20 @@ function cs(args: string[], env: NodeJS.ProcessEnv = process.env): string {
   return execFileSync(process.execPath, [ENTRY, ...args], { encoding: 'utf8', env });
 }
 
-/** A fresh code-server with the .vsix installed and `files` written into a temp workspace. */
 /**
- * `options.log`: code-server's (and the workbench's default) log level; 'debug' unless given
- * (a test of the output channel's default level starts it at 'info').
+ * A fresh code-server with the .vsix installed and `files` written into a temp workspace.
+ * `extra.log`: code-server's (and the workbench's default) log level; 'debug' unless given
+ * (a test of the output channel's default level starts it at 'info'). `extra.vsixes`: more
+ * extensions to install (e.g. a language pack); `extra.args`: more code-server arguments
+ * (e.g. `--locale fr`); `extra.beforeStart`: runs after the installs, before code-server
+ * starts (e.g. to write files into the user-data dir).
  */
-export async function startSession(vsix: string, files: Record<string, string>, userSettings: Record<string, unknown> = {}, options: { log?: string } = {}): Promise<Session> {
+export async function startSession(
+  vsix: string,
+  files: Record<string, string>,
+  userSettings: Record<string, unknown> = {},
+  extra: { log?: string; vsixes?: string[]; args?: string[]; beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void } = {},
+): Promise<Session> {
   const work = mkdtempSync(join(tmpdir(), 'initlens-e2e-'));
   const extensionsDir = join(work, 'extensions');
   const userDataDir = join(work, 'data');
@@ -98,9 +106,10 @@ export async function startSession(vsix: string, files: Record<string, string>, 
   const config = join(work, 'cs-config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
   const common = ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--config', config];
-  cs([...common, '--install-extension', vsix]);
+  for (const v of [vsix, ...(extra.vsixes ?? [])]) cs([...common, '--install-extension', v]);
   const listed = cs([...common, '--list-extensions', '--show-versions']);
   if (!listed.includes('initlens.initlens')) throw new Error(`the .vsix did not install:\n${listed}`);
+  extra.beforeStart?.({ userDataDir, extensionsDir });
 
   const port = await freePort();
   const log = createWriteStream(join(work, 'code-server.log'));
@@ -113,7 +122,8 @@ export async function startSession(vsix: string, files: Record<string, string>, 
       ...common,
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
       '--disable-getting-started-override', '--ignore-last-opened',
-      '--log', options.log ?? 'debug',
+      '--log', extra.log ?? 'debug',
+      ...(extra.args ?? []),
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -28,10 +28,10 @@ function newestMtime(dir: string): number {
 /** The command that starts the server, as an editor would run it. */
 export const serverCommand = [cliJs, 'server'];
 
-/** Builds dist/cli.js when it is missing or older than src/. */
+/** Builds dist/cli.js (and the Monte Carlo bundles it loads on demand) when it is missing or older than src/. */
 export function ensureServerBuilt(): void {
   if (existsSync(cliJs) && statSync(cliJs).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--only=cli'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--only=cli,simNode,simWorker'], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`building the server failed:\n${r.stdout}\n${r.stderr}`);
 }
 

@@ -115,3 +115,26 @@ test('every model of the examples and the corpus: the compound, the table and th
   assert.deepEqual(problems, []);
   assert.ok(models >= 30, `models checked: ${models}`);
 });
+
+test('strided (transposed) convolutions: the table, the compound and the simulator see the same signal fans', () => {
+  const src = `import torch.nn as nn
+import torch.nn.functional as F
+
+class G(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.ConvTranspose2d(64, 32, 4, 2, 1)
+        self.c2 = nn.ConvTranspose2d(32, 16, 4, stride=2, padding=1)
+        self.c3 = nn.Conv2d(16, 8, 3, stride=2, padding=1)
+
+    def forward(self, x):
+        return self.c3(F.relu(self.c2(F.relu(self.c1(x)))))
+`;
+  const result = analyze(src, 'python');
+  assert.deepEqual(disagreements(result, result.models[0]!.id, 'strided'), []);
+  const t = layerTable(modelLayers(result, result.models[0]!.id), 'normal');
+  // c1: PyTorch's fan_in of a transposed kernel counts its output channels (32·16 = 512): Var(W) = 1/1536;
+  // each output sums 64 input channels × 16/4 taps = 256 terms, plus the bias U(±1/√512).
+  const q1 = 256 / 1536 + 1 / 1536;
+  assert.ok(close(t[0]!.current.forward, q1 / 2), `c1: ${t[0]!.current.forward} vs ${q1 / 2}`);
+});

@@ -13,6 +13,7 @@ import type { AnalysisOptions, AnalysisResult, Finding, Layer, ModelInfo, ParseE
 import { materialize, sameLex, sameLinks, type ParsedChunk, type PythonModule } from '../parse/python.js';
 import type { PyComment, PyStmt } from '../parse/pyast.js';
 import { analyzePythonModule } from './runRules.js';
+import { markInitElsewhere } from './initElsewhere.js';
 
 /**
  * A unit's result with the positions of its chunks when the result was made:
@@ -329,7 +330,7 @@ export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions
   if (cache && cache.results.size > units.length * 2 + 32) {
     for (const [k, cu] of cache.results) if (cu.gen !== cache.gen) cache.results.delete(k);
   }
-  return assemble(parts, mod.errors);
+  return markInitElsewhere(assemble(parts, mod.errors), units);
 }
 
 /** A unit result's objects as they were placed in an assembled result (global ids, no move). */

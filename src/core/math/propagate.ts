@@ -187,6 +187,27 @@ export function biasSecondMoment(layer: Pick<Layer, 'framework' | 'bias' | 'bias
 }
 
 /**
+ * The fans the signal sees, from the framework's fans (which weightVariance reads):
+ * a transposed convolution's forward sum runs over its INPUT channels × taps (PyTorch,
+ * Keras and TF.js store the kernel out-major, so their fan_in counts the output
+ * channels; Flax's does not), and strides spread the taps: a strided convolution's
+ * input feeds ∏s fewer outputs (backward fan / ∏s), a strided transposed one's output
+ * sums ∏s fewer taps (forward fan / ∏s). The simulator's network (src/core/sim) runs
+ * the same geometry.
+ */
+export function signalFans(layer: Pick<Layer, 'framework' | 'layer' | 'fanIn' | 'fanOut' | 'stride' | 'recurrent' | 'embedding'>): { fanIn: number | null; fanOut: number | null } {
+  const name = layer.layer.toLowerCase();
+  if (layer.recurrent || layer.embedding || !name.includes('conv')) return { fanIn: layer.fanIn, fanOut: layer.fanOut };
+  const transposed = name.includes('transpose');
+  const sp = layer.stride ? layer.stride.reduce((a, b) => a * b, 1) : 1;
+  if (!transposed) return { fanIn: layer.fanIn, fanOut: layer.fanOut === null ? null : layer.fanOut / sp };
+  const swap = layer.framework !== 'flax';
+  const inTaps = swap ? layer.fanOut : layer.fanIn;
+  const outTaps = swap ? layer.fanIn : layer.fanOut;
+  return { fanIn: inTaps === null ? null : inTaps / sp, fanOut: outTaps };
+}
+
+/**
  * The propagation input for a detected layer: Var(W) from weightVariance (with
  * the layer's own recurrent/embedding flags), the attributed activation, a
  * normalization assumed between the linear map and the activation, the
@@ -195,9 +216,10 @@ export function biasSecondMoment(layer: Pick<Layer, 'framework' | 'bias' | 'bias
  * unrolling in time).
  */
 export function propagationLayerOf(layer: Layer): PropagationLayer {
+  const fans = signalFans(layer);
   return {
-    fanIn: layer.fanIn,
-    fanOut: layer.fanOut,
+    fanIn: fans.fanIn,
+    fanOut: fans.fanOut,
     varW: weightVariance(layer.framework, layer.init, layer.fanIn, layer.fanOut, layer),
     act: layer.activation.name,
     param: layer.activation.param,

@@ -13,6 +13,7 @@
 import type { AnalysisResult, Framework, InitSpec, Layer } from '../types.js';
 import { varianceGain } from '../math/activations.js';
 import { recommendedBiasZeroed } from '../analysis/numbers.js';
+import { baseSpatial, convPlan } from './analytic.js';
 import { defaultBiasSampler, recommendedInitSpec, samplerFor } from './samplers.js';
 import type { Assumption, NetworkSpec, Sampler, SimInit, SimLayer, SimLayerKind, SimOptions } from './types.js';
 import { DEFAULT_SIM_OPTIONS, SIM_INITS } from './types.js';
@@ -42,6 +43,9 @@ export function validateSimOptions(options: SimOptions): string | null {
   }
   if (options.input === 'shifted' && options.inputShift !== undefined && !Number.isFinite(options.inputShift)) {
     return 'input shift must be a finite number';
+  }
+  if (options.budget !== undefined && !(Number.isFinite(options.budget) && options.budget >= 0)) {
+    return 'budget must be a number ≥ 0 (0: never reduce)';
   }
   if (options.lsuvTolerance !== undefined && !(options.lsuvTolerance > 0 && options.lsuvTolerance < 1)) {
     return 'LSUV tolerance must be between 0 and 1';
@@ -164,7 +168,24 @@ export function buildNetwork(
     }
   }
   if (usedSpatial) {
-    assumptions.push({ key: 'spatial', value: options.spatial, message: `convolutions run on a ${options.spatial}×${options.spatial} input with 'same' padding and stride 1` });
+    const plan = convPlan({ modelId, title: '', framework: model.framework, layers, assumptions }, options);
+    const ranks = new Set(plan.filter((g) => g !== null).map((g) => g!.rank));
+    const base = [...ranks].sort().map((r) => Array<number>(r).fill(baseSpatial(r, options)).join('×')).join(' (1-D/2-D/3-D: ') + (ranks.size > 1 ? ')' : '');
+    // The spatial sizes along the stack where strides change them: "16 → 8 → 4".
+    const sizes: string[] = [];
+    for (const g of plan) {
+      if (!g) continue;
+      const a = g.input.join('×');
+      const b = g.output.join('×');
+      if (sizes.length === 0 || sizes[sizes.length - 1] !== a) sizes.push(a);
+      if (b !== a) sizes.push(b);
+    }
+    const strided = layers.some((l) => l.stride?.some((v) => v > 1));
+    assumptions.push({
+      key: 'spatial',
+      value: options.spatial,
+      message: `convolutions run on a ${base} input with 'same' padding${ranks.has(3) && options.spatial > 8 ? ' (3-D inputs at most 8 per axis)' : ''}${strided ? `; their strides change the size: ${sizes.join(' → ')}` : ', stride 1'}`,
+    });
   }
   if (layers.some((l) => l.kind === 'recurrent')) {
     assumptions.push({ key: 'steps', value: options.steps, message: `recurrent layers are unrolled for ${options.steps} steps` });
@@ -233,30 +254,32 @@ function buildLayer(
   let outFeatures = fanOut;
   let kernel: number[] | undefined;
   let gates: number | undefined;
+  let stride: number[] | undefined;
   if (kind === 'conv' || kind === 'conv_transpose') {
-    const rank = spatialRank(layer);
     // PyTorch, Keras and TF.js count a transposed kernel's fan_in over its OUTPUT channels
     // (their kernels are stored out-major); Flax's ConvTranspose kernel is (k…, in, out) like a conv.
     const swap = kind === 'conv_transpose' && fw !== 'flax';
     const fi = swap ? fanOut : fanIn;
     const fo = swap ? fanIn : fanOut;
-    const k = inferKernel(fi, fo, rank, kind === 'conv_transpose');
-    const r = k ** rank;
+    // The kernel as written when the engine read it (and it divides the fans), else inferred from the fans.
+    const written = layer.kernelSize && layer.kernelSize.length >= 1 && layer.kernelSize.length <= 3 ? layer.kernelSize : null;
+    const taps = written ? written.reduce((a, b) => a * b, 1) : 0;
+    if (written && fi % taps === 0 && fo % taps === 0 && fi >= taps && fo >= taps) {
+      kernel = [...written];
+    } else {
+      const rank = written ? written.length : spatialRank(layer);
+      const k = inferKernel(fi, fo, rank, kind === 'conv_transpose');
+      kernel = Array<number>(rank).fill(k);
+      assumptions.push({
+        key: `layer:${index}:kernel`,
+        value: k,
+        message: `${what}: kernel ${kernel.join('×')} inferred from its fans, ${fi / k ** rank} → ${fo / k ** rank} channels`,
+      });
+    }
+    const r = kernel.reduce((a, b) => a * b, 1);
     inFeatures = fi / r;
     outFeatures = fo / r;
-    // 1-D and 3-D convolutions run as 2-D ones with the same fan_in (channels × taps).
-    if (rank === 3) {
-      inFeatures *= k;
-      outFeatures *= k;
-    } else if (rank === 1) {
-      kernel = [1, k];
-    }
-    kernel ??= [k, k];
-    assumptions.push({
-      key: `layer:${index}:kernel`,
-      value: k,
-      message: `${what}: kernel ${k}${rank > 1 ? `×${k}` : ''}${rank > 2 ? `×${k}` : ''} inferred from its fans, ${inFeatures} → ${outFeatures} channels${rank !== 2 ? ' (run as a 2-D convolution with the same fan_in)' : ''}`,
-    });
+    if (layer.stride && layer.stride.length === kernel.length && layer.stride.some((v) => v > 1)) stride = [...layer.stride];
   } else if (kind === 'recurrent') {
     gates = gatesOf(layer);
     // Keras and TF.js report the fused gate kernel's fan_out (gates × units).
@@ -346,6 +369,7 @@ function buildLayer(
   // The recommended init as the fix writes it: PyTorch's fix zeros the bias too.
   if (bias !== null && rec.spec && recommendedBiasZeroed(layer)) sim.biasByInit = { recommended: null };
   if (kernel) sim.kernel = kernel;
+  if (stride) sim.stride = stride;
   if (gates !== undefined) sim.gates = gates;
   if (recurrentWeight) sim.recurrentWeight = recurrentWeight;
   return { layer: sim };

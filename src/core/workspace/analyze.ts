@@ -218,7 +218,7 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
     if (f.layer !== null && layer === null) continue;
     // a layer written in another file is reported there
     if (layer !== null && layers[layer].origin) continue;
-    const related = (f.related ?? []).filter((x) => own(x.span) && !(x.span.from < span.to && span.from < x.span.to)).map((x) => ({ ...x, span: shift(x.span) }));
+    const related = (f.related ?? []).filter((x) => own(x.span) && !(x.span.from < span.to && span.from < x.span.to)).map((x) => ({ ...x, span: shift(x.span), message: unmask(x.message) }));
     const fixes = f.fixes.filter((x) => x.edits.every((e) => e.from >= lo && e.to <= hi && !hasMask(e.newText))).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, from: e.from - lo, to: e.to - lo })) }));
     const dependsOn: Origin[] = [];
     let message = unmask(f.message);

@@ -5,7 +5,8 @@
 import type { ActivationName, AnalysisOptions, Finding, Fix, InitName, InitSpec, Layer, ModelInfo, RelatedPlace, RuleCode, Severity, Span } from '../../types.js';
 import type { FrameworkAnalysis, InitTarget } from '../../frameworks/adapter.js';
 import { secondMoment, derivSecondMoment } from '../../math/index.js';
-import { TFJS_TRUNCATED, isHead, layerNumbers, modelCompound, tfjsName } from '../numbers.js';
+import { TFJS_TRUNCATED, otherDistribution, tfjsName, varianceScalingLaw, varianceScalingSpelling } from '../../frameworks/shared/initializers.js';
+import { isHead, layerNumbers, modelCompound } from '../numbers.js';
 
 export interface RuleDocs {
   whatItDoes: string;
@@ -107,14 +108,6 @@ export function initFixes(layer: Layer, ctx: RuleContext, target: InitTarget, sa
   return out;
 }
 
-function otherDistribution(i: InitName): InitName | null {
-  const pairs: Partial<Record<InitName, InitName>> = {
-    he_normal: 'he_uniform', he_uniform: 'he_normal', glorot_normal: 'glorot_uniform', glorot_uniform: 'glorot_normal',
-    lecun_normal: 'lecun_uniform', lecun_uniform: 'lecun_normal',
-  };
-  return pairs[i] ?? null;
-}
-
 export function fixTitle(t: InitTarget, framework?: Layer['framework']): string {
   if (t.which === 'recurrent') return 'Use orthogonal init for the recurrent kernel';
   const act = t.activation === 'unknown' ? '' : ` (${actLabel(t.activation)})`;
@@ -133,7 +126,7 @@ export function fixTitle(t: InitTarget, framework?: Layer['framework']): string 
  */
 export function tfjsTruncationNote(layer: Layer, target: InitName): string {
   if (layer.framework !== 'tfjs') return '';
-  const normal = ({ he_uniform: 'he_normal', glorot_uniform: 'glorot_normal', lecun_uniform: 'lecun_normal' } as Partial<Record<InitName, InitName>>)[target];
+  const normal = varianceScalingLaw(target)?.uniform ? otherDistribution(target) : null;
   if (!normal || !TFJS_TRUNCATED.has(normal)) return '';
   const real = layerNumbers(layer, { name: normal, explicit: false, source: 'default', distribution: 'truncated_normal', uncorrectedTruncation: true });
   if (real.forward === null) return '';
@@ -160,27 +153,7 @@ export function recommendationText(layer: Layer, rec: { target: InitTarget }, re
   const scale = 1 / m2;
   const mode = direction === 'backward' ? 'fan_out' : 'fan_in';
   const moment = direction === 'backward' ? "E[φ′(z)²]" : 'E[φ(z)²]';
-  return `${named}, the closest named initializer, gives ≈${r2(recFactor)} per layer. Exact for ${actLabel(act)} (${moment} = ${m2.toFixed(4)}): Var(W) = ${sig3(scale)}/${mode}, ${exactSpelling(layer, scale, mode)}.`;
-}
-
-/** The exact variance-scaling initializer in the layer's framework. */
-function exactSpelling(layer: Layer, scale: number, mode: 'fan_in' | 'fan_out'): string {
-  const s = sig3(scale);
-  switch (layer.framework) {
-    case 'keras':
-      return `\`VarianceScaling(scale=${s}, mode="${mode}")\``;
-    case 'flax':
-      return `\`variance_scaling(${s}, "${mode}", "truncated_normal")\``;
-    case 'tfjs':
-      // tfjs's 'normal' distribution is truncated without correction: uniform is exact.
-      return `\`varianceScaling({scale: ${s}, mode: '${mode === 'fan_in' ? 'fanIn' : 'fanOut'}', distribution: 'uniform'})\``;
-    case 'pytorch':
-    default: {
-      const fan = mode === 'fan_in' ? layer.fanIn : layer.fanOut;
-      const g = sig3(Math.sqrt(scale));
-      return fan !== null ? `\`nn.init.normal_(w, std=${sig3(Math.sqrt(scale / fan))})\` (std = ${g}/√${mode})` : `\`nn.init.normal_\` with std = ${g}/√${mode}`;
-    }
-  }
+  return `${named}, the closest named initializer, gives ≈${r2(recFactor)} per layer. Exact for ${actLabel(act)} (${moment} = ${m2.toFixed(4)}): Var(W) = ${sig3(scale)}/${mode}, ${varianceScalingSpelling(layer.framework, scale, mode, mode === 'fan_in' ? layer.fanIn : layer.fanOut, sig3)}.`;
 }
 
 /** The last weight layer of its model (an output head). */
@@ -297,4 +270,17 @@ export function firstSentence(message: string): string {
     else if (depth === 0 && (c === '.' || c === ';') && message[i + 1] === ' ') return message.slice(0, i) + (c === '.' ? '.' : '');
   }
   return message;
+}
+
+/**
+ * Issue 12, idiom 9: a finding about a layer's default init, in a file that defines an init
+ * function of one module (`def weights_init(m)`) and applies it nowhere: another file may apply
+ * it, so the finding says so and is `info` (IL001, IL005, IL006 document this case).
+ */
+export function withInitElsewhere(f: Finding, layer: Layer, fnName: string): Finding {
+  if (f.code !== 'IL001' && f.code !== 'IL005' && f.code !== 'IL006') return f;
+  const judged = f.code === 'IL005' ? layer.recurrentInit : layer.init;
+  if (!judged || judged.explicit) return f;
+  const message = `${f.message} This file defines \`${fnName}\` but applies it nowhere: if another file does (\`model.apply(${fnName})\`), the init may be set there.`;
+  return { ...f, message, severity: 'info' };
 }

@@ -7,6 +7,7 @@ export const recurrentNotOrthogonal: Rule = {
   name: 'recurrent-kernel-not-orthogonal',
   title: 'Recurrent kernel is not orthogonal',
   severity: 'warning',
+  severityRules: [{ severity: 'info', when: 'the layer keeps its default init while the file defines an init function of one module (`def weights_init(m)`) that it never applies, which another file may apply' }],
   docs: {
     whatItDoes: 'Checks that the recurrent (hidden-to-hidden) kernel of RNN, LSTM and GRU layers is initialized orthogonally. Keras, TensorFlow.js and Flax do this by default; PyTorch does not (every weight is U(±1/√hidden_size)).',
     whyBad:

@@ -581,6 +581,7 @@ export class Interp implements Evaluator {
         }
         if (base.t === 'dict' && idx.t === 'str') return base.entries.get(idx.v) ?? UNKNOWN;
         if (base.t === 'tensor') return tensor(base.pend, null);
+        if (base.t === 'fan' && base.ks === 1 && base.out === 0 && base.inn === 0) return base; // m.kernel_size[0]
         return UNKNOWN;
       }
       case 'bin': {
@@ -600,6 +601,13 @@ export class Interp implements Evaluator {
         if (l.t === 'num' && r.t === 'num') {
           const v = arith(e.op, l.v, r.v);
           return v === null ? UNKNOWN : { t: 'num', v };
+        }
+        if ((l.t === 'fan' || r.t === 'fan') && (l.t === 'fan' || l.t === 'num') && (r.t === 'fan' || r.t === 'num') && (e.op === '*' || e.op === '/')) {
+          const f = (v: Val) => (v.t === 'fan' ? v : { k: v.t === 'num' ? v.v : 1, out: 0, inn: 0, ks: 0 });
+          const [a, b] = [f(l), f(r)];
+          const sg = e.op === '*' ? 1 : -1;
+          if (e.op === '/' && b.k === 0) return UNKNOWN;
+          return { t: 'fan', k: e.op === '*' ? a.k * b.k : a.k / b.k, out: a.out + sg * b.out, inn: a.inn + sg * b.inn, ks: a.ks + sg * b.ks };
         }
         if (l.t === 'list' && r.t === 'list' && e.op === '+') return { t: 'list', items: [...l.items, ...r.items], template: l.template || r.template };
         if (l.t === 'tensor' && r.t === 'tensor') {
@@ -810,8 +818,8 @@ export class Interp implements Evaluator {
     if (v.t === 'tensor' && v.pend.length === 0) return { o: 'input', ch: v.ch };
     if (v.t === 'ref') {
       const role = roleOf(v.q);
-      if (role && role.r === 'actFn') return { o: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
-      if (role && role.r === 'passFn') return { o: 'pass' };
+      if (role && role.kind === 'actFn') return { o: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
+      if (role && role.kind === 'passFn') return { o: 'pass' };
     }
     if (v.t === 'list') {
       const items = v.items.map((x) => this.toObj(x)).filter((x): x is Obj => x !== null);

@@ -31,6 +31,8 @@ export function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean):
     recurrentInit: rec.recInit ? cp(rec.recInit) : undefined,
     ...(rec.biasInit ? { biasInit: cp(rec.biasInit) } : {}),
     ...(rec.bias === false ? { bias: false as const } : {}),
+    ...(rec.kernelSize ? { kernelSize: [...rec.kernelSize] } : {}),
+    ...(rec.stride ? { stride: [...rec.stride] } : {}),
     recurrent: rec.spec.recurrent === true,
     embedding: rec.spec.embedding === true,
     fanIn: rec.loopVaries?.has('fanIn') ? null : finiteOrNull(rec.fanIn),

@@ -1,13 +1,13 @@
 /** TensorFlow.js fixes: a tfjs initializer written into a layer's config object literal, in the file's own formatting. */
 import type { Layer, Span, TextEdit } from '../../types.js';
 import type { InitTarget } from '../adapter.js';
+import { tfjsFixIdentifier, tfjsVarianceScalingConfig } from '../shared/initializers.js';
 import { indentOf } from '../shared/textEdits.js';
 import { objectProps, propValue } from './evaluate.js';
 import type { TfjsFile } from './state.js';
 import { initKeys } from './initializers.js';
 import type { TfjsFixContext } from './records.js';
 import { children } from './syntax.js';
-import { FIX_IDENTIFIERS } from './vocab.js';
 import type { SyntaxNode, Tree } from '@lezer/common';
 
 // Fixes
@@ -42,7 +42,7 @@ export function quoteOf(file: TfjsFile, config: SyntaxNode): string {
 }
 
 export function initValueText(file: TfjsFile, target: InitTarget, quote: string, opts: { distribution: 'normal' | 'uniform' }): string | null {
-  const id = FIX_IDENTIFIERS[target.init];
+  const id = tfjsFixIdentifier(target.init);
   if (id) return `${quote}${id}${quote}`;
   if (target.init !== 'variance_scaling') return null;
   const scale = target.scale ?? (target.slope !== undefined ? 2 / (1 + target.slope * target.slope) : undefined);
@@ -50,7 +50,7 @@ export function initValueText(file: TfjsFile, target: InitTarget, quote: string,
   const ns = file.namespaceAlias ? `${file.namespaceAlias}.initializers` : file.initializersAlias;
   if (!ns) return null;
   const dist = (target.distribution ?? opts.distribution) === 'uniform' ? 'uniform' : 'normal';
-  return `${ns}.varianceScaling({scale: ${formatNumber(scale)}, mode: ${quote}fanIn${quote}, distribution: ${quote}${dist}${quote}})`;
+  return `${ns}.varianceScaling(${tfjsVarianceScalingConfig(formatNumber(scale), 'fan_in', dist, quote)})`;
 }
 
 export function findNode(tree: Tree, span: Span, name: string): SyntaxNode | null {

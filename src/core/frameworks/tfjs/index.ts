@@ -46,29 +46,8 @@ import { bindingNameOf, findContainers, modelMembership } from './models.js';
 import type { ApplyNode, FollowResult, LayerCall, Shape, TfjsFixContext } from './records.js';
 import { applyInShape, fans } from './shapes.js';
 import { TfjsFile } from './state.js';
-import { INIT_IDENTIFIERS, WEIGHT_LAYERS } from './vocab.js';
+import { WEIGHT_LAYERS } from './vocab.js';
 import type { Tree } from '@lezer/common';
-
-for (const f of [
-  'constant',
-  'glorotNormal',
-  'glorotUniform',
-  'heNormal',
-  'heUniform',
-  'identity',
-  'leCunNormal',
-  'leCunUniform',
-  'ones',
-  'orthogonal',
-  'randomNormal',
-  'randomUniform',
-  'truncatedNormal',
-  'varianceScaling',
-  'zeros',
-]) {
-  INIT_IDENTIFIERS[f] = f;
-  INIT_IDENTIFIERS[f[0]!.toUpperCase() + f.slice(1)] = f;
-}
 
 // Entry point
 const emptyAnalysis = (): FrameworkAnalysis => ({ layers: [], models: [], fix: () => null });

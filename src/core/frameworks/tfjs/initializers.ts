@@ -4,11 +4,12 @@
  * weight of a layer.
  */
 import type { InitSpec } from '../../types.js';
+import { TFJS_INIT_IDENTIFIERS, initNameOfTfjs, varianceScalingLaw } from '../shared/initializers.js';
 import { calleePath, callArgs, deref, resolveKey, stringValue } from './bindings.js';
 import { configValue, evalNumber, evalString, hasSpread, objectProps, propValue } from './evaluate.js';
 import type { LayerCall } from './records.js';
 import type { TfjsFile } from './state.js';
-import { INIT_IDENTIFIERS, WEIGHT_LAYERS } from './vocab.js';
+import { WEIGHT_LAYERS } from './vocab.js';
 import type { SyntaxNode } from '@lezer/common';
 
 /** Initializer config property names of a factory, for one weight. */
@@ -54,25 +55,11 @@ export function initFields(factory: string, cfg: SyntaxNode | null, file: TfjsFi
   const tn = { distribution: 'truncated_normal' as const, uncorrectedTruncation: true };
   const uni = { distribution: 'uniform' as const };
   let out: InitFields;
+  // The He / Glorot / LeCun family: the table's law, its normal drawn truncated and uncorrected.
+  const name = initNameOfTfjs(factory);
+  const law = name && varianceScalingLaw(name);
+  if (name && law) return { name, ...(law.uniform ? uni : tn), scale: law.scale, mode: law.mode };
   switch (factory) {
-    case 'heNormal':
-      out = { name: 'he_normal', ...tn, scale: 2, mode: 'fan_in' };
-      break;
-    case 'heUniform':
-      out = { name: 'he_uniform', ...uni, scale: 2, mode: 'fan_in' };
-      break;
-    case 'glorotNormal':
-      out = { name: 'glorot_normal', ...tn, scale: 1, mode: 'fan_avg' };
-      break;
-    case 'glorotUniform':
-      out = { name: 'glorot_uniform', ...uni, scale: 1, mode: 'fan_avg' };
-      break;
-    case 'leCunNormal':
-      out = { name: 'lecun_normal', ...tn, scale: 1, mode: 'fan_in' };
-      break;
-    case 'leCunUniform':
-      out = { name: 'lecun_uniform', ...uni, scale: 1, mode: 'fan_in' };
-      break;
     case 'orthogonal':
       out = { name: 'orthogonal', distribution: 'orthogonal', gain: num('gain') ?? 1 };
       break;
@@ -133,12 +120,12 @@ export function initFrom(file: TfjsFile, value: SyntaxNode): InitSpec {
   if (!e) return { name: 'unknown', ...base };
   const s = stringValue(file, e);
   if (s !== null) {
-    const f = INIT_IDENTIFIERS[s];
+    const f = TFJS_INIT_IDENTIFIERS[s];
     return f ? { ...base, ...initFields(f, null, file) } : { name: 'unknown', ...base };
   }
   if (e.name === 'CallExpression') {
     const path = calleePath(file, e);
-    if (path && path.length === 2 && path[0] === 'initializers' && INIT_IDENTIFIERS[path[1]!] === path[1]) {
+    if (path && path.length === 2 && path[0] === 'initializers' && TFJS_INIT_IDENTIFIERS[path[1]!] === path[1]) {
       const arg = callArgs(file, e)[0] ?? null;
       const cfg = arg ? deref(file, arg) : null;
       if (arg && cfg?.name !== 'ObjectExpression') return { name: 'unknown', ...base };
@@ -163,6 +150,7 @@ export function layerInit(file: TfjsFile, lc: LayerCall, which: 'kernel' | 'recu
     const p = objectProps(file, lc.config).get(key);
     const v = propValue(file, p);
     if (p && v) {
+      // The whole `kernelInitializer: …` option: where findings about this init are shown.
       const optionSpan = { from: p.from, to: p.to };
       if (v.name === 'PropertyDefinition') {
         const d = resolveKey(file, file.textOf(v), v);

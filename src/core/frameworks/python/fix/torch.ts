@@ -5,6 +5,7 @@
 import { type PyStmt, dottedName } from '../../../parse/pyast.js';
 import { type InitSpec, type TextEdit, defaultOptions } from '../../../types.js';
 import type { InitTarget } from '../../adapter.js';
+import { spelling } from '../../shared/initializers.js';
 import { recommendation } from '../../shared/recommend.js';
 import { indentOf } from '../../shared/textEdits.js';
 import type { LayerRec, Obj, SeqRec } from '../eval/values.js';
@@ -19,11 +20,11 @@ export function torchInitNamespace(ctx: FixCtx): { ns: string; imports: TextEdit
 
 export function torchCall(ctx: FixCtx, ns: string, target: InitTarget, weight: string): string {
   const uniform = target.init.endsWith('uniform') || target.distribution === 'uniform';
-  const kfn = uniform ? 'kaiming_uniform_' : 'kaiming_normal_';
-  const xfn = uniform ? 'xavier_uniform_' : 'xavier_normal_';
+  const kfn = spelling('pytorch', uniform ? 'he_uniform' : 'he_normal')!;
+  const xfn = spelling('pytorch', uniform ? 'glorot_uniform' : 'glorot_normal')!;
   switch (target.init) {
     case 'orthogonal':
-      return `${ns}.orthogonal_(${weight})`;
+      return `${ns}.${spelling('pytorch', 'orthogonal')}(${weight})`;
     case 'lecun_normal':
     case 'lecun_uniform':
       return `${ns}.${kfn}(${weight}, nonlinearity=${q(ctx, 'linear')})`;

@@ -2,11 +2,13 @@
  * Attribute reads (`self.fc`, `m.weight`, `layer.kernel.data`, `blocks.conv1`, `type(m).__name__`):
  * what an attribute of each kind of value is, for the interpreter's `eval`.
  */
-import type { PyExpr } from '../../../parse/pyast.js';
+import { type PyExpr, dottedName } from '../../../parse/pyast.js';
 import type { Evaluator } from '../eval/evaluator.js';
 import { type Scope, lookup, rootName } from '../eval/scope.js';
 import { type Obj, type SeqRec, UNKNOWN, type Val } from '../eval/values.js';
 import { paramWhich } from './torchInitCode.js';
+
+const FAN_ATTRS = { out_channels: 'out', out_features: 'out', in_channels: 'inn', in_features: 'inn', kernel_size: 'ks' } as const;
 
 /** `obj.attr`: an imported dotted name, a field or method of `self`, a layer's parameter, a named submodule. */
 export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { k: 'attr' }>, scope: Scope): Val {
@@ -22,7 +24,13 @@ export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { k: 'attr' }>, scope
       const v = base.cls.attrs.get(e.attr) ?? base.cls.fields.get(e.attr);
       if (v) return v;
       const m = base.cls.methods.get(e.attr);
-      if (m) return { t: 'fn', def: m, cls: base.cls, self: base };
+      if (m) {
+        // self._init_weights with `@staticmethod` takes no self; with `@classmethod`, the class
+        const deco = m.decorators.map((d) => dottedName(d));
+        if (deco.includes('staticmethod')) return { t: 'fn', def: m, cls: base.cls, self: null };
+        if (deco.includes('classmethod')) return { t: 'fn', def: m, cls: base.cls, self: { t: 'cls', cls: base.cls } };
+        return { t: 'fn', def: m, cls: base.cls, self: base };
+      }
       return UNKNOWN;
     }
     case 'obj':
@@ -37,6 +45,9 @@ export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { k: 'attr' }>, scope
       const which = paramWhich(e.attr);
       if (which) return { t: 'param', layers: null, filter: base.filter, which, data: false };
       if (e.attr === '__class__') return { t: 'classname', of: base, varName: e.obj.k === 'name' ? e.obj.id : null };
+      // m.out_channels, m.in_features, m.kernel_size: a fan of each module the init code reaches
+      const part = (FAN_ATTRS as Record<string, 'out' | 'inn' | 'ks' | undefined>)[e.attr];
+      if (part) return { t: 'fan', k: 1, out: part === 'out' ? 1 : 0, inn: part === 'inn' ? 1 : 0, ks: part === 'ks' ? 1 : 0 };
       return UNKNOWN;
     }
     case 'classname':

@@ -26,11 +26,11 @@ export function declareClass(ev: Evaluator, s: Extract<PyStmt, { k: 'class' }>):
   for (const b of s.bases) {
     const q = ev.imports.resolve(b);
     const role = roleOf(q);
-    if (role && role.r === 'baseModule') {
+    if (role && role.kind === 'baseModule') {
       ctx.framework = role.framework;
       if (role.nnx) ctx.nnx = true;
     }
-    else if (role && role.r === 'sequential') {
+    else if (role && role.kind === 'sequential') {
       ctx.framework = role.framework;
       ctx.seqBase = role.framework;
     }
@@ -66,7 +66,7 @@ function layerBaseOf(ev: Evaluator, s: Extract<PyStmt, { k: 'class' }>): string 
   for (const b of s.bases) {
     if (b.k === 'name' && ev.layerSubclasses.has(b.id)) return ev.layerSubclasses.get(b.id)!;
     const q = ev.imports.resolve(b);
-    if (q && roleOf(q)?.r === 'weight') return q;
+    if (q && roleOf(q)?.kind === 'weight') return q;
   }
   return null;
 }

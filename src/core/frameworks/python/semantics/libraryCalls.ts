@@ -5,11 +5,11 @@
  */
 import { torchCalculateGain } from '../../../math/index.js';
 import { type PyExpr, type PyStmt, argOf, dottedName, kwarg, positional } from '../../../parse/pyast.js';
-import type { ActivationInfo, ActivationName } from '../../../types.js';
+import type { ActivationInfo, ActivationName, InitSpec } from '../../../types.js';
 import { consume, foldSeq, makeSeq, noteNorm, residualAdd } from '../eval/dataflow.js';
 import { nameValue } from '../eval/paths.js';
 import { type Scope, bodyOf, inLoop, lookup, rootName, topStmtOf } from '../eval/scope.js';
-import { type BidiMerge, type ClassCtx, type LayerRec, type ModFilter, type ModList, type Obj, type SeqRec, UNKNOWN, type Val, concatVals, halfWidth, isGlu, setListOwner, srcOf, tensor } from '../eval/values.js';
+import { type BidiMerge, type ClassCtx, type LayerRec, type ModFilter, type ModList, type Obj, type SeqRec, UNKNOWN, type Val, afterAct, concatVals, halfWidth, isGlu, setListOwner, srcOf, tensor } from '../eval/values.js';
 import { Imports } from '../imports.js';
 import type { Evaluator } from '../eval/evaluator.js';
 import { roleOf } from '../vocab.js';
@@ -33,7 +33,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       // partial(nnx.leaky_relu, negative_slope=0.2): the activation, with its parameter.
       const fnV = e.args[0] && e.args[0].name === null ? ev.eval(e.args[0].value, scope) : UNKNOWN;
       const fnRole = fnV.t === 'ref' ? roleOf(fnV.q) : undefined;
-      if (fnV.t === 'ref' && fnRole && fnRole.r === 'actFn') {
+      if (fnV.t === 'ref' && fnRole && fnRole.kind === 'actFn') {
         let param = fnRole.param;
         if (fnRole.act === 'leaky_relu') {
           const sl = kwarg(e, 'negative_slope')?.value ?? kwarg(e, 'alpha')?.value;
@@ -43,7 +43,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
         return { t: 'obj', o: { o: 'act', act: { name: fnRole.act, param, via: 'sequential', span: e.span, text: shortText(fnV.q) } } };
       }
-      if (fnV.t === 'ref' && fnRole && fnRole.r === 'passFn') {
+      if (fnV.t === 'ref' && fnRole && fnRole.kind === 'passFn') {
         // partial(nnx.avg_pool, window_shape=(2, 2)): shape only
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
         return { t: 'obj', o: { o: 'pass' } };
@@ -51,6 +51,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
     }
     if (q === 'math.sqrt' || q === 'numpy.sqrt') {
       const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      if (v.t === 'fan' && v.k > 0) return { t: 'fan', k: Math.sqrt(v.k), out: v.out / 2, inn: v.inn / 2, ks: v.ks / 2 };
       return v.t === 'num' && v.v >= 0 ? { t: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
     }
     if (SHAPE_READS.has(q)) {
@@ -83,7 +84,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
     }
     return out;
   }
-  switch (role.r) {
+  switch (role.kind) {
     case 'weight':
       return { t: 'obj', o: { o: 'weight', rec: makeLayer(ev, role.spec, q, e, scope, stmt) } };
     case 'actModule': {
@@ -95,7 +96,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
         halves = isGlu(ka.text);
         act = { ...ka, via: 'sequential', span: e.span, text: shortText(q) };
       } else {
-        const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, q.startsWith('keras') ? 'negative_slope' : 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
+        const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
         if (slope) {
           const v = ev.eval(slope, scope);
           if (v.t === 'num') act.param = v.v;
@@ -129,7 +130,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       }
       if (input.t === 'tensor') {
         consume(ev, input.pend, { name: role.act, param, via: 'forward', span: e.span, text: shortText(q) });
-        return tensor([], isGlu(q) ? halfWidth(input.ch) : input.ch, srcOf(input));
+        return afterAct(tensor([], isGlu(q) ? halfWidth(input.ch) : input.ch, srcOf(input)), input.pend.map((p) => p.rec));
       }
       return tensor([], null);
     }
@@ -431,7 +432,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
   }
   if (obj.t === 'param') {
     // p.normal_(0, 0.02), p.data.zero_(), p.fill_(0), p.uniform_(-a, a)
-    const spec = tensorInitMethod(ev, m, e, scope);
+    const spec = fanScaledNormal(ev, m, e, scope, obj.filter) ?? tensorInitMethod(ev, m, e, scope);
     if (spec) {
       recordInit(ev, obj, spec, e, scope, stmt);
       return UNKNOWN;
@@ -485,6 +486,31 @@ export const TENSOR_PASS_METHODS = new Set([
   'cuda', 'cpu', 'double', 'half', 'view_as', 'reshape_as', 'expand', 'repeat', 'unflatten', 'detach', 'clone', 'mul', 'div', 'mul_', 'div_',
   'split', 'chunk', 'unbind', 'tensor_split',
 ]);
+
+const SPATIAL_DIMS: Record<string, number> = { Linear: 0, Conv1d: 1, Conv2d: 2, Conv3d: 3, ConvTranspose1d: 1, ConvTranspose2d: 2, ConvTranspose3d: 3 };
+
+/**
+ * `m.weight.data.normal_(0, math.sqrt(2. / n))` with `n = m.kernel_size[0] * m.kernel_size[1] *
+ * m.out_channels` in a loop over `isinstance(m, nn.Conv2d)` modules: a variance scaling of each
+ * layer's own fan (He fan_out here). The kernel_size entries must cover every spatial dimension of
+ * the layers the branch selects; otherwise the scale is left unknown.
+ */
+function fanScaledNormal(ev: Evaluator, m: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, filter: ModFilter | null): InitSpec | null {
+  if (m !== 'normal_') return null;
+  const stdE = argOf(e, 1, 'std');
+  const v = stdE ? ev.eval(stdE, scope) : null;
+  if (!v || v.t !== 'fan') return null;
+  const mean = argOf(e, 0, 'mean');
+  const mv = mean ? ev.eval(mean, scope) : ({ t: 'num', v: 0 } as Val);
+  const unknown: InitSpec = { name: 'random_normal', explicit: true, source: 'init-call', distribution: 'untruncated_normal', mean: 0, std: 1, unknownArgs: true };
+  const one = (x: number, y: number) => x === -0.5 && y === 0;
+  const mode = one(v.out, v.inn) ? 'fan_out' : one(v.inn, v.out) ? 'fan_in' : null;
+  const dims = filter?.types?.map((t) => SPATIAL_DIMS[t]);
+  const factors = v.ks / -0.5;
+  if (!mode || mv.t !== 'num' || mv.v !== 0 || !dims?.length || dims.some((d) => d !== factors)) return unknown;
+  const scale = Math.round(v.k * v.k * 1e9) / 1e9;
+  return { name: 'variance_scaling', explicit: true, source: 'init-call', distribution: 'untruncated_normal', scale, mode, mean: 0, text: `normal_(0, √(${+scale.toFixed(4)}/${mode}))` };
+}
 
 /** `torch.einsum`, `jnp.einsum`, `keras.ops.matmul`, `torch.bmm`: a product of the operands. */
 const EINSUM = new Set([
