@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, ensureSetup, openWorkbench, packageVsix, quickOpen, startSession, stopSession, type Session } from './harness.js';
+import { ARTIFACTS, ensureSetup, openWorkbench, packageVsix, quickOpen, runCommand, startSession, stopSession, type Session } from './harness.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'workspace', 'fixtures');
 const read = (p: string) => readFileSync(join(FIXTURES, p), 'utf8');
@@ -121,6 +121,16 @@ test('the init train.py applies to a model of models.py is named in its finding;
   await waitProblem('(init applied in gan/train.py:8;', { timeout: 60_000 });
   const row = (await problem('(init applied in gan/train.py:8;').textContent()) ?? '';
   assert.match(row, /IL003/);
+  // fix all analyses with the workspace: only the Discriminator's ReLU layer gets an init here
+  // (the Generator's comes from train.py's apply); alone, the Generator's two layers would get one too
+  await runCommand(page, 'InitLens: Fix all problems in this file');
+  await waitProblem('(fan_in=784, fan_out=256)', { state: 'detached', timeout: 30_000 });
+  await page.keyboard.press('Control+S');
+  const onDisk = join(session!.workspace, 'gan/models.py');
+  for (let i = 0; i < 100 && !readFileSync(onDisk, 'utf8').includes('kaiming_normal_'); i++) await page.waitForTimeout(100);
+  const fixed = readFileSync(onDisk, 'utf8');
+  assert.equal(fixed.match(/kaiming_normal_/g)?.length, 1, fixed);
+  assert.match(fixed, /kaiming_normal_\(self\.fc1\.weight, nonlinearity="relu"\)/);
 
   await openPath('gan/train.py', 'gan', 'generator.apply');
   await replaceLine('generator.apply(weights_init_normal)', 'pass');
