@@ -70,7 +70,9 @@ async function openPath(path: string, folder: string, textInFile: string): Promi
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible' });
   await input.fill(path);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: folder }).first().waitFor({ timeout: 30_000 });
+  // the file's name and its folder: before the filter applies, the list shows recently opened files
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).filter({ hasText: folder }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
   await page.locator('.editor-instance .monaco-editor').first().locator('.view-lines', { hasText: textInFile }).waitFor({ timeout: 30_000 });
 }
@@ -125,6 +127,7 @@ test('the init train.py applies to a model of models.py is named in its finding;
   // (the Generator's comes from train.py's apply); alone, the Generator's two layers would get one too
   await runCommand(page, 'InitLens: Fix all problems in this file');
   await waitProblem('(fan_in=784, fan_out=256)', { state: 'detached', timeout: 30_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+S');
   const onDisk = join(session!.workspace, 'gan/models.py');
   for (let i = 0; i < 100 && !readFileSync(onDisk, 'utf8').includes('kaiming_normal_'); i++) await page.waitForTimeout(100);
