@@ -14,7 +14,7 @@ import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, Simulat
 import { SIM_INITS } from '../core/sim/types.js';
 import { isConverged, type SeedRun } from '../core/sim/pool.js';
 import { validateSimOptions } from '../core/sim/network.js';
-import { fitBudget } from '../core/sim/budget.js';
+import { fitBudget, forwardCost } from '../core/sim/budget.js';
 import { initBackend, pooledResult, runSimulation } from './runner.js';
 
 /** Folder of the tfjs-backend-wasm .wasm files (with a trailing slash), for initBackend's wasmPath. */
@@ -44,27 +44,9 @@ export interface PoolOptions {
   signal?: AbortSignal;
 }
 
-/**
- * Multiply-adds of one seed of one init (the forward pass; the backward pass
- * costs about twice as much again).
- */
-export function seedCost(spec: NetworkSpec, options: SimOptions): number {
-  let cost = 0;
-  for (const l of spec.layers) {
-    const per =
-      l.kind === 'conv' || l.kind === 'conv_transpose'
-        ? options.spatial ** 2 * (l.kernel ?? [1, 1]).reduce((x, y) => x * y, 1)
-        : l.kind === 'recurrent'
-          ? options.steps * (l.gates ?? 1)
-          : 1;
-    cost += l.inFeatures * l.outFeatures * per;
-  }
-  return cost * options.batch;
-}
-
 /** Worker threads worth starting: two when one seed costs more than their start-up (about 1 GFLOP per seed), else one. */
 export function defaultWorkers(spec: NetworkSpec, options: SimOptions): number {
-  return seedCost(spec, options) * 6 > 1e9 ? 2 : 1;
+  return forwardCost(spec, options) * 6 > 1e9 ? 2 : 1;
 }
 
 interface WorkerReply {

@@ -166,3 +166,30 @@ test('simulate cancelled during the run: RequestCancelled, progress ended, the w
     await client.shutdown();
   }
 });
+
+test('simulate on a costly model (a convolutional stack): the default run takes fewer seeds and a smaller batch, and says so', async () => {
+  const client = await startClient();
+  try {
+    const uri = 'file:///work/cnn.py';
+    const CNN = 'import torch.nn as nn\nnet = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 128, 3, padding=1), nn.ReLU(), nn.Conv2d(128, 128, 3, padding=1), nn.ReLU())\n';
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: CNN } });
+    const out = (await client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.simulateModel', arguments: [uri] })) as SimulateOut & {
+      reduced?: string;
+      montecarlo: { options: { batch: number; maxSeeds: number; spatial: number } };
+    };
+    // 3 convolutions at 16×16: 3.7e9 multiply-adds per seed at batch 64; the default run fits 4e9.
+    assert.equal(out.montecarlo.options.spatial, 16, 'the model is simulated as the panel does');
+    assert.equal(out.montecarlo.options.maxSeeds, 2);
+    assert.equal(out.montecarlo.options.batch, 8);
+    assert.ok(out.montecarlo.series.every((s) => s.seeds >= 1 && s.seeds <= 2));
+    assert.match(out.reduced ?? '', /A costly model \(3\.7e\+9 multiply-adds per seed\): at most 2 seeds per init \(not 8\), batch 8 \(not 64\)/);
+    assert.match(out.markdown, /\*A costly model/);
+    process.stderr.write(`# costly model, reduced default run: ${(out.montecarlo as unknown as { timings: { totalMs: number } }).timings.totalMs} ms\n`);
+    // Asked for explicitly, the options are kept.
+    const asked = (await client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.simulateModel', arguments: [uri, null, { seeds: 1, batch: 16, spatial: 4, which: ['current'] }] })) as typeof out;
+    assert.equal(asked.montecarlo.options.batch, 16);
+    assert.equal(asked.reduced, undefined);
+  } finally {
+    await client.shutdown();
+  }
+});
