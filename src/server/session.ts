@@ -43,11 +43,11 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nodePath from 'node:path';
-import type { Severity, TextEdit } from '../core/types.js';
+import type { AnalysisResult, Severity, TextEdit } from '../core/types.js';
 import { fixAll, DEFAULT_MAX_FILE_SIZE } from '../core/index.js';
 import { editsForCells } from '../vscode/logic/cellEdits.js';
 import { IncrementalAnalyzer } from '../core/analysis/incremental.js';
-import { WorkspaceAnalyzer, affectedBy } from '../core/workspace/analyze.js';
+import { WorkspaceAnalyzer, affectedBy, analyzeInWorkspace } from '../core/workspace/analyze.js';
 import { ServerWorkspace } from './workspace.js';
 import { AnalysisService, type Analysis } from '../vscode/service.js';
 import {
@@ -475,13 +475,21 @@ export function startSession(connection: Connection): Session {
 
   // --- code actions ---------------------------------------------------------------
 
+  /** Fix-all rounds analyse with the workspace, as the diagnostics do (an init applied in another file is not "fixed" here). */
+  function workspaceAnalyzer(target: ServerTarget): ((text: string) => AnalysisResult) | undefined {
+    const ctx = workspace.contextFor(target);
+    if (!ctx) return undefined;
+    const options = toAnalysisOptions(settings);
+    return (text) => analyzeInWorkspace(ctx.project.index, ctx.project.rel, text, target.language, options);
+  }
+
   function actionContext(target: ServerTarget, analysis: Analysis): ActionContext {
     return {
       text: target.text,
       language: target.language,
       findings: analysis.findings,
       settings,
-      fixAll: (text) => fixAll(text, target.language, toAnalysisOptions(settings)),
+      fixAll: (text) => fixAll(text, target.language, toAnalysisOptions(settings), workspaceAnalyzer(target)),
     };
   }
 
@@ -727,7 +735,7 @@ export function startSession(connection: Connection): Session {
       throw new ResponseError(LSPErrorCodes.ContentModified, `${COMMANDS.fixAll}: the document changed (version ${doc.version}, asked for ${versionArg})`);
     }
     if (!analysisOf(target)) return { applied: 0, edits: 0 };
-    const { edits: raw, applied } = fixAll(target.text, target.language, toAnalysisOptions(settings));
+    const { edits: raw, applied } = fixAll(target.text, target.language, toAnalysisOptions(settings), workspaceAnalyzer(target));
     const edits = minimalEdits(target.text, raw);
     if (applied === 0 || edits.length === 0) return { applied: 0, edits: 0 };
     const edit = workspaceEdit(target, edits);

@@ -85,7 +85,10 @@ async function fixAllInFile(service: AnalysisService, controller: DiagnosticsCon
     }
     const { engine, target } = current;
     const settings = controller.currentSettings();
-    const { edits: raw, applied } = engine.fixAll(target.text, target.language, service.optionsFor(target, settings));
+    const options = service.optionsFor(target, settings);
+    // with the workspace, as the diagnostics (an init applied in another file is not "fixed" here)
+    const project = controller.projects.current ? controller.projects.contextFor(engine, target) : null;
+    const { edits: raw, applied } = engine.fixAll(target.text, target.language, options, project ? (t) => engine.analyzeInWorkspace(project.index, project.rel, t, target.language, options) : undefined);
     const edits = engine.minimalEdits(target.text, raw);
     if (applied === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('InitLens: nothing to fix in this file.'));

@@ -49,13 +49,16 @@ export function toWorkspaceEdit(target: Target, edits: ActionData['edits']): vsc
 export function actionContext({ engine, target, analysis }: Current, controller: DiagnosticsController, service: AnalysisService): ActionContext {
   const settings = controller.currentSettings();
   const options = service.optionsFor(target, settings);
+  // fix-all rounds analyse with the workspace, as the diagnostics do
+  const project = controller.projects.current ? controller.projects.contextFor(engine, target) : null;
+  const inWorkspace = (o: typeof options) => (project ? (t: string) => engine.analyzeInWorkspace(project.index, project.rel, t, target.language, o) : undefined);
   return {
     text: target.text,
     language: target.language,
     findings: analysis.findings,
     settings,
-    fixAll: (text) => engine.fixAll(text, target.language, options),
-    fixAllCodes: (text, codes) => engine.fixAll(text, target.language, { ...options, select: codes }),
+    fixAll: (text) => engine.fixAll(text, target.language, options, inWorkspace(options)),
+    fixAllCodes: (text, codes) => engine.fixAll(text, target.language, { ...options, select: codes }, inWorkspace({ ...options, select: codes })),
     t: vscode.l10n.t,
   };
 }

@@ -51,6 +51,15 @@ test('language server: models.py gets the init train.py applies; editing train.p
     await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: train } });
     await back;
 
+    // fix all in models.py analyses with the workspace: only the Discriminator's layer is fixed
+    // (the Generator's init is train.py's apply, which a fix here would not change)
+    await client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.fixAllInFile', arguments: [models] });
+    const fixed = client.appliedEdits.at(-1)!;
+    const edits = (fixed.documentChanges as { edits: { newText: string }[] }[]).flatMap((d) => d.edits);
+    const written = edits.map((e) => e.newText).join('');
+    assert.equal(written.match(/kaiming_normal_/g)?.length, 1, written);
+    assert.match(written, /self\.fc1\.weight, nonlinearity="relu"/);
+
     // train.py changed on disk while closed: the watcher's notification re-publishes models.py
     writeFileSync(join(dir, 'train.py'), trainText.replace('generator.apply(weights_init_normal)\n', ''));
     const onDisk = client.nextPush(models, (p) => applied(p).length === 0);
