@@ -3,7 +3,10 @@
 //   src/vscode/extension.ts   -> dist/extension.cjs       (VS Code desktop / server, node, cjs)
 //   src/web/extension.ts      -> dist/web/extension.js    (vscode.dev / github.dev, browser, cjs)
 //   webview/variance/main.ts  -> dist/webview/variance.js (webview, browser, iife) + .css
+//   webview/variance/simWorker.ts -> dist/webview/simWorker.js (the panel's simulator Web Worker, TensorFlow.js)
 //   src/cli/main.ts           -> dist/cli.js              (node, esm, #! banner, executable; includes `initlens server`)
+//   src/sim/node.ts           -> dist/simNode.js          (the Monte Carlo runner `initlens simulate` imports on demand)
+//   src/sim/simWorker.ts      -> dist/simWorker.js        (its worker threads)
 // Usage: node scripts/build.mjs [--watch] [--sourcemap] [--only=extension,web,webview,cli]
 import { build, context } from 'esbuild';
 import { chmod, mkdir, writeFile, copyFile, stat } from 'node:fs/promises';
@@ -62,6 +65,15 @@ const targets = {
     mainFields: ['browser', 'module', 'main'],
     loader: { '.css': 'css' },
   },
+  // The panel's Monte Carlo runs in a Web Worker started by the webview page: TensorFlow.js lives here only.
+  webviewWorker: {
+    entryPoints: [join(root, 'webview/variance/simWorker.ts')],
+    outfile: join(root, 'dist/webview/simWorker.js'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    mainFields: ['browser', 'module', 'main'],
+  },
   cli: {
     entryPoints: [join(root, 'src/cli/main.ts')],
     outfile: join(root, 'dist/cli.js'),
@@ -74,6 +86,30 @@ const targets = {
     // Native/wasm helpers stay outside the bundle and resolve from node_modules
     // (TensorFlow.js is loaded only by `simulate`'s Monte Carlo, with its .wasm files).
     external: ['@astral-sh/ruff-wasm-nodejs', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+    // The Monte Carlo runner (src/sim/node.ts, which imports TensorFlow.js) is its own bundle,
+    // dist/simNode.js, imported at run time by `simulate --method monte-carlo` only. Bundled in,
+    // its `import '@tensorflow/tfjs'` would become a top-level import of dist/cli.js, and every
+    // `initlens check` and every analysis worker thread would load TensorFlow.js first (about
+    // 0.35 s of CPU each, most of the start-up time; issue 13).
+    plugins: [
+      {
+        name: 'sim-node-on-demand',
+        setup(b) {
+          b.onResolve({ filter: /\/sim\/node\.js$/ }, (a) => (a.kind === 'dynamic-import' ? { path: './simNode.js', external: true } : undefined));
+        },
+      },
+    ],
+  },
+  simNode: {
+    entryPoints: [join(root, 'src/sim/node.ts')],
+    outfile: join(root, 'dist/simNode.js'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: {
+      js: "import { createRequire as __initlensCreateRequire } from 'node:module';\nconst require = __initlensCreateRequire(import.meta.url);",
+    },
+    external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
   },
   // The simulator's worker thread (seeds on both cores), next to dist/cli.js.
   simWorker: {
@@ -90,7 +126,8 @@ const targets = {
 };
 
 const selected = Object.entries(targets).filter(([name]) => {
-  if (only) return only.has(name);
+  // --only=webview builds the page and its simulator worker; the CLI's on-demand bundles come with it.
+  if (only) return only.has(name) || (name === 'webviewWorker' && only.has('webview')) || ((name === 'simNode' || name === 'simWorker') && only.has('cli'));
   if (name === 'cli' && !existsSync(join(root, 'src/cli/main.ts'))) {
     console.warn('build: src/cli/main.ts not found, skipping the CLI bundle');
     return false;
@@ -124,7 +161,7 @@ if (watch) {
   const results = await Promise.all(selected.map(async ([name, opts]) => [name, opts, await build({ ...common, ...opts })]));
   for (const [name, opts] of results.map((r) => r)) {
     const size = (await stat(opts.outfile)).size;
-    console.log(`build: ${name.padEnd(9)} ${relative(root, opts.outfile).padEnd(26)} ${(size / 1024).toFixed(1)} KiB`);
+    console.log(`build: ${name.padEnd(13)} ${relative(root, opts.outfile).padEnd(28)} ${(size / 1024).toFixed(1)} KiB`);
   }
   if (selected.some(([n]) => n === 'cli')) await chmod(join(root, 'dist/cli.js'), 0o755);
   if (selected.some(([n]) => n === 'webview')) {

@@ -20,6 +20,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, checkJson, type CliFile } from './eval.js';
+import { markdownTable, percentOf } from './markdown.js';
 
 export const WILD = join(ROOT, 'test', 'wild');
 const SOURCE_EXTENSIONS = ['.py', '.ipynb', '.ts', '.js'];
@@ -252,7 +253,7 @@ function sum(scores: WildScore[]): Sum {
 }
 
 function pct(n: number, d: number): string {
-  return d === 0 ? '—' : `${((100 * n) / d).toFixed(1)}% (${n}/${d})`;
+  return percentOf(n, d, '—');
 }
 
 /** Layer precision: matched labelled layers over every layer found in labelled files. */
@@ -267,10 +268,13 @@ function precisionOf(scores: WildScore[]): [number, number] {
   return [matched, found];
 }
 
-function row(name: string, scores: WildScore[]): string {
+function row(name: string, scores: WildScore[]): (string | number)[] {
   const t = sum(scores);
   const [pm, pf] = precisionOf(scores);
-  return `| ${name} | ${t.files} | ${t.findings} | ${pct(t.fp, t.findings)} | ${pct(t.debatable, t.findings)} | ${pct(t.tp + t.debatable, t.findings)} | ${t.unjudged} | ${pct(t.matched, t.labelled)} | ${pct(pm, pf)} | ${pct(t.activationRight, t.activationScored)} | ${pct(t.unknownDetermined, t.activationScored)} | ${pct(t.withFix, t.findings)} |`;
+  return [
+    name, t.files, t.findings, pct(t.fp, t.findings), pct(t.debatable, t.findings), pct(t.tp + t.debatable, t.findings), t.unjudged,
+    pct(t.matched, t.labelled), pct(pm, pf), pct(t.activationRight, t.activationScored), pct(t.unknownDetermined, t.activationScored), pct(t.withFix, t.findings),
+  ];
 }
 
 export function wildGoalFailures(scores: WildScore[]): string[] {
@@ -288,20 +292,20 @@ export function wildGoalFailures(scores: WildScore[]): string[] {
 }
 
 const HEADER = [
-  '| Framework | Files | Findings | False findings | Debatable | Precision (tp + debatable) | Unjudged | Layer recall | Layer precision | Activation right | Left `unknown` though determined | Findings with a fix |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  'Framework', 'Files', 'Findings', 'False findings', 'Debatable', 'Precision (tp + debatable)', 'Unjudged', 'Layer recall', 'Layer precision',
+  'Activation right', 'Left `unknown` though determined', 'Findings with a fix',
 ];
 
 export function wildSummaryTable(scores: WildScore[]): string {
-  const lines = [...HEADER];
+  const rows: (string | number)[][] = [];
   for (const fw of FRAMEWORKS) {
     const part = scores.filter((s) => s.file.framework === fw);
-    if (part.length) lines.push(row(fw, part));
+    if (part.length) rows.push(row(fw, part));
   }
   const nb = scores.filter((s) => s.file.notebook);
-  if (nb.length) lines.push(row('(notebooks)', nb));
-  lines.push(row('**all**', scores));
-  return lines.join('\n');
+  if (nb.length) rows.push(row('(notebooks)', nb));
+  rows.push(row('**all**', scores));
+  return markdownTable(HEADER, rows).join('\n');
 }
 
 function idiomKey(x: { idiom?: number | string }): string {
@@ -344,21 +348,22 @@ export function wildMarkdown(scores: WildScore[]): string {
     scores.flatMap((s) => s[k] as unknown[]) as never;
   lines.push('### What is wrong, grouped by idiom (numbers of issue 12)');
   lines.push('');
-  lines.push('| Kind | Count | By idiom |');
-  lines.push('| --- | --- | --- |');
-  lines.push(`| False findings | ${t.fp} | ${groupCount(all('falseFindings') as Judgment[])} |`);
-  lines.push(`| Right finding, wrong message or severity | ${(all('defects') as Judgment[]).length} | ${groupCount(all('defects') as Judgment[])} |`);
-  lines.push(`| Layers not found (known gaps) | ${(all('knownMissed') as Label[]).length} | ${groupCount(all('knownMissed') as Label[])} |`);
-  lines.push(`| Activation left \`unknown\` though determined | ${t.unknownDetermined} | ${groupCount(all('unknownDetermined') as Label[])} |`);
-  lines.push(`| Wrong activation | ${(all('wrongActivation') as { label: Label }[]).length} | ${groupCount((all('wrongActivation') as { label: Label }[]).map((w) => w.label))} |`);
-  lines.push(`| Not scored (cross-file, TF1) | ${(all('outOfScope') as Label[]).length} | — |`);
+  lines.push(
+    ...markdownTable(['Kind', 'Count', 'By idiom'], [
+      ['False findings', t.fp, groupCount(all('falseFindings') as Judgment[])],
+      ['Right finding, wrong message or severity', (all('defects') as Judgment[]).length, groupCount(all('defects') as Judgment[])],
+      ['Layers not found (known gaps)', (all('knownMissed') as Label[]).length, groupCount(all('knownMissed') as Label[])],
+      ['Activation left `unknown` though determined', t.unknownDetermined, groupCount(all('unknownDetermined') as Label[])],
+      ['Wrong activation', (all('wrongActivation') as { label: Label }[]).length, groupCount((all('wrongActivation') as { label: Label }[]).map((w) => w.label))],
+      ['Not scored (cross-file, TF1)', (all('outOfScope') as Label[]).length, '—'],
+    ]),
+  );
   lines.push('');
   lines.push('Idioms: 2 several models in one file merged into one stack; 3 normalization after the activation / pre-norm residual wrappers; 4 subclasses of framework layers; 5 attention projections; 7 plainly linear heads and projections left `unknown`; `keras-reexport` `keras` imported from a project module (`from keras_cv.src.backend import keras`).');
   lines.push('');
   lines.push('### Per file');
   lines.push('');
-  lines.push('| File | Framework | Findings (tp/fp/debatable) | Layers (matched/labelled, found) | Notes |');
-  lines.push('| --- | --- | --- | --- | --- |');
+  const perFile: (string | number)[][] = [];
   for (const s of scores) {
     const notes: string[] = [];
     const defects = new Map<string, number[]>();
@@ -369,10 +374,12 @@ export function wildMarkdown(scores: WildScore[]): string {
     for (const w of s.wrongActivation) notes.push(`line ${w.label.line} ${w.got}, is ${w.label.activation}`);
     for (const u of s.unjudged) notes.push(`unjudged ${u.code} line ${u.line}`);
     for (const e of s.errors) notes.push(`error: ${e}`);
-    lines.push(
-      `| \`${s.file.rel.slice('test/wild/'.length)}\` | ${s.file.framework} | ${s.findings} (${s.tp}/${s.fp}/${s.debatable}) | ${s.file.labels ? `${s.matched}/${s.labelled}, ${s.found}` : '—'} | ${notes.join('; ') || ''} |`,
-    );
+    perFile.push([
+      `\`${s.file.rel.slice('test/wild/'.length)}\``, s.file.framework, `${s.findings} (${s.tp}/${s.fp}/${s.debatable})`,
+      s.file.labels ? `${s.matched}/${s.labelled}, ${s.found}` : '—', notes.join('; '),
+    ]);
   }
+  lines.push(...markdownTable(['File', 'Framework', 'Findings (tp/fp/debatable)', 'Layers (matched/labelled, found)', 'Notes'], perFile));
   lines.push('');
   return lines.join('\n');
 }

@@ -29,6 +29,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { markdownTable, percentOf } from './markdown.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CORPUS = join(ROOT, 'test', 'corpus');
@@ -413,7 +414,7 @@ export function totals(scores: FileScore[]): Totals {
 }
 
 const ratio = (a: number, b: number): number => (b === 0 ? 1 : a / b);
-const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${(100 * a / b).toFixed(1)}% (${a}/${b})`);
+const pct = (a: number, b: number): string => percentOf(a, b, 'n/a');
 
 export interface Metrics {
   layerRecall: number;
@@ -451,51 +452,49 @@ export function markdownReport(scores: FileScore[]): string {
   const t = totals(scores);
   const m = metrics(t);
   const ok = (pass: boolean): string => (pass ? 'pass' : '**FAIL**');
-  const lines: string[] = [];
-  lines.push('| Metric | Result | Goal |');
-  lines.push('| --- | --- | --- |');
-  lines.push(`| Corpus files | ${t.files} (${t.correctFiles} with correct init) | ≥ 30 |`);
-  lines.push(`| Layer detection recall | ${pct(t.layersMatched, t.layersExpected)} | ≥ 98%: ${ok(m.layerRecall >= GOALS.layerRecall)} |`);
-  lines.push(`| Layer detection precision | ${pct(t.layersMatched, t.layersFound)} | |`);
-  lines.push(
-    `| Activation attribution accuracy | ${pct(t.activationRight, t.activationScored)} | ≥ 95%: ${ok(m.activationAccuracy >= GOALS.activationAccuracy)} |`,
-  );
-  lines.push(`| Initializer accuracy | ${pct(t.initRight, t.initScored)} | |`);
-  lines.push(`| Normalization accuracy | ${pct(t.normRight, t.normScored)} | |`);
-  lines.push(`| Findings recall (code + line) | ${pct(t.findingsMatched, t.findingsExpected)} | |`);
-  lines.push(`| Findings precision | ${pct(t.findingsMatched, t.findingsMatched + t.findingsFalse)} | |`);
-  lines.push(`| Severity agreement (where labelled) | ${pct(t.severityRight, t.severityScored)} | |`);
-  lines.push(
-    `| False positives on correct files | ${t.falsePositivesOnCorrect} finding(s) in ${t.correctFilesWithFalsePositive}/${t.correctFiles} files | 0: ${ok(m.falsePositivesOnCorrect === 0)} |`,
-  );
+  const lines: string[] = markdownTable(['Metric', 'Result', 'Goal'], [
+    ['Corpus files', `${t.files} (${t.correctFiles} with correct init)`, '≥ 30'],
+    ['Layer detection recall', pct(t.layersMatched, t.layersExpected), `≥ 98%: ${ok(m.layerRecall >= GOALS.layerRecall)}`],
+    ['Layer detection precision', pct(t.layersMatched, t.layersFound), ''],
+    ['Activation attribution accuracy', pct(t.activationRight, t.activationScored), `≥ 95%: ${ok(m.activationAccuracy >= GOALS.activationAccuracy)}`],
+    ['Initializer accuracy', pct(t.initRight, t.initScored), ''],
+    ['Normalization accuracy', pct(t.normRight, t.normScored), ''],
+    ['Findings recall (code + line)', pct(t.findingsMatched, t.findingsExpected), ''],
+    ['Findings precision', pct(t.findingsMatched, t.findingsMatched + t.findingsFalse), ''],
+    ['Severity agreement (where labelled)', pct(t.severityRight, t.severityScored), ''],
+    ['False positives on correct files', `${t.falsePositivesOnCorrect} finding(s) in ${t.correctFilesWithFalsePositive}/${t.correctFiles} files`, `0: ${ok(m.falsePositivesOnCorrect === 0)}`],
+  ]);
   lines.push('');
 
   lines.push('### Per framework');
   lines.push('');
-  lines.push('| Framework | Files | Layer recall | Layer precision | Activation | Init | Findings recall | Findings precision | FP on correct files |');
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const frameworks = [...new Set(scores.map((s) => s.file.framework))];
-  for (const fw of frameworks) {
-    const ft = totals(scores.filter((s) => s.file.framework === fw));
-    lines.push(
-      `| ${fw} | ${ft.files} | ${pct(ft.layersMatched, ft.layersExpected)} | ${pct(ft.layersMatched, ft.layersFound)} | ` +
-        `${pct(ft.activationRight, ft.activationScored)} | ${pct(ft.initRight, ft.initScored)} | ` +
-        `${pct(ft.findingsMatched, ft.findingsExpected)} | ${pct(ft.findingsMatched, ft.findingsMatched + ft.findingsFalse)} | ${ft.falsePositivesOnCorrect} |`,
-    );
-  }
+  lines.push(
+    ...markdownTable(
+      ['Framework', 'Files', 'Layer recall', 'Layer precision', 'Activation', 'Init', 'Findings recall', 'Findings precision', 'FP on correct files'],
+      frameworks.map((fw) => {
+        const ft = totals(scores.filter((s) => s.file.framework === fw));
+        return [
+          fw, ft.files, pct(ft.layersMatched, ft.layersExpected), pct(ft.layersMatched, ft.layersFound), pct(ft.activationRight, ft.activationScored),
+          pct(ft.initRight, ft.initScored), pct(ft.findingsMatched, ft.findingsExpected), pct(ft.findingsMatched, ft.findingsMatched + ft.findingsFalse), ft.falsePositivesOnCorrect,
+        ];
+      }),
+    ),
+  );
   lines.push('');
 
   lines.push('### Per file');
   lines.push('');
-  lines.push('| File | Correct init | Layers (matched/expected, found) | Expected findings | Reported findings | Matched | False positives |');
-  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const s of scores) {
-    const codes = (fs: { code: string }[]): string => (fs.length ? fs.map((f) => f.code).join(' ') : '—');
-    lines.push(
-      `| \`${s.file.rel.replace(/^test\/corpus\//, '')}\` | ${s.file.expected.correct ? 'yes' : 'no'} | ${s.layersMatched}/${s.layersExpected}, ${s.layersFound} | ` +
-        `${codes(s.file.expected.findings)} | ${codes(s.got.findings)} | ${s.findingsMatched}/${s.findingsExpected} | ${s.falsePositives.length} |`,
-    );
-  }
+  const codes = (fs: { code: string }[]): string => (fs.length ? fs.map((f) => f.code).join(' ') : '—');
+  lines.push(
+    ...markdownTable(
+      ['File', 'Correct init', 'Layers (matched/expected, found)', 'Expected findings', 'Reported findings', 'Matched', 'False positives'],
+      scores.map((s) => [
+        `\`${s.file.rel.replace(/^test\/corpus\//, '')}\``, s.file.expected.correct ? 'yes' : 'no', `${s.layersMatched}/${s.layersExpected}, ${s.layersFound}`,
+        codes(s.file.expected.findings), codes(s.got.findings), `${s.findingsMatched}/${s.findingsExpected}`, s.falsePositives.length,
+      ]),
+    ),
+  );
   lines.push('');
   const withMismatch = scores.filter((s) => s.mismatches.length > 0);
   lines.push(`### Mismatches (${withMismatch.reduce((n, s) => n + s.mismatches.length, 0)})`);
@@ -512,18 +511,16 @@ export function markdownReport(scores: FileScore[]): string {
 /** The short table the README shows between `<!-- eval:start -->` and `<!-- eval:end -->`. */
 export function readmeSummary(scores: FileScore[]): string {
   const t = totals(scores);
-  return [
-    '| Metric | Result | Goal |',
-    '| --- | --- | --- |',
-    `| Corpus files | ${t.files} (${t.correctFiles} with correct init) | ≥ 30 |`,
-    `| Layer detection recall | ${pct(t.layersMatched, t.layersExpected)} | ≥ 98% |`,
-    `| Layer detection precision | ${pct(t.layersMatched, t.layersFound)} | |`,
-    `| Activation attribution accuracy | ${pct(t.activationRight, t.activationScored)} | ≥ 95% |`,
-    `| Initializer accuracy | ${pct(t.initRight, t.initScored)} | |`,
-    `| Findings recall (code + line) | ${pct(t.findingsMatched, t.findingsExpected)} | |`,
-    `| Findings precision | ${pct(t.findingsMatched, t.findingsMatched + t.findingsFalse)} | |`,
-    `| False positives on files whose init is right | ${t.falsePositivesOnCorrect} in ${t.correctFiles} files | 0 |`,
-  ].join('\n');
+  return markdownTable(['Metric', 'Result', 'Goal'], [
+    ['Corpus files', `${t.files} (${t.correctFiles} with correct init)`, '≥ 30'],
+    ['Layer detection recall', pct(t.layersMatched, t.layersExpected), '≥ 98%'],
+    ['Layer detection precision', pct(t.layersMatched, t.layersFound), ''],
+    ['Activation attribution accuracy', pct(t.activationRight, t.activationScored), '≥ 95%'],
+    ['Initializer accuracy', pct(t.initRight, t.initScored), ''],
+    ['Findings recall (code + line)', pct(t.findingsMatched, t.findingsExpected), ''],
+    ['Findings precision', pct(t.findingsMatched, t.findingsMatched + t.findingsFalse), ''],
+    ['False positives on files whose init is right', `${t.falsePositivesOnCorrect} in ${t.correctFiles} files`, '0'],
+  ]).join('\n');
 }
 
 /** Replaces the block between the eval markers of README.md, when the README has them. */

@@ -17,7 +17,7 @@ const args = process.argv.slice(2);
 const outArg = args.find((a) => a.startsWith('--out='))?.slice('--out='.length);
 
 /** Budgets, in bytes. The node bundle must stay small: TensorFlow.js belongs to the webview only. */
-export const BUDGET = { vsix: 3_000_000, extension: 700_000, web: 700_000, webview: 1_600_000 };
+export const BUDGET = { vsix: 3_000_000, extension: 700_000, web: 700_000, webview: 400_000, webviewWorker: 1_600_000 };
 /** The issue's ceiling for the whole .vsix (the budget above is the tighter, current one). */
 export const VSIX_CEILING = 8 * 1024 * 1024;
 
@@ -132,6 +132,7 @@ function check() {
     'extension/l10n/bundle.l10n.fr.json',
     'extension/CHANGELOG.md',
     'extension/dist/webview/variance.js',
+    'extension/dist/webview/simWorker.js',
     'extension/dist/webview/variance.css',
     // The simulator's WASM backend, fetched by the webview from its own folder.
     'extension/dist/webview/tfjs-backend-wasm.wasm',
@@ -153,6 +154,7 @@ function check() {
     extension: sizeOf(`extension/${pkg.main.replace(/^\.\//, '')}`),
     web: sizeOf(`extension/${pkg.browser.replace(/^\.\//, '')}`),
     webview: sizeOf('extension/dist/webview/variance.js'),
+    webviewWorker: sizeOf('extension/dist/webview/simWorker.js'),
   };
   console.log('\nsizes vs budget:');
   for (const [k, v] of Object.entries(sizes)) {
@@ -160,9 +162,12 @@ function check() {
     check(v <= BUDGET[k], `${k} is ${kib(v)}, over its budget of ${kib(BUDGET[k])}`);
   }
   check(buf.length < VSIX_CEILING, `the .vsix is ${kib(buf.length)}, over 8 MB`);
-  // The webview bundle carries the simulator (TensorFlow.js); the extension host bundles never do.
+  // The webview's simulator worker carries TensorFlow.js; the page itself (it must never block) and the
+  // extension host bundles never do.
+  const workerEntry = entries.find((e) => e.name === 'extension/dist/webview/simWorker.js');
+  if (workerEntry) check(/registerBackend|registerKernel/.test(read(workerEntry).toString('utf8')), 'the simulator worker bundle lacks TensorFlow.js');
   const webviewEntry = entries.find((e) => e.name === 'extension/dist/webview/variance.js');
-  if (webviewEntry) check(/registerBackend|registerKernel/.test(read(webviewEntry).toString('utf8')), 'the webview bundle lacks TensorFlow.js');
+  if (webviewEntry) check(!/registerBackend|WEBGL_VERSION|registerKernel/.test(read(webviewEntry).toString('utf8')), 'the webview page bundle contains TensorFlow.js (it belongs to the simulator worker)');
   // The extension bundles must not contain TensorFlow.js (the library, recognised by its runtime
   // identifiers; the detector legitimately mentions the '@tensorflow/tfjs' import name).
   for (const bundle of [pkg.main, pkg.browser]) {

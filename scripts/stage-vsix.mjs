@@ -30,6 +30,7 @@ const SHIPPED = [
   'dist/web/extension.js',
   'dist/web/package.json',
   'dist/webview/variance.js',
+  'dist/webview/simWorker.js',
   'dist/webview/variance.css',
   'dist/webview/uPlot.min.css',
   'dist/webview/tfjs-backend-wasm.wasm',

@@ -132,6 +132,7 @@ export const STRING_KEYS = [
   'meaningTanhEdge',
   'meaningTanhChaos',
   'meaningHead',
+  'headZone',
   'meaningBackward',
   'updating',
   'simError',

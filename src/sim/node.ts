@@ -14,7 +14,7 @@ import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, Simulat
 import { SIM_INITS } from '../core/sim/types.js';
 import { isConverged, type SeedRun } from '../core/sim/pool.js';
 import { validateSimOptions } from '../core/sim/network.js';
-import { fitBudget } from '../core/sim/budget.js';
+import { fitBudget, forwardCost } from '../core/sim/budget.js';
 import { initBackend, pooledResult, runSimulation } from './runner.js';
 
 /** Folder of the tfjs-backend-wasm .wasm files (with a trailing slash), for initBackend's wasmPath. */
@@ -33,13 +33,30 @@ export function initNodeBackend(preferred?: SimBackend[]): Promise<SimBackend> {
 }
 
 export interface PoolOptions {
-  /** Worker threads (default: the machine's parallelism, at most 4). 1 = run in this thread. */
+  /** Worker threads (default: the machine's parallelism, at most 4). 1 = run in this thread (unless `offThread`). */
   workers?: number;
+  /** Run in worker threads even with one worker, so that this thread stays free (the language server). */
+  offThread?: boolean;
   backend?: SimBackend;
   /** The worker entry (default: the sibling simWorker module); tests and bundles pass their own. */
   workerUrl?: URL;
   onProgress?: (p: SimProgress) => void;
   signal?: AbortSignal;
+}
+
+/**
+ * Multiply-adds of one seed of one init (the forward pass; the backward pass
+ * costs about twice as much again).
+ */
+export function seedCost(spec: NetworkSpec, options: SimOptions): number {
+  // As it will run: within the work budget (src/core/sim/budget.ts), strides and ranks included.
+  const fitted = fitBudget(spec, options);
+  return forwardCost(fitted.spec, fitted.options);
+}
+
+/** Worker threads worth starting: two when one seed costs more than their start-up (about 1 GFLOP per seed), else one. */
+export function defaultWorkers(spec: NetworkSpec, options: SimOptions): number {
+  return seedCost(spec, options) * 6 > 1e9 ? 2 : 1;
 }
 
 interface WorkerReply {
@@ -65,7 +82,7 @@ function defaultWorkerUrl(): URL {
  */
 export async function runSimulationPooled(spec: NetworkSpec, options: SimOptions, pool: PoolOptions = {}): Promise<SimulationResult> {
   const n = Math.max(1, Math.min(pool.workers ?? Math.min(4, availableParallelism()), 16));
-  if (n === 1) {
+  if (n === 1 && !pool.offThread) {
     await initNodeBackend(pool.backend ? [pool.backend] : undefined);
     return runSimulation(spec, options, { onProgress: pool.onProgress, signal: pool.signal });
   }

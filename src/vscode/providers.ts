@@ -1,10 +1,11 @@
 /** Code actions, hover and CodeLens: thin adapters over logic/present.ts and logic/variance.ts. */
 import * as vscode from 'vscode';
 import { toAnalysisOptions } from './logic/settings.js';
-import { codeLenses, layerAt, toDiagnostics } from './logic/present.js';
+import { codeLenses, hoverAt, toDiagnostics } from './logic/present.js';
 import type { ActionContext, ActionData } from './logic/actions.js';
 import { loadEngine, type Engine } from './engine.js';
 import { locateInTarget, targetFor, toTargetOffset, type Target } from './target.js';
+import { editsForCells } from './logic/cellEdits.js';
 import { toRange } from './convert.js';
 import type { AnalysisService, Analysis } from './service.js';
 import type { DiagnosticsController } from './diagnostics.js';
@@ -36,7 +37,8 @@ export async function currentAnalysis(
 /** Engine edits (offsets of the analysed text) → a WorkspaceEdit, or null if one cannot be mapped. */
 export function toWorkspaceEdit(target: Target, edits: ActionData['edits']): vscode.WorkspaceEdit | null {
   const we = new vscode.WorkspaceEdit();
-  for (const e of edits) {
+  // Notebook fix-all: the engine's whole-text edit spans cells; one edit per changed run of lines.
+  for (const e of editsForCells(target.text, target.joined, edits)) {
     const at = locateInTarget(target, e.from, e.to);
     if (!at) return null;
     we.replace(at.doc.uri, toRange(at.doc, at.from, at.to), e.newText);
@@ -141,9 +143,10 @@ export class Hovers implements vscode.HoverProvider {
     const offset = toTargetOffset(target, doc, doc.offsetAt(position));
     if (offset === null) return null;
     const settings = this.controller.currentSettings();
-    const layer = layerAt(analysis.result, offset, settings);
-    if (!layer) return null;
-    const at = locateInTarget(target, layer.span.from, layer.span.to);
+    const hovered = hoverAt(analysis.result, offset, settings);
+    if (!hovered) return null;
+    const layer = hovered.layer;
+    const at = locateInTarget(target, hovered.span.from, hovered.span.to);
     if (!at) return null;
     let activationLine: number | null = null;
     if (layer.activation.span) {

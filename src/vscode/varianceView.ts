@@ -97,7 +97,8 @@ export function panelStrings(): WebviewStrings {
     meaningFlat: t('Under the current init the signal keeps its scale (×{0} per layer over {1} layers).'),
     meaningTanhEdge: t('tanh with Glorot sits at the edge of chaos: the forward signal decays slowly (polynomially) while gradients are preserved.'),
     meaningTanhChaos: t('He init makes tanh chaotic: per-layer gradient gain above 1, so nearby inputs are driven apart.'),
-    meaningHead: t('The output head ({0}) is judged by its own target (the scale of the outputs), not by unit gain.'),
+    meaningHead: t('The output head ({0}, layer {1}) is judged by its own target, the scale of its outputs ({2} under the current init), not by unit gain: the shaded layer of the charts.'),
+    headZone: t('output head: own target'),
     meaningBackward: t('Under the current init the gradient is multiplied by {0} from the last layer to the first.'),
     updating: t('The document changed: updating…'),
     simError: t('The simulation failed: {0}'),
@@ -222,7 +223,8 @@ export class VarianceView implements vscode.Disposable {
       options,
       layers: built.layers,
       strings: panelStrings(),
-      autoRun: false,
+      // The panel simulates as soon as it opens and after every edit (issue 10: "drawn as it computes").
+      autoRun: true,
     };
     p.last = message;
     this.log.info(`variance panel: ${built.spec.title}, ${built.spec.layers.length} layers, document version ${target.version}`);
@@ -368,9 +370,12 @@ export class VarianceView implements vscode.Disposable {
     const csp = [
       "default-src 'none'",
       `style-src ${webview.cspSource} 'nonce-${n}'`,
-      // 'wasm-unsafe-eval' compiles the simulator's WASM backend (no JavaScript eval); connect-src lets it fetch its binaries.
+      // 'wasm-unsafe-eval' compiles the simulator's WASM backend (no JavaScript eval). The simulator runs in a
+      // worker started from a blob: URL of its bundle (the page fetches it and the WASM binaries: connect-src),
+      // and the worker reads the binaries from blob: URLs the page made.
       `script-src 'nonce-${n}' 'wasm-unsafe-eval'`,
-      `connect-src ${webview.cspSource}`,
+      `worker-src blob:`,
+      `connect-src ${webview.cspSource} blob:`,
       `img-src ${webview.cspSource} data:`,
       `font-src ${webview.cspSource}`,
     ].join('; ');

@@ -63,8 +63,20 @@ function cs(args: string[], env: NodeJS.ProcessEnv = process.env): string {
   return execFileSync(process.execPath, [ENTRY, ...args], { encoding: 'utf8', env });
 }
 
-/** A fresh code-server with the .vsix installed and `files` written into a temp workspace. */
-export async function startSession(vsix: string, files: Record<string, string>, userSettings: Record<string, unknown> = {}): Promise<Session> {
+/**
+ * A fresh code-server with the .vsix installed and `files` written into a temp workspace.
+ * `extra.log`: code-server's (and the workbench's default) log level; 'debug' unless given
+ * (a test of the output channel's default level starts it at 'info'). `extra.vsixes`: more
+ * extensions to install (e.g. a language pack); `extra.args`: more code-server arguments
+ * (e.g. `--locale fr`); `extra.beforeStart`: runs after the installs, before code-server
+ * starts (e.g. to write files into the user-data dir).
+ */
+export async function startSession(
+  vsix: string,
+  files: Record<string, string>,
+  userSettings: Record<string, unknown> = {},
+  extra: { log?: string; vsixes?: string[]; args?: string[]; beforeStart?: (dirs: { userDataDir: string; extensionsDir: string }) => void } = {},
+): Promise<Session> {
   const work = mkdtempSync(join(tmpdir(), 'initlens-e2e-'));
   const extensionsDir = join(work, 'extensions');
   const userDataDir = join(work, 'data');
@@ -94,9 +106,10 @@ export async function startSession(vsix: string, files: Record<string, string>, 
   const config = join(work, 'cs-config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
   const common = ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--config', config];
-  cs([...common, '--install-extension', vsix]);
+  for (const v of [vsix, ...(extra.vsixes ?? [])]) cs([...common, '--install-extension', v]);
   const listed = cs([...common, '--list-extensions', '--show-versions']);
   if (!listed.includes('initlens.initlens')) throw new Error(`the .vsix did not install:\n${listed}`);
+  extra.beforeStart?.({ userDataDir, extensionsDir });
 
   const port = await freePort();
   const log = createWriteStream(join(work, 'code-server.log'));
@@ -109,7 +122,8 @@ export async function startSession(vsix: string, files: Record<string, string>, 
       ...common,
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
       '--disable-getting-started-override', '--ignore-last-opened',
-      '--log', 'debug',
+      '--log', extra.log ?? 'debug',
+      ...(extra.args ?? []),
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -211,7 +225,9 @@ export async function quickOpen(page: Page, fileName: string, textInFile: string
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible' });
   await input.fill(fileName);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 30_000 });
+  // The focused (first) row, not any row: before the filter applies, the list shows recently
+  // opened files, and Enter would open the one on top.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
   const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.locator('.view-lines', { hasText: textInFile }).waitFor({ timeout: 30_000 });

@@ -2,7 +2,8 @@
  * The web extension (the `browser` entry, what vscode.dev and github.dev run),
  * end to end: a .vsix without `main` makes code-server run InitLens in VS Code's
  * web worker extension host, in the browser. It must activate there, put the
- * IL001 diagnostic on a Keras ReLU layer, and apply its quick fix.
+ * IL001 diagnostic on a Keras ReLU layer, and apply its quick fix; its variance
+ * panel opens and draws Monte Carlo curves from the webview's simulator worker.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, ROOT, ensureSetup, openQuickFix, openWorkbench, pollFile, quickOpen, startSession, stopSession, type Session } from './harness.js';
+import { ARTIFACTS, ROOT, ensureSetup, findWebviewFrame, openQuickFix, openWorkbench, pollFile, quickOpen, startSession, stopSession, type Session } from './harness.js';
 
 const MODEL = `import keras
 from keras import layers
@@ -51,4 +52,18 @@ test('web worker extension host: InitLens activates and reports IL001, and its q
   await page.keyboard.press('Control+S');
   const saved = await pollFile(join(session!.workspace, 'model.py'), (t) => t.includes('kernel_initializer="he_normal"'));
   assert.match(saved, /Dense\(64, activation="relu", kernel_initializer="he_normal"\)/);
+});
+
+test('web extension: the variance panel opens and its Monte Carlo worker draws curves', async () => {
+  const lens = page.locator('.codelens-decoration a', { hasText: 'Simulate variance (1 layer)' }).first();
+  await lens.waitFor({ timeout: 60_000 });
+  await lens.click();
+  const frame = await findWebviewFrame(page, '#app[data-layers]', 60_000);
+  assert.equal(await frame.locator('#app').getAttribute('data-layers'), '1');
+  await frame.locator('#app[data-state="done"]').waitFor({ timeout: 180_000 });
+  const app = frame.locator('#app');
+  console.log(`web: first Monte Carlo curve after ${await app.getAttribute('data-first-curve-ms')} ms on ${await app.getAttribute('data-backend')}`);
+  assert.equal(await app.getAttribute('data-workers'), '1');
+  assert.match((await frame.locator('.run-line .backend').textContent()) ?? '', /Backend: (WASM|WebGL|WEBGPU|CPU)/);
+  await page.screenshot({ path: join(ARTIFACTS, 'web-panel.png') });
 });

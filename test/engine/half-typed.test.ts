@@ -6,10 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../src/core/index.js';
 import { IncrementalAnalyzer } from '../../src/core/analysis/incremental.js';
 import { holdBrokenModels, isGood } from '../../src/core/analysis/hold.js';
 import type { AnalysisResult } from '../../src/core/types.js';
+import { check, lineOf } from './helpers.js';
 
 const TORCH = `import torch.nn as nn
 import torch.nn.functional as F
@@ -70,7 +70,6 @@ function typeIn(template: string, typed: string): { text: string; shown: Analysi
   return out;
 }
 
-const lineOf = (text: string, from: number) => text.slice(0, from).split('\n').length;
 const shownAt = (s: { text: string; shown: AnalysisResult }) => s.shown.findings.map((f) => `${f.code}:${s.text.slice(f.span.from, f.span.to)}`);
 
 test('PyTorch: typing `self.c = nn.Linear(units, activation="re` keeps Net\'s finding and Other\'s, at every keystroke', () => {
@@ -89,7 +88,7 @@ test('PyTorch: typing `self.c = nn.Linear(units, activation="re` keeps Net\'s fi
   assert.equal(lineOf(final.text, held.span.from), 7);
   assert.equal(lineOf(final.text, final.shown.findings.find((f) => final.text.slice(f.span.from, f.span.to) === 'nn.Linear(32, 32)')!.span.from), 16);
   // The engine itself is unchanged: incremental = from scratch.
-  assert.deepEqual(JSON.parse(JSON.stringify(final.fresh)), JSON.parse(JSON.stringify(analyze(final.text, 'python'))));
+  assert.deepEqual(JSON.parse(JSON.stringify(final.fresh)), JSON.parse(JSON.stringify(check(final.text, {}))));
 });
 
 test('Keras: a half-typed layer in one Sequential keeps the other model\'s fresh finding, and the broken model its old one', () => {
@@ -102,6 +101,7 @@ test('Keras: a half-typed layer in one Sequential keeps the other model\'s fresh
   // Once the line is complete and valid again, the fresh result is shown as is.
   const [head, tail] = KERAS.split('@@\n') as [string, string];
   const done = head + '    layers.Dense(64, activation="relu"),\n' + tail;
-  const fresh = analyze(done, 'python');
-  assert.equal(holdBrokenModels({ text: head + tail, result: analyze(head + tail, 'python') }, { text: done, result: fresh }), fresh);
+  // Both ReLU layers of `model` (Glorot by default) and the encoder's tanh layer with He init.
+  const fresh = check(done, { findings: ['IL001@6', 'IL001@7', 'IL001@13'] });
+  assert.equal(holdBrokenModels({ text: head + tail, result: check(head + tail, {}) }, { text: done, result: fresh }), fresh);
 });

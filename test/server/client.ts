@@ -28,10 +28,10 @@ function newestMtime(dir: string): number {
 /** The command that starts the server, as an editor would run it. */
 export const serverCommand = [cliJs, 'server'];
 
-/** Builds dist/cli.js when it is missing or older than src/. */
+/** Builds dist/cli.js (and the Monte Carlo bundles it loads on demand) when it is missing or older than src/. */
 export function ensureServerBuilt(): void {
   if (existsSync(cliJs) && statSync(cliJs).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--only=cli'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--only=cli,simNode,simWorker'], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`building the server failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -44,6 +44,8 @@ export interface ClientOptions {
   /** Whether the client accepts `workspace/applyEdit` (true by default). */
   applyEdits?: boolean;
   args?: string[];
+  /** Runs when the server asks to create a progress token, before the client answers (the server waits meanwhile). */
+  onProgressCreate?: (params: { token: string | number }) => void | Promise<void>;
 }
 
 export interface TestClient {
@@ -89,7 +91,10 @@ export async function startClient(opts: ClientOptions = {}): Promise<TestClient>
   });
   conn.onNotification('window/logMessage', () => undefined);
   conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => opts.configuration ?? null));
-  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onRequest('window/workDoneProgress/create', async (p: { token: string | number }) => {
+    await opts.onProgressCreate?.(p);
+    return null;
+  });
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('workspace/diagnostic/refresh', () => {
     client.refreshes++;

@@ -6,6 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { both, codes, layerNamed, loadProject } from './helpers.js';
+import { WorkspaceIndex, analyze, analyzeInWorkspace, type AnalysisResult, type Layer, type ModelInfo } from '../../src/core/index.js';
+import { buildNetwork, withDefaults } from '../../src/core/sim/network.js';
+import { codeLenses, layerAt } from '../../src/vscode/logic/present.js';
+import { defaultSettings } from '../../src/vscode/logic/settings.js';
 
 test('GAN split into models.py + train.py: the init train.py applies to Generator counts in models.py, with train.py construction sizes', () => {
   const index = loadProject('gan');
@@ -28,9 +32,13 @@ test('GAN split into models.py + train.py: the init train.py applies to Generato
   assert.ok(fc1.init.span && fc1.init.span.to <= index.get('models.py')!.text.length);
   const f = linked.findings.find((x) => x.layer === fc1.id)!;
   assert.equal(f.code, 'IL003');
-  assert.match(f.message, /\(init applied in train\.py:8\)$/);
-  assert.match(f.summary, /\(init applied in train\.py:8\)$/, "the one-line Problems-panel text says where too");
-  assert.deepEqual(f.dependsOn?.map((o) => `${o.file}:${o.line}`), ['train.py:8']);
+  // where the init was applied, and which construction gave the fans
+  assert.match(f.message, /\(init applied in train\.py:8; fans from Generator\(latent_dim=64, hidden=512\) at train\.py:5\)$/);
+  assert.match(f.summary, /\(init applied in train\.py:8; fans from Generator\(latent_dim=64, hidden=512\) at train\.py:5\)$/, "the one-line Problems-panel text says where too");
+  assert.deepEqual(f.dependsOn?.map((o) => `${o.file}:${o.line}`), ['train.py:8', 'train.py:5']);
+  assert.equal(index.get('train.py')!.text.slice(fc1.sizesFromOrigin!.span.from, fc1.sizesFromOrigin!.span.to), 'Generator(latent_dim=64, hidden=512)');
+  // alone, the fans are the constructor's defaults: no construction named
+  assert.equal(fc1Alone.sizesFromOrigin, undefined);
   // the Discriminator is not given the init: it keeps the default and its finding
   const dFc1 = layerNamed(linked, 'fc1', 1);
   assert.equal(dFc1.init.name, 'pytorch_default');
@@ -68,7 +76,7 @@ test('ResNet whose blocks live in blocks.py: the blocks get the fans of the site
   assert.deepEqual([proj.activation.origin?.file, proj.activation.origin?.line], ['net.py', 14]);
   const pf = blocks.linked.findings.find((f) => f.layer === proj.id)!;
   assert.equal(pf.code, 'IL001');
-  assert.match(pf.message, /\(activation in net\.py:14\)$/);
+  assert.match(pf.message, /\(activation in net\.py:14; fans from Proj\(128, 64\) at net\.py:10\)$/);
 
   const resnet = both(index, 'resnet.py');
   const deep = resnet.linked.models.find((m) => m.name === 'DeepTanh')!;
@@ -78,7 +86,43 @@ test('ResNet whose blocks live in blocks.py: the blocks get the fans of the site
   assert.equal(il004[0].model, deep.id);
   assert.match(il004[0].message, /^12 weight layers in a plain stack/);
   // ResNet has BatchNorm and residual blocks: no IL004
-  assert.deepEqual(resnet.linked.layers.map((l) => l.name), ['conv1', 'fc', 'inp', 'head']);
+  assert.ok(!il004.some((f) => f.model === resnet.linked.models.find((m) => m.name === 'ResNet')!.id));
+
+  // the layers the blocks.py classes hold are listed here with the models that hold them: written
+  // in blocks.py (origin), anchored at the construction in resnet.py that builds them, no finding here
+  const rtext = index.get('resnet.py')!.text;
+  const place = (l: Layer) => (l.origin ? `${l.name}@${l.origin.file}:${l.origin.line}→${rtext.slice(l.span.from, l.span.to)}` : l.name);
+  assert.deepEqual(resnet.linked.layers.map(place), [
+    'conv1', 'fc', 'inp', 'head',
+    'conv1@blocks.py:8→BasicBlock(64, 64)', 'conv2@blocks.py:10→BasicBlock(64, 64)',
+    'fc1@blocks.py:22→TanhBlock(256)', 'fc2@blocks.py:23→TanhBlock(256)', 'fc3@blocks.py:24→TanhBlock(256)', 'fc4@blocks.py:25→TanhBlock(256)',
+    'fc1@blocks.py:37→WideTanhBlock(256)', 'fc2@blocks.py:38→WideTanhBlock(256)', 'fc3@blocks.py:39→WideTanhBlock(256)', 'fc4@blocks.py:40→WideTanhBlock(256)', 'fc5@blocks.py:41→WideTanhBlock(256)', 'fc6@blocks.py:42→WideTanhBlock(256)',
+  ]);
+  for (const f of resnet.linked.findings) assert.ok(f.layer === null || !resnet.linked.layers[f.layer].origin, 'no finding on a layer of another file');
+  // the models are what the two files pasted into one give: each model's layers, its stack
+  // (IL004's depth) with the blocks' layers, their fans and output heads
+  const one = analyze(index.get('blocks.py')!.text + '\n' + rtext.replace(/^from blocks import .*$/m, ''), 'python');
+  const summary = (r: AnalysisResult, m: ModelInfo) => ({
+    name: m.name,
+    layers: m.layers.map((id) => [r.layers[id].name, r.layers[id].fanIn, r.layers[id].fanOut, r.layers[id].head ?? false]),
+    stack: (m.stack ?? []).map((id) => [r.layers[id].name, r.layers[id].fanIn, r.layers[id].fanOut, r.layers[id].head ?? false]),
+  });
+  for (const m of resnet.linked.models) assert.deepEqual(summary(resnet.linked, m), summary(one, one.models.find((x) => x.name === m.name)!));
+  const byId = (id: number) => resnet.linked.layers[id];
+  assert.deepEqual(deep.stack!.map((id) => byId(id).name), ['inp', 'head', 'fc1', 'fc2', 'fc3', 'fc4', 'fc1', 'fc2', 'fc3', 'fc4', 'fc5', 'fc6']);
+  assert.deepEqual(resnet.alone.models.find((m) => m.name === 'DeepTanh')!.stack ?? null, null);
+  // the output head of the stack is DeepTanh's own `head`, not TanhBlock's fc4
+  assert.deepEqual(deep.stack!.filter((id) => byId(id).head).map((id) => byId(id).name), ['head']);
+  // the CodeLens and the simulation spec count the model's layers as in one file
+  const lens = codeLenses(resnet.linked, defaultSettings).find((x) => x.model === deep.id)!;
+  const lensOne = codeLenses(one, defaultSettings).find((x) => x.model === one.models.find((m) => m.name === 'DeepTanh')!.id)!;
+  assert.equal(lens.title, lensOne.title);
+  const spec = buildNetwork(resnet.linked, deep.id, withDefaults({}));
+  const specOne = buildNetwork(one, one.models.find((m) => m.name === 'DeepTanh')!.id, withDefaults({}));
+  assert.ok('spec' in spec && 'spec' in specOne);
+  assert.deepEqual(spec.spec.layers.map((x) => [x.layer, x.fanIn, x.fanOut, x.kind]), specOne.spec.layers.map((x) => [x.layer, x.fanIn, x.fanOut, x.kind]));
+  // hovering the construction shows no layer of another file
+  assert.equal(layerAt(resnet.linked, rtext.indexOf('TanhBlock(256)') + 2, defaultSettings), null);
 });
 
 test('a package with __init__.py re-exports, star imports and relative imports (src layout): sizes, init and constants across files', () => {
@@ -128,7 +172,9 @@ test('a circular import (a.py ↔ b.py) ends: each file gets what it needs from 
   assert.ok(codes(b.linked).includes('IL006'));
   assert.match(b.linked.findings[0].message, /fan_in=64, fan_out=64/);
   const a = both(index, 'a.py');
-  assert.deepEqual(a.linked.layers.map((l) => l.name), ['fc']);
+  // Outer holds Inner (b.py): its layer is listed with Outer, written in b.py and built at Inner()
+  assert.deepEqual(a.linked.layers.map((l) => [l.name, l.origin?.file ?? null, a.text.slice(l.span.from, l.span.to)]), [['fc', null, 'nn.Linear(WIDTH, 10)'], ['fc', 'b.py', 'Outer']]);
+  assert.deepEqual(a.linked.models.map((m) => [m.name, m.layers.length, m.stack?.length]), [['Outer', 1, 2]]);
   // resolving through the cycle terminates
   assert.equal(index.pyName('a.py', 'Missing'), null);
 });
@@ -146,8 +192,10 @@ test('a notebook importing from the workspace: the init function from model.py c
   const fc1 = layerNamed(model.linked, 'fc1');
   assert.deepEqual([fc1.fanOut, fc1.init.name], [256, 'glorot_uniform']);
   const f = model.linked.findings.find((x) => x.layer === fc1.id)!;
-  // a notebook's joined code has no meaningful line: the file is named
-  assert.match(f.message, /\(init applied in train\.ipynb\)$/);
+  // a notebook's joined code has no meaningful line: the cell (counted from 1 among all cells, as
+  // the editor shows them: the markdown cell is the first) and the line in it
+  assert.match(f.message, /\(init applied in train\.ipynb cell 3, line 4; fans from Net\(width=256\) at train\.ipynb cell 3, line 1\)$/);
+  assert.deepEqual(f.dependsOn?.map((o) => [o.file, o.line, o.cell, o.cellLine]), [['train.ipynb', 0, 2, 4], ['train.ipynb', 0, 2, 1]]);
   // the init code is in the notebook: a fix written in model.py would be overridden there
   assert.equal(f.fixes.length, 0);
 });
@@ -159,10 +207,17 @@ test('a TensorFlow.js project with a layers helper module and a config module', 
   const model = both(index, 'src/model.ts');
   // units: UNITS (128, from config.ts through the re-export in layers.ts)
   assert.deepEqual([model.alone.layers[0].fanOut, model.linked.layers[0].fanOut], [null, 128]);
+  // the layers the helpers of layers.ts return are the model's 2nd and 3rd layers (written there, no finding here)
+  const seq = model.linked.models[0];
+  assert.deepEqual(seq.layers.map((id) => { const l = model.linked.layers[id]; return [l.fanIn, l.fanOut, l.origin ? `${l.origin.file}:${l.origin.line}` : null]; }), [[784, 128, null], [128, 128, 'src/layers.ts:5'], [128, 10, 'src/layers.ts:9']]);
+  assert.equal(model.alone.models[0].layers.length, 1);
+  assert.deepEqual(model.linked.findings.map((f) => f.layer), []);
+  assert.equal(codeLenses(model.linked, defaultSettings)[0].title, 'Simulate variance (3 layers)');
   const layers = both(index, 'src/layers.ts');
   const hidden = layers.linked.layers[0];
-  // kernelInitializer: KERNEL_INIT from config.ts, units from the call hiddenLayer(UNITS) in model.ts
-  assert.deepEqual([layers.alone.layers[0].init.name, hidden.init.name, hidden.fanOut], ['unknown', 'glorot_uniform', 128]);
+  // kernelInitializer: KERNEL_INIT from config.ts, units from the call hiddenLayer(UNITS) in model.ts,
+  // fan_in from the layer before it in model.ts's Sequential
+  assert.deepEqual([layers.alone.layers[0].init.name, hidden.init.name, hidden.fanIn, hidden.fanOut], ['unknown', 'glorot_uniform', 128, 128]);
   assert.ok(codes(layers.linked, hidden).includes('IL001'));
   for (const l of layers.linked.layers) assert.ok(l.span.to <= index.get('src/layers.ts')!.text.length);
 });
@@ -175,4 +230,65 @@ test('the hover names the file and line where the init was applied', async () =>
   assert.match(md, /init applied in `train\.py:8`/);
   const alone = both(index, 'models.py').alone;
   assert.doesNotMatch(hoverMarkdown({ layer: layerNamed(alone, 'fc1'), result: alone, distribution: 'normal', activationLine: null, simulateUri: null }), /applied in/);
+});
+
+test('aliased imports and module attributes are followed: `from models import Generator as Gen`, `import models; models.weights_init_normal`, `import nets.blocks as nb; nb.Block(128)`', () => {
+  const index = loadProject('aliases');
+  const trainText = index.get('train.py')!.text;
+  // models.py: train.py builds Gen(latent_dim=64, hidden=512) and applies init_fn (weights_init_normal)
+  const models = both(index, 'models.py');
+  const fc1 = layerNamed(models.linked, 'fc1');
+  assert.deepEqual([layerNamed(models.alone, 'fc1').fanIn, layerNamed(models.alone, 'fc1').init.name], [100, 'pytorch_default']);
+  assert.deepEqual([fc1.fanIn, fc1.fanOut, fc1.init.name, fc1.init.std], [64, 512, 'random_normal', 0.02]);
+  const site = fc1.init.siteOrigin!;
+  assert.deepEqual([site.file, site.line, trainText.slice(site.span.from, site.span.to)], ['train.py', 4, 'G.apply(init_fn)']);
+  assert.match(models.linked.findings.find((f) => f.layer === fc1.id)!.message, /\(init applied in train\.py:4; fans from Gen\(latent_dim=64, hidden=512\) at train\.py:3\)$/);
+
+  // nets/blocks.py: app.py constructs nb.Block(128) inside Head and applies models.weights_init_normal to it
+  const blocks = both(index, 'nets/blocks.py');
+  const fc = layerNamed(blocks.linked, 'fc');
+  assert.deepEqual([layerNamed(blocks.alone, 'fc').fanIn, layerNamed(blocks.alone, 'fc').init.name], [null, 'pytorch_default']);
+  assert.deepEqual([fc.fanIn, fc.fanOut, fc.init.name], [128, 128, 'random_normal']);
+  assert.deepEqual([fc.init.siteOrigin?.file, fc.init.siteOrigin?.line], ['app.py', 18]);
+  // the construction is named as written in app.py (the link reads it as `Block(128)`)
+  assert.match(blocks.linked.findings.find((f) => f.layer === fc.id)!.message, /\(init applied in app\.py:18; fans from nb\.Block\(128\) at app\.py:10\)$/);
+  assert.deepEqual(blocks.linked.linkedFiles, ['app.py', 'models.py']);
+
+  // app.py: its own layer gets the init function it reaches as models.weights_init_normal
+  const app = both(index, 'app.py');
+  const out = layerNamed(app.linked, 'out');
+  assert.equal(layerNamed(app.alone, 'out').init.name, 'pytorch_default');
+  assert.deepEqual([out.init.name, out.init.std, out.init.origin?.file, out.init.origin?.line], ['random_normal', 0.02, 'models.py', 19]);
+  // the analysed text is the file's: every span and fix edit is inside app.py, no message says models_…
+  for (const f of app.linked.findings) {
+    assert.doesNotMatch(f.message + f.summary, /models_|nb_Block/);
+    for (const fx of f.fixes) for (const e of fx.edits) assert.doesNotMatch(e.newText, /models_|nb_Block/);
+  }
+});
+
+test('an alias in the analysed file is not confused with a name of the same spelling elsewhere', () => {
+  const index = new WorkspaceIndex();
+  index.update('lib.py', 'import torch.nn as nn\n\nclass Block(nn.Module):\n    def __init__(self, dim):\n        super().__init__()\n        self.fc = nn.Linear(dim, dim)\n');
+  // the file defines its own `Block` and imports lib's under another name
+  const text = 'import torch.nn as nn\nfrom lib import Block as LibBlock\n\nclass Block(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.own = nn.Linear(8, 8)\n\nb = Block()\nx = LibBlock(32)\n';
+  index.update('main.py', text);
+  const lib = analyzeInWorkspace(index, 'lib.py', index.get('lib.py')!.text, 'python');
+  // lib's Block gets main.py's LibBlock(32), not main's own Block()
+  assert.deepEqual([lib.layers[0].fanIn, lib.layers[0].fanOut], [32, 32]);
+  const main = analyzeInWorkspace(index, 'main.py', text, 'python');
+  assert.deepEqual(main.layers.map((l) => [l.name, l.fanIn]), [['own', 8]]);
+});
+
+test('TS/JS: a helper imported under another name (`import { hiddenLayer as hl }`) is followed', () => {
+  const index = new WorkspaceIndex();
+  index.update('src/layers.ts', "import * as tf from '@tensorflow/tfjs';\n\nexport function hiddenLayer(units: number) {\n  return tf.layers.dense({ units, activation: 'relu', kernelInitializer: 'glorotUniform' });\n}\n");
+  const text = "import * as tf from '@tensorflow/tfjs';\nimport { hiddenLayer as hl } from './layers.js';\n\nconst model = tf.sequential();\nmodel.add(tf.layers.dense({ inputShape: [784], units: 64, activation: 'relu', kernelInitializer: 'heUniform' }));\nmodel.add(hl(32));\n";
+  index.update('src/model.ts', text);
+  const model = analyzeInWorkspace(index, 'src/model.ts', text, 'typescript');
+  assert.deepEqual(model.models[0].layers.map((id) => [model.layers[id].fanIn, model.layers[id].fanOut, model.layers[id].origin?.file ?? null]), [[784, 64, null], [64, 32, 'src/layers.ts']]);
+  assert.equal(analyze(text, 'typescript').models[0].layers.length, 1);
+  // and layers.ts gets its sizes from the aliased call in model.ts
+  const layers = analyzeInWorkspace(index, 'src/layers.ts', index.get('src/layers.ts')!.text, 'typescript');
+  assert.deepEqual([layers.layers[0].fanIn, layers.layers[0].fanOut], [64, 32]);
+  assert.ok(codes(layers, layers.layers[0]).includes('IL001'));
 });

@@ -2,7 +2,8 @@
  * The two uPlot charts (forward second moment, backward gradient variance),
  * logarithmic y, layer 0 = the input. Per init: the Monte Carlo curve (solid),
  * its seed band (95% interval, filled) and the analytic curve (dashed); a
- * reference line at 1; a tooltip with the numbers at the cursor; a legend of
+ * reference line at 1; output heads shaded and labelled (a head is judged by
+ * its own target, the scale of its outputs, not by the reference); a tooltip with the numbers at the cursor; a legend of
  * buttons that toggles an init or a kind of curve. Colours come from VS Code's
  * theme variables and are re-read on every (re)build, so a theme switch
  * recolours the charts.
@@ -85,10 +86,16 @@ export interface ChartHandle {
   destroy(): void;
 }
 
-export function createChart(host: HTMLElement, kind: ChartKind, s: WebviewStrings, data: uPlot.AlignedData, tooltip: HTMLElement): ChartHandle {
+/**
+ * `heads`: the x (layer number, 1-based) of every output head; the segment that
+ * ends at a head is shaded and labelled.
+ */
+export function createChart(host: HTMLElement, kind: ChartKind, s: WebviewStrings, data: uPlot.AlignedData, tooltip: HTMLElement, heads: readonly number[] = []): ChartHandle {
   const fg = cssVar('--vscode-foreground', '#333');
   const grid = cssVar('--vscode-editorWidget-border', cssVar('--vscode-panel-border', '#8884'));
   const refColor = cssVar('--vscode-descriptionForeground', fg);
+  const background = cssVar('--vscode-editor-background', '#ffffff');
+  const headFill = withAlpha(cssVar('--vscode-editorWarning-foreground', '#cca700'), 0.1);
   const series: uPlot.Series[] = [{ label: s.layerAxis }];
   const bands: uPlot.Band[] = [];
   INITS.forEach((init, i) => {
@@ -142,7 +149,42 @@ export function createChart(host: HTMLElement, kind: ChartKind, s: WebviewString
       },
     ],
     hooks: {
+      drawClear: [
+        (u) => {
+          // Output heads: behind the curves, the segment from the layer before the head to the head.
+          if (heads.length === 0) return;
+          const ctx = u.ctx;
+          ctx.save();
+          for (const x of heads) {
+            const a = u.valToPos(x - 1, 'x', true);
+            const b = u.valToPos(x, 'x', true);
+            if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+            ctx.fillStyle = headFill;
+            ctx.fillRect(a, u.bbox.top, b - a, u.bbox.height);
+          }
+          ctx.restore();
+        },
+      ],
       draw: [
+        (u) => {
+          // The heads' label, over the grid on a patch of the background.
+          const ctx = u.ctx;
+          ctx.save();
+          ctx.font = axisFont;
+          ctx.textAlign = 'right';
+          ctx.textBaseline = 'top';
+          for (const x of heads) {
+            const b = u.valToPos(x, 'x', true);
+            if (!Number.isFinite(b)) continue;
+            const m = ctx.measureText(s.headZone);
+            const h = m.actualBoundingBoxAscent + m.actualBoundingBoxDescent || 12;
+            ctx.fillStyle = background;
+            ctx.fillRect(b - 6 - m.width, u.bbox.top + 2, m.width + 4, h + 6);
+            ctx.fillStyle = refColor;
+            ctx.fillText(s.headZone, b - 4, u.bbox.top + 4);
+          }
+          ctx.restore();
+        },
         (u) => {
           // The reference at 1.
           const y = u.valToPos(1, 'y', true);

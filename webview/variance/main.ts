@@ -24,7 +24,7 @@ import { OPTION_LIMITS, type FromWebview, type LoadMessage, type ToWebview, type
 import { chartData, createChart, INITS, initColor, initLabel, type ChartHandle, type ChartKind, type Visible } from './charts.js';
 import { exportCsv, gains } from './csv.js';
 import { fill, meaning, num } from './meaning.js';
-import { initBackend, monteCarloAvailable, runSimulation } from './sim.js';
+import { monteCarloAvailable, SimClient, type RunHandle } from './simClient.js';
 import './variance.css';
 
 interface VsCodeApi {
@@ -38,7 +38,8 @@ const assets = app.dataset.assets ?? '';
 
 let msg: LoadMessage | null = null;
 let mc: SimulationResult | null = null;
-let abort: AbortController | null = null;
+const simulator = new SimClient(assets);
+let active: RunHandle | null = null;
 let firstCurveMs: number | null = null;
 let backend: string | null = null;
 /** The user started Monte Carlo and has not stopped it: every reload (edit, new settings) re-simulates. */
@@ -185,13 +186,17 @@ function drawCharts(rebuild: boolean): void {
     const sec = chartSections[kind];
     sec.heading.textContent = kind === 'forward' ? s.forwardTitle : s.backwardTitle;
     // The axes are drawn on a canvas: their labels are also said in words.
-    sec.host.setAttribute('aria-label', `${sec.heading.textContent}. x: ${s.layerAxis}. y: ${kind === 'forward' ? s.forwardAxis : s.backwardAxis}.`);
+    const heads = msg.spec.layers.flatMap((l, i) => (l.head ? [i + 1] : []));
+    const headWords = heads.length ? ` ${s.headZone}: ${s.layer} ${heads.join(', ')}.` : '';
+    sec.host.setAttribute('aria-label', `${sec.heading.textContent}. x: ${s.layerAxis}. y: ${kind === 'forward' ? s.forwardAxis : s.backwardAxis}.${headWords}`);
+    const headsChanged = sec.host.dataset.heads !== heads.join(',');
+    sec.host.dataset.heads = heads.join(',');
     sec.png.textContent = s.exportPng;
     const data = chartData(mc, msg.analytic, kind);
-    if (rebuild || chartLayers !== n || !charts[kind]) {
+    if (rebuild || headsChanged || chartLayers !== n || !charts[kind]) {
       charts[kind]?.destroy();
       sec.host.replaceChildren();
-      charts[kind] = createChart(sec.host, kind, s, data, sec.tip);
+      charts[kind] = createChart(sec.host, kind, s, data, sec.tip, heads);
     } else {
       charts[kind]!.setData(data);
     }
@@ -231,8 +236,9 @@ function renderTable(): void {
   table.setAttribute('zebra', '');
   table.setAttribute('bordered-columns', '');
   table.setAttribute('resizable', '');
-  // Eight columns that fit the default side-by-side split: line, layer, findings and the apply button share one.
-  table.setAttribute('columns', JSON.stringify(['20%', '11%', '11%', '22%', '8%', '8%', '8%', '6%', '6%']));
+  // Nine columns that fit the default side-by-side split (line, layer, findings and the apply button share one);
+  // the gain columns are the widest numbers' width (numbers never wrap).
+  table.setAttribute('columns', JSON.stringify(['16%', '9%', '12%', '19%', '9%', '9%', '9%', '9%', '8%']));
   const header = el('vscode-table-header');
   header.setAttribute('slot', 'header');
   const heads: [string, string][] = [
@@ -284,7 +290,7 @@ function renderTable(): void {
       const a = ga[init][k] ?? null;
       const h = judged ? health(a) : 'unknown';
       const detail = result === msg!.analytic ? `${s.analytic} ${num(a)}` : `${s.monteCarlo} ${num(v)} · ${s.analytic} ${num(a)}`;
-      return textCell(num(v), h, h === 'low' || h === 'high' ? `${detail}: ${s.outOfRange}` : detail);
+      return textCell(num(v), `${h} num`, h === 'low' || h === 'high' ? `${detail}: ${s.outOfRange}` : detail);
     };
     const layerCell = el('vscode-table-cell');
     layerCell.title = row.title;
@@ -301,13 +307,13 @@ function renderTable(): void {
     row.append(
       layerCell,
       textCell(`${layer.activation.name}${layer.normalization ? ` · ${layer.normalization}` : ''}${layer.head ? ' · head' : ''}`),
-      textCell(`${layer.fanIn}→${layer.fanOut}`),
+      textCell(`${layer.fanIn}→${layer.fanOut}`, 'num'),
       textCell(breakable(`${layer.initName.current} → ${layer.initName.recommended}`)),
       gainCell('current'),
       gainCell('recommended'),
       gainCell('orthogonal'),
       gainCell('lsuv'),
-      textCell(hasMonteCarlo() && dead !== undefined ? `${(dead * 100).toFixed(1)}%` : '—'),
+      textCell(hasMonteCarlo() && dead !== undefined ? `${(dead * 100).toFixed(1)}%` : '—', 'num'),
     );
     body.append(row);
   });
@@ -539,9 +545,9 @@ function renderRunLine(state: 'analytic' | 'running' | 'done' | 'stopped' | 'err
 
 // ---------------------------------------------------------------- running
 function stop(): void {
-  if (!abort) return;
-  abort.abort();
-  abort = null;
+  if (!active) return;
+  active.cancel();
+  active = null;
 }
 
 async function startRun(): Promise<void> {
@@ -550,35 +556,41 @@ async function startRun(): Promise<void> {
   const seq = msg.seq;
   const spec = msg.spec;
   const options = msg.options;
-  const controller = new AbortController();
-  abort = controller;
   renderRunLine('running');
   const t0 = performance.now();
   let first = true;
-  try {
-    if (!backend) {
-      backend = await initBackend(assets);
-      app.dataset.backend = backend ?? '';
-      vscode.postMessage({ kind: 'event', event: 'backend', seq, detail: backend ?? 'none' });
+  let updates = 0;
+  const handle = simulator.run(spec, options, (p) => {
+    if (!msg || msg.seq !== seq || active !== handle) return;
+    if (first) {
+      first = false;
+      firstCurveMs = performance.now() - t0;
+      app.dataset.firstCurveMs = String(Math.round(firstCurveMs));
+      vscode.postMessage({ kind: 'event', event: 'firstCurve', seq, detail: `${Math.round(firstCurveMs)} ms on ${backend}` });
     }
-    const result = await runSimulation(spec, options, {
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (!msg || msg.seq !== seq || controller.signal.aborted) return;
-        if (first) {
-          first = false;
-          firstCurveMs = performance.now() - t0;
-          app.dataset.firstCurveMs = String(Math.round(firstCurveMs));
-          vscode.postMessage({ kind: 'event', event: 'firstCurve', seq, detail: `${Math.round(firstCurveMs)} ms on ${backend}` });
-        }
-        mc = p.partial;
-        drawCharts(false);
-        renderTable();
-        renderRunLine('running', { done: p.done, total: p.total });
-      },
-    });
-    if (!msg || msg.seq !== seq) return;
-    if (controller.signal.aborted) throw new DOMException('stopped', 'AbortError');
+    mc = p.partial;
+    // Counted for the end-to-end test of Stop: nothing is drawn after it.
+    app.dataset.updates = String(++updates);
+    drawCharts(false);
+    renderTable();
+    renderRunLine('running', { done: p.done, total: p.total });
+  });
+  active = handle;
+  void simulator.backend().then(
+    (info) => {
+      app.dataset.workers = String(simulator.workersStarted);
+      if (backend === info.backend) return;
+      backend = info.backend;
+      app.dataset.backend = backend ?? '';
+      app.dataset.offscreen = String(info.offscreen);
+      vscode.postMessage({ kind: 'event', event: 'backend', seq, detail: `${backend ?? 'none'} (in a worker${info.offscreen ? ', OffscreenCanvas' : ''})` });
+      if (active === handle) renderRunLine('running');
+    },
+    () => undefined,
+  );
+  try {
+    const result = await handle.result;
+    if (!msg || msg.seq !== seq || active !== handle) return;
     mc = result;
     if (first) {
       firstCurveMs = performance.now() - t0;
@@ -591,17 +603,20 @@ async function startRun(): Promise<void> {
     vscode.postMessage({ kind: 'event', event: 'done', seq, detail: `${Math.round(performance.now() - t0)} ms, ${result.series[0]?.seeds ?? 0} seeds` });
   } catch (e) {
     if (!msg || msg.seq !== seq) return;
-    if (controller.signal.aborted || (e instanceof DOMException && e.name === 'AbortError')) {
-      renderRunLine('stopped');
-      vscode.postMessage({ kind: 'event', event: 'stopped', seq, detail: `after ${Math.round(performance.now() - t0)} ms` });
-    } else {
+    if (e instanceof Error && e.name === 'AbortError') {
+      // Stopped by the user (a reload stops the old run and starts its own: nothing to say then).
+      if (active === handle || active === null) {
+        renderRunLine('stopped');
+        vscode.postMessage({ kind: 'event', event: 'stopped', seq, detail: `after ${Math.round(performance.now() - t0)} ms` });
+      }
+    } else if (active === handle) {
       const text = e instanceof Error ? e.message : String(e);
       renderRunLine('error');
       say(fill(msg.strings.simError, text), 'error');
       vscode.postMessage({ kind: 'event', event: 'error', seq, detail: text.slice(0, 500) });
     }
   } finally {
-    if (abort === controller) abort = null;
+    if (active === handle) active = null;
   }
 }
 
@@ -678,13 +693,20 @@ const themeObserver = new MutationObserver(() => {
 themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
 themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 
-// Follow the panel's width (side-by-side split, resized editor groups).
+// Follow the panel's width (side-by-side split, resized editor groups), once per frame. The page always
+// keeps its scrollbar's room (variance.css): otherwise a notice or a table that makes the page taller
+// than the panel brings the scrollbar, narrows the charts, shortens the page, removes the scrollbar,
+// widens the charts… and the layout never settles.
+let resizeFrame = 0;
 new ResizeObserver(() => {
-  for (const kind of ['forward', 'backward'] as const) {
-    const c = charts[kind];
-    const w = chartSections[kind].host.clientWidth;
-    if (c && w > 0 && Math.abs(c.plot.width - w) > 4) c.plot.setSize({ width: Math.max(280, w), height: 240 });
-  }
+  cancelAnimationFrame(resizeFrame);
+  resizeFrame = requestAnimationFrame(() => {
+    for (const kind of ['forward', 'backward'] as const) {
+      const c = charts[kind];
+      const w = Math.max(280, chartSections[kind].host.clientWidth);
+      if (c && chartSections[kind].host.clientWidth > 0 && Math.abs(c.plot.width - w) > 4) c.plot.setSize({ width: w, height: 240 });
+    }
+  });
 }).observe(app);
 
 vscode.postMessage({ kind: 'ready' });

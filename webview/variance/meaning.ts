@@ -45,7 +45,11 @@ export function meaning(spec: NetworkSpec, result: SimulationResult, s: WebviewS
     if (inits.some((i) => i.startsWith('glorot'))) forward.push(s.meaningTanhEdge);
     if (inits.some((i) => i.startsWith('he_') || i === 'kaiming_normal' || i === 'kaiming_uniform')) backward.push(s.meaningTanhChaos);
   }
-  for (const h of spec.layers.filter((l) => l.head)) forward.push(fill(s.meaningHead, `${h.layer}${h.name ? ` ${h.name}` : ''}`));
+  spec.layers.forEach((h, i) => {
+    if (!h.head) return;
+    const out = cur?.layers[i]?.forwardSecondMoment;
+    forward.push(fill(s.meaningHead, `${h.layer}${h.name ? ` ${h.name}` : ''}, ${h.activation.name}`, i + 1, `E[x²] = ${num(out)}`));
+  });
   if (cur?.backwardRatio !== null && cur?.backwardRatio !== undefined && Number.isFinite(cur.backwardRatio)) {
     const first = cur.layers[0]?.backwardVar;
     const lastB = cur.layers[cur.layers.length - 1]?.backwardVar;

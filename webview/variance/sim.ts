@@ -1,6 +1,7 @@
 /**
  * The Monte Carlo side of the panel: the simulator's tfjs runner
- * (src/sim/runner.ts) runs inside the webview.
+ * (src/sim/runner.ts), run inside the webview's simulator worker (./simWorker.ts;
+ * the page talks to it through ./simClient.ts).
  *
  * Backend order: WASM (SIMD) first, then WebGPU, WebGL2 with float32 textures,
  * CPU. Networks at init are small (batch 64, widths of a few hundred): there
@@ -17,10 +18,12 @@ import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, SimSeri
 import { SIM_INITS } from '../../src/core/sim/types.js';
 import { initBackend as init, runSimulation as run } from '../../src/sim/runner.js';
 
-export const monteCarloAvailable = true;
-
+/**
+ * `assets`: the folder (URL) of the WASM binaries; empty when the caller already
+ * told tfjs where they are (the worker, with setWasmPaths and a map of blob: URLs).
+ */
 export async function initBackend(assets: string): Promise<SimBackend | null> {
-  return init(['wasm', 'webgpu', 'webgl', 'cpu'], { wasmPath: assets.endsWith('/') ? assets : `${assets}/` });
+  return init(['wasm', 'webgpu', 'webgl', 'cpu'], assets ? { wasmPath: assets.endsWith('/') ? assets : `${assets}/` } : {});
 }
 
 export async function runSimulation(

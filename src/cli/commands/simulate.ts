@@ -156,12 +156,8 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
   let backend: string | null = null;
   if (args.sim.method !== 'analytic') {
     try {
-      const { runSimulationPooled } = await import('../../sim/node.js');
-      const { fitBudget, forwardCost } = await import('../../core/sim/budget.js');
-      const fitted = fitBudget(spec, simOptions);
-      const cost = forwardCost(fitted.spec, fitted.options);
-      // Workers pay off when one seed costs more than their start-up (about 1 GFLOP per seed).
-      const workers = args.sim.workers ?? (cost * 6 > 1e9 ? 2 : 1);
+      const { defaultWorkers, runSimulationPooled } = await import('../../sim/node.js');
+      const workers = args.sim.workers ?? defaultWorkers(spec, simOptions);
       const progress = io.stderrIsTTY === true;
       sim = await runSimulationPooled(spec, simOptions, {
         workers,

@@ -1,5 +1,6 @@
 /** Text output of `check` and `layers`, and the problem lines on stderr. */
 import { PositionMapper } from '../../core/report.js';
+import { where } from '../../core/workspace/analyze.js';
 import type { Analysed } from '../analyseFile.js';
 import type { Args } from '../args.js';
 import type { FileProblem } from '../files.js';
@@ -91,6 +92,8 @@ export function textLayers(io: CliIO, style: Style, files: Analysed[]): void {
         l.normalization ? `norm=${l.normalization}` : null,
         l.residual ? 'residual' : null,
         flagged.has(l.id) ? style.yellow('[finding]') : null,
+        // held by a model here, written in another file of the project
+        l.origin ? style.dim(`(written in ${where(l.origin)})`) : null,
       ].filter((x): x is string => x !== null);
       io.stdout(`${style.bold(location(a, map, p.line, p.column))}: ${parts.join(' ')}\n`);
     }

@@ -10,12 +10,11 @@
  * uncorrected truncation included); the recommendation is framework-aware, so
  * its real variance keeps the signal.
  */
-import type { ActivationName, AnalysisOptions, InitName, InitSpec, Layer, ModelInfo } from '../types.js';
-import { recommendation, tfjsName, type Recommendation } from '../frameworks/shared/recommend.js';
-import { propagate, propagationLayerOf, backwardFactor, forwardFactor, recommendInit, secondMoment, derivSecondMoment, weightVariance, TRUNC2_VARIANCE } from '../math/index.js';
+import type { ActivationName, AnalysisOptions, InitSpec, Layer, ModelInfo } from '../types.js';
+import { TFJS_TRUNCATED } from '../frameworks/shared/initializers.js';
+import { recommendation, type Recommendation } from '../frameworks/shared/recommend.js';
+import { propagate, propagationLayerOf, backwardFactor, forwardFactor, secondMoment, derivSecondMoment, weightVariance } from '../math/index.js';
 
-/** TensorFlow.js's *Normal initializers: truncated at 2σ without the variance correction (×0.774). */
-export const TFJS_TRUNCATED = new Set<InitName>(['he_normal', 'glorot_normal', 'lecun_normal']);
 
 
 export interface LayerNumbers {
@@ -71,7 +70,8 @@ export function familyNumbers(layer: Layer, init: InitSpec, act: ActivationName 
 }
 
 export type { Recommendation } from '../frameworks/shared/recommend.js';
-export { recommendation, tfjsName } from '../frameworks/shared/recommend.js';
+export { recommendation } from '../frameworks/shared/recommend.js';
+export { TFJS_TRUNCATED, tfjsName } from '../frameworks/shared/initializers.js';
 
 /** The last weight layer of its model (an output head). */
 export function isHead(layer: Layer, layers: readonly Layer[], models: readonly ModelInfo[]): boolean {

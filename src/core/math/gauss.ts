@@ -102,36 +102,33 @@ export const TRUNC2_VARIANCE: number = truncatedStdNormalVariance(-2, 2);
 
 const GL_ORDER = 20;
 
+/** P_n(t) and its derivative P_n′(t), by the recurrence k·P_k = (2k−1)·t·P_{k−1} − (k−1)·P_{k−2}. */
+function legendre(n: number, t: number): { p: number; dp: number } {
+  let p0 = 1;
+  let p1 = t;
+  for (let k = 2; k <= n; k++) {
+    const p2 = ((2 * k - 1) * t * p1 - (k - 1) * p0) / k;
+    p0 = p1;
+    p1 = p2;
+  }
+  // p1 = P_n(t), p0 = P_{n-1}(t)
+  return { p: p1, dp: (n * (t * p1 - p0)) / (t * t - 1) };
+}
+
 function gaussLegendre(n: number): { x: number[]; w: number[] } {
   const x: number[] = new Array(n).fill(0);
   const w: number[] = new Array(n).fill(0);
   const m = Math.floor((n + 1) / 2);
   for (let i = 0; i < m; i++) {
     let t = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 1;
     for (let iter = 0; iter < 100; iter++) {
-      let p0 = 1;
-      let p1 = t;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * t * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      // p1 = P_n(t), p0 = P_{n-1}(t)
-      dp = (n * (t * p1 - p0)) / (t * t - 1);
-      const dt = p1 / dp;
+      const { p, dp } = legendre(n, t);
+      const dt = p / dp;
       t -= dt;
       if (Math.abs(dt) < 1e-16) break;
     }
-    // recompute derivative at the converged node
-    let p0 = 1;
-    let p1 = t;
-    for (let k = 2; k <= n; k++) {
-      const p2 = ((2 * k - 1) * t * p1 - (k - 1) * p0) / k;
-      p0 = p1;
-      p1 = p2;
-    }
-    dp = (n * (t * p1 - p0)) / (t * t - 1);
+    // the derivative at the converged node
+    const { dp } = legendre(n, t);
     x[i] = -t;
     x[n - 1 - i] = t;
     w[i] = 2 / ((1 - t * t) * dp * dp);

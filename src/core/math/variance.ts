@@ -20,6 +20,7 @@ import { secondMoment, derivSecondMoment, varianceGain, torchCalculateGain } fro
 import type { MathActivation } from './activations.js';
 import { TRUNC2_VARIANCE, truncatedStdNormalVariance } from './gauss.js';
 import type { InitName } from '../types.js';
+import { varianceScalingLaw } from '../frameworks/shared/initializers.js';
 
 export { TRUNC2_VARIANCE };
 
@@ -44,11 +45,13 @@ export function isConstantInit(init: Pick<InitSpec, 'name' | 'distribution'>): b
   );
 }
 
-function num(x: unknown): x is number {
+/** A finite number. */
+export function num(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }
 
-function fanOk(f: number | null | undefined): f is number {
+/** A known fan (finite, not negative). */
+export function fanOk(f: number | null | undefined): f is number {
   return num(f) && f >= 0;
 }
 
@@ -67,16 +70,6 @@ export function truncNormalVariance(std: number, lo: number, hi: number, mean = 
   if (!(std > 0)) return std === 0 ? 0 : NaN;
   return std * std * truncatedStdNormalVariance((lo - mean) / std, (hi - mean) / std);
 }
-
-/** Name-level defaults of the VarianceScaling family: [scale, mode, kind]. */
-const FAMILY: Partial<Record<InitName, { scale: number; mode: 'fan_in' | 'fan_avg'; uniform: boolean }>> = {
-  he_normal: { scale: 2, mode: 'fan_in', uniform: false },
-  he_uniform: { scale: 2, mode: 'fan_in', uniform: true },
-  glorot_normal: { scale: 1, mode: 'fan_avg', uniform: false },
-  glorot_uniform: { scale: 1, mode: 'fan_avg', uniform: true },
-  lecun_normal: { scale: 1, mode: 'fan_in', uniform: false },
-  lecun_uniform: { scale: 1, mode: 'fan_in', uniform: true },
-};
 
 /** The fan a mode divides by. `clampToOne` reproduces Keras/tfjs `max(1, fan)`. */
 function modeFan(
@@ -180,16 +173,76 @@ export function weightVariance(
   fanOut: number | null,
   kind: LayerKind = {},
 ): number | null {
-  if (init.unknownArgs) return null; // a numeric argument could not be evaluated
-  if (isConstantInit(init)) return 0;
+  return initLaw(framework, init, fanIn, fanOut, kind).variance;
+}
+
+/**
+ * How one weight tensor is drawn, exactly as its framework draws it. Bounds and
+ * standard deviations are absolute (already scaled by the fans), so a runner
+ * needs no framework knowledge.
+ */
+export type Sampler =
+  | { kind: 'uniform'; low: number; high: number }
+  | { kind: 'normal'; mean: number; std: number }
+  /** Normal(mean, std) restricted to [mean − cut·std, mean + cut·std] by redrawing (std is the pre-truncation parameter). */
+  | {
+      kind: 'truncated_normal';
+      mean: number;
+      std: number;
+      cut: number;
+      /** Absolute bounds when the truncation is not symmetric around the mean (PyTorch trunc_normal_(a, b), Flax lower/upper); they override `cut`. */
+      low?: number;
+      high?: number;
+    }
+  /** QR of a Gaussian matrix, sign-corrected, times gain; rectangular kernels flattened as the framework does. */
+  | { kind: 'orthogonal'; gain: number }
+  | { kind: 'constant'; value: number };
+
+/**
+ * The law one weight tensor is drawn from, as `framework` draws `init`: the sampler (what is
+ * drawn) and its exact variance, Var(W). Orthogonal is the one law whose variance is not the
+ * sampler's alone (it depends on the matrix shape: null without both fans). Either is null when a
+ * needed number is unknown (PyTorch's truncated normal with std 0 has variance 0 and no sampler).
+ */
+export interface InitLaw {
+  sampler: Sampler | null;
+  variance: number | null;
+}
+
+const NO_LAW: InitLaw = { sampler: null, variance: null };
+
+/** Std of N(0,1) truncated to (−2, 2): Keras and JAX divide by it. */
+export const TRUNC2_STD = 0.87962566103423978;
+
+/** U(−limit, limit). */
+export const uniformSym = (limit: number): Sampler => ({ kind: 'uniform', low: -limit, high: limit });
+
+/**
+ * The one description of what each framework draws for each initializer (see the summary above
+ * `weightVariance`); `weightVariance` is its variance and the simulator's `samplerFor` its sampler.
+ */
+export function initLaw(
+  framework: Framework,
+  init: InitSpec,
+  fanIn: number | null,
+  fanOut: number | null,
+  kind: LayerKind = {},
+): InitLaw {
+  if (init.unknownArgs) return NO_LAW; // a numeric argument could not be evaluated
+  if (isConstantInit(init)) {
+    const value = init.name === 'ones' ? 1 : init.name === 'zeros' ? 0 : num(init.value) ? init.value : 0;
+    return { sampler: { kind: 'constant', value }, variance: 0 };
+  }
   const clamp = framework === 'keras' || framework === 'tfjs';
   const uncorrected = init.uncorrectedTruncation === true;
 
   switch (init.name) {
     case 'pytorch_default': {
-      if (kind.embedding || init.distribution === 'normal' || init.distribution === 'untruncated_normal') return 1;
-      if (kind.recurrent) return fanOk(fanOut) && fanOut > 0 ? 1 / (3 * fanOut) : null;
-      return fanOk(fanIn) && fanIn > 0 ? 1 / (3 * fanIn) : null;
+      if (kind.embedding || init.distribution === 'normal' || init.distribution === 'untruncated_normal') {
+        return { sampler: { kind: 'normal', mean: 0, std: 1 }, variance: 1 };
+      }
+      const fan = kind.recurrent ? fanOut : fanIn;
+      return fanOk(fan) && fan > 0 ? { sampler: uniformSym(1 / Math.sqrt(fan)), variance: 1 / (3 * fan) } : NO_LAW;
     }
     case 'he_normal':
     case 'he_uniform':
@@ -198,103 +251,117 @@ export function weightVariance(
     case 'glorot_normal':
     case 'glorot_uniform':
     case 'variance_scaling':
-      return varianceScalingFamily(framework, init, fanIn, fanOut, clamp, uncorrected);
+      return varianceScalingLawOf(framework, init, fanIn, fanOut, clamp, uncorrected);
     case 'orthogonal': {
       const g = num(init.gain) ? init.gain : num(init.scale) && framework === 'flax' ? init.scale : 1;
-      return orthogonalVariance(g, fanIn, fanOut);
+      return { sampler: { kind: 'orthogonal', gain: g }, variance: orthogonalVariance(g, fanIn, fanOut) };
     }
     case 'random_normal': {
       const def = framework === 'pytorch' ? 1 : framework === 'flax' ? 0.01 : 0.05;
       const std = framework === 'tfjs' ? (init.std || def) : num(init.std) ? init.std : def;
-      if (!num(std)) return null;
-      const dist = init.distribution === 'truncated_normal' ? 'truncated' : 'normal';
-      return scaledVariance(framework, std * std, dist, uncorrected);
+      const mean = num(init.mean) ? init.mean : 0;
+      if (!num(std)) return NO_LAW;
+      if (init.distribution === 'truncated_normal') {
+        const corrected = !(uncorrected || framework === 'tfjs');
+        return { sampler: { kind: 'truncated_normal', mean, std: corrected ? std / TRUNC2_STD : std, cut: 2 }, variance: scaledVariance(framework, std * std, 'truncated', uncorrected) };
+      }
+      return { sampler: { kind: 'normal', mean, std }, variance: std * std };
     }
     case 'random_uniform': {
+      const uniform = (lo: number, hi: number): InitLaw => ({ sampler: { kind: 'uniform', low: lo, high: hi }, variance: uniformVariance(lo, hi) });
       if (framework === 'tfjs') {
         const lo = init.minval || -0.05;
         const hi = init.maxval || 0.05;
-        return num(lo) && num(hi) ? uniformVariance(lo, hi) : null;
+        return num(lo) && num(hi) ? uniform(lo, hi) : NO_LAW;
       }
       if (framework === 'flax') {
-        if (num(init.minval) || num(init.maxval)) {
-          const lo = num(init.minval) ? init.minval : 0;
-          const hi = num(init.maxval) ? init.maxval : 0.01;
-          return uniformVariance(lo, hi);
-        }
-        const s = num(init.scale) ? init.scale : 0.01;
-        return uniformVariance(0, s);
+        if (num(init.minval) || num(init.maxval)) return uniform(num(init.minval) ? init.minval : 0, num(init.maxval) ? init.maxval : 0.01);
+        return uniform(0, num(init.scale) ? init.scale : 0.01);
       }
       const def = framework === 'pytorch' ? [0, 1] : [-0.05, 0.05];
-      const lo = num(init.minval) ? init.minval : def[0]!;
-      const hi = num(init.maxval) ? init.maxval : def[1]!;
-      return uniformVariance(lo, hi);
+      return uniform(num(init.minval) ? init.minval : def[0]!, num(init.maxval) ? init.maxval : def[1]!);
     }
     case 'truncated_normal': {
       if (framework === 'pytorch') {
+        // trunc_normal_(mean, std, a, b): ABSOLUTE cutoffs, no correction.
         const std = num(init.std) ? init.std : 1;
         const mean = num(init.mean) ? init.mean : 0;
         const lo = num(init.minval) ? init.minval : num(init.a) ? init.a : -2;
         const hi = num(init.maxval) ? init.maxval : 2;
         const v = truncNormalVariance(std, lo, hi, mean);
-        return Number.isFinite(v) ? v : null;
+        return {
+          sampler: std > 0 && lo < hi ? { kind: 'truncated_normal', mean, std, cut: Math.max(hi - mean, mean - lo) / std, low: lo, high: hi } : null,
+          variance: Number.isFinite(v) ? v : null,
+        };
       }
       if (framework === 'flax') {
+        // truncated_normal(stddev, lower, upper): cutoffs in units of stddev, no correction.
         const std = num(init.std) ? init.std : 0.01;
         const lo = num(init.minval) ? init.minval : -2;
         const hi = num(init.maxval) ? init.maxval : 2;
         const v = std * std * truncatedStdNormalVariance(lo, hi);
-        return Number.isFinite(v) ? v : null;
+        return {
+          sampler: std > 0 && lo < hi ? { kind: 'truncated_normal', mean: 0, std, cut: Math.max(hi, -lo), low: lo * std, high: hi * std } : null,
+          variance: Number.isFinite(v) ? v : null,
+        };
       }
       // Keras TruncatedNormal(stddev=0.05) and tfjs truncatedNormal({stddev}) cut at
       // ±2·stddev and do not rescale.
       const std = framework === 'tfjs' ? (init.std || 0.05) : num(init.std) ? init.std : 0.05;
-      return num(std) ? std * std * TRUNC2_VARIANCE : null;
+      return num(std) ? { sampler: { kind: 'truncated_normal', mean: 0, std, cut: 2 }, variance: std * std * TRUNC2_VARIANCE } : NO_LAW;
     }
-    case 'zeros':
-    case 'ones':
-    case 'constant':
-      return 0;
     case 'unknown':
     default:
-      return null;
+      return NO_LAW;
   }
 }
 
-function varianceScalingFamily(
+/** A zero-mean law of variance v in the requested family, and the variance the framework then draws. */
+function lawOfVariance(framework: Framework, v: number, dist: 'normal' | 'truncated' | 'uniform', uncorrected: boolean): InitLaw {
+  const s = Math.sqrt(v);
+  const variance = scaledVariance(framework, v, dist, uncorrected);
+  if (dist === 'uniform') return { sampler: uniformSym(Math.sqrt(3 * v)), variance };
+  if (dist === 'normal') return { sampler: { kind: 'normal', mean: 0, std: s }, variance };
+  // Keras and JAX divide the truncated normal's std by 0.8796…, tfjs does not.
+  const corrected = !(uncorrected || framework === 'tfjs');
+  return { sampler: { kind: 'truncated_normal', mean: 0, std: corrected ? s / TRUNC2_STD : s, cut: 2 }, variance };
+}
+
+function varianceScalingLawOf(
   framework: Framework,
   init: InitSpec,
   fanIn: number | null,
   fanOut: number | null,
   clamp: boolean,
   uncorrected: boolean,
-): number | null {
-  const fam = FAMILY[init.name];
+): InitLaw {
+  const fam = varianceScalingLaw(init.name);
 
   if (framework === 'pytorch' && init.name !== 'variance_scaling') {
+    const dist = init.name.endsWith('_uniform') ? 'uniform' : 'normal';
     if (init.name === 'glorot_normal' || init.name === 'glorot_uniform') {
       // xavier_*_(gain): std = gain·√(2/(fi+fo)); uniform bound √3·std → same variance.
       const g = num(init.gain) ? init.gain : 1;
-      if (!fanOk(fanIn) || !fanOk(fanOut) || fanIn + fanOut <= 0) return null;
-      return (g * g * 2) / (fanIn + fanOut);
+      if (!fanOk(fanIn) || !fanOk(fanOut) || fanIn + fanOut <= 0) return NO_LAW;
+      return lawOfVariance(framework, (g * g * 2) / (fanIn + fanOut), dist, false);
     }
     // kaiming_{normal,uniform}_: gain = calculate_gain(nonlinearity, a), std = gain/√fan.
     const isLecun = init.name === 'lecun_normal' || init.name === 'lecun_uniform';
     let gain: number | null;
     if (num(init.gain) && init.nonlinearity === undefined) gain = init.gain;
     else gain = torchCalculateGain(init.nonlinearity ?? (isLecun ? 'linear' : 'leaky_relu'), init.a ?? 0);
-    if (gain === null) return null;
+    if (gain === null) return NO_LAW;
     const mode = init.mode ?? 'fan_in';
-    if (mode !== 'fan_in' && mode !== 'fan_out') return null;
+    if (mode !== 'fan_in' && mode !== 'fan_out') return NO_LAW;
     const fan = modeFan(mode, fanIn, fanOut, false);
-    if (fan === null) return null;
-    return (gain * gain) / fan;
+    if (fan === null) return NO_LAW;
+    return lawOfVariance(framework, (gain * gain) / fan, dist, false);
   }
 
   const scale = num(init.scale) ? init.scale : fam ? fam.scale : 1;
   const mode = init.mode ?? (fam ? fam.mode : 'fan_in');
   const fan = modeFan(mode, fanIn, fanOut, clamp);
-  if (fan === null || scale < 0) return null;
+  if (fan === null || scale < 0) return NO_LAW;
   const v = scale / fan;
 
   // Which law is drawn?
@@ -308,9 +375,9 @@ function varianceScalingFamily(
   } else if (d === 'normal') dist = framework === 'flax' && init.name === 'variance_scaling' ? 'normal' : 'truncated';
   else if (fam) dist = fam.uniform ? 'uniform' : 'truncated';
   // variance_scaling without a distribution: Keras default truncated_normal (corrected),
-  // tfjs default 'normal' (truncated, uncorrected: handled by scaledVariance); JAX has no default.
+  // tfjs default 'normal' (truncated, uncorrected); JAX has no default.
   else dist = 'truncated';
-  return scaledVariance(framework, v, dist, uncorrected);
+  return lawOfVariance(framework, v, dist, uncorrected);
 }
 
 /**

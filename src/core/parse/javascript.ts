@@ -6,7 +6,7 @@
  * the "ts" dialect; JSX is never enabled. Incremental reparse reuses the
  * previous tree through Lezer `TreeFragment`s.
  */
-import { TreeFragment, type ChangedRange, type Tree } from '@lezer/common';
+import { TreeFragment, type ChangedRange, type SyntaxNode, type Tree } from '@lezer/common';
 import { parser } from '@lezer/javascript';
 import type { ParseError, TextEdit } from '../types.js';
 
@@ -88,6 +88,7 @@ export function jsSyntaxErrors(tree: Tree, text: string): ParseError[] {
   tree.iterate({
     enter(node) {
       if (node.type.isError) {
+        if (memberDestructuring(node.node, text)) return;
         const from = node.from;
         const to = Math.max(node.to, Math.min(text.length, from + 1));
         out.push({ message: from >= text.length ? 'Unexpected end of input' : 'Syntax error', span: { from, to } });
@@ -95,4 +96,22 @@ export function jsSyntaxErrors(tree: Tree, text: string): ParseError[] {
     },
   });
   return out;
+}
+
+/**
+ * `[this.a, this.b] = f()`: a destructuring assignment to members is valid JavaScript that
+ * @lezer/javascript (1.5.7 too) does not parse: it reads an array expression followed by a stray
+ * `=`. That `=` is not reported as a syntax error. (The object form, `({ a: this.a } = f())`,
+ * parses into other error nodes and is still reported.)
+ */
+function memberDestructuring(err: SyntaxNode, text: string): boolean {
+  const prev = err.prevSibling;
+  if (!prev || prev.name !== 'ArrayExpression' || err.parent?.name !== 'ExpressionStatement') return false;
+  if (text.slice(err.from, err.to).trim() !== '=' && !(err.from === err.to && text.slice(err.from).trimStart().startsWith('='))) return false;
+  for (let c = prev.firstChild; c; c = c.nextSibling) {
+    if (['[', ']', ','].includes(c.name)) continue;
+    if (c.name === 'MemberExpression' || c.name === 'VariableName') continue;
+    return false;
+  }
+  return true;
 }

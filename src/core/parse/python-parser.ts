@@ -17,6 +17,7 @@
  */
 import { parser as basePythonParser } from '@lezer/python';
 import { ExternalTokenizer, type InputStream, type LRParser, type Stack } from '@lezer/lr';
+import type { SyntaxNodeRef } from '@lezer/common';
 
 const NUMBER = (() => {
   const type = basePythonParser.nodeSet.types.find((t) => t.name === 'Number');
@@ -95,3 +96,17 @@ function configure(): LRParser {
 
 /** `@lezer/python`'s parser, reading trailing-dot float literals as numbers. */
 export const parser: LRParser = configure();
+
+/**
+ * A bare `yield` (`yield` with no value: `@contextmanager` bodies, `x = yield`): `@lezer/python`
+ * 1.1.19 wants an expression after `yield` and leaves a zero-width error node there, in an
+ * otherwise right `YieldStatement` / `YieldExpression`. CPython accepts it (`yield_expr ::=
+ * "yield" [yield_list]`), so that node is not a syntax error.
+ */
+export function isBareYieldGap(n: SyntaxNodeRef): boolean {
+  if (!n.type.isError || n.from !== n.to) return false;
+  const node = n.node;
+  const parent = node.parent;
+  if (!parent || (parent.name !== 'YieldStatement' && parent.name !== 'YieldExpression')) return false;
+  return node.prevSibling?.name === 'yield' && node.nextSibling === null;
+}

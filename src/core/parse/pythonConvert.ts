@@ -4,7 +4,7 @@
  */
 import type { ParseError, Span } from '../types.js';
 import { type PyArg, type PyComment, type PyExpr, type PyParam, type PyStmt, shiftStmts } from './pyast.js';
-import { parser } from './python-parser.js';
+import { isBareYieldGap, parser } from './python-parser.js';
 import type { ChunkLex } from './pythonScan.js';
 import type { SyntaxNode } from '@lezer/common';
 
@@ -49,7 +49,7 @@ export function parseChunk(text: string, base: number): ParsedChunk {
   tree.iterate({
     enter: (n) => {
       if (n.name === 'Comment') conv.comments.push({ text: text.slice(n.from, n.to), span: { from: n.from + base, to: n.to + base } });
-      else if (n.type.isError && conv.errors.length < 20) {
+      else if (n.type.isError && conv.errors.length < 20 && !isBareYieldGap(n)) {
         conv.errors.push({ message: n.from === n.to ? 'Syntax error: unexpected end or missing token' : `Syntax error near '${text.slice(n.from, Math.min(n.to, n.from + 20))}'`, span: { from: n.from + base, to: n.to + base } });
       }
     },

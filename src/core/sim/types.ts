@@ -8,33 +8,15 @@
  * worker_threads unchanged). Fields may be added; none is renamed or removed
  * without bumping `SimulationResult.version`.
  */
+import type { Sampler } from '../math/variance.js';
 import type { ActivationName, Framework, Normalization } from '../types.js';
 
 /** The four initializations compared for every model. */
 export type SimInit = 'current' | 'recommended' | 'orthogonal' | 'lsuv';
 export const SIM_INITS: readonly SimInit[] = ['current', 'recommended', 'orthogonal', 'lsuv'];
 
-/**
- * How one weight tensor is drawn, exactly as its framework draws it. Bounds and
- * standard deviations are absolute (already scaled by the fans), so the runner
- * needs no framework knowledge.
- */
-export type Sampler =
-  | { kind: 'uniform'; low: number; high: number }
-  | { kind: 'normal'; mean: number; std: number }
-  /** Normal(mean, std) restricted to [mean − cut·std, mean + cut·std] by redrawing (std is the pre-truncation parameter). */
-  | {
-      kind: 'truncated_normal';
-      mean: number;
-      std: number;
-      cut: number;
-      /** Absolute bounds when the truncation is not symmetric around the mean (PyTorch trunc_normal_(a, b), Flax lower/upper); they override `cut`. */
-      low?: number;
-      high?: number;
-    }
-  /** QR of a Gaussian matrix, sign-corrected, times gain; rectangular kernels flattened as the framework does. */
-  | { kind: 'orthogonal'; gain: number }
-  | { kind: 'constant'; value: number };
+/** How one weight tensor is drawn (absolute bounds and stds): the law's sampler, math/variance.ts. */
+export type { Sampler };
 
 export type SimLayerKind = 'dense' | 'conv' | 'conv_transpose' | 'embedding' | 'recurrent';
 

@@ -24,9 +24,9 @@
  * importers do after it.
  */
 import type { WorkspaceIndex, IndexedFile } from './index.js';
-import { LineIndex } from '../text.js';
 import { summarizePython, type PyModuleSummary } from './python.js';
 import { summarizeJs, type JsModuleSummary } from './javascript.js';
+import { pyRefs, type PyRef } from './pyrefs.js';
 
 /** Most foreign text added to one file's analysis (characters). */
 export const LINK_BUDGET = 256 * 1024;
@@ -50,10 +50,18 @@ export interface Linked {
   ownLength: number;
   /** Foreign regions, by increasing `at`. */
   segments: Segment[];
+  /** Renamed references in foreign regions (`nb.Block` read as `Block`): `from`/`to` in `file`, `at`/`length` in the linked text. */
+  renamed: { file: string; from: number; to: number; at: number; length: number }[];
   /** Other files read (sorted). */
   files: string[];
   /** The foreign part of `text`: equal signatures mean equal linked analyses for the same own text. */
   signature: string;
+  /**
+   * Python: module attribute references of the analysed file written with `_` for `.` in
+   * `text` (`models.Generator` → `models_Generator`, same length: the definition is copied
+   * under that name), masked name → as written. Empty when none.
+   */
+  masks: Map<string, string>;
 }
 
 interface Unit {
@@ -98,7 +106,7 @@ function viewOf(path: string, f: IndexedFile | { text: string; py?: PyModuleSumm
  * editor buffer wins) against the rest of the index.
  */
 export function link(index: WorkspaceIndex, path: string, text: string, language: 'python' | 'javascript' | 'typescript'): Linked {
-  const plain: Linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '' };
+  const plain: Linked = { text, ownFrom: 0, ownLength: text.length, segments: [], renamed: [], files: [], signature: '', masks: new Map() };
   const indexed = index.get(path);
   let own: FileView | null;
   if (indexed && indexed.text === text) own = viewOf(path, indexed);
@@ -109,8 +117,42 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
 
   const bound = new Set<string>();
   for (const u of own.units) for (const d of u.defines) bound.add(d);
+  /** The name a foreign definition is copied under (`file\0name` → name), when not its own: the analysed file's alias for it. */
+  const linkNames = new Map<string, string>();
+  const linkName = (file: string, name: string) => (file === path ? name : (linkNames.get(file + '\0' + name) ?? name));
+  const refsCache = new Map<string, PyRef[]>();
+  const refsOf = (file: FileView, unit: number): PyRef[] => {
+    const key = file.path + '\0' + unit;
+    let r = refsCache.get(key);
+    if (!r) {
+      const u = file.units[unit];
+      refsCache.set(key, (r = file.summary.py ? pyRefs(index, file.path, file.summary.py, file.text, u.from, u.to) : []));
+    }
+    return r;
+  };
+  /** Import locals of a Python file that bind a workspace module (`import models`, `from pkg import models`). */
+  const moduleLocals = (file: FileView): Set<string> => {
+    const out = new Set<string>();
+    if (!file.summary.py) return out;
+    for (const im of file.summary.py.imports) {
+      if (!im.local || im.name === '*') continue;
+      const r = index.resolveLocal(file.path, im.local, file.summary);
+      if (r && 'module' in r) out.add(im.local);
+    }
+    return out;
+  };
+  const modLocals = new Map<string, Set<string>>();
+  const modulesOf = (file: FileView) => {
+    let m = modLocals.get(file.path);
+    if (!m) modLocals.set(file.path, (m = moduleLocals(file)));
+    return m;
+  };
   const visited = new Set<string>();
   const prelude: { file: FileView; unit: number }[] = [];
+  /** TS/JS: `const hl = hiddenLayer;` for each import under another name, after the copies. */
+  const jsAliases: string[] = [];
+  /** The same for importers' names of this file's definitions, before their statements. */
+  const jsTailAliases: string[] = [];
   const epilogue: { file: FileView; unit: number }[] = [];
   const views = new Map<string, FileView>();
   let budget = LINK_BUDGET;
@@ -147,17 +189,37 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     if (!u) return false;
     const utext = file.text.slice(u.from, u.to);
     if (utext.includes('ignore-file')) return false;
-    // a name this file already binds otherwise wins (the analysed file first)
-    if (u.defines.some((d) => bound.has(d))) return u.kind === 'import';
+    const defines = u.defines.map((d) => linkName(file.path, d));
+    // a name this file already binds otherwise wins (the analysed file first); TS/JS: the same library
+    // import (`import * as tf from '@tensorflow/tfjs'`) is copied anyway, since the copies come before
+    // the file's own import and a binding must precede its use
+    if (defines.some((d) => bound.has(d))) {
+      if (u.kind !== 'import') return false;
+      if (python || !sameLibraryImport(file, unit, own!)) return true;
+      if (utext.length + 1 > budget) return true;
+      visited.add(key);
+      budget -= utext.length + 1;
+      out.push({ file, unit });
+      return true;
+    }
     if (utext.length + 1 > budget || depth > 24) return false;
     visited.add(key);
-    for (const d of u.defines) bound.add(d);
+    for (const d of defines) bound.add(d);
     budget -= utext.length + 1;
     for (const name of u.uses) {
       if (u.defines.includes(name)) continue;
       if (bound.has(name) && !file.defs.has(name)) continue;
       const n = needed(file, name, unit);
       if (n && !(n.file === own)) include(n.file, n.unit, out, depth + 1);
+    }
+    // `models.Generator` on an imported workspace module: the member comes along
+    const mods = file.python ? modulesOf(file) : null;
+    if (mods && mods.size && [...mods].some((m) => u.uses.has(m))) {
+      for (const r of refsOf(file, unit)) {
+        if (!r.dotted || r.def.file === path) continue;
+        const v = view(r.def.file);
+        if (v) include(v, r.def.statement, out, depth + 1);
+      }
     }
     out.push({ file, unit });
     return true;
@@ -170,9 +232,51 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     if (!r || r === 'library') continue;
     const v = view(r.file);
     if (!v || v === own) continue;
-    if (r.name !== local) continue; // an alias would need a rename; not linked
+    if (r.name !== local && !python) {
+      // `import { hiddenLayer as hl }`: the definition is copied, then `const hl = hiddenLayer;`
+      if (r.name === 'default' || !/^[A-Za-z_$][\w$]*$/.test(r.name) || bound.has(r.name)) continue;
+      bound.delete(local);
+      if (include(v, r.statement, prelude, 0)) jsAliases.push(`const ${local} = ${r.name};`);
+      continue;
+    }
+    if (r.name !== local) {
+      // `from models import Generator as Gen`: the definition is copied under the name used here
+      const key = r.file + '\0' + r.name;
+      if (linkNames.has(key) && linkNames.get(key) !== local) continue;
+      linkNames.set(key, local);
+    }
     bound.delete(local); // the import's binding gives way to the definition
     include(v, r.statement, prelude, 0);
+  }
+  // `import models` … `models.Generator(...)`: the reference is read as `models_Generator` (same
+  // length, so the analysed text keeps its offsets) and the definition is copied under that name
+  const masks = new Map<string, string>();
+  const maskEdits: { from: number; to: number; text: string }[] = [];
+  if (python) {
+    const mods = modulesOf(own);
+    const idents = new Set<string>();
+    for (const u of own.units) for (const n of u.uses) idents.add(n);
+    if (mods.size) {
+      own.units.forEach((u, i) => {
+        if (u.kind === 'import' || ![...mods].some((m) => u.uses.has(m))) return;
+        for (const r of refsOf(own!, i)) {
+          if (!r.dotted || r.def.file === path) continue;
+          const masked = r.text.split('.').join('_');
+          const key = r.def.file + '\0' + r.def.name;
+          const given = linkNames.get(key);
+          if (given !== undefined ? given !== masked : idents.has(masked) || bound.has(masked)) continue;
+          const v = view(r.def.file);
+          if (!v) continue;
+          // already copied under its own name (also imported by name): left as it is
+          if (given === undefined && visited.has(v.path + '\0' + r.def.statement)) continue;
+          linkNames.set(key, masked);
+          if (include(v, r.def.statement, prelude, 0) || visited.has(v.path + '\0' + r.def.statement)) {
+            masks.set(masked, r.text);
+            maskEdits.push({ from: r.from, to: r.to, text: masked });
+          }
+        }
+      });
+    }
   }
   if (python) {
     // `from models import *`: the names used here that a star module defines
@@ -199,10 +303,23 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     const iv = view(ip);
     if (!iv) continue;
     const names = new Set<string>();
-    for (const [local, ui] of iv.importUnit) {
+    for (const local of iv.importUnit.keys()) {
       const r = resolveLocal(index, iv, local, own);
-      if (r && r !== 'library' && r.file === path && r.name === local) names.add(local);
-      void ui;
+      // `from models import Generator as G`: the copies say `Generator` (see the references below)
+      if (r && r !== 'library' && r.file === path && (r.name === local || iv.python)) names.add(local);
+      // TS/JS `import { hiddenLayer as hl }` in the importer: `const hl = hiddenLayer;` before its statements
+      else if (r && r !== 'library' && r.file === path && !iv.python && r.name !== 'default' && !bound.has(local) && own.defs.has(r.name)) {
+        names.add(local);
+        bound.add(local);
+        jsTailAliases.push(`const ${local} = ${r.name};`);
+      }
+    }
+    // `import models` in train.py, then `models.Generator(...)`
+    if (iv.python) {
+      for (const m of modulesOf(iv)) {
+        const r = index.resolveLocal(iv.path, m);
+        if (r && 'module' in r && r.module === path) names.add(m);
+      }
     }
     if (names.size === 0) continue;
     // the statements that use those names, then those that use what they define
@@ -220,11 +337,54 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
           return;
         }
       });
+      // TS/JS: what those statements use from the importer came along (`const model = tf.sequential()`
+      // for `model.add(hl(32))`); the statements that use it too (the layers added before: the data flow)
+      if (!iv.python) {
+        iv.units.forEach((u, i) => {
+          if (u.kind === 'import' || !visited.has(iv.path + '\0' + i)) return;
+          for (const d of u.defines) if (!names.has(d)) {
+            names.add(d);
+            changed = true;
+          }
+        });
+      }
     }
   }
 
   if (prelude.length === 0 && epilogue.length === 0) return plain;
+  if (!python) {
+    // TS/JS runs in order: an importer's statements keep their order in their file (files in first-use order)
+    const fileOrder = new Map<string, number>();
+    epilogue.forEach((e) => fileOrder.has(e.file.path) || fileOrder.set(e.file.path, fileOrder.size));
+    epilogue.sort((a, b) => fileOrder.get(a.file.path)! - fileOrder.get(b.file.path)! || a.unit - b.unit);
+  }
+  /** The references of a copied statement that must say another name: the name each definition has here. */
+  function rewritesOf(file: FileView, unit: number): { from: number; to: number; text: string }[] {
+    const u = file.units[unit];
+    const mods = modulesOf(file);
+    const renamed = u.defines.some((d) => linkName(file.path, d) !== d);
+    let interesting = renamed || [...mods].some((m) => u.uses.has(m));
+    if (!interesting) {
+      for (const n of u.uses) {
+        const i = file.defs.get(n);
+        if (i === undefined) continue;
+        if (file.units[i].kind === 'import') {
+          const r = index.resolveLocal(file.path, n, file.summary);
+          if (r && 'definition' in r && linkName(r.definition.file, r.definition.name) !== n) interesting = true;
+        } else if (linkName(file.path, n) !== n) interesting = true;
+        if (interesting) break;
+      }
+    }
+    if (!interesting) return [];
+    const out: { from: number; to: number; text: string }[] = [];
+    for (const r of refsOf(file, unit)) {
+      const name = linkName(r.def.file, r.def.name);
+      if (name !== r.text) out.push({ from: r.from, to: r.to, text: name });
+    }
+    return out;
+  }
   const segments: Segment[] = [];
+  const renamed: Linked['renamed'] = [];
   const files = new Set<string>();
   let out: string;
   // Build prelude and epilogue texts with their segment offsets.
@@ -233,40 +393,79 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     const segs: Segment[] = [];
     for (const { file, unit } of list) {
       const u = file.units[unit];
-      let t = file.text.slice(u.from, u.to);
-      const kw = file.exportKw?.get(unit);
-      if (kw) t = ' '.repeat(kw.to - kw.from) + t.slice(kw.to - u.from);
-      s += '\n';
-      segs.push({ file: file.path, from: u.from, at: base + s.length, length: u.to - u.from });
       files.add(file.path);
-      s += t;
+      s += '\n';
+      const edits = file.python ? rewritesOf(file, unit) : [];
+      if (edits.length === 0) {
+        let t = file.text.slice(u.from, u.to);
+        const kw = file.exportKw?.get(unit);
+        if (kw) t = ' '.repeat(kw.to - kw.from) + t.slice(kw.to - u.from);
+        segs.push({ file: file.path, from: u.from, at: base + s.length, length: u.to - u.from });
+        s += t;
+        continue;
+      }
+      // renamed references: the text between them keeps its place in `file`; the new names have none
+      let pos = u.from;
+      for (const e of [...edits, { from: u.to, to: u.to, text: '' }]) {
+        if (e.from > pos) {
+          segs.push({ file: file.path, from: pos, at: base + s.length, length: e.from - pos });
+          s += file.text.slice(pos, e.from);
+        }
+        if (e.to > e.from) renamed.push({ file: file.path, from: e.from, to: e.to, at: base + s.length, length: e.text.length });
+        s += e.text;
+        pos = e.to;
+      }
     }
     return { text: s + (list.length ? '\n' : ''), segs };
   };
   if (python) {
     const tail = build([...prelude, ...epilogue], text.length);
     segments.push(...tail.segs);
-    out = text + tail.text;
-    return { text: out, ownFrom: 0, ownLength: text.length, segments, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs, index) };
+    let ownText = text;
+    if (maskEdits.length) {
+      maskEdits.sort((a, b) => a.from - b.from);
+      let t = '';
+      let pos = 0;
+      for (const e of maskEdits) {
+        t += text.slice(pos, e.from) + e.text;
+        pos = e.to;
+      }
+      ownText = t + text.slice(pos);
+    }
+    out = ownText + tail.text;
+    const maskSig = [...masks.keys()].sort().join(',');
+    return { text: out, ownFrom: 0, ownLength: text.length, segments, renamed, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs, index) + '\0' + maskSig, masks };
   }
   const head = build(prelude, 0);
+  if (jsAliases.length) head.text += jsAliases.join('\n') + '\n';
   const ownFrom = head.text.length;
-  const tail = build(epilogue, ownFrom + text.length);
+  const aliasTail = jsTailAliases.length ? '\n' + jsTailAliases.join('\n') : '';
+  const tail = build(epilogue, ownFrom + text.length + aliasTail.length);
+  tail.text = aliasTail + tail.text;
   segments.push(...head.segs, ...tail.segs);
   out = head.text + text + tail.text;
-  return { text: out, ownFrom, ownLength: text.length, segments, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index) };
+  return { text: out, ownFrom, ownLength: text.length, segments, renamed, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index), masks };
 }
 
-/** Where each segment starts, by line: an edit elsewhere in a file that moves no line changes no origin. */
+/** Where each segment starts, by line (and cell): an edit elsewhere in a file that moves no line changes no origin. */
 function segSig(segs: Segment[], index: WorkspaceIndex): string {
-  const lines = new Map<string, LineIndex>();
   return segs
     .map((s) => {
-      let li = lines.get(s.file);
-      if (!li) lines.set(s.file, (li = new LineIndex(index.get(s.file)?.text ?? '')));
-      return s.file + ':' + li.lineCol(s.from).line;
+      const p = index.placeOf(s.file, s.from);
+      return s.file + ':' + p.line + (p.cell !== undefined ? `/${p.cell}:${p.cellLine}` : '');
     })
     .join(',');
+}
+
+/** A TS/JS import statement of `file` whose every binding the analysed file makes with an import of the same package. */
+function sameLibraryImport(file: FileView, unit: number, own: FileView): boolean {
+  const mine = file.summary.js?.imports.filter((i) => i.statement === unit) ?? [];
+  if (mine.length === 0) return false;
+  return mine.every((i) => {
+    if (i.spec.startsWith('.')) return false;
+    const o = own.summary.js?.imports.find((x) => x.local === i.local);
+    return !!o && o.spec === i.spec && o.name === i.name;
+  });
 }
 
 /** Is `local` mentioned by a unit other than the import that binds it? */

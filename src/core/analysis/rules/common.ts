@@ -2,10 +2,11 @@
  * What every rule shares: the Rule shape, the numbers of one layer (Var(W),
  * forward factor), labels for messages, and the fix builder.
  */
-import type { ActivationName, AnalysisOptions, Finding, Fix, InitName, InitSpec, Layer, ModelInfo, RuleCode, Severity } from '../../types.js';
+import type { ActivationName, AnalysisOptions, Finding, Fix, InitName, InitSpec, Layer, ModelInfo, RelatedPlace, RuleCode, Severity, Span } from '../../types.js';
 import type { FrameworkAnalysis, InitTarget } from '../../frameworks/adapter.js';
 import { secondMoment, derivSecondMoment } from '../../math/index.js';
-import { TFJS_TRUNCATED, isHead, layerNumbers, modelCompound, tfjsName } from '../numbers.js';
+import { TFJS_TRUNCATED, otherDistribution, tfjsName, varianceScalingLaw, varianceScalingSpelling } from '../../frameworks/shared/initializers.js';
+import { isHead, layerNumbers, modelCompound } from '../numbers.js';
 
 export interface RuleDocs {
   whatItDoes: string;
@@ -107,14 +108,6 @@ export function initFixes(layer: Layer, ctx: RuleContext, target: InitTarget, sa
   return out;
 }
 
-function otherDistribution(i: InitName): InitName | null {
-  const pairs: Partial<Record<InitName, InitName>> = {
-    he_normal: 'he_uniform', he_uniform: 'he_normal', glorot_normal: 'glorot_uniform', glorot_uniform: 'glorot_normal',
-    lecun_normal: 'lecun_uniform', lecun_uniform: 'lecun_normal',
-  };
-  return pairs[i] ?? null;
-}
-
 export function fixTitle(t: InitTarget, framework?: Layer['framework']): string {
   if (t.which === 'recurrent') return 'Use orthogonal init for the recurrent kernel';
   const act = t.activation === 'unknown' ? '' : ` (${actLabel(t.activation)})`;
@@ -133,7 +126,7 @@ export function fixTitle(t: InitTarget, framework?: Layer['framework']): string 
  */
 export function tfjsTruncationNote(layer: Layer, target: InitName): string {
   if (layer.framework !== 'tfjs') return '';
-  const normal = ({ he_uniform: 'he_normal', glorot_uniform: 'glorot_normal', lecun_uniform: 'lecun_normal' } as Partial<Record<InitName, InitName>>)[target];
+  const normal = varianceScalingLaw(target)?.uniform ? otherDistribution(target) : null;
   if (!normal || !TFJS_TRUNCATED.has(normal)) return '';
   const real = layerNumbers(layer, { name: normal, explicit: false, source: 'default', distribution: 'truncated_normal', uncorrectedTruncation: true });
   if (real.forward === null) return '';
@@ -160,27 +153,7 @@ export function recommendationText(layer: Layer, rec: { target: InitTarget }, re
   const scale = 1 / m2;
   const mode = direction === 'backward' ? 'fan_out' : 'fan_in';
   const moment = direction === 'backward' ? "E[φ′(z)²]" : 'E[φ(z)²]';
-  return `${named}, the closest named initializer, gives ≈${r2(recFactor)} per layer. Exact for ${actLabel(act)} (${moment} = ${m2.toFixed(4)}): Var(W) = ${sig3(scale)}/${mode}, ${exactSpelling(layer, scale, mode)}.`;
-}
-
-/** The exact variance-scaling initializer in the layer's framework. */
-function exactSpelling(layer: Layer, scale: number, mode: 'fan_in' | 'fan_out'): string {
-  const s = sig3(scale);
-  switch (layer.framework) {
-    case 'keras':
-      return `\`VarianceScaling(scale=${s}, mode="${mode}")\``;
-    case 'flax':
-      return `\`variance_scaling(${s}, "${mode}", "truncated_normal")\``;
-    case 'tfjs':
-      // tfjs's 'normal' distribution is truncated without correction: uniform is exact.
-      return `\`varianceScaling({scale: ${s}, mode: '${mode === 'fan_in' ? 'fanIn' : 'fanOut'}', distribution: 'uniform'})\``;
-    case 'pytorch':
-    default: {
-      const fan = mode === 'fan_in' ? layer.fanIn : layer.fanOut;
-      const g = sig3(Math.sqrt(scale));
-      return fan !== null ? `\`nn.init.normal_(w, std=${sig3(Math.sqrt(scale / fan))})\` (std = ${g}/√${mode})` : `\`nn.init.normal_\` with std = ${g}/√${mode}`;
-    }
-  }
+  return `${named}, the closest named initializer, gives ≈${r2(recFactor)} per layer. Exact for ${actLabel(act)} (${moment} = ${m2.toFixed(4)}): Var(W) = ${sig3(scale)}/${mode}, ${varianceScalingSpelling(layer.framework, scale, mode, mode === 'fan_in' ? layer.fanIn : layer.fanOut, sig3)}.`;
 }
 
 /** The last weight layer of its model (an output head). */
@@ -215,6 +188,53 @@ export function normNote(layer: Layer): string {
   return ` A ${n} follows this layer and rescales its output, so this matters less (mostly the first training steps and the gradient of this layer's weights).`;
 }
 
+/**
+ * Where a layer finding is shown:
+ *   'kernel'    the layer's kernel init is judged against its activation (TF.js: the
+ *               `kernelInitializer:` option, else the factory's name; Python: the layer call)
+ *   'init'      the init as written is the problem (IL002, IL003): the argument or the
+ *               `nn.init` call written for this layer alone (init code shared by several
+ *               layers, a loop or `apply`, keeps the squiggle on each layer)
+ *   'recurrent' the recurrent kernel's init (TF.js: `recurrentInitializer:`, else the name)
+ */
+export type Placement = 'kernel' | 'init' | 'recurrent';
+
+export function findingSpan(layer: Layer, at: Placement): Span {
+  const init = at === 'recurrent' ? layer.recurrentInit : layer.init;
+  if (layer.framework === 'tfjs') return { ...(init?.optionSpan ?? layer.nameSpan ?? layer.span) };
+  if (at === 'init' && init?.explicit && init.span && !init.origin && (init.source === 'argument' || init.source === 'init-call')) return { ...init.span };
+  return { ...layer.span };
+}
+
+const overlaps = (a: Span, b: Span) => a.from < b.to && b.from < a.to;
+
+/**
+ * The other places of this text a layer finding is about, outside its squiggle: the layer
+ * (when the squiggle is on its init call), the initializer and the statement that applied it,
+ * the activation that follows.
+ */
+export function relatedPlaces(layer: Layer, span: Span, at: Placement): RelatedPlace[] {
+  const out: RelatedPlace[] = [];
+  const add = (s: Span | undefined, message: string) => {
+    if (!s || s.to <= s.from || overlaps(s, span) || out.some((r) => overlaps(r.span, s))) return;
+    out.push({ span: { ...s }, message });
+  };
+  const init = at === 'recurrent' ? layer.recurrentInit : layer.init;
+  add(layer.span, `the ${layer.layer} layer${layer.name ? ` ${layer.name}` : ''}`);
+  if (init?.explicit && !init.origin) {
+    add(init.optionSpan ?? init.span, `its ${at === 'recurrent' ? 'recurrent ' : ''}initializer: ${clip(init.text ?? init.name)}`);
+    if (!init.siteOrigin) add(init.site, 'where the init code is applied');
+  }
+  const act = layer.activation;
+  if (at !== 'recurrent' && act.span && !act.origin && act.name !== 'unknown') add(act.span, `the activation that follows: ${actLabel(act.name)}`);
+  return out;
+}
+
+function clip(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > 60 ? `${one.slice(0, 57)}…` : one;
+}
+
 export function finding(
   rule: Rule,
   layer: Layer | null,
@@ -223,9 +243,14 @@ export function finding(
   recommended: InitName | null,
   fixes: Fix[],
   severity: Severity = rule.severity,
+  at: Placement = 'kernel',
 ): Finding {
-  const span = layer ? layer.span : model!.span;
-  return { code: rule.code, severity, message, summary: firstSentence(message), span: { ...span }, layer: layer ? layer.id : null, model: model ? model.id : layer?.model ?? null, recommended, fixes };
+  const span = layer ? findingSpan(layer, at) : { ...model!.span };
+  const related = layer ? relatedPlaces(layer, span, at) : [];
+  return {
+    code: rule.code, severity, message, summary: firstSentence(message), span, layer: layer ? layer.id : null, model: model ? model.id : layer?.model ?? null, recommended, fixes,
+    ...(related.length ? { related } : {}),
+  };
 }
 
 /**
@@ -245,4 +270,17 @@ export function firstSentence(message: string): string {
     else if (depth === 0 && (c === '.' || c === ';') && message[i + 1] === ' ') return message.slice(0, i) + (c === '.' ? '.' : '');
   }
   return message;
+}
+
+/**
+ * Issue 12, idiom 9: a finding about a layer's default init, in a file that defines an init
+ * function of one module (`def weights_init(m)`) and applies it nowhere: another file may apply
+ * it, so the finding says so and is `info` (IL001, IL005, IL006 document this case).
+ */
+export function withInitElsewhere(f: Finding, layer: Layer, fnName: string): Finding {
+  if (f.code !== 'IL001' && f.code !== 'IL005' && f.code !== 'IL006') return f;
+  const judged = f.code === 'IL005' ? layer.recurrentInit : layer.init;
+  if (!judged || judged.explicit) return f;
+  const message = `${f.message} This file defines \`${fnName}\` but applies it nowhere: if another file does (\`model.apply(${fnName})\`), the init may be set there.`;
+  return { ...f, message, severity: 'info' };
 }

@@ -17,7 +17,10 @@ export const initActivationMismatch: Rule = {
   name: 'init-activation-mismatch',
   title: 'Initializer does not fit the activation',
   severity: 'warning',
-  severityRules: [{ severity: 'info', when: 'a normalization (BatchNorm, LayerNorm, GroupNorm…) follows the layer, or the model has LayerNorm and residual connections' }],
+  severityRules: [
+    { severity: 'info', when: 'a normalization (BatchNorm, LayerNorm, GroupNorm…) follows the layer, or the model has LayerNorm and residual connections' },
+    { severity: 'info', when: 'the layer keeps its default init while the file defines an init function of one module (`def weights_init(m)`) that it never applies, which another file may apply' },
+  ],
   claimsKernel: true,
   docs: {
     whatItDoes:

@@ -1,7 +1,7 @@
 /** IL003 explicit-scale: an explicit std/range that makes the signal explode or vanish for the known fan_in. */
 import type { Finding, Layer } from '../../types.js';
 import { type Rule, type RuleContext, actLabel, depthNote, finding, initFixes, initLabel, isOutputLayer, layerNumbers, normNote, r2, recommendation } from './common.js';
-import { tfjsName } from '../numbers.js';
+import { tfjsName } from '../../frameworks/shared/initializers.js';
 
 /** Above this per-layer factor an exploding scale is an error. */
 export const EXPLODE_ERROR = 10;
@@ -65,6 +65,6 @@ export const explicitScale: Rule = {
     const msg = `${init.text ?? initLabel(init.name)} with fan_in=${layer.fanIn}: ${what}${depthNote(layer, ctx)}.${recText}${normNote(layer)}`;
     // Exploding signals overflow; vanishing ones are often rescued by later normalization.
     const severity = layer.normalization ? 'info' : f > EXPLODE_ERROR ? 'error' : 'warning';
-    return [finding(this, layer, null, msg, rec?.target.init ?? null, rec ? initFixes(layer, ctx, rec.target, 'unsafe') : [], severity)];
+    return [finding(this, layer, null, msg, rec?.target.init ?? null, rec ? initFixes(layer, ctx, rec.target, 'unsafe') : [], severity, 'init')];
   },
 };

@@ -7,6 +7,7 @@ export const recurrentNotOrthogonal: Rule = {
   name: 'recurrent-kernel-not-orthogonal',
   title: 'Recurrent kernel is not orthogonal',
   severity: 'warning',
+  severityRules: [{ severity: 'info', when: 'the layer keeps its default init while the file defines an init function of one module (`def weights_init(m)`) that it never applies, which another file may apply' }],
   docs: {
     whatItDoes: 'Checks that the recurrent (hidden-to-hidden) kernel of RNN, LSTM and GRU layers is initialized orthogonally. Keras, TensorFlow.js and Flax do this by default; PyTorch does not (every weight is U(±1/√hidden_size)).',
     whyBad:
@@ -28,6 +29,6 @@ export const recurrentNotOrthogonal: Rule = {
           ? `PyTorch draws weight_hh from ${draws}, not an orthogonal matrix`
           : `the recurrent kernel uses ${describeInit(layer, ri)}`;
     const msg = `Recurrent kernel of this ${layer.layer} is not orthogonal: ${detail}. The hidden state is multiplied by it at every time step, so its norm shrinks or grows exponentially with sequence length; an orthogonal recurrent kernel preserves it.`;
-    return [finding(this, layer, null, msg, 'orthogonal', initFixes(layer, ctx, { init: 'orthogonal', which: 'recurrent', activation: layer.activation.name }))];
+    return [finding(this, layer, null, msg, 'orthogonal', initFixes(layer, ctx, { init: 'orthogonal', which: 'recurrent', activation: layer.activation.name }), this.severity, 'recurrent')];
   },
 };

@@ -7,6 +7,7 @@ export const seluWithoutLecun: Rule = {
   name: 'selu-without-lecun-normal',
   title: 'SELU without LeCun normal init',
   severity: 'warning',
+  severityRules: [{ severity: 'info', when: 'the layer keeps its default init while the file defines an init function of one module (`def weights_init(m)`) that it never applies, which another file may apply' }],
   claimsKernel: true,
   docs: {
     whatItDoes: 'Checks that layers followed by SELU use LeCun normal init (Var(W) = 1/fan_in, normal law).',

@@ -16,29 +16,32 @@
  * (keyed by its span), and the first operation that consumes its output decides its
  * activation (eval/dataflow.ts).
  *
- * This file is the recursive core only: running classes and their construction sites,
- * statements, expressions and calls, which call each other and are one job (about 880
- * lines; cutting it would split a mutual recursion across files). Everything else is a
- * module of free functions reaching the core through the `Evaluator` interface
- * (eval/evaluator.ts): values and their merge (eval/values.ts), scopes (eval/scope.ts),
- * branches and static truth, loops, access paths (eval/paths.ts), data flow of tensors,
- * and the library semantics: calls into Keras/PyTorch/Flax (semantics/libraryCalls.ts),
- * layer fans (semantics/layerFans.ts), initializer reading (semantics/initializers.ts)
- * and PyTorch init code (semantics/torchInitCode.ts).
+ * This file is the recursive core only: running classes, statements, expressions and
+ * calls, which call each other and are one job (cutting it would split a mutual recursion
+ * across files). Everything else is a module of free functions reaching the core through
+ * the `Evaluator` interface (eval/evaluator.ts): values and their merge (eval/values.ts),
+ * scopes (eval/scope.ts), branches and static truth, loops, access paths (eval/paths.ts),
+ * data flow of tensors, and the library semantics: class declarations and construction
+ * sites (semantics/classes.ts), attribute reads (semantics/attributes.ts), calls into
+ * Keras/PyTorch/Flax (semantics/libraryCalls.ts), layer fans (semantics/layerFans.ts),
+ * initializer reading (semantics/initializers.ts) and PyTorch init code
+ * (semantics/torchInitCode.ts).
  */
-import { type PyExpr, type PyStmt, dottedName, stmtExprs, walkExpr, walkStmts } from '../../parse/pyast.js';
+import { type PyExpr, type PyStmt, dottedName } from '../../parse/pyast.js';
 import type { ActivationInfo } from '../../types.js';
 import { branchState, callIndex, constEval, defaultOverridden, evalCond, mayPass, mergeActs, mergeBranches, restoreState, staticTruth } from './eval/branches.js';
 import { applyObj, consume, makeSeq, residualAdd, slice } from './eval/dataflow.js';
 import { bindIteration, bindLoop, loopIterations } from './eval/loops.js';
 import { nameValue, seqPaths } from './eval/paths.js';
 import type { Evaluator } from './eval/evaluator.js';
-import { type Scope, lookup, rootName } from './eval/scope.js';
+import { type Scope, lookup } from './eval/scope.js';
 import { type ClassCtx, type InitEvent, type LayerRec, type Obj, type PyFrameworkResult, type SeqRec, UNKNOWN, type Val, arith, branchUnknown, joinVals, srcOf, tensor, unifyActs } from './eval/values.js';
 import { Imports, setStarCheck } from './imports.js';
+import { evalAttr } from './semantics/attributes.js';
+import { ctorSites, declareClass } from './semantics/classes.js';
 import { resolveCtorFans, shortText } from './semantics/layerFans.js';
-import { BUILTINS, callRef, methodCall, registerModule, siluOperand } from './semantics/libraryCalls.js';
-import { narrow, paramWhich } from './semantics/torchInitCode.js';
+import { BUILTINS, callRef, isLossName, methodCall, registerModule, siluOperand, storesLocals } from './semantics/libraryCalls.js';
+import { narrow } from './semantics/torchInitCode.js';
 import { roleOf } from './vocab.js';
 
 setStarCheck((q) => roleOf(q) !== undefined);
@@ -64,6 +67,7 @@ export class Interp implements Evaluator {
   rootScope: Scope | null = null;
   moduleScope: Scope;
   modelCalls = new Map<PyStmt | null, Extract<PyExpr, { k: 'call' }>>();
+  modelCallsAll = new Map<PyStmt | null, Map<number, Extract<PyExpr, { k: 'call' }>>>();
   modelNames = new Map<PyStmt | null, string>();
   /** Steps left of STEP_BUDGET. */
   stepsLeft = STEP_BUDGET;
@@ -88,6 +92,15 @@ export class Interp implements Evaluator {
   sitesByName: Map<string, number> | null = null;
   /** ctorSites' answer per class, until the next class is declared. */
   ctorSiteOf = new Map<ClassCtx, boolean>();
+  /** Subclass name → qualified name of the framework weight layer it extends. */
+  readonly layerSubclasses = new Map<string, string>();
+  /**
+   * Layer subclasses that rework the kernel before using it (weight standardization through Flax's
+   * `param`, Keras' `convolution_op`, or a `call`/`forward` that reads `self.kernel`/`self.weight`):
+   * the initializer no longer sets the scale of the weights the layer computes with.
+   */
+  readonly weightTransforming = new Set<string>();
+
   /** Activations applied in one branch of an `if` only, to compare with what follows it. */
   deferredActs = new Map<LayerRec, ActivationInfo>();
   /** A loop variable over literal strings: every name it takes. */
@@ -129,7 +142,7 @@ export class Interp implements Evaluator {
       if (s.k === 'def') {
         this.moduleFns.set(s.name, s);
         this.moduleScope.vars.set(s.name, { t: 'fn', def: s, cls: null, self: null });
-      } else if (s.k === 'class') this.declareClass(s);
+      } else if (s.k === 'class') declareClass(this, s);
     }
     // module-level constants first (so classes can read HIDDEN = 128)
     const assigned = new Set<string>();
@@ -177,98 +190,9 @@ export class Interp implements Evaluator {
   }
 
   // ---------------------------------------------------------------- classes
-  declareClass(s: Extract<PyStmt, { k: 'class' }>): void {
-    const ctx: ClassCtx = {
-      stmt: s,
-      name: s.name,
-      framework: null,
-      attrs: new Map(),
-      fields: new Map(),
-      methods: new Map(),
-      layers: [],
-      hasLayerNorm: false,
-      hasResidual: false,
-    };
-    for (const b of s.bases) {
-      const q = this.imports.resolve(b);
-      const role = roleOf(q);
-      if (role && role.r === 'baseModule') {
-        ctx.framework = role.framework;
-        if (role.nnx) ctx.nnx = true;
-      }
-      else if (role && role.r === 'sequential') {
-        ctx.framework = role.framework;
-        ctx.seqBase = role.framework;
-      }
-      else if (q === 'keras.Model' || q === 'keras.models.Model') ctx.framework = 'keras';
-      else if (b.k === 'name' && this.classes.has(b.id)) {
-        const parent = this.classes.get(b.id)!;
-        ctx.framework = parent.framework;
-        if (parent.nnx) ctx.nnx = true;
-        for (const [k, v] of parent.methods) ctx.methods.set(k, v);
-      }
-    }
-    for (const st of s.body) {
-      if (st.k === 'def') ctx.methods.set(st.name, st);
-    }
-    this.classes.set(s.name, ctx);
-    this.classList.push(ctx);
-    // a class declared while running (inside a function) may subclass one: ask ctorSites again
-    this.ctorSiteOf.clear();
-    // A subclass of a framework weight layer that keeps its constructor (`class StdConv(nn.Conv)`
-    // overriding `param`, `class MyConv(layers.Conv2D)` overriding `call`): constructing it builds
-    // that layer, with the same arguments, fans and default initializer.
-    const layerBase = this.layerBaseOf(s);
-    if (layerBase && !ctx.methods.has('__init__')) {
-      this.layerSubclasses.set(s.name, layerBase);
-      if (transformsWeights(s)) this.weightTransforming.add(s.name);
-      this.moduleScope.vars.set(s.name, { t: 'ref', q: layerBase });
-      return;
-    }
-    this.moduleScope.vars.set(s.name, { t: 'cls', cls: ctx });
-  }
-
-  /** Subclass name → qualified name of the framework weight layer it extends. */
-  readonly layerSubclasses = new Map<string, string>();
-  /**
-   * Layer subclasses that rework the kernel before using it (weight standardization through Flax's
-   * `param`, Keras' `convolution_op`, or a `call`/`forward` that reads `self.kernel`/`self.weight`):
-   * the initializer no longer sets the scale of the weights the layer computes with.
-   */
-  readonly weightTransforming = new Set<string>();
-
-  private layerBaseOf(s: Extract<PyStmt, { k: 'class' }>): string | null {
-    for (const b of s.bases) {
-      if (b.k === 'name' && this.layerSubclasses.has(b.id)) return this.layerSubclasses.get(b.id)!;
-      const q = this.imports.resolve(b);
-      if (q && roleOf(q)?.r === 'weight') return q;
-    }
-    return null;
-  }
-
-  /**
-   * A user module class constructed by name somewhere in the file (`Block(dim=512)`), with a
-   * constructor taking arguments and no subclass: each construction reruns its constructor with the
-   * site's arguments, and the fans of its layers come from those runs (equal in all of them, or unknown).
-   */
-  ctorSites(c: ClassCtx): boolean {
-    // asked at every construction: the answer depends only on the declared classes and the calls
-    let known = this.ctorSiteOf.get(c);
-    if (known === undefined) this.ctorSiteOf.set(c, (known = this.ctorSitesUncached(c)));
-    return known;
-  }
-
-  ctorSitesUncached(c: ClassCtx): boolean {
-    const init = c.methods.get('__init__');
-    if (!init || init.params.length < 2 || c.nnx || c.seqBase) return false;
-    if (this.classList.some((o) => o !== c && o.stmt.bases.some((b) => b.k === 'name' && b.id === c.name))) return false;
-    callIndex(this);
-    return (this.sitesByName!.get(c.name) ?? 0) > 0;
-  }
-
   runClass(c: ClassCtx): void {
     // a class the file constructs itself: this run with its defaults is not one of them
-    const unreal = this.ctorSites(c);
+    const unreal = ctorSites(this, c);
     if (unreal) this.unrealDepth++;
     try {
       this.runClassBody(c);
@@ -511,7 +435,7 @@ export class Interp implements Evaluator {
       }
       case 'class':
         if (scope !== this.moduleScope) {
-          this.declareClass(s);
+          declareClass(this, s);
           const c = this.classes.get(s.name);
           if (c && c.framework) this.runClass(c);
         }
@@ -568,7 +492,7 @@ export class Interp implements Evaluator {
         return UNKNOWN;
       }
       case 'attr':
-        return this.evalAttr(e, scope);
+        return evalAttr(this, e, scope);
       case 'call':
         return this.evalCall(e, scope, stmt);
       case 'list':
@@ -657,6 +581,7 @@ export class Interp implements Evaluator {
         }
         if (base.t === 'dict' && idx.t === 'str') return base.entries.get(idx.v) ?? UNKNOWN;
         if (base.t === 'tensor') return tensor(base.pend, null);
+        if (base.t === 'fan' && base.ks === 1 && base.out === 0 && base.inn === 0) return base; // m.kernel_size[0]
         return UNKNOWN;
       }
       case 'bin': {
@@ -677,9 +602,20 @@ export class Interp implements Evaluator {
           const v = arith(e.op, l.v, r.v);
           return v === null ? UNKNOWN : { t: 'num', v };
         }
+        if ((l.t === 'fan' || r.t === 'fan') && (l.t === 'fan' || l.t === 'num') && (r.t === 'fan' || r.t === 'num') && (e.op === '*' || e.op === '/')) {
+          const f = (v: Val) => (v.t === 'fan' ? v : { k: v.t === 'num' ? v.v : 1, out: 0, inn: 0, ks: 0 });
+          const [a, b] = [f(l), f(r)];
+          const sg = e.op === '*' ? 1 : -1;
+          if (e.op === '/' && b.k === 0) return UNKNOWN;
+          return { t: 'fan', k: e.op === '*' ? a.k * b.k : a.k / b.k, out: a.out + sg * b.out, inn: a.inn + sg * b.inn, ks: a.ks + sg * b.ks };
+        }
         if (l.t === 'list' && r.t === 'list' && e.op === '+') return { t: 'list', items: [...l.items, ...r.items], template: l.template || r.template };
         if (l.t === 'tensor' && r.t === 'tensor') {
           if (e.op === '+') return residualAdd(this, [l, r], scope);
+          // x * mask, x / scale with a tensor no layer produced (an input): a scaling, not a consumer
+          const raw = (v: typeof l) => v.pend.length === 0 && !v.src?.length;
+          if ((e.op === '*' || e.op === '/') && raw(r) && l.pend.length) return l;
+          if (e.op === '*' && raw(l) && r.pend.length) return r;
           if (e.op === '-') return residualAdd(this, [l, r], scope);
           // attention scores (q @ kᵀ) and gates (a * b): no nonlinearity acts on the projection itself
           const product = e.op === '@' ? 'a matrix product' : 'a product of two tensors';
@@ -687,8 +623,16 @@ export class Interp implements Evaluator {
           consume(this, r.pend, { name: 'linear', via: 'dataflow', span: e.span, text: product });
           return tensor([], l.ch);
         }
-        if (l.t === 'tensor' && (r.t === 'num' || r.t === 'unknown')) return l;
-        if (r.t === 'tensor' && (l.t === 'num' || l.t === 'unknown')) return r;
+        // x = block(x) + x with a block the file does not define (an imported PreNorm(dim, fn),
+        // a wrapper): a residual connection all the same
+        if (e.op === '+' && (l.t === 'tensor') !== (r.t === 'tensor') && (l.t === 'unknown' || r.t === 'unknown')) {
+          const [t, u, tE, uE] = l.t === 'tensor' ? [l, r, e.left, e.right] : [r, l, e.right, e.left];
+          const a0 = uE.k === 'call' ? uE.args.find((a) => a.name === null && !a.star)?.value : undefined;
+          if (u.t === 'unknown' && t.t === 'tensor' && tE.k === 'name' && a0 && a0.k === 'name' && a0.id === tE.id) return residualAdd(this, [t], scope);
+        }
+        // (a `None` default stands for a value given at run time: `x * mask` under `if mask is not None`)
+        if (l.t === 'tensor' && (r.t === 'num' || r.t === 'unknown' || r.t === 'const')) return l;
+        if (r.t === 'tensor' && (l.t === 'num' || l.t === 'unknown' || l.t === 'const')) return r;
         return UNKNOWN;
       }
       case 'unary': {
@@ -708,75 +652,6 @@ export class Interp implements Evaluator {
       default:
         return UNKNOWN;
     }
-  }
-
-  evalAttr(e: Extract<PyExpr, { k: 'attr' }>, scope: Scope): Val {
-    // imported dotted name?
-    const root = rootName(e);
-    if (root !== null && !lookup(scope, root) && (this.imports.map.has(root) || false)) {
-      const q = this.imports.resolve(e);
-      if (q) return { t: 'ref', q };
-    }
-    const base = this.eval(e.obj, scope);
-    switch (base.t) {
-      case 'self': {
-        const v = base.cls.attrs.get(e.attr) ?? base.cls.fields.get(e.attr);
-        if (v) return v;
-        const m = base.cls.methods.get(e.attr);
-        if (m) return { t: 'fn', def: m, cls: base.cls, self: base };
-        return UNKNOWN;
-      }
-      case 'obj':
-        return this.objAttr(base.o, e.attr);
-      case 'objs': {
-        const recs = base.items.flatMap((o) => (o.o === 'weight' ? [o.rec] : []));
-        const which = paramWhich(e.attr);
-        if (which && recs.length) return { t: 'param', layers: recs, filter: null, which, data: false };
-        return UNKNOWN;
-      }
-      case 'anymod': {
-        const which = paramWhich(e.attr);
-        if (which) return { t: 'param', layers: null, filter: base.filter, which, data: false };
-        if (e.attr === '__class__') return { t: 'classname', of: base, varName: e.obj.k === 'name' ? e.obj.id : null };
-        return UNKNOWN;
-      }
-      case 'classname':
-        return e.attr === '__name__' ? base : UNKNOWN;
-      case 'param':
-        if (e.attr === 'data') return { ...base, data: true };
-        return UNKNOWN;
-      case 'tensor':
-        if (e.attr === 'T' || e.attr === 'data') return base;
-        return { t: 'unknown' };
-      case 'cls': {
-        const v = base.cls.fields.get(e.attr);
-        return v ?? UNKNOWN;
-      }
-      default:
-        return UNKNOWN;
-    }
-  }
-
-  objAttr(o: Obj, attr: string): Val {
-    if (o.o === 'weight') {
-      const which = paramWhich(attr);
-      if (which) {
-        const m = /_l(\d+)(_reverse)?$/.exec(attr);
-        return { t: 'param', layers: [o.rec], filter: null, which, data: false, ...(m ? { index: Number(m[1]) } : {}) };
-      }
-      return UNKNOWN;
-    }
-    if (o.o === 'seq') {
-      const names = (o.seq as SeqRec & { names?: (string | null)[] }).names;
-      if (names) {
-        const i = names.indexOf(attr);
-        if (i >= 0 && o.seq.items[i]) return { t: 'obj', o: o.seq.items[i] };
-      }
-      return UNKNOWN;
-    }
-    if (o.o === 'wrapper') return this.objAttr(o.inner, attr);
-    if (o.o === 'instance') return o.cls.attrs.get(attr) ?? o.cls.fields.get(attr) ?? UNKNOWN;
-    return UNKNOWN;
   }
 
   evalCall(e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
@@ -803,9 +678,9 @@ export class Interp implements Evaluator {
         const recv = this.eval(recvE, scope);
         const nameV = this.eval(e.args[1].value, scope);
         const names = this.loopNames.get(nameV);
-        if (names) return joinVals(names.map((n) => this.evalAttr({ k: 'attr', obj: recvE, attr: n, span: e.span }, scope)));
+        if (names) return joinVals(names.map((n) => evalAttr(this, { k: 'attr', obj: recvE, attr: n, span: e.span }, scope)));
         if (nameV.t === 'str') {
-          const v = this.evalAttr({ k: 'attr', obj: recvE, attr: nameV.v, span: e.span }, scope);
+          const v = evalAttr(this, { k: 'attr', obj: recvE, attr: nameV.v, span: e.span }, scope);
           if (v.t !== 'unknown' || e.args.length === 2) return v;
           return this.eval(e.args[2].value, scope);
         }
@@ -814,6 +689,8 @@ export class Interp implements Evaluator {
         return UNKNOWN;
       }
     }
+    // set_attributes(self, locals()): the arguments become attributes (a helper of another module)
+    if (fnE.k !== 'attr' && this.eval(fnE, scope).t !== 'fn' && storesLocals(this, e, scope)) return UNKNOWN;
     // Method calls on values
     if (fnE.k === 'attr') {
       const special = methodCall(this, e, fnE, scope, stmt);
@@ -864,7 +741,7 @@ export class Interp implements Evaluator {
           else args.push(v);
         }
         // a construction site of a class whose layers take their fans from its arguments
-        const site = !!callee.cls.framework && this.unrealDepth === 0 && this.ctorSites(callee.cls);
+        const site = !!callee.cls.framework && this.unrealDepth === 0 && ctorSites(this, callee.cls);
         if (site && this.instRuns >= 64) this.ctorIncomplete.add(callee.cls);
         if ((rich || site) && callee.cls.framework && this.instRuns < 64) {
           this.instRuns++;
@@ -889,6 +766,7 @@ export class Interp implements Evaluator {
               const snaps = this.ctorSnaps.get(r) ?? [];
               snaps.push([r.fanIn, r.fanOut]);
               this.ctorSnaps.set(r, snaps);
+              if (site && e.args.length) (r.sites ??= []).push(e.span);
             }
             for (const nm of ['forward', 'call', '__call__']) {
               const m = c.methods.get(nm);
@@ -912,9 +790,11 @@ export class Interp implements Evaluator {
           return { t: 'zip', items };
         }
         const builtin = name !== null && BUILTINS.has(name);
+        const loss = name !== null && isLossName(name);
         for (const a of e.args) {
           const v = this.eval(a.value, scope);
-          if (!builtin && v.t === 'tensor' && v.pend.length) {
+          // a loss reads the output without being part of the network: what else acts on it decides
+          if (!builtin && !loss && v.t === 'tensor' && v.pend.length) {
             consume(this, v.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: name ?? 'a call' });
           }
         }
@@ -938,8 +818,8 @@ export class Interp implements Evaluator {
     if (v.t === 'tensor' && v.pend.length === 0) return { o: 'input', ch: v.ch };
     if (v.t === 'ref') {
       const role = roleOf(v.q);
-      if (role && role.r === 'actFn') return { o: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
-      if (role && role.r === 'passFn') return { o: 'pass' };
+      if (role && role.kind === 'actFn') return { o: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
+      if (role && role.kind === 'passFn') return { o: 'pass' };
     }
     if (v.t === 'list') {
       const items = v.items.map((x) => this.toObj(x)).filter((x): x is Obj => x !== null);
@@ -947,21 +827,4 @@ export class Interp implements Evaluator {
     }
     return null;
   }
-}
-
-/** Does a layer subclass rework its kernel (see `Interp.weightTransforming`)? */
-function transformsWeights(s: Extract<PyStmt, { k: 'class' }>): boolean {
-  for (const st of s.body) {
-    if (st.k !== 'def') continue;
-    if (st.name === 'param' || st.name === 'convolution_op') return true;
-    if (st.name !== 'call' && st.name !== 'forward' && st.name !== '__call__') continue;
-    let reads = false;
-    walkStmts(st.body, (inner) => {
-      for (const x of stmtExprs(inner)) walkExpr(x, (e) => {
-        if (e.k === 'attr' && (e.attr === 'kernel' || e.attr === 'weight') && e.obj.k === 'name' && e.obj.id === 'self') reads = true;
-      });
-    });
-    if (reads) return true;
-  }
-  return false;
 }

@@ -44,6 +44,7 @@ export function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean):
     depthwise: rec.spec.depthwise === true,
     head: rec.applied && !rec.feeds,
     template: rec.template,
+    ...(rec.sites?.length && !rec.loopVaries?.size && (rec.fanIn !== null || rec.fanOut !== null) ? { sizesFrom: { from: rec.sites[0].from, to: rec.sites[0].to } } : {}),
   };
 }
 
@@ -129,6 +130,25 @@ export function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, class
     const call = interp.modelCalls.get(fn as never) ?? null;
     const fnStmt = fn && fn.k === 'def' ? fn : null;
     const framework = rs[0].spec.framework;
+    // Several `keras.Model(...)` calls in one scope (a notebook's encoder and decoder, one model
+    // per cell): each model holds the layers built since the previous one.
+    const calls = [...(interp.modelCallsAll.get(fn as never)?.values() ?? [])].sort((a, b) => a.span.from - b.span.from);
+    if (calls.length >= 2) {
+      const buckets = new Map<number, LayerRec[]>();
+      for (const r of rs) {
+        const i = calls.findIndex((c) => c.span.from > r.call.span.from);
+        const k = i < 0 ? calls.length : i;
+        buckets.set(k, [...(buckets.get(k) ?? []), r]);
+      }
+      for (const [k, part] of [...buckets].sort((a, b) => a[0] - b[0])) {
+        const c = calls[k];
+        const span: Span = c ? { ...c.span } : { ...part[0].call.span };
+        const m: ModelInfo = { id: nextId, framework, kind: 'functional', name: fnStmt ? fnStmt.name : null, span, layers: [] };
+        assign(m, part);
+        if (m.layers.length) nextId++;
+      }
+      continue;
+    }
     const span: Span = call ? { ...call.span } : fnStmt ? { ...fnStmt.nameSpan } : { ...rs[0].call.span };
     const m: ModelInfo = { id: nextId, framework, kind: 'functional', name: fnStmt ? fnStmt.name : null, span, layers: [] };
     assign(m, rs);

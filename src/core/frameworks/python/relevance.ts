@@ -42,7 +42,7 @@ const CLASS_ONLY_WORDS = new Set(['Module', 'List', 'Dict']);
  * tensors is reached through the names it shares with the model. Their common
  * names (`mean`, `cat`, `add`) do not make a training loop worth parsing.
  */
-const TRANSPARENT_ROLES = new Set<Role['r']>(['passFn', 'concatFn', 'addFn']);
+const TRANSPARENT_ROLES = new Set<Role['kind']>(['passFn', 'concatFn', 'addFn']);
 
 let relevance: { words: Set<string>; modules: Set<string> } | null = null;
 
@@ -53,7 +53,7 @@ function relevanceTables(): { words: Set<string>; modules: Set<string> } {
   for (const [q, role] of knownNames()) {
     const parts = q.split('.');
     const last = parts[parts.length - 1];
-    if (!CLASS_ONLY_WORDS.has(last) && !TRANSPARENT_ROLES.has(role.r)) words.add(last);
+    if (!CLASS_ONLY_WORDS.has(last) && !TRANSPARENT_ROLES.has(role.kind)) words.add(last);
     for (let i = 1; i < parts.length; i++) modules.add(parts.slice(0, i).join('.'));
   }
   relevance = { words, modules };

@@ -5,6 +5,7 @@
  * `torch.nn.Linear`, `flax.linen.Dense`, ...).
  */
 import type { ActivationName, Framework, Normalization } from '../../types.js';
+import { INITIALIZERS } from '../shared/initializers.js';
 
 export interface WeightLayerSpec {
   framework: Framework;
@@ -25,28 +26,28 @@ export interface WeightLayerSpec {
 }
 
 export type Role =
-  | { r: 'weight'; spec: WeightLayerSpec }
-  | { r: 'actModule'; act: ActivationName; param?: number; fromArg?: 'keras' | 'none' }
-  | { r: 'actFn'; act: ActivationName; param?: number }
-  | { r: 'norm'; norm: Normalization }
-  | { r: 'normFn'; norm: Normalization }
-  | { r: 'pass' } // module that does not change the activation attribution
-  | { r: 'passFn' } // function applied to a tensor, transparent
-  | { r: 'sequential'; framework: Framework }
-  | { r: 'modulelist' }
-  | { r: 'add' } // residual add module (Keras Add())
-  | { r: 'addFn' } // residual add function (keras.layers.add, torch.add)
-  | { r: 'concat' }
-  | { r: 'concatFn' }
-  | { r: 'wrapper' } // Bidirectional, TimeDistributed, nn.RNN(cell)
-  | { r: 'model' } // keras.Model(inputs, outputs)
-  | { r: 'input' } // keras.Input
-  | { r: 'orderedDict' }
-  | { r: 'moduledict' }
-  | { r: 'initFn'; fw: Framework; name: string } // torch.nn.init.*
-  | { r: 'initializer'; fw: Framework; name: string } // keras.initializers.*, flax initializers
-  | { r: 'baseModule'; framework: Framework; nnx?: boolean }
-  | { r: 'identityFn' }; // returns its first argument unchanged (nnx.data([...]))
+  | { kind: 'weight'; spec: WeightLayerSpec }
+  | { kind: 'actModule'; act: ActivationName; param?: number; fromArg?: 'keras' | 'none' }
+  | { kind: 'actFn'; act: ActivationName; param?: number }
+  | { kind: 'norm'; norm: Normalization }
+  | { kind: 'normFn'; norm: Normalization }
+  | { kind: 'pass' } // module that does not change the activation attribution
+  | { kind: 'passFn' } // function applied to a tensor, transparent
+  | { kind: 'sequential'; framework: Framework }
+  | { kind: 'modulelist' }
+  | { kind: 'add' } // residual add module (Keras Add())
+  | { kind: 'addFn' } // residual add function (keras.layers.add, torch.add)
+  | { kind: 'concat' }
+  | { kind: 'concatFn' }
+  | { kind: 'wrapper' } // Bidirectional, TimeDistributed, nn.RNN(cell)
+  | { kind: 'model' } // keras.Model(inputs, outputs)
+  | { kind: 'input' } // keras.Input
+  | { kind: 'orderedDict' }
+  | { kind: 'moduledict' }
+  | { kind: 'initFn'; fw: Framework; name: string } // torch.nn.init.*
+  | { kind: 'initializer'; fw: Framework; name: string } // keras.initializers.*, flax initializers
+  | { kind: 'baseModule'; framework: Framework; nnx?: boolean }
+  | { kind: 'identityFn' }; // returns its first argument unchanged (nnx.data([...]))
 
 const roles = new Map<string, Role>();
 
@@ -57,7 +58,7 @@ function add(names: string[], role: Role): void {
 // ---------------------------------------------------------------- Keras
 const K = 'keras.layers.';
 function kw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
-  return { r: 'weight', spec: { framework: 'keras', kind, rank, ...extra } };
+  return { kind: 'weight', spec: { framework: 'keras', kind, rank, ...extra } };
 }
 add([K + 'Dense'], kw('Dense', 0));
 for (const r of [1, 2, 3]) {
@@ -75,20 +76,20 @@ add([K + 'SimpleRNNCell'], kw('SimpleRNNCell', 0, { recurrent: true, cell: true 
 add([K + 'LSTMCell'], kw('LSTMCell', 0, { recurrent: true, cell: true }));
 add([K + 'GRUCell'], kw('GRUCell', 0, { recurrent: true, cell: true }));
 add([K + 'Embedding'], kw('Embedding', 0, { embedding: true }));
-add([K + 'Activation'], { r: 'actModule', act: 'unknown', fromArg: 'keras' });
-add([K + 'ReLU'], { r: 'actModule', act: 'relu' });
-add([K + 'LeakyReLU'], { r: 'actModule', act: 'leaky_relu', param: 0.3 });
-add([K + 'PReLU'], { r: 'actModule', act: 'relu' }); // alpha initialized to zeros: ReLU at init
-add([K + 'ELU'], { r: 'actModule', act: 'elu' });
-add([K + 'Softmax'], { r: 'actModule', act: 'softmax' });
+add([K + 'Activation'], { kind: 'actModule', act: 'unknown', fromArg: 'keras' });
+add([K + 'ReLU'], { kind: 'actModule', act: 'relu' });
+add([K + 'LeakyReLU'], { kind: 'actModule', act: 'leaky_relu', param: 0.3 });
+add([K + 'PReLU'], { kind: 'actModule', act: 'relu' }); // alpha initialized to zeros: ReLU at init
+add([K + 'ELU'], { kind: 'actModule', act: 'elu' });
+add([K + 'Softmax'], { kind: 'actModule', act: 'softmax' });
 add(
   ['BatchNormalization', 'SyncBatchNormalization'].map((n) => K + n),
-  { r: 'norm', norm: 'batchnorm' },
+  { kind: 'norm', norm: 'batchnorm' },
 );
-add([K + 'LayerNormalization'], { r: 'norm', norm: 'layernorm' });
-add([K + 'GroupNormalization'], { r: 'norm', norm: 'groupnorm' });
-add([K + 'RMSNormalization'], { r: 'norm', norm: 'rmsnorm' });
-add([K + 'UnitNormalization'], { r: 'norm', norm: 'layernorm' });
+add([K + 'LayerNormalization'], { kind: 'norm', norm: 'layernorm' });
+add([K + 'GroupNormalization'], { kind: 'norm', norm: 'groupnorm' });
+add([K + 'RMSNormalization'], { kind: 'norm', norm: 'rmsnorm' });
+add([K + 'UnitNormalization'], { kind: 'norm', norm: 'layernorm' });
 add(
   [
     'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise',
@@ -99,17 +100,17 @@ add(
     'ZeroPadding2D', 'ZeroPadding3D', 'Cropping1D', 'Cropping2D', 'Cropping3D', 'UpSampling1D', 'UpSampling2D', 'UpSampling3D',
     'InputLayer', 'Rescaling', 'Resizing', 'Masking', 'ActivityRegularization', 'Identity',
   ].map((n) => K + n),
-  { r: 'pass' },
+  { kind: 'pass' },
 );
-add([K + 'Add'], { r: 'add' });
-add([K + 'add'], { r: 'addFn' });
-add([K + 'Concatenate'], { r: 'concat' });
-add([K + 'concatenate'], { r: 'concatFn' });
-add([K + 'Bidirectional', K + 'TimeDistributed', K + 'RNN'], { r: 'wrapper' });
-add(['keras.Sequential', 'keras.models.Sequential'], { r: 'sequential', framework: 'keras' });
-add(['keras.Model', 'keras.models.Model'], { r: 'model' });
-add(['keras.Input', 'keras.layers.Input'], { r: 'input' });
-add(['keras.layers.Layer', 'keras.Layer'], { r: 'baseModule', framework: 'keras' });
+add([K + 'Add'], { kind: 'add' });
+add([K + 'add'], { kind: 'addFn' });
+add([K + 'Concatenate'], { kind: 'concat' });
+add([K + 'concatenate'], { kind: 'concatFn' });
+add([K + 'Bidirectional', K + 'TimeDistributed', K + 'RNN'], { kind: 'wrapper' });
+add(['keras.Sequential', 'keras.models.Sequential'], { kind: 'sequential', framework: 'keras' });
+add(['keras.Model', 'keras.models.Model'], { kind: 'model' });
+add(['keras.Input', 'keras.layers.Input'], { kind: 'input' });
+add(['keras.layers.Layer', 'keras.Layer'], { kind: 'baseModule', framework: 'keras' });
 
 /** Keras / tf activation function names (`activation=` strings and keras.activations.*). */
 export const KERAS_ACT_PARAM: Record<string, number> = { leaky_relu: 0.2 };
@@ -125,28 +126,24 @@ export function kerasActivationName(s: string): ActivationName {
 }
 for (const [n, a] of Object.entries(KERAS_ACT)) {
   const param = n === 'leaky_relu' ? 0.2 : undefined; // keras.activations.leaky_relu negative_slope default 0.2
-  add([`keras.activations.${n}`, `keras.ops.${n}`, `tensorflow.nn.${n}`, `tensorflow.math.${n}`], { r: 'actFn', act: a, param });
+  add([`keras.activations.${n}`, `keras.ops.${n}`, `keras.ops.nn.${n}`, `tensorflow.nn.${n}`, `tensorflow.math.${n}`], { kind: 'actFn', act: a, param });
 }
-add(['tensorflow.tanh', 'tensorflow.sigmoid', 'tensorflow.math.tanh', 'tensorflow.math.sigmoid'], { r: 'actFn', act: 'tanh' });
-roles.set('tensorflow.sigmoid', { r: 'actFn', act: 'sigmoid' });
-roles.set('tensorflow.math.sigmoid', { r: 'actFn', act: 'sigmoid' });
-roles.set('tensorflow.nn.leaky_relu', { r: 'actFn', act: 'leaky_relu', param: 0.2 });
-add(['tensorflow.reshape', 'tensorflow.squeeze', 'tensorflow.expand_dims', 'tensorflow.transpose', 'keras.ops.reshape'], { r: 'passFn' });
-add(['tensorflow.add', 'keras.ops.add'], { r: 'addFn' });
-add(['tensorflow.concat', 'keras.ops.concatenate'], { r: 'concatFn' });
-for (const n of [
-  'HeNormal', 'HeUniform', 'GlorotNormal', 'GlorotUniform', 'LecunNormal', 'LecunUniform', 'Orthogonal', 'Zeros', 'Ones', 'Constant',
-  'RandomNormal', 'RandomUniform', 'TruncatedNormal', 'VarianceScaling', 'Identity',
-  'he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'lecun_normal', 'lecun_uniform', 'orthogonal', 'zeros', 'ones',
-  'constant', 'random_normal', 'random_uniform', 'truncated_normal', 'variance_scaling', 'identity',
-]) {
-  add([`keras.initializers.${n}`], { r: 'initializer', fw: 'keras', name: n });
+add(['tensorflow.tanh', 'tensorflow.sigmoid', 'tensorflow.math.tanh', 'tensorflow.math.sigmoid'], { kind: 'actFn', act: 'tanh' });
+roles.set('tensorflow.sigmoid', { kind: 'actFn', act: 'sigmoid' });
+roles.set('tensorflow.math.sigmoid', { kind: 'actFn', act: 'sigmoid' });
+roles.set('tensorflow.nn.leaky_relu', { kind: 'actFn', act: 'leaky_relu', param: 0.2 });
+add(['tensorflow.reshape', 'tensorflow.squeeze', 'tensorflow.expand_dims', 'tensorflow.transpose', 'keras.ops.reshape'], { kind: 'passFn' });
+add(['tensorflow.add', 'keras.ops.add'], { kind: 'addFn' });
+add(['tensorflow.concat', 'keras.ops.concatenate'], { kind: 'concatFn' });
+// Keras initializer classes and functions (the table's, and Identity, read as orthogonal).
+for (const n of [...INITIALIZERS.flatMap((e) => (e.keras ? [e.keras.class, e.keras.string] : [])), 'Identity', 'identity']) {
+  add([`keras.initializers.${n}`], { kind: 'initializer', fw: 'keras', name: n });
 }
 
 // ---------------------------------------------------------------- PyTorch
 const T = 'torch.nn.';
 function tw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
-  return { r: 'weight', spec: { framework: 'pytorch', kind, rank, ...extra } };
+  return { kind: 'weight', spec: { framework: 'pytorch', kind, rank, ...extra } };
 }
 add([T + 'Linear'], tw('Linear', 0));
 add([T + 'LazyLinear'], tw('LazyLinear', 0));
@@ -171,7 +168,7 @@ const TORCH_ACT_MODULES: Record<string, [ActivationName, number?]> = {
   Hardsigmoid: ['sigmoid'], Softsign: ['tanh'], Identity: ['linear'], Tanhshrink: ['unknown'], GLU: ['unknown'], LogSigmoid: ['unknown'],
 };
 for (const [n, [a, p]] of Object.entries(TORCH_ACT_MODULES)) {
-  add([T + n], a === 'linear' ? { r: 'pass' } : { r: 'actModule', act: a, param: p });
+  add([T + n], a === 'linear' ? { kind: 'pass' } : { kind: 'actModule', act: a, param: p });
 }
 const TORCH_ACT_FNS: Record<string, [ActivationName, number?]> = {
   relu: ['relu'], relu_: ['relu'], relu6: ['relu'], leaky_relu: ['leaky_relu', 0.01], leaky_relu_: ['leaky_relu', 0.01], elu: ['elu'],
@@ -180,25 +177,27 @@ const TORCH_ACT_FNS: Record<string, [ActivationName, number?]> = {
   prelu: ['leaky_relu', 0.25], rrelu: ['leaky_relu', (1 / 8 + 1 / 3) / 2], hardsigmoid: ['sigmoid'],
 };
 for (const [n, [a, p]] of Object.entries(TORCH_ACT_FNS)) {
-  add([`torch.nn.functional.${n}`], { r: 'actFn', act: a, param: p });
+  add([`torch.nn.functional.${n}`], { kind: 'actFn', act: a, param: p });
   if (['relu', 'relu_', 'tanh', 'sigmoid', 'softmax', 'log_softmax', 'selu', 'celu', 'prelu', 'rrelu'].includes(n)) {
-    add([`torch.${n}`], { r: 'actFn', act: a, param: p });
+    add([`torch.${n}`], { kind: 'actFn', act: a, param: p });
   }
 }
-add(['torch.special.expit'], { r: 'actFn', act: 'sigmoid' });
+add(['torch.special.expit'], { kind: 'actFn', act: 'sigmoid' });
 // GLU: a·σ(b) over the two halves of its input (half the width); no named init fits it
-add(['torch.nn.functional.glu'], { r: 'actFn', act: 'unknown' });
+add(['torch.nn.functional.glu'], { kind: 'actFn', act: 'unknown' });
 add(
   ['BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'SyncBatchNorm', 'LazyBatchNorm1d', 'LazyBatchNorm2d', 'LazyBatchNorm3d'].map((n) => T + n),
-  { r: 'norm', norm: 'batchnorm' },
+  { kind: 'norm', norm: 'batchnorm' },
 );
-add([T + 'LayerNorm'], { r: 'norm', norm: 'layernorm' });
-add([T + 'GroupNorm'], { r: 'norm', norm: 'groupnorm' });
-add([T + 'RMSNorm'], { r: 'norm', norm: 'rmsnorm' });
-add(['InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d'].map((n) => T + n), { r: 'norm', norm: 'instancenorm' });
-add(['torch.nn.functional.layer_norm'], { r: 'normFn', norm: 'layernorm' });
-add(['torch.nn.functional.batch_norm'], { r: 'normFn', norm: 'batchnorm' });
-add(['torch.nn.functional.group_norm'], { r: 'normFn', norm: 'groupnorm' });
+add([T + 'LayerNorm'], { kind: 'norm', norm: 'layernorm' });
+add([T + 'GroupNorm'], { kind: 'norm', norm: 'groupnorm' });
+add([T + 'RMSNorm'], { kind: 'norm', norm: 'rmsnorm' });
+add(['InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d'].map((n) => T + n), { kind: 'norm', norm: 'instancenorm' });
+add(['torch.nn.functional.layer_norm'], { kind: 'normFn', norm: 'layernorm' });
+// F.normalize(x, dim=...): L2 normalization over a dimension, an RMSNorm up to a constant
+add(['torch.nn.functional.normalize'], { kind: 'normFn', norm: 'rmsnorm' });
+add(['torch.nn.functional.batch_norm'], { kind: 'normFn', norm: 'batchnorm' });
+add(['torch.nn.functional.group_norm'], { kind: 'normFn', norm: 'groupnorm' });
 add(
   [
     'Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'Flatten', 'Unflatten', 'MaxPool1d',
@@ -207,7 +206,7 @@ add(
     'PixelShuffle', 'PixelUnshuffle', 'ZeroPad2d', 'ConstantPad1d', 'ConstantPad2d', 'ReflectionPad2d', 'ReplicationPad2d',
     'ChannelShuffle',
   ].map((n) => T + n),
-  { r: 'pass' },
+  { kind: 'pass' },
 );
 add(
   [
@@ -217,32 +216,33 @@ add(
     'torch.nn.functional.adaptive_avg_pool1d', 'torch.nn.functional.adaptive_avg_pool2d', 'torch.nn.functional.adaptive_max_pool2d',
     'torch.nn.functional.interpolate', 'torch.nn.functional.pad', 'torch.nn.functional.pixel_shuffle',
   ],
-  { r: 'passFn' },
+  { kind: 'passFn' },
 );
-add(['torch.add'], { r: 'addFn' });
-add(['torch.cat', 'torch.concat', 'torch.stack'], { r: 'concatFn' });
-add([T + 'Sequential'], { r: 'sequential', framework: 'pytorch' });
-add([T + 'ModuleList'], { r: 'modulelist' });
-add([T + 'ModuleDict'], { r: 'moduledict' });
-add(['collections.OrderedDict'], { r: 'orderedDict' });
-add([T + 'Module'], { r: 'baseModule', framework: 'pytorch' });
+add(['torch.add'], { kind: 'addFn' });
+add(['torch.cat', 'torch.concat', 'torch.stack'], { kind: 'concatFn' });
+add([T + 'Sequential'], { kind: 'sequential', framework: 'pytorch' });
+add([T + 'ModuleList'], { kind: 'modulelist' });
+add([T + 'ModuleDict'], { kind: 'moduledict' });
+add(['collections.OrderedDict'], { kind: 'orderedDict' });
+add([T + 'Module'], { kind: 'baseModule', framework: 'pytorch' });
+// torch.nn.init: the table's functions, those InitLens does not model (eye_, dirac_, sparse_), and
+// the deprecated spellings without the trailing underscore.
 for (const n of [
-  'uniform_', 'normal_', 'trunc_normal_', 'constant_', 'ones_', 'zeros_', 'eye_', 'dirac_', 'xavier_uniform_', 'xavier_normal_',
-  'kaiming_uniform_', 'kaiming_normal_', 'orthogonal_', 'sparse_', 'uniform', 'normal', 'constant', 'xavier_uniform', 'xavier_normal',
-  'kaiming_uniform', 'kaiming_normal', 'orthogonal',
+  ...INITIALIZERS.flatMap((e) => (e.torch ? [e.torch] : [])), 'eye_', 'dirac_', 'sparse_',
+  'uniform', 'normal', 'constant', 'xavier_uniform', 'xavier_normal', 'kaiming_uniform', 'kaiming_normal', 'orthogonal',
 ]) {
-  add([`torch.nn.init.${n}`], { r: 'initFn', fw: 'pytorch', name: n.endsWith('_') ? n : n + '_' });
+  add([`torch.nn.init.${n}`], { kind: 'initFn', fw: 'pytorch', name: n.endsWith('_') ? n : n + '_' });
 }
 
 // timm re-exports PyTorch's trunc_normal_ (ViT, ConvNeXt, Swin code)
 for (const m of ['timm.models.layers', 'timm.layers', 'timm.models.layers.weight_init', 'timm.layers.weight_init']) {
-  add([`${m}.trunc_normal_`], { r: 'initFn', fw: 'pytorch', name: 'trunc_normal_' });
+  add([`${m}.trunc_normal_`], { kind: 'initFn', fw: 'pytorch', name: 'trunc_normal_' });
 }
 
 // ---------------------------------------------------------------- Flax linen
 const F = 'flax.linen.';
 function fw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
-  return { r: 'weight', spec: { framework: 'flax', kind, rank, ...extra } };
+  return { kind: 'weight', spec: { framework: 'flax', kind, rank, ...extra } };
 }
 add([F + 'Dense'], fw('Dense', 0));
 add([F + 'DenseGeneral'], fw('DenseGeneral', 0));
@@ -253,7 +253,7 @@ add([F + 'Embed'], fw('Embed', 0, { embedding: true }));
 for (const c of ['LSTMCell', 'OptimizedLSTMCell', 'GRUCell', 'SimpleCell', 'MGUCell', 'ConvLSTMCell']) {
   add([F + c], fw(c, 0, { recurrent: true, cell: true }));
 }
-add([F + 'RNN', F + 'Bidirectional'], { r: 'wrapper' });
+add([F + 'RNN', F + 'Bidirectional'], { kind: 'wrapper' });
 const FLAX_ACT: Record<string, [ActivationName, number?]> = {
   relu: ['relu'], relu6: ['relu'], leaky_relu: ['leaky_relu', 0.01], elu: ['elu'], celu: ['elu'], gelu: ['gelu'], silu: ['silu'],
   swish: ['silu'], mish: ['mish'], softplus: ['softplus'], selu: ['selu'], tanh: ['tanh'], sigmoid: ['sigmoid'], softmax: ['softmax'],
@@ -261,23 +261,28 @@ const FLAX_ACT: Record<string, [ActivationName, number?]> = {
   glu: ['unknown'],
 };
 for (const [n, [a, p]] of Object.entries(FLAX_ACT)) {
-  add([F + n, `jax.nn.${n}`], { r: 'actFn', act: a, param: p });
+  add([F + n, `jax.nn.${n}`], { kind: 'actFn', act: a, param: p });
 }
-add(['jax.numpy.tanh'], { r: 'actFn', act: 'tanh' });
-add([F + 'BatchNorm'], { r: 'norm', norm: 'batchnorm' });
-add([F + 'LayerNorm'], { r: 'norm', norm: 'layernorm' });
-add([F + 'GroupNorm'], { r: 'norm', norm: 'groupnorm' });
-add([F + 'RMSNorm'], { r: 'norm', norm: 'rmsnorm' });
-add([F + 'Dropout'], { r: 'pass' });
-add([F + 'max_pool', F + 'avg_pool', F + 'pooling.max_pool', 'jax.numpy.reshape', 'jax.numpy.mean'], { r: 'passFn' });
-add([F + 'Sequential'], { r: 'sequential', framework: 'flax' });
-add([F + 'Module'], { r: 'baseModule', framework: 'flax' });
-for (const n of [
-  'he_normal', 'he_uniform', 'kaiming_normal', 'kaiming_uniform', 'glorot_normal', 'glorot_uniform', 'xavier_normal', 'xavier_uniform',
-  'lecun_normal', 'lecun_uniform', 'orthogonal', 'delta_orthogonal', 'normal', 'truncated_normal', 'uniform', 'variance_scaling',
-  'zeros', 'ones', 'zeros_init', 'ones_init', 'constant',
-]) {
-  add([`${F}initializers.${n}`, `jax.nn.initializers.${n}`, `flax.nnx.initializers.${n}`], { r: 'initializer', fw: 'flax', name: n });
+add(['jax.numpy.tanh'], { kind: 'actFn', act: 'tanh' });
+add([F + 'BatchNorm'], { kind: 'norm', norm: 'batchnorm' });
+add([F + 'LayerNorm'], { kind: 'norm', norm: 'layernorm' });
+add([F + 'GroupNorm'], { kind: 'norm', norm: 'groupnorm' });
+add([F + 'RMSNorm'], { kind: 'norm', norm: 'rmsnorm' });
+add([F + 'Dropout'], { kind: 'pass' });
+add([F + 'max_pool', F + 'avg_pool', F + 'pooling.max_pool', 'jax.numpy.reshape', 'jax.numpy.mean'], { kind: 'passFn' });
+// layout only: the values are moved, not transformed
+add(
+  [
+    'jax.numpy.swapaxes', 'jax.numpy.transpose', 'jax.numpy.moveaxis', 'jax.numpy.squeeze', 'jax.numpy.expand_dims', 'jax.numpy.ravel',
+    'einops.rearrange', 'einops.repeat', 'torch.swapaxes', 'torch.movedim', 'torch.moveaxis', 'keras.ops.transpose', 'keras.ops.squeeze',
+    'keras.ops.expand_dims',
+  ],
+  { kind: 'passFn' },
+);
+add([F + 'Sequential'], { kind: 'sequential', framework: 'flax' });
+add([F + 'Module'], { kind: 'baseModule', framework: 'flax' });
+for (const n of INITIALIZERS.flatMap((e) => e.flax)) {
+  add([`${F}initializers.${n}`, `jax.nn.initializers.${n}`, `flax.nnx.initializers.${n}`], { kind: 'initializer', fw: 'flax', name: n });
 }
 
 // ---------------------------------------------------------------- Flax NNX
@@ -285,7 +290,7 @@ for (const n of [
 // the constructor (`nnx.Linear(din, dout, rngs=rngs)`) and are built in __init__.
 const X = 'flax.nnx.';
 function xw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
-  return { r: 'weight', spec: { framework: 'flax', kind, rank, nnx: true, ...extra } };
+  return { kind: 'weight', spec: { framework: 'flax', kind, rank, nnx: true, ...extra } };
 }
 add([X + 'Linear'], xw('Linear', 0));
 add([X + 'LinearGeneral'], xw('LinearGeneral', 0));
@@ -297,23 +302,23 @@ add([X + 'Embed'], xw('Embed', 0, { embedding: true }));
 for (const c of ['LSTMCell', 'OptimizedLSTMCell', 'GRUCell', 'SimpleCell']) {
   add([X + c], xw(c, 0, { recurrent: true, cell: true }));
 }
-add([X + 'RNN', X + 'Bidirectional'], { r: 'wrapper' });
-for (const [n, [a, p]] of Object.entries(FLAX_ACT)) add([X + n], { r: 'actFn', act: a, param: p });
-add([X + 'identity'], { r: 'passFn' });
+add([X + 'RNN', X + 'Bidirectional'], { kind: 'wrapper' });
+for (const [n, [a, p]] of Object.entries(FLAX_ACT)) add([X + n], { kind: 'actFn', act: a, param: p });
+add([X + 'identity'], { kind: 'passFn' });
 // nnx.PReLU: a learned slope starting at negative_slope_init=0.01.
-add([X + 'PReLU'], { r: 'actModule', act: 'leaky_relu', param: 0.01 });
-add([X + 'BatchNorm'], { r: 'norm', norm: 'batchnorm' });
-add([X + 'LayerNorm'], { r: 'norm', norm: 'layernorm' });
-add([X + 'GroupNorm'], { r: 'norm', norm: 'groupnorm' });
-add([X + 'RMSNorm'], { r: 'norm', norm: 'rmsnorm' });
-add([X + 'InstanceNorm'], { r: 'norm', norm: 'instancenorm' });
-add([X + 'Dropout'], { r: 'pass' });
-add([X + 'max_pool', X + 'avg_pool', X + 'min_pool'], { r: 'passFn' });
-add([X + 'Sequential'], { r: 'sequential', framework: 'flax' });
-add([X + 'List'], { r: 'modulelist' });
-add([X + 'Dict'], { r: 'moduledict' });
-add([X + 'data'], { r: 'identityFn' });
-add([X + 'Module'], { r: 'baseModule', framework: 'flax', nnx: true });
+add([X + 'PReLU'], { kind: 'actModule', act: 'leaky_relu', param: 0.01 });
+add([X + 'BatchNorm'], { kind: 'norm', norm: 'batchnorm' });
+add([X + 'LayerNorm'], { kind: 'norm', norm: 'layernorm' });
+add([X + 'GroupNorm'], { kind: 'norm', norm: 'groupnorm' });
+add([X + 'RMSNorm'], { kind: 'norm', norm: 'rmsnorm' });
+add([X + 'InstanceNorm'], { kind: 'norm', norm: 'instancenorm' });
+add([X + 'Dropout'], { kind: 'pass' });
+add([X + 'max_pool', X + 'avg_pool', X + 'min_pool'], { kind: 'passFn' });
+add([X + 'Sequential'], { kind: 'sequential', framework: 'flax' });
+add([X + 'List'], { kind: 'modulelist' });
+add([X + 'Dict'], { kind: 'moduledict' });
+add([X + 'data'], { kind: 'identityFn' });
+add([X + 'Module'], { kind: 'baseModule', framework: 'flax', nnx: true });
 
 export function roleOf(qname: string | null): Role | undefined {
   if (qname === null) return undefined;

@@ -6,8 +6,12 @@
 import type { AnalysisOptions, InitName, InitSpec, Layer } from '../../types.js';
 import type { InitTarget } from '../adapter.js';
 import { recommendInit, TRUNC2_VARIANCE } from '../../math/index.js';
+import { otherDistribution, tfjsName, varianceScalingLaw } from './initializers.js';
 
-const TO_UNIFORM: Partial<Record<InitName, InitName>> = { he_normal: 'he_uniform', glorot_normal: 'glorot_uniform', lecun_normal: 'lecun_uniform' };
+/** The uniform member of a name's family (he_normal → he_uniform), for TF.js; null when it is no *Normal of the family. */
+function uniformCounterpart(name: InitName): InitName | null {
+  return varianceScalingLaw(name)?.uniform === false ? otherDistribution(name) : null;
+}
 
 export interface Recommendation {
   /** What the preferred fix writes. */
@@ -55,9 +59,9 @@ export function recommendation(layer: Pick<Layer, 'activation' | 'framework'>, o
       spec.mode = 'fan_in';
       spec.distribution = 'normal';
       reason += ` TensorFlow.js's leCunNormal truncates at 2σ without correcting the variance (×${TRUNC2_VARIANCE.toFixed(3)}), so varianceScaling with scale ${(1 / TRUNC2_VARIANCE).toFixed(3)} restores Var(W) = 1/fan_in.`;
-    } else if (TO_UNIFORM[rec.init]) {
+    } else if (uniformCounterpart(rec.init)) {
       const was = rec.init;
-      target.init = TO_UNIFORM[rec.init]!;
+      target.init = uniformCounterpart(rec.init)!;
       spec.name = target.init;
       if (options.distribution !== 'uniform') {
         reason += ` In TensorFlow.js, '${tfjsName(was)}' truncates at 2σ without correcting the variance (×${TRUNC2_VARIANCE.toFixed(3)}), so '${tfjsName(target.init)}', which draws the full variance, is recommended.`;
@@ -67,24 +71,15 @@ export function recommendation(layer: Pick<Layer, 'activation' | 'framework'>, o
       spec.distribution = 'uniform';
     }
   } else if (rec.init === 'variance_scaling') {
+    // Leaky ReLU's He-with-slope: the preferred law, as for the named initializers.
     spec.distribution = options.distribution === 'uniform' ? 'uniform' : 'truncated_normal';
   }
+  // Leaky ReLU's He-with-slope (variance_scaling): written in the preferred law, as the named initializers are.
+  if (target.init === 'variance_scaling' && !target.distribution) target.distribution = options.distribution;
   return { target, spec, reason };
 }
 
 function defaultSlope(layer: Pick<Layer, 'framework'>): number {
   return layer.framework === 'keras' || layer.framework === 'tfjs' ? 0.3 : 0.01;
-}
-
-const TFJS_NAMES: Partial<Record<InitName, string>> = {
-  he_normal: 'heNormal', he_uniform: 'heUniform', glorot_normal: 'glorotNormal', glorot_uniform: 'glorotUniform',
-  lecun_normal: 'leCunNormal', lecun_uniform: 'leCunUniform', orthogonal: 'orthogonal', zeros: 'zeros', ones: 'ones',
-  constant: 'constant', random_normal: 'randomNormal', random_uniform: 'randomUniform', truncated_normal: 'truncatedNormal',
-  variance_scaling: 'varianceScaling',
-};
-
-/** The TensorFlow.js spelling of an init name (heNormal for he_normal). */
-export function tfjsName(init: InitName): string {
-  return TFJS_NAMES[init] ?? init;
 }
 

@@ -1,5 +1,5 @@
 /** The TensorFlow.js vocabulary: module names, weight layers and their kinds, activation layers, ops and strings, norms, shape-preserving and shape-changing layers, wrappers, initializer identifiers. */
-import type { ActivationName, InitName, Normalization } from '../../types.js';
+import type { ActivationName, Normalization } from '../../types.js';
 
 // tfjs vocabulary
 export const TFJS_MODULES = new Set([
@@ -132,20 +132,6 @@ export const ACTIVATION_STRINGS: Record<string, ActivationName> = {
   mish: 'mish',
   gelu: 'gelu',
   gelu_new: 'gelu',
-};
-
-/** tfjs initializer identifiers (`InitializerIdentifier` and class names) → canonical camelCase factory name. */
-export const INIT_IDENTIFIERS: Record<string, string> = {};
-
-/** snake_case target → tfjs string identifier, for fixes. */
-export const FIX_IDENTIFIERS: Partial<Record<InitName, string>> = {
-  he_normal: 'heNormal',
-  he_uniform: 'heUniform',
-  glorot_uniform: 'glorotUniform',
-  glorot_normal: 'glorotNormal',
-  lecun_normal: 'leCunNormal',
-  lecun_uniform: 'leCunUniform',
-  orthogonal: 'orthogonal',
 };
 
 export const FUNCTION_NODES = new Set([

@@ -186,7 +186,7 @@ export function isPure(ev: Evaluator, e: PyExpr): boolean {
       return e.items.every((x) => isPure(ev, x));
     case 'call': {
       const role = roleOf(ev.imports.resolve(e.fn));
-      if (role && role.r === 'initializer') return e.args.every((a) => isPure(ev, a.value));
+      if (role && role.kind === 'initializer') return e.args.every((a) => isPure(ev, a.value));
       const q = ev.imports.resolve(e.fn);
       return (q === 'math.sqrt' || q === 'numpy.sqrt') && e.args.every((a) => isPure(ev, a.value));
     }

@@ -8,7 +8,7 @@ import type { ActivationInfo, Framework, Normalization } from '../../../types.js
 import type { Evaluator } from './evaluator.js';
 import { setInCh } from '../semantics/layerFans.js';
 import type { Scope } from './scope.js';
-import { type LayerRec, type Obj, type Pend, type SeqRec, UNKNOWN, type Val, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
+import { type LayerRec, type Obj, type Pend, type SeqRec, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
 
 export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): Val {
   const inT = input.t === 'tensor' ? input : input.t === 'list' ? null : tensor();
@@ -35,7 +35,7 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
       if (rec.order === null) rec.order = ev.order++;
       if (rec.inlineAct && rec.inlineAct.name !== 'linear') {
         if (!rec.act) rec.act = rec.inlineAct;
-        return tensor([], isGlu(rec.inlineAct.text) ? halfWidth(rec.outCh) : rec.outCh, [rec]);
+        return afterAct(tensor([], isGlu(rec.inlineAct.text) ? halfWidth(rec.outCh) : rec.outCh, [rec]), [rec]);
       }
       if (rec.spec.embedding || rec.spec.recurrent) {
         if (!rec.act) rec.act = rec.inlineAct ?? { name: 'linear', via: 'default' };
@@ -46,12 +46,14 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     case 'act':
       if (inT) {
         consume(ev, inT.pend, { ...o.act, span: o.act.span ?? e.span });
-        return tensor([], o.halves ? halfWidth(inT.ch) : inT.ch, srcOf(inT));
+        return afterAct(tensor([], o.halves ? halfWidth(inT.ch) : inT.ch, srcOf(inT)), inT.pend.map((p) => p.rec));
       }
       return tensor();
     case 'norm':
       if (inT) {
         noteNorm(ev, inT.pend, o.norm, scope);
+        // Conv → GELU → BatchNorm: normalized after its activation (the layer's output still is)
+        if (!inT.pend.length) for (const r of inT.postAct ?? []) if (r.act && !r.norm) r.norm = o.norm;
         return inT;
       }
       return tensor();

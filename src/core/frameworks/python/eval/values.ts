@@ -88,6 +88,8 @@ export interface LayerRec {
   seqOwner: SeqRec | null;
   /** Fans that differ between the iterations of a loop over known values, or between the sites that construct its module: unknown. */
   loopVaries?: Set<'fanIn' | 'fanOut'>;
+  /** The constructions of its module class (`Block(dim=512)`) that ran with their arguments: its fans come from them. */
+  sites?: Span[];
   /** The `nn.ModuleList` it was put in (the last construction that ran). */
   listOwner?: ModList;
   applied: boolean;
@@ -177,7 +179,8 @@ export interface Pend {
 }
 
 export type Val =
-  | { t: 'tensor'; pend: Pend[]; ch: number | null; src?: LayerRec[] }
+  /** `postAct`: the layers whose activation produced this tensor just now (a norm here follows their activation). */
+  | { t: 'tensor'; pend: Pend[]; ch: number | null; src?: LayerRec[]; postAct?: LayerRec[] }
   | { t: 'obj'; o: Obj }
   | { t: 'objs'; items: Obj[] }
   | { t: 'list'; items: Val[]; template: boolean }
@@ -196,6 +199,11 @@ export type Val =
   | { t: 'dict'; entries: Map<string, Val> }
   | { t: 'ref'; q: string } // an imported name not called (nn.relu, initializer factory...)
   | { t: 'const'; v: boolean | null } // True / False / None
+  /**
+   * k · out^out · in^inn · (one kernel_size entry)^ks, read from a module iterated by init code
+   * (`m.kernel_size[0] * m.kernel_size[1] * m.out_channels`, `math.sqrt(2. / n)`).
+   */
+  | { t: 'fan'; k: number; out: number; inn: number; ks: number }
   | { t: 'unknown' };
 
 export const UNKNOWN: Val = { t: 'unknown' };
@@ -364,4 +372,9 @@ export function concatVals(vals: Val[]): Val {
     ch = ch !== null && v.ch !== null ? ch + v.ch : null;
   }
   return tensor(pend, ch, src);
+}
+
+/** The output of an activation applied to `input`: it follows the layers whose output was pending. */
+export function afterAct(out: Extract<Val, { t: 'tensor' }>, recs: LayerRec[]): Extract<Val, { t: 'tensor' }> {
+  return recs.length ? { ...out, postAct: recs } : out;
 }

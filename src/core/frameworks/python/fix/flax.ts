@@ -2,6 +2,7 @@
 import { kwarg } from '../../../parse/pyast.js';
 import type { TextEdit } from '../../../types.js';
 import type { InitTarget } from '../../adapter.js';
+import { spelling } from '../../shared/initializers.js';
 import type { LayerRec } from '../eval/values.js';
 import { wrappedInitializer } from '../semantics/initializers.js';
 import { type FixCtx, fmt, importEdit, kwargBefore, localCtx, q, setKwarg } from './common.js';
@@ -22,9 +23,9 @@ export function flaxInitNamespace(ctx: FixCtx, nnx: boolean): { ns: string; impo
 export function flaxInitValue(ctx: FixCtx, target: InitTarget, nnx: boolean): { value: string; imports: TextEdit[] } {
   const { ns, imports } = flaxInitNamespace(ctx, nnx);
   if (target.init === 'variance_scaling' && target.scale !== undefined) {
-    return { value: `${ns}.variance_scaling(${fmt(target.scale)}, ${q(ctx, 'fan_in')}, ${q(ctx, 'truncated_normal')})`, imports };
+    return { value: `${ns}.variance_scaling(${fmt(target.scale)}, ${q(ctx, 'fan_in')}, ${q(ctx, target.distribution === 'uniform' ? 'uniform' : 'truncated_normal')})`, imports };
   }
-  return { value: `${ns}.${target.init}()`, imports };
+  return { value: `${ns}.${spelling('flax', target.init) ?? target.init}()`, imports };
 }
 
 export function flaxFix(ctx0: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {

@@ -5,6 +5,7 @@
 import { type PyStmt, dottedName } from '../../../parse/pyast.js';
 import { type InitSpec, type TextEdit, defaultOptions } from '../../../types.js';
 import type { InitTarget } from '../../adapter.js';
+import { spelling } from '../../shared/initializers.js';
 import { recommendation } from '../../shared/recommend.js';
 import { indentOf } from '../../shared/textEdits.js';
 import type { LayerRec, Obj, SeqRec } from '../eval/values.js';
@@ -18,12 +19,12 @@ export function torchInitNamespace(ctx: FixCtx): { ns: string; imports: TextEdit
 }
 
 export function torchCall(ctx: FixCtx, ns: string, target: InitTarget, weight: string): string {
-  const uniform = target.init.endsWith('uniform');
-  const kfn = uniform ? 'kaiming_uniform_' : 'kaiming_normal_';
-  const xfn = uniform ? 'xavier_uniform_' : 'xavier_normal_';
+  const uniform = target.init.endsWith('uniform') || target.distribution === 'uniform';
+  const kfn = spelling('pytorch', uniform ? 'he_uniform' : 'he_normal')!;
+  const xfn = spelling('pytorch', uniform ? 'glorot_uniform' : 'glorot_normal')!;
   switch (target.init) {
     case 'orthogonal':
-      return `${ns}.orthogonal_(${weight})`;
+      return `${ns}.${spelling('pytorch', 'orthogonal')}(${weight})`;
     case 'lecun_normal':
     case 'lecun_uniform':
       return `${ns}.${kfn}(${weight}, nonlinearity=${q(ctx, 'linear')})`;
@@ -225,7 +226,7 @@ export function containerLoopFix(
   const kind = rec.spec.kind;
   // nn.LazyLinear is an nn.Linear: an init loop would touch its uninitialized weight
   if (weights.some((w) => w.spec.kind === 'Lazy' + kind)) return null;
-  const options = { ...defaultOptions, distribution: target.init.endsWith('uniform') ? ('uniform' as const) : ('normal' as const) };
+  const options = { ...defaultOptions, distribution: target.init.endsWith('uniform') || target.distribution === 'uniform' ? ('uniform' as const) : ('normal' as const) };
   const want = torchCall(ctx, ns, target, 'm.weight');
   const agrees = (w: LayerRec): boolean => {
     const l = ctx.layerOf!(w);

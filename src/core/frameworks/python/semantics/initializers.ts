@@ -7,6 +7,7 @@ import { type PyExpr, argOf, dottedName, kwarg } from '../../../parse/pyast.js';
 import type { Framework, InitSpec, Span } from '../../../types.js';
 import type { Scope } from '../eval/scope.js';
 import type { LayerRec } from '../eval/values.js';
+import { KERAS_INIT_STRINGS, varianceScalingLaw } from '../../shared/initializers.js';
 import { Imports } from '../imports.js';
 import type { Evaluator } from '../eval/evaluator.js';
 import { type WeightLayerSpec, roleOf } from '../vocab.js';
@@ -47,7 +48,7 @@ export function initFromExpr(ev: Evaluator, x: PyExpr, scope: Scope): InitSpec {
   if (v.t === 'init') return { ...v.spec, span: x.span, explicit: true, source: 'argument' };
   if (v.t === 'ref') {
     const role = roleOf(v.q);
-    if (role && role.r === 'initializer') {
+    if (role && role.kind === 'initializer') {
       // Passed without calling it
       const spec = initializerCall(ev, role.fw, role.name, null, scope);
       if (role.fw === 'flax' && role.name !== 'zeros' && role.name !== 'ones') {
@@ -79,7 +80,7 @@ export function initializerSpec(fw: Framework, name: string, e: Extract<PyExpr, 
     case 'glorot_uniform':
     case 'lecun_normal':
     case 'lecun_uniform':
-      return { ...base, name: snake, distribution: snake.endsWith('uniform') ? 'uniform' : 'truncated_normal' };
+      return { ...base, name: snake, distribution: varianceScalingLaw(snake)?.uniform ? 'uniform' : 'truncated_normal' };
     case 'orthogonal':
       return { ...base, name: 'orthogonal', distribution: 'orthogonal', gain: fw === 'flax' ? num(0, 'scale') ?? 1 : num(0, 'gain') ?? 1 };
     case 'delta_orthogonal':
@@ -186,17 +187,6 @@ export function kerasNoneInit(x: PyExpr): InitSpec | null {
   return { name: 'glorot_uniform', explicit: false, source: 'argument', distribution: 'uniform', span: x.span, text: 'None' };
 }
 
-export const KERAS_INIT_STRINGS: Record<string, InitSpec['name']> = {
-  he_normal: 'he_normal', HeNormal: 'he_normal', he_uniform: 'he_uniform', HeUniform: 'he_uniform',
-  glorot_normal: 'glorot_normal', GlorotNormal: 'glorot_normal', glorot_uniform: 'glorot_uniform', GlorotUniform: 'glorot_uniform',
-  lecun_normal: 'lecun_normal', LecunNormal: 'lecun_normal', lecun_uniform: 'lecun_uniform', LecunUniform: 'lecun_uniform',
-  orthogonal: 'orthogonal', Orthogonal: 'orthogonal', OrthogonalInitializer: 'orthogonal', identity: 'orthogonal', Identity: 'orthogonal',
-  IdentityInitializer: 'orthogonal', zeros: 'zeros', Zeros: 'zeros', zero: 'zeros', ones: 'ones', Ones: 'ones', one: 'ones',
-  constant: 'zeros', Constant: 'zeros', random_normal: 'random_normal', RandomNormal: 'random_normal', normal: 'random_normal',
-  random_uniform: 'random_uniform', RandomUniform: 'random_uniform', uniform: 'random_uniform', truncated_normal: 'truncated_normal',
-  TruncatedNormal: 'truncated_normal', variance_scaling: 'variance_scaling', VarianceScaling: 'variance_scaling',
-};
-
 export function kerasInitFromString(s: string, span: Span): InitSpec {
   const name = KERAS_INIT_STRINGS[s] ?? 'unknown';
   const base: InitSpec = { name, explicit: true, source: 'argument', span, text: s };
@@ -217,6 +207,6 @@ export function kerasInitFromString(s: string, span: Span): InitSpec {
     case 'unknown':
       return base;
     default:
-      return { ...base, distribution: name.endsWith('uniform') ? 'uniform' : 'truncated_normal' };
+      return { ...base, distribution: varianceScalingLaw(name)?.uniform ? 'uniform' : 'truncated_normal' };
   }
 }

@@ -362,7 +362,7 @@ export function kerasActivation(ev: Evaluator, a: PyExpr | undefined, scope: Sco
   const v = ev.eval(a, scope);
   if (v.t === 'ref') {
     const role = roleOf(v.q);
-    if (role && role.r === 'actFn') return { name: role.act, param: role.param, via: 'argument', span: a.span, text: shortText(v.q) };
+    if (role && role.kind === 'actFn') return { name: role.act, param: role.param, via: 'argument', span: a.span, text: shortText(v.q) };
   }
   if (v.t === 'obj' && v.o.o === 'act') return { ...v.o.act, via: 'argument', span: a.span };
   if (v.t === 'str') return { name: kerasActivationName(v.v), via: 'argument', span: a.span, text: v.v };
@@ -405,7 +405,7 @@ export function fillNnx(ev: Evaluator, rec: LayerRec,
       const v = ev.eval(fnArg.value, scope);
       const role = v.t === 'ref' ? roleOf(v.q) : undefined;
       rec.inlineAct =
-        v.t === 'ref' && role && role.r === 'actFn'
+        v.t === 'ref' && role && role.kind === 'actFn'
           ? { name: role.act, param: role.param, via: 'argument', span: fnArg.value.span, text: shortText(v.q) }
           : { name: 'unknown', via: 'argument', span: fnArg.value.span };
     }

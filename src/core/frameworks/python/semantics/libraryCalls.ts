@@ -5,11 +5,11 @@
  */
 import { torchCalculateGain } from '../../../math/index.js';
 import { type PyExpr, type PyStmt, argOf, dottedName, kwarg, positional } from '../../../parse/pyast.js';
-import type { ActivationInfo, ActivationName } from '../../../types.js';
+import type { ActivationInfo, ActivationName, InitSpec } from '../../../types.js';
 import { consume, foldSeq, makeSeq, noteNorm, residualAdd } from '../eval/dataflow.js';
 import { nameValue } from '../eval/paths.js';
 import { type Scope, bodyOf, inLoop, lookup, rootName, topStmtOf } from '../eval/scope.js';
-import { type BidiMerge, type ClassCtx, type LayerRec, type ModFilter, type ModList, type Obj, type SeqRec, UNKNOWN, type Val, concatVals, halfWidth, isGlu, setListOwner, srcOf, tensor } from '../eval/values.js';
+import { type BidiMerge, type ClassCtx, type LayerRec, type ModFilter, type ModList, type Obj, type SeqRec, UNKNOWN, type Val, afterAct, concatVals, halfWidth, isGlu, setListOwner, srcOf, tensor } from '../eval/values.js';
 import { Imports } from '../imports.js';
 import type { Evaluator } from '../eval/evaluator.js';
 import { roleOf } from '../vocab.js';
@@ -33,7 +33,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       // partial(nnx.leaky_relu, negative_slope=0.2): the activation, with its parameter.
       const fnV = e.args[0] && e.args[0].name === null ? ev.eval(e.args[0].value, scope) : UNKNOWN;
       const fnRole = fnV.t === 'ref' ? roleOf(fnV.q) : undefined;
-      if (fnV.t === 'ref' && fnRole && fnRole.r === 'actFn') {
+      if (fnV.t === 'ref' && fnRole && fnRole.kind === 'actFn') {
         let param = fnRole.param;
         if (fnRole.act === 'leaky_relu') {
           const sl = kwarg(e, 'negative_slope')?.value ?? kwarg(e, 'alpha')?.value;
@@ -43,7 +43,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
         return { t: 'obj', o: { o: 'act', act: { name: fnRole.act, param, via: 'sequential', span: e.span, text: shortText(fnV.q) } } };
       }
-      if (fnV.t === 'ref' && fnRole && fnRole.r === 'passFn') {
+      if (fnV.t === 'ref' && fnRole && fnRole.kind === 'passFn') {
         // partial(nnx.avg_pool, window_shape=(2, 2)): shape only
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
         return { t: 'obj', o: { o: 'pass' } };
@@ -51,9 +51,24 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
     }
     if (q === 'math.sqrt' || q === 'numpy.sqrt') {
       const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      if (v.t === 'fan' && v.k > 0) return { t: 'fan', k: Math.sqrt(v.k), out: v.out / 2, inn: v.inn / 2, ks: v.ks / 2 };
       return v.t === 'num' && v.v >= 0 ? { t: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
     }
-    if (SINKS.has(q)) {
+    if (SHAPE_READS.has(q)) {
+      for (const a of e.args) ev.eval(a.value, scope);
+      return UNKNOWN;
+    }
+    if (EINSUM.has(q)) {
+      // einsum('nct,ncp->ntp', q, k), matmul(q, k): a product of its operands (attention scores, weighted sums)
+      const what = `${q.slice(q.lastIndexOf('.') + 1)} (a product of tensors)`;
+      const eat = (v: Val): void => {
+        if (v.t === 'tensor') consume(ev, v.pend, { name: 'linear', via: 'dataflow', span: e.span, text: what });
+        else if (v.t === 'list') v.items.forEach(eat);
+      };
+      for (const a of e.args) eat(ev.eval(a.value, scope));
+      return tensor([], null);
+    }
+    if (isSink(q)) {
       for (const a of e.args) {
         const v = ev.eval(a.value, scope);
         if (v.t === 'tensor') consume(ev, v.pend, { name: 'linear', via: 'forward', span: e.span, text: q.split('.').pop() });
@@ -69,7 +84,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
     }
     return out;
   }
-  switch (role.r) {
+  switch (role.kind) {
     case 'weight':
       return { t: 'obj', o: { o: 'weight', rec: makeLayer(ev, role.spec, q, e, scope, stmt) } };
     case 'actModule': {
@@ -81,7 +96,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
         halves = isGlu(ka.text);
         act = { ...ka, via: 'sequential', span: e.span, text: shortText(q) };
       } else {
-        const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, q.startsWith('keras') ? 'negative_slope' : 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
+        const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
         if (slope) {
           const v = ev.eval(slope, scope);
           if (v.t === 'num') act.param = v.v;
@@ -97,7 +112,10 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
     case 'actFn': {
       // nn.relu(x) / F.relu(x) / tf.nn.relu(x) / F.leaky_relu(x, 0.2)
       const argE = e.args.find((a) => a.name === null && !a.star)?.value;
-      if (argE && (argE.k === 'bin' || argE.k === 'unary') && !(argE.k === 'bin' && (argE.op === '+' || argE.op === '-'))) {
+      // (x * mask, x / scale with named operands: a masked input, not a formula)
+      const plain = (x: PyExpr) => x.k === 'name' || x.k === 'attr';
+      const masked = argE?.k === 'bin' && (argE.op === '*' || argE.op === '/') && plain(argE.left) && plain(argE.right);
+      if (argE && !masked && (argE.k === 'bin' || argE.k === 'unary') && !(argE.k === 'bin' && (argE.op === '+' || argE.op === '-'))) {
         // tanh(0.797 * (x + 0.044 * x**3)): part of a formula (GELU), not the layer's activation
         const inner = ev.firstArg(e, scope);
         if (inner.t === 'tensor') consume(ev, inner.pend, { name: 'unknown', via: 'forward', span: e.span, text: 'an expression' });
@@ -112,7 +130,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       }
       if (input.t === 'tensor') {
         consume(ev, input.pend, { name: role.act, param, via: 'forward', span: e.span, text: shortText(q) });
-        return tensor([], isGlu(q) ? halfWidth(input.ch) : input.ch, srcOf(input));
+        return afterAct(tensor([], isGlu(q) ? halfWidth(input.ch) : input.ch, srcOf(input)), input.pend.map((p) => p.rec));
       }
       return tensor([], null);
     }
@@ -217,6 +235,9 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       for (const a of e.args) ev.eval(a.value, scope);
       const fn = scope.fn;
       if (!ev.modelCalls.has(fn)) ev.modelCalls.set(fn, e);
+      const all = ev.modelCallsAll.get(fn) ?? new Map<number, Extract<PyExpr, { k: 'call' }>>();
+      all.set(e.span.from, e);
+      ev.modelCallsAll.set(fn, all);
       return UNKNOWN;
     }
     case 'input': {
@@ -411,7 +432,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
   }
   if (obj.t === 'param') {
     // p.normal_(0, 0.02), p.data.zero_(), p.fill_(0), p.uniform_(-a, a)
-    const spec = tensorInitMethod(ev, m, e, scope);
+    const spec = fanScaledNormal(ev, m, e, scope, obj.filter) ?? tensorInitMethod(ev, m, e, scope);
     if (spec) {
       recordInit(ev, obj, spec, e, scope, stmt);
       return UNKNOWN;
@@ -465,6 +486,77 @@ export const TENSOR_PASS_METHODS = new Set([
   'cuda', 'cpu', 'double', 'half', 'view_as', 'reshape_as', 'expand', 'repeat', 'unflatten', 'detach', 'clone', 'mul', 'div', 'mul_', 'div_',
   'split', 'chunk', 'unbind', 'tensor_split',
 ]);
+
+const SPATIAL_DIMS: Record<string, number> = { Linear: 0, Conv1d: 1, Conv2d: 2, Conv3d: 3, ConvTranspose1d: 1, ConvTranspose2d: 2, ConvTranspose3d: 3 };
+
+/**
+ * `m.weight.data.normal_(0, math.sqrt(2. / n))` with `n = m.kernel_size[0] * m.kernel_size[1] *
+ * m.out_channels` in a loop over `isinstance(m, nn.Conv2d)` modules: a variance scaling of each
+ * layer's own fan (He fan_out here). The kernel_size entries must cover every spatial dimension of
+ * the layers the branch selects; otherwise the scale is left unknown.
+ */
+function fanScaledNormal(ev: Evaluator, m: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, filter: ModFilter | null): InitSpec | null {
+  if (m !== 'normal_') return null;
+  const stdE = argOf(e, 1, 'std');
+  const v = stdE ? ev.eval(stdE, scope) : null;
+  if (!v || v.t !== 'fan') return null;
+  const mean = argOf(e, 0, 'mean');
+  const mv = mean ? ev.eval(mean, scope) : ({ t: 'num', v: 0 } as Val);
+  const unknown: InitSpec = { name: 'random_normal', explicit: true, source: 'init-call', distribution: 'untruncated_normal', mean: 0, std: 1, unknownArgs: true };
+  const one = (x: number, y: number) => x === -0.5 && y === 0;
+  const mode = one(v.out, v.inn) ? 'fan_out' : one(v.inn, v.out) ? 'fan_in' : null;
+  const dims = filter?.types?.map((t) => SPATIAL_DIMS[t]);
+  const factors = v.ks / -0.5;
+  if (!mode || mv.t !== 'num' || mv.v !== 0 || !dims?.length || dims.some((d) => d !== factors)) return unknown;
+  const scale = Math.round(v.k * v.k * 1e9) / 1e9;
+  return { name: 'variance_scaling', explicit: true, source: 'init-call', distribution: 'untruncated_normal', scale, mode, mean: 0, text: `normal_(0, √(${+scale.toFixed(4)}/${mode}))` };
+}
+
+/** `torch.einsum`, `jnp.einsum`, `keras.ops.matmul`, `torch.bmm`: a product of the operands. */
+const EINSUM = new Set([
+  'torch.einsum', 'jax.numpy.einsum', 'tensorflow.einsum', 'keras.ops.einsum', 'numpy.einsum', 'torch.matmul', 'torch.bmm', 'torch.mm',
+  'jax.numpy.matmul', 'jax.numpy.dot', 'tensorflow.matmul', 'tensorflow.linalg.matmul', 'keras.ops.matmul', 'keras.ops.dot',
+]);
+
+/** Calls that read a tensor's shape, not its values (`keras.ops.shape(x)`, `tf.shape(x)`). */
+const SHAPE_READS = new Set(['keras.ops.shape', 'keras.ops.size', 'keras.ops.ndim', 'tensorflow.shape', 'tensorflow.size', 'tensorflow.rank', 'jax.numpy.shape', 'jax.numpy.size', 'torch.numel']);
+
+/**
+ * Where a layer's output is read as raw values (logits, means, regression targets): losses and
+ * probability distributions built from its output (`Categorical(logits=...)`, `Normal(mu, std)`).
+ */
+const SINK_PREFIXES = ['torch.distributions.', 'tensorflow_probability.distributions.', 'tensorflow_probability.python.distributions.', 'distrax.', 'numpyro.distributions.', 'keras.losses.'];
+export function isSink(q: string): boolean {
+  return SINKS.has(q) || SINK_PREFIXES.some((p) => q.startsWith(p));
+}
+
+/**
+ * A callee named as a loss or a metric (`criterion(out, y)`, `self.loss_fn(labels, logits)`,
+ * `bce_loss(...)`, `self.accuracy_fn(y, logits)`): it reads a model's output, it is not part of
+ * the network.
+ */
+export function isLossName(dotted: string): boolean {
+  const last = dotted.slice(dotted.lastIndexOf('.') + 1).toLowerCase().replace(/_?(fn|func|function|obj|object)$/, '');
+  const word = last.slice(last.lastIndexOf('_') + 1);
+  return ['loss', 'criterion', 'metric', 'accuracy'].includes(word);
+}
+
+/**
+ * `set_attributes(self, locals())` (pytorchvideo and similar helpers): every argument of the
+ * method becomes an attribute of the same name, as if written `self.x = x` for each.
+ */
+export function storesLocals(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): boolean {
+  if (e.args.length !== 2 || e.args.some((a) => a.star || a.name !== null) || !scope.fn) return false;
+  const [a0, a1] = [e.args[0]!.value, e.args[1]!.value];
+  if (a0.k !== 'name' || a1.k !== 'call' || a1.fn.k !== 'name' || a1.fn.id !== 'locals' || a1.args.length !== 0) return false;
+  const recv = scope.vars.get(a0.id);
+  if (!recv || recv.t !== 'self') return false;
+  for (const p of scope.fn.params.slice(1)) {
+    const v = scope.vars.get(p.name);
+    if (v && p.name) ev.assign({ k: 'attr', obj: a0, attr: p.name, span: e.span }, v, scope, null);
+  }
+  return true;
+}
 
 export const SINKS = new Set([
   'torch.nn.functional.cross_entropy', 'torch.nn.functional.nll_loss', 'torch.nn.functional.mse_loss', 'torch.nn.functional.l1_loss',

@@ -114,7 +114,7 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
       const kinds = new Set<string>();
       for (const te of tl) {
         const role = roleOf(ev.imports.resolve(te));
-        if (role && role.r === 'weight') kinds.add(role.spec.kind);
+        if (role && role.kind === 'weight') kinds.add(role.spec.kind);
       }
       const keep = cur.items.filter((o) => o.o === 'weight' && kinds.has(o.rec.spec.kind));
       const rest = cur.items.filter((o) => !(o.o === 'weight' && kinds.has(o.rec.spec.kind)));
@@ -126,7 +126,7 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
     let instanceOf: ClassCtx | null = null;
     for (const te of tlist) {
       const role = roleOf(ev.imports.resolve(te));
-      if (role && role.r === 'weight') kinds.push(role.spec.kind);
+      if (role && role.kind === 'weight') kinds.push(role.spec.kind);
       else if (role) kinds.push('#' + (ev.imports.resolve(te) ?? ''));
       else if (te.k === 'name' && ev.classes.has(te.id)) instanceOf = ev.classes.get(te.id)!;
       else kinds.push('#other');
@@ -145,7 +145,7 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
     const cur = scope.vars.get(subj.id);
     if (!cur || cur.t !== 'anymod') return null;
     const role = roleOf(ev.imports.resolve(test.right));
-    const kinds = role && role.r === 'weight' ? [role.spec.kind] : ['#other'];
+    const kinds = role && role.kind === 'weight' ? [role.spec.kind] : ['#other'];
     return { name: subj.id, then: { t: 'anymod', filter: { ...cur.filter, types: kinds } }, else: { t: 'anymod', filter: { ...cur.filter, exclude: [...cur.filter.exclude, ...kinds] } } };
   }
   // classname.find('Conv') != -1  /  'Conv' in classname
