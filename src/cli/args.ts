@@ -61,6 +61,8 @@ export interface SimArgs {
   backend: 'wasm' | 'cpu' | null;
   /** Worker threads for Monte Carlo seeds (null: automatic). */
   workers: number | null;
+  /** Work budget in multiply-adds per seed forward (0: never reduce). */
+  budget: number | null;
   /** Flags given explicitly, to reject them outside simulate. */
   given: string[];
 }
@@ -113,6 +115,8 @@ Simulate (the variance simulator; defaults: both methods, all four inits):
   --width-default N          width where the code gives none (default 256)
   --backend wasm|cpu         TensorFlow.js backend (default wasm)
   --workers N                worker threads for seeds (default: automatic)
+  --budget N                 work per seed (multiply-adds of the forward pass, default 2e9): a larger
+                             model runs at a smaller batch/spatial size/width, and says so; 0: never
   --project ROOT             analyse files with their workspace under ROOT: what
                              they import from it and what other files do with
                              their models (default: each folder given is one)
@@ -176,7 +180,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
     maxSize: DEFAULT_MAX_SIZE,
     model: null,
     jobs: null,
-    sim: { init: 'all', method: 'both', batch: null, seeds: null, seed: null, steps: null, spatial: null, widthDefault: null, backend: null, workers: null, given: [] },
+    sim: { init: 'all', method: 'both', batch: null, seeds: null, seed: null, steps: null, spatial: null, widthDefault: null, backend: null, workers: null, budget: null, given: [] },
     project: null,
     noProject: false,
     config: null,
@@ -321,6 +325,14 @@ export function parseArgs(argv: readonly string[]): Parsed {
         args.sim.widthDefault = int(name, value(), 1, 65536);
         args.sim.given.push(name);
         break;
+      case '--budget': {
+        const raw = value();
+        const v = Number(raw.trim());
+        if (raw.trim() === '' || !Number.isFinite(v) || v < 0) throw new UsageError(`${name}: expected a number ≥ 0 (0: never reduce), got '${raw}'`);
+        args.sim.budget = v;
+        args.sim.given.push(name);
+        break;
+      }
       case '--workers':
         args.sim.workers = int(name, value(), 1, 16);
         args.sim.given.push(name);

@@ -20,12 +20,32 @@ function inBrowser(): boolean {
   return g.document !== undefined || g.WorkerGlobalScope !== undefined;
 }
 
+/** What the simulator reads of a WebGPU adapter. */
+export interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; description?: string };
+}
+
+/**
+ * A WebGPU adapter worth using: a real GPU. A software (fallback) adapter is refused:
+ * headless Chromium 156 with --enable-unsafe-webgpu returns SwiftShader's, on which
+ * the reference network (50×512, batch 64, forward + backward) took 110 s against
+ * 10 s on WebGL over the same SwiftShader and 21 s on the CPU backend (2026-12-04,
+ * load ≈ 25; README, "The variance simulator"), so WebGL or WASM go first there.
+ */
+export function acceptAdapter(adapter: GpuAdapterLike | null | undefined): boolean {
+  if (!adapter) return false;
+  if (adapter.isFallbackAdapter === true) return false;
+  const what = `${adapter.info?.vendor ?? ''} ${adapter.info?.architecture ?? ''} ${adapter.info?.description ?? ''}`.toLowerCase();
+  return !/swiftshader|llvmpipe|software|warp/.test(what);
+}
+
 async function tryBackend(b: SimBackend, wasmPath?: string): Promise<boolean> {
   try {
     if (b === 'webgpu') {
-      const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+      const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } }).navigator?.gpu;
       if (!gpu || !tf.findBackendFactory('webgpu')) return false;
-      if (!(await gpu.requestAdapter())) return false;
+      if (!acceptAdapter(await gpu.requestAdapter())) return false;
       return await tf.setBackend('webgpu');
     }
     if (b === 'webgl') {

@@ -44,9 +44,19 @@ export interface PoolOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Multiply-adds of one seed of one init (the forward pass; the backward pass
+ * costs about twice as much again).
+ */
+export function seedCost(spec: NetworkSpec, options: SimOptions): number {
+  // As it will run: within the work budget (src/core/sim/budget.ts), strides and ranks included.
+  const fitted = fitBudget(spec, options);
+  return forwardCost(fitted.spec, fitted.options);
+}
+
 /** Worker threads worth starting: two when one seed costs more than their start-up (about 1 GFLOP per seed), else one. */
 export function defaultWorkers(spec: NetworkSpec, options: SimOptions): number {
-  return forwardCost(spec, options) * 6 > 1e9 ? 2 : 1;
+  return seedCost(spec, options) * 6 > 1e9 ? 2 : 1;
 }
 
 interface WorkerReply {

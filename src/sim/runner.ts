@@ -180,7 +180,6 @@ export function runSeed(spec: NetworkSpec, options: SimOptions, so: SeedOptions)
         }
       });
     }
-    const stats = measure(spec, options, g, params, rescalable, so.seed, so.signal);
     if (so.preview) {
       // The first curve: the same drawn weights on a small batch (the weights' draw, not the
       // batch, is where a deep net's spread comes from), reported before the full batch runs.
@@ -200,6 +199,7 @@ export function runSeed(spec: NetworkSpec, options: SimOptions, so: SeedOptions)
         });
       }
     }
+    const stats = measure(spec, options, g, params, rescalable, so.seed, so.signal);
     const run: SeedRun = { seed: so.seed, layers: stats };
     if (lsuv) run.lsuv = lsuv;
     return run;

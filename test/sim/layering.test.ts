@@ -42,3 +42,12 @@ test('src/sim (but node.ts and simWorker.ts) imports no Node built-ins (the webv
   assert.ok(files.length >= 5);
   for (const f of files) for (const s of imports(join('src/sim', f))) assert.ok(!isNode(s), `src/sim/${f} imports ${s}`);
 });
+
+test('WebGPU: a software (fallback) adapter is refused, a real GPU accepted', async () => {
+  const { acceptAdapter } = await import('../../src/sim/backend.js');
+  assert.equal(acceptAdapter(null), false);
+  assert.equal(acceptAdapter({ info: { vendor: 'google', architecture: 'swiftshader' } }), false);
+  assert.equal(acceptAdapter({ isFallbackAdapter: true, info: { vendor: 'intel' } }), false);
+  assert.equal(acceptAdapter({ info: { vendor: 'nvidia', architecture: 'ampere' } }), true);
+  assert.equal(acceptAdapter({}), true);
+});

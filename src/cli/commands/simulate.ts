@@ -141,6 +141,7 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
   if (args.sim.steps !== null) partial.steps = args.sim.steps;
   if (args.sim.spatial !== null) partial.spatial = args.sim.spatial;
   if (args.sim.widthDefault !== null) partial.widthDefault = args.sim.widthDefault;
+  if (args.sim.budget !== null) partial.budget = args.sim.budget;
   const simOptions = withDefaults(partial);
   const built = buildNetwork(simResult, modelId, simOptions, a.path);
   if ('error' in built) {
@@ -202,8 +203,9 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
       models: models.map((x) => ({ index: x.index, kind: x.m.kind, name: x.m.name, framework: x.m.framework, line: map.position(x.m.span.from).line, layers: x.m.layers.length })),
       method: args.sim.method,
       backend,
-      options: { batch: simOptions.batch, seeds: simOptions.seeds, seed: simOptions.seed, steps: simOptions.steps, spatial: simOptions.spatial, widthDefault: simOptions.widthDefault, input: simOptions.input },
-      assumptions: spec.assumptions,
+      // As simulated: a model above the work budget runs reduced (sim.assumptions says what).
+      options: { batch: sim.options.batch, seeds: sim.options.seeds, seed: sim.options.seed, steps: sim.options.steps, spatial: sim.options.spatial, widthDefault: sim.options.widthDefault, input: sim.options.input, ...(sim.options.budget !== undefined ? { budget: sim.options.budget } : {}) },
+      assumptions: sim.assumptions,
       timings,
       inits,
       layers: rows,
@@ -234,8 +236,8 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
   io.stdout(style.dim('\n* default initializer (not written in the code). Analytic: mean-field estimate (wide layers, independent weights).\n'));
   if (args.sim.method === 'analytic') return 0;
 
-  io.stdout(`\nMonte Carlo (TensorFlow.js, ${backend} backend, batch ${simOptions.batch}, seeds from ${simOptions.seed}; ${(timings.totalMs / 1000).toFixed(1)} s): mean over seeds [95% interval], analytic beside it.\n`);
-  for (const s of spec.assumptions) io.stdout(style.dim(`  assumed: ${s.message}\n`));
+  io.stdout(`\nMonte Carlo (TensorFlow.js, ${backend} backend, batch ${sim.options.batch}, seeds from ${sim.options.seed}; ${(timings.totalMs / 1000).toFixed(1)} s): mean over seeds [95% interval], analytic beside it.\n`);
+  for (const s of sim.assumptions) io.stdout(style.dim(`  assumed: ${s.message}\n`));
   for (const s of inits) {
     io.stdout(`\n${style.bold(s.init)}: ${plural(s.seeds, 'seed')}${s.converged ? ', converged' : ', not converged (seed cap)'}`);
     if (s.gain) io.stdout(`; per-layer gain forward ${fmtNum(s.gain.forward)}, backward ${fmtNum(s.gain.backward)}`);
