@@ -39,7 +39,8 @@ export async function runSimulation(
   let last: SimulationResult | null = null;
   const merged = (r: SimulationResult): SimulationResult => ({
     ...r,
-    options,
+    // the options as simulated (the work budget may have reduced batch or widths), for every init
+    options: { ...r.options, which },
     series: [...finished, ...r.series],
     timings: { firstCurveMs, totalMs: performance.now() - t0 },
   });
