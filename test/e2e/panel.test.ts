@@ -110,6 +110,41 @@ async function toggleTheme(): Promise<void> {
   await runCommand(page, 'Toggle between Light/Dark Themes');
 }
 
+/** The Monte Carlo gain of a table row under the current init (its cell says it on hover). */
+async function mcGain(row: number): Promise<number> {
+  const t = (await frame.locator('vscode-table-row').nth(row).locator('vscode-table-cell').nth(4).getAttribute('title')) ?? '';
+  const m = /Monte Carlo ([\d.e+-]+)/.exec(t);
+  assert.ok(m, `row ${row}: ${t}`);
+  return Number(m[1]);
+}
+
+/** Waits for the panel to finish simulating load `seq` (or later) and to draw its curves. */
+async function simulated(seq: number): Promise<void> {
+  await waitAttr('seq', (v) => Number(v) >= seq, 30_000);
+  const now = await attr('seq');
+  await waitAttr('mc-seq', (v) => v === now, 120_000);
+  await waitAttr('state', (v) => v === 'done', 180_000);
+}
+
+/** Records, inside the panel, the charts' state at every load and every new Monte Carlo arrival. */
+async function recordLoads(): Promise<void> {
+  // A string, not a function: the test's bundler would wrap named functions in a helper the page lacks.
+  await frame.evaluate(`(() => {
+    const app = document.getElementById('app');
+    const log = [];
+    globalThis.__loads = log;
+    new MutationObserver((records) => {
+      for (const r of records) log.push({ why: r.attributeName === 'data-seq' ? 'load' : 'mc', seq: app.dataset.seq, mcSeq: app.dataset.mcSeq, mcPoints: app.dataset.mcPoints, state: app.dataset.state });
+    }).observe(app, { attributes: true, attributeFilter: ['data-seq', 'data-mc-seq', 'data-mc-points'] });
+  })()`);
+}
+
+/** No error notification in the workbench. */
+async function noErrorToast(): Promise<void> {
+  const errors = page.locator('.notifications-toasts .notification-toast', { has: page.locator('.codicon-error') });
+  assert.equal(await errors.count(), 0, `error notification: ${await errors.first().textContent().catch(() => '')}`);
+}
+
 before(async () => {
   ensureSetup();
   const vsix = packageVsix();
@@ -387,6 +422,71 @@ test('an edit to the model refreshes the panel', async () => {
   await waitAttr('layers', (v) => v === '7', 30_000);
 });
 
+test('the panel follows an edit: the previous curves stay drawn while it re-simulates, then the new ones reflect the edit', async () => {
+  await simulated(Number(await attr('seq')));
+  const seq = Number(await attr('seq'));
+  assert.equal(await attr('mc-points'), '7', 'the Monte Carlo curve of the current init is drawn at every layer');
+  const relu = await mcGain(0);
+  assert.ok(relu > 0.4 && relu < 0.6, `glorot_uniform + ReLU halves the signal: ${relu}`);
+  await recordLoads();
+  // The first hidden layer (line 6) becomes linear: same depth, gain 1 under glorot_uniform (fan_in = fan_out).
+  await editor.locator('.view-line', { hasText: 'Dense(256, activation="relu")' }).first().click();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.insertText('layers.Dense(256, activation="linear"),');
+  await simulated(seq + 1);
+  const log = (await frame.evaluate(() => (globalThis as { __loads?: unknown }).__loads)) as { seq: string; mcSeq: string; mcPoints: string; state: string; why: string }[];
+  const loads = log.filter((r) => r.why === 'load');
+  assert.ok(loads.length >= 1, `reloaded: ${JSON.stringify(log)}`);
+  // At the reload, the curves drawn are the previous run's, complete, while the new run starts.
+  assert.equal(loads[0]!.mcSeq, String(seq), JSON.stringify(loads[0]));
+  assert.equal(loads[0]!.mcPoints, '7', JSON.stringify(loads[0]));
+  assert.equal(loads[0]!.state, 'running', JSON.stringify(loads[0]));
+  // Never a moment without curves until the new ones arrive.
+  assert.ok(log.every((r) => r.mcPoints === '7'), `curves dropped during the re-simulation: ${JSON.stringify(log)}`);
+  assert.ok(Number(await attr('mc-seq')) > seq);
+  assert.match(((await frame.locator('vscode-table-row').nth(0).textContent()) ?? '').replace(/\u200b/g, ''), /linear/);
+  const linear = await mcGain(0);
+  assert.ok(linear > 0.85 && linear < 1.15, `the new curves reflect the edit: gain ${linear} (was ${relu})`);
+  // Back to ReLU.
+  const back = Number(await attr('seq'));
+  await editor.locator('.view-line', { hasText: 'Dense(256, activation="linear")' }).first().click();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.insertText('layers.Dense(256, activation="relu"),');
+  await simulated(back + 1);
+  const again = await mcGain(0);
+  assert.ok(again > 0.4 && again < 0.6, `ReLU again: ${again}`);
+});
+
+test('a per-layer init override in the controls changes that layer only', async () => {
+  const seq = Number(await attr('seq'));
+  const before = [await mcGain(0), await mcGain(1)];
+  const header = frame.locator('#settings .collapsible-header');
+  const wasOpen = (await frame.locator('#settings').getAttribute('open')) !== null;
+  if (!wasOpen) await header.click();
+  const select = frame.locator('#opt-override-0');
+  await select.waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match((await frame.locator('label.field', { has: select }).textContent()) ?? '', /1\. Dense.*glorot_uniform/);
+  // Picked from the select's drop-down, as a user does.
+  await select.click();
+  await select.locator('li.option', { hasText: 'He' }).click();
+  await simulated(seq + 1);
+  const after = [await mcGain(0), await mcGain(1)];
+  // N(0, 2/fan_in) under ReLU keeps the signal: gain 1 for layer 1; layer 2 is still glorot_uniform (0.5).
+  assert.ok(after[0]! > 0.85 && after[0]! < 1.15, `overridden layer 1: ${after[0]} (was ${before[0]})`);
+  assert.ok(after[1]! > 0.4 && after[1]! < 0.6, `layer 2 unchanged: ${after[1]} (was ${before[1]})`);
+  // The choice survives the reload; "as written" undoes it.
+  assert.equal(await frame.locator('#opt-override-0').evaluate((e) => (e as HTMLElement & { value: string }).value), 'he');
+  const undo = Number(await attr('seq'));
+  await frame.locator('#opt-override-0').click();
+  await frame.locator('#opt-override-0 li.option', { hasText: 'as written' }).click();
+  await simulated(undo + 1);
+  const reset = await mcGain(0);
+  assert.ok(reset > 0.4 && reset < 0.6, `as written again: ${reset}`);
+  if (!wasOpen) await header.click();
+});
+
 test('"Apply recommended init" on the document version the panel was not built from is refused', async () => {
   // The session's analysis debounce (3 s) keeps the panel on its version while the document moves on.
   const before = await attr('version');
@@ -424,9 +524,9 @@ test('"Apply recommended init" on the whole model writes He init and the squiggl
   const version = await attr('version');
   await frame.locator('#apply-all').click();
   await waitAttr('status', (v) => v === 'applied', 20_000);
-  await editor.locator('.view-lines', { hasText: 'kernel_initializer="he_' }).waitFor({ timeout: 20_000 });
-  const text = (await editor.locator('.view-lines').textContent()) ?? '';
-  assert.equal((text.match(/kernel_initializer="he_(normal|uniform)"/g) ?? []).length, 6);
+  // The status is still "applied" from the single-layer apply before: wait for the edit itself.
+  const heCount = async () => ((await editor.locator('.view-lines').textContent()) ?? '').match(/kernel_initializer="he_(normal|uniform)"/g)?.length ?? 0;
+  await waitFor(async () => (await heCount()) === 6, 'six layers on He init', 20_000);
   await editor.locator('.squiggly-warning, .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
   // The panel follows: rebuilt on the new version, no row out of range any more.
   await waitAttr('version', (v) => v !== version, 30_000);
@@ -454,4 +554,25 @@ test('deleting the model says so in the panel, without an error', async () => {
   assert.match((await frame.locator('.notice').textContent()) ?? '', /no longer in the document/);
   // The last state stays on screen.
   assert.equal(await frame.locator('vscode-table-row').count(), 7);
+  assert.notEqual(await frame.locator('.notice').getAttribute('data-kind'), 'error');
+  await noErrorToast();
+});
+
+test('closing the document says so in the panel, without an error', async () => {
+  // Saved first, so it closes without a save dialog; then "View: Close Editor" on the editor.
+  await editor.click();
+  await page.keyboard.press('Control+S');
+  // The editor's tab (the panel's tab says "… — model.py" too).
+  const tab = (cls = '') => page.locator(`.tab${cls}`, { hasText: 'model.py' }).filter({ hasNotText: 'Variance' });
+  await tab('.dirty').waitFor({ state: 'detached', timeout: 10_000 });
+  await editor.click();
+  // The palette's exact row (Enter would take its top row, which may be "Close All Editors").
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget .quick-input-box input').fill('>View: Close Editor');
+  await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^View: Close Editor$/ }) }).first().click();
+  await tab().waitFor({ state: 'detached', timeout: 10_000 });
+  await waitAttr('status', (v) => v === 'closed', 60_000);
+  assert.match((await frame.locator('.notice').textContent()) ?? '', /document was closed/);
+  assert.equal(await frame.locator('vscode-table-row').count(), 7, 'the last state stays on screen');
+  await noErrorToast();
 });

@@ -5,7 +5,7 @@
  * Carlo simulation (./sim.ts) and redraws as seeds are pooled, and sends back
  * reveal / apply / options / export requests. Messages: src/shared/protocol.ts.
  * The page state is mirrored in data-* attributes of #app (state, backend,
- * seq, version) for the end-to-end tests.
+ * seq, version, mc-points and mc-seq: what the charts draw) for the end-to-end tests.
  */
 import '@vscode-elements/elements/dist/vscode-table/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header/index.js';
@@ -38,6 +38,8 @@ const assets = app.dataset.assets ?? '';
 
 let msg: LoadMessage | null = null;
 let mc: SimulationResult | null = null;
+/** The load (seq) whose run produced `mc`. */
+let mcSeq = -1;
 const simulator = new SimClient(assets);
 let active: RunHandle | null = null;
 let firstCurveMs: number | null = null;
@@ -202,6 +204,11 @@ function drawCharts(rebuild: boolean): void {
     }
   }
   chartLayers = n;
+  // What the charts draw, for the end-to-end tests: the Monte Carlo points of the current init on the
+  // forward chart (read back from uPlot's data) and the run (load seq) those curves come from.
+  const drawn = charts.forward?.plot.data[1 + INITS.indexOf('current') * 4] as (number | null | undefined)[] | undefined;
+  app.dataset.mcPoints = String(drawn ? drawn.slice(1).filter((v) => typeof v === 'number').length : 0);
+  app.dataset.mcSeq = mc ? String(mcSeq) : '';
   // The colours the charts were drawn with (the end-to-end test checks a theme switch recolours them).
   app.dataset.chartForeground = charts.forward?.foreground ?? '';
   applyVisibility();
@@ -569,6 +576,7 @@ async function startRun(): Promise<void> {
       vscode.postMessage({ kind: 'event', event: 'firstCurve', seq, detail: `${Math.round(firstCurveMs)} ms on ${backend}` });
     }
     mc = p.partial;
+    mcSeq = seq;
     // Counted for the end-to-end test of Stop: nothing is drawn after it.
     app.dataset.updates = String(++updates);
     drawCharts(false);
@@ -592,6 +600,7 @@ async function startRun(): Promise<void> {
     const result = await handle.result;
     if (!msg || msg.seq !== seq || active !== handle) return;
     mc = result;
+    mcSeq = seq;
     if (first) {
       firstCurveMs = performance.now() - t0;
       app.dataset.firstCurveMs = String(Math.round(firstCurveMs));
