@@ -3,7 +3,10 @@
  * opens it beside the editor, both charts and the layer table show the model's
  * layers, "Apply recommended init" changes the document and the squiggle goes
  * away, an apply against a version the panel was not built from is refused, an
- * edit refreshes the panel, and a theme switch recolours the charts.
+ * edit refreshes the panel while the previous curves stay drawn until the new
+ * ones arrive, a per-layer init override changes that layer, deleting the model
+ * or closing the document is said in the panel without an error, and a theme
+ * switch recolours the charts.
  *
  * Screenshots of the real panel (light and dark) and of the editor at work go
  * to .e2e/artifacts/, or to docs/images/ with UPDATE_SCREENSHOTS=1.
@@ -460,6 +463,7 @@ test('the panel follows an edit: the previous curves stay drawn while it re-simu
 });
 
 test('a per-layer init override in the controls changes that layer only', async () => {
+  await simulated(Number(await attr('seq')));
   const seq = Number(await attr('seq'));
   const before = [await mcGain(0), await mcGain(1)];
   const header = frame.locator('#settings .collapsible-header');
