@@ -4,6 +4,8 @@
 //   src/web/extension.ts      -> dist/web/extension.js    (vscode.dev / github.dev, browser, cjs)
 //   webview/variance/main.ts  -> dist/webview/variance.js (webview, browser, iife) + .css
 //   src/cli/main.ts           -> dist/cli.js              (node, esm, #! banner, executable; includes `initlens server`)
+//   src/sim/node.ts           -> dist/simNode.js          (the Monte Carlo runner `initlens simulate` imports on demand)
+//   src/sim/simWorker.ts      -> dist/simWorker.js        (its worker threads)
 // Usage: node scripts/build.mjs [--watch] [--sourcemap] [--only=extension,web,webview,cli]
 import { build, context } from 'esbuild';
 import { chmod, mkdir, writeFile, copyFile, stat } from 'node:fs/promises';
@@ -74,6 +76,30 @@ const targets = {
     // Native/wasm helpers stay outside the bundle and resolve from node_modules
     // (TensorFlow.js is loaded only by `simulate`'s Monte Carlo, with its .wasm files).
     external: ['@astral-sh/ruff-wasm-nodejs', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+    // The Monte Carlo runner (src/sim/node.ts, which imports TensorFlow.js) is its own bundle,
+    // dist/simNode.js, imported at run time by `simulate --method monte-carlo` only. Bundled in,
+    // its `import '@tensorflow/tfjs'` would become a top-level import of dist/cli.js, and every
+    // `initlens check` and every analysis worker thread would load TensorFlow.js first (about
+    // 0.35 s of CPU each, most of the start-up time; issue 13).
+    plugins: [
+      {
+        name: 'sim-node-on-demand',
+        setup(b) {
+          b.onResolve({ filter: /\/sim\/node\.js$/ }, (a) => (a.kind === 'dynamic-import' ? { path: './simNode.js', external: true } : undefined));
+        },
+      },
+    ],
+  },
+  simNode: {
+    entryPoints: [join(root, 'src/sim/node.ts')],
+    outfile: join(root, 'dist/simNode.js'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: {
+      js: "import { createRequire as __initlensCreateRequire } from 'node:module';\nconst require = __initlensCreateRequire(import.meta.url);",
+    },
+    external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
   },
   // The simulator's worker thread (seeds on both cores), next to dist/cli.js.
   simWorker: {
@@ -90,7 +116,8 @@ const targets = {
 };
 
 const selected = Object.entries(targets).filter(([name]) => {
-  if (only) return only.has(name);
+  // The CLI's on-demand bundles come with it.
+  if (only) return only.has(name) || ((name === 'simNode' || name === 'simWorker') && only.has('cli'));
   if (name === 'cli' && !existsSync(join(root, 'src/cli/main.ts'))) {
     console.warn('build: src/cli/main.ts not found, skipping the CLI bundle');
     return false;

@@ -4,8 +4,10 @@
  * test/wild/ (when present) goes through
  *   - the engine's `analyze()` (plain source files: findings with fixes, layers, models, errors),
  *   - `initlens check --format json` and `initlens layers --format json` (the report),
- *   - `initlens check` and `initlens layers` in text, and `initlens simulate --format json` and text
- *     (every model of the file),
+ *   - `initlens check` and `initlens layers` in text, and `initlens simulate --method analytic
+ *     --format json` and text, for every model of the file (the analytic method: deterministic and
+ *     fast, where Monte Carlo is slow and seed-dependent; wall-clock fields such as `totalMs` are
+ *     dropped),
  * all in-process through the CLI's `run(argv, io)`, and one JSON per input file is written.
  *
  *   node --import tsx scripts/snapshot-results.ts OUT_DIR                write a snapshot
@@ -82,9 +84,12 @@ async function cli(run: RunCli, argv: string[]): Promise<{ code: number; stdout:
   return { code, stdout, stderr };
 }
 
+/** Wall-clock fields (`totalMs`, `analyticMs`, …): how long a run took, not what it found. */
+const TIMING_KEY = /Ms$/;
+
 function parsedOrText(s: string): unknown {
   try {
-    return JSON.parse(s);
+    return JSON.parse(s, (key, value: unknown) => (TIMING_KEY.test(key) && typeof value === 'number' ? undefined : value));
   } catch {
     return s;
   }
@@ -109,8 +114,8 @@ async function snapshotOf(run: RunCli, rel: string): Promise<unknown> {
   const modelCount = Math.max(1, layers.files?.[0]?.models?.length ?? 1);
   const simulate: unknown[] = [];
   for (let m = 0; m < modelCount; m++) {
-    const json = await cli(run, ['simulate', rel, '--model', String(m), '--format', 'json']);
-    const txt = await cli(run, ['simulate', rel, '--model', String(m)]);
+    const json = await cli(run, ['simulate', rel, '--model', String(m), '--method', 'analytic', '--format', 'json']);
+    const txt = await cli(run, ['simulate', rel, '--model', String(m), '--method', 'analytic']);
     simulate.push({ json: { ...json, stdout: parsedOrText(json.stdout) }, text: txt });
   }
   return {

@@ -1,6 +1,6 @@
 /** One file through the engine: read, fix when asked (writing it back), analyse. */
 import * as nodePath from 'node:path';
-import { analyzeInWorkspace, type AnalysisOptions, type AnalysisResult, type Language } from '../core/index.js';
+import { analyzeInWorkspace, prepareInWorkspace, type AnalysisOptions, type AnalysisResult, type Language } from '../core/index.js';
 import { parseNotebook, type Notebook } from '../core/notebook.js';
 import type { JsonError } from '../core/report.js';
 import type { Args } from './args.js';
@@ -19,15 +19,23 @@ export interface Analysed {
   errors: JsonError[];
   /** Problems fixed by --fix in this file. */
   fixed: number;
+  /** The root of the file's project (absolute), when it was analysed with one: `dependsOn` paths are relative to it. */
+  projectRoot?: string;
 }
 
 
 export { safeAnalyze };
 
-/** The workspace-aware analysis of a file in a project (in this thread: a project's index lives here). */
-function projectAnalyze(text: string, language: Language, options: AnalysisOptions, project: ProjectContext): AnalysisResult | string {
+/**
+ * The workspace-aware analysis of a file in a project: the file is linked here (the project's index
+ * lives in this thread) and the linked text is analysed by `engine` (in-process or a worker thread),
+ * then brought back to the file: the same result as `analyzeInWorkspace`.
+ */
+async function projectAnalyze(text: string, language: Language, options: AnalysisOptions, project: ProjectContext, engine: AnalysisEngine): Promise<AnalysisResult | string> {
   try {
-    return analyzeInWorkspace(project.index, project.rel, text, language, options);
+    const prepared = prepareInWorkspace(project.index, project.rel, text, language);
+    const r = await engine.analyze(prepared.text, language, options);
+    return typeof r === 'string' ? r : prepared.finish(r);
   } catch (e) {
     return `internal error while analysing: ${e instanceof Error ? e.message : String(e)}`;
   }
@@ -44,8 +52,9 @@ function analyzerFor(language: Language, options: AnalysisOptions, project: Proj
 }
 
 /**
- * `engine` does the CPU work of files outside a project (in-process, or a worker pool); a file in a
- * project is analysed here with the project's index. All I/O stays here.
+ * `engine` does the CPU work (in-process, or a worker pool); a file in a project is linked here with
+ * the project's index, and its `--fix` rounds run here (a fixed file updates the index that the
+ * files after it read). All I/O stays here.
  */
 export async function processFile(io: CliIO, target: Target, args: Args, options: AnalysisOptions, engine: AnalysisEngine = inProcessEngine, project: ProjectContext | null = null): Promise<FileOutcome> {
   const problems: FileProblem[] = [];
@@ -82,10 +91,10 @@ export async function processFile(io: CliIO, target: Target, args: Args, options
       }
     }
     // later files of the project see the fixed text
-    if (project && fixed > 0) project.index.update(project.rel, nb.text, 'notebook');
-    const result = project ? projectAnalyze(nb.text, language, options, project) : await engine.analyze(nb.text, language, options);
+    if (project && fixed > 0) project.index.update(project.rel, nb.text, 'notebook', nb.slices.map((c) => ({ cell: c.cell, start: c.start })));
+    const result = project ? await projectAnalyze(nb.text, language, options, project, engine) : await engine.analyze(nb.text, language, options);
     if (typeof result === 'string') return empty(result, true, nb.text);
-    return { analysed: { path: target.path, text: nb.text, result, notebook: nb, errors: [], fixed }, problems };
+    return { analysed: { path: target.path, text: nb.text, result, notebook: nb, errors: [], fixed, ...(project ? { projectRoot: project.root } : {}) }, problems };
   }
 
   const language = target.kind as Language;
@@ -107,9 +116,9 @@ export async function processFile(io: CliIO, target: Target, args: Args, options
     }
   }
   if (project && fixed > 0) project.index.update(project.rel, text);
-  const result = project ? projectAnalyze(text, language, options, project) : await engine.analyze(text, language, options);
+  const result = project ? await projectAnalyze(text, language, options, project, engine) : await engine.analyze(text, language, options);
   if (typeof result === 'string') return empty(result, true, text);
-  return { analysed: { path: target.path, text, result, notebook: null, errors: [], fixed }, problems };
+  return { analysed: { path: target.path, text, result, notebook: null, errors: [], fixed, ...(project ? { projectRoot: project.root } : {}) }, problems };
 }
 
 export async function write(io: CliIO, path: string, text: string, expected: Uint8Array): Promise<FileProblem | null> {

@@ -104,7 +104,7 @@ Options:
 
 Simulate (the variance simulator; defaults: both methods, all four inits):
   --init current|recommended|orthogonal|lsuv|all
-  --method montecarlo|analytic|both
+  --method montecarlo|mc|analytic|both
   --batch N                  samples per seed (default 64)
   --seeds N                  seeds to pool (default 0: until converged, at most 32)
   --seed N                   first seed (default 1); the same seed gives the same numbers
@@ -283,8 +283,9 @@ export function parseArgs(argv: readonly string[]): Parsed {
         break;
       }
       case '--method': {
-        const v = value();
-        if (v !== 'montecarlo' && v !== 'analytic' && v !== 'both') throw new UsageError(`--method: expected montecarlo, analytic or both, got '${v}'`);
+        const raw = value();
+        const v = raw === 'mc' ? 'montecarlo' : raw; // `mc`: short for montecarlo
+        if (v !== 'montecarlo' && v !== 'analytic' && v !== 'both') throw new UsageError(`--method: expected montecarlo (mc), analytic or both, got '${raw}'`);
         args.sim.method = v;
         args.sim.given.push(name);
         break;

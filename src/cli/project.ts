@@ -15,6 +15,8 @@ export interface ProjectContext {
   index: WorkspaceIndex;
   /** The file's path in the project (relative to its root, `/` separators). */
   rel: string;
+  /** The project's root folder (absolute). */
+  root: string;
 }
 
 export interface Projects {
@@ -41,7 +43,7 @@ async function indexFolder(io: CliIO, root: string, args: Args): Promise<Workspa
     const loaded = await load(io, t, args.maxSize);
     if (!('bytes' in loaded)) continue; // unreadable or skipped: reported when (if) it is analysed
     const it = indexableText(rel, loaded.text);
-    if (it) index.update(rel, it.text, it.language);
+    if (it) index.update(rel, it.text, it.language, it.cells);
   }
   return index;
 }
@@ -73,7 +75,7 @@ export async function buildProjects(io: CliIO, args: Args): Promise<Projects> {
       const abs = nodePath.resolve(io.cwd, target.path);
       for (const p of projects) {
         const rel = relPath(p.abs, abs);
-        if (rel !== null) return { index: p.index, rel };
+        if (rel !== null) return { index: p.index, rel, root: p.abs };
       }
       return null;
     },

@@ -59,7 +59,10 @@ export interface JsonFinding extends JsonRange {
   /** The preferred fix (Finding.fixes[0]), or null. */
   fix: JsonFix | null;
   /** Workspace-aware analysis: other files the finding depends on (1-based line; 0 for a notebook's code). */
-  dependsOn?: { path: string; line: number }[];
+  /** `line` is 0 for a notebook, whose place is `cell` (0-based among all cells) and `cellLine` (1-based). */
+  dependsOn?: { path: string; line: number; cell?: number; cellLine?: number }[];
+  /** Other places of this file the finding is about, outside its range (the layer, the activation, the init code). */
+  related?: (JsonRange & { message: string })[];
 }
 
 export interface JsonError {
@@ -172,7 +175,8 @@ function findingJson(finding: Finding, layersById: Map<number, Layer>, map: Posi
           edits: [...fix.edits].sort((a, b) => a.from - b.from).map((e) => editJson(e, map)),
         }
       : null,
-    ...(finding.dependsOn?.length ? { dependsOn: finding.dependsOn.map((o) => ({ path: o.file, line: o.line })) } : {}),
+    ...(finding.dependsOn?.length ? { dependsOn: finding.dependsOn.map((o) => ({ path: o.file, line: o.line, ...(o.cell !== undefined ? { cell: o.cell, cellLine: o.cellLine } : {}) })) } : {}),
+    ...(finding.related?.length ? { related: finding.related.map((x) => ({ ...map.range(x.span), message: x.message })) } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import type { Log, ReportingDescriptor, Result, Fix as SarifFix, Region } from '
 import type { AnalysisResult, Finding, Severity, Span } from './types.js';
 import { LineIndex } from './text.js';
 import { toFileOffset, type Notebook } from './notebook.js';
+import { where } from './workspace/analyze.js';
 import { allRules } from './analysis/rules/index.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -33,6 +34,11 @@ export interface SarifFileInput {
   text: string;
   result: AnalysisResult;
   notebook?: Notebook | null;
+  /**
+   * The artifact URI of another file a finding depends on (`Finding.dependsOn`, paths
+   * relative to the project root): those places become the result's `relatedLocations`.
+   */
+  originUri?: (file: string) => string;
 }
 
 export interface SarifOptions {
@@ -180,6 +186,25 @@ export function buildSarif(files: readonly SarifFileInput[], options: SarifOptio
         ],
         partialFingerprints: { 'initlens/v1': `${fingerprintHash(key)}:${n}` },
       };
+      // The other files the finding depends on, then the layer, the activation, the init code in
+      // this file (where the squiggle is not): SARIF viewers link them.
+      const related: NonNullable<Result['relatedLocations']> = [];
+      if (f.dependsOn?.length && file.originUri) {
+        for (const o of f.dependsOn) {
+          related.push({
+            message: { text: where(o) },
+            physicalLocation: {
+              artifactLocation: { uri: file.originUri!(o.file), uriBaseId: '%SRCROOT%' },
+              // a notebook's place is a cell and a line in it (in the message), not a line of the .ipynb file
+              ...(o.line > 0 ? { region: { startLine: o.line } } : {}),
+            },
+          });
+        }
+      }
+      for (const r of f.related ?? []) {
+        related.push({ physicalLocation: { artifactLocation: { uri: file.uri, uriBaseId: '%SRCROOT%' }, region: mapper.region(r.span) }, message: { text: r.message } });
+      }
+      if (related.length) result.relatedLocations = related.map((r, i) => ({ id: i + 1, ...r }));
       const fix = notebook ? undefined : sarifFix(f, file.uri, mapper);
       if (fix) result.fixes = [fix];
       results.push(result);

@@ -61,6 +61,9 @@ export interface Origin {
   file: string;
   /** 1-based line (0 when the file has no meaningful lines, e.g. a notebook's joined code). */
   line: number;
+  /** In a notebook: the code cell (0-based index among all cells, as in the CLI's JSON) and the 1-based line in it. */
+  cell?: number;
+  cellLine?: number;
   /** Offsets in that file's text. */
   span: Span;
 }
@@ -98,6 +101,11 @@ export interface InitSpec {
   factoryNotCalled?: boolean;
   /** The text as written, for messages. */
   text?: string;
+  /**
+   * The whole option that sets it, key and value (`kernelInitializer: 'glorotNormal'`), when
+   * written as a property of a config object (TF.js): where its findings are shown.
+   */
+  optionSpan?: Span;
   /** A numeric argument could not be evaluated (std=config.init_std): the family is known, the scale is not. */
   unknownArgs?: boolean;
   /** Written in another workspace file (then `span` is absent). */
@@ -136,6 +144,11 @@ export interface Layer {
   name: string | null;
   /** The constructor call, e.g. `Dense(64, activation="relu")`. */
   span: Span;
+  /**
+   * The factory's name in the call (`tf.layers.dense`), when findings about a default are
+   * shown there rather than on the whole call (TF.js: a config object spans many lines).
+   */
+  nameSpan?: Span;
   activation: ActivationInfo;
   normalization: Normalization | null;
   /** A residual addition consumes this layer's (activated) output. */
@@ -145,6 +158,11 @@ export interface Layer {
   recurrentInit?: InitSpec;
   /** Flax: an explicit `bias_init=` (read for IL007 only: a bias is not judged against the activation). */
   biasInit?: InitSpec;
+  /** false: the layer has no bias (`bias=False`, `use_bias=False`); absent: it has the framework's default bias. */
+  bias?: false;
+  /** Convolutions: kernel size and stride per spatial axis, when the code writes them as known ints. */
+  kernelSize?: number[];
+  stride?: number[];
   recurrent: boolean;
   embedding: boolean;
   fanIn: number | null;
@@ -164,6 +182,10 @@ export interface Layer {
    * applies: another file may (`model.apply(weights_init)`), so a default init here may not be final.
    */
   initElsewhere?: { name: string; span: Span };
+  /** The construction of its module class whose arguments gave its fans (`Block(dim=512)`), the first when several agree. */
+  sizesFrom?: Span;
+  /** That construction is in another workspace file (then `sizesFrom` is absent). */
+  sizesFromOrigin?: Origin;
   /** In a model with LayerNorm and residual connections (transformer-like): mismatches matter less. */
   normalizedResidual?: boolean;
   /** Keras/TF.js depthwise convolution: the framework's fans count all input channels, not the k·k taps each output sums. */
@@ -227,6 +249,18 @@ export interface Finding {
   fixes: Fix[];
   /** Other workspace files the finding depends on (where the init was applied, the activation written). */
   dependsOn?: Origin[];
+  /**
+   * Other places in this text the finding is about, outside `span` (the layer when the squiggle
+   * is on its init call, the activation that follows, the init code): the editor's related
+   * information, SARIF's relatedLocations, the JSON report's `related`.
+   */
+  related?: RelatedPlace[];
+}
+
+export interface RelatedPlace {
+  span: Span;
+  /** What is there: "the layer", "the activation (ReLU)", "the initializer". */
+  message: string;
 }
 
 export interface ParseError {

@@ -7,7 +7,7 @@
  */
 import * as nodePath from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CancellationToken, Diagnostic, Range } from 'vscode-languageserver';
+import type { CancellationToken, Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver';
 import { analyze, LineIndex } from '../core/index.js';
 import { parseNotebook, toFileOffset } from '../core/notebook.js';
 import { closedFileDiagnostics } from '../vscode/logic/closedFile.js';
@@ -31,7 +31,7 @@ export interface ScanOptions {
   skip(path: string): boolean;
   token: CancellationToken;
   onProgress(done: number, total: number, path: string): void;
-  toDiagnostic(data: DiagnosticData, range: Range): Diagnostic;
+  toDiagnostic(data: DiagnosticData, range: Range, related?: DiagnosticRelatedInformation[]): Diagnostic;
   /** The client's previous result ids by URI (workspace/diagnostic's previousResultIds). */
   previous?: ReadonlyMap<string, string>;
   /** Prefix of every result id (changes with the settings). */
@@ -75,7 +75,8 @@ export async function scanWorkspace(roots: readonly string[], opts: ScanOptions)
       const p = index.lineCol(o);
       return { line: p.line, character: p.column };
     };
-    out.push({ uri, resultId, diagnostics: data.map((d) => opts.toDiagnostic(d, { start: pos(d.from), end: pos(Math.max(d.from, d.to)) })) });
+    const range = (from: number, to: number) => ({ start: pos(from), end: pos(Math.max(from, to)) });
+    out.push({ uri, resultId, diagnostics: data.map((d) => opts.toDiagnostic(d, range(d.from, d.to), d.related.map((r) => ({ location: { uri, range: range(r.from, r.to) }, message: r.message })))) });
   }
   opts.onProgress(files.length, files.length, '');
   return out;

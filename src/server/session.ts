@@ -15,6 +15,7 @@ import {
   CodeLensRefreshRequest,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   ErrorCodes,
   LSPErrorCodes,
@@ -27,6 +28,7 @@ import {
   type CodeLens,
   type Connection,
   type Diagnostic,
+  type DiagnosticRelatedInformation,
   type Hover,
   type InitializeParams,
   type InitializeResult,
@@ -36,13 +38,16 @@ import {
   type WorkspaceDiagnosticReport,
   type WorkspaceDocumentDiagnosticReport,
   type WorkspaceEdit,
+  WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nodePath from 'node:path';
 import type { Severity, TextEdit } from '../core/types.js';
-import { fixAll } from '../core/index.js';
+import { fixAll, DEFAULT_MAX_FILE_SIZE } from '../core/index.js';
 import { IncrementalAnalyzer } from '../core/analysis/incremental.js';
+import { WorkspaceAnalyzer, affectedBy } from '../core/workspace/analyze.js';
+import { ServerWorkspace } from './workspace.js';
 import { AnalysisService, type Analysis } from '../vscode/service.js';
 import {
   defaultSettings,
@@ -51,7 +56,7 @@ import {
   toAnalysisOptions,
   type InitLensSettings,
 } from '../vscode/logic/settings.js';
-import { codeLenses, FIX_ALL_KIND, layerAt, modelAt, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
+import { codeLenses, FIX_ALL_KIND, hoverAt, modelAt, SOURCE, toDiagnostics, type DiagnosticData } from '../vscode/logic/present.js';
 import { fixAllQuickFix, minimalEdits, quickFixes, sourceFixAll, type ActionContext, type ActionData } from '../vscode/logic/actions.js';
 import { hoverMarkdown, modelTable } from '../vscode/logic/variance.js';
 import { compileGlobs, type PathMatcher } from '../vscode/logic/glob.js';
@@ -59,7 +64,8 @@ import { Scheduler } from '../vscode/logic/scheduler.js';
 import { DocumentStore, locateInTarget, toTargetOffset, type ServerTarget } from './documents.js';
 import { curvesMarkdown, tableMarkdown, tableText } from './simulate.js';
 import { panelModel } from '../vscode/logic/panel.js';
-import { withDefaults } from '../core/sim/network.js';
+import type { SimulationResult } from '../core/sim/types.js';
+import { monteCarloMarkdown, monteCarloText, parseSimulateRequest, runMonteCarlo } from './montecarlo.js';
 import { scanWorkspace, type ScannedFile } from './scan.js';
 
 export const COMMANDS = {
@@ -68,7 +74,7 @@ export const COMMANDS = {
   analyzeWorkspace: 'initlens.analyzeWorkspace',
 } as const;
 
-const engine = { IncrementalAnalyzer };
+const engine = { IncrementalAnalyzer, WorkspaceAnalyzer };
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -142,6 +148,10 @@ export function startSession(connection: Connection): Session {
   /** Closed files whose diagnostics were pushed by a workspace scan. */
   const scanned = new Set<string>();
   const log = (message: string) => connection.console.log(message);
+  /** The workspace index (src/core/workspace), for analysis across files. */
+  const workspace = new ServerWorkspace(log);
+  /** Bumped when a file an open document's analysis reads changes: the document's pull result id changes with it. */
+  const dependencyGeneration = new Map<string, number>();
 
   const setSettings = (next: InitLensSettings) => {
     settings = next;
@@ -157,6 +167,7 @@ export function startSession(connection: Connection): Session {
     pull = !!caps.textDocument?.diagnostic;
     folders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (folders.length === 0 && params.rootUri) folders = [params.rootUri];
+    workspace.setFolders(folders);
     const opts = sectionOf(params.initializationOptions);
     if (opts !== undefined && opts !== null) {
       initSettings = settingsFromObject(opts);
@@ -167,7 +178,7 @@ export function startSession(connection: Connection): Session {
         positionEncoding: 'utf-16',
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         notebookDocumentSync: { notebookSelector: [{ notebook: '*', cells: [{ language: 'python' }] }] },
-        diagnosticProvider: pull ? { identifier: 'initlens', interFileDependencies: false, workspaceDiagnostics: true, workDoneProgress: true } : undefined,
+        diagnosticProvider: pull ? { identifier: 'initlens', interFileDependencies: true, workspaceDiagnostics: true, workDoneProgress: true } : undefined,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
@@ -185,9 +196,17 @@ export function startSession(connection: Connection): Session {
     if (caps.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((e) => {
         folders = folders.filter((f) => !e.removed.some((r) => r.uri === f)).concat(e.added.map((a) => a.uri));
+        workspace.setFolders(folders);
+        void buildIndex();
       });
     }
+    if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{py,pyi,ipynb,ts,mts,cts,js,mjs,cjs}' }] })
+        .catch(() => undefined);
+    }
     await reloadConfiguration();
+    void buildIndex();
   });
 
   let shutdown = false;
@@ -215,6 +234,50 @@ export function startSession(connection: Connection): Session {
   }
 
   connection.onDidChangeConfiguration((params) => void reloadConfiguration(params.settings));
+
+  /** Builds the workspace index; when it is there, every open file is analysed again with its workspace. */
+  async function buildIndex(): Promise<void> {
+    const before = workspace.current;
+    const index = await workspace.ensure(DEFAULT_MAX_FILE_SIZE);
+    if (!index || index === before) return;
+    for (const uri of [...store.textUris(), ...store.notebookUris()]) {
+      service.invalidate(uri);
+      dependencyGeneration.set(uri, (dependencyGeneration.get(uri) ?? 0) + 1);
+    }
+    refreshAll();
+  }
+
+  /** `rel` changed in the index: the open files whose workspace analysis reads it and changes with it are analysed again. */
+  function dependantsChanged(rel: string): void {
+    const index = workspace.current;
+    if (!index) return;
+    const { files, keys } = service.tracked();
+    let affected: string[];
+    try {
+      affected = affectedBy(index, rel, files);
+    } catch (e) {
+      log(`workspace dependants of ${rel}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    let any = false;
+    for (const r of affected) {
+      const key = keys.get(r);
+      if (!key) continue;
+      any = true;
+      service.invalidate(key);
+      dependencyGeneration.set(key, (dependencyGeneration.get(key) ?? 0) + 1);
+      schedulePush(key, settings.debounceMs);
+    }
+    if (any && pull && caps.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh().catch(() => undefined);
+  }
+
+  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    for (const c of changes) {
+      if (store.target(c.uri)) continue; // open: its text wins (fed before each analysis)
+      const rel = await workspace.reread(c.uri);
+      if (rel !== null) dependantsChanged(rel);
+    }
+  });
 
   /** Everything shown may have changed (settings): ask the client again, or push again. */
   function refreshAll(): void {
@@ -248,6 +311,8 @@ export function startSession(connection: Connection): Session {
     scheduler.cancel(textDocument.uri);
     service.forget(textDocument.uri);
     if (!pull) void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+    // the index goes back to the disk's text (unsaved edits are gone)
+    void workspace.reread(textDocument.uri).then((rel) => rel !== null && dependantsChanged(rel));
   });
 
   connection.notebooks.synchronization.onDidOpenNotebookDocument((params) => {
@@ -295,7 +360,10 @@ export function startSession(connection: Connection): Session {
   function analysisOf(target: ServerTarget): Analysis | null {
     const reason = skipReason(settings, { languageId: target.languageId, length: target.text.length, excluded: isExcluded(target.uri) });
     if (reason) return null;
-    return service.analyze(engine, target, settings);
+    // in the workspace: the open text goes into the index first, and the files that read it follow
+    const ctx = workspace.contextFor(target);
+    if (ctx?.changed) dependantsChanged(ctx.project.rel);
+    return service.analyze(engine, target, settings, ctx?.project ?? null);
   }
 
   /** Diagnostics of every document of the target (cells: one list each). */
@@ -306,7 +374,7 @@ export function startSession(connection: Connection): Session {
     for (const data of toDiagnostics(analysis.findings, settings)) {
       const at = locateInTarget(target, data.from, data.to);
       if (!at) continue;
-      out.get(at.doc.uri)?.push(toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to)));
+      out.get(at.doc.uri)?.push(toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to), relatedIn(target, data)));
     }
     return out;
   }
@@ -335,7 +403,7 @@ export function startSession(connection: Connection): Session {
   }
 
   function resultId(target: ServerTarget): string {
-    return `${settingsGeneration}:${target.version}`;
+    return `${settingsGeneration}:${dependencyGeneration.get(target.key) ?? 0}:${target.version}`;
   }
 
   connection.languages.diagnostics.on(async (params, token) => {
@@ -467,7 +535,7 @@ export function startSession(connection: Connection): Session {
     for (const data of all) {
       const at = locateInTarget(target, data.from, data.to);
       if (!at || at.doc.uri !== uri) continue;
-      const diag = toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to));
+      const diag = toLspDiagnostic(data, rangeIn(at.doc, at.from, at.to), relatedIn(target, data));
       here.set(data, diag);
     }
     // The client's diagnostics in the context, matched by code and range; else every finding overlapping the range.
@@ -507,9 +575,10 @@ export function startSession(connection: Connection): Session {
     if (offset === null) return null;
     const result = analysis.result;
     const markdown = caps.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown) ?? true;
-    const layer = layerAt(result, offset, settings);
-    if (layer) {
-      const at = locateInTarget(target, layer.span.from, layer.span.to);
+    const hovered = hoverAt(result, offset, settings);
+    if (hovered) {
+      const layer = hovered.layer;
+      const at = locateInTarget(target, hovered.span.from, hovered.span.to);
       if (!at) return null;
       let activationLine: number | null = null;
       if (layer.activation.span) {
@@ -548,11 +617,11 @@ export function startSession(connection: Connection): Session {
 
   // --- commands ---------------------------------------------------------------------
 
-  connection.onExecuteCommand(async (params, token) => {
+  connection.onExecuteCommand(async (params, token, workDone) => {
     const args = params.arguments ?? [];
     switch (params.command) {
       case COMMANDS.simulate:
-        return simulate(args[0], args[1]);
+        return simulate(args[0], args[1], args[2], token, workDone);
       case COMMANDS.fixAll:
         return fixAllCommand(args[0], args[1]);
       case COMMANDS.analyzeWorkspace: {
@@ -586,8 +655,15 @@ export function startSession(connection: Connection): Session {
     }
   });
 
-  function simulate(uriArg: unknown, modelArg: unknown) {
-    if (typeof uriArg !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: expected [uri, model?]`);
+  /**
+   * The variance tables of a model: the hover's per-layer table, the panel's
+   * analytic curves and (unless `method` is `analytic`) the panel's Monte Carlo,
+   * run in worker threads with `$/progress` and cancellation (src/server/montecarlo.ts).
+   */
+  async function simulate(uriArg: unknown, modelArg: unknown, optionsArg: unknown, token: CancellationToken, workDone: WorkDoneProgressReporter) {
+    if (typeof uriArg !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: expected [uri, model?, options?]`);
+    const request = parseSimulateRequest(optionsArg, settings.distribution);
+    if (typeof request === 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: ${request}`);
     const target = store.target(uriArg);
     if (!target) throw new ResponseError(ErrorCodes.InvalidParams, `${COMMANDS.simulate}: ${uriArg} is not open`);
     const analysis = analysisOf(target);
@@ -599,13 +675,42 @@ export function startSession(connection: Connection): Session {
     // The panel's analytic curves (current, recommended, orthogonal, LSUV); a model the simulator
     // cannot build (a width unknown with no default) keeps the table and says why.
     const doc = store.text(uriArg) ?? target.docs[0]!;
-    const panel = panelModel(analysis.result, model.id, withDefaults({}), fileName(target.uri), (offset) => {
+    const panel = panelModel(analysis.result, model.id, request.options, fileName(target.uri), (offset) => {
       const at = locateInTarget(target, offset, offset);
       return (at ? at.doc : doc).positionAt(at ? at.from : offset).line + 1;
     });
     const analytic = 'error' in panel ? null : panel.analytic;
     const curves = analytic ? curvesMarkdown(analytic) : `(no analytic curves: ${'error' in panel ? panel.error : ''})`;
-    return { title: table.title, markdown: `${tableMarkdown(table)}\n\n${curves}`, text: tableText(table), table, analytic };
+    let montecarlo: SimulationResult | null = null;
+    let montecarloError: string | undefined;
+    if (request.method !== 'analytic' && !('error' in panel)) {
+      // Progress: the client's token when it gave one, else one the server creates (when the client can show it).
+      const created = WorkDoneProgressReporter.isNullInstance(workDone) ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
+      const reporter = created ?? workDone;
+      const both = mergeTokens(token, created?.token);
+      const abort = new AbortController();
+      const sub = both.onCancellationRequested(() => abort.abort());
+      if (both.isCancellationRequested) abort.abort();
+      reporter.begin('InitLens: Monte Carlo simulation', 0, table.title, true);
+      try {
+        montecarlo = await runMonteCarlo(panel.spec, request.options, {
+          signal: abort.signal,
+          onProgress: (p) => reporter.report(Math.min(100, Math.floor((100 * p.done) / Math.max(1, p.total))), `${p.done} seed runs`),
+        });
+      } catch (e) {
+        if (abort.signal.aborted) throw cancelled();
+        montecarloError = e instanceof Error ? e.message : String(e);
+        log(`Monte Carlo simulation of ${uriArg} failed: ${montecarloError}`);
+      } finally {
+        sub.dispose();
+        reporter.done();
+      }
+    }
+    const withAnalytic = request.method === 'both';
+    const mcMarkdown = montecarlo ? monteCarloMarkdown(montecarlo, withAnalytic) : montecarloError ? `(no Monte Carlo: ${montecarloError})` : '';
+    const markdown = [tableMarkdown(table), request.method === 'montecarlo' ? '' : curves, mcMarkdown].filter((x) => x !== '').join('\n\n');
+    const text = [tableText(table), montecarlo ? monteCarloText(montecarlo, withAnalytic) : ''].filter((x) => x !== '').join('\n\n');
+    return { title: table.title, method: request.method, markdown, text, table, analytic, montecarlo, montecarloError };
   }
 
   async function fixAllCommand(uriArg: unknown, versionArg: unknown) {
@@ -629,7 +734,7 @@ export function startSession(connection: Connection): Session {
   connection.listen();
   return { shutdownReceived: () => shutdown };
 
-  function toLspDiagnostic(data: DiagnosticData, range: Range): Diagnostic {
+  function toLspDiagnostic(data: DiagnosticData, range: Range, related: DiagnosticRelatedInformation[] = []): Diagnostic {
     return {
       range,
       severity: SEVERITY[data.severity],
@@ -637,7 +742,16 @@ export function startSession(connection: Connection): Session {
       codeDescription: { href: data.docsUrl },
       source: SOURCE,
       message: data.message,
+      ...(related.length ? { relatedInformation: related } : {}),
     };
+  }
+
+  /** The finding's other places (the layer, the activation, the init code), in the target's documents. */
+  function relatedIn(target: ServerTarget, data: DiagnosticData): DiagnosticRelatedInformation[] {
+    return data.related.flatMap((r) => {
+      const at = locateInTarget(target, r.from, r.to);
+      return at ? [{ location: { uri: at.doc.uri, range: rangeIn(at.doc, at.from, at.to) }, message: r.message }] : [];
+    });
   }
 }
 

@@ -14,6 +14,7 @@ import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, Simulat
 import { SIM_INITS } from '../core/sim/types.js';
 import { isConverged, type SeedRun } from '../core/sim/pool.js';
 import { validateSimOptions } from '../core/sim/network.js';
+import { fitBudget } from '../core/sim/budget.js';
 import { initBackend, pooledResult, runSimulation } from './runner.js';
 
 /** Folder of the tfjs-backend-wasm .wasm files (with a trailing slash), for initBackend's wasmPath. */
@@ -32,13 +33,38 @@ export function initNodeBackend(preferred?: SimBackend[]): Promise<SimBackend> {
 }
 
 export interface PoolOptions {
-  /** Worker threads (default: the machine's parallelism, at most 4). 1 = run in this thread. */
+  /** Worker threads (default: the machine's parallelism, at most 4). 1 = run in this thread (unless `offThread`). */
   workers?: number;
+  /** Run in worker threads even with one worker, so that this thread stays free (the language server). */
+  offThread?: boolean;
   backend?: SimBackend;
   /** The worker entry (default: the sibling simWorker module); tests and bundles pass their own. */
   workerUrl?: URL;
   onProgress?: (p: SimProgress) => void;
   signal?: AbortSignal;
+}
+
+/**
+ * Multiply-adds of one seed of one init (the forward pass; the backward pass
+ * costs about twice as much again).
+ */
+export function seedCost(spec: NetworkSpec, options: SimOptions): number {
+  let cost = 0;
+  for (const l of spec.layers) {
+    const per =
+      l.kind === 'conv' || l.kind === 'conv_transpose'
+        ? options.spatial ** 2 * (l.kernel ?? [1, 1]).reduce((x, y) => x * y, 1)
+        : l.kind === 'recurrent'
+          ? options.steps * (l.gates ?? 1)
+          : 1;
+    cost += l.inFeatures * l.outFeatures * per;
+  }
+  return cost * options.batch;
+}
+
+/** Worker threads worth starting: two when one seed costs more than their start-up (about 1 GFLOP per seed), else one. */
+export function defaultWorkers(spec: NetworkSpec, options: SimOptions): number {
+  return seedCost(spec, options) * 6 > 1e9 ? 2 : 1;
 }
 
 interface WorkerReply {
@@ -64,12 +90,14 @@ function defaultWorkerUrl(): URL {
  */
 export async function runSimulationPooled(spec: NetworkSpec, options: SimOptions, pool: PoolOptions = {}): Promise<SimulationResult> {
   const n = Math.max(1, Math.min(pool.workers ?? Math.min(4, availableParallelism()), 16));
-  if (n === 1) {
+  if (n === 1 && !pool.offThread) {
     await initNodeBackend(pool.backend ? [pool.backend] : undefined);
     return runSimulation(spec, options, { onProgress: pool.onProgress, signal: pool.signal });
   }
   const bad = validateSimOptions(options);
   if (bad) throw new Error(bad);
+  // The same reductions as runSimulation (the workers get the reduced spec and options).
+  ({ spec, options } = fitBudget(spec, options));
   const t0 = Date.now();
   const which = options.which ?? [...SIM_INITS];
   const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? 32);

@@ -1,6 +1,7 @@
 /** The palette commands: analyze workspace, fix all in file, simulate variance, show output. */
 import * as vscode from 'vscode';
 import { settingsOverrides } from './logic/settings.js';
+import { scanWorkspaceFiles } from './logic/workspaceScan.js';
 import { optionsFor } from '../core/config/discover.js';
 import { defaultOptions } from '../core/types.js';
 import { SHOW_RULE_DOCS } from './logic/present.js';
@@ -120,48 +121,39 @@ async function analyzeWorkspace(
         ...vscode.workspace.notebookDocuments.map((d) => d.uri.toString()),
       ]);
       const decoder = new TextDecoder();
-      let files = 0;
-      let withFindings = 0;
-      let total = 0;
       collection.clear();
-      // Give the extension host back its event loop whenever 15 ms of analysis have passed, so
-      // that typing, cancellation and progress stay responsive during a long scan; one file's
-      // analysis is the longest stretch the host is blocked.
-      let slice = performance.now();
-      for (const uri of uris) {
-        if (performance.now() - slice >= 15) {
-          await new Promise((r) => setTimeout(r, 0));
-          slice = performance.now();
-        }
-        if (token.isCancellationRequested) break;
-        progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / uris.length });
-        if (open.has(uri.toString())) continue; // open documents are already live
-        let text: string;
-        try {
-          text = decoder.decode(await vscode.workspace.fs.readFile(uri));
-        } catch {
-          continue;
-        }
+      const { files, withFindings, findings: total } = await scanWorkspaceFiles(uris, {
+        isOpen: (uri) => open.has(uri.toString()),
+        read: async (uri) => {
+          try {
+            return decoder.decode(await vscode.workspace.fs.readFile(uri));
+          } catch {
+            return null;
+          }
+        },
         // A closed notebook is reported on the .ipynb file itself, at each layer's place in the JSON
         // (the same analysis as the language server's workspace scan: logic/closedFile.ts).
-        const found = engine.closedFileDiagnostics(engine, uri.path, text, settings, controller.isExcluded(uri), optionsFor(defaultOptions, await controller.projectFor(uri), uri.path, settingsOverrides(settings)));
-        if (found === null) continue;
-        files++;
-        if (found.length === 0) continue;
-        withFindings++;
-        total += found.length;
+        analyze: async (uri, text) =>
+          engine.closedFileDiagnostics(engine, uri.path, text, settings, controller.isExcluded(uri), optionsFor(defaultOptions, await controller.projectFor(uri), uri.path, settingsOverrides(settings))),
         // Not opened as a document (that would start live analysis and duplicate the entries).
-        const index = new engine.LineIndex(text);
-        collection.set(
-          uri,
-          found.map((d) => {
-            const diag = new vscode.Diagnostic(toRangeIn(index, d.from, d.to), d.message, toSeverity(d.severity));
-            diag.source = 'InitLens';
-            diag.code = { value: d.code, target: vscode.Uri.parse(d.docsUrl) };
-            return diag;
-          }),
-        );
-      }
+        publish: (uri, text, found) => {
+          const index = new engine.LineIndex(text);
+          collection.set(
+            uri,
+            found.map((d) => {
+              const diag = new vscode.Diagnostic(toRangeIn(index, d.from, d.to), d.message, toSeverity(d.severity));
+              diag.source = 'InitLens';
+              diag.code = { value: d.code, target: vscode.Uri.parse(d.docsUrl) };
+              if (d.related.length) diag.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRangeIn(index, r.from, r.to)), r.message));
+              return diag;
+            }),
+          );
+        },
+        progress: (uri, increment) => progress.report({ message: vscode.workspace.asRelativePath(uri), increment }),
+        isCancelled: () => token.isCancellationRequested,
+        now: () => performance.now(),
+        yieldToHost: () => new Promise((r) => setTimeout(r, 0)),
+      });
       const ms = performance.now() - started;
       const cancelled = token.isCancellationRequested ? ' (cancelled)' : '';
       log.info(`workspace: ${files} files analysed, ${total} findings in ${withFindings} files, ${ms.toFixed(0)} ms${cancelled}`);

@@ -312,6 +312,11 @@ export class DiagnosticsController implements vscode.Disposable {
       const diag = new vscode.Diagnostic(toRange(at.doc, at.from, at.to), data.message, toSeverity(data.severity));
       diag.source = 'InitLens';
       diag.code = { value: data.code, target: vscode.Uri.parse(data.docsUrl) };
+      const related = data.related.flatMap((r) => {
+        const place = locateInTarget(target, r.from, r.to);
+        return place ? [new vscode.DiagnosticRelatedInformation(new vscode.Location(place.doc.uri, toRange(place.doc, place.from, place.to)), r.message)] : [];
+      });
+      if (related.length) diag.relatedInformation = related;
       perDoc.get(at.doc)?.push(diag);
     }
     for (const [doc, diags] of perDoc) this.collection.set(doc.uri, diags);

@@ -1,7 +1,7 @@
 /** Code actions, hover and CodeLens: thin adapters over logic/present.ts and logic/variance.ts. */
 import * as vscode from 'vscode';
 import { toAnalysisOptions } from './logic/settings.js';
-import { codeLenses, layerAt, toDiagnostics } from './logic/present.js';
+import { codeLenses, hoverAt, toDiagnostics } from './logic/present.js';
 import type { ActionContext, ActionData } from './logic/actions.js';
 import { loadEngine, type Engine } from './engine.js';
 import { locateInTarget, targetFor, toTargetOffset, type Target } from './target.js';
@@ -141,9 +141,10 @@ export class Hovers implements vscode.HoverProvider {
     const offset = toTargetOffset(target, doc, doc.offsetAt(position));
     if (offset === null) return null;
     const settings = this.controller.currentSettings();
-    const layer = layerAt(analysis.result, offset, settings);
-    if (!layer) return null;
-    const at = locateInTarget(target, layer.span.from, layer.span.to);
+    const hovered = hoverAt(analysis.result, offset, settings);
+    if (!hovered) return null;
+    const layer = hovered.layer;
+    const at = locateInTarget(target, hovered.span.from, hovered.span.to);
     if (!at) return null;
     let activationLine: number | null = null;
     if (layer.activation.span) {

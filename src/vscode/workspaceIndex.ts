@@ -11,7 +11,7 @@
  * changed, so the controller re-analyses the open files that depend on it.
  */
 import * as vscode from 'vscode';
-import type { WorkspaceIndex } from '../core/workspace/index.js';
+import type { CellStart, WorkspaceIndex } from '../core/workspace/index.js';
 import type { Engine } from './engine.js';
 import { notebookTarget, type Target } from './target.js';
 
@@ -21,6 +21,13 @@ const EXCLUDE = '**/{node_modules,.venv,venv,env,build,dist,.git,__pycache__,.to
 const MAX_FILES = 5000;
 /** Above this many files, indexing shows progress. */
 const PROGRESS_FROM = 200;
+
+/** A notebook target's code cells (index among all cells) and where each starts in its joined text. */
+function cellStarts(target: Target): CellStart[] | undefined {
+  if (!target.notebook || !target.joined) return undefined;
+  const byDoc = new Map(target.notebook.getCells().map((c) => [c.document, c.index] as const));
+  return target.docs.map((d, i) => ({ cell: byDoc.get(d) ?? i, start: target.joined!.starts[i] }));
+}
 
 export interface ProjectContext {
   index: WorkspaceIndex;
@@ -89,11 +96,11 @@ export class ProjectIndex implements vscode.Disposable {
     const start = performance.now();
     const index = new engine.WorkspaceIndex();
     const uris = await vscode.workspace.findFiles(GLOB, EXCLUDE, MAX_FILES);
-    const open = new Map<string, string>();
-    for (const d of vscode.workspace.textDocuments) if (d.uri.scheme !== 'vscode-notebook-cell') open.set(d.uri.toString(), d.getText());
+    const open = new Map<string, { text: string; cells?: CellStart[] }>();
+    for (const d of vscode.workspace.textDocuments) if (d.uri.scheme !== 'vscode-notebook-cell') open.set(d.uri.toString(), { text: d.getText() });
     for (const nb of vscode.workspace.notebookDocuments) {
       const t = notebookTarget(nb);
-      if (t) open.set(nb.uri.toString(), t.text);
+      if (t) open.set(nb.uri.toString(), { text: t.text, cells: cellStarts(t) });
     }
     const decoder = new TextDecoder('utf-8', { fatal: false });
     const readAll = async (report?: (n: number) => void) => {
@@ -105,14 +112,14 @@ export class ProjectIndex implements vscode.Disposable {
         if (rel === null || engine.inSkippedFolder(rel)) continue;
         const openText = open.get(uri.toString());
         if (openText !== undefined) {
-          index.update(rel, openText, rel.endsWith('.ipynb') ? 'notebook' : undefined);
+          index.update(rel, openText.text, rel.endsWith('.ipynb') ? 'notebook' : undefined, openText.cells);
           continue;
         }
         try {
           const st = await vscode.workspace.fs.stat(uri);
           if (st.size > index.maxFileSize) continue;
           const it = engine.indexableText(rel, decoder.decode(await vscode.workspace.fs.readFile(uri)));
-          if (it) index.update(rel, it.text, it.language);
+          if (it) index.update(rel, it.text, it.language, it.cells);
         } catch {
           // unreadable: analysed alone if opened
         }
@@ -140,7 +147,7 @@ export class ProjectIndex implements vscode.Disposable {
         const st = await vscode.workspace.fs.stat(uri);
         const it = st.size > index.maxFileSize ? null : engine.indexableText(rel, new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
         if (it) {
-          if (index.update(rel, it.text, it.language).changed) this.changed.fire(rel);
+          if (index.update(rel, it.text, it.language, it.cells).changed) this.changed.fire(rel);
         } else if (index.get(rel)) {
           index.remove(rel);
           this.changed.fire(rel);
@@ -166,7 +173,7 @@ export class ProjectIndex implements vscode.Disposable {
   /** An open document's current text (called before it is analysed). Returns whether the index entry changed. */
   noteOpenText(rel: string, target: Target): boolean {
     if (!this.index) return false;
-    return this.index.update(rel, target.text, target.notebook ? 'notebook' : undefined).changed;
+    return this.index.update(rel, target.text, target.notebook ? 'notebook' : undefined, cellStarts(target)).changed;
   }
 
   /** A document was closed: the index goes back to the disk's text. */
@@ -176,7 +183,7 @@ export class ProjectIndex implements vscode.Disposable {
     if (!index || rel === null || !index.get(rel)) return;
     try {
       const it = engine.indexableText(rel, new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
-      if (it && index.update(rel, it.text, it.language).changed) this.changed.fire(rel);
+      if (it && index.update(rel, it.text, it.language, it.cells).changed) this.changed.fire(rel);
     } catch {
       index.remove(rel);
       this.changed.fire(rel);

@@ -85,3 +85,36 @@ test('--jobs takes a whole number from 1 to 256, and not with simulate', async (
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--jobs applies to check and layers only/);
 });
+
+/** The workspace fixtures (files that import each other's models, inits and sizes). */
+function projectTree(): Record<string, string> {
+  const root = join(ROOT, 'test', 'workspace', 'fixtures');
+  const files: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else files[r] = readFileSync(join(root, r), 'utf8');
+    }
+  };
+  walk('');
+  return files;
+}
+
+test('check DIR (a project) on worker threads: the same workspace-aware JSON as in-thread, cross-file findings included', async () => {
+  const t = tempTree(projectTree());
+  try {
+    const one = await cli(['check', '.', '--format', 'json', '--jobs', '1'], t.dir);
+    const two = await cli(['check', '.', '--format', 'json', '--jobs', '2'], t.dir, { stderrIsTTY: true });
+    assert.equal(two.code, one.code);
+    assert.equal(two.stdout, one.stdout);
+    // the project's files really went to two threads
+    assert.match(two.stderr, /\(2 threads\)/);
+    // and the analysis was the workspace-aware one (an init applied in another file is named)
+    assert.match(one.stdout, /init applied in [\w/.-]+\.py:\d+/);
+    const alone = await cli(['check', '.', '--format', 'json', '--jobs', '2', '--no-project'], t.dir);
+    assert.notEqual(alone.stdout, one.stdout, 'the fixtures give other results when every file is alone');
+  } finally {
+    t.cleanup();
+  }
+});

@@ -64,7 +64,11 @@ function cs(args: string[], env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** A fresh code-server with the .vsix installed and `files` written into a temp workspace. */
-export async function startSession(vsix: string, files: Record<string, string>, userSettings: Record<string, unknown> = {}): Promise<Session> {
+/**
+ * `options.log`: code-server's (and the workbench's default) log level; 'debug' unless given
+ * (a test of the output channel's default level starts it at 'info').
+ */
+export async function startSession(vsix: string, files: Record<string, string>, userSettings: Record<string, unknown> = {}, options: { log?: string } = {}): Promise<Session> {
   const work = mkdtempSync(join(tmpdir(), 'initlens-e2e-'));
   const extensionsDir = join(work, 'extensions');
   const userDataDir = join(work, 'data');
@@ -109,7 +113,7 @@ export async function startSession(vsix: string, files: Record<string, string>, 
       ...common,
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
       '--disable-getting-started-override', '--ignore-last-opened',
-      '--log', 'debug',
+      '--log', options.log ?? 'debug',
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -211,7 +215,9 @@ export async function quickOpen(page: Page, fileName: string, textInFile: string
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible' });
   await input.fill(fileName);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 30_000 });
+  // The focused (first) row, not any row: before the filter applies, the list shows recently
+  // opened files, and Enter would open the one on top.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
   const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.locator('.view-lines', { hasText: textInFile }).waitFor({ timeout: 30_000 });

@@ -77,6 +77,10 @@ const NOTEBOOK = JSON.stringify(
   1,
 );
 
+// A real model file (test/wild, copied from cleanrl), for the first-diagnostics time.
+const REAL_FILE = 'dqn.py';
+const REAL_TEXT = readFileSync(join(import.meta.dirname, '..', 'wild', 'cleanrl', 'dqn.py'), 'utf8');
+
 let session: Session | null = null;
 let page: Page;
 let editor: Locator;
@@ -86,7 +90,7 @@ before(async () => {
   const vsix = packageVsix();
   session = await startSession(
     vsix,
-    { 'model.py': MODEL, 'model.ts': TFJS, 'lib/head.py': UNOPENED, 'nb.ipynb': NOTEBOOK },
+    { 'model.py': MODEL, 'model.ts': TFJS, 'lib/head.py': UNOPENED, 'nb.ipynb': NOTEBOOK, [`real/${REAL_FILE}`]: REAL_TEXT },
     // Fix on save for TypeScript only, so the Python quick-fix test is not helped by it.
     // VS Code gives save participants 750 ms by default; a loaded CI box can need more.
     { '[typescript]': { 'editor.codeActionsOnSave': { 'source.fixAll.initlens': 'explicit' } }, 'editor.codeActionsOnSaveTimeout': 5000 },
@@ -196,6 +200,32 @@ test('fix on save (source.fixAll.initlens) fixes a TensorFlow.js layer', async (
   assert.match(saved, /activation: 'relu', kernelInitializer: 'heUniform'\}\)/);
   assert.doesNotMatch(saved, /softmax', kernelInitializer/, 'the softmax layer is left alone');
   await page.screenshot({ path: join(ARTIFACTS, 'smoke-fix-on-save.png') });
+});
+
+test('first diagnostics on opening a real model file: time printed (issue 13: ≤ 100 ms wall-clock; printed, not asserted)', async () => {
+  // cleanrl's dqn.py (11 KB), the largest real file in test/wild with findings (there is no 20 KB
+  // one). Wall-clock from Enter in Quick Open until the status bar says "InitLens 2" (its two
+  // findings, lines 100 and 102, are below the first screen, where no squiggle is rendered): VS
+  // Code opening the file, the analysis (on open it is not debounced), the diagnostics reaching
+  // the window. The status bar's tooltip gives the analysis time on the extension host. Before
+  // "Analyze workspace", whose closed-file diagnostics would already be there.
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(REAL_FILE);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: REAL_FILE }).first().waitFor({ timeout: 30_000 });
+  const t0 = Date.now();
+  await page.keyboard.press('Enter');
+  const status = page.locator('.statusbar-item [aria-label^="InitLens: 2 problems"], .statusbar-item[aria-label^="InitLens: 2 problems"]').first();
+  await status.waitFor({ state: 'attached', timeout: 60_000 });
+  const ms = Date.now() - t0;
+  const label = (await status.getAttribute('aria-label')) ?? '';
+  const host = /\(([\d.]+) ms\)/.exec(label)?.[1] ?? '?';
+  const kb = (Buffer.byteLength(REAL_TEXT) / 1024).toFixed(1);
+  console.log(`# first diagnostics on opening ${REAL_FILE} (${kb} KB): ${ms} ms wall-clock (goal 100 ms)${ms <= 100 ? '' : ' — over the goal'}; analysis on the extension host ${host} ms`);
+  // (The status bar follows the active editor, dqn.py: its two findings. Focus stays in the
+  // editor: "Analyze workspace" toggles the Problems view closed when that view has the focus.)
+  await page.screenshot({ path: join(ARTIFACTS, 'smoke-first-diagnostics.png') });
 });
 
 test('"Analyze workspace" reports a model file that is not open', async () => {

@@ -72,14 +72,14 @@ test('model.py is analysed with the widths of config.py, and editing config.py u
 
 test('the init train.py applies to a model of models.py is named in its finding; removing the call in train.py updates models.py', async () => {
   await quickOpen(page, 'models.py', 'class Generator');
-  await problem('(init applied in gan/train.py:8)').waitFor({ timeout: 60_000 });
-  const row = (await problem('(init applied in gan/train.py:8)').textContent()) ?? '';
+  await problem('(init applied in gan/train.py:8').waitFor({ timeout: 60_000 });
+  const row = (await problem('(init applied in gan/train.py:8').textContent()) ?? '';
   assert.match(row, /IL003/);
 
   await quickOpen(page, 'train.py', 'generator.apply');
   await replaceLine('generator.apply(weights_init_normal)', 'pass');
   // Generator's layers are back to PyTorch's default init: IL001 with the sizes train.py builds
-  await problem('(init applied in gan/train.py:8)').waitFor({ state: 'detached', timeout: 60_000 });
+  await problem('(init applied in gan/train.py:8').waitFor({ state: 'detached', timeout: 60_000 });
   await problem('fan_in=64, fan_out=512').waitFor({ timeout: 30_000 });
   await page.screenshot({ path: join(ARTIFACTS, 'workspace-gan.png') });
 });

@@ -137,3 +137,23 @@ test('edits that change how a statement links to the others (a helper turns into
   assert.deepEqual(acts, ['linear', 'linear', 'tanh', 'tanh', 'relu', 'relu', 'relu']);
   assert.equal(inc.update(text).layers[0].fanOut, 64);
 });
+
+test('typing into an import and deleting the character again: every result equals a fresh analysis, the last one the original', () => {
+  const inc = new IncrementalAnalyzer('python');
+  const text = SRC;
+  const original = summary(inc.update(text));
+  // Each step types one character after `anchor` and deletes it again; the units' results
+  // of the original imports are reused on the delete (the cache keeps them by the shared chunks).
+  for (const [anchor, ch] of [['import torch.nn as nn', 'x'], ['import torch\n', '\n'], ['import torch.nn.functional as F', ' '], ['import torch.nn as nn', '2']] as const) {
+    const at = text.indexOf(anchor) + anchor.length;
+    const typed = text.slice(0, at) + ch + text.slice(at);
+    assert.equal(summary(inc.update(typed, [{ from: at, to: at, insert: ch }])), summary(analyze(typed, 'python')), `after typing ${JSON.stringify(ch)} after ${JSON.stringify(anchor)}`);
+    const back = inc.update(text, [{ from: at, to: at + 1, insert: '' }]);
+    assert.equal(summary(back), original, `after deleting it again`);
+    // An edit elsewhere after the round trip still moves the reused results correctly.
+    const lin = text.indexOf('nn.Linear(64, 64)');
+    const edited = text.slice(0, lin) + 'nn.Linear(64, 65)' + text.slice(lin + 17);
+    assert.equal(summary(inc.update(edited, [{ from: lin, to: lin + 17, insert: 'nn.Linear(64, 65)' }])), summary(analyze(edited, 'python')));
+    assert.equal(summary(inc.update(text, [{ from: lin, to: lin + 17, insert: 'nn.Linear(64, 64)' }])), original);
+  }
+});

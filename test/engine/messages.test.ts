@@ -131,8 +131,20 @@ test('numbers: two significant digits below 1, never 0.00', () => {
   const src = `import torch.nn as nn\nimport torch.nn.functional as F\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n${layers}\n        self.out = nn.Linear(64, 1)\n    def forward(self, x):\n${calls}\n        return self.out(x)\n`;
   const res = analyze(src, 'python');
   assert.ok(res.findings.length > 0);
-  // The compound is the model's real product: six ReLU layers at 1/6 and the linear head at 1/3.
-  assert.match(res.findings[0]!.message, /over the 7 weight layers of this model, the signal's second moment compounds to ×7\.1e-6;/);
+  // The compound is the model's real second moment: six ReLU layers at 1/6 and the linear head at
+  // 1/3, each with PyTorch's default bias U(±1/8) adding 1/192 to the pre-activation variance.
+  let q = 0;
+  let m = 1;
+  for (let i = 0; i < 6; i++) {
+    q = m / 3 + 1 / 192;
+    m = q / 2;
+  }
+  m = m / 3 + 1 / 192;
+  assert.equal(r2(m), '6.3e-3');
+  assert.match(res.findings[0]!.message, /over the 7 weight layers of this model, the signal's second moment compounds to ×6\.3e-3;/);
+  // Without the biases, the product of the gains.
+  const noBias = analyze(src.replaceAll('nn.Linear(64, 64)', 'nn.Linear(64, 64, bias=False)').replace('nn.Linear(64, 1)', 'nn.Linear(64, 1, bias=False)'), 'python');
+  assert.match(noBias.findings[0]!.message, /compounds to ×7\.1e-6;/);
   assert.equal(r2(Math.pow(1 / 6, 6) / 3), '7.1e-6');
   // Over the whole corpus, no message prints a zero that is not one.
   for (const fw of ['keras', 'pytorch', 'flax', 'tfjs']) {

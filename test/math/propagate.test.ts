@@ -167,9 +167,14 @@ test('propagateLayers reads detected layers (framework Var(W), activation, flags
     activation: { name: 'relu' as const, via: 'sequential' as const },
     init: { name: 'pytorch_default' as const, explicit: false, source: 'default' as const },
   });
-  const steps = propagateLayers([layer(0), layer(1), layer(2)]);
-  // PyTorch default + ReLU: 1/6 per layer
+  // PyTorch default + ReLU without bias (bias=False): 1/6 per layer
+  const steps = propagateLayers([0, 1, 2].map((i) => ({ ...layer(i), bias: false as const })));
   rel(steps[2]!.forward, (1 / 6) ** 3, 1e-12);
+  // With PyTorch's default bias U(±1/√128): q_l = m_{l−1}/3 + 1/384, m_l = q_l/2.
+  const biased = propagateLayers([layer(0), layer(1), layer(2)]);
+  let m = 1;
+  for (let i = 0; i < 3; i++) m = (m / 3 + 1 / 384) / 2;
+  rel(biased[2]!.forward, m, 1e-12);
   const withBn = propagateLayers([{ ...layer(0), normalization: 'batchnorm' as const }]);
   rel(withBn[0]!.forward, 0.5, 1e-12);
 });

@@ -44,6 +44,8 @@ export interface ClientOptions {
   /** Whether the client accepts `workspace/applyEdit` (true by default). */
   applyEdits?: boolean;
   args?: string[];
+  /** Runs when the server asks to create a progress token, before the client answers (the server waits meanwhile). */
+  onProgressCreate?: (params: { token: string | number }) => void | Promise<void>;
 }
 
 export interface TestClient {
@@ -89,7 +91,10 @@ export async function startClient(opts: ClientOptions = {}): Promise<TestClient>
   });
   conn.onNotification('window/logMessage', () => undefined);
   conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => opts.configuration ?? null));
-  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onRequest('window/workDoneProgress/create', async (p: { token: string | number }) => {
+    await opts.onProgressCreate?.(p);
+    return null;
+  });
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('workspace/diagnostic/refresh', () => {
     client.refreshes++;

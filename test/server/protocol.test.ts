@@ -222,7 +222,15 @@ test('a TypeScript (TensorFlow.js) document and a language id the client does no
     const uri = 'file:///work/model.ts';
     const p = client.nextPush(uri);
     await open(client, ts, uri, 'plaintext');
-    assert.deepEqual(codes((await p).diagnostics), ['IL001']);
+    const pushed = await p;
+    assert.deepEqual(codes(pushed.diagnostics), ['IL001']);
+    // On the factory's name (not the whole call), with the activation as related information.
+    const d = pushed.diagnostics[0]!;
+    const line = ts.split('\n')[1]!;
+    assert.deepEqual(d.range, { start: { line: 1, character: line.indexOf('tf.layers.dense') }, end: { line: 1, character: line.indexOf('tf.layers.dense') + 'tf.layers.dense'.length } });
+    assert.deepEqual(d.relatedInformation?.map((r) => [r.location.uri, r.location.range.start, r.message]), [
+      [uri, { line: 1, character: line.indexOf("'relu'") }, 'the activation that follows: ReLU'],
+    ]);
   } finally {
     await client.shutdown();
   }

@@ -74,14 +74,29 @@ test('workspace scan: $/progress, a cancelled workspace/diagnostic answers Reque
   }
 });
 
-test('a cancelled request is answered RequestCancelled and the server goes on', async () => {
+test('a request cancelled before the server dispatches it is answered RequestCancelled, and the server goes on', async () => {
   const client = await startClient();
   try {
     await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'python', version: 1, text: KERAS } });
-    const source = new CancellationTokenSource();
-    const pending = client.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: URI } }, source.token);
-    source.cancel(); // sent right behind the request, before the server's next tick
-    await assert.rejects(pending, (e: { code: number }) => e.code === -32800);
+    // The request and its $/cancelRequest in one write (one pipe read on the server's side): the cancel
+    // is known when the request is dispatched, whatever the timing. (A request cancelled while it runs:
+    // test/server/simulate.test.ts, where the server provably waits on the client.)
+    const answers = new StreamMessageReader(client.proc.stdout!);
+    const answer = new Promise<{ id: unknown; error?: { code: number }; result?: unknown }>((resolve) =>
+      answers.listen((m) => {
+        if ((m as { id?: unknown }).id === 'cancelled-1') resolve(m as never);
+      }),
+    );
+    const frame = (body: object) => {
+      const json = JSON.stringify({ jsonrpc: '2.0', ...body });
+      return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+    };
+    client.proc.stdin!.write(
+      frame({ id: 'cancelled-1', method: 'textDocument/codeLens', params: { textDocument: { uri: URI } } }) + frame({ method: '$/cancelRequest', params: { id: 'cancelled-1' } }),
+    );
+    const reply = await answer;
+    answers.dispose();
+    assert.equal(reply.error?.code, -32800, `RequestCancelled, got ${JSON.stringify(reply)}`);
     assert.match(((await hover(client))!.contents as { value: string }).value, /fan_in 784/);
   } finally {
     await client.shutdown();

@@ -56,6 +56,12 @@ test('simulate --format json: version 1, per init and layer the documented field
     assert.match(text.stdout, /lsuv: 2 seeds/);
     assert.match(text.stdout, /LSUV: iterations per layer/);
     assert.equal(text.stderr, '', 'no progress line when stderr is not a terminal');
+
+    // The default is both methods; `--method mc` is Monte Carlo alone (no analytic numbers beside it).
+    const mc = JSON.parse((await cli(['simulate', 'mlp.py', '--format', 'json', '--method', 'mc', '--seeds', '1', '--batch', '8', '--init', 'current', '--workers', '1'], dir)).stdout) as Out;
+    assert.equal(mc.method, 'montecarlo');
+    assert.equal(mc.inits[0]!.seeds, 1);
+    assert.ok(mc.inits[0]!.layers.every((l) => l.analyticForwardSecondMoment === null && typeof l.forwardSecondMoment === 'number'));
   } finally {
     cleanup();
   }
@@ -68,7 +74,7 @@ test('simulate: bad input gets a clear message and exit code 2', async () => {
       [['simulate', 'mlp.py', '--batch', '0'], /--batch: expected an integer from 1 to 65536, got '0'/],
       [['simulate', 'mlp.py', '--batch', '1e12'], /--batch: expected an integer/],
       [['simulate', 'mlp.py', '--init', 'kaiming'], /--init: expected current, recommended, orthogonal, lsuv or all/],
-      [['simulate', 'mlp.py', '--method', 'exact'], /--method: expected montecarlo, analytic or both/],
+      [['simulate', 'mlp.py', '--method', 'exact'], /--method: expected montecarlo \(mc\), analytic or both, got 'exact'/],
       [['simulate', 'mlp.py', '--backend', 'cuda'], /--backend: expected wasm or cpu/],
       [['simulate', 'mlp.py', '--model', 'nope'], /--model nope matches no model/],
       [['simulate', 'empty.py'], /no layers found/],

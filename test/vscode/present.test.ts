@@ -167,3 +167,34 @@ test('fix-all edits are reduced to the changed region (cursor and undo outside i
   const partial = [{ from: 2, to: 3, newText: 'x' }];
   assert.deepEqual(minimalEdits(before, partial), partial);
 });
+
+test('a hover on an IL003 squiggle below its layer (the nn.init call) is about that layer; diagnostics carry the related places', async () => {
+  const { analyze } = await import('../../src/core/index.js');
+  const { hoverAt } = await import('../../src/vscode/logic/present.js');
+  const src = `import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(512, 512)
+        self.fc2 = nn.Linear(512, 10)
+        nn.init.normal_(self.fc1.weight, std=0.5)
+
+    def forward(self, x):
+        return self.fc2(nn.functional.relu(self.fc1(x)))
+`;
+  const result = analyze(src, 'python');
+  const settings = defaultSettings;
+  const onInit = src.indexOf('std=0.5');
+  const h = hoverAt(result, onInit, settings);
+  assert.ok(h, 'a hover');
+  assert.equal(h!.layer.name, 'fc1');
+  assert.equal(src.slice(h!.span.from, h!.span.to), 'nn.init.normal_(self.fc1.weight, std=0.5)');
+  // On the layer itself the hover covers the layer call.
+  const onLayer = hoverAt(result, src.indexOf('nn.Linear(512, 512)') + 1, settings);
+  assert.equal(src.slice(onLayer!.span.from, onLayer!.span.to), 'nn.Linear(512, 512)');
+  // Off both: nothing.
+  assert.equal(hoverAt(result, src.indexOf('super()'), settings), null);
+  const d = toDiagnostics(visibleFindings(result, settings), settings).find((x) => x.code === 'IL003')!;
+  assert.deepEqual(d.related.map((r) => src.slice(r.from, r.to)), ['nn.Linear(512, 512)', 'nn.functional.relu(self.fc1(x))']);
+});

@@ -13,7 +13,7 @@ export function loadProject(name: string): WorkspaceIndex {
       if (e.isDirectory()) walk(join(dir, e.name), p);
       else {
         const it = indexableText(p, readFileSync(join(dir, e.name), 'utf8'));
-        if (it) index.update(p, it.text, it.language);
+        if (it) index.update(p, it.text, it.language, it.cells);
       }
     }
   };

@@ -178,29 +178,35 @@ test('an index of 1,000 files stays under 100 MB', () => {
   assert.equal(index.pyName('pkg0/m0.py', 'NOWHERE'), null);
 });
 
-test('the editor path (WorkspaceAnalyzer, incremental) gives the same result as a fresh workspace analysis after every edit', async () => {
-  const { WorkspaceAnalyzer } = await import('../../src/core/index.js');
-  const index = loadProject('gan');
-  let text = index.get('models.py')!.text;
-  const wa = new WorkspaceAnalyzer('python');
-  wa.update(index, 'models.py', text);
-  // deterministic edits: typing inside bodies, a new statement, a deletion, and an edit of train.py in between
-  let seed = 7;
-  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
-  const inserts = ['x', ' ', '\n', '0', '(', ')', 'relu', '\n    pass\n', '#'];
-  for (let step = 0; step < 40; step++) {
-    if (step === 20) index.update('train.py', index.get('train.py')!.text.replace('hidden=512', 'hidden=256'));
-    const at = rnd(text.length + 1);
-    let change: { from: number; to: number; insert: string };
-    if (rnd(3) === 0 && at < text.length) change = { from: at, to: Math.min(text.length, at + 1 + rnd(4)), insert: '' };
-    else change = { from: at, to: at, insert: inserts[rnd(inserts.length)]! };
-    text = text.slice(0, change.from) + change.insert + text.slice(change.to);
-    index.update('models.py', text);
-    const got = wa.update(index, 'models.py', text, [change]);
-    const want = analyzeInWorkspace(index, 'models.py', text, 'python');
-    assert.deepEqual(got, want, `after edit ${step} ${JSON.stringify(change)}`);
-  }
-});
+for (const [project, file, other, from, to] of [
+  ['gan', 'models.py', 'train.py', 'hidden=512', 'hidden=256'],
+  // module attributes read under a masked name (`models.weights_init_normal`), a module alias (`nb.Block`)
+  ['aliases', 'app.py', 'models.py', '0.02', '0.05'],
+] as const) {
+  test(`the editor path (WorkspaceAnalyzer, incremental) gives the same result as a fresh workspace analysis after every edit (${project}/${file})`, async () => {
+    const { WorkspaceAnalyzer } = await import('../../src/core/index.js');
+    const index = loadProject(project);
+    let text = index.get(file)!.text;
+    const wa = new WorkspaceAnalyzer('python');
+    wa.update(index, file, text);
+    // deterministic edits: typing inside bodies, a new statement, a deletion, and an edit of another file in between
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const inserts = ['x', ' ', '\n', '0', '(', ')', 'relu', '\n    pass\n', '#', 'models.', 'nb.Block(4)'];
+    for (let step = 0; step < 40; step++) {
+      if (step === 20) index.update(other, index.get(other)!.text.replace(from, to));
+      const at = rnd(text.length + 1);
+      let change: { from: number; to: number; insert: string };
+      if (rnd(3) === 0 && at < text.length) change = { from: at, to: Math.min(text.length, at + 1 + rnd(4)), insert: '' };
+      else change = { from: at, to: at, insert: inserts[rnd(inserts.length)]! };
+      text = text.slice(0, change.from) + change.insert + text.slice(change.to);
+      index.update(file, text);
+      const got = wa.update(index, file, text, [change]);
+      const want = analyzeInWorkspace(index, file, text, 'python');
+      assert.deepEqual(got, want, `after edit ${step} ${JSON.stringify(change)}`);
+    }
+  });
+}
 
 test('broken and adversarial projects: no throw, every span in the analysed file, self and star cycles end', () => {
   const corpus = join(import.meta.dirname, '..', 'corpus', 'pytorch');

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { both, codes, layerNamed, loadProject } from './helpers.js';
+import { WorkspaceIndex, analyzeInWorkspace } from '../../src/core/index.js';
 
 test('GAN split into models.py + train.py: the init train.py applies to Generator counts in models.py, with train.py construction sizes', () => {
   const index = loadProject('gan');
@@ -28,9 +29,13 @@ test('GAN split into models.py + train.py: the init train.py applies to Generato
   assert.ok(fc1.init.span && fc1.init.span.to <= index.get('models.py')!.text.length);
   const f = linked.findings.find((x) => x.layer === fc1.id)!;
   assert.equal(f.code, 'IL003');
-  assert.match(f.message, /\(init applied in train\.py:8\)$/);
-  assert.match(f.summary, /\(init applied in train\.py:8\)$/, "the one-line Problems-panel text says where too");
-  assert.deepEqual(f.dependsOn?.map((o) => `${o.file}:${o.line}`), ['train.py:8']);
+  // where the init was applied, and which construction gave the fans
+  assert.match(f.message, /\(init applied in train\.py:8; fans from Generator\(latent_dim=64, hidden=512\) at train\.py:5\)$/);
+  assert.match(f.summary, /\(init applied in train\.py:8; fans from Generator\(latent_dim=64, hidden=512\) at train\.py:5\)$/, "the one-line Problems-panel text says where too");
+  assert.deepEqual(f.dependsOn?.map((o) => `${o.file}:${o.line}`), ['train.py:8', 'train.py:5']);
+  assert.equal(index.get('train.py')!.text.slice(fc1.sizesFromOrigin!.span.from, fc1.sizesFromOrigin!.span.to), 'Generator(latent_dim=64, hidden=512)');
+  // alone, the fans are the constructor's defaults: no construction named
+  assert.equal(fc1Alone.sizesFromOrigin, undefined);
   // the Discriminator is not given the init: it keeps the default and its finding
   const dFc1 = layerNamed(linked, 'fc1', 1);
   assert.equal(dFc1.init.name, 'pytorch_default');
@@ -68,7 +73,7 @@ test('ResNet whose blocks live in blocks.py: the blocks get the fans of the site
   assert.deepEqual([proj.activation.origin?.file, proj.activation.origin?.line], ['net.py', 14]);
   const pf = blocks.linked.findings.find((f) => f.layer === proj.id)!;
   assert.equal(pf.code, 'IL001');
-  assert.match(pf.message, /\(activation in net\.py:14\)$/);
+  assert.match(pf.message, /\(activation in net\.py:14; fans from Proj\(128, 64\) at net\.py:10\)$/);
 
   const resnet = both(index, 'resnet.py');
   const deep = resnet.linked.models.find((m) => m.name === 'DeepTanh')!;
@@ -146,8 +151,10 @@ test('a notebook importing from the workspace: the init function from model.py c
   const fc1 = layerNamed(model.linked, 'fc1');
   assert.deepEqual([fc1.fanOut, fc1.init.name], [256, 'glorot_uniform']);
   const f = model.linked.findings.find((x) => x.layer === fc1.id)!;
-  // a notebook's joined code has no meaningful line: the file is named
-  assert.match(f.message, /\(init applied in train\.ipynb\)$/);
+  // a notebook's joined code has no meaningful line: the cell (counted from 1 among all cells, as
+  // the editor shows them: the markdown cell is the first) and the line in it
+  assert.match(f.message, /\(init applied in train\.ipynb cell 3, line 4; fans from Net\(width=256\) at train\.ipynb cell 3, line 1\)$/);
+  assert.deepEqual(f.dependsOn?.map((o) => [o.file, o.line, o.cell, o.cellLine]), [['train.ipynb', 0, 2, 4], ['train.ipynb', 0, 2, 1]]);
   // the init code is in the notebook: a fix written in model.py would be overridden there
   assert.equal(f.fixes.length, 0);
 });
@@ -175,4 +182,49 @@ test('the hover names the file and line where the init was applied', async () =>
   assert.match(md, /init applied in `train\.py:8`/);
   const alone = both(index, 'models.py').alone;
   assert.doesNotMatch(hoverMarkdown({ layer: layerNamed(alone, 'fc1'), result: alone, distribution: 'normal', activationLine: null, simulateUri: null }), /applied in/);
+});
+
+test('aliased imports and module attributes are followed: `from models import Generator as Gen`, `import models; models.weights_init_normal`, `import nets.blocks as nb; nb.Block(128)`', () => {
+  const index = loadProject('aliases');
+  const trainText = index.get('train.py')!.text;
+  // models.py: train.py builds Gen(latent_dim=64, hidden=512) and applies init_fn (weights_init_normal)
+  const models = both(index, 'models.py');
+  const fc1 = layerNamed(models.linked, 'fc1');
+  assert.deepEqual([layerNamed(models.alone, 'fc1').fanIn, layerNamed(models.alone, 'fc1').init.name], [100, 'pytorch_default']);
+  assert.deepEqual([fc1.fanIn, fc1.fanOut, fc1.init.name, fc1.init.std], [64, 512, 'random_normal', 0.02]);
+  const site = fc1.init.siteOrigin!;
+  assert.deepEqual([site.file, site.line, trainText.slice(site.span.from, site.span.to)], ['train.py', 4, 'G.apply(init_fn)']);
+  assert.match(models.linked.findings.find((f) => f.layer === fc1.id)!.message, /\(init applied in train\.py:4; fans from Gen\(latent_dim=64, hidden=512\) at train\.py:3\)$/);
+
+  // nets/blocks.py: app.py constructs nb.Block(128) inside Head and applies models.weights_init_normal to it
+  const blocks = both(index, 'nets/blocks.py');
+  const fc = layerNamed(blocks.linked, 'fc');
+  assert.deepEqual([layerNamed(blocks.alone, 'fc').fanIn, layerNamed(blocks.alone, 'fc').init.name], [null, 'pytorch_default']);
+  assert.deepEqual([fc.fanIn, fc.fanOut, fc.init.name], [128, 128, 'random_normal']);
+  assert.deepEqual([fc.init.siteOrigin?.file, fc.init.siteOrigin?.line], ['app.py', 18]);
+  assert.deepEqual(blocks.linked.linkedFiles, ['app.py', 'models.py']);
+
+  // app.py: its own layer gets the init function it reaches as models.weights_init_normal
+  const app = both(index, 'app.py');
+  const out = layerNamed(app.linked, 'out');
+  assert.equal(layerNamed(app.alone, 'out').init.name, 'pytorch_default');
+  assert.deepEqual([out.init.name, out.init.std, out.init.origin?.file, out.init.origin?.line], ['random_normal', 0.02, 'models.py', 19]);
+  // the analysed text is the file's: every span and fix edit is inside app.py, no message says models_…
+  for (const f of app.linked.findings) {
+    assert.doesNotMatch(f.message + f.summary, /models_|nb_Block/);
+    for (const fx of f.fixes) for (const e of fx.edits) assert.doesNotMatch(e.newText, /models_|nb_Block/);
+  }
+});
+
+test('an alias in the analysed file is not confused with a name of the same spelling elsewhere', () => {
+  const index = new WorkspaceIndex();
+  index.update('lib.py', 'import torch.nn as nn\n\nclass Block(nn.Module):\n    def __init__(self, dim):\n        super().__init__()\n        self.fc = nn.Linear(dim, dim)\n');
+  // the file defines its own `Block` and imports lib's under another name
+  const text = 'import torch.nn as nn\nfrom lib import Block as LibBlock\n\nclass Block(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.own = nn.Linear(8, 8)\n\nb = Block()\nx = LibBlock(32)\n';
+  index.update('main.py', text);
+  const lib = analyzeInWorkspace(index, 'lib.py', index.get('lib.py')!.text, 'python');
+  // lib's Block gets main.py's LibBlock(32), not main's own Block()
+  assert.deepEqual([lib.layers[0].fanIn, lib.layers[0].fanOut], [32, 32]);
+  const main = analyzeInWorkspace(index, 'main.py', text, 'python');
+  assert.deepEqual(main.layers.map((l) => [l.name, l.fanIn]), [['own', 8]]);
 });

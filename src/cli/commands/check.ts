@@ -34,10 +34,11 @@ export async function analysePaths(io: CliIO, args: Args, cfg: CliConfig): Promi
   const jsonEntries: JsonFileReport[] = [];
   // Paths that failed before analysis get an entry of their own in JSON.
   for (const p of problems) jsonEntries.push(buildFileReport(p.path, '', null, { errors: [{ message: p.message }] }));
-  // Files in a project are analysed in this thread, in the walk's order (a fix is seen by the files
-  // after it); the worker pool takes the files outside any project (--no-project, or paths outside it).
+  // With --fix, files in a project are fixed and analysed in this thread, in the walk's order (a
+  // fix is seen by the files after it). Otherwise the worker pool analyses every file: a project's
+  // files are linked here (the index lives in this thread) and their linked text analysed there.
   const inProject = targets.some((t) => projects.of(t) !== null);
-  const engine = inProject ? inProcessEngine : await startEngine(io, targets.map((t) => t.path), args);
+  const engine = inProject && args.fix ? inProcessEngine : await startEngine(io, targets.map((t) => t.path), args);
   const progress = progressLine(io, targets.length, engine.threads);
   let outcomes;
   try {
@@ -117,7 +118,14 @@ export async function runCheck(io: CliIO, style: Style, args: Args, cfg: CliConf
     cfg.report(style);
     const inputs: SarifFileInput[] = analysed
       .filter((a): a is Analysed & { result: AnalysisResult } => a.result !== null)
-      .map((a) => ({ uri: toArtifactUri(a.path, io.cwd), text: a.text, result: a.result, notebook: a.notebook }));
+      .map((a) => ({
+        uri: toArtifactUri(a.path, io.cwd),
+        text: a.text,
+        result: a.result,
+        notebook: a.notebook,
+        // a project file's dependsOn paths are relative to the project root
+        ...(a.projectRoot !== undefined ? { originUri: (file: string) => toArtifactUri(nodePath.join(a.projectRoot!, file), io.cwd) } : {}),
+      }));
     io.stdout(JSON.stringify(buildSarif(inputs, {
       version: VERSION,
       repositoryUrl: repositoryUrl(),

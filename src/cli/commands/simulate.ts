@@ -155,10 +155,8 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
   let backend: string | null = null;
   if (args.sim.method !== 'analytic') {
     try {
-      const { runSimulationPooled } = await import('../../sim/node.js');
-      const cost = spec.layers.reduce((c, l) => c + l.inFeatures * l.outFeatures * (l.kind === 'conv' || l.kind === 'conv_transpose' ? simOptions.spatial ** 2 * (l.kernel ?? [1, 1]).reduce((x, y) => x * y, 1) : l.kind === 'recurrent' ? simOptions.steps * (l.gates ?? 1) : 1), 0) * simOptions.batch;
-      // Workers pay off when one seed costs more than their start-up (about 1 GFLOP per seed).
-      const workers = args.sim.workers ?? (cost * 6 > 1e9 ? 2 : 1);
+      const { defaultWorkers, runSimulationPooled } = await import('../../sim/node.js');
+      const workers = args.sim.workers ?? defaultWorkers(spec, simOptions);
       const progress = io.stderrIsTTY === true;
       sim = await runSimulationPooled(spec, simOptions, {
         workers,

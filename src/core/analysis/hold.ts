@@ -81,14 +81,26 @@ export function holdBrokenModels(lastGood: Analysed | null, next: Analysed): Ana
   }
   if (held.length === 0) return next.result;
   const inHeld = (s: Span) => held.some((h) => s.from >= h.now.from && s.to <= h.now.to);
-  const findings: Finding[] = next.result.findings.filter((f) => !inHeld(f.span));
+  // A fresh finding of a held model (its squiggle may be on init code outside the model's extent: its layer is not).
+  const freshLayers = new Map(next.result.layers.map((l) => [l.id, l]));
+  const findings: Finding[] = next.result.findings.filter((f) => {
+    const layer = f.layer === null ? undefined : freshLayers.get(f.layer);
+    return !inHeld(f.span) && !(layer && inHeld(layer.span));
+  });
   const oldLayers = new Map(lastGood.result.layers.map((l) => [l.id, l]));
   for (const f of lastGood.result.findings) {
     const model = f.model ?? (f.layer !== null ? oldLayers.get(f.layer)?.model ?? null : null);
     if (model === null || !held.some((h) => h.oldId === model)) continue;
     const span = move(f.span);
     if (!span) continue;
-    findings.push({ ...f, span, fixes: [], layer: null, model: null });
+    const related = (f.related ?? []).flatMap((r) => {
+      const s = move(r.span);
+      return s ? [{ ...r, span: s }] : [];
+    });
+    const old: Finding = { ...f, span, fixes: [], layer: null, model: null };
+    delete old.related;
+    if (related.length) old.related = related;
+    findings.push(old);
   }
   findings.sort((a, b) => a.span.from - b.span.from || a.code.localeCompare(b.code));
   return { ...next.result, findings };

@@ -83,6 +83,15 @@ export function isHead(layer: Layer, layers: readonly Layer[], models: readonly 
   return ids[ids.length - 1] === layer.id && m.layers.length > 1;
 }
 
+/**
+ * The recommended init as the fix writes it also zeros the bias: PyTorch's fix
+ * adds `zeros_(….bias)` to the kernel init of non-recurrent layers
+ * (frameworks/python/fix/torch.ts); the other frameworks' default bias is zeros.
+ */
+export function recommendedBiasZeroed(layer: Pick<Layer, 'framework' | 'recurrent' | 'embedding'>): boolean {
+  return layer.framework === 'pytorch' && !layer.recurrent && !layer.embedding;
+}
+
 /** Layers that count in a model's compound gain: embeddings start a signal and recurrent layers are not one map. */
 export function countsInCompound(layer: Layer): boolean {
   return !layer.embedding && !layer.recurrent;

@@ -78,7 +78,8 @@ export function runRules(language: Language, text: string, fa: FrameworkAnalysis
   if (comments.some((c) => c.text.includes('initlens:'))) {
     const index = new LineIndex(text);
     const sup = parseSuppressions(comments, index, text);
-    kept = findings.filter((f) => !isSuppressed(f, sup, index));
+    const layerSpan = new Map(fa.layers.map((l) => [l.id, l.span]));
+    kept = findings.filter((f) => !isSuppressed(f, sup, index, f.layer === null ? undefined : layerSpan.get(f.layer)));
   }
   kept.sort((a, b) => a.span.from - b.span.from || a.code.localeCompare(b.code));
   return { language, layers: fa.layers, models: fa.models, findings: kept, errors };

@@ -62,20 +62,25 @@ export function parseSuppressions(comments: { text: string; span: Span }[], inde
   return res;
 }
 
-export function isSuppressed(f: Finding, s: Suppressions, index: LineIndex): boolean {
+/**
+ * `layerSpan`: the layer's constructor call, when the finding's squiggle is elsewhere (an IL003
+ * on its `nn.init` call): a comment on the layer's lines suppresses it too.
+ */
+export function isSuppressed(f: Finding, s: Suppressions, index: LineIndex, layerSpan?: Span): boolean {
   if (s.file === 'all') return true;
   if (s.file && s.file.has(f.code)) return true;
-  const first = index.lineCol(f.span.from).line;
-  const last = index.lineCol(f.span.to).line;
   const hit = (line: number): boolean => {
     const set = s.lines.get(line);
     return !!set && (set.has('*') || set.has(f.code as RuleCode));
   };
-  if (hit(first) || hit(last)) return true;
-  // A layer's constructor call: a comment on any of its inner lines (after `activation="relu",`)
-  // is about that call. A model's span holds other layers' lines, so only its first and last count.
-  if (f.layer !== null) {
-    for (let line = first + 1; line < last; line++) if (hit(line)) return true;
-  }
-  return false;
+  const inSpan = (span: Span, inner: boolean): boolean => {
+    const first = index.lineCol(span.from).line;
+    const last = index.lineCol(span.to).line;
+    if (hit(first) || hit(last)) return true;
+    // A layer's constructor call: a comment on any of its inner lines (after `activation="relu",`)
+    // is about that call. A model's span holds other layers' lines, so only its first and last count.
+    if (inner) for (let line = first + 1; line < last; line++) if (hit(line)) return true;
+    return false;
+  };
+  return inSpan(f.span, f.layer !== null) || (!!layerSpan && inSpan(layerSpan, true));
 }

@@ -29,7 +29,7 @@ interface CachedUnit {
 }
 
 export interface UnitCache {
-  /** Unit results by the ids of the unit's chunks; valid for `context` (the shared chunks' ids). */
+  /** Unit results by the ids of the shared chunks (`context`) and of the unit's chunks. */
   results: Map<string, CachedUnit>;
   context: string;
   gen: number;
@@ -253,11 +253,13 @@ function shiftResult(r: AnalysisResult, m: Mover): AnalysisResult {
       activation: shiftedOpt(l.activation, m),
       recurrentInit: l.recurrentInit ? shiftedOpt(l.recurrentInit, m) : undefined,
       ...(l.biasInit ? { biasInit: shiftedOpt(l.biasInit, m) } : {}),
+      ...(l.sizesFrom ? { sizesFrom: shifted(l.sizesFrom, m) } : {}),
     })),
     models: r.models.map((md) => ({ ...md, span: shifted(md.span, m) })),
     findings: r.findings.map((f) => ({
       ...f,
       span: shifted(f.span, m),
+      ...(f.related ? { related: f.related.map((x) => ({ ...x, span: shifted(x.span, m) })) } : {}),
       fixes: f.fixes.map((fx) => ({ ...fx, edits: fx.edits.map((e) => ({ ...e, ...shifted(e, m) })) })),
     })),
     errors: r.errors.map((e) => ({ ...e, span: shifted(e.span, m) })),
@@ -281,15 +283,15 @@ export function analyzeUnits(mod: PythonModule, options: Partial<AnalysisOptions
     materialize(c);
     extraImports.push(...importsOf(c));
   }
-  // Every unit sees the shared chunks: when they change, no cached unit result is valid.
+  // Every unit sees the shared chunks: a cached unit result is valid only with the very
+  // chunks (ids) it was computed with, so the key holds them. Results of the previous shared
+  // chunks are kept (until evicted below): typing into an import and deleting the character
+  // again gives the old chunks back, and their units' results with them.
   const context = globals.map((c) => c.id).join(',') + '|' + importChunks.map((c) => c.id).join(',');
-  if (cache && cache.context !== context) {
-    cache.results.clear();
-    cache.context = context;
-  }
+  if (cache) cache.context = context;
   const parts: { r: AnalysisResult; d: number }[] = [];
   for (const unit of units) {
-    const key = unitKey(unit);
+    const key = context + '#' + unitKey(unit);
     // The key names the very chunk objects (unchanged text); their offsets are moved to where
     // those chunks are now.
     const cu = cache?.results.get(key);
@@ -369,10 +371,13 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
       const c: Layer = { ...l, id: l.id + lo, model: l.model === null ? null : l.model + mo };
       if (d) {
         c.span = sp(l.span, d);
-        if (l.init.span) c.init = { ...l.init, span: sp(l.init.span, d) };
-        if (l.activation.span) c.activation = { ...l.activation, span: sp(l.activation.span, d) };
-        if (l.recurrentInit?.span) c.recurrentInit = { ...l.recurrentInit, span: sp(l.recurrentInit.span, d) };
-        if (l.biasInit?.span) c.biasInit = { ...l.biasInit, span: sp(l.biasInit.span, d) };
+        // every span a layer holds moves: an init's `site` too (the statement that ran its init code)
+        const opt = <T extends { span?: Span; site?: Span }>(x: T): T => ({ ...x, ...(x.span ? { span: sp(x.span, d) } : {}), ...(x.site ? { site: sp(x.site, d) } : {}) });
+        if (l.init.span || l.init.site) c.init = opt(l.init);
+        if (l.activation.span) c.activation = opt(l.activation);
+        if (l.recurrentInit?.span || l.recurrentInit?.site) c.recurrentInit = opt(l.recurrentInit);
+        if (l.biasInit?.span || l.biasInit?.site) c.biasInit = opt(l.biasInit);
+        if (l.sizesFrom) c.sizesFrom = sp(l.sizesFrom, d);
       }
       layers.push(c);
     }
@@ -382,6 +387,7 @@ function assemble(parts: { r: AnalysisResult; d: number }[], parseErrors: ParseE
       const c: Finding = { ...f, layer: f.layer === null ? null : f.layer + lo, model: f.model === null ? null : f.model + mo };
       if (d) {
         c.span = sp(f.span, d);
+        if (f.related) c.related = f.related.map((x) => ({ ...x, span: sp(x.span, d) }));
         c.fixes = f.fixes.map((fx) => ({ ...fx, edits: fx.edits.map((e) => ({ ...e, from: e.from + d, to: e.to + d })) }));
       }
       findings.push(c);

@@ -36,7 +36,7 @@
 import type { Layer } from '../types.js';
 import type { MathActivation } from './activations.js';
 import { derivSecondMoment, secondMoment } from './activations.js';
-import { weightVariance } from './variance.js';
+import { isConstantInit, weightVariance } from './variance.js';
 
 export interface PropagationLayer {
   fanIn: number | null;
@@ -162,21 +162,70 @@ export function propagate(layers: readonly PropagationLayer[], options: Propagat
 }
 
 /**
+ * E[b²] of a layer's bias as its framework draws it: PyTorch's default
+ * U(±1/√fan_in) (recurrent layers: 1/√hidden) gives 1/(3·fan); an explicit
+ * bias_init its variance plus its squared mean; no bias (`bias=False`), zeros,
+ * and the Keras/TF.js/Flax default (zeros) give 0. The one bias assumption of the
+ * numbers users read (messages, table, simulate) and of the simulator's network
+ * (src/core/sim/samplers.ts defaultBiasSampler draws the same law).
+ */
+export function biasSecondMoment(layer: Pick<Layer, 'framework' | 'bias' | 'biasInit' | 'fanIn' | 'fanOut' | 'recurrent' | 'embedding'>): number {
+  if (layer.bias === false || layer.embedding) return 0;
+  const b = layer.biasInit;
+  if (b) {
+    if (isConstantInit(b)) {
+      const v = b.name === 'ones' ? 1 : b.name === 'zeros' ? 0 : typeof b.value === 'number' && Number.isFinite(b.value) ? b.value : 0;
+      return v * v;
+    }
+    const v = weightVariance(layer.framework, b, layer.fanIn, layer.fanOut, layer);
+    const mean = typeof b.mean === 'number' && Number.isFinite(b.mean) ? b.mean : 0;
+    return (v !== null && Number.isFinite(v) ? v : 0) + mean * mean;
+  }
+  if (layer.framework !== 'pytorch') return 0;
+  const fan = layer.recurrent ? layer.fanOut : layer.fanIn;
+  return fan !== null && fan > 0 ? 1 / (3 * fan) : 0;
+}
+
+/**
+ * The fans the signal sees, from the framework's fans (which weightVariance reads):
+ * a transposed convolution's forward sum runs over its INPUT channels × taps (PyTorch,
+ * Keras and TF.js store the kernel out-major, so their fan_in counts the output
+ * channels; Flax's does not), and strides spread the taps: a strided convolution's
+ * input feeds ∏s fewer outputs (backward fan / ∏s), a strided transposed one's output
+ * sums ∏s fewer taps (forward fan / ∏s). The simulator's network (src/core/sim) runs
+ * the same geometry.
+ */
+export function signalFans(layer: Pick<Layer, 'framework' | 'layer' | 'fanIn' | 'fanOut' | 'stride' | 'recurrent' | 'embedding'>): { fanIn: number | null; fanOut: number | null } {
+  const name = layer.layer.toLowerCase();
+  if (layer.recurrent || layer.embedding || !name.includes('conv')) return { fanIn: layer.fanIn, fanOut: layer.fanOut };
+  const transposed = name.includes('transpose');
+  const sp = layer.stride ? layer.stride.reduce((a, b) => a * b, 1) : 1;
+  if (!transposed) return { fanIn: layer.fanIn, fanOut: layer.fanOut === null ? null : layer.fanOut / sp };
+  const swap = layer.framework !== 'flax';
+  const inTaps = swap ? layer.fanOut : layer.fanIn;
+  const outTaps = swap ? layer.fanIn : layer.fanOut;
+  return { fanIn: inTaps === null ? null : inTaps / sp, fanOut: outTaps };
+}
+
+/**
  * The propagation input for a detected layer: Var(W) from weightVariance (with
  * the layer's own recurrent/embedding flags), the attributed activation, a
- * normalization assumed between the linear map and the activation, and the
- * residual flag. Recurrent layers are treated as one application of their input
- * kernel (no unrolling in time); biases as 0.
+ * normalization assumed between the linear map and the activation, the
+ * residual flag, and the bias as the framework draws it (biasSecondMoment).
+ * Recurrent layers are treated as one application of their input kernel (no
+ * unrolling in time).
  */
 export function propagationLayerOf(layer: Layer): PropagationLayer {
+  const fans = signalFans(layer);
   return {
-    fanIn: layer.fanIn,
-    fanOut: layer.fanOut,
+    fanIn: fans.fanIn,
+    fanOut: fans.fanOut,
     varW: weightVariance(layer.framework, layer.init, layer.fanIn, layer.fanOut, layer),
     act: layer.activation.name,
     param: layer.activation.param,
     normalized: layer.normalization !== null,
     residual: layer.residual,
+    varB: biasSecondMoment(layer),
     lookup: layer.embedding,
   };
 }

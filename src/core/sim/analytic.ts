@@ -18,8 +18,9 @@ import { propagate, propagationLayerOf } from '../math/propagate.js';
 import { activationFn, derivSecondMoment, isKnownActivation } from '../math/activations.js';
 import { normalExpectation } from '../math/gauss.js';
 import { forwardFactor } from '../math/variance.js';
+import { recommendedBiasZeroed } from '../analysis/numbers.js';
 import { recommendedInitSpec, samplerMean, samplerVariance } from './samplers.js';
-import type { LayerStats, NetworkSpec, SimInit, SimLayer, SimOptions, SimSeries, SimulationResult, Spread } from './types.js';
+import type { LayerStats, NetworkSpec, Sampler, SimInit, SimLayer, SimOptions, SimSeries, SimulationResult, Spread } from './types.js';
 import { SIM_INITS } from './types.js';
 
 const RELU_FAMILY = new Set(['relu', 'leaky_relu']);
@@ -35,11 +36,67 @@ export function matrixShape(l: SimLayer): { rows: number; cols: number } {
   return { rows: l.inFeatures * tapsOf(l), cols: l.outFeatures };
 }
 
-/** Output positions per sample whose gradients sum into one weight (spatial positions, time steps). */
-export function positionsOf(l: SimLayer, options: SimOptions): number {
-  if (l.kind === 'conv' || l.kind === 'conv_transpose') return options.spatial * options.spatial;
+/** A convolution's spatial geometry as simulated: rank (1, 2, 3), input and output size per axis, stride. */
+export interface ConvGeometry {
+  rank: number;
+  input: number[];
+  output: number[];
+  stride: number[];
+}
+
+/** Spatial size per axis of a convolution's input when it starts a spatial signal (3-D: at most 8 per axis). */
+export function baseSpatial(rank: number, options: SimOptions): number {
+  return rank === 3 ? Math.min(options.spatial, 8) : options.spatial;
+}
+
+/**
+ * Every layer's convolution geometry (null for other layers): a convolution that
+ * follows one of the same rank takes its output size; any other starts at the
+ * base spatial size. Strided convolutions shrink it ('same' padding: ⌈n/s⌉),
+ * strided transposed convolutions grow it (n·s). The runner builds its tensors
+ * from this plan, so the analytic weight-gradient counts the same positions.
+ */
+export function convPlan(spec: NetworkSpec, options: SimOptions): (ConvGeometry | null)[] {
+  const out: (ConvGeometry | null)[] = [];
+  let prev: ConvGeometry | null = null;
+  for (const l of spec.layers) {
+    if (l.kind !== 'conv' && l.kind !== 'conv_transpose') {
+      out.push(null);
+      prev = null;
+      continue;
+    }
+    const rank = l.kernel?.length ?? 2;
+    const stride = l.stride && l.stride.length === rank ? l.stride : Array<number>(rank).fill(1);
+    const input: number[] = prev && prev.rank === rank ? prev.output : Array<number>(rank).fill(baseSpatial(rank, options));
+    const output = input.map((n, i) => (l.kind === 'conv' ? Math.ceil(n / stride[i]!) : n * stride[i]!));
+    const g: ConvGeometry = { rank, input, output, stride };
+    out.push(g);
+    prev = g;
+  }
+  return out;
+}
+
+const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
+
+/** Product of a layer's strides (1 when it has none). */
+export function strideProduct(l: SimLayer): number {
+  return l.stride ? prod(l.stride) : 1;
+}
+
+/** Positions per sample whose gradients sum into one weight (a convolution's output positions, a transposed one's input positions; time steps). */
+export function positionsOf(l: SimLayer, options: SimOptions, g?: ConvGeometry | null): number {
+  if (l.kind === 'conv' || l.kind === 'conv_transpose') {
+    if (g) return prod(l.kind === 'conv' ? g.output : g.input);
+    return baseSpatial(l.kernel?.length ?? 2, options) ** (l.kernel?.length ?? 2);
+  }
   if (l.kind === 'recurrent') return options.steps;
   return 1;
+}
+
+/** The bias sampler of a layer under an init (null: no bias). */
+export function biasOf(l: SimLayer, init: SimInit): Sampler | null {
+  const b = l.biasByInit?.[init];
+  return b === undefined ? l.bias : b;
 }
 
 /** Second moment of the network input under options.input. */
@@ -57,10 +114,14 @@ function propagationOf(l: SimLayer, init: SimInit): PropagationLayer | null {
   const { rows, cols } = matrixShape(l);
   const varW = samplerVariance(w, rows, cols);
   const taps = tapsOf(l);
-  const varB = l.bias ? (samplerVariance(l.bias, rows, cols) ?? 0) + samplerMean(l.bias) ** 2 : 0;
+  const bias = biasOf(l, init);
+  const varB = bias ? (samplerVariance(bias, rows, cols) ?? 0) + samplerMean(bias) ** 2 : 0;
+  // A stride s (per axis) spreads a convolution's input over ∏s fewer outputs (backward), and a
+  // transposed one's taps over ∏s outputs (forward): the mean-field fans divide by ∏s.
+  const sp = strideProduct(l);
   return {
-    fanIn: rows,
-    fanOut: l.outFeatures * taps,
+    fanIn: l.kind === 'conv_transpose' ? rows / sp : rows,
+    fanOut: l.kind === 'conv' ? (l.outFeatures * taps) / sp : l.outFeatures * taps,
     varW,
     act: l.activation.name,
     param: l.activation.param,
@@ -87,6 +148,7 @@ export function analyticSeries(spec: NetworkSpec, options: SimOptions, init: Sim
   const known = prop.every((p) => p !== null);
   const steps: PropagationStep[] = known ? propagate(prop as PropagationLayer[], { inputSecondMoment: inputSecondMoment(options) }) : [];
   const layers: LayerStats[] = [];
+  const plan = convPlan(spec, options);
   let mPrev = inputSecondMoment(options);
   let meanPrev = options.input === 'shifted' ? (options.inputShift ?? 1) : 0;
   for (let i = 0; i < spec.layers.length; i++) {
@@ -106,7 +168,7 @@ export function analyticSeries(spec: NetworkSpec, options: SimOptions, init: Sim
         const qRaw = (p.fanIn ?? 0) * (p.varW ?? 0) * mPrev + (p.varB ?? 0);
         delta = qRaw > 0 ? delta / qRaw : NaN;
       }
-      wg = options.batch * positionsOf(l, options) * mPrev * delta;
+      wg = options.batch * positionsOf(l, options, plan[i]) * mPrev * delta;
       if (!Number.isFinite(wg)) wg = null;
     }
     const relu = RELU_FAMILY.has(l.activation.name);
@@ -214,9 +276,12 @@ function withFans(layer: Layer): { layer: Layer; assumed: boolean } {
  */
 export function layerTable(layers: readonly Layer[], distribution: 'normal' | 'uniform'): TableRow[] {
   const fixed = layers.map(withFans);
-  const recs = fixed.map(({ layer }) => recommendedInitSpec(layer, distribution));
+  // An embedding is a lookup table that no rule judges and no fix rewrites: its init is kept
+  // (as the simulator's `recommended` network keeps it).
+  const recs = fixed.map(({ layer }) => (layer.embedding ? { spec: layer.init, reason: 'An embedding is a lookup table: its init is kept.' } : recommendedInitSpec(layer, distribution)));
   const cur = fixed.map(({ layer }) => propagationLayerOf(layer));
-  const rec = fixed.map(({ layer }, i) => propagationLayerOf({ ...layer, init: recs[i]!.spec ?? layer.init }));
+  // The recommended side as the fix writes it (PyTorch's fix zeros the bias too).
+  const rec = fixed.map(({ layer }, i) => propagationLayerOf({ ...layer, init: recs[i]!.spec ?? layer.init, ...(recs[i]!.spec && recommendedBiasZeroed(layer) ? { bias: false as const } : {}) }));
   const curSteps = propagate(cur);
   const recSteps = propagate(rec);
   return fixed.map(({ layer, assumed }, i) => {

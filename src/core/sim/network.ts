@@ -12,6 +12,8 @@
  */
 import type { AnalysisResult, Framework, InitSpec, Layer } from '../types.js';
 import { varianceGain } from '../math/activations.js';
+import { recommendedBiasZeroed } from '../analysis/numbers.js';
+import { baseSpatial, convPlan } from './analytic.js';
 import { defaultBiasSampler, recommendedInitSpec, samplerFor } from './samplers.js';
 import type { Assumption, NetworkSpec, Sampler, SimInit, SimLayer, SimLayerKind, SimOptions } from './types.js';
 import { DEFAULT_SIM_OPTIONS, SIM_INITS } from './types.js';
@@ -41,6 +43,9 @@ export function validateSimOptions(options: SimOptions): string | null {
   }
   if (options.input === 'shifted' && options.inputShift !== undefined && !Number.isFinite(options.inputShift)) {
     return 'input shift must be a finite number';
+  }
+  if (options.budget !== undefined && !(Number.isFinite(options.budget) && options.budget >= 0)) {
+    return 'budget must be a number ≥ 0 (0: never reduce)';
   }
   if (options.lsuvTolerance !== undefined && !(options.lsuvTolerance > 0 && options.lsuvTolerance < 1)) {
     return 'LSUV tolerance must be between 0 and 1';
@@ -163,7 +168,24 @@ export function buildNetwork(
     }
   }
   if (usedSpatial) {
-    assumptions.push({ key: 'spatial', value: options.spatial, message: `convolutions run on a ${options.spatial}×${options.spatial} input with 'same' padding and stride 1` });
+    const plan = convPlan({ modelId, title: '', framework: model.framework, layers, assumptions }, options);
+    const ranks = new Set(plan.filter((g) => g !== null).map((g) => g!.rank));
+    const base = [...ranks].sort().map((r) => Array<number>(r).fill(baseSpatial(r, options)).join('×')).join(' (1-D/2-D/3-D: ') + (ranks.size > 1 ? ')' : '');
+    // The spatial sizes along the stack where strides change them: "16 → 8 → 4".
+    const sizes: string[] = [];
+    for (const g of plan) {
+      if (!g) continue;
+      const a = g.input.join('×');
+      const b = g.output.join('×');
+      if (sizes.length === 0 || sizes[sizes.length - 1] !== a) sizes.push(a);
+      if (b !== a) sizes.push(b);
+    }
+    const strided = layers.some((l) => l.stride?.some((v) => v > 1));
+    assumptions.push({
+      key: 'spatial',
+      value: options.spatial,
+      message: `convolutions run on a ${base} input with 'same' padding${ranks.has(3) && options.spatial > 8 ? ' (3-D inputs at most 8 per axis)' : ''}${strided ? `; their strides change the size: ${sizes.join(' → ')}` : ', stride 1'}`,
+    });
   }
   if (layers.some((l) => l.kind === 'recurrent')) {
     assumptions.push({ key: 'steps', value: options.steps, message: `recurrent layers are unrolled for ${options.steps} steps` });
@@ -180,7 +202,7 @@ export function buildNetwork(
   }
   if (options.bias === false) assumptions.push({ key: 'bias', value: 'none', message: 'biases are left out' });
   else if (layers.some((l) => l.bias !== null)) {
-    assumptions.push({ key: 'bias', value: 'default', message: `${model.framework === 'pytorch' ? 'PyTorch layers' : 'layers'} are simulated with their default bias (bias=False is not seen); pass bias: false to leave biases out` });
+    assumptions.push({ key: 'bias', value: 'default', message: `${model.framework === 'pytorch' ? 'PyTorch layers' : 'layers'} are simulated with their default bias where the code does not say bias=False (the recommended init zeros it, as the fix does); pass bias: false to leave biases out` });
   }
   const label = model.name ?? model.kind;
   return {
@@ -206,50 +228,58 @@ function buildLayer(
   const fw = layer.framework;
   const what = `layer ${index} (${layer.layer}${layer.name ? ` ${layer.name}` : ''})`;
   const override = options.widths?.[index];
-  let fanIn = layer.fanIn;
-  let fanOut = layer.fanOut;
-  if (fanIn === null || fanIn <= 0) {
-    const v = prevOut ?? options.widthDefault;
-    if (!(v > 0)) return { error: `${what} has no known input width and there is no default width` };
-    fanIn = kind === 'conv' || kind === 'conv_transpose' ? v * 9 : v;
-    assumptions.push({ key: `layer:${index}:fanIn`, value: fanIn, message: `${what} has no known fan_in: ${fanIn} assumed` });
-  }
-  if (fanOut === null || fanOut <= 0 || override !== undefined) {
-    const v = override ?? options.widthDefault;
+  // Unknown fans as every number users read assumes them (analysis/numbers.ts layerNumbers,
+  // analytic.ts layerTable): one unknown fan equals the other; both unknown, the default width.
+  const conv = kind === 'conv' || kind === 'conv_transpose';
+  const knownIn = layer.fanIn !== null && layer.fanIn > 0 ? layer.fanIn : null;
+  const knownOut = layer.fanOut !== null && layer.fanOut > 0 ? layer.fanOut : null;
+  void prevOut;
+  let fanOut: number;
+  if (override !== undefined || knownOut === null) {
+    const v = override !== undefined ? (conv ? override * 9 : override) : (knownIn ?? options.widthDefault);
     if (!(v > 0)) return { error: `${what} has no known width and there is no default width` };
-    const before = fanOut;
-    fanOut = kind === 'conv' || kind === 'conv_transpose' ? v * 9 : v;
-    if (override === undefined || before === null) {
-      assumptions.push({ key: `layer:${index}:fanOut`, value: fanOut, message: `${what} has no known fan_out: ${fanOut} assumed` });
+    fanOut = v;
+    if (override === undefined || knownOut === null) {
+      assumptions.push({ key: `layer:${index}:fanOut`, value: fanOut, message: `${what} has no known fan_out: ${fanOut} assumed${knownIn !== null && override === undefined ? ' (= fan_in)' : ''}` });
     }
-  }
+  } else fanOut = knownOut;
+  let fanIn: number;
+  if (knownIn === null) {
+    fanIn = knownOut ?? fanOut;
+    if (!(fanIn > 0)) return { error: `${what} has no known input width and there is no default width` };
+    assumptions.push({ key: `layer:${index}:fanIn`, value: fanIn, message: `${what} has no known fan_in: ${fanIn} assumed${knownOut !== null ? ' (= fan_out)' : ''}` });
+  } else fanIn = knownIn;
   const kindFlags = { recurrent: layer.recurrent, embedding: layer.embedding };
   let inFeatures = fanIn;
   let outFeatures = fanOut;
   let kernel: number[] | undefined;
   let gates: number | undefined;
+  let stride: number[] | undefined;
   if (kind === 'conv' || kind === 'conv_transpose') {
-    const rank = spatialRank(layer);
-    // PyTorch and Keras count a transposed kernel's fan_in over its OUTPUT channels.
-    const fi = kind === 'conv_transpose' ? fanOut : fanIn;
-    const fo = kind === 'conv_transpose' ? fanIn : fanOut;
-    const k = inferKernel(fi, fo, rank, kind === 'conv_transpose');
-    const r = k ** rank;
+    // PyTorch, Keras and TF.js count a transposed kernel's fan_in over its OUTPUT channels
+    // (their kernels are stored out-major); Flax's ConvTranspose kernel is (k…, in, out) like a conv.
+    const swap = kind === 'conv_transpose' && fw !== 'flax';
+    const fi = swap ? fanOut : fanIn;
+    const fo = swap ? fanIn : fanOut;
+    // The kernel as written when the engine read it (and it divides the fans), else inferred from the fans.
+    const written = layer.kernelSize && layer.kernelSize.length >= 1 && layer.kernelSize.length <= 3 ? layer.kernelSize : null;
+    const taps = written ? written.reduce((a, b) => a * b, 1) : 0;
+    if (written && fi % taps === 0 && fo % taps === 0 && fi >= taps && fo >= taps) {
+      kernel = [...written];
+    } else {
+      const rank = written ? written.length : spatialRank(layer);
+      const k = inferKernel(fi, fo, rank, kind === 'conv_transpose');
+      kernel = Array<number>(rank).fill(k);
+      assumptions.push({
+        key: `layer:${index}:kernel`,
+        value: k,
+        message: `${what}: kernel ${kernel.join('×')} inferred from its fans, ${fi / k ** rank} → ${fo / k ** rank} channels`,
+      });
+    }
+    const r = kernel.reduce((a, b) => a * b, 1);
     inFeatures = fi / r;
     outFeatures = fo / r;
-    // 1-D and 3-D convolutions run as 2-D ones with the same fan_in (channels × taps).
-    if (rank === 3) {
-      inFeatures *= k;
-      outFeatures *= k;
-    } else if (rank === 1) {
-      kernel = [1, k];
-    }
-    kernel ??= [k, k];
-    assumptions.push({
-      key: `layer:${index}:kernel`,
-      value: k,
-      message: `${what}: kernel ${k}${rank > 1 ? `×${k}` : ''}${rank > 2 ? `×${k}` : ''} inferred from its fans, ${inFeatures} → ${outFeatures} channels${rank !== 2 ? ' (run as a 2-D convolution with the same fan_in)' : ''}`,
-    });
+    if (layer.stride && layer.stride.length === kernel.length && layer.stride.some((v) => v > 1)) stride = [...layer.stride];
   } else if (kind === 'recurrent') {
     gates = gatesOf(layer);
     // Keras and TF.js report the fused gate kernel's fan_out (gates × units).
@@ -300,7 +330,7 @@ function buildLayer(
   if (perInit) for (const i of SIM_INITS) if (perInit[i]) weight[i] = perInit[i]!;
 
   let bias: Sampler | null = null;
-  if (options.bias !== false) {
+  if (options.bias !== false && layer.bias !== false) {
     if (layer.biasInit && layer.biasInit.name !== 'zeros') bias = samplerFor(fw, layer.biasInit, fanIn, fanOut, kindFlags);
     else if (!layer.biasInit) bias = defaultBiasSampler(fw, fanIn, kind === 'recurrent' ? outFeatures : fanOut, kindFlags);
     if (bias?.kind === 'constant' && bias.value === 0) bias = null;
@@ -336,7 +366,10 @@ function buildLayer(
     bias,
     initName,
   };
+  // The recommended init as the fix writes it: PyTorch's fix zeros the bias too.
+  if (bias !== null && rec.spec && recommendedBiasZeroed(layer)) sim.biasByInit = { recommended: null };
   if (kernel) sim.kernel = kernel;
+  if (stride) sim.stride = stride;
   if (gates !== undefined) sim.gates = gates;
   if (recurrentWeight) sim.recurrentWeight = recurrentWeight;
   return { layer: sim };

@@ -72,6 +72,8 @@ export interface SimLayer {
   recurrentWeight?: Record<SimInit, Sampler | null>;
   /** Bias sampler as the framework draws it (null: no bias or zeros). */
   bias: Sampler | null;
+  /** The bias under an init where it differs from `bias` (the recommended fix zeros PyTorch's bias: null there). */
+  biasByInit?: Partial<Record<SimInit, Sampler | null>>;
   /** Initializer names for tables: what the code has, and what the fix would write. */
   initName: Record<SimInit, string>;
 }
@@ -116,6 +118,12 @@ export interface SimOptions {
   bias?: boolean;
   /** Seed cap when `seeds` is 0 (default 32). */
   maxSeeds?: number;
+  /**
+   * Work budget: multiply-adds of one seed's forward pass (default 2e9, src/core/sim/budget.ts).
+   * A larger model is sampled down (batch, spatial input, steps, widths), each reduction
+   * reported as a `reduced:…` assumption; 0 = never reduce.
+   */
+  budget?: number;
   /** Initializer family the `recommended` init uses (the fix's preferred distribution; default 'normal'). */
   distribution?: 'normal' | 'uniform';
 }
@@ -218,4 +226,6 @@ export interface SimProgress {
   done: number;
   total: number;
   partial: SimulationResult;
+  /** The first curve of an init from a small batch of its first seed's weights (replaced when the full batch is pooled). */
+  preview?: boolean;
 }

@@ -13,20 +13,29 @@
 import type { ActivationInfo, AnalysisOptions, AnalysisResult, Finding, InitSpec, Language, Layer, ModelInfo, Origin, Span } from '../types.js';
 import { analyze } from '../analysis/analyze.js';
 import { IncrementalAnalyzer, type TextChange } from '../analysis/incremental.js';
-import { LineIndex } from '../text.js';
 import type { WorkspaceIndex } from './index.js';
 import { link, type Linked } from './link.js';
 
 /** Analyse `path` (its `text`, which wins over the indexed one) with what the workspace says about it. */
 export function analyzeInWorkspace(index: WorkspaceIndex, path: string, text: string, language: Language, options?: Partial<AnalysisOptions>): AnalysisResult {
+  const prepared = prepareInWorkspace(index, path, text, language);
+  return prepared.finish(analyze(prepared.text, language, options));
+}
+
+/**
+ * `analyzeInWorkspace` in two halves, for a caller that runs the analysis elsewhere (the CLI's
+ * worker threads): `text` is what to analyse (the linked text, or the file's own), and `finish`
+ * brings an analysis of it back to the file. `finish(analyze(text))` is `analyzeInWorkspace`.
+ */
+export function prepareInWorkspace(index: WorkspaceIndex, path: string, text: string, language: Language): { text: string; finish(r: AnalysisResult): AnalysisResult } {
   let linked: Linked;
   try {
     linked = link(index, path, text, language);
   } catch {
-    return analyze(text, language, options);
+    return { text, finish: (r) => r };
   }
-  if (linked.segments.length === 0) return analyze(text, language, options);
-  return mapBack(analyze(linked.text, language, options), linked, index);
+  if (linked.segments.length === 0) return { text, finish: (r) => r };
+  return { text: linked.text, finish: (r) => mapBack(r, linked, index) };
 }
 
 /**
@@ -61,7 +70,7 @@ export class WorkspaceAnalyzer {
     try {
       linked = link(index, path, text, this.language);
     } catch {
-      linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '' };
+      linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '', masks: new Map() };
     }
     // Own-text changes map onto the linked text only when the foreign part is unchanged and own text is its prefix.
     const sameForeign = this.lastLinked !== null && this.lastLinked.signature === linked.signature && linked.ownFrom === 0;
@@ -119,32 +128,43 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
   const hi = linked.ownFrom + linked.ownLength;
   const own = (s: Span | undefined) => !!s && s.from >= lo && s.to <= hi;
   const shift = (s: Span): Span => ({ from: s.from - lo, to: s.to - lo });
-  const lines = new Map<string, LineIndex>();
   const origin = (s: Span): Origin | undefined => {
     const seg = segmentAt(linked, s.from);
     if (!seg) return undefined;
-    const f = index.get(seg.file);
     const from = seg.from + (s.from - seg.at);
-    const to = Math.min(seg.from + seg.length, seg.from + (s.to - seg.at));
-    let line = 0;
-    if (f && f.language !== 'notebook') {
-      let li = lines.get(seg.file);
-      if (!li) lines.set(seg.file, (li = new LineIndex(f.text)));
-      line = li.lineCol(from).line + 1;
-    }
-    return { file: seg.file, line, span: { from, to } };
+    // a span across a renamed reference (`G.apply(init_fn)` read as `G.apply(weights_init_normal)`) ends in a later segment of the same file
+    const end = segmentAt(linked, s.to);
+    const to = end && end.file === seg.file && end.from >= seg.from ? end.from + (s.to - end.at) : Math.min(seg.from + seg.length, seg.from + (s.to - seg.at));
+    return { file: seg.file, ...index.placeOf(seg.file, from), span: { from, to } };
   };
 
+  // `models_Generator` in the analysed text is `models.Generator` in the file
+  const masks = [...linked.masks];
+  const unmask = (s: string) => (masks.length === 0 ? s : masks.reduce((t, [m, o]) => t.split(m).join(o), s));
+  const hasMask = (s: string) => masks.some(([m]) => s.includes(m));
   const idMap = new Map<number, number>();
   const layers: Layer[] = [];
+  const linkedLayers = new Map(r.layers.map((l) => [l.id, l]));
   for (const l of r.layers) {
     if (!own(l.span)) continue;
     const id = layers.length;
     idMap.set(l.id, id);
+    const sizes: Partial<Layer> = {};
+    if (l.sizesFrom) {
+      if (own(l.sizesFrom)) sizes.sizesFrom = shift(l.sizesFrom);
+      else {
+        const o = origin(l.sizesFrom);
+        if (o) sizes.sizesFromOrigin = o;
+      }
+    }
+    const { sizesFrom: _drop, ...rest } = l;
+    void _drop;
     layers.push({
-      ...l,
+      ...rest,
+      ...sizes,
       id,
       span: shift(l.span),
+      ...(l.nameSpan ? { nameSpan: shift(l.nameSpan) } : {}),
       init: place(l.init, own, shift, origin),
       ...(l.recurrentInit ? { recurrentInit: place(l.recurrentInit, own, shift, origin) } : {}),
       ...(l.biasInit ? { biasInit: place(l.biasInit, own, shift, origin) } : {}),
@@ -164,13 +184,17 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
 
   const findings: Finding[] = [];
   for (const f of r.findings) {
-    if (!own(f.span)) continue;
+    // A layer of this file whose squiggle would be on init code in another file: on the layer.
+    const linkedLayer = f.layer === null ? undefined : linkedLayers.get(f.layer);
+    const span = own(f.span) ? f.span : linkedLayer && own(linkedLayer.span) ? linkedLayer.span : null;
+    if (!span) continue;
     const layer = f.layer === null ? null : (idMap.get(f.layer) ?? null);
     if (f.layer !== null && layer === null) continue;
-    const fixes = f.fixes.filter((x) => x.edits.every((e) => e.from >= lo && e.to <= hi)).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, from: e.from - lo, to: e.to - lo })) }));
+    const related = (f.related ?? []).filter((x) => own(x.span) && !(x.span.from < span.to && span.from < x.span.to)).map((x) => ({ ...x, span: shift(x.span), message: unmask(x.message) }));
+    const fixes = f.fixes.filter((x) => x.edits.every((e) => e.from >= lo && e.to <= hi && !hasMask(e.newText))).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, from: e.from - lo, to: e.to - lo })) }));
     const dependsOn: Origin[] = [];
-    let message = f.message;
-    let summary = f.summary;
+    let message = unmask(f.message);
+    let summary = unmask(f.summary);
     const l = layer === null ? null : layers[layer];
     if (l) {
       const notes: string[] = [];
@@ -183,6 +207,10 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
         dependsOn.push(l.activation.origin);
         notes.push(`activation in ${where(l.activation.origin)}`);
       }
+      if (l.sizesFromOrigin) {
+        dependsOn.push(l.sizesFromOrigin);
+        notes.push(`fans from ${callText(index, l.sizesFromOrigin)} at ${where(l.sizesFromOrigin)}`);
+      }
       // Both the full message and the one-line summary (Problems panel, CLI text) say where.
       if (notes.length) {
         message = `${message} (${notes.join('; ')})`;
@@ -193,25 +221,41 @@ function mapBack(r: AnalysisResult, linked: Linked, index: WorkspaceIndex): Anal
       ...f,
       message,
       summary,
-      span: shift(f.span),
+      span: shift(span),
+      ...(related.length ? { related } : {}),
       layer,
       model: f.model === null ? null : (modelMap.get(f.model) ?? null),
       fixes,
       ...(dependsOn.length ? { dependsOn } : {}),
     });
+    if (!related.length) delete findings[findings.length - 1]!.related;
   }
   const errors = r.errors.filter((e) => e.span.from === 0 && e.span.to === 0 ? true : own(e.span)).map((e) => (e.span.from === 0 && e.span.to === 0 ? e : { ...e, span: shift(e.span) }));
   return { language: r.language, layers, models, findings, errors, linkedFiles: linked.files };
 }
 
-/** `train.py:41`, or the file alone when it has no lines (a notebook's joined code). */
+/** The construction as written (`Block(dim=512)`), on one line and shortened past 48 characters. */
+function callText(index: WorkspaceIndex, o: Origin): string {
+  const t = (index.get(o.file)?.text.slice(o.span.from, o.span.to) ?? '').split(/\s+/).join(' ');
+  if (t.length <= 48) return t;
+  const open = t.indexOf('(');
+  return open > 0 && open < 40 ? t.slice(0, open) + '(…)' : t.slice(0, 47) + '…';
+}
+
+/** `train.py:41`, `train.ipynb cell 3, line 2` (cells counted from 1, as the editor shows them), or the file alone. */
 export function where(o: Origin): string {
+  if (o.cell !== undefined) return `${o.file} cell ${o.cell + 1}, line ${o.cellLine ?? 1}`;
   return o.line > 0 ? `${o.file}:${o.line}` : o.file;
 }
 
 function place<T extends InitSpec | ActivationInfo>(x: T, own: (s: Span | undefined) => boolean, shift: (s: Span) => Span, origin: (s: Span) => Origin | undefined): T {
   const out: InitSpec | ActivationInfo = { ...x };
   delete out.span;
+  if ('optionSpan' in out) {
+    delete out.optionSpan;
+    const o = (x as InitSpec).optionSpan!;
+    if (own(o)) out.optionSpan = shift(o);
+  }
   if (x.span) {
     if (own(x.span)) out.span = shift(x.span);
     else {

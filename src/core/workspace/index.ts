@@ -23,6 +23,7 @@
 import { summarizePython, type PyModuleSummary, type DefKind } from './python.js';
 import { summarizeJs, type JsModuleSummary, type JsDeclKind } from './javascript.js';
 import { parseNotebook } from '../notebook.js';
+import { LineIndex } from '../text.js';
 
 export type WorkspaceLanguage = 'python' | 'notebook' | 'javascript' | 'typescript';
 
@@ -55,6 +56,14 @@ export interface IndexedFile {
   version: number;
   py?: PyModuleSummary;
   js?: JsModuleSummary;
+  /** A notebook's code cells in its joined text (for places: "train.ipynb cell 3, line 2"). */
+  cells?: readonly CellStart[];
+}
+
+/** Where a notebook code cell starts in the joined text; `cell` is its index among all cells (0-based). */
+export interface CellStart {
+  cell: number;
+  start: number;
 }
 
 /** A top-level definition another file can use. */
@@ -106,13 +115,13 @@ export function languageOfPath(path: string): WorkspaceLanguage | null {
  * Null when the file is not indexed (unknown language, a notebook that does not
  * parse or whose kernel is not Python).
  */
-export function indexableText(path: string, fileText: string): { text: string; language: WorkspaceLanguage } | null {
+export function indexableText(path: string, fileText: string): { text: string; language: WorkspaceLanguage; cells?: CellStart[] } | null {
   const language = languageOfPath(path);
   if (language === null) return null;
   if (language !== 'notebook') return { text: fileText.charCodeAt(0) === 0xfeff ? fileText.slice(1) : fileText, language };
   const parsed = parseNotebook(fileText);
   if (!parsed.notebook || parsed.notebook.language !== 'python') return null;
-  return { text: parsed.notebook.text, language };
+  return { text: parsed.notebook.text, language, cells: parsed.notebook.slices.map((s) => ({ cell: s.cell, start: s.start })) };
 }
 
 /** `a\\b/./c/../d.py` → `a/b/d.py`; a path that climbs above the root → null. */
@@ -163,7 +172,7 @@ export class WorkspaceIndex {
   }
 
   /** Add or replace a file. Returns what changed (for re-analysing dependants). */
-  update(path: string, text: string, language?: WorkspaceLanguage): UpdateResult {
+  update(path: string, text: string, language?: WorkspaceLanguage, cells?: readonly CellStart[]): UpdateResult {
     const lang = language ?? languageOfPath(path);
     if (lang === null || text.length > this.maxFileSize || inSkippedFolder(path)) {
       const had = this.files.has(path);
@@ -171,8 +180,15 @@ export class WorkspaceIndex {
       return { changed: had, changedNames: [], importsChanged: had };
     }
     const old = this.files.get(path);
-    if (old && old.text === text && old.language === lang) return { changed: false, changedNames: [], importsChanged: false };
-    const entry: IndexedFile = { path, language: lang, text, version: (old?.version ?? 0) + 1 };
+    if (old && old.text === text && old.language === lang) {
+      // same code, cells moved (a markdown cell added above): only the places change
+      if (lang === 'notebook' && cells && JSON.stringify(cells) !== JSON.stringify(old.cells ?? null)) {
+        this.files.set(path, { ...old, cells, version: old.version + 1 });
+        return { changed: true, changedNames: [], importsChanged: false };
+      }
+      return { changed: false, changedNames: [], importsChanged: false };
+    }
+    const entry: IndexedFile = { path, language: lang, text, version: (old?.version ?? 0) + 1, ...(lang === 'notebook' && cells ? { cells } : {}) };
     let changedNames: string[] = [];
     let importsChanged = true;
     if (lang === 'python' || lang === 'notebook') {
@@ -485,6 +501,27 @@ export class WorkspaceIndex {
   neighbours(path: string): string[] {
     return [...new Set([...this.transitiveImporters(path), ...this.transitiveImports(path)])].sort();
   }
+
+  /**
+   * Where an offset of a file's indexed text is, for messages: its 1-based line, or for a
+   * notebook (joined code has no meaningful line) line 0 and the code cell (index among all
+   * cells, 0-based) with the 1-based line in it.
+   */
+  placeOf(path: string, offset: number): { line: number; cell?: number; cellLine?: number } {
+    const f = this.files.get(path);
+    if (!f) return { line: 0 };
+    let li = this.lineIndexes.get(f);
+    if (!li) this.lineIndexes.set(f, (li = new LineIndex(f.text)));
+    const line = li.lineCol(offset).line;
+    if (f.language !== 'notebook') return { line: line + 1 };
+    const cells = f.cells ?? [];
+    let at: CellStart | null = null;
+    for (const c of cells) if (c.start <= offset) at = c;
+    if (!at) return { line: 0 };
+    return { line: 0, cell: at.cell, cellLine: line - li.lineCol(at.start).line + 1 };
+  }
+
+  private lineIndexes = new WeakMap<IndexedFile, LineIndex>();
 
   /** Rough size of what the index holds, in bytes (texts as UTF-16 and summaries). */
   approximateBytes(): number {

@@ -24,9 +24,9 @@
  * importers do after it.
  */
 import type { WorkspaceIndex, IndexedFile } from './index.js';
-import { LineIndex } from '../text.js';
 import { summarizePython, type PyModuleSummary } from './python.js';
 import { summarizeJs, type JsModuleSummary } from './javascript.js';
+import { pyRefs, type PyRef } from './pyrefs.js';
 
 /** Most foreign text added to one file's analysis (characters). */
 export const LINK_BUDGET = 256 * 1024;
@@ -54,6 +54,12 @@ export interface Linked {
   files: string[];
   /** The foreign part of `text`: equal signatures mean equal linked analyses for the same own text. */
   signature: string;
+  /**
+   * Python: module attribute references of the analysed file written with `_` for `.` in
+   * `text` (`models.Generator` → `models_Generator`, same length: the definition is copied
+   * under that name), masked name → as written. Empty when none.
+   */
+  masks: Map<string, string>;
 }
 
 interface Unit {
@@ -98,7 +104,7 @@ function viewOf(path: string, f: IndexedFile | { text: string; py?: PyModuleSumm
  * editor buffer wins) against the rest of the index.
  */
 export function link(index: WorkspaceIndex, path: string, text: string, language: 'python' | 'javascript' | 'typescript'): Linked {
-  const plain: Linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '' };
+  const plain: Linked = { text, ownFrom: 0, ownLength: text.length, segments: [], files: [], signature: '', masks: new Map() };
   const indexed = index.get(path);
   let own: FileView | null;
   if (indexed && indexed.text === text) own = viewOf(path, indexed);
@@ -109,6 +115,36 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
 
   const bound = new Set<string>();
   for (const u of own.units) for (const d of u.defines) bound.add(d);
+  /** The name a foreign definition is copied under (`file\0name` → name), when not its own: the analysed file's alias for it. */
+  const linkNames = new Map<string, string>();
+  const linkName = (file: string, name: string) => (file === path ? name : (linkNames.get(file + '\0' + name) ?? name));
+  const refsCache = new Map<string, PyRef[]>();
+  const refsOf = (file: FileView, unit: number): PyRef[] => {
+    const key = file.path + '\0' + unit;
+    let r = refsCache.get(key);
+    if (!r) {
+      const u = file.units[unit];
+      refsCache.set(key, (r = file.summary.py ? pyRefs(index, file.path, file.summary.py, file.text, u.from, u.to) : []));
+    }
+    return r;
+  };
+  /** Import locals of a Python file that bind a workspace module (`import models`, `from pkg import models`). */
+  const moduleLocals = (file: FileView): Set<string> => {
+    const out = new Set<string>();
+    if (!file.summary.py) return out;
+    for (const im of file.summary.py.imports) {
+      if (!im.local || im.name === '*') continue;
+      const r = index.resolveLocal(file.path, im.local, file.summary);
+      if (r && 'module' in r) out.add(im.local);
+    }
+    return out;
+  };
+  const modLocals = new Map<string, Set<string>>();
+  const modulesOf = (file: FileView) => {
+    let m = modLocals.get(file.path);
+    if (!m) modLocals.set(file.path, (m = moduleLocals(file)));
+    return m;
+  };
   const visited = new Set<string>();
   const prelude: { file: FileView; unit: number }[] = [];
   const epilogue: { file: FileView; unit: number }[] = [];
@@ -147,17 +183,27 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     if (!u) return false;
     const utext = file.text.slice(u.from, u.to);
     if (utext.includes('ignore-file')) return false;
+    const defines = u.defines.map((d) => linkName(file.path, d));
     // a name this file already binds otherwise wins (the analysed file first)
-    if (u.defines.some((d) => bound.has(d))) return u.kind === 'import';
+    if (defines.some((d) => bound.has(d))) return u.kind === 'import';
     if (utext.length + 1 > budget || depth > 24) return false;
     visited.add(key);
-    for (const d of u.defines) bound.add(d);
+    for (const d of defines) bound.add(d);
     budget -= utext.length + 1;
     for (const name of u.uses) {
       if (u.defines.includes(name)) continue;
       if (bound.has(name) && !file.defs.has(name)) continue;
       const n = needed(file, name, unit);
       if (n && !(n.file === own)) include(n.file, n.unit, out, depth + 1);
+    }
+    // `models.Generator` on an imported workspace module: the member comes along
+    const mods = file.python ? modulesOf(file) : null;
+    if (mods && mods.size && [...mods].some((m) => u.uses.has(m))) {
+      for (const r of refsOf(file, unit)) {
+        if (!r.dotted || r.def.file === path) continue;
+        const v = view(r.def.file);
+        if (v) include(v, r.def.statement, out, depth + 1);
+      }
     }
     out.push({ file, unit });
     return true;
@@ -170,9 +216,45 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     if (!r || r === 'library') continue;
     const v = view(r.file);
     if (!v || v === own) continue;
-    if (r.name !== local) continue; // an alias would need a rename; not linked
+    if (r.name !== local) {
+      // `from models import Generator as Gen`: the definition is copied under the name used here
+      if (!python) continue;
+      const key = r.file + '\0' + r.name;
+      if (linkNames.has(key) && linkNames.get(key) !== local) continue;
+      linkNames.set(key, local);
+    }
     bound.delete(local); // the import's binding gives way to the definition
     include(v, r.statement, prelude, 0);
+  }
+  // `import models` … `models.Generator(...)`: the reference is read as `models_Generator` (same
+  // length, so the analysed text keeps its offsets) and the definition is copied under that name
+  const masks = new Map<string, string>();
+  const maskEdits: { from: number; to: number; text: string }[] = [];
+  if (python) {
+    const mods = modulesOf(own);
+    const idents = new Set<string>();
+    for (const u of own.units) for (const n of u.uses) idents.add(n);
+    if (mods.size) {
+      own.units.forEach((u, i) => {
+        if (u.kind === 'import' || ![...mods].some((m) => u.uses.has(m))) return;
+        for (const r of refsOf(own!, i)) {
+          if (!r.dotted || r.def.file === path) continue;
+          const masked = r.text.split('.').join('_');
+          const key = r.def.file + '\0' + r.def.name;
+          const given = linkNames.get(key);
+          if (given !== undefined ? given !== masked : idents.has(masked) || bound.has(masked)) continue;
+          const v = view(r.def.file);
+          if (!v) continue;
+          // already copied under its own name (also imported by name): left as it is
+          if (given === undefined && visited.has(v.path + '\0' + r.def.statement)) continue;
+          linkNames.set(key, masked);
+          if (include(v, r.def.statement, prelude, 0) || visited.has(v.path + '\0' + r.def.statement)) {
+            masks.set(masked, r.text);
+            maskEdits.push({ from: r.from, to: r.to, text: masked });
+          }
+        }
+      });
+    }
   }
   if (python) {
     // `from models import *`: the names used here that a star module defines
@@ -199,10 +281,17 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     const iv = view(ip);
     if (!iv) continue;
     const names = new Set<string>();
-    for (const [local, ui] of iv.importUnit) {
+    for (const local of iv.importUnit.keys()) {
       const r = resolveLocal(index, iv, local, own);
-      if (r && r !== 'library' && r.file === path && r.name === local) names.add(local);
-      void ui;
+      // `from models import Generator as G`: the copies say `Generator` (see the references below)
+      if (r && r !== 'library' && r.file === path && (r.name === local || iv.python)) names.add(local);
+    }
+    // `import models` in train.py, then `models.Generator(...)`
+    if (iv.python) {
+      for (const m of modulesOf(iv)) {
+        const r = index.resolveLocal(iv.path, m);
+        if (r && 'module' in r && r.module === path) names.add(m);
+      }
     }
     if (names.size === 0) continue;
     // the statements that use those names, then those that use what they define
@@ -224,6 +313,31 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
   }
 
   if (prelude.length === 0 && epilogue.length === 0) return plain;
+  /** The references of a copied statement that must say another name: the name each definition has here. */
+  function rewritesOf(file: FileView, unit: number): { from: number; to: number; text: string }[] {
+    const u = file.units[unit];
+    const mods = modulesOf(file);
+    const renamed = u.defines.some((d) => linkName(file.path, d) !== d);
+    let interesting = renamed || [...mods].some((m) => u.uses.has(m));
+    if (!interesting) {
+      for (const n of u.uses) {
+        const i = file.defs.get(n);
+        if (i === undefined) continue;
+        if (file.units[i].kind === 'import') {
+          const r = index.resolveLocal(file.path, n, file.summary);
+          if (r && 'definition' in r && linkName(r.definition.file, r.definition.name) !== n) interesting = true;
+        } else if (linkName(file.path, n) !== n) interesting = true;
+        if (interesting) break;
+      }
+    }
+    if (!interesting) return [];
+    const out: { from: number; to: number; text: string }[] = [];
+    for (const r of refsOf(file, unit)) {
+      const name = linkName(r.def.file, r.def.name);
+      if (name !== r.text) out.push({ from: r.from, to: r.to, text: name });
+    }
+    return out;
+  }
   const segments: Segment[] = [];
   const files = new Set<string>();
   let out: string;
@@ -233,38 +347,62 @@ export function link(index: WorkspaceIndex, path: string, text: string, language
     const segs: Segment[] = [];
     for (const { file, unit } of list) {
       const u = file.units[unit];
-      let t = file.text.slice(u.from, u.to);
-      const kw = file.exportKw?.get(unit);
-      if (kw) t = ' '.repeat(kw.to - kw.from) + t.slice(kw.to - u.from);
-      s += '\n';
-      segs.push({ file: file.path, from: u.from, at: base + s.length, length: u.to - u.from });
       files.add(file.path);
-      s += t;
+      s += '\n';
+      const edits = file.python ? rewritesOf(file, unit) : [];
+      if (edits.length === 0) {
+        let t = file.text.slice(u.from, u.to);
+        const kw = file.exportKw?.get(unit);
+        if (kw) t = ' '.repeat(kw.to - kw.from) + t.slice(kw.to - u.from);
+        segs.push({ file: file.path, from: u.from, at: base + s.length, length: u.to - u.from });
+        s += t;
+        continue;
+      }
+      // renamed references: the text between them keeps its place in `file`; the new names have none
+      let pos = u.from;
+      for (const e of [...edits, { from: u.to, to: u.to, text: '' }]) {
+        if (e.from > pos) {
+          segs.push({ file: file.path, from: pos, at: base + s.length, length: e.from - pos });
+          s += file.text.slice(pos, e.from);
+        }
+        s += e.text;
+        pos = e.to;
+      }
     }
     return { text: s + (list.length ? '\n' : ''), segs };
   };
   if (python) {
     const tail = build([...prelude, ...epilogue], text.length);
     segments.push(...tail.segs);
-    out = text + tail.text;
-    return { text: out, ownFrom: 0, ownLength: text.length, segments, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs, index) };
+    let ownText = text;
+    if (maskEdits.length) {
+      maskEdits.sort((a, b) => a.from - b.from);
+      let t = '';
+      let pos = 0;
+      for (const e of maskEdits) {
+        t += text.slice(pos, e.from) + e.text;
+        pos = e.to;
+      }
+      ownText = t + text.slice(pos);
+    }
+    out = ownText + tail.text;
+    const maskSig = [...masks.keys()].sort().join(',');
+    return { text: out, ownFrom: 0, ownLength: text.length, segments, files: [...files].sort(), signature: tail.text + '\0' + segSig(tail.segs, index) + '\0' + maskSig, masks };
   }
   const head = build(prelude, 0);
   const ownFrom = head.text.length;
   const tail = build(epilogue, ownFrom + text.length);
   segments.push(...head.segs, ...tail.segs);
   out = head.text + text + tail.text;
-  return { text: out, ownFrom, ownLength: text.length, segments, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index) };
+  return { text: out, ownFrom, ownLength: text.length, segments, files: [...files].sort(), signature: head.text + '\0' + tail.text + '\0' + segSig(segments, index), masks };
 }
 
-/** Where each segment starts, by line: an edit elsewhere in a file that moves no line changes no origin. */
+/** Where each segment starts, by line (and cell): an edit elsewhere in a file that moves no line changes no origin. */
 function segSig(segs: Segment[], index: WorkspaceIndex): string {
-  const lines = new Map<string, LineIndex>();
   return segs
     .map((s) => {
-      let li = lines.get(s.file);
-      if (!li) lines.set(s.file, (li = new LineIndex(index.get(s.file)?.text ?? '')));
-      return s.file + ':' + li.lineCol(s.from).line;
+      const p = index.placeOf(s.file, s.from);
+      return s.file + ':' + p.line + (p.cell !== undefined ? `/${p.cell}:${p.cellLine}` : '');
     })
     .join(',');
 }

@@ -57,7 +57,12 @@ export function closedFileDiagnostics(
       const a = engine.toFileOffset(nb, d.from);
       const b = engine.toFileOffset(nb, Math.max(d.from, d.to - 1));
       if (a === null || b === null) continue;
-      out.push({ ...d, from: a, to: b + 1 });
+      const related = d.related.flatMap((r) => {
+        const ra = engine.toFileOffset(nb, r.from);
+        const rb = engine.toFileOffset(nb, Math.max(r.from, r.to - 1));
+        return ra === null || rb === null ? [] : [{ ...r, from: ra, to: rb + 1 }];
+      });
+      out.push({ ...d, from: a, to: b + 1, related });
     }
     return out;
   }

@@ -3,7 +3,7 @@
  * the status text (code actions: actions.ts). Cheap to load: no parser here. Offsets stay offsets here; the adapters
  * (src/vscode/convert.ts) turn them into vscode.Range.
  */
-import type { AnalysisResult, Finding, Layer, ModelInfo, RuleCode, Severity } from '../../core/types.js';
+import type { AnalysisResult, Finding, Layer, ModelInfo, RuleCode, Severity, Span } from '../../core/types.js';
 import type { InitLensSettings, SkipReason } from './settings.js';
 import { format, type Translate } from './l10n.js';
 
@@ -48,6 +48,8 @@ export interface DiagnosticData {
   docsUrl: string;
   /** Index into the `visibleFindings` list it was made from. */
   finding: number;
+  /** Other places the finding is about (the layer, the activation, the init code): related information. */
+  related: { from: number; to: number; message: string }[];
 }
 
 export function toDiagnostics(findings: readonly Finding[], settings: InitLensSettings): DiagnosticData[] {
@@ -62,6 +64,7 @@ export function toDiagnostics(findings: readonly Finding[], settings: InitLensSe
       code: f.code,
       docsUrl: ruleDocsUrl(f.code),
       finding: i,
+      related: (f.related ?? []).map((r) => ({ from: r.span.from, to: r.span.to, message: r.message })),
     };
   });
 }
@@ -150,6 +153,22 @@ export function layerAt(result: AnalysisResult, offset: number, settings: InitLe
       .filter((l) => l.span.from <= offset && offset < l.span.to && settings.frameworks[l.framework])
       .sort((a, b) => a.span.to - a.span.from - (b.span.to - b.span.from))[0] ?? null
   );
+}
+
+/**
+ * What a hover at `offset` is about: the innermost layer whose call holds it, else the layer of
+ * a finding whose squiggle holds it (an IL003 on an `nn.init` call written below the layer);
+ * `span` is the range the hover covers.
+ */
+export function hoverAt(result: AnalysisResult, offset: number, settings: InitLensSettings): { layer: Layer; span: Span } | null {
+  const layer = layerAt(result, offset, settings);
+  if (layer) return { layer, span: layer.span };
+  for (const f of visibleFindings(result, settings)) {
+    if (f.layer === null || !(f.span.from <= offset && offset < f.span.to)) continue;
+    const l = result.layers.find((x) => x.id === f.layer);
+    if (l && settings.frameworks[l.framework]) return { layer: l, span: f.span };
+  }
+  return null;
 }
 
 /** The innermost model (with layers, framework enabled) whose span holds `offset`. */

@@ -9,6 +9,7 @@
 import type { AnalysisResult, Layer } from '../../core/types.js';
 import { layerTable, type TableRow } from '../../core/sim/analytic.js';
 import { isHead, tfjsName } from '../../core/analysis/numbers.js';
+import { where } from '../../core/workspace/analyze.js';
 import type { InitColumn, VarianceRow, VarianceTable } from '../../shared/protocol.js';
 import { format, type Translate } from './l10n.js';
 
@@ -123,7 +124,7 @@ export function hoverMarkdown(input: HoverInput): string {
   }
   lines.push(actText, '');
   // workspace-aware analysis: where another file decided the init or the activation
-  const place = (o: { file: string; line: number }) => (o.line > 0 ? `${o.file}:${o.line}` : o.file);
+  const place = where;
   const applied = layer.init.siteOrigin ?? layer.init.origin;
   if (applied) lines.push(t('init applied in `{0}`', place(applied)) + '  ');
   if (act.origin) lines.push(t('activation written in `{0}`', place(act.origin)) + '  ');

@@ -68,7 +68,8 @@ for client_id, r in pairs(lenses or {}) do
   for _, lens in ipairs(r.result or {}) do
     out.lens = lens.command.title
     vim.lsp.commands[lens.command.command](lens.command, { client_id = client_id, bufnr = model_buf })
-    vim.wait(20000, function() return vim.api.nvim_get_current_buf() ~= model_buf end, 50)
+    -- The Monte Carlo runs first (seeds until converged, at most 8 per init): seconds, more under load.
+    vim.wait(150000, function() return vim.api.nvim_get_current_buf() ~= model_buf end, 50)
     out.simulate = vim.api.nvim_buf_get_lines(0, 0, -1, false)
     break
   end

@@ -2,7 +2,7 @@
  * What every rule shares: the Rule shape, the numbers of one layer (Var(W),
  * forward factor), labels for messages, and the fix builder.
  */
-import type { ActivationName, AnalysisOptions, Finding, Fix, InitName, InitSpec, Layer, ModelInfo, RuleCode, Severity } from '../../types.js';
+import type { ActivationName, AnalysisOptions, Finding, Fix, InitName, InitSpec, Layer, ModelInfo, RelatedPlace, RuleCode, Severity, Span } from '../../types.js';
 import type { FrameworkAnalysis, InitTarget } from '../../frameworks/adapter.js';
 import { secondMoment, derivSecondMoment } from '../../math/index.js';
 import { TFJS_TRUNCATED, isHead, layerNumbers, modelCompound, tfjsName } from '../numbers.js';
@@ -215,6 +215,53 @@ export function normNote(layer: Layer): string {
   return ` A ${n} follows this layer and rescales its output, so this matters less (mostly the first training steps and the gradient of this layer's weights).`;
 }
 
+/**
+ * Where a layer finding is shown:
+ *   'kernel'    the layer's kernel init is judged against its activation (TF.js: the
+ *               `kernelInitializer:` option, else the factory's name; Python: the layer call)
+ *   'init'      the init as written is the problem (IL002, IL003): the argument or the
+ *               `nn.init` call written for this layer alone (init code shared by several
+ *               layers, a loop or `apply`, keeps the squiggle on each layer)
+ *   'recurrent' the recurrent kernel's init (TF.js: `recurrentInitializer:`, else the name)
+ */
+export type Placement = 'kernel' | 'init' | 'recurrent';
+
+export function findingSpan(layer: Layer, at: Placement): Span {
+  const init = at === 'recurrent' ? layer.recurrentInit : layer.init;
+  if (layer.framework === 'tfjs') return { ...(init?.optionSpan ?? layer.nameSpan ?? layer.span) };
+  if (at === 'init' && init?.explicit && init.span && !init.origin && (init.source === 'argument' || init.source === 'init-call')) return { ...init.span };
+  return { ...layer.span };
+}
+
+const overlaps = (a: Span, b: Span) => a.from < b.to && b.from < a.to;
+
+/**
+ * The other places of this text a layer finding is about, outside its squiggle: the layer
+ * (when the squiggle is on its init call), the initializer and the statement that applied it,
+ * the activation that follows.
+ */
+export function relatedPlaces(layer: Layer, span: Span, at: Placement): RelatedPlace[] {
+  const out: RelatedPlace[] = [];
+  const add = (s: Span | undefined, message: string) => {
+    if (!s || s.to <= s.from || overlaps(s, span) || out.some((r) => overlaps(r.span, s))) return;
+    out.push({ span: { ...s }, message });
+  };
+  const init = at === 'recurrent' ? layer.recurrentInit : layer.init;
+  add(layer.span, `the ${layer.layer} layer${layer.name ? ` ${layer.name}` : ''}`);
+  if (init?.explicit && !init.origin) {
+    add(init.optionSpan ?? init.span, `its ${at === 'recurrent' ? 'recurrent ' : ''}initializer: ${clip(init.text ?? init.name)}`);
+    if (!init.siteOrigin) add(init.site, 'where the init code is applied');
+  }
+  const act = layer.activation;
+  if (at !== 'recurrent' && act.span && !act.origin && act.name !== 'unknown') add(act.span, `the activation that follows: ${actLabel(act.name)}`);
+  return out;
+}
+
+function clip(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > 60 ? `${one.slice(0, 57)}…` : one;
+}
+
 export function finding(
   rule: Rule,
   layer: Layer | null,
@@ -223,9 +270,14 @@ export function finding(
   recommended: InitName | null,
   fixes: Fix[],
   severity: Severity = rule.severity,
+  at: Placement = 'kernel',
 ): Finding {
-  const span = layer ? layer.span : model!.span;
-  return { code: rule.code, severity, message, summary: firstSentence(message), span: { ...span }, layer: layer ? layer.id : null, model: model ? model.id : layer?.model ?? null, recommended, fixes };
+  const span = layer ? findingSpan(layer, at) : { ...model!.span };
+  const related = layer ? relatedPlaces(layer, span, at) : [];
+  return {
+    code: rule.code, severity, message, summary: firstSentence(message), span, layer: layer ? layer.id : null, model: model ? model.id : layer?.model ?? null, recommended, fixes,
+    ...(related.length ? { related } : {}),
+  };
 }
 
 /**

@@ -24,11 +24,11 @@ export const constantWeights: Rule = {
       const rec = recommendation(layer, ctx.options);
       const what = init.name === 'zeros' || init.value === 0 ? 'zeros' : init.name === 'ones' ? 'ones' : `the constant ${init.value ?? ''}`.trim();
       const msg = `All weights of this ${layer.layer} start at ${what}: every unit computes the same output and gets the same gradient, so the units never differentiate (symmetry is never broken)${init.name === 'zeros' || init.value === 0 ? ', and no gradient reaches the layers before it' : ''}.${rec ? ` Use ${rec.target.init} for its ${layer.activation.name === 'unknown' ? '' : layer.activation.name + ' '}activation.` : ''}`;
-      out.push(finding(this, layer, null, msg, rec?.target.init ?? null, rec ? initFixes(layer, ctx, rec.target) : []));
+      out.push(finding(this, layer, null, msg, rec?.target.init ?? null, rec ? initFixes(layer, ctx, rec.target) : [], this.severity, 'init'));
     }
     const ri = layer.recurrentInit;
     if (layer.recurrent && ri && (ri.name === 'zeros' || ri.name === 'ones' || ri.name === 'constant')) {
-      const f = finding(this, layer, null, `The recurrent kernel of this ${layer.layer} starts constant (${ri.name}): all hidden units evolve identically through time; use an orthogonal recurrent kernel.`, 'orthogonal', initFixes(layer, ctx, { init: 'orthogonal', which: 'recurrent', activation: 'tanh' }));
+      const f = finding(this, layer, null, `The recurrent kernel of this ${layer.layer} starts constant (${ri.name}): all hidden units evolve identically through time; use an orthogonal recurrent kernel.`, 'orthogonal', initFixes(layer, ctx, { init: 'orthogonal', which: 'recurrent', activation: 'tanh' }), this.severity, 'recurrent');
       out.push(f);
     }
     return out;

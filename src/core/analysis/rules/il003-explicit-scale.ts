@@ -65,6 +65,6 @@ export const explicitScale: Rule = {
     const msg = `${init.text ?? initLabel(init.name)} with fan_in=${layer.fanIn}: ${what}${depthNote(layer, ctx)}.${recText}${normNote(layer)}`;
     // Exploding signals overflow; vanishing ones are often rescued by later normalization.
     const severity = layer.normalization ? 'info' : f > EXPLODE_ERROR ? 'error' : 'warning';
-    return [finding(this, layer, null, msg, rec?.target.init ?? null, rec ? initFixes(layer, ctx, rec.target, 'unsafe') : [], severity)];
+    return [finding(this, layer, null, msg, rec?.target.init ?? null, rec ? initFixes(layer, ctx, rec.target, 'unsafe') : [], severity, 'init')];
   },
 };

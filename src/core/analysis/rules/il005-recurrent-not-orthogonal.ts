@@ -29,6 +29,6 @@ export const recurrentNotOrthogonal: Rule = {
           ? `PyTorch draws weight_hh from ${draws}, not an orthogonal matrix`
           : `the recurrent kernel uses ${describeInit(layer, ri)}`;
     const msg = `Recurrent kernel of this ${layer.layer} is not orthogonal: ${detail}. The hidden state is multiplied by it at every time step, so its norm shrinks or grows exponentially with sequence length; an orthogonal recurrent kernel preserves it.`;
-    return [finding(this, layer, null, msg, 'orthogonal', initFixes(layer, ctx, { init: 'orthogonal', which: 'recurrent', activation: layer.activation.name }))];
+    return [finding(this, layer, null, msg, 'orthogonal', initFixes(layer, ctx, { init: 'orthogonal', which: 'recurrent', activation: layer.activation.name }), this.severity, 'recurrent')];
   },
 };

@@ -16,29 +16,32 @@
  * (keyed by its span), and the first operation that consumes its output decides its
  * activation (eval/dataflow.ts).
  *
- * This file is the recursive core only: running classes and their construction sites,
- * statements, expressions and calls, which call each other and are one job (about 880
- * lines; cutting it would split a mutual recursion across files). Everything else is a
- * module of free functions reaching the core through the `Evaluator` interface
- * (eval/evaluator.ts): values and their merge (eval/values.ts), scopes (eval/scope.ts),
- * branches and static truth, loops, access paths (eval/paths.ts), data flow of tensors,
- * and the library semantics: calls into Keras/PyTorch/Flax (semantics/libraryCalls.ts),
- * layer fans (semantics/layerFans.ts), initializer reading (semantics/initializers.ts)
- * and PyTorch init code (semantics/torchInitCode.ts).
+ * This file is the recursive core only: running classes, statements, expressions and
+ * calls, which call each other and are one job (cutting it would split a mutual recursion
+ * across files). Everything else is a module of free functions reaching the core through
+ * the `Evaluator` interface (eval/evaluator.ts): values and their merge (eval/values.ts),
+ * scopes (eval/scope.ts), branches and static truth, loops, access paths (eval/paths.ts),
+ * data flow of tensors, and the library semantics: class declarations and construction
+ * sites (semantics/classes.ts), attribute reads (semantics/attributes.ts), calls into
+ * Keras/PyTorch/Flax (semantics/libraryCalls.ts), layer fans (semantics/layerFans.ts),
+ * initializer reading (semantics/initializers.ts) and PyTorch init code
+ * (semantics/torchInitCode.ts).
  */
-import { type PyExpr, type PyStmt, dottedName, stmtExprs, walkExpr, walkStmts } from '../../parse/pyast.js';
+import { type PyExpr, type PyStmt, dottedName } from '../../parse/pyast.js';
 import type { ActivationInfo } from '../../types.js';
 import { branchState, callIndex, constEval, defaultOverridden, evalCond, mayPass, mergeActs, mergeBranches, restoreState, staticTruth } from './eval/branches.js';
 import { applyObj, consume, makeSeq, residualAdd, slice } from './eval/dataflow.js';
 import { bindIteration, bindLoop, loopIterations } from './eval/loops.js';
 import { nameValue, seqPaths } from './eval/paths.js';
 import type { Evaluator } from './eval/evaluator.js';
-import { type Scope, lookup, rootName } from './eval/scope.js';
+import { type Scope, lookup } from './eval/scope.js';
 import { type ClassCtx, type InitEvent, type LayerRec, type Obj, type PyFrameworkResult, type SeqRec, UNKNOWN, type Val, arith, branchUnknown, joinVals, srcOf, tensor, unifyActs } from './eval/values.js';
 import { Imports, setStarCheck } from './imports.js';
+import { evalAttr } from './semantics/attributes.js';
+import { ctorSites, declareClass } from './semantics/classes.js';
 import { resolveCtorFans, shortText } from './semantics/layerFans.js';
 import { BUILTINS, callRef, isLossName, methodCall, registerModule, siluOperand, storesLocals } from './semantics/libraryCalls.js';
-import { narrow, paramWhich } from './semantics/torchInitCode.js';
+import { narrow } from './semantics/torchInitCode.js';
 import { roleOf } from './vocab.js';
 
 setStarCheck((q) => roleOf(q) !== undefined);
@@ -89,6 +92,15 @@ export class Interp implements Evaluator {
   sitesByName: Map<string, number> | null = null;
   /** ctorSites' answer per class, until the next class is declared. */
   ctorSiteOf = new Map<ClassCtx, boolean>();
+  /** Subclass name → qualified name of the framework weight layer it extends. */
+  readonly layerSubclasses = new Map<string, string>();
+  /**
+   * Layer subclasses that rework the kernel before using it (weight standardization through Flax's
+   * `param`, Keras' `convolution_op`, or a `call`/`forward` that reads `self.kernel`/`self.weight`):
+   * the initializer no longer sets the scale of the weights the layer computes with.
+   */
+  readonly weightTransforming = new Set<string>();
+
   /** Activations applied in one branch of an `if` only, to compare with what follows it. */
   deferredActs = new Map<LayerRec, ActivationInfo>();
   /** A loop variable over literal strings: every name it takes. */
@@ -130,7 +142,7 @@ export class Interp implements Evaluator {
       if (s.k === 'def') {
         this.moduleFns.set(s.name, s);
         this.moduleScope.vars.set(s.name, { t: 'fn', def: s, cls: null, self: null });
-      } else if (s.k === 'class') this.declareClass(s);
+      } else if (s.k === 'class') declareClass(this, s);
     }
     // module-level constants first (so classes can read HIDDEN = 128)
     const assigned = new Set<string>();
@@ -178,98 +190,9 @@ export class Interp implements Evaluator {
   }
 
   // ---------------------------------------------------------------- classes
-  declareClass(s: Extract<PyStmt, { k: 'class' }>): void {
-    const ctx: ClassCtx = {
-      stmt: s,
-      name: s.name,
-      framework: null,
-      attrs: new Map(),
-      fields: new Map(),
-      methods: new Map(),
-      layers: [],
-      hasLayerNorm: false,
-      hasResidual: false,
-    };
-    for (const b of s.bases) {
-      const q = this.imports.resolve(b);
-      const role = roleOf(q);
-      if (role && role.r === 'baseModule') {
-        ctx.framework = role.framework;
-        if (role.nnx) ctx.nnx = true;
-      }
-      else if (role && role.r === 'sequential') {
-        ctx.framework = role.framework;
-        ctx.seqBase = role.framework;
-      }
-      else if (q === 'keras.Model' || q === 'keras.models.Model') ctx.framework = 'keras';
-      else if (b.k === 'name' && this.classes.has(b.id)) {
-        const parent = this.classes.get(b.id)!;
-        ctx.framework = parent.framework;
-        if (parent.nnx) ctx.nnx = true;
-        for (const [k, v] of parent.methods) ctx.methods.set(k, v);
-      }
-    }
-    for (const st of s.body) {
-      if (st.k === 'def') ctx.methods.set(st.name, st);
-    }
-    this.classes.set(s.name, ctx);
-    this.classList.push(ctx);
-    // a class declared while running (inside a function) may subclass one: ask ctorSites again
-    this.ctorSiteOf.clear();
-    // A subclass of a framework weight layer that keeps its constructor (`class StdConv(nn.Conv)`
-    // overriding `param`, `class MyConv(layers.Conv2D)` overriding `call`): constructing it builds
-    // that layer, with the same arguments, fans and default initializer.
-    const layerBase = this.layerBaseOf(s);
-    if (layerBase && !ctx.methods.has('__init__')) {
-      this.layerSubclasses.set(s.name, layerBase);
-      if (transformsWeights(s)) this.weightTransforming.add(s.name);
-      this.moduleScope.vars.set(s.name, { t: 'ref', q: layerBase });
-      return;
-    }
-    this.moduleScope.vars.set(s.name, { t: 'cls', cls: ctx });
-  }
-
-  /** Subclass name → qualified name of the framework weight layer it extends. */
-  readonly layerSubclasses = new Map<string, string>();
-  /**
-   * Layer subclasses that rework the kernel before using it (weight standardization through Flax's
-   * `param`, Keras' `convolution_op`, or a `call`/`forward` that reads `self.kernel`/`self.weight`):
-   * the initializer no longer sets the scale of the weights the layer computes with.
-   */
-  readonly weightTransforming = new Set<string>();
-
-  private layerBaseOf(s: Extract<PyStmt, { k: 'class' }>): string | null {
-    for (const b of s.bases) {
-      if (b.k === 'name' && this.layerSubclasses.has(b.id)) return this.layerSubclasses.get(b.id)!;
-      const q = this.imports.resolve(b);
-      if (q && roleOf(q)?.r === 'weight') return q;
-    }
-    return null;
-  }
-
-  /**
-   * A user module class constructed by name somewhere in the file (`Block(dim=512)`), with a
-   * constructor taking arguments and no subclass: each construction reruns its constructor with the
-   * site's arguments, and the fans of its layers come from those runs (equal in all of them, or unknown).
-   */
-  ctorSites(c: ClassCtx): boolean {
-    // asked at every construction: the answer depends only on the declared classes and the calls
-    let known = this.ctorSiteOf.get(c);
-    if (known === undefined) this.ctorSiteOf.set(c, (known = this.ctorSitesUncached(c)));
-    return known;
-  }
-
-  ctorSitesUncached(c: ClassCtx): boolean {
-    const init = c.methods.get('__init__');
-    if (!init || init.params.length < 2 || c.nnx || c.seqBase) return false;
-    if (this.classList.some((o) => o !== c && o.stmt.bases.some((b) => b.k === 'name' && b.id === c.name))) return false;
-    callIndex(this);
-    return (this.sitesByName!.get(c.name) ?? 0) > 0;
-  }
-
   runClass(c: ClassCtx): void {
     // a class the file constructs itself: this run with its defaults is not one of them
-    const unreal = this.ctorSites(c);
+    const unreal = ctorSites(this, c);
     if (unreal) this.unrealDepth++;
     try {
       this.runClassBody(c);
@@ -512,7 +435,7 @@ export class Interp implements Evaluator {
       }
       case 'class':
         if (scope !== this.moduleScope) {
-          this.declareClass(s);
+          declareClass(this, s);
           const c = this.classes.get(s.name);
           if (c && c.framework) this.runClass(c);
         }
@@ -569,7 +492,7 @@ export class Interp implements Evaluator {
         return UNKNOWN;
       }
       case 'attr':
-        return this.evalAttr(e, scope);
+        return evalAttr(this, e, scope);
       case 'call':
         return this.evalCall(e, scope, stmt);
       case 'list':
@@ -731,84 +654,6 @@ export class Interp implements Evaluator {
     }
   }
 
-  evalAttr(e: Extract<PyExpr, { k: 'attr' }>, scope: Scope): Val {
-    // imported dotted name?
-    const root = rootName(e);
-    if (root !== null && !lookup(scope, root) && (this.imports.map.has(root) || false)) {
-      const q = this.imports.resolve(e);
-      if (q) return { t: 'ref', q };
-    }
-    const base = this.eval(e.obj, scope);
-    switch (base.t) {
-      case 'self': {
-        const v = base.cls.attrs.get(e.attr) ?? base.cls.fields.get(e.attr);
-        if (v) return v;
-        const m = base.cls.methods.get(e.attr);
-        if (m) {
-          // self._init_weights with `@staticmethod` takes no self; with `@classmethod`, the class
-          const deco = m.decorators.map((d) => dottedName(d));
-          if (deco.includes('staticmethod')) return { t: 'fn', def: m, cls: base.cls, self: null };
-          if (deco.includes('classmethod')) return { t: 'fn', def: m, cls: base.cls, self: { t: 'cls', cls: base.cls } };
-          return { t: 'fn', def: m, cls: base.cls, self: base };
-        }
-        return UNKNOWN;
-      }
-      case 'obj':
-        return this.objAttr(base.o, e.attr);
-      case 'objs': {
-        const recs = base.items.flatMap((o) => (o.o === 'weight' ? [o.rec] : []));
-        const which = paramWhich(e.attr);
-        if (which && recs.length) return { t: 'param', layers: recs, filter: null, which, data: false };
-        return UNKNOWN;
-      }
-      case 'anymod': {
-        const which = paramWhich(e.attr);
-        if (which) return { t: 'param', layers: null, filter: base.filter, which, data: false };
-        if (e.attr === '__class__') return { t: 'classname', of: base, varName: e.obj.k === 'name' ? e.obj.id : null };
-        // m.out_channels, m.in_features, m.kernel_size: a fan of each module the init code reaches
-        const part = (FAN_ATTRS as Record<string, 'out' | 'inn' | 'ks' | undefined>)[e.attr];
-        if (part) return { t: 'fan', k: 1, out: part === 'out' ? 1 : 0, inn: part === 'inn' ? 1 : 0, ks: part === 'ks' ? 1 : 0 };
-        return UNKNOWN;
-      }
-      case 'classname':
-        return e.attr === '__name__' ? base : UNKNOWN;
-      case 'param':
-        if (e.attr === 'data') return { ...base, data: true };
-        return UNKNOWN;
-      case 'tensor':
-        if (e.attr === 'T' || e.attr === 'data') return base;
-        return { t: 'unknown' };
-      case 'cls': {
-        const v = base.cls.fields.get(e.attr);
-        return v ?? UNKNOWN;
-      }
-      default:
-        return UNKNOWN;
-    }
-  }
-
-  objAttr(o: Obj, attr: string): Val {
-    if (o.o === 'weight') {
-      const which = paramWhich(attr);
-      if (which) {
-        const m = /_l(\d+)(_reverse)?$/.exec(attr);
-        return { t: 'param', layers: [o.rec], filter: null, which, data: false, ...(m ? { index: Number(m[1]) } : {}) };
-      }
-      return UNKNOWN;
-    }
-    if (o.o === 'seq') {
-      const names = (o.seq as SeqRec & { names?: (string | null)[] }).names;
-      if (names) {
-        const i = names.indexOf(attr);
-        if (i >= 0 && o.seq.items[i]) return { t: 'obj', o: o.seq.items[i] };
-      }
-      return UNKNOWN;
-    }
-    if (o.o === 'wrapper') return this.objAttr(o.inner, attr);
-    if (o.o === 'instance') return o.cls.attrs.get(attr) ?? o.cls.fields.get(attr) ?? UNKNOWN;
-    return UNKNOWN;
-  }
-
   evalCall(e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
     const fnE = e.fn;
     if (
@@ -833,9 +678,9 @@ export class Interp implements Evaluator {
         const recv = this.eval(recvE, scope);
         const nameV = this.eval(e.args[1].value, scope);
         const names = this.loopNames.get(nameV);
-        if (names) return joinVals(names.map((n) => this.evalAttr({ k: 'attr', obj: recvE, attr: n, span: e.span }, scope)));
+        if (names) return joinVals(names.map((n) => evalAttr(this, { k: 'attr', obj: recvE, attr: n, span: e.span }, scope)));
         if (nameV.t === 'str') {
-          const v = this.evalAttr({ k: 'attr', obj: recvE, attr: nameV.v, span: e.span }, scope);
+          const v = evalAttr(this, { k: 'attr', obj: recvE, attr: nameV.v, span: e.span }, scope);
           if (v.t !== 'unknown' || e.args.length === 2) return v;
           return this.eval(e.args[2].value, scope);
         }
@@ -896,7 +741,7 @@ export class Interp implements Evaluator {
           else args.push(v);
         }
         // a construction site of a class whose layers take their fans from its arguments
-        const site = !!callee.cls.framework && this.unrealDepth === 0 && this.ctorSites(callee.cls);
+        const site = !!callee.cls.framework && this.unrealDepth === 0 && ctorSites(this, callee.cls);
         if (site && this.instRuns >= 64) this.ctorIncomplete.add(callee.cls);
         if ((rich || site) && callee.cls.framework && this.instRuns < 64) {
           this.instRuns++;
@@ -921,6 +766,7 @@ export class Interp implements Evaluator {
               const snaps = this.ctorSnaps.get(r) ?? [];
               snaps.push([r.fanIn, r.fanOut]);
               this.ctorSnaps.set(r, snaps);
+              if (site && e.args.length) (r.sites ??= []).push(e.span);
             }
             for (const nm of ['forward', 'call', '__call__']) {
               const m = c.methods.get(nm);
@@ -981,23 +827,4 @@ export class Interp implements Evaluator {
     }
     return null;
   }
-}
-
-const FAN_ATTRS = { out_channels: 'out', out_features: 'out', in_channels: 'inn', in_features: 'inn', kernel_size: 'ks' } as const;
-
-/** Does a layer subclass rework its kernel (see `Interp.weightTransforming`)? */
-function transformsWeights(s: Extract<PyStmt, { k: 'class' }>): boolean {
-  for (const st of s.body) {
-    if (st.k !== 'def') continue;
-    if (st.name === 'param' || st.name === 'convolution_op') return true;
-    if (st.name !== 'call' && st.name !== 'forward' && st.name !== '__call__') continue;
-    let reads = false;
-    walkStmts(st.body, (inner) => {
-      for (const x of stmtExprs(inner)) walkExpr(x, (e) => {
-        if (e.k === 'attr' && (e.attr === 'kernel' || e.attr === 'weight') && e.obj.k === 'name' && e.obj.id === 'self') reads = true;
-      });
-    });
-    if (reads) return true;
-  }
-  return false;
 }

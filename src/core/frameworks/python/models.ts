@@ -30,6 +30,9 @@ export function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean):
     init: cp(rec.init),
     recurrentInit: rec.recInit ? cp(rec.recInit) : undefined,
     ...(rec.biasInit ? { biasInit: cp(rec.biasInit) } : {}),
+    ...(rec.bias === false ? { bias: false as const } : {}),
+    ...(rec.kernelSize ? { kernelSize: [...rec.kernelSize] } : {}),
+    ...(rec.stride ? { stride: [...rec.stride] } : {}),
     recurrent: rec.spec.recurrent === true,
     embedding: rec.spec.embedding === true,
     fanIn: rec.loopVaries?.has('fanIn') ? null : finiteOrNull(rec.fanIn),
@@ -41,6 +44,7 @@ export function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean):
     depthwise: rec.spec.depthwise === true,
     head: rec.applied && !rec.feeds,
     template: rec.template,
+    ...(rec.sites?.length && !rec.loopVaries?.size && (rec.fanIn !== null || rec.fanOut !== null) ? { sizesFrom: { from: rec.sites[0].from, to: rec.sites[0].to } } : {}),
   };
 }
 

@@ -67,8 +67,11 @@ export function recommendation(layer: Pick<Layer, 'activation' | 'framework'>, o
       spec.distribution = 'uniform';
     }
   } else if (rec.init === 'variance_scaling') {
+    // Leaky ReLU's He-with-slope: the preferred law, as for the named initializers.
     spec.distribution = options.distribution === 'uniform' ? 'uniform' : 'truncated_normal';
   }
+  // Leaky ReLU's He-with-slope (variance_scaling): written in the preferred law, as the named initializers are.
+  if (target.init === 'variance_scaling' && !target.distribution) target.distribution = options.distribution;
   return { target, spec, reason };
 }
 

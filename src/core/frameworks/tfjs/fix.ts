@@ -2,7 +2,8 @@
 import type { Layer, Span, TextEdit } from '../../types.js';
 import type { InitTarget } from '../adapter.js';
 import { indentOf } from '../shared/textEdits.js';
-import type { TfjsAnalyzer } from './analyzer.js';
+import { objectProps, propValue } from './evaluate.js';
+import type { TfjsFile } from './state.js';
 import { initKeys } from './initializers.js';
 import type { TfjsFixContext } from './records.js';
 import { children } from './syntax.js';
@@ -15,12 +16,12 @@ export function formatNumber(x: number): string {
 }
 
 /** The quote character the file uses: the config's own strings, else the tfjs import specifier. */
-export function quoteOf(a: TfjsAnalyzer, config: SyntaxNode): string {
+export function quoteOf(file: TfjsFile, config: SyntaxNode): string {
   let q: string | null = null;
   const cursor = config.cursor();
   do {
     if (cursor.name === 'String') {
-      q = a.text[cursor.from] ?? null;
+      q = file.text[cursor.from] ?? null;
       break;
     }
   } while (cursor.next() && cursor.from < config.to);
@@ -28,25 +29,25 @@ export function quoteOf(a: TfjsAnalyzer, config: SyntaxNode): string {
   // Else the file's majority among string literals (ties: the tfjs import specifier's quote).
   let single = 0;
   let double = 0;
-  a.tree.iterate({
+  file.tree.iterate({
     enter(n) {
       if (n.name !== 'String') return;
-      const c = a.text[n.from];
+      const c = file.text[n.from];
       if (c === "'") single++;
       else if (c === '"') double++;
     },
   });
   if (single !== double) return double > single ? '"' : "'";
-  return a.importString && a.text[a.importString.from] === '"' ? '"' : "'";
+  return file.importString && file.text[file.importString.from] === '"' ? '"' : "'";
 }
 
-export function initValueText(a: TfjsAnalyzer, target: InitTarget, quote: string, opts: { distribution: 'normal' | 'uniform' }): string | null {
+export function initValueText(file: TfjsFile, target: InitTarget, quote: string, opts: { distribution: 'normal' | 'uniform' }): string | null {
   const id = FIX_IDENTIFIERS[target.init];
   if (id) return `${quote}${id}${quote}`;
   if (target.init !== 'variance_scaling') return null;
   const scale = target.scale ?? (target.slope !== undefined ? 2 / (1 + target.slope * target.slope) : undefined);
   if (scale === undefined || !Number.isFinite(scale) || scale <= 0) return null;
-  const ns = a.namespaceAlias ? `${a.namespaceAlias}.initializers` : a.initializersAlias;
+  const ns = file.namespaceAlias ? `${file.namespaceAlias}.initializers` : file.initializersAlias;
   if (!ns) return null;
   const dist = (target.distribution ?? opts.distribution) === 'uniform' ? 'uniform' : 'normal';
   return `${ns}.varianceScaling({scale: ${formatNumber(scale)}, mode: ${quote}fanIn${quote}, distribution: ${quote}${dist}${quote}})`;
@@ -61,7 +62,7 @@ export function findNode(tree: Tree, span: Span, name: string): SyntaxNode | nul
 }
 
 export function buildFix(
-  a: TfjsAnalyzer,
+  file: TfjsFile,
   layer: Layer,
   target: InitTarget,
   opts: { distribution: 'normal' | 'uniform' },
@@ -70,18 +71,18 @@ export function buildFix(
   if (!ctx || ctx.framework !== 'tfjs' || !ctx.config) return null;
   const keys = initKeys(ctx.factory, target.which);
   if (!keys) return null;
-  const obj = findNode(a.tree, ctx.config, 'ObjectExpression');
+  const obj = findNode(file.tree, ctx.config, 'ObjectExpression');
   if (!obj) return null;
-  const quote = quoteOf(a, obj);
-  const value = initValueText(a, target, quote, opts);
+  const quote = quoteOf(file, obj);
+  const value = initValueText(file, target, quote, opts);
   if (!value) return null;
 
   const edits: TextEdit[] = [];
-  const props = a.props(obj);
+  const props = objectProps(file, obj);
   const missing: string[] = [];
   for (const key of keys) {
     const p = props.get(key);
-    const v = a.propValue(p);
+    const v = propValue(file, p);
     if (p && v && v.name === 'PropertyDefinition') {
       // Shorthand `{kernelInitializer}`: write it out.
       edits.push({ from: p.from, to: p.to, newText: `${key}: ${value}` });
@@ -92,7 +93,7 @@ export function buildFix(
     }
   }
   if (missing.length > 0) {
-    const ins = insertion(a, obj, missing.map((k) => `${k}: ${value}`));
+    const ins = insertion(file, obj, missing.map((k) => `${k}: ${value}`));
     if (!ins) return null;
     edits.push(...ins);
   }
@@ -100,8 +101,8 @@ export function buildFix(
 }
 
 /** Edits adding properties to an object literal, in the object's own formatting. */
-export function insertion(a: TfjsAnalyzer, obj: SyntaxNode, entries: string[]): TextEdit[] | null {
-  const text = a.text;
+export function insertion(file: TfjsFile, obj: SyntaxNode, entries: string[]): TextEdit[] | null {
+  const text = file.text;
   const kids = children(obj);
   const open = kids[0];
   const close = kids[kids.length - 1];

@@ -27,18 +27,27 @@
  * Facts about tfjs defaults were checked against node_modules/@tensorflow/tfjs-layers
  * (e.g. PReLU's alpha initializer defaults to 'zeros', LeakyReLU's alpha to 0.3).
  *
- * The folder: vocab.ts (tables), records.ts (what is recorded), syntax.ts (tree helpers),
- * analyzer.ts (bindings, evaluation, activation following, shapes), initializers.ts
- * (initializer arguments → InitSpec), fix.ts (fixes); this file runs them and builds models.
+ * The folder, the same shape as the Python side: vocab.ts (tables), records.ts (what is
+ * recorded), syntax.ts (tree helpers), state.ts (the state of one analysis, `TfjsFile`, which
+ * every module below takes as `file`), bindings.ts (imports, definitions, name resolution),
+ * evaluate.ts (literal values, configs, layer factory calls), dataflow.ts (`.apply` graph, tensor
+ * ops, activation following), shapes.ts (shapes and fans), initializers.ts (initializer values
+ * and defaults → InitSpec), fix.ts (fixes); models.ts (containers, membership,
+ * binding names); this file runs them and builds the layers.
  */
-import type { ActivationInfo, Layer, ModelInfo, TextEdit } from '../../types.js';
+import type { ActivationInfo, Layer, TextEdit } from '../../types.js';
 import type { FrameworkAnalysis, InitTarget } from '../adapter.js';
-import { TfjsAnalyzer } from './analyzer.js';
+import { bindParams, collect } from './bindings.js';
+import { activationFromString, applyOf, followDataflow, followSequential } from './dataflow.js';
+import { configValue, evalString, hasSpread, isTemplate, layerCall, weightOf } from './evaluate.js';
 import { buildFix } from './fix.js';
-import type { ApplyNode, FollowResult, FuncModel, LayerCall, SeqItem, SeqModel, Shape, TensorVal, TfjsFixContext } from './records.js';
-import { children, nodeKey } from './syntax.js';
+import { layerInit } from './initializers.js';
+import { bindingNameOf, findContainers, modelMembership } from './models.js';
+import type { ApplyNode, FollowResult, LayerCall, Shape, TfjsFixContext } from './records.js';
+import { applyInShape, fans } from './shapes.js';
+import { TfjsFile } from './state.js';
 import { INIT_IDENTIFIERS, WEIGHT_LAYERS } from './vocab.js';
-import type { SyntaxNode, Tree } from '@lezer/common';
+import type { Tree } from '@lezer/common';
 
 for (const f of [
   'constant',
@@ -78,25 +87,25 @@ export function analyzeTfjs(
 }
 
 function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' | 'uniform' }): FrameworkAnalysis {
-  const a = new TfjsAnalyzer(text, tree);
-  a.collect();
-  if (!a.importString) return emptyAnalysis();
-  a.bindParams();
+  const file = new TfjsFile(text, tree);
+  collect(file);
+  if (!file.importString) return emptyAnalysis();
+  bindParams(file);
 
   // Every tfjs layer factory call, and the dataflow graph of `.apply` calls.
   const layerCalls: LayerCall[] = [];
-  for (const call of a.calls) {
-    const lc = a.layerCall(call);
+  for (const call of file.calls) {
+    const lc = layerCall(file, call);
     if (lc) layerCalls.push(lc);
   }
   const applies: ApplyNode[] = [];
-  for (const call of a.calls) {
-    const app = a.applyOf(call);
+  for (const call of file.calls) {
+    const app = applyOf(file, call);
     if (app) applies.push(app);
   }
   const appliesOf = new Map<LayerCall, ApplyNode[]>();
   for (const app of applies) {
-    const w = a.weightOf(app.layer);
+    const w = weightOf(file, app.layer);
     if (!w) continue;
     const list = appliesOf.get(w) ?? [];
     list.push(app);
@@ -104,69 +113,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
   }
 
   // Containers.
-  const seqModels: SeqModel[] = [];
-  const funcModels: FuncModel[] = [];
-  const seqByCall = new Map<string, SeqModel>();
-  const nameOf = (call: SyntaxNode): string | null => {
-    let child = call;
-    let p = call.parent;
-    while (p && (p.name === 'ParenthesizedExpression' || p.name === 'AwaitExpression' || p.name === 'BinaryExpression')) {
-      child = p;
-      p = p.parent;
-    }
-    if (!p) return null;
-    if (p.name === 'VariableDeclaration') {
-      // The VariableDefinition just before `=` and this value.
-      let s = child.prevSibling;
-      while (s && s.name !== 'Equals') s = s.prevSibling;
-      let d = s?.prevSibling ?? null;
-      if (d?.name === 'TypeAnnotation') d = d.prevSibling;
-      return d?.name === 'VariableDefinition' ? a.t(d) : null;
-    }
-    if (p.name === 'Property' && child.prevSibling?.name === ':') {
-      // `{ hidden: tf.layers.dense(...) }`, but not a wrapper's config (`{layer: tf.layers.lstm(...)}`).
-      if (p.parent?.parent?.name === 'ArgList') return null;
-      return a.propKey(p);
-    }
-    if (p.name === 'AssignmentExpression' || p.name === 'PropertyDeclaration') {
-      const key = p.name === 'AssignmentExpression' ? (p.firstChild ? a.refKey(p.firstChild) : null) : null;
-      if (key) return key.startsWith('this.') ? key.slice(5) : key;
-      const def = children(p).find((k) => k.name === 'PropertyDefinition');
-      return def ? a.t(def) : null;
-    }
-    return null;
-  };
-  for (const call of a.calls) {
-    const path = a.calleePath(call);
-    if (!path || path.length !== 1) continue;
-    if (path[0] === 'sequential') {
-      const cfg = a.deref(a.args(call)[0] ?? null);
-      const items: SeqItem[] = [];
-      for (const el of a.evalArray(a.configValue(cfg, 'layers')) ?? []) {
-        items.push({ layer: el.name === 'Spread' ? null : a.evalLayer(el), node: el });
-      }
-      const m: SeqModel = { call, name: nameOf(call), items };
-      seqModels.push(m);
-      seqByCall.set(nodeKey(call), m);
-    } else if (path[0] === 'model') {
-      const cfg = a.deref(a.args(call)[0] ?? null);
-      const out = a.configValue(cfg, 'outputs');
-      funcModels.push({ call, name: nameOf(call), outputs: out ? a.evalTensors(out) : [] });
-    }
-  }
-  // `model.add(layer)`, in document order.
-  for (const call of a.calls) {
-    const callee = call.firstChild;
-    if (callee?.name !== 'MemberExpression') continue;
-    const kids = children(callee);
-    const prop = kids[kids.length - 1];
-    if (!prop || prop.name !== 'PropertyName' || a.t(prop) !== 'add' || !kids[0]) continue;
-    const target = a.deref(kids[0]);
-    const m = target?.name === 'CallExpression' ? seqByCall.get(nodeKey(target)) : undefined;
-    if (!m) continue;
-    const arg = a.args(call)[0];
-    if (arg) m.items.push({ layer: a.evalLayer(arg), node: arg });
-  }
+  const { seqModels, funcModels } = findContainers(file);
 
   // Weight layers in document order.
   const weightCalls = layerCalls.filter((lc) => WEIGHT_LAYERS[lc.factory]).sort((x, y) => x.node.from - y.node.from);
@@ -174,49 +121,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
   weightCalls.forEach((lc, i) => idOf.set(lc, i));
 
   // Model membership and forward order.
-  type Membership = { model: number; order: number };
-  const membership = new Map<LayerCall, Membership>();
-  const seqPos = new Map<LayerCall, { m: SeqModel; index: number; inShape: Shape }>();
-  const modelCalls: { call: SyntaxNode; kind: 'tf.sequential' | 'tf.model'; name: string | null; weights: LayerCall[] }[] = [];
-  for (const m of seqModels) {
-    const weights: LayerCall[] = [];
-    let shape: Shape = null; // shape flowing into the item
-    m.items.forEach((it, index) => {
-      const inShape = shape;
-      shape = a.outShape(it.layer, shape);
-      const w = a.weightOf(it.layer);
-      if (!w || weights.includes(w)) return;
-      weights.push(w);
-      // A timeDistributed wrapper hands its layer one time step.
-      const wInShape = it.layer?.factory === 'timeDistributed' && inShape ? inShape.slice(1) : inShape;
-      if (!seqPos.has(w)) seqPos.set(w, { m, index, inShape: wInShape });
-    });
-    modelCalls.push({ call: m.call, kind: 'tf.sequential', name: m.name, weights });
-  }
-  for (const f of funcModels) {
-    const weights: LayerCall[] = [];
-    const seen = new Set<ApplyNode>();
-    const visit = (tv: TensorVal): void => {
-      if (tv.kind !== 'apply' || seen.has(tv.app)) return;
-      seen.add(tv.app);
-      for (const i of tv.app.inputs) visit(i);
-      const w = a.weightOf(tv.app.layer);
-      if (w && !weights.includes(w)) weights.push(w);
-    };
-    for (const o of f.outputs) visit(o);
-    modelCalls.push({ call: f.call, kind: 'tf.model', name: f.name, weights });
-  }
-  modelCalls.sort((x, y) => x.call.from - y.call.from);
-  const models: ModelInfo[] = modelCalls.map((mc, id) => {
-    const ids: number[] = [];
-    mc.weights.forEach((w) => {
-      const lid = idOf.get(w);
-      if (lid === undefined) return;
-      ids.push(lid);
-      if (!membership.has(w)) membership.set(w, { model: id, order: ids.length - 1 });
-    });
-    return { id, framework: 'tfjs', kind: mc.kind, name: mc.name, span: { from: mc.call.from, to: mc.call.to }, layers: ids };
-  });
+  const { models, membership, seqPos } = modelMembership(file, seqModels, funcModels, idOf);
 
   // The layers.
   const layers: Layer[] = weightCalls.map((lc, id) => {
@@ -229,19 +134,19 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
     let follow: FollowResult = { activation: null, normalization: null, residual: false, unknown: false };
     let ctxInShape: Shape = null;
     if (sp) {
-      follow = a.followSequential(sp.m.items, sp.index);
+      follow = followSequential(file, sp.m.items, sp.index);
       ctxInShape = sp.inShape;
     } else if (apps.length > 0) {
-      follow = a.followDataflow(apps[0]!);
+      follow = followDataflow(file, apps[0]!);
       const app = apps[0]!;
-      const inShape = a.applyInShape(app);
+      const inShape = applyInShape(file, app);
       ctxInShape = app.layer?.factory === 'timeDistributed' && inShape ? inShape.slice(1) : inShape;
     }
 
     // Activation.
     let activation: ActivationInfo;
-    const actValue = a.configValue(lc.config, 'activation');
-    const written = actValue ? a.activationFromString(actValue, 'argument') : null;
+    const actValue = configValue(file, lc.config, 'activation');
+    const written = actValue ? activationFromString(file, actValue, 'argument') : null;
     if (isRnn) {
       activation = written ?? { name: 'tanh', via: 'default', text: 'tanh' };
     } else if (written && written.name !== 'linear') {
@@ -250,28 +155,30 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
       activation = follow.activation;
     } else if (written) {
       activation = written;
-    } else if (follow.unknown || lc.configOpaque || a.hasSpread(lc.config)) {
+    } else if (follow.unknown || lc.configOpaque || hasSpread(file, lc.config)) {
       activation = { name: 'unknown', via: 'none' };
     } else {
       activation = { name: 'linear', via: 'default' };
     }
 
     // Name: `name:` in the config, else the variable / property it is assigned to.
-    const nameValue = a.configValue(lc.config, 'name');
-    const name = (nameValue ? a.evalString(nameValue) : null) ?? nameOf(lc.node);
+    const nameValue = configValue(file, lc.config, 'name');
+    const name = (nameValue ? evalString(file, nameValue) : null) ?? bindingNameOf(file, lc.node);
 
-    const { fanIn, fanOut } = a.fans(lc, ctxInShape);
+    const { fanIn, fanOut } = fans(file, lc, ctxInShape);
     const mem = membership.get(lc);
+    const callee = lc.node.name === 'CallExpression' ? lc.node.firstChild : null;
     const layer: Layer = {
       id,
       framework: 'tfjs',
       layer: lc.factory,
       name,
       span: { from: lc.node.from, to: lc.node.to },
+      ...(callee ? { nameSpan: { from: callee.from, to: callee.to } } : {}),
       activation,
       normalization: follow.normalization,
       residual: follow.residual,
-      init: a.layerInit(lc, 'kernel'),
+      init: layerInit(file, lc, 'kernel'),
       recurrent: isRnn,
       embedding: desc.kind === 'embedding',
       fanIn,
@@ -279,8 +186,8 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
       model: mem ? mem.model : null,
       order: mem ? mem.order : null,
     };
-    if (isRnn) layer.recurrentInit = a.layerInit(lc, 'recurrent');
-    if (a.isTemplate(lc.node)) layer.template = true;
+    if (isRnn) layer.recurrentInit = layerInit(file, lc, 'recurrent');
+    if (isTemplate(file, lc.node)) layer.template = true;
     const fixContext: TfjsFixContext = {
       framework: 'tfjs',
       factory: lc.factory,
@@ -295,7 +202,7 @@ function analyzeUnsafe(text: string, tree: Tree, opts: { distribution: 'normal' 
     models,
     fix(layer: Layer, target: InitTarget): TextEdit[] | null {
       try {
-        return buildFix(a, layer, target, opts);
+        return buildFix(file, layer, target, opts);
       } catch {
         return null;
       }

@@ -1,14 +1,15 @@
-/** A tfjs initializer argument (`'heNormal'`, `tf.initializers.varianceScaling({...})`) → InitSpec. */
+/**
+ * TensorFlow.js initializers: an initializer argument (`'heNormal'`, `tf.initializers.
+ * varianceScaling({...})`, or a variable bound to one) → InitSpec, and the tfjs default of each
+ * weight of a layer.
+ */
 import type { InitSpec } from '../../types.js';
-import { WEIGHT_LAYERS } from './vocab.js';
+import { calleePath, callArgs, deref, resolveKey, stringValue } from './bindings.js';
+import { configValue, evalNumber, evalString, hasSpread, objectProps, propValue } from './evaluate.js';
+import type { LayerCall } from './records.js';
+import type { TfjsFile } from './state.js';
+import { INIT_IDENTIFIERS, WEIGHT_LAYERS } from './vocab.js';
 import type { SyntaxNode } from '@lezer/common';
-
-/** What reading an initializer's config needs of the analyzer (TfjsAnalyzer implements it). */
-export interface ConfigReader {
-  configValue(config: SyntaxNode | null, key: string): SyntaxNode | null;
-  evalNumber(n: SyntaxNode | null): number | null;
-  evalString(n: SyntaxNode | null): string | null;
-}
 
 /** Initializer config property names of a factory, for one weight. */
 export function initKeys(factory: string, which: 'kernel' | 'recurrent'): string[] | null {
@@ -33,19 +34,19 @@ export type InitFields = Omit<InitSpec, 'explicit' | 'source' | 'span' | 'text'>
  * The law a tfjs initializer factory draws from, given its config object (null = no args).
  * A parameter that is written but not statically known makes the whole spec 'unknown'.
  */
-export function initFields(factory: string, cfg: SyntaxNode | null, a: ConfigReader): InitFields {
+export function initFields(factory: string, cfg: SyntaxNode | null, file: TfjsFile): InitFields {
   let unknownParam = false;
   const num = (key: string): number | undefined => {
-    const v = cfg ? a.configValue(cfg, key) : null;
+    const v = cfg ? configValue(file, cfg, key) : null;
     if (!v) return undefined;
-    const n = a.evalNumber(v);
+    const n = evalNumber(file, v);
     if (n === null) unknownParam = true;
     return n ?? undefined;
   };
   const str = (key: string): string | undefined => {
-    const v = cfg ? a.configValue(cfg, key) : null;
+    const v = cfg ? configValue(file, cfg, key) : null;
     if (!v) return undefined;
-    const s = a.evalString(v);
+    const s = evalString(file, v);
     if (s === null) unknownParam = true;
     return s ?? undefined;
   };
@@ -121,4 +122,60 @@ export function initFields(factory: string, cfg: SyntaxNode | null, a: ConfigRea
       return { name: 'unknown' };
   }
   return unknownParam ? { name: 'unknown' } : out;
+}
+
+/** Initializer written as a value (string identifier, `tf.initializers.x(...)` call, or a variable bound to one). */
+export function initFrom(file: TfjsFile, value: SyntaxNode): InitSpec {
+  const span = { from: value.from, to: value.to };
+  const text = file.textOf(value);
+  const base = { explicit: true, source: 'argument' as const, span, text };
+  const e = deref(file, value);
+  if (!e) return { name: 'unknown', ...base };
+  const s = stringValue(file, e);
+  if (s !== null) {
+    const f = INIT_IDENTIFIERS[s];
+    return f ? { ...base, ...initFields(f, null, file) } : { name: 'unknown', ...base };
+  }
+  if (e.name === 'CallExpression') {
+    const path = calleePath(file, e);
+    if (path && path.length === 2 && path[0] === 'initializers' && INIT_IDENTIFIERS[path[1]!] === path[1]) {
+      const arg = callArgs(file, e)[0] ?? null;
+      const cfg = arg ? deref(file, arg) : null;
+      if (arg && cfg?.name !== 'ObjectExpression') return { name: 'unknown', ...base };
+      return { ...base, ...initFields(path[1]!, cfg, file) };
+    }
+  }
+  return { name: 'unknown', ...base };
+}
+
+export function defaultInit(file: TfjsFile, factory: string, which: 'kernel' | 'recurrent'): InitSpec {
+  const d = { explicit: false, source: 'default' as const };
+  if (which === 'recurrent') return { ...d, ...initFields('orthogonal', null, file), text: 'orthogonal' };
+  if (factory === 'embedding') return { ...d, ...initFields('randomUniform', null, file), text: 'randomUniform' };
+  if (factory === 'separableConv2d') return { ...d, ...initFields('glorotUniform', null, file), text: 'glorotUniform' };
+  return { ...d, ...initFields('glorotNormal', null, file), text: 'glorotNormal' };
+}
+
+/** The init of one weight of a layer: the property written in its config, else the tfjs default. */
+export function layerInit(file: TfjsFile, lc: LayerCall, which: 'kernel' | 'recurrent'): InitSpec {
+  const key = initKeys(lc.factory, which)?.[which === 'kernel' && lc.factory === 'separableConv2d' ? 1 : 0];
+  if (key) {
+    const p = objectProps(file, lc.config).get(key);
+    const v = propValue(file, p);
+    if (p && v) {
+      // The whole `kernelInitializer: …` option: where findings about this init are shown.
+      const optionSpan = { from: p.from, to: p.to };
+      if (v.name === 'PropertyDefinition') {
+        const d = resolveKey(file, file.textOf(v), v);
+        const spec = d?.value ? initFrom(file, d.value) : ({ name: 'unknown', explicit: true, source: 'argument' } as InitSpec);
+        return { ...spec, span: { from: v.from, to: v.to }, text: file.textOf(v), optionSpan };
+      }
+      return { ...initFrom(file, v), optionSpan };
+    }
+  }
+  if (lc.configOpaque || hasSpread(file, lc.config)) {
+    // The config may carry an initializer we cannot see.
+    return { name: 'unknown', explicit: false, source: 'default' };
+  }
+  return defaultInit(file, lc.factory, which);
 }

@@ -48,6 +48,17 @@ export interface InterpState {
   ctorSnaps: Map<LayerRec, (number | null)[][]>;
   /** Classes with a construction site that was not rerun (instance budget): their fans are not resolved. */
   ctorIncomplete: Set<ClassCtx>;
+  /** ctorSites' answer per class, until the next class is declared. */
+  ctorSiteOf: Map<ClassCtx, boolean>;
+  /** Subclass name → qualified name of the framework weight layer it extends. */
+  readonly layerSubclasses: Map<string, string>;
+  /**
+   * Layer subclasses that rework the kernel before using it (weight standardization through Flax's
+   * `param`, Keras' `convolution_op`, or a `call`/`forward` that reads `self.kernel`/`self.weight`):
+   * the initializer no longer sets the scale of the weights the layer computes with.
+   */
+  readonly weightTransforming: Set<string>;
+
   /**
    * Inside a construction site's rerun of a constructor (for its fans). Its init code is not
    * recorded: the class's own run records it once, with the branches the sites may take left

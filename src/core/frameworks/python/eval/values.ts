@@ -79,12 +79,17 @@ export interface LayerRec {
   fanOut: number | null;
   outCh: number | null;
   kernelArea: number | null;
+  /** Convolutions: kernel size and stride per spatial axis, when written as (tuples of) known ints. */
+  kernelSize?: number[];
+  stride?: number[];
   inChFromCtor: boolean;
   owner: ClassCtx | null;
   fnScope: PyStmt | null;
   seqOwner: SeqRec | null;
   /** Fans that differ between the iterations of a loop over known values, or between the sites that construct its module: unknown. */
   loopVaries?: Set<'fanIn' | 'fanOut'>;
+  /** The constructions of its module class (`Block(dim=512)`) that ran with their arguments: its fans come from them. */
+  sites?: Span[];
   /** The `nn.ModuleList` it was put in (the last construction that ran). */
   listOwner?: ModList;
   applied: boolean;

@@ -22,7 +22,7 @@ export function flaxInitNamespace(ctx: FixCtx, nnx: boolean): { ns: string; impo
 export function flaxInitValue(ctx: FixCtx, target: InitTarget, nnx: boolean): { value: string; imports: TextEdit[] } {
   const { ns, imports } = flaxInitNamespace(ctx, nnx);
   if (target.init === 'variance_scaling' && target.scale !== undefined) {
-    return { value: `${ns}.variance_scaling(${fmt(target.scale)}, ${q(ctx, 'fan_in')}, ${q(ctx, 'truncated_normal')})`, imports };
+    return { value: `${ns}.variance_scaling(${fmt(target.scale)}, ${q(ctx, 'fan_in')}, ${q(ctx, target.distribution === 'uniform' ? 'uniform' : 'truncated_normal')})`, imports };
   }
   return { value: `${ns}.${target.init}()`, imports };
 }

@@ -7,7 +7,7 @@ import { type FixCtx, fmt, localCtx, q, setKwarg } from './common.js';
 export function kerasInitValue(ctx: FixCtx, target: InitTarget): string {
   if (target.init === 'variance_scaling' && target.scale !== undefined) {
     const ns = ctx.imports.spell('keras.initializers') ?? ctx.imports.spell('tensorflow.keras.initializers');
-    if (ns) return `${ns}.VarianceScaling(scale=${fmt(target.scale)}, mode=${q(ctx, 'fan_in')}, distribution=${q(ctx, 'truncated_normal')})`;
+    if (ns) return `${ns}.VarianceScaling(scale=${fmt(target.scale)}, mode=${q(ctx, 'fan_in')}, distribution=${q(ctx, target.distribution === 'uniform' ? 'uniform' : 'truncated_normal')})`;
     return q(ctx, 'he_normal');
   }
   return q(ctx, target.init);

@@ -18,7 +18,7 @@ export function torchInitNamespace(ctx: FixCtx): { ns: string; imports: TextEdit
 }
 
 export function torchCall(ctx: FixCtx, ns: string, target: InitTarget, weight: string): string {
-  const uniform = target.init.endsWith('uniform');
+  const uniform = target.init.endsWith('uniform') || target.distribution === 'uniform';
   const kfn = uniform ? 'kaiming_uniform_' : 'kaiming_normal_';
   const xfn = uniform ? 'xavier_uniform_' : 'xavier_normal_';
   switch (target.init) {
@@ -225,7 +225,7 @@ export function containerLoopFix(
   const kind = rec.spec.kind;
   // nn.LazyLinear is an nn.Linear: an init loop would touch its uninitialized weight
   if (weights.some((w) => w.spec.kind === 'Lazy' + kind)) return null;
-  const options = { ...defaultOptions, distribution: target.init.endsWith('uniform') ? ('uniform' as const) : ('normal' as const) };
+  const options = { ...defaultOptions, distribution: target.init.endsWith('uniform') || target.distribution === 'uniform' ? ('uniform' as const) : ('normal' as const) };
   const want = torchCall(ctx, ns, target, 'm.weight');
   const agrees = (w: LayerRec): boolean => {
     const l = ctx.layerOf!(w);

@@ -96,6 +96,29 @@ export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 
     const v = evalNum(x);
     return v === null ? null : Math.pow(v, rank || 1);
   };
+  // Kernel size and stride per axis (an int repeated over the rank; a tuple as written).
+  const perAxis = (x: PyExpr | undefined, rank: number): number[] | null => {
+    if (!x) return null;
+    if (x.k === 'tuple' || x.k === 'list') {
+      const out: number[] = [];
+      for (const it of x.items) {
+        const v = evalNum(it);
+        if (v === null || !Number.isInteger(v) || v < 1) return null;
+        out.push(v);
+      }
+      return out.length > 0 ? out : null;
+    }
+    const v = evalNum(x);
+    return v === null || !Number.isInteger(v) || v < 1 ? null : Array<number>(rank || 1).fill(v);
+  };
+  const geometry = (kernel: PyExpr | undefined, stride: PyExpr | undefined, rank: number) => {
+    const k = perAxis(kernel, rank);
+    if (!k) return;
+    rec.kernelSize = k;
+    const st = stride ? perAxis(stride, k.length) : Array<number>(k.length).fill(1);
+    if (st && st.length === k.length) rec.stride = st;
+    else delete rec.stride;
+  };
   if (fw === 'keras') {
     if (s.kind === 'Dense') {
       rec.outCh = evalNum(argOf(e, 0, 'units'));
@@ -120,6 +143,7 @@ export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 
     } else {
       const filters = evalNum(argOf(e, 0, 'filters'));
       const k = kernelArea(argOf(e, 1, 'kernel_size'), s.rank);
+      if (!s.separable) geometry(argOf(e, 1, 'kernel_size'), argOf(e, 2, 'strides'), s.rank);
       rec.outCh = filters;
       rec.kernelArea = s.separable ? 1 : k;
       if (s.separable) rec.fanOut = filters;
@@ -195,6 +219,7 @@ export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 
       const inC = evalNum(argOf(e, 0, 'in_channels'));
       const outC = evalNum(argOf(e, 1, 'out_channels'));
       const k = kernelArea(argOf(e, 2, 'kernel_size'), s.rank);
+      geometry(argOf(e, 2, 'kernel_size'), argOf(e, 3, 'stride'), s.rank);
       const groups = evalNum(kwarg(e, 'groups')?.value) ?? 1;
       rec.outCh = outC;
       rec.kernelArea = k;
@@ -237,6 +262,7 @@ export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 
     } else {
       rec.outCh = evalNum(argOf(e, 0, 'features'));
       const k = s.kind === 'Dense' || s.kind === 'DenseGeneral' ? 1 : kernelArea(argOf(e, 1, 'kernel_size'), 1);
+      if (k !== 1) geometry(argOf(e, 1, 'kernel_size'), argOf(e, 2, 'strides'), 1);
       rec.kernelArea = k;
       rec.fanOut = rec.outCh !== null && k !== null ? rec.outCh * k : null;
     }
