@@ -54,6 +54,12 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       if (v.t === 'fan' && v.k > 0) return { t: 'fan', k: Math.sqrt(v.k), out: v.out / 2, inn: v.inn / 2, ks: v.ks / 2 };
       return v.t === 'num' && v.v >= 0 ? { t: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
     }
+    if (IDENTITY_LIKE.has(q.slice(q.lastIndexOf('.') + 1))) {
+      // DropPath(0.1), StochasticDepth(rate), LayerScale(1e-6) from another module of the project
+      // or a library: they drop or scale whole samples/channels, no nonlinearity
+      for (const a of e.args) ev.eval(a.value, scope);
+      return { t: 'obj', o: { o: 'pass' } };
+    }
     if (SHAPE_READS.has(q)) {
       for (const a of e.args) ev.eval(a.value, scope);
       return UNKNOWN;
@@ -517,6 +523,13 @@ const EINSUM = new Set([
   'torch.einsum', 'jax.numpy.einsum', 'tensorflow.einsum', 'keras.ops.einsum', 'numpy.einsum', 'torch.matmul', 'torch.bmm', 'torch.mm',
   'jax.numpy.matmul', 'jax.numpy.dot', 'tensorflow.matmul', 'tensorflow.linalg.matmul', 'keras.ops.matmul', 'keras.ops.dot',
 ]);
+
+/**
+ * Imported module classes known by their conventional names (timm's `DropPath`, Keras CV's
+ * `StochasticDepth`, CaiT/ConvNeXt `LayerScale`, Scenic's `IdentityLayer`) whose output is their
+ * input, dropped per sample or scaled per channel: what follows them acts on the layer before.
+ */
+const IDENTITY_LIKE = new Set(['DropPath', 'StochasticDepth', 'LayerScale', 'IdentityLayer']);
 
 /** Calls that read a tensor's shape, not its values (`keras.ops.shape(x)`, `tf.shape(x)`). */
 const SHAPE_READS = new Set(['keras.ops.shape', 'keras.ops.size', 'keras.ops.ndim', 'tensorflow.shape', 'tensorflow.size', 'tensorflow.rank', 'jax.numpy.shape', 'jax.numpy.size', 'torch.numel']);
