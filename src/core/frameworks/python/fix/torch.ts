@@ -30,7 +30,6 @@ export function torchCall(ctx: FixCtx, ns: string, target: InitTarget, weight: s
       return `${ns}.${kfn}(${weight}, nonlinearity=${q(ctx, 'linear')})`;
     case 'glorot_normal':
     case 'glorot_uniform':
-      if (target.activation === 'tanh') return `${ns}.${xfn}(${weight}, gain=${ns}.calculate_gain(${q(ctx, 'tanh')}))`;
       return `${ns}.${xfn}(${weight})`;
     case 'variance_scaling':
     case 'he_normal':
