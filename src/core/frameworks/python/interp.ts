@@ -506,7 +506,7 @@ export class Interp implements Evaluator {
             if (v.t === 'list') {
               items.push(...v.items);
               template ||= v.template;
-            } else if (v.t === 'obj' && v.o.o === 'list') {
+            } else if (v.t === 'obj' && v.o.kind === 'list') {
               items.push(...v.o.items.map((o) => ({ t: 'obj', o }) as Val));
               template ||= v.o.template;
             } else template = true;
@@ -524,8 +524,8 @@ export class Interp implements Evaluator {
         const v = this.eval(e.elt, inner);
         // (the layers of a container built per element repeat too)
         const mark = (o: Obj, depth: number): void => {
-          if (o.o === 'weight') o.rec.template = true;
-          else if (o.o === 'seq' && depth < 8) for (const x of o.seq.items) mark(x, depth + 1);
+          if (o.kind === 'weight') o.rec.template = true;
+          else if (o.kind === 'seq' && depth < 8) for (const x of o.seq.items) mark(x, depth + 1);
         };
         if (v.t === 'obj') mark(v.o, 0);
         return { t: 'list', items: [v], template: true };
@@ -540,7 +540,7 @@ export class Interp implements Evaluator {
       }
       case 'sub': {
         let base = this.eval(e.obj, scope);
-        if (base.t === 'self' || (base.t === 'obj' && base.o.o === 'instance')) {
+        if (base.t === 'self' || (base.t === 'obj' && base.o.kind === 'instance')) {
           const cls = base.t === 'self' ? base.cls : (base.o as { cls: ClassCtx }).cls;
           const own = cls.attrs.get('__seq__');
           if (own) base = own;
@@ -551,7 +551,7 @@ export class Interp implements Evaluator {
           const s = slice(this, base, sl, scope);
           if (s) return s;
         }
-        if (base.t === 'obj' && base.o.o === 'list') {
+        if (base.t === 'obj' && base.o.kind === 'list') {
           if (idx.t === 'num' && !base.o.template && Number.isInteger(idx.v)) {
             const i = idx.v < 0 ? base.o.items.length + idx.v : idx.v;
             const it = base.o.items[i];
@@ -559,7 +559,7 @@ export class Interp implements Evaluator {
           }
           return { t: 'objs', items: base.o.items };
         }
-        if (base.t === 'obj' && base.o.o === 'seq') {
+        if (base.t === 'obj' && base.o.kind === 'seq') {
           if (idx.t === 'num' && Number.isInteger(idx.v)) {
             const items = base.o.seq.items;
             const i = idx.v < 0 ? items.length + idx.v : idx.v;
@@ -657,7 +657,7 @@ export class Interp implements Evaluator {
       fnE.obj.fn.id === 'super'
     ) {
       const seq = makeSeq(this, scope.cls.seqBase, e, scope);
-      scope.cls.attrs.set('__seq__', { t: 'obj', o: { o: 'seq', seq } });
+      scope.cls.attrs.set('__seq__', { t: 'obj', o: { kind: 'seq', seq } });
       seq.owner = scope.cls;
       seqPaths(this, seq, 'self', (expr, loop) => (scope.top ? { expr, loop, fn: scope.fn, anchor: scope.top, body: scope.body } : null));
       return UNKNOWN;
@@ -676,7 +676,7 @@ export class Interp implements Evaluator {
           if (v.t !== 'unknown' || e.args.length === 2) return v;
           return this.eval(e.args[2].value, scope);
         }
-        const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.o === 'instance' ? recv.o.cls : null;
+        const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.kind === 'instance' ? recv.o.cls : null;
         if (cls?.dynAttrs?.length) return cls.dynAttrs.length === 1 ? { t: 'obj', o: cls.dynAttrs[0] } : { t: 'objs', items: [...cls.dynAttrs] };
         return UNKNOWN;
       }
@@ -692,7 +692,7 @@ export class Interp implements Evaluator {
     switch (callee.t) {
       case 'ref': {
         const out = callRef(this, callee.q, e, scope, stmt);
-        if (fnE.k === 'name' && this.weightTransforming.has(fnE.id) && out.t === 'obj' && out.o.o === 'weight') {
+        if (fnE.k === 'name' && this.weightTransforming.has(fnE.id) && out.t === 'obj' && out.o.kind === 'weight') {
           out.o.rec.init = { name: 'unknown', explicit: false, source: 'default' };
         }
         return out;
@@ -766,7 +766,7 @@ export class Interp implements Evaluator {
             }
           } else if (site) this.ctorIncomplete.add(c);
         }
-        if (callee.cls.framework) return { t: 'obj', o: { o: 'instance', cls: callee.cls } };
+        if (callee.cls.framework) return { t: 'obj', o: { kind: 'instance', cls: callee.cls } };
         return UNKNOWN;
       }
       case 'init':
@@ -807,15 +807,15 @@ export class Interp implements Evaluator {
 
   toObj(v: Val): Obj | null {
     if (v.t === 'obj') return v.o;
-    if (v.t === 'tensor' && v.pend.length === 0) return { o: 'input', ch: v.ch };
+    if (v.t === 'tensor' && v.pend.length === 0) return { kind: 'input', ch: v.ch };
     if (v.t === 'ref') {
       const role = roleOf(v.q);
-      if (role && role.kind === 'actFn') return { o: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
-      if (role && role.kind === 'passFn') return { o: 'pass' };
+      if (role && role.kind === 'actFn') return { kind: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
+      if (role && role.kind === 'passFn') return { kind: 'pass' };
     }
     if (v.t === 'list') {
       const items = v.items.map((x) => this.toObj(x)).filter((x): x is Obj => x !== null);
-      return { o: 'list', items, template: v.template };
+      return { kind: 'list', items, template: v.template };
     }
     return null;
   }

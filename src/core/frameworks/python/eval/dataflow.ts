@@ -12,7 +12,7 @@ import { type LayerRec, type Obj, type Pend, type SeqRec, UNKNOWN, type Val, bra
 
 export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): Val {
   const inT = input.t === 'tensor' ? input : input.t === 'list' ? null : tensor();
-  switch (o.o) {
+  switch (o.kind) {
     case 'weight': {
       const rec = o.rec;
       if (inT) {
@@ -174,29 +174,29 @@ export function slice(ev: Evaluator, base: Val, sl: PySlice, scope: Scope): Val 
   if (lo === undefined || hi === undefined || st === undefined || (st !== null && st !== 1)) return null;
   const cut = <T>(items: T[]): T[] => items.slice(lo ?? 0, hi ?? items.length);
   if (base.t === 'list') return base.template ? null : { t: 'list', items: cut(base.items), template: false };
-  if (base.t === 'obj' && base.o.o === 'list' && base.o.template && base.o.ml) {
+  if (base.t === 'obj' && base.o.kind === 'list' && base.o.template && base.o.ml) {
     // a ModuleList filled in a loop, then a head appended: [:-k] keeps the loop-built members
     const items = base.o.items;
     let lastT = -1;
     items.forEach((o, i) => {
-      if ((o.o === 'weight' && o.rec.template) || (o.o === 'list' && o.template)) lastT = i;
+      if ((o.kind === 'weight' && o.rec.template) || (o.kind === 'list' && o.template)) lastT = i;
     });
     const n = items.length;
     if (!((lo === null || lo === 0) && hi !== null && hi < 0 && n + hi > lastT)) return null;
-    return { t: 'obj', o: { o: 'list', items: cut(items), template: true, ml: base.o.ml } };
+    return { t: 'obj', o: { kind: 'list', items: cut(items), template: true, ml: base.o.ml } };
   }
-  if (base.t === 'obj' && base.o.o === 'list') return base.o.template ? null : { t: 'obj', o: { o: 'list', items: cut(base.o.items), template: false } };
-  if (base.t === 'obj' && base.o.o === 'seq') {
+  if (base.t === 'obj' && base.o.kind === 'list') return base.o.template ? null : { t: 'obj', o: { kind: 'list', items: cut(base.o.items), template: false } };
+  if (base.t === 'obj' && base.o.kind === 'seq') {
     const seq = base.o.seq as SeqRec & { names?: (string | null)[] };
     let lastT = -1;
     seq.items.forEach((o, i) => {
-      if ((o.o === 'weight' && o.rec.template) || (o.o === 'list' && o.template)) lastT = i;
+      if ((o.kind === 'weight' && o.rec.template) || (o.kind === 'list' && o.template)) lastT = i;
     });
     const n = seq.items.length;
     if (lastT >= 0 && !((lo === null || lo === 0) && hi !== null && hi < 0 && n + hi > lastT)) return null;
     const sub: SeqRec & { names?: (string | null)[] } = { ...seq, items: cut(seq.items) };
     if (seq.names) sub.names = cut(seq.names);
-    return { t: 'obj', o: { o: 'seq', seq: sub } };
+    return { t: 'obj', o: { kind: 'seq', seq: sub } };
   }
   return null;
 }
@@ -207,7 +207,7 @@ export function foldSeq(ev: Evaluator, seq: SeqRec): void {
   const scope = ev.moduleScope;
   for (const it of seq.items) {
     cur = applyObj(ev, it, cur, dummy, scope);
-    if (it.o === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
+    if (it.kind === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
   }
 }
 
@@ -228,7 +228,7 @@ export function makeSeq(ev: Evaluator, framework: Framework, e: Extract<PyExpr, 
     }
     const o = ev.toObj(v);
     if (!o) seq!.opaque = true;
-    if (o && o.o === 'list') {
+    if (o && o.kind === 'list') {
       for (const x of o.items) {
         items.push(x);
         names.push(null);
@@ -253,13 +253,13 @@ export function makeSeq(ev: Evaluator, framework: Framework, e: Extract<PyExpr, 
     } else if (framework === 'flax' && v.t === 'unknown') {
       // A Flax Sequential applies any callable (a lambda, a helper): whatever it does
       // acts on the previous layer's output, which must not read as "no activation".
-      items.push({ o: 'act', act: { name: 'unknown', via: 'sequential', span: a.value.span, text: dottedName(a.value) ?? 'a callable' } });
+      items.push({ kind: 'act', act: { name: 'unknown', via: 'sequential', span: a.value.span, text: dottedName(a.value) ?? 'a callable' } });
       names.push(null);
     } else pushVal(v, null);
   }
   seq.items = items;
   (seq as SeqRec & { names?: (string | null)[] }).names = names;
-  for (const it of items) if (it.o === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
+  for (const it of items) if (it.kind === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
   foldSeq(ev, seq);
   return seq;
 }

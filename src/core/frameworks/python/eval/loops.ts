@@ -73,13 +73,13 @@ export function bindLoop(ev: Evaluator, target: PyExpr, it: Val, scope: Scope): 
     });
     return;
   }
-  if (it.t === 'obj' && it.o.o === 'list') elem = { t: 'objs', items: it.o.items };
-  else if (it.t === 'obj' && it.o.o === 'seq') elem = { t: 'objs', items: it.o.seq.items };
+  if (it.t === 'obj' && it.o.kind === 'list') elem = { t: 'objs', items: it.o.items };
+  else if (it.t === 'obj' && it.o.kind === 'seq') elem = { t: 'objs', items: it.o.seq.items };
   else if (it.t === 'list') elem = joinVals(it.items.length ? it.items : [UNKNOWN]);
-  else if (it.t === 'objs' && it.items.length && it.items.every((x) => x.o === 'seq' || x.o === 'list')) {
+  else if (it.t === 'objs' && it.items.length && it.items.every((x) => x.kind === 'seq' || x.kind === 'list')) {
     // one of several containers (`for seq in (self.encoder, self.decoder): for m in seq`):
     // an element is any member of any of them
-    elem = { t: 'objs', items: it.items.flatMap((x) => (x.o === 'seq' ? x.seq.items : x.o === 'list' ? x.items : [])) };
+    elem = { t: 'objs', items: it.items.flatMap((x) => (x.kind === 'seq' ? x.seq.items : x.kind === 'list' ? x.items : [])) };
   } else if (it.t === 'objs') elem = it;
   else if (it.t === 'anymod') elem = it;
   else if (it.t === 'anyparam') {

@@ -150,17 +150,17 @@ export interface ClassCtx {
 }
 
 export type Obj =
-  | { o: 'weight'; rec: LayerRec }
-  | { o: 'act'; act: ActivationInfo; halves?: boolean }
-  | { o: 'norm'; norm: Normalization }
-  | { o: 'pass'; reshape?: boolean }
-  | { o: 'add' }
-  | { o: 'concat' }
-  | { o: 'seq'; seq: SeqRec }
-  | { o: 'list'; items: Obj[]; template: boolean; ml?: ModList }
-  | { o: 'instance'; cls: ClassCtx }
-  | { o: 'wrapper'; inner: Obj; merge?: BidiMerge; backward?: Obj }
-  | { o: 'input'; ch: number | null };
+  | { kind: 'weight'; rec: LayerRec }
+  | { kind: 'act'; act: ActivationInfo; halves?: boolean }
+  | { kind: 'norm'; norm: Normalization }
+  | { kind: 'pass'; reshape?: boolean }
+  | { kind: 'add' }
+  | { kind: 'concat' }
+  | { kind: 'seq'; seq: SeqRec }
+  | { kind: 'list'; items: Obj[]; template: boolean; ml?: ModList }
+  | { kind: 'instance'; cls: ClassCtx }
+  | { kind: 'wrapper'; inner: Obj; merge?: BidiMerge; backward?: Obj }
+  | { kind: 'input'; ch: number | null };
 
 /**
  * Keras `Bidirectional` merge_mode: 'concat' (the default) doubles the width,
@@ -246,9 +246,9 @@ export function arith(op: string, a: number, b: number): number | null {
 /** The layers of a ModuleList's member (inside the containers it holds) belong to that list. */
 export function setListOwner(o: Obj, ml: ModList, depth = 0): void {
   if (depth > 8) return;
-  if (o.o === 'weight') o.rec.listOwner = ml;
-  else if (o.o === 'seq') for (const x of o.seq.items) setListOwner(x, ml, depth + 1);
-  else if (o.o === 'list') for (const x of o.items) setListOwner(x, ml, depth + 1);
+  if (o.kind === 'weight') o.rec.listOwner = ml;
+  else if (o.kind === 'seq') for (const x of o.seq.items) setListOwner(x, ml, depth + 1);
+  else if (o.kind === 'list') for (const x of o.items) setListOwner(x, ml, depth + 1);
 }
 
 export function joinVals(vals: Val[]): Val {
@@ -274,18 +274,18 @@ export function joinVals(vals: Val[]): Val {
 
 /** A binding that holds a module with weights (a layer, a container, a user module). */
 export function hasLayer(v: Val | undefined): boolean {
-  const layerObj = (o: Obj): boolean => o.o === 'weight' || o.o === 'seq' || o.o === 'instance' || o.o === 'list' || o.o === 'wrapper';
+  const layerObj = (o: Obj): boolean => o.kind === 'weight' || o.kind === 'seq' || o.kind === 'instance' || o.kind === 'list' || o.kind === 'wrapper';
   return !!v && ((v.t === 'obj' && layerObj(v.o)) || (v.t === 'objs' && v.items.some(layerObj)));
 }
 
 /** `return nn.ReLU()` / `return nn.GELU()` from two branches: one activation module, unknown when they differ. */
 export function unifyActs(v: Val): Val {
   if (v.t !== 'objs') return v;
-  const acts = v.items.filter((o): o is Extract<Obj, { o: 'act' }> => o.o === 'act');
+  const acts = v.items.filter((o): o is Extract<Obj, { kind: 'act' }> => o.kind === 'act');
   if (acts.length < 2) return v;
   const agree = acts.every((o) => sameAct(o.act, acts[0].act));
-  const act: Obj = agree ? acts[0] : { o: 'act', act: { name: 'unknown', via: 'sequential', text: acts.map((o) => o.act.text ?? o.act.name).join(' or ') } };
-  const items = [act, ...v.items.filter((o) => o.o !== 'act')];
+  const act: Obj = agree ? acts[0] : { kind: 'act', act: { name: 'unknown', via: 'sequential', text: acts.map((o) => o.act.text ?? o.act.name).join(' or ') } };
+  const items = [act, ...v.items.filter((o) => o.kind !== 'act')];
   return items.length === 1 ? { t: 'obj', o: items[0] } : { t: 'objs', items };
 }
 
@@ -323,16 +323,16 @@ export function mergeVal(a: Val | undefined, b: Val | undefined, elseAssigned: b
   if (oa && ob) {
     const items = [...oa];
     for (const o of ob) if (!items.includes(o)) items.push(o);
-    const acts = items.filter((o): o is Extract<Obj, { o: 'act' }> => o.o === 'act');
-    const passes = items.some((o) => o.o === 'pass' && !o.reshape);
+    const acts = items.filter((o): o is Extract<Obj, { kind: 'act' }> => o.kind === 'act');
+    const passes = items.some((o) => o.kind === 'pass' && !o.reshape);
     const agree = acts.every((o) => sameAct(o.act, acts[0].act)) && !(acts.length && passes);
     let out = items;
     if (acts.length && !agree) {
       // nn.ReLU() in one branch, nn.Tanh() (or nn.Identity()) in the other
       const text = [...acts.map((o) => o.act.text ?? o.act.name), ...(passes ? ['nn.Identity()'] : [])].join(' or ');
-      const unknownAct: Obj = { o: 'act', act: { name: 'unknown', via: 'sequential', text } };
-      out = [unknownAct, ...items.filter((o) => o.o !== 'act' && !(o.o === 'pass' && !o.reshape))];
-    } else if (acts.length > 1) out = [acts[0], ...items.filter((o) => o.o !== 'act')];
+      const unknownAct: Obj = { kind: 'act', act: { name: 'unknown', via: 'sequential', text } };
+      out = [unknownAct, ...items.filter((o) => o.kind !== 'act' && !(o.kind === 'pass' && !o.reshape))];
+    } else if (acts.length > 1) out = [acts[0], ...items.filter((o) => o.kind !== 'act')];
     if (out.length === 0) return elseAssigned ? b : a;
     const v: Val = out.length === 1 ? { t: 'obj', o: out[0] } : { t: 'objs', items: out };
     if ((a.t === 'const' || b.t === 'const' || maybeNone.has(a) || maybeNone.has(b)) && hasLayer(v)) maybeNone.add(v);

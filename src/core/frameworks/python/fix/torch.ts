@@ -137,7 +137,7 @@ export function seqLoopFix(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: s
     const edits = seqLoopFixIn(ctx, rec, target, ns, imports, seq);
     if (edits) return edits;
     const inner: SeqRec = seq;
-    seq = ctx.seqs?.find((s) => s.items.some((it) => it.o === 'seq' && it.seq === inner));
+    seq = ctx.seqs?.find((s) => s.items.some((it) => it.kind === 'seq' && it.seq === inner));
   }
   return null;
 }
@@ -213,12 +213,12 @@ export function containerLoopFix(
   let known = !opaque;
   const walk = (items: Obj[]) => {
     for (const it of items) {
-      if (it.o === 'weight') weights.push(it.rec);
-      else if (it.o === 'seq') {
+      if (it.kind === 'weight') weights.push(it.rec);
+      else if (it.kind === 'seq') {
         if (it.seq.opaque) known = false;
         walk(it.seq.items);
-      } else if (it.o === 'list') walk(it.items);
-      else if (it.o !== 'act' && it.o !== 'norm' && it.o !== 'pass') known = false;
+      } else if (it.kind === 'list') walk(it.items);
+      else if (it.kind !== 'act' && it.kind !== 'norm' && it.kind !== 'pass') known = false;
     }
   };
   walk(members);
@@ -239,16 +239,16 @@ export function containerLoopFix(
   // loop (an output head): the loop then runs over `net[:-k]`, which keeps the loop-built ones.
   let cutFrom = members.length;
   for (const w of disagree) {
-    const i = members.findIndex((it) => it.o === 'weight' && it.rec === w);
+    const i = members.findIndex((it) => it.kind === 'weight' && it.rec === w);
     if (i < 0) return null;
     cutFrom = Math.min(cutFrom, i);
   }
   const tail = members.slice(cutFrom);
-  if (tail.some((it) => it.o !== 'weight' || it.rec.template)) return null;
+  if (tail.some((it) => it.kind !== 'weight' || it.rec.template)) return null;
   const keep = members.slice(0, cutFrom);
-  const holds = (it: Obj): boolean => (it.o === 'weight' && it.rec === rec) || (it.o === 'seq' && it.seq.items.some(holds)) || (it.o === 'list' && it.items.some(holds));
+  const holds = (it: Obj): boolean => (it.kind === 'weight' && it.rec === rec) || (it.kind === 'seq' && it.seq.items.some(holds)) || (it.kind === 'list' && it.items.some(holds));
   if (!keep.some(holds)) return null;
-  const touched = weights.filter((w) => w.spec.kind === kind && !tail.some((it) => it.o === 'weight' && it.rec === w));
+  const touched = weights.filter((w) => w.spec.kind === kind && !tail.some((it) => it.kind === 'weight' && it.rec === w));
   const sliceText = cutFrom < members.length ? `[:${cutFrom - members.length}]` : '';
   const cls = ctx.imports.spell(rec.qname);
   if (!cls) return null;

@@ -28,7 +28,7 @@ export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { k: 'attr' }>, scope
     case 'obj':
       return objAttr(base.o, e.attr);
     case 'objs': {
-      const recs = base.items.flatMap((o) => (o.o === 'weight' ? [o.rec] : []));
+      const recs = base.items.flatMap((o) => (o.kind === 'weight' ? [o.rec] : []));
       const which = paramWhich(e.attr);
       if (which && recs.length) return { t: 'param', layers: recs, filter: null, which, data: false };
       return UNKNOWN;
@@ -58,7 +58,7 @@ export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { k: 'attr' }>, scope
 
 /** An attribute of a module object: a weight's parameter, a named item of a container, an instance's attribute. */
 export function objAttr(o: Obj, attr: string): Val {
-  if (o.o === 'weight') {
+  if (o.kind === 'weight') {
     const which = paramWhich(attr);
     if (which) {
       const m = /_l(\d+)(_reverse)?$/.exec(attr);
@@ -66,7 +66,7 @@ export function objAttr(o: Obj, attr: string): Val {
     }
     return UNKNOWN;
   }
-  if (o.o === 'seq') {
+  if (o.kind === 'seq') {
     const names = (o.seq as SeqRec & { names?: (string | null)[] }).names;
     if (names) {
       const i = names.indexOf(attr);
@@ -74,7 +74,7 @@ export function objAttr(o: Obj, attr: string): Val {
     }
     return UNKNOWN;
   }
-  if (o.o === 'wrapper') return objAttr(o.inner, attr);
-  if (o.o === 'instance') return o.cls.attrs.get(attr) ?? o.cls.fields.get(attr) ?? UNKNOWN;
+  if (o.kind === 'wrapper') return objAttr(o.inner, attr);
+  if (o.kind === 'instance') return o.cls.attrs.get(attr) ?? o.cls.fields.get(attr) ?? UNKNOWN;
   return UNKNOWN;
 }

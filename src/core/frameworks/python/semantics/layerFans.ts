@@ -338,7 +338,7 @@ export function kerasActivation(ev: Evaluator, a: PyExpr | undefined, scope: Sco
     const role = roleOf(v.q);
     if (role && role.kind === 'actFn') return { name: role.act, param: role.param, via: 'argument', span: a.span, text: shortText(v.q) };
   }
-  if (v.t === 'obj' && v.o.o === 'act') return { ...v.o.act, via: 'argument', span: a.span };
+  if (v.t === 'obj' && v.o.kind === 'act') return { ...v.o.act, via: 'argument', span: a.span };
   if (v.t === 'str') return { name: kerasActivationName(v.v), via: 'argument', span: a.span, text: v.v };
   return { name: 'unknown', via: 'argument', span: a.span };
 }

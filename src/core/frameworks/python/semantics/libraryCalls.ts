@@ -41,12 +41,12 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
           if (v && v.t === 'num') param = v.v;
         }
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
-        return { t: 'obj', o: { o: 'act', act: { name: fnRole.act, param, via: 'sequential', span: e.span, text: shortText(fnV.q) } } };
+        return { t: 'obj', o: { kind: 'act', act: { name: fnRole.act, param, via: 'sequential', span: e.span, text: shortText(fnV.q) } } };
       }
       if (fnV.t === 'ref' && fnRole && fnRole.kind === 'passFn') {
         // partial(nnx.avg_pool, window_shape=(2, 2)): shape only
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
-        return { t: 'obj', o: { o: 'pass' } };
+        return { t: 'obj', o: { kind: 'pass' } };
       }
     }
     if (q === 'math.sqrt' || q === 'numpy.sqrt') {
@@ -85,7 +85,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
   }
   switch (role.kind) {
     case 'weight':
-      return { t: 'obj', o: { o: 'weight', rec: makeLayer(ev, role.spec, q, e, scope, stmt) } };
+      return { t: 'obj', o: { kind: 'weight', rec: makeLayer(ev, role.spec, q, e, scope, stmt) } };
     case 'actModule': {
       let act: ActivationInfo = { name: role.act, param: role.param, via: 'sequential', span: e.span, text: shortText(q) };
       let halves = q === 'torch.nn.GLU';
@@ -106,7 +106,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
           if (v && v.t === 'num') act.param = v.v;
         }
       }
-      return { t: 'obj', o: halves ? { o: 'act', act, halves } : { o: 'act', act } };
+      return { t: 'obj', o: halves ? { kind: 'act', act, halves } : { kind: 'act', act } };
     }
     case 'actFn': {
       // nn.relu(x) / F.relu(x) / tf.nn.relu(x) / F.leaky_relu(x, 0.2)
@@ -134,7 +134,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       return tensor([], null);
     }
     case 'norm':
-      return { t: 'obj', o: { o: 'norm', norm: role.norm } };
+      return { t: 'obj', o: { kind: 'norm', norm: role.norm } };
     case 'normFn': {
       const input = ev.firstArg(e, scope);
       if (input.t === 'tensor') {
@@ -147,7 +147,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       for (const a of e.args) ev.eval(a.value, scope);
       const last = q.slice(q.lastIndexOf('.') + 1);
       const reshapes = last === 'Flatten' || last === 'Reshape' || last === 'Unflatten' || last === 'Permute' || last === 'RepeatVector';
-      return { t: 'obj', o: reshapes ? { o: 'pass', reshape: true } : { o: 'pass' } };
+      return { t: 'obj', o: reshapes ? { kind: 'pass', reshape: true } : { kind: 'pass' } };
     }
     case 'passFn': {
       const input = ev.firstArg(e, scope);
@@ -155,9 +155,9 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       return tensor();
     }
     case 'add':
-      return { t: 'obj', o: { o: 'add' } };
+      return { t: 'obj', o: { kind: 'add' } };
     case 'concat':
-      return { t: 'obj', o: { o: 'concat' } };
+      return { t: 'obj', o: { kind: 'concat' } };
     case 'addFn': {
       const a0 = e.args[0] ? ev.eval(e.args[0].value, scope) : UNKNOWN;
       if (a0.t === 'list') return residualAdd(ev, a0.items, scope);
@@ -186,19 +186,19 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
               : 'unknown';
         const bl = kwarg(e, 'backward_layer');
         const backward = bl ? ev.toObj(ev.eval(bl.value, scope)) ?? undefined : undefined;
-        return { t: 'obj', o: { o: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
+        return { t: 'obj', o: { kind: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
       }
       if (inner && q === 'flax.linen.Bidirectional') {
         // Bidirectional(forward_rnn, backward_rnn, merge_fn=<concatenate>, ...)
         const be = argOf(e, 1, 'backward_rnn');
         const backward = be ? ev.toObj(ev.eval(be, scope)) ?? undefined : undefined;
         const merge: BidiMerge = kwarg(e, 'merge_fn') ? 'unknown' : 'concat';
-        return { t: 'obj', o: { o: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
+        return { t: 'obj', o: { kind: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
       }
-      return inner ? { t: 'obj', o: { o: 'wrapper', inner } } : UNKNOWN;
+      return inner ? { t: 'obj', o: { kind: 'wrapper', inner } } : UNKNOWN;
     }
     case 'sequential':
-      return { t: 'obj', o: { o: 'seq', seq: makeSeq(ev, role.framework, e, scope) } };
+      return { t: 'obj', o: { kind: 'seq', seq: makeSeq(ev, role.framework, e, scope) } };
     case 'modulelist': {
       const a = e.args[0] ? ev.eval(e.args[0].value, scope) : null;
       const items: Obj[] = [];
@@ -212,7 +212,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
           else ml.opaque = true;
         }
       }
-      const list: Extract<Obj, { o: 'list' }> = { o: 'list', items, template, ml };
+      const list: Extract<Obj, { kind: 'list' }> = { kind: 'list', items, template, ml };
       for (const o of items) setListOwner(o, ml);
       return { t: 'obj', o: list };
     }
@@ -265,7 +265,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
   const obj = ev.eval(fnE.obj, scope);
   const m = fnE.attr;
   // `model = Net().to(device)`, `.cuda()`, `.eval()`: torch.nn.Module methods that return the module itself
-  if (obj.t === 'obj' && MODULE_SELF_METHODS.has(m) && ((obj.o.o === 'seq' && obj.o.seq.framework === 'pytorch') || (obj.o.o === 'instance' && obj.o.cls.framework === 'pytorch' && !obj.o.cls.methods.has(m)))) {
+  if (obj.t === 'obj' && MODULE_SELF_METHODS.has(m) && ((obj.o.kind === 'seq' && obj.o.seq.framework === 'pytorch') || (obj.o.kind === 'instance' && obj.o.cls.framework === 'pytorch' && !obj.o.cls.methods.has(m)))) {
     for (const a of e.args) ev.eval(a.value, scope);
     return obj;
   }
@@ -301,22 +301,22 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
     consume(ev, obj.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: `.${m}()` });
     return tensor([], null);
   }
-  if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'add' || m === 'append')) {
+  if (obj.t === 'obj' && obj.o.kind === 'seq' && (m === 'add' || m === 'append')) {
     const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
     const o = ev.toObj(v);
     if (o) {
       obj.o.seq.items.push(o);
       foldSeq(ev, obj.o.seq);
       // path for layers added to a named sequential
-      if (o.o === 'weight' && obj.o.seq.name && !o.rec.name) o.rec.name = null;
+      if (o.kind === 'weight' && obj.o.seq.name && !o.rec.name) o.rec.name = null;
     }
     return UNKNOWN;
   }
-  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
+  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.kind === 'instance')) && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
     // self.add_module('fc1', nn.Linear(...)): the same as self.fc1 = nn.Linear(...)
     return registerModule(ev, fnE.obj, argOf(e, 0, 'name')!, argOf(e, 1, 'module')!, scope);
   }
-  if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
+  if (obj.t === 'obj' && obj.o.kind === 'seq' && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
     // nn.Sequential().add_module('fc1', nn.Linear(...)): appended under that name
     const nameV = ev.eval(argOf(e, 0, 'name')!, scope);
     const o = ev.toObj(ev.eval(argOf(e, 1, 'module')!, scope));
@@ -325,7 +325,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
       seq.items.push(o);
       (seq.names ??= []).length = seq.items.length - 1;
       seq.names.push(nameV.t === 'str' ? nameV.v : null);
-      if (o.o === 'weight' && !o.rec.seqOwner) o.rec.seqOwner = seq;
+      if (o.kind === 'weight' && !o.rec.seqOwner) o.rec.seqOwner = seq;
       const base = dottedName(fnE.obj);
       if (nameV.t === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v) && base) {
         nameValue(ev, { t: 'obj', o }, nameV.v, scope, `${base}.${nameV.v}`, fnE.obj.k === 'attr' && rootName(fnE.obj) === 'self');
@@ -334,7 +334,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
     }
     return UNKNOWN;
   }
-  if (obj.t === 'obj' && obj.o.o === 'list' && (m === 'append' || m === 'extend')) {
+  if (obj.t === 'obj' && obj.o.kind === 'list' && (m === 'append' || m === 'extend')) {
     const list = obj.o;
     const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
     const ml = list.ml;
@@ -346,7 +346,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
         added.push(o);
         if (inLoop(scope)) list.template = true;
         // (a ModuleList's member appended once, after the loop, keeps its own identity: a head)
-        if (o.o === 'weight' && list.template && (!ml || inLoop(scope))) o.rec.template = true;
+        if (o.kind === 'weight' && list.template && (!ml || inLoop(scope))) o.rec.template = true;
       } else if (ml) ml.opaque = true;
     } else if (v.t === 'list') {
       // extend([... for _ in range(n)]) or extend(...) in a loop repeats at run time
@@ -356,7 +356,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
         if (o) {
           list.items.push(o);
           added.push(o);
-          if (o.o === 'weight' && list.template && inLoop(scope)) o.rec.template = true;
+          if (o.kind === 'weight' && list.template && inLoop(scope)) o.rec.template = true;
         } else if (ml) ml.opaque = true;
       }
     } else if (ml) ml.opaque = true;
@@ -373,12 +373,12 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
       obj.items.push(v);
       if (inLoop(scope)) {
         obj.template = true;
-        if (v.t === 'obj' && v.o.o === 'weight') v.o.rec.template = true;
+        if (v.t === 'obj' && v.o.kind === 'weight') v.o.rec.template = true;
       }
     } else if (v.t === 'list') obj.items.push(...v.items);
     return UNKNOWN;
   }
-  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && (m === 'modules' || m === 'children' || m === 'named_modules')) {
+  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.kind === 'instance')) && (m === 'modules' || m === 'children' || m === 'named_modules')) {
     const cls = obj.t === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
     const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
     if (m === 'named_modules') return { t: 'zip', items: [UNKNOWN, { t: 'anymod', filter }] };
@@ -386,7 +386,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
   }
   // for m in net.modules(): the container's members (nested containers followed for modules());
   // `for seq in (self.encoder, self.decoder): for m in seq.modules()` reaches every container's
-  const isContainer = (x: Obj) => x.o === 'seq' || (x.o === 'list' && !!x.ml);
+  const isContainer = (x: Obj) => x.kind === 'seq' || (x.kind === 'list' && !!x.ml);
   const conts = obj.t === 'obj' && isContainer(obj.o) ? [obj.o] : obj.t === 'objs' && obj.items.length && obj.items.every(isContainer) ? obj.items : [];
   if (conts.length && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
     const items: Obj[] = [];
@@ -394,31 +394,31 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
     const walk = (members: Obj[]) => {
       for (const it of members) {
         items.push(it);
-        if (deep && it.o === 'seq') walk(it.seq.items);
-        else if (deep && it.o === 'list') walk(it.items);
+        if (deep && it.kind === 'seq') walk(it.seq.items);
+        else if (deep && it.kind === 'list') walk(it.items);
       }
     };
     for (const c of conts) {
-      if (c.o === 'seq') walk(c.seq.items);
-      else if (c.o === 'list') walk(c.items);
+      if (c.kind === 'seq') walk(c.seq.items);
+      else if (c.kind === 'list') walk(c.items);
     }
     const v: Val = { t: 'objs', items };
     return m.startsWith('named_') ? { t: 'zip', items: [UNKNOWN, v] } : v;
   }
-  const weightsOf = obj.t === 'objs' && obj.items.length && obj.items.every((x) => x.o === 'weight') ? obj.items.map((x) => (x as { rec: LayerRec }).rec) : null;
-  if ((obj.t === 'self' || weightsOf || (obj.t === 'obj' && (obj.o.o === 'instance' || obj.o.o === 'weight' || obj.o.o === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
+  const weightsOf = obj.t === 'objs' && obj.items.length && obj.items.every((x) => x.kind === 'weight') ? obj.items.map((x) => (x as { rec: LayerRec }).rec) : null;
+  if ((obj.t === 'self' || weightsOf || (obj.t === 'obj' && (obj.o.kind === 'instance' || obj.o.kind === 'weight' || obj.o.kind === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
     let owner: LayerRec[] | null = null;
     let cls: ClassCtx | null = null;
     // `self.rnn` bound to nn.LSTM in one branch and nn.GRU in the other: both
     if (weightsOf) owner = weightsOf;
     else if (obj.t !== 'obj') cls = obj.t === 'self' ? obj.cls : null;
-    else if (obj.o.o === 'instance') cls = obj.o.cls;
-    else if (obj.o.o === 'weight') owner = [obj.o.rec];
-    else if (obj.o.o === 'seq') owner = obj.o.seq.items.flatMap((x) => (x.o === 'weight' ? [x.rec] : []));
+    else if (obj.o.kind === 'instance') cls = obj.o.cls;
+    else if (obj.o.kind === 'weight') owner = [obj.o.rec];
+    else if (obj.o.kind === 'seq') owner = obj.o.seq.items.flatMap((x) => (x.kind === 'weight' ? [x.rec] : []));
     const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
     return { t: 'anyparam', owner, filter, which: 'any' };
   }
-  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && m === 'apply') {
+  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.kind === 'instance')) && m === 'apply') {
     const fnV = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
     const cls = obj.t === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
     if (fnV.t === 'fn') {
@@ -455,7 +455,7 @@ export function registerModule(ev: Evaluator, recvE: PyExpr, nameE: PyExpr, valu
   const recv = ev.eval(recvE, scope);
   const nameV = ev.eval(nameE, scope);
   const v = ev.eval(valueE, scope);
-  const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.o === 'instance' ? recv.o.cls : null;
+  const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.kind === 'instance' ? recv.o.cls : null;
   if (!cls) return UNKNOWN;
   const names = ev.loopNames.get(nameV);
   if (names) {

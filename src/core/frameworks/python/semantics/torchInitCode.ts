@@ -116,8 +116,8 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
         const role = roleOf(ev.imports.resolve(te));
         if (role && role.kind === 'weight') kinds.add(role.spec.kind);
       }
-      const keep = cur.items.filter((o) => o.o === 'weight' && kinds.has(o.rec.spec.kind));
-      const rest = cur.items.filter((o) => !(o.o === 'weight' && kinds.has(o.rec.spec.kind)));
+      const keep = cur.items.filter((o) => o.kind === 'weight' && kinds.has(o.rec.spec.kind));
+      const rest = cur.items.filter((o) => !(o.kind === 'weight' && kinds.has(o.rec.spec.kind)));
       return { name: subj.id, then: { t: 'objs', items: keep }, else: { t: 'objs', items: rest } };
     }
     if (!cur || cur.t !== 'anymod') return null;
