@@ -167,8 +167,8 @@ export function heldClasses(c: ClassCtx): ClassCtx[] {
     else if (o.kind === 'wrapper') visitObj(o.inner, depth + 1);
   };
   for (const v of c.attrs.values()) {
-    if (v.t === 'obj') visitObj(v.o, 0);
-    else if (v.t === 'objs') for (const o of v.items) visitObj(o, 0);
+    if (v.kind === 'obj') visitObj(v.o, 0);
+    else if (v.kind === 'objs') for (const o of v.items) visitObj(o, 0);
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { type AccessPath, type Obj, type SeqRec, type Val, pushPath } from './va
 /** Record names and access paths of module objects when they are bound. */
 export function nameValue(ev: Evaluator, v: Val, name: string, scope: Scope, pathExpr: string, isAttr: boolean): void {
   // '__elem' is bindLoop's placeholder for one element of a zip/enumerate: not a user's name
-  if (v.t !== 'obj' || name === '__elem') return;
+  if (v.kind !== 'obj' || name === '__elem') return;
   const fn = scope.fn;
   const anchor = topStmtOf(scope);
   const mkPath = (expr: string, loop: boolean): AccessPath | null => (anchor ? { expr, loop, fn, anchor, body: bodyOf(scope) } : null);

@@ -14,15 +14,15 @@ export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { k: 'attr' }>, scope
   const root = rootName(e);
   if (root !== null && !lookup(scope, root) && (ev.imports.map.has(root) || false)) {
     const q = ev.imports.resolve(e);
-    if (q) return { t: 'ref', q };
+    if (q) return { kind: 'ref', q };
   }
   const base = ev.eval(e.obj, scope);
-  switch (base.t) {
+  switch (base.kind) {
     case 'self': {
       const v = base.cls.attrs.get(e.attr) ?? base.cls.fields.get(e.attr);
       if (v) return v;
       const m = base.cls.methods.get(e.attr);
-      if (m) return { t: 'fn', def: m, cls: base.cls, self: base };
+      if (m) return { kind: 'fn', def: m, cls: base.cls, self: base };
       return UNKNOWN;
     }
     case 'obj':
@@ -30,13 +30,13 @@ export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { k: 'attr' }>, scope
     case 'objs': {
       const recs = base.items.flatMap((o) => (o.kind === 'weight' ? [o.rec] : []));
       const which = paramWhich(e.attr);
-      if (which && recs.length) return { t: 'param', layers: recs, filter: null, which, data: false };
+      if (which && recs.length) return { kind: 'param', layers: recs, filter: null, which, data: false };
       return UNKNOWN;
     }
     case 'anymod': {
       const which = paramWhich(e.attr);
-      if (which) return { t: 'param', layers: null, filter: base.filter, which, data: false };
-      if (e.attr === '__class__') return { t: 'classname', of: base, varName: e.obj.k === 'name' ? e.obj.id : null };
+      if (which) return { kind: 'param', layers: null, filter: base.filter, which, data: false };
+      if (e.attr === '__class__') return { kind: 'classname', of: base, varName: e.obj.k === 'name' ? e.obj.id : null };
       return UNKNOWN;
     }
     case 'classname':
@@ -46,7 +46,7 @@ export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { k: 'attr' }>, scope
       return UNKNOWN;
     case 'tensor':
       if (e.attr === 'T' || e.attr === 'data') return base;
-      return { t: 'unknown' };
+      return { kind: 'unknown' };
     case 'cls': {
       const v = base.cls.fields.get(e.attr);
       return v ?? UNKNOWN;
@@ -62,7 +62,7 @@ export function objAttr(o: Obj, attr: string): Val {
     const which = paramWhich(attr);
     if (which) {
       const m = /_l(\d+)(_reverse)?$/.exec(attr);
-      return { t: 'param', layers: [o.rec], filter: null, which, data: false, ...(m ? { index: Number(m[1]) } : {}) };
+      return { kind: 'param', layers: [o.rec], filter: null, which, data: false, ...(m ? { index: Number(m[1]) } : {}) };
     }
     return UNKNOWN;
   }
@@ -70,7 +70,7 @@ export function objAttr(o: Obj, attr: string): Val {
     const names = (o.seq as SeqRec & { names?: (string | null)[] }).names;
     if (names) {
       const i = names.indexOf(attr);
-      if (i >= 0 && o.seq.items[i]) return { t: 'obj', o: o.seq.items[i] };
+      if (i >= 0 && o.seq.items[i]) return { kind: 'obj', o: o.seq.items[i] };
     }
     return UNKNOWN;
   }
