@@ -9,7 +9,7 @@ import { spelling } from '../../shared/initializers.js';
 import { recommendation } from '../../shared/recommend.js';
 import { indentOf } from '../../shared/textEdits.js';
 import type { LayerRec, Obj, SeqRec } from '../eval/values.js';
-import { type FixCtx, findCall, fmt, importEdit, indentUnit, initTargetText, insertAfterStmt, lineEnd, q } from './common.js';
+import { type FixCtx, findCall, fmt, importEdit, indentUnit, initTargetText, insertAfterStmt, lineEnd, quoted } from './common.js';
 
 export function torchInitNamespace(ctx: FixCtx): { ns: string; imports: TextEdit[] } {
   const direct = ctx.imports.spell('torch.nn.init');
@@ -27,19 +27,19 @@ export function torchCall(ctx: FixCtx, ns: string, target: InitTarget, weight: s
       return `${ns}.${spelling('pytorch', 'orthogonal')}(${weight})`;
     case 'lecun_normal':
     case 'lecun_uniform':
-      return `${ns}.${kfn}(${weight}, nonlinearity=${q(ctx, 'linear')})`;
+      return `${ns}.${kfn}(${weight}, nonlinearity=${quoted(ctx, 'linear')})`;
     case 'glorot_normal':
     case 'glorot_uniform':
-      if (target.activation === 'tanh') return `${ns}.${xfn}(${weight}, gain=${ns}.calculate_gain(${q(ctx, 'tanh')}))`;
+      if (target.activation === 'tanh') return `${ns}.${xfn}(${weight}, gain=${ns}.calculate_gain(${quoted(ctx, 'tanh')}))`;
       return `${ns}.${xfn}(${weight})`;
     case 'variance_scaling':
     case 'he_normal':
     case 'he_uniform':
     default:
       if (target.activation === 'leaky_relu' && target.slope !== undefined && target.slope !== 0) {
-        return `${ns}.${kfn}(${weight}, a=${fmt(target.slope)}, nonlinearity=${q(ctx, 'leaky_relu')})`;
+        return `${ns}.${kfn}(${weight}, a=${fmt(target.slope)}, nonlinearity=${quoted(ctx, 'leaky_relu')})`;
       }
-      return `${ns}.${kfn}(${weight}, nonlinearity=${q(ctx, 'relu')})`;
+      return `${ns}.${kfn}(${weight}, nonlinearity=${quoted(ctx, 'relu')})`;
   }
 }
 
@@ -99,7 +99,7 @@ export function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEd
     if (it) lines.push(`${indent}for m in ${path.expr}:`);
     const ind = it ? indent + unit : indent;
     lines.push(`${ind}for param_name, param in ${owner}.named_parameters():`);
-    lines.push(`${ind}${unit}if ${q(ctx, 'weight_hh')} in param_name:`);
+    lines.push(`${ind}${unit}if ${quoted(ctx, 'weight_hh')} in param_name:`);
     lines.push(`${ind}${unit}${unit}${ns}.orthogonal_(param)`);
   } else if (path.loop) {
     lines.push(`${indent}for m in ${path.expr}:`);
