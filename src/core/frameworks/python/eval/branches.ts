@@ -17,12 +17,12 @@ import { type ClassCtx, type LayerRec, UNKNOWN, type Val, branchUnknown, hasLaye
  */
 export function staticTruth(ev: Evaluator, e: PyExpr, scope: Scope): boolean | undefined {
   const truthy = (v: Val): boolean | undefined =>
-    v.t === 'const' ? v.v === true : v.t === 'num' ? v.v !== 0 : v.t === 'str' ? v.v !== '' : undefined;
+    v.kind === 'const' ? v.v === true : v.kind === 'num' ? v.v !== 0 : v.kind === 'str' ? v.v !== '' : undefined;
   const value = (x: PyExpr): Val => {
     const v = x.k === 'name' || x.k === 'attr' || x.k === 'num' || x.k === 'str' || x.k === 'const' ? ev.eval(x, scope) : UNKNOWN;
     return ev.softVals.has(v) ? UNKNOWN : v;
   };
-  const scalar = (v: Val): string | number | boolean | null | undefined => (v.t === 'const' || v.t === 'num' || v.t === 'str' ? v.v : undefined);
+  const scalar = (v: Val): string | number | boolean | null | undefined => (v.kind === 'const' || v.kind === 'num' || v.kind === 'str' ? v.v : undefined);
   switch (e.k) {
     case 'const':
     case 'num':
@@ -47,12 +47,12 @@ export function staticTruth(ev: Evaluator, e: PyExpr, scope: Scope): boolean | u
         if (e.right.k === 'const' && typeof e.right.value === 'boolean') {
           // `act is True` (YOLO's Conv): known when act is a known bool, a module, a number or a string
           const b = value(e.left);
-          const same = b.t === 'const' ? b.v === e.right.value : b.t === 'obj' || b.t === 'objs' || b.t === 'num' || b.t === 'str' ? false : undefined;
+          const same = b.kind === 'const' ? b.v === e.right.value : b.kind === 'obj' || b.kind === 'objs' || b.kind === 'num' || b.kind === 'str' ? false : undefined;
           return same === undefined ? undefined : e.op === 'is' ? same : !same;
         }
         if (!(e.right.k === 'const' && e.right.value === null)) return undefined;
         const v = value(e.left);
-        const isNone = v.t === 'const' ? v.v === null : ev.maybeNone.has(v) ? undefined : v.t === 'obj' || v.t === 'objs' || v.t === 'num' || v.t === 'str' ? false : undefined;
+        const isNone = v.kind === 'const' ? v.v === null : ev.maybeNone.has(v) ? undefined : v.kind === 'obj' || v.kind === 'objs' || v.kind === 'num' || v.kind === 'str' ? false : undefined;
         return isNone === undefined ? undefined : e.op === 'is' ? isNone : !isNone;
       }
       if (e.op === 'in' || e.op === 'not in') {
@@ -124,7 +124,7 @@ export function evalCond(ev: Evaluator, c: PyCond, scope: Scope): Val {
 /** The bindings an `if` branch can change: the scope's names and the attributes of `self`. */
 export function branchState(scope: Scope): { map: Map<string, Val>; copy: Map<string, Val> }[] {
   const maps = [scope.vars];
-  for (const v of scope.vars.values()) if (v.t === 'self' && !maps.includes(v.cls.attrs)) maps.push(v.cls.attrs);
+  for (const v of scope.vars.values()) if (v.kind === 'self' && !maps.includes(v.cls.attrs)) maps.push(v.cls.attrs);
   return maps.map((map) => ({ map, copy: new Map(map) }));
 }
 
@@ -198,10 +198,10 @@ export function isPure(ev: Evaluator, e: PyExpr): boolean {
 export function constEval(ev: Evaluator, e: PyExpr, scope: Scope): Val | null {
   if (!isPure(ev, e)) return null;
   const v = ev.eval(e, scope);
-  if (v.t === 'num' || v.t === 'str' || v.t === 'init' || v.t === 'const') return v;
+  if (v.kind === 'num' || v.kind === 'str' || v.kind === 'init' || v.kind === 'const') return v;
   // HIDDEN = (256, 128, 64): a loop over it runs once per value
-  const scalar = (x: Val) => x.t === 'num' || x.t === 'str' || x.t === 'const';
-  if (v.t === 'list' && !v.template && v.items.length <= 16 && v.items.every(scalar)) return v;
+  const scalar = (x: Val) => x.kind === 'num' || x.kind === 'str' || x.kind === 'const';
+  if (v.kind === 'list' && !v.template && v.items.length <= 16 && v.items.every(scalar)) return v;
   return null;
 }
 

@@ -51,7 +51,8 @@ export function detectQuote(stmts: PyStmt[]): string {
   return sq > dq ? "'" : '"';
 }
 
-export function q(ctx: FixCtx, s: string): string {
+/** A string literal in the quote style of the file (or of the statement being fixed). */
+export function quoted(ctx: FixCtx, s: string): string {
   return ctx.quote + s + ctx.quote;
 }
 

@@ -56,10 +56,10 @@ export function declareClass(ev: Evaluator, s: Extract<PyStmt, { k: 'class' }>):
   if (layerBase && !ctx.methods.has('__init__')) {
     ev.layerSubclasses.set(s.name, layerBase);
     if (transformsWeights(s)) ev.weightTransforming.add(s.name);
-    ev.moduleScope.vars.set(s.name, { t: 'ref', q: layerBase });
+    ev.moduleScope.vars.set(s.name, { kind: 'ref', q: layerBase });
     return;
   }
-  ev.moduleScope.vars.set(s.name, { t: 'cls', cls: ctx });
+  ev.moduleScope.vars.set(s.name, { kind: 'cls', cls: ctx });
 }
 
 function layerBaseOf(ev: Evaluator, s: Extract<PyStmt, { k: 'class' }>): string | null {

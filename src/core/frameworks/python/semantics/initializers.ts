@@ -24,7 +24,7 @@ export function argReader(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }> | nul
     numOf: (x: PyExpr | undefined): number | undefined => {
       if (!x) return undefined;
       const v = ev.eval(x, scope);
-      if (v.t === 'num') return v.v;
+      if (v.kind === 'num') return v.v;
       r.unreadable = true;
       return undefined;
     },
@@ -33,7 +33,7 @@ export function argReader(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }> | nul
       const a = e ? argOf(e, idx, kw) : undefined;
       if (!a) return undefined;
       const v = ev.eval(a, scope);
-      return v.t === 'str' ? v.v : undefined;
+      return v.kind === 'str' ? v.v : undefined;
     },
   };
   return r;
@@ -45,8 +45,8 @@ export function initFromExpr(ev: Evaluator, x: PyExpr, scope: Scope): InitSpec {
   const inner = wrappedInitializer(x, ev.imports);
   if (inner) return initFromExpr(ev, inner, scope);
   const v = ev.eval(x, scope);
-  if (v.t === 'init') return { ...v.spec, span: x.span, explicit: true, source: 'argument' };
-  if (v.t === 'ref') {
+  if (v.kind === 'init') return { ...v.spec, span: x.span, explicit: true, source: 'argument' };
+  if (v.kind === 'ref') {
     const role = roleOf(v.q);
     if (role && role.kind === 'initializer') {
       // Passed without calling it
@@ -59,7 +59,7 @@ export function initFromExpr(ev: Evaluator, x: PyExpr, scope: Scope): InitSpec {
       return { ...spec, span: x.span, explicit: true, source: 'argument' };
     }
   }
-  if (v.t === 'str') return kerasInitFromString(v.v, x.span);
+  if (v.kind === 'str') return kerasInitFromString(v.v, x.span);
   return { name: 'unknown', explicit: true, source: 'argument', span: x.span };
 }
 

@@ -17,14 +17,14 @@ export function lastDim(ev: Evaluator, shape: PyExpr, scope: Scope): number | nu
     const last = shape.items[shape.items.length - 1];
     if (!last) return null;
     const v = ev.eval(last, scope);
-    return v.t === 'num' ? v.v : null;
+    return v.kind === 'num' ? v.v : null;
   }
   const v = ev.eval(shape, scope);
-  if (v.t === 'num') return v.v;
+  if (v.kind === 'num') return v.v;
   // input_shape = (28, 28, 1); keras.Input(shape=input_shape)
-  if (v.t === 'list' && v.items.length) {
+  if (v.kind === 'list' && v.items.length) {
     const last = v.items[v.items.length - 1];
-    return last.t === 'num' ? last.v : null;
+    return last.kind === 'num' ? last.v : null;
   }
   return null;
 }
@@ -35,7 +35,7 @@ export function makeLayer(ev: Evaluator, spec: WeightLayerSpec, q: string, e: Ex
   const evalNum = (x: PyExpr | undefined): number | null => {
     if (!x) return null;
     const v = ev.eval(x, scope);
-    return v.t === 'num' && Number.isFinite(v.v) ? v.v : null;
+    return v.kind === 'num' && Number.isFinite(v.v) ? v.v : null;
   };
   if (!rec) {
     rec = {
@@ -360,12 +360,12 @@ export function kerasActivation(ev: Evaluator, a: PyExpr | undefined, scope: Sco
   if (a.k === 'str') return { name: kerasActivationName(a.value), param: KERAS_ACT_PARAM[a.value], via: 'argument', span: a.span, text: a.value };
   if (a.k === 'const' && a.value === null) return { name: 'linear', via: 'argument', span: a.span, text: 'None' };
   const v = ev.eval(a, scope);
-  if (v.t === 'ref') {
+  if (v.kind === 'ref') {
     const role = roleOf(v.q);
     if (role && role.kind === 'actFn') return { name: role.act, param: role.param, via: 'argument', span: a.span, text: shortText(v.q) };
   }
-  if (v.t === 'obj' && v.o.o === 'act') return { ...v.o.act, via: 'argument', span: a.span };
-  if (v.t === 'str') return { name: kerasActivationName(v.v), via: 'argument', span: a.span, text: v.v };
+  if (v.kind === 'obj' && v.o.kind === 'act') return { ...v.o.act, via: 'argument', span: a.span };
+  if (v.kind === 'str') return { name: kerasActivationName(v.v), via: 'argument', span: a.span, text: v.v };
   return { name: 'unknown', via: 'argument', span: a.span };
 }
 
@@ -403,9 +403,9 @@ export function fillNnx(ev: Evaluator, rec: LayerRec,
     rec.inlineAct = { name: 'tanh', via: 'default' };
     if (fnArg) {
       const v = ev.eval(fnArg.value, scope);
-      const role = v.t === 'ref' ? roleOf(v.q) : undefined;
+      const role = v.kind === 'ref' ? roleOf(v.q) : undefined;
       rec.inlineAct =
-        v.t === 'ref' && role && role.kind === 'actFn'
+        v.kind === 'ref' && role && role.kind === 'actFn'
           ? { name: role.act, param: role.param, via: 'argument', span: fnArg.value.span, text: shortText(v.q) }
           : { name: 'unknown', via: 'argument', span: fnArg.value.span };
     }

@@ -17,7 +17,7 @@ export function torchInitCall(ev: Evaluator, name: string, e: Extract<PyExpr, { 
   const targetE = argOf(e, 0, 'tensor');
   if (!targetE) return;
   const target = ev.eval(targetE, scope);
-  if (target.t !== 'param' && target.t !== 'anyparam') return;
+  if (target.kind !== 'param' && target.kind !== 'anyparam') return;
   const args = argReader(ev, e, scope);
   const { num, str } = args;
   let spec: InitSpec;
@@ -76,10 +76,10 @@ export function torchInitCall(ev: Evaluator, name: string, e: Extract<PyExpr, { 
       spec = { ...base, name: 'unknown' };
   }
   if (args.unreadable) spec.unknownArgs = true;
-  recordInit(ev, target.t === 'anyparam' ? { t: 'param', layers: target.owner, filter: target.filter, which: target.which, data: false } : target, spec, e, scope, stmt);
+  recordInit(ev, target.kind === 'anyparam' ? { kind: 'param', layers: target.owner, filter: target.filter, which: target.which, data: false } : target, spec, e, scope, stmt);
 }
 
-export function recordInit(ev: Evaluator, target: Extract<Val, { t: 'param' }>, spec: InitSpec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): void {
+export function recordInit(ev: Evaluator, target: Extract<Val, { kind: 'param' }>, spec: InitSpec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): void {
   if (ev.siteDepth > 0) return;
   const root = ev.rootScope;
   const event: InitEvent = {
@@ -109,18 +109,18 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
     if (subj.k !== 'name') return null;
     const cur = scope.vars.get(subj.id);
     const typesExpr = test.args[1].value;
-    if (cur && cur.t === 'objs') {
+    if (cur && cur.kind === 'objs') {
       const tl = typesExpr.k === 'tuple' || typesExpr.k === 'list' ? typesExpr.items : [typesExpr];
       const kinds = new Set<string>();
       for (const te of tl) {
         const role = roleOf(ev.imports.resolve(te));
         if (role && role.kind === 'weight') kinds.add(role.spec.kind);
       }
-      const keep = cur.items.filter((o) => o.o === 'weight' && kinds.has(o.rec.spec.kind));
-      const rest = cur.items.filter((o) => !(o.o === 'weight' && kinds.has(o.rec.spec.kind)));
-      return { name: subj.id, then: { t: 'objs', items: keep }, else: { t: 'objs', items: rest } };
+      const keep = cur.items.filter((o) => o.kind === 'weight' && kinds.has(o.rec.spec.kind));
+      const rest = cur.items.filter((o) => !(o.kind === 'weight' && kinds.has(o.rec.spec.kind)));
+      return { name: subj.id, then: { kind: 'objs', items: keep }, else: { kind: 'objs', items: rest } };
     }
-    if (!cur || cur.t !== 'anymod') return null;
+    if (!cur || cur.kind !== 'anymod') return null;
     const tlist = typesExpr.k === 'tuple' || typesExpr.k === 'list' ? typesExpr.items : [typesExpr];
     const kinds: string[] = [];
     let instanceOf: ClassCtx | null = null;
@@ -134,8 +134,8 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
     const f = cur.filter;
     return {
       name: subj.id,
-      then: { t: 'anymod', filter: { ...f, types: instanceOf ? f.types : kinds, instanceOf: instanceOf ?? f.instanceOf } },
-      else: { t: 'anymod', filter: { ...f, exclude: [...f.exclude, ...kinds] } },
+      then: { kind: 'anymod', filter: { ...f, types: instanceOf ? f.types : kinds, instanceOf: instanceOf ?? f.instanceOf } },
+      else: { kind: 'anymod', filter: { ...f, exclude: [...f.exclude, ...kinds] } },
     };
   }
   // type(m) == nn.Linear
@@ -143,10 +143,10 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
     const subj = test.left.args[0]?.value;
     if (!subj || subj.k !== 'name') return null;
     const cur = scope.vars.get(subj.id);
-    if (!cur || cur.t !== 'anymod') return null;
+    if (!cur || cur.kind !== 'anymod') return null;
     const role = roleOf(ev.imports.resolve(test.right));
     const kinds = role && role.kind === 'weight' ? [role.spec.kind] : ['#other'];
-    return { name: subj.id, then: { t: 'anymod', filter: { ...cur.filter, types: kinds } }, else: { t: 'anymod', filter: { ...cur.filter, exclude: [...cur.filter.exclude, ...kinds] } } };
+    return { name: subj.id, then: { kind: 'anymod', filter: { ...cur.filter, types: kinds } }, else: { kind: 'anymod', filter: { ...cur.filter, exclude: [...cur.filter.exclude, ...kinds] } } };
   }
   // classname.find('Conv') != -1  /  'Conv' in classname
   const cn = classnameTest(test, scope);
@@ -178,11 +178,11 @@ export function classnameTest(test: PyExpr, scope: Scope): { name: string; then:
   const swap = test.k === 'bin' && test.op === 'not in';
   if (subj === null || needle === null) return null;
   const v = scope.vars.get(subj);
-  if (!v || v.t !== 'classname' || !v.varName) return null;
+  if (!v || v.kind !== 'classname' || !v.varName) return null;
   const m = scope.vars.get(v.varName);
-  if (!m || m.t !== 'anymod') return null;
-  const has: Val = { t: 'anymod', filter: { ...m.filter, substr: [...m.filter.substr, needle] } };
-  const hasNot: Val = { t: 'anymod', filter: { ...m.filter, notSubstr: [...(m.filter.notSubstr ?? []), needle] } };
+  if (!m || m.kind !== 'anymod') return null;
+  const has: Val = { kind: 'anymod', filter: { ...m.filter, substr: [...m.filter.substr, needle] } };
+  const hasNot: Val = { kind: 'anymod', filter: { ...m.filter, notSubstr: [...(m.filter.notSubstr ?? []), needle] } };
   return { name: v.varName, then: swap ? hasNot : has, else: swap ? has : hasNot };
 }
 
@@ -204,9 +204,9 @@ export function paramNameTest(test: PyExpr, scope: Scope, negate = false): { nam
   }
   if (nameVar === null || t === null) return null;
   const v = scope.vars.get(nameVar);
-  if (!v || v.t !== 'pname' || !v.varName) return null;
+  if (!v || v.kind !== 'pname' || !v.varName) return null;
   const p = scope.vars.get(v.varName);
-  if (!p || p.t !== 'anyparam') return null;
+  if (!p || p.kind !== 'anyparam') return null;
   const then: Val = { ...p, filter: { ...p.filter, nameTests: [...p.filter.nameTests, t] } };
   const els: Val = { ...p, filter: { ...p.filter, nameTests: [...p.filter.nameTests, { ...t, negate: !t.negate }] } };
   return { name: v.varName, then, else: els };
