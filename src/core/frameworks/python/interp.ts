@@ -58,7 +58,7 @@ export class Interp implements Evaluator {
   seqs = new Map<number, SeqRec>();
   classes = new Map<string, ClassCtx>();
   classList: ClassCtx[] = [];
-  moduleFns = new Map<string, Extract<PyStmt, { k: 'def' }>>();
+  moduleFns = new Map<string, Extract<PyStmt, { kind: 'def' }>>();
   ran = new Set<PyStmt>();
   events: InitEvent[] = [];
   seq = 0;
@@ -66,8 +66,8 @@ export class Interp implements Evaluator {
   stack: PyStmt[] = [];
   rootScope: Scope | null = null;
   moduleScope: Scope;
-  modelCalls = new Map<PyStmt | null, Extract<PyExpr, { k: 'call' }>>();
-  modelCallsAll = new Map<PyStmt | null, Map<number, Extract<PyExpr, { k: 'call' }>>>();
+  modelCalls = new Map<PyStmt | null, Extract<PyExpr, { kind: 'call' }>>();
+  modelCallsAll = new Map<PyStmt | null, Map<number, Extract<PyExpr, { kind: 'call' }>>>();
   modelNames = new Map<PyStmt | null, string>();
   /** Steps left of STEP_BUDGET. */
   stepsLeft = STEP_BUDGET;
@@ -127,9 +127,9 @@ export class Interp implements Evaluator {
     // 1. imports anywhere (function-level imports are common in notebooks and scripts)
     const visitImports = (ss: PyStmt[], top: boolean) => {
       for (const s of ss) {
-        if (s.k === 'import' || s.k === 'from') this.imports.add(s, top);
-        else if (s.k === 'def' || s.k === 'class' || s.k === 'if' || s.k === 'block' || s.k === 'with' || s.k === 'for') {
-          if (s.k === 'if' || s.k === 'block' || s.k === 'with') visitImports(s.k === 'if' ? [...s.body, ...s.orelse] : s.body, top);
+        if (s.kind === 'import' || s.kind === 'from') this.imports.add(s, top);
+        else if (s.kind === 'def' || s.kind === 'class' || s.kind === 'if' || s.kind === 'block' || s.kind === 'with' || s.kind === 'for') {
+          if (s.kind === 'if' || s.kind === 'block' || s.kind === 'with') visitImports(s.kind === 'if' ? [...s.body, ...s.orelse] : s.body, top);
           else visitImports(s.body, false);
         }
       }
@@ -139,10 +139,10 @@ export class Interp implements Evaluator {
 
     // 2. module-level functions and classes
     for (const s of this.stmts) {
-      if (s.k === 'def') {
+      if (s.kind === 'def') {
         this.moduleFns.set(s.name, s);
         this.moduleScope.vars.set(s.name, { kind: 'fn', def: s, cls: null, self: null });
-      } else if (s.k === 'class') declareClass(this, s);
+      } else if (s.kind === 'class') declareClass(this, s);
     }
     // module-level constants first (so classes can read HIDDEN = 128)
     const assigned = new Set<string>();
@@ -155,14 +155,14 @@ export class Interp implements Evaluator {
       if (v && !(v.kind === 'list' && assigned.has(id) && this.softVals.has(v))) this.moduleScope.vars.set(id, v);
     };
     for (const s of this.stmts) {
-      if (s.k !== 'assign' || s.targets.length !== 1) continue;
+      if (s.kind !== 'assign' || s.targets.length !== 1) continue;
       const t = s.targets[0];
-      if (t.k === 'name') constant(t.id, s.value);
-      else if ((t.k === 'tuple' || t.k === 'list') && (s.value.k === 'tuple' || s.value.k === 'list') && t.items.length === s.value.items.length) {
+      if (t.kind === 'name') constant(t.id, s.value);
+      else if ((t.kind === 'tuple' || t.kind === 'list') && (s.value.kind === 'tuple' || s.value.kind === 'list') && t.items.length === s.value.items.length) {
         // nz, ngf, nc = 100, 64, 3
         const values = s.value.items;
         t.items.forEach((x, i) => {
-          if (x.k === 'name') constant(x.id, values[i]);
+          if (x.kind === 'name') constant(x.id, values[i]);
         });
       }
     }
@@ -206,7 +206,7 @@ export class Interp implements Evaluator {
     // class-level fields (Flax dataclass fields, constants)
     callIndex(this);
     for (const st of c.stmt.body) {
-      if (st.k === 'assign' && st.targets.length === 1 && st.targets[0].k === 'name') {
+      if (st.kind === 'assign' && st.targets.length === 1 && st.targets[0].kind === 'name') {
         let v = this.eval(st.value, scope);
         // a Flax dataclass field that a construction may set (`MLP(act="tanh")`) decides no `if`
         if (c.framework === 'flax' && !c.methods.has('__init__') && (v.kind === 'str' || v.kind === 'num' || v.kind === 'const') && mayPass(this, c, null, c.fields.size, st.targets[0].id)) this.softVals.add((v = { ...v }));
@@ -232,20 +232,20 @@ export class Interp implements Evaluator {
     }
   }
 
-  runMethodStandalone(c: ClassCtx, m: Extract<PyStmt, { k: 'def' }>): void {
+  runMethodStandalone(c: ClassCtx, m: Extract<PyStmt, { kind: 'def' }>): void {
     this.callMethod(c, m, m.params.slice(1).map(() => UNKNOWN), null, true);
   }
 
-  runFnStandalone(f: Extract<PyStmt, { k: 'def' }>): void {
+  runFnStandalone(f: Extract<PyStmt, { kind: 'def' }>): void {
     this.callFn(f, f.params.map(() => UNKNOWN), new Map(), this.moduleScope, null, true);
   }
 
-  callMethod(c: ClassCtx, m: Extract<PyStmt, { k: 'def' }>, args: Val[], kwargs: Map<string, Val> | null, root = false, caller?: Scope): Val {
+  callMethod(c: ClassCtx, m: Extract<PyStmt, { kind: 'def' }>, args: Val[], kwargs: Map<string, Val> | null, root = false, caller?: Scope): Val {
     return this.callFn(m, [{ kind: 'self', cls: c }, ...args], kwargs ?? new Map(), caller ?? this.moduleScope, c, root);
   }
 
   callFn(
-    f: Extract<PyStmt, { k: 'def' }>,
+    f: Extract<PyStmt, { kind: 'def' }>,
     args: Val[],
     kwargs: Map<string, Val>,
     caller: Scope,
@@ -304,7 +304,7 @@ export class Interp implements Evaluator {
   }
 
   exec(s: PyStmt, scope: Scope): void {
-    switch (s.k) {
+    switch (s.kind) {
       case 'assign': {
         const v = this.eval(s.value, scope, s);
         for (const t of s.targets) this.assign(t, v, scope, s);
@@ -373,7 +373,7 @@ export class Interp implements Evaluator {
         leave(sel === true);
         if (sel === true) scope.returns.length = returns1;
         // A branch that ends in `return` does not reach the code after the `if`: the other one does.
-        const ends = (b: PyStmt[]) => b.length > 0 && b[b.length - 1].k === 'return';
+        const ends = (b: PyStmt[]) => b.length > 0 && b[b.length - 1].kind === 'return';
         const thenEnds = ends(s.body);
         const elseEnds = ends(s.orelse);
         if ((sel === true && thenEnds) || (sel === false && elseEnds)) scope.stopped = true;
@@ -422,7 +422,7 @@ export class Interp implements Evaluator {
       }
       case 'with':
       case 'block':
-        for (const e of s.k === 'with' ? s.items : []) this.eval(e, scope);
+        for (const e of s.kind === 'with' ? s.items : []) this.eval(e, scope);
         this.execBody(s.body, scope, false);
         return;
       case 'def': {
@@ -446,7 +446,7 @@ export class Interp implements Evaluator {
   }
 
   assign(t: PyExpr, v: Val, scope: Scope, stmt: PyStmt | null): void {
-    if (t.k === 'name') {
+    if (t.kind === 'name') {
       scope.vars.set(t.id, v);
       nameValue(this, v, t.id, scope, t.id, false);
       if (v.kind === 'unknown' || v.kind === 'tensor') {
@@ -454,7 +454,7 @@ export class Interp implements Evaluator {
       }
       return;
     }
-    if (t.k === 'attr' && t.obj.k === 'name') {
+    if (t.kind === 'attr' && t.obj.kind === 'name') {
       const base = scope.vars.get(t.obj.id);
       if (base && base.kind === 'self') {
         base.cls.attrs.set(t.attr, v);
@@ -462,22 +462,22 @@ export class Interp implements Evaluator {
         return;
       }
     }
-    if (t.k === 'tuple' || t.k === 'list') {
+    if (t.kind === 'tuple' || t.kind === 'list') {
       const items = v.kind === 'list' ? v.items : null;
       t.items.forEach((x, i) => this.assign(x, items && items[i] ? items[i] : v.kind === 'tensor' ? tensor(v.pend, null) : UNKNOWN, scope, stmt));
       return;
     }
-    if (t.k === 'sub') {
+    if (t.kind === 'sub') {
       // d['fc'] = nn.Linear(...) / layers[i] = ...
       const base = this.eval(t.obj, scope);
-      if (base.kind === 'dict' && t.index.length === 1 && t.index[0].k === 'str') base.entries.set(t.index[0].value, v);
+      if (base.kind === 'dict' && t.index.length === 1 && t.index[0].kind === 'str') base.entries.set(t.index[0].value, v);
     }
   }
 
   // ---------------------------------------------------------------- expressions
   eval(e: PyExpr, scope: Scope, stmt?: PyStmt): Val {
     if (this.stepsLeft-- <= 0) return UNKNOWN;
-    switch (e.k) {
+    switch (e.kind) {
       case 'num':
         return { kind: 'num', v: e.value };
       case 'str':
@@ -501,7 +501,7 @@ export class Interp implements Evaluator {
         const items: Val[] = [];
         let template = false;
         for (const it of e.items) {
-          if (it.k === 'star') {
+          if (it.kind === 'star') {
             const v = this.eval(it.value, scope);
             if (v.kind === 'list') {
               items.push(...v.items);
@@ -534,7 +534,7 @@ export class Interp implements Evaluator {
         const entries = new Map<string, Val>();
         for (const en of e.entries) {
           const v = this.eval(en.value, scope);
-          if (en.key && en.key.k === 'str') entries.set(en.key.value, v);
+          if (en.key && en.key.kind === 'str') entries.set(en.key.value, v);
         }
         return { kind: 'dict', entries };
       }
@@ -546,7 +546,7 @@ export class Interp implements Evaluator {
           if (own) base = own;
         }
         const idx = e.index.length === 1 ? this.eval(e.index[0], scope) : UNKNOWN;
-        const sl = e.index.length === 1 && e.index[0].k === 'other' ? e.index[0].slice : undefined;
+        const sl = e.index.length === 1 && e.index[0].kind === 'other' ? e.index[0].slice : undefined;
         if (sl) {
           const s = slice(this, base, sl, scope);
           if (s) return s;
@@ -573,7 +573,7 @@ export class Interp implements Evaluator {
             const i = idx.v < 0 ? base.items.length + idx.v : idx.v;
             return base.items[i] ?? UNKNOWN;
           }
-          if (e.index.length === 1 && e.index[0].k === 'other') {
+          if (e.index.length === 1 && e.index[0].kind === 'other') {
             // slice: keep the list
             return base;
           }
@@ -627,8 +627,8 @@ export class Interp implements Evaluator {
         // a wrapper): a residual connection all the same
         if (e.op === '+' && (l.kind === 'tensor') !== (r.kind === 'tensor') && (l.kind === 'unknown' || r.kind === 'unknown')) {
           const [t, u, tE, uE] = l.kind === 'tensor' ? [l, r, e.left, e.right] : [r, l, e.right, e.left];
-          const a0 = uE.k === 'call' ? uE.args.find((a) => a.name === null && !a.star)?.value : undefined;
-          if (u.kind === 'unknown' && t.kind === 'tensor' && tE.k === 'name' && a0 && a0.k === 'name' && a0.id === tE.id) return residualAdd(this, [t], scope);
+          const a0 = uE.kind === 'call' ? uE.args.find((a) => a.name === null && !a.star)?.value : undefined;
+          if (u.kind === 'unknown' && t.kind === 'tensor' && tE.kind === 'name' && a0 && a0.kind === 'name' && a0.id === tE.id) return residualAdd(this, [t], scope);
         }
         // (a `None` default stands for a value given at run time: `x * mask` under `if mask is not None`)
         if (l.kind === 'tensor' && (r.kind === 'num' || r.kind === 'unknown' || r.kind === 'const')) return l;
@@ -654,14 +654,14 @@ export class Interp implements Evaluator {
     }
   }
 
-  evalCall(e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
+  evalCall(e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
     const fnE = e.fn;
     if (
       scope.cls?.seqBase &&
-      fnE.k === 'attr' &&
+      fnE.kind === 'attr' &&
       fnE.attr === '__init__' &&
-      fnE.obj.k === 'call' &&
-      fnE.obj.fn.k === 'name' &&
+      fnE.obj.kind === 'call' &&
+      fnE.obj.fn.kind === 'name' &&
       fnE.obj.fn.id === 'super'
     ) {
       const seq = makeSeq(this, scope.cls.seqBase, e, scope);
@@ -671,16 +671,16 @@ export class Interp implements Evaluator {
       return UNKNOWN;
     }
     // setattr(self, 'fc1', nn.Linear(...)) / getattr(self, 'fc1')
-    if (fnE.k === 'name' && (fnE.id === 'setattr' || fnE.id === 'getattr') && !lookup(scope, fnE.id) && e.args.length >= 2 && !e.args.some((a) => a.star || a.name)) {
+    if (fnE.kind === 'name' && (fnE.id === 'setattr' || fnE.id === 'getattr') && !lookup(scope, fnE.id) && e.args.length >= 2 && !e.args.some((a) => a.star || a.name)) {
       const recvE = e.args[0].value;
       if (fnE.id === 'setattr' && e.args.length === 3) return registerModule(this, recvE, e.args[1].value, e.args[2].value, scope);
       if (fnE.id === 'getattr') {
         const recv = this.eval(recvE, scope);
         const nameV = this.eval(e.args[1].value, scope);
         const names = this.loopNames.get(nameV);
-        if (names) return joinVals(names.map((n) => evalAttr(this, { k: 'attr', obj: recvE, attr: n, span: e.span }, scope)));
+        if (names) return joinVals(names.map((n) => evalAttr(this, { kind: 'attr', obj: recvE, attr: n, span: e.span }, scope)));
         if (nameV.kind === 'str') {
-          const v = evalAttr(this, { k: 'attr', obj: recvE, attr: nameV.v, span: e.span }, scope);
+          const v = evalAttr(this, { kind: 'attr', obj: recvE, attr: nameV.v, span: e.span }, scope);
           if (v.kind !== 'unknown' || e.args.length === 2) return v;
           return this.eval(e.args[2].value, scope);
         }
@@ -690,9 +690,9 @@ export class Interp implements Evaluator {
       }
     }
     // set_attributes(self, locals()): the arguments become attributes (a helper of another module)
-    if (fnE.k !== 'attr' && this.eval(fnE, scope).kind !== 'fn' && storesLocals(this, e, scope)) return UNKNOWN;
+    if (fnE.kind !== 'attr' && this.eval(fnE, scope).kind !== 'fn' && storesLocals(this, e, scope)) return UNKNOWN;
     // Method calls on values
-    if (fnE.k === 'attr') {
+    if (fnE.kind === 'attr') {
       const special = methodCall(this, e, fnE, scope, stmt);
       if (special) return special;
     }
@@ -700,7 +700,7 @@ export class Interp implements Evaluator {
     switch (callee.kind) {
       case 'ref': {
         const out = callRef(this, callee.q, e, scope, stmt);
-        if (fnE.k === 'name' && this.weightTransforming.has(fnE.id) && out.kind === 'obj' && out.o.kind === 'weight') {
+        if (fnE.kind === 'name' && this.weightTransforming.has(fnE.id) && out.kind === 'obj' && out.o.kind === 'weight') {
           out.o.rec.init = { name: 'unknown', explicit: false, source: 'default' };
         }
         return out;
@@ -803,7 +803,7 @@ export class Interp implements Evaluator {
     }
   }
 
-  firstArg(e: Extract<PyExpr, { k: 'call' }>, scope: Scope): Val {
+  firstArg(e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): Val {
     let first: Val | null = null;
     for (const a of e.args) {
       const v = this.eval(a.value, scope);

@@ -128,7 +128,7 @@ export function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, class
   }
   for (const [fn, rs] of groups) {
     const call = interp.modelCalls.get(fn as never) ?? null;
-    const fnStmt = fn && fn.k === 'def' ? fn : null;
+    const fnStmt = fn && fn.kind === 'def' ? fn : null;
     const framework = rs[0].spec.framework;
     // Several `keras.Model(...)` calls in one scope (a notebook's encoder and decoder, one model
     // per cell): each model holds the layers built since the previous one.

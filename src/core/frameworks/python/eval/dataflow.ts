@@ -10,7 +10,7 @@ import { setInCh } from '../semantics/layerFans.js';
 import type { Scope } from './scope.js';
 import { type LayerRec, type Obj, type Pend, type SeqRec, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
 
-export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): Val {
+export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): Val {
   const inT = input.kind === 'tensor' ? input : input.kind === 'list' ? null : tensor();
   switch (o.kind) {
     case 'weight': {
@@ -211,7 +211,7 @@ export function foldSeq(ev: Evaluator, seq: SeqRec): void {
   }
 }
 
-export function makeSeq(ev: Evaluator, framework: Framework, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): SeqRec {
+export function makeSeq(ev: Evaluator, framework: Framework, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): SeqRec {
   const key = e.span.from;
   let seq = ev.seqs.get(key);
   if (!seq) {

@@ -15,7 +15,7 @@ import { UNKNOWN, type Val, joinVals, tensor } from './values.js';
  */
 export function loopIterations(ev: Evaluator, iterE: PyExpr, it: Val, scope: Scope): Val[] | null {
   const MAX = 16;
-  if (iterE.k === 'call' && iterE.fn.k === 'name' && iterE.fn.id === 'range' && !lookup(scope, 'range') && iterE.args.length >= 1 && iterE.args.length <= 3 && !iterE.args.some((a) => a.star || a.name)) {
+  if (iterE.kind === 'call' && iterE.fn.kind === 'name' && iterE.fn.id === 'range' && !lookup(scope, 'range') && iterE.args.length >= 1 && iterE.args.length <= 3 && !iterE.args.some((a) => a.star || a.name)) {
     const ns = iterE.args.map((a) => ev.eval(a.value, scope));
     if (!ns.every((n) => n.kind === 'num' && Number.isInteger(n.v))) return null;
     const [a, b, st] = ns.length === 1 ? [0, (ns[0] as { v: number }).v, 1] : [(ns[0] as { v: number }).v, (ns[1] as { v: number }).v, ns.length === 3 ? (ns[2] as { v: number }).v : 1];
@@ -63,12 +63,12 @@ export function bindIteration(ev: Evaluator, target: PyExpr, v: Val, scope: Scop
 export function bindLoop(ev: Evaluator, target: PyExpr, it: Val, scope: Scope): void {
   let elem: Val = UNKNOWN;
   if (it.kind === 'zip') {
-    const targets = target.k === 'tuple' || target.k === 'list' ? target.items : [target];
+    const targets = target.kind === 'tuple' || target.kind === 'list' ? target.items : [target];
     targets.forEach((t, i) => {
       const src = it.items[i];
       if (!src) return ev.assign(t, UNKNOWN, scope, null);
       const sub: Scope = { ...scope, vars: new Map() };
-      bindLoop(ev, { k: 'name', id: '__elem', span: t.span }, src, sub);
+      bindLoop(ev, { kind: 'name', id: '__elem', span: t.span }, src, sub);
       ev.assign(t, sub.vars.get('__elem') ?? UNKNOWN, scope, null);
     });
     return;
@@ -84,9 +84,9 @@ export function bindLoop(ev: Evaluator, target: PyExpr, it: Val, scope: Scope): 
   else if (it.kind === 'anymod') elem = it;
   else if (it.kind === 'anyparam') {
     // for name, p in X.named_parameters()
-    if (target.k === 'tuple' && target.items.length === 2) {
+    if (target.kind === 'tuple' && target.items.length === 2) {
       const pv = target.items[1];
-      ev.assign(target.items[0], { kind: 'pname', owner: 'anyparam', varName: pv.k === 'name' ? pv.id : null }, scope, null);
+      ev.assign(target.items[0], { kind: 'pname', owner: 'anyparam', varName: pv.kind === 'name' ? pv.id : null }, scope, null);
       ev.assign(target.items[1], it, scope, null);
       return;
     }
@@ -100,7 +100,7 @@ export function bindLoop(ev: Evaluator, target: PyExpr, it: Val, scope: Scope): 
       ev.loopNames.set(elem, it.items.map((x) => (x as { v: string }).v));
     }
   }
-  if (target.k === 'tuple') {
+  if (target.kind === 'tuple') {
     for (const t of target.items) ev.assign(t, elem.kind === 'list' ? UNKNOWN : elem.kind === 'objs' ? elem : UNKNOWN, scope, null);
     return;
   }

@@ -62,7 +62,7 @@ export interface AccessPath {
 export interface LayerRec {
   id: number;
   spec: WeightLayerSpec;
-  call: Extract<PyExpr, { k: 'call' }>;
+  call: Extract<PyExpr, { kind: 'call' }>;
   qname: string;
   name: string | null;
   inlineAct: ActivationInfo | null;
@@ -110,7 +110,7 @@ export interface LayerRec {
 
 export interface SeqRec {
   id: number;
-  call: Extract<PyExpr, { k: 'call' }>;
+  call: Extract<PyExpr, { kind: 'call' }>;
   framework: Framework;
   name: string | null;
   owner: ClassCtx | null;
@@ -125,7 +125,7 @@ export interface SeqRec {
  * statements that fill it afterwards (`.append`/`.extend`; in a loop, the loop statement).
  */
 export interface ModList {
-  call: Extract<PyExpr, { k: 'call' }>;
+  call: Extract<PyExpr, { kind: 'call' }>;
   /** Its members (the list object's own array). */
   items: Obj[];
   paths: AccessPath[];
@@ -135,12 +135,12 @@ export interface ModList {
 }
 
 export interface ClassCtx {
-  stmt: Extract<PyStmt, { k: 'class' }>;
+  stmt: Extract<PyStmt, { kind: 'class' }>;
   name: string;
   framework: Framework | null;
   attrs: Map<string, Val>;
   fields: Map<string, Val>;
-  methods: Map<string, Extract<PyStmt, { k: 'def' }>>;
+  methods: Map<string, Extract<PyStmt, { kind: 'def' }>>;
   layers: LayerRec[];
   hasLayerNorm: boolean;
   hasResidual: boolean;
@@ -193,7 +193,7 @@ export type Val =
   | { kind: 'zip'; items: Val[] }
   | { kind: 'classname'; of: Extract<Val, { kind: 'anymod' }>; varName: string | null }
   | { kind: 'init'; spec: InitSpec }
-  | { kind: 'fn'; def: Extract<PyStmt, { k: 'def' }>; cls: ClassCtx | null; self: Val | null }
+  | { kind: 'fn'; def: Extract<PyStmt, { kind: 'def' }>; cls: ClassCtx | null; self: Val | null }
   | { kind: 'cls'; cls: ClassCtx }
   | { kind: 'self'; cls: ClassCtx }
   | { kind: 'dict'; entries: Map<string, Val> }

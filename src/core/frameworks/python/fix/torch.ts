@@ -149,13 +149,13 @@ export function seqLoopFixIn(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns:
     for (const st of ss) {
       if (found) return;
       if (st.span.from > seq.call.span.from || st.span.to < seq.call.span.to) continue;
-      if ((st.k === 'assign' && st.value === seq.call) || (st.k === 'return' && st.value === seq.call)) {
+      if ((st.kind === 'assign' && st.value === seq.call) || (st.kind === 'return' && st.value === seq.call)) {
         found = { stmt: st, fn };
         return;
       }
-      if (st.k === 'def') visit(st.body, st);
-      else if (st.k === 'class' || st.k === 'with' || st.k === 'block') visit(st.body, fn);
-      else if (st.k === 'if' || st.k === 'for') {
+      if (st.kind === 'def') visit(st.body, st);
+      else if (st.kind === 'class' || st.kind === 'with' || st.kind === 'block') visit(st.body, fn);
+      else if (st.kind === 'if' || st.kind === 'for') {
         visit(st.body, fn);
         visit(st.orelse, fn);
       }
@@ -165,7 +165,7 @@ export function seqLoopFixIn(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns:
   if (!found) return null;
   const { stmt, fn } = found as { stmt: PyStmt; fn: PyStmt | null };
   let owner: string | null = null;
-  if (stmt.k === 'assign') {
+  if (stmt.kind === 'assign') {
     if (stmt.targets.length !== 1) return null;
     owner = dottedName(stmt.targets[0]);
     if (owner === null) return null;
@@ -277,7 +277,7 @@ export function containerLoopFix(
   // return nn.Sequential(...): bind it to a name that function does not use
   const body = fn ? text.slice(fn.span.from, fn.span.to) : text;
   const name = ['net', 'model', 'seq', 'stack'].find((n) => !new RegExp(`\\b${n}\\b`).test(body));
-  if (!name || stmt.k !== 'return' || !stmt.value) return null;
+  if (!name || stmt.kind !== 'return' || !stmt.value) return null;
   const value = text.slice(stmt.value.span.from, stmt.value.span.to);
   const lines = [`${name} = ${value}`, ...loop(name), `${indent}return ${name}`];
   return [{ from: stmt.span.from, to: stmt.span.to, newText: lines.join(eol) }, ...imports];

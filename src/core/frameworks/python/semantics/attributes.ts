@@ -11,7 +11,7 @@ import { paramWhich } from './torchInitCode.js';
 const FAN_ATTRS = { out_channels: 'out', out_features: 'out', in_channels: 'inn', in_features: 'inn', kernel_size: 'ks' } as const;
 
 /** `obj.attr`: an imported dotted name, a field or method of `self`, a layer's parameter, a named submodule. */
-export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { k: 'attr' }>, scope: Scope): Val {
+export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { kind: 'attr' }>, scope: Scope): Val {
   // imported dotted name?
   const root = rootName(e);
   if (root !== null && !lookup(scope, root) && (ev.imports.map.has(root) || false)) {
@@ -44,7 +44,7 @@ export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { k: 'attr' }>, scope
     case 'anymod': {
       const which = paramWhich(e.attr);
       if (which) return { kind: 'param', layers: null, filter: base.filter, which, data: false };
-      if (e.attr === '__class__') return { kind: 'classname', of: base, varName: e.obj.k === 'name' ? e.obj.id : null };
+      if (e.attr === '__class__') return { kind: 'classname', of: base, varName: e.obj.kind === 'name' ? e.obj.id : null };
       // m.out_channels, m.in_features, m.kernel_size: a fan of each module the init code reaches
       const part = (FAN_ATTRS as Record<string, 'out' | 'inn' | 'ks' | undefined>)[e.attr];
       if (part) return { kind: 'fan', k: 1, out: part === 'out' ? 1 : 0, inn: part === 'inn' ? 1 : 0, ks: part === 'ks' ? 1 : 0 };

@@ -17,12 +17,12 @@ import { initializerCall, tensorInitMethod } from './initializers.js';
 import { kerasActivation, lastDim, makeLayer, shortText } from './layerFans.js';
 import { recordInit, torchInitCall } from './torchInitCode.js';
 
-export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
+export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
   const role = roleOf(q);
   if (!role) {
     if (q === 'torch.nn.init.calculate_gain') {
-      const nl = ev.eval(argOf(e, 0, 'nonlinearity') ?? { k: 'other', span: e.span, parts: [] }, scope);
-      const pa = ev.eval(argOf(e, 1, 'param') ?? { k: 'other', span: e.span, parts: [] }, scope);
+      const nl = ev.eval(argOf(e, 0, 'nonlinearity') ?? { kind: 'other', span: e.span, parts: [] }, scope);
+      const pa = ev.eval(argOf(e, 1, 'param') ?? { kind: 'other', span: e.span, parts: [] }, scope);
       if (nl.kind === 'str') {
         const g = torchCalculateGain(nl.v, pa.kind === 'num' ? pa.v : undefined);
         if (g !== null) return { kind: 'num', v: g };
@@ -50,7 +50,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       }
     }
     if (q === 'math.sqrt' || q === 'numpy.sqrt') {
-      const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      const v = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
       if (v.kind === 'fan' && v.k > 0) return { kind: 'fan', k: Math.sqrt(v.k), out: v.out / 2, inn: v.inn / 2, ks: v.ks / 2 };
       return v.kind === 'num' && v.v >= 0 ? { kind: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
     }
@@ -119,9 +119,9 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       // nn.relu(x) / F.relu(x) / tf.nn.relu(x) / F.leaky_relu(x, 0.2)
       const argE = e.args.find((a) => a.name === null && !a.star)?.value;
       // (x * mask, x / scale with named operands: a masked input, not a formula)
-      const plain = (x: PyExpr) => x.k === 'name' || x.k === 'attr';
-      const masked = argE?.k === 'bin' && (argE.op === '*' || argE.op === '/') && plain(argE.left) && plain(argE.right);
-      if (argE && !masked && (argE.k === 'bin' || argE.k === 'unary') && !(argE.k === 'bin' && (argE.op === '+' || argE.op === '-'))) {
+      const plain = (x: PyExpr) => x.kind === 'name' || x.kind === 'attr';
+      const masked = argE?.kind === 'bin' && (argE.op === '*' || argE.op === '/') && plain(argE.left) && plain(argE.right);
+      if (argE && !masked && (argE.kind === 'bin' || argE.kind === 'unary') && !(argE.kind === 'bin' && (argE.op === '+' || argE.op === '-'))) {
         // tanh(0.797 * (x + 0.044 * x**3)): part of a formula (GELU), not the layer's activation
         const inner = ev.firstArg(e, scope);
         if (inner.kind === 'tensor') consume(ev, inner.pend, { name: 'unknown', via: 'forward', span: e.span, text: 'an expression' });
@@ -186,7 +186,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
         const mv = mm ? ev.eval(mm, scope) : null;
         const merge: BidiMerge = !mm
           ? 'concat'
-          : mm.k === 'const' && mm.value === null
+          : mm.kind === 'const' && mm.value === null
             ? 'split'
             : mv && mv.kind === 'str'
               ? mv.v === 'concat' ? 'concat' : mv.v === 'sum' || mv.v === 'mul' || mv.v === 'ave' ? 'keep' : 'unknown'
@@ -241,7 +241,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       for (const a of e.args) ev.eval(a.value, scope);
       const fn = scope.fn;
       if (!ev.modelCalls.has(fn)) ev.modelCalls.set(fn, e);
-      const all = ev.modelCallsAll.get(fn) ?? new Map<number, Extract<PyExpr, { k: 'call' }>>();
+      const all = ev.modelCallsAll.get(fn) ?? new Map<number, Extract<PyExpr, { kind: 'call' }>>();
       all.set(e.span.from, e);
       ev.modelCallsAll.set(fn, all);
       return UNKNOWN;
@@ -266,7 +266,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
 }
 
 /** x.view(...), x.relu(), model.add(...), self.apply(fn), self.modules(), p.data.normal_(...) ... */
-export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE: Extract<PyExpr, { k: 'attr' }>, scope: Scope, stmt?: PyStmt): Val | null {
+export function methodCall(ev: Evaluator, e: Extract<PyExpr, { kind: 'call' }>, fnE: Extract<PyExpr, { kind: 'attr' }>, scope: Scope, stmt?: PyStmt): Val | null {
   const root = rootName(fnE);
   if (root !== null && !lookup(scope, root) && ev.imports.map.has(root)) return null; // an imported function: callRef
   const obj = ev.eval(fnE.obj, scope);
@@ -282,7 +282,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
       for (const a of e.args) ev.eval(a.value, scope);
       if (m === 'clamp' || m === 'clamp_' || m === 'clip') {
         const lo = kwarg(e, 'min')?.value ?? positional(e, 0);
-        if (!(lo && lo.k === 'num' && lo.value === 0)) return tensor([], obj.ch);
+        if (!(lo && lo.kind === 'num' && lo.value === 0)) return tensor([], obj.ch);
       }
       consume(ev, obj.pend, { name: act, via: 'forward', span: e.span, text: `.${m}()` });
       return tensor([], obj.ch, srcOf(obj));
@@ -300,7 +300,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
       return tensor(obj.pend, m === 'view' || m === 'reshape' || m === 'flatten' ? null : obj.ch, obj.src);
     }
     if (m === 'add' || m === 'add_') {
-      const other = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+      const other = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
       if (other.kind === 'tensor') return residualAdd(ev, [obj, other], scope);
       return obj;
     }
@@ -309,7 +309,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
     return tensor([], null);
   }
   if (obj.kind === 'obj' && obj.o.kind === 'seq' && (m === 'add' || m === 'append')) {
-    const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+    const v = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
     const o = ev.toObj(v);
     if (o) {
       obj.o.seq.items.push(o);
@@ -335,7 +335,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
       if (o.kind === 'weight' && !o.rec.seqOwner) o.rec.seqOwner = seq;
       const base = dottedName(fnE.obj);
       if (nameV.kind === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v) && base) {
-        nameValue(ev, { kind: 'obj', o }, nameV.v, scope, `${base}.${nameV.v}`, fnE.obj.k === 'attr' && rootName(fnE.obj) === 'self');
+        nameValue(ev, { kind: 'obj', o }, nameV.v, scope, `${base}.${nameV.v}`, fnE.obj.kind === 'attr' && rootName(fnE.obj) === 'self');
       }
       foldSeq(ev, seq);
     }
@@ -343,7 +343,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
   }
   if (obj.kind === 'obj' && obj.o.kind === 'list' && (m === 'append' || m === 'extend')) {
     const list = obj.o;
-    const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+    const v = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
     const ml = list.ml;
     const added: Obj[] = [];
     if (m === 'append') {
@@ -375,7 +375,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
     return UNKNOWN;
   }
   if (obj.kind === 'list' && (m === 'append' || m === 'extend')) {
-    const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+    const v = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
     if (m === 'append') {
       obj.items.push(v);
       if (inLoop(scope)) {
@@ -426,7 +426,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
     return { kind: 'anyparam', owner, filter, which: 'any' };
   }
   if ((obj.kind === 'self' || (obj.kind === 'obj' && obj.o.kind === 'instance')) && m === 'apply') {
-    const fnV = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+    const fnV = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
     const cls = obj.kind === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
     if (fnV.kind === 'fn') {
       const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
@@ -471,7 +471,7 @@ export function registerModule(ev: Evaluator, recvE: PyExpr, nameE: PyExpr, valu
     return UNKNOWN;
   }
   if (nameV.kind === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v)) {
-    if (recvE.k === 'name') ev.assign({ k: 'attr', obj: recvE, attr: nameV.v, span: nameE.span }, v, scope, null);
+    if (recvE.kind === 'name') ev.assign({ kind: 'attr', obj: recvE, attr: nameV.v, span: nameE.span }, v, scope, null);
     else cls.attrs.set(nameV.v, v);
     return UNKNOWN;
   }
@@ -501,7 +501,7 @@ const SPATIAL_DIMS: Record<string, number> = { Linear: 0, Conv1d: 1, Conv2d: 2, 
  * layer's own fan (He fan_out here). The kernel_size entries must cover every spatial dimension of
  * the layers the branch selects; otherwise the scale is left unknown.
  */
-function fanScaledNormal(ev: Evaluator, m: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, filter: ModFilter | null): InitSpec | null {
+function fanScaledNormal(ev: Evaluator, m: string, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, filter: ModFilter | null): InitSpec | null {
   if (m !== 'normal_') return null;
   const stdE = argOf(e, 1, 'std');
   const v = stdE ? ev.eval(stdE, scope) : null;
@@ -558,15 +558,15 @@ export function isLossName(dotted: string): boolean {
  * `set_attributes(self, locals())` (pytorchvideo and similar helpers): every argument of the
  * method becomes an attribute of the same name, as if written `self.x = x` for each.
  */
-export function storesLocals(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): boolean {
+export function storesLocals(ev: Evaluator, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): boolean {
   if (e.args.length !== 2 || e.args.some((a) => a.star || a.name !== null) || !scope.fn) return false;
   const [a0, a1] = [e.args[0]!.value, e.args[1]!.value];
-  if (a0.k !== 'name' || a1.k !== 'call' || a1.fn.k !== 'name' || a1.fn.id !== 'locals' || a1.args.length !== 0) return false;
+  if (a0.kind !== 'name' || a1.kind !== 'call' || a1.fn.kind !== 'name' || a1.fn.id !== 'locals' || a1.args.length !== 0) return false;
   const recv = scope.vars.get(a0.id);
   if (!recv || recv.kind !== 'self') return false;
   for (const p of scope.fn.params.slice(1)) {
     const v = scope.vars.get(p.name);
-    if (v && p.name) ev.assign({ k: 'attr', obj: a0, attr: p.name, span: e.span }, v, scope, null);
+    if (v && p.name) ev.assign({ kind: 'attr', obj: a0, attr: p.name, span: e.span }, v, scope, null);
   }
   return true;
 }
@@ -584,16 +584,16 @@ export const MODULE_SELF_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'doubl
 export const BUILTINS = new Set(['print', 'len', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'range', 'enumerate', 'zip', 'int', 'float', 'str', 'list', 'tuple', 'dict', 'type', 'repr', 'format', 'max', 'min', 'assert']);
 
 /** `x * sigmoid(x)` / `sigmoid(x) * x` with the same name: the operand. */
-export function siluOperand(e: Extract<PyExpr, { k: 'bin' }>, imports: Imports): PyExpr | null {
+export function siluOperand(e: Extract<PyExpr, { kind: 'bin' }>, imports: Imports): PyExpr | null {
   const isSig = (c: PyExpr, name: string): boolean => {
-    if (c.k === 'call') {
+    if (c.kind === 'call') {
       const q = imports.resolve(c.fn);
       const a = c.args[0]?.value;
-      if (q && /(^|\.)sigmoid$/.test(q) && a && a.k === 'name' && a.id === name) return true;
+      if (q && /(^|\.)sigmoid$/.test(q) && a && a.kind === 'name' && a.id === name) return true;
     }
-    return c.k === 'call' && c.fn.k === 'attr' && c.fn.attr === 'sigmoid' && c.fn.obj.k === 'name' && c.fn.obj.id === name && c.args.length === 0;
+    return c.kind === 'call' && c.fn.kind === 'attr' && c.fn.attr === 'sigmoid' && c.fn.obj.kind === 'name' && c.fn.obj.id === name && c.args.length === 0;
   };
-  if (e.left.k === 'name' && isSig(e.right, e.left.id)) return e.left;
-  if (e.right.k === 'name' && isSig(e.left, e.right.id)) return e.right;
+  if (e.left.kind === 'name' && isSig(e.right, e.left.id)) return e.left;
+  if (e.right.kind === 'name' && isSig(e.left, e.right.id)) return e.right;
   return null;
 }

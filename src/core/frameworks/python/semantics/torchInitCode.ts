@@ -13,7 +13,7 @@ import { roleOf } from '../vocab.js';
 import { argReader } from './initializers.js';
 
 /** nn.init.kaiming_normal_(self.fc.weight, mode="fan_out", nonlinearity="relu") */
-export function torchInitCall(ev: Evaluator, name: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): void {
+export function torchInitCall(ev: Evaluator, name: string, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): void {
   const targetE = argOf(e, 0, 'tensor');
   if (!targetE) return;
   const target = ev.eval(targetE, scope);
@@ -79,7 +79,7 @@ export function torchInitCall(ev: Evaluator, name: string, e: Extract<PyExpr, { 
   recordInit(ev, target.kind === 'anyparam' ? { kind: 'param', layers: target.owner, filter: target.filter, which: target.which, data: false } : target, spec, e, scope, stmt);
 }
 
-export function recordInit(ev: Evaluator, target: Extract<Val, { kind: 'param' }>, spec: InitSpec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): void {
+export function recordInit(ev: Evaluator, target: Extract<Val, { kind: 'param' }>, spec: InitSpec, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): void {
   if (ev.siteDepth > 0) return;
   const root = ev.rootScope;
   const event: InitEvent = {
@@ -104,13 +104,13 @@ export function recordInit(ev: Evaluator, target: Extract<Val, { kind: 'param' }
 
 export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: string; then: Val; else: Val | null } | null {
   // isinstance(m, nn.Linear) / isinstance(m, (A, B))
-  if (test.k === 'call' && test.fn.k === 'name' && test.fn.id === 'isinstance' && test.args.length >= 2) {
+  if (test.kind === 'call' && test.fn.kind === 'name' && test.fn.id === 'isinstance' && test.args.length >= 2) {
     const subj = test.args[0].value;
-    if (subj.k !== 'name') return null;
+    if (subj.kind !== 'name') return null;
     const cur = scope.vars.get(subj.id);
     const typesExpr = test.args[1].value;
     if (cur && cur.kind === 'objs') {
-      const tl = typesExpr.k === 'tuple' || typesExpr.k === 'list' ? typesExpr.items : [typesExpr];
+      const tl = typesExpr.kind === 'tuple' || typesExpr.kind === 'list' ? typesExpr.items : [typesExpr];
       const kinds = new Set<string>();
       for (const te of tl) {
         const role = roleOf(ev.imports.resolve(te));
@@ -121,14 +121,14 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
       return { name: subj.id, then: { kind: 'objs', items: keep }, else: { kind: 'objs', items: rest } };
     }
     if (!cur || cur.kind !== 'anymod') return null;
-    const tlist = typesExpr.k === 'tuple' || typesExpr.k === 'list' ? typesExpr.items : [typesExpr];
+    const tlist = typesExpr.kind === 'tuple' || typesExpr.kind === 'list' ? typesExpr.items : [typesExpr];
     const kinds: string[] = [];
     let instanceOf: ClassCtx | null = null;
     for (const te of tlist) {
       const role = roleOf(ev.imports.resolve(te));
       if (role && role.kind === 'weight') kinds.push(role.spec.kind);
       else if (role) kinds.push('#' + (ev.imports.resolve(te) ?? ''));
-      else if (te.k === 'name' && ev.classes.has(te.id)) instanceOf = ev.classes.get(te.id)!;
+      else if (te.kind === 'name' && ev.classes.has(te.id)) instanceOf = ev.classes.get(te.id)!;
       else kinds.push('#other');
     }
     const f = cur.filter;
@@ -139,9 +139,9 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
     };
   }
   // type(m) == nn.Linear
-  if (test.k === 'bin' && (test.op === '==' || test.op === 'is') && test.left.k === 'call' && test.left.fn.k === 'name' && test.left.fn.id === 'type') {
+  if (test.kind === 'bin' && (test.op === '==' || test.op === 'is') && test.left.kind === 'call' && test.left.fn.kind === 'name' && test.left.fn.id === 'type') {
     const subj = test.left.args[0]?.value;
-    if (!subj || subj.k !== 'name') return null;
+    if (!subj || subj.kind !== 'name') return null;
     const cur = scope.vars.get(subj.id);
     if (!cur || cur.kind !== 'anymod') return null;
     const role = roleOf(ev.imports.resolve(test.right));
@@ -154,7 +154,7 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
   // 'weight_hh' in name / name.startswith('weight') / pn.endswith('c_proj.weight')
   const pt = paramNameTest(test, scope);
   if (pt) return pt;
-  if (test.k === 'unary' && test.op === 'not') {
+  if (test.kind === 'unary' && test.op === 'not') {
     const inner = paramNameTest(test.operand, scope, true);
     if (inner) return inner;
   }
@@ -164,18 +164,18 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
 export function classnameTest(test: PyExpr, scope: Scope): { name: string; then: Val; else: Val | null } | null {
   let subj: string | null = null;
   let needle: string | null = null;
-  if (test.k === 'bin' && (test.op === '!=' || test.op === '>=' || test.op === '>') && test.left.k === 'call' && test.left.fn.k === 'attr' && test.left.fn.attr === 'find') {
+  if (test.kind === 'bin' && (test.op === '!=' || test.op === '>=' || test.op === '>') && test.left.kind === 'call' && test.left.fn.kind === 'attr' && test.left.fn.attr === 'find') {
     const o = test.left.fn.obj;
     const a = test.left.args[0]?.value;
-    if (o.k === 'name' && a && a.k === 'str') {
+    if (o.kind === 'name' && a && a.kind === 'str') {
       subj = o.id;
       needle = a.value;
     }
-  } else if (test.k === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.k === 'str' && test.right.k === 'name') {
+  } else if (test.kind === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.kind === 'str' && test.right.kind === 'name') {
     subj = test.right.id;
     needle = test.left.value;
   }
-  const swap = test.k === 'bin' && test.op === 'not in';
+  const swap = test.kind === 'bin' && test.op === 'not in';
   if (subj === null || needle === null) return null;
   const v = scope.vars.get(subj);
   if (!v || v.kind !== 'classname' || !v.varName) return null;
@@ -189,16 +189,16 @@ export function classnameTest(test: PyExpr, scope: Scope): { name: string; then:
 export function paramNameTest(test: PyExpr, scope: Scope, negate = false): { name: string; then: Val; else: Val | null } | null {
   let nameVar: string | null = null;
   let t: NameTest | null = null;
-  if (test.k === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.k === 'str' && test.right.k === 'name') {
+  if (test.kind === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.kind === 'str' && test.right.kind === 'name') {
     nameVar = test.right.id;
     t = { op: 'in', s: test.left.value, negate: test.op === 'not in' ? !negate : negate };
-  } else if (test.k === 'call' && test.fn.k === 'attr' && test.fn.obj.k === 'name' && (test.fn.attr === 'startswith' || test.fn.attr === 'endswith')) {
+  } else if (test.kind === 'call' && test.fn.kind === 'attr' && test.fn.obj.kind === 'name' && (test.fn.attr === 'startswith' || test.fn.attr === 'endswith')) {
     const a = test.args[0]?.value;
-    if (a && a.k === 'str') {
+    if (a && a.kind === 'str') {
       nameVar = test.fn.obj.id;
       t = { op: test.fn.attr, s: a.value, negate };
     }
-  } else if (test.k === 'bin' && test.op === '==' && test.left.k === 'name' && test.right.k === 'str') {
+  } else if (test.kind === 'bin' && test.op === '==' && test.left.kind === 'name' && test.right.kind === 'str') {
     nameVar = test.left.id;
     t = { op: 'eq', s: test.right.value, negate };
   }
