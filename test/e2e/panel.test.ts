@@ -528,9 +528,9 @@ test('"Apply recommended init" on the whole model writes He init and the squiggl
   const version = await attr('version');
   await frame.locator('#apply-all').click();
   await waitAttr('status', (v) => v === 'applied', 20_000);
-  // The status is still "applied" from the single-layer apply before: wait for the edit itself.
+  // (the status may still say 'applied' from the previous test's apply: wait for the edit itself)
   const heCount = async () => ((await editor.locator('.view-lines').textContent()) ?? '').match(/kernel_initializer="he_(normal|uniform)"/g)?.length ?? 0;
-  await waitFor(async () => (await heCount()) === 6, 'six layers on He init', 20_000);
+  await waitFor(async () => (await heCount()) === 6, 'He init written on all six layers', 20_000);
   await editor.locator('.squiggly-warning, .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
   // The panel follows: rebuilt on the new version, no row out of range any more.
   await waitAttr('version', (v) => v !== version, 30_000);

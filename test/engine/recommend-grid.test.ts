@@ -84,15 +84,15 @@ for (const distribution of ['normal', 'uniform'] as const) {
         }
         rows.push(`${fw} ${act}: ${got.init} → ${got.factor.toFixed(3)} (was ${got.before.toFixed(3)})`);
         if (EXACT.has(act)) assert.ok(Math.abs(got.factor - 1) < 0.03, `${fw} ${act} (${distribution}): ${got.init} gives ${got.factor}, not ≈1\n${rows.join('\n')}`);
-        // PyTorch's recommended tanh init is xavier with tanh's gain 5/3 (its own convention), not Glorot's 1.
-        else if (keras && !(fw === 'pytorch' && act === 'tanh')) {
+        // every framework recommends the same law as Keras (PyTorch's tanh too: xavier with gain 1)
+        else if (keras) {
           assert.ok(Math.abs(got.factor / keras.factor - 1) < 0.03, `${fw} ${act} (${distribution}): ${got.init} gives ${got.factor}, Keras's recommendation ${keras.factor}\n${rows.join('\n')}`);
         }
         // The preferred law is written (TF.js: uniform is exact, its normal laws lose variance;
         // SELU's self-normalization needs LeCun normal, IL006).
         if (fw !== 'tfjs' && act !== 'selu') assert.equal(got.law === 'uniform' ? 'uniform' : 'normal', distribution, `${fw} ${act}: ${got.init} is ${got.law}, the preference is ${distribution}`);
         // The fix moves the factor towards 1 (or leaves it there).
-        assert.ok(Math.abs(Math.log(got.factor)) <= Math.abs(Math.log(got.before)) + 1e-9 || (fw === 'pytorch' && act === 'tanh'), `${fw} ${act}: the fix moves away from 1\n${rows.join('\n')}`);
+        assert.ok(Math.abs(Math.log(got.factor)) <= Math.abs(Math.log(got.before)) + 1e-9, `${fw} ${act}: the fix moves away from 1\n${rows.join('\n')}`);
       }
     }
   });

@@ -303,3 +303,40 @@ test('idiom 2: two keras.Model graphs built one after the other at module level 
   assert.match(res.findings[0]!.message, /over the 3 weight layers/);
   assert.match(res.findings[2]!.message, /over the 4 weight layers/);
 });
+
+test('imported DropPath / StochasticDepth / LayerScale pass the projection on to the residual add', () => {
+  check(
+    [
+      'from tensorflow import keras',
+      'from tensorflow.keras import layers',
+      'from mylib.layers import LayerScale, StochasticDepth',
+      '',
+      'def mlp_block(x, dim):',
+      '    h = layers.Dense(4 * dim, activation="gelu")(x)',
+      '    h = layers.Dense(dim)(h)',
+      '    h = LayerScale(1e-6)(h)',
+      '    h = StochasticDepth(0.1)(h)',
+      '    return layers.Add()([x, h])',
+      '',
+    ].join('\n'),
+    { layers: [{ line: 6, layer: 'Dense', act: 'gelu' }, { line: 7, layer: 'Dense', act: 'linear', residual: true }] },
+  );
+  check(
+    [
+      'import torch.nn as nn',
+      'from timm.layers import DropPath',
+      '',
+      'class Block(nn.Module):',
+      '    def __init__(self, dim):',
+      '        super().__init__()',
+      '        self.fc1 = nn.Linear(dim, 4 * dim)',
+      '        self.fc2 = nn.Linear(4 * dim, dim)',
+      '        self.drop_path = DropPath(0.1)',
+      '',
+      '    def forward(self, x):',
+      '        return x + self.drop_path(self.fc2(self.fc1(x).relu()))',
+      '',
+    ].join('\n'),
+    { layers: [{ line: 7, layer: 'Linear', act: 'relu' }, { line: 8, layer: 'Linear', act: 'linear', residual: true }] },
+  );
+});

@@ -16,7 +16,7 @@ export function markInitElsewhere(res: AnalysisResult, units: ParsedChunk[][]): 
     if (u.length !== 1 || u[0]!.stmts.length !== 1) continue;
     const s = u[0]!.stmts[0]!;
     const name = initFunctionName(s);
-    if (name && s.k === 'def') {
+    if (name && s.kind === 'def') {
       const d = (u[0]!.at ?? u[0]!.base) - u[0]!.base;
       fn = { name, span: { from: s.nameSpan.from + d, to: s.nameSpan.to + d } };
       break;

@@ -99,7 +99,7 @@ function moveCached(cu: CachedUnit): { r: AnalysisResult; d: number } {
 /** A chunk made only of imports (or a file-level directive): shared by every unit. */
 function isGlobal(c: ParsedChunk): boolean {
   if (c.stmts.length === 0) return c.comments.some((cm) => cm.text.includes('ignore-file')) || c.lex?.hasImport === true;
-  return c.stmts.every((st) => st.k === 'import' || st.k === 'from');
+  return c.stmts.every((st) => st.kind === 'import' || st.kind === 'from');
 }
 
 /** Import statements of a chunk, also inside try/if/with blocks. */
@@ -107,9 +107,9 @@ function importsOf(c: ParsedChunk): PyStmt[] {
   const out: PyStmt[] = [];
   const visit = (ss: PyStmt[]) => {
     for (const st of ss) {
-      if (st.k === 'import' || st.k === 'from') out.push(st);
-      else if (st.k === 'if') visit([...st.body, ...st.orelse]);
-      else if (st.k === 'block' || st.k === 'with') visit(st.body);
+      if (st.kind === 'import' || st.kind === 'from') out.push(st);
+      else if (st.kind === 'if') visit([...st.body, ...st.orelse]);
+      else if (st.kind === 'block' || st.kind === 'with') visit(st.body);
     }
   };
   visit(c.stmts);

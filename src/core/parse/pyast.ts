@@ -10,20 +10,20 @@
 import type { Span } from '../types.js';
 
 export type PyExpr =
-  | { k: 'name'; id: string; span: Span }
-  | { k: 'attr'; obj: PyExpr; attr: string; span: Span }
-  | { k: 'call'; fn: PyExpr; args: PyArg[]; span: Span; argsSpan: Span; broken?: boolean }
-  | { k: 'num'; value: number; span: Span }
-  | { k: 'str'; value: string; span: Span; quote: string }
-  | { k: 'list' | 'tuple' | 'set'; items: PyExpr[]; span: Span }
-  | { k: 'dict'; entries: { key: PyExpr | null; value: PyExpr }[]; span: Span }
-  | { k: 'sub'; obj: PyExpr; index: PyExpr[]; span: Span }
-  | { k: 'bin'; op: string; left: PyExpr; right: PyExpr; span: Span }
-  | { k: 'unary'; op: string; operand: PyExpr; span: Span }
-  | { k: 'comp'; elt: PyExpr; target: PyExpr | null; iter: PyExpr | null; span: Span }
-  | { k: 'const'; value: boolean | null; span: Span }
-  | { k: 'star'; value: PyExpr; double: boolean; span: Span }
-  | { k: 'other'; span: Span; parts: PyExpr[]; slice?: PySlice; cond?: PyCond };
+  | { kind: 'name'; id: string; span: Span }
+  | { kind: 'attr'; obj: PyExpr; attr: string; span: Span }
+  | { kind: 'call'; fn: PyExpr; args: PyArg[]; span: Span; argsSpan: Span; broken?: boolean }
+  | { kind: 'num'; value: number; span: Span }
+  | { kind: 'str'; value: string; span: Span; quote: string }
+  | { kind: 'list' | 'tuple' | 'set'; items: PyExpr[]; span: Span }
+  | { kind: 'dict'; entries: { key: PyExpr | null; value: PyExpr }[]; span: Span }
+  | { kind: 'sub'; obj: PyExpr; index: PyExpr[]; span: Span }
+  | { kind: 'bin'; op: string; left: PyExpr; right: PyExpr; span: Span }
+  | { kind: 'unary'; op: string; operand: PyExpr; span: Span }
+  | { kind: 'comp'; elt: PyExpr; target: PyExpr | null; iter: PyExpr | null; span: Span }
+  | { kind: 'const'; value: boolean | null; span: Span }
+  | { kind: 'star'; value: PyExpr; double: boolean; span: Span }
+  | { kind: 'other'; span: Span; parts: PyExpr[]; slice?: PySlice; cond?: PyCond };
 
 /** `body if test else orelse` (the three are also the node's `parts`). */
 export interface PyCond {
@@ -55,10 +55,10 @@ export interface PyParam {
 }
 
 export type PyStmt =
-  | { k: 'import'; names: { module: string; alias: string | null }[]; span: Span }
-  | { k: 'from'; module: string; level: number; names: { name: string; alias: string | null }[]; span: Span }
+  | { kind: 'import'; names: { module: string; alias: string | null }[]; span: Span }
+  | { kind: 'from'; module: string; level: number; names: { name: string; alias: string | null }[]; span: Span }
   | {
-      k: 'class';
+      kind: 'class';
       name: string;
       nameSpan: Span;
       bases: PyExpr[];
@@ -67,7 +67,7 @@ export type PyStmt =
       span: Span;
     }
   | {
-      k: 'def';
+      kind: 'def';
       name: string;
       nameSpan: Span;
       params: PyParam[];
@@ -75,15 +75,15 @@ export type PyStmt =
       body: PyStmt[];
       span: Span;
     }
-  | { k: 'assign'; targets: PyExpr[]; value: PyExpr; span: Span }
-  | { k: 'augassign'; target: PyExpr; op: string; value: PyExpr; span: Span }
-  | { k: 'expr'; value: PyExpr; span: Span }
-  | { k: 'for'; target: PyExpr; iter: PyExpr; body: PyStmt[]; orelse: PyStmt[]; span: Span }
-  | { k: 'if'; test: PyExpr; body: PyStmt[]; orelse: PyStmt[]; span: Span }
-  | { k: 'with'; items: PyExpr[]; body: PyStmt[]; span: Span }
-  | { k: 'return'; value: PyExpr | null; span: Span }
-  | { k: 'block'; body: PyStmt[]; span: Span } // try/while/match: bodies in order
-  | { k: 'other'; span: Span };
+  | { kind: 'assign'; targets: PyExpr[]; value: PyExpr; span: Span }
+  | { kind: 'augassign'; target: PyExpr; op: string; value: PyExpr; span: Span }
+  | { kind: 'expr'; value: PyExpr; span: Span }
+  | { kind: 'for'; target: PyExpr; iter: PyExpr; body: PyStmt[]; orelse: PyStmt[]; span: Span }
+  | { kind: 'if'; test: PyExpr; body: PyStmt[]; orelse: PyStmt[]; span: Span }
+  | { kind: 'with'; items: PyExpr[]; body: PyStmt[]; span: Span }
+  | { kind: 'return'; value: PyExpr | null; span: Span }
+  | { kind: 'block'; body: PyStmt[]; span: Span } // try/while/match: bodies in order
+  | { kind: 'other'; span: Span };
 
 export interface PyComment {
   text: string;
@@ -103,7 +103,7 @@ function shiftSpan(s: Span, d: number): void {
 
 function shiftStmt(s: PyStmt, d: number): void {
   shiftSpan(s.span, d);
-  switch (s.k) {
+  switch (s.kind) {
     case 'class':
       shiftSpan(s.nameSpan, d);
       s.bases.forEach((e) => shiftExpr(e, d));
@@ -155,7 +155,7 @@ function shiftStmt(s: PyStmt, d: number): void {
 
 export function shiftExpr(e: PyExpr, d: number): void {
   shiftSpan(e.span, d);
-  switch (e.k) {
+  switch (e.kind) {
     case 'attr':
       shiftExpr(e.obj, d);
       break;
@@ -208,8 +208,8 @@ export function shiftExpr(e: PyExpr, d: number): void {
 
 /** `a.b.c` → "a.b.c"; anything else → null. */
 export function dottedName(e: PyExpr): string | null {
-  if (e.k === 'name') return e.id;
-  if (e.k === 'attr') {
+  if (e.kind === 'name') return e.id;
+  if (e.kind === 'attr') {
     const base = dottedName(e.obj);
     return base === null ? null : base + '.' + e.attr;
   }
@@ -239,7 +239,7 @@ export function argOf(call: { args: PyArg[] }, index: number, name: string): PyE
 /** Visit every expression inside an expression (pre-order, including itself). */
 export function walkExpr(e: PyExpr, f: (e: PyExpr) => void): void {
   f(e);
-  switch (e.k) {
+  switch (e.kind) {
     case 'attr':
       walkExpr(e.obj, f);
       break;
@@ -286,7 +286,7 @@ export function walkExpr(e: PyExpr, f: (e: PyExpr) => void): void {
 
 /** Every expression directly held by a statement (not nested statements). */
 export function stmtExprs(s: PyStmt): PyExpr[] {
-  switch (s.k) {
+  switch (s.kind) {
     case 'assign':
       return [...s.targets, s.value];
     case 'augassign':
@@ -312,7 +312,7 @@ export function stmtExprs(s: PyStmt): PyExpr[] {
 
 /** Nested statement lists of a statement. */
 export function stmtBodies(s: PyStmt): PyStmt[][] {
-  switch (s.k) {
+  switch (s.kind) {
     case 'class':
     case 'def':
     case 'with':

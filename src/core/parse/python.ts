@@ -286,11 +286,11 @@ export class PythonParser {
       relevant.add(e);
       const visit = (ss: PyStmt[]) => {
         for (const st of ss) {
-          if (st.k === 'import') {
+          if (st.kind === 'import') {
             for (const nm of st.names) {
               if (this.relevance.isFrameworkRoot(nm.module.split('.')[0])) anchors.add(nm.alias ?? nm.module.split('.')[0]);
             }
-          } else if (st.k === 'from') {
+          } else if (st.kind === 'from') {
             if (!this.relevance.isFrameworkRoot(st.module.split('.')[0])) {
               // `from keras_cv.src.backend import keras`: Keras re-exported by a project module.
               for (const nm of st.names) if (nm.name === 'keras') anchors.add(nm.alias ?? nm.name);
@@ -303,8 +303,8 @@ export class PythonParser {
                 if (!this.relevance.isFrameworkModule(st.module + '.' + nm.name)) members.add(nm.alias ?? nm.name);
               }
             }
-          } else if (st.k === 'if' || st.k === 'block' || st.k === 'with') {
-            visit(st.k === 'if' ? [...st.body, ...st.orelse] : st.body);
+          } else if (st.kind === 'if' || st.kind === 'block' || st.kind === 'with') {
+            visit(st.kind === 'if' ? [...st.body, ...st.orelse] : st.body);
           }
         }
       };

@@ -112,17 +112,17 @@ export class Converter {
           if (ch.name === 'Decorator') {
             const parts = this.exprChildren(ch);
             // Decorator children: @, name parts, optional ArgList → rebuild as expression
-            decorators.push(this.decoratorExpr(ch) ?? { k: 'other', span: this.span(ch), parts });
+            decorators.push(this.decoratorExpr(ch) ?? { kind: 'other', span: this.span(ch), parts });
           } else if (ch.name === 'FunctionDefinition' || ch.name === 'ClassDefinition') {
             def = this.stmt(ch);
           }
         }
-        if (def && (def.k === 'def' || def.k === 'class')) {
+        if (def && (def.kind === 'def' || def.kind === 'class')) {
           def.decorators = decorators;
           def.span = span;
           return def;
         }
-        return { k: 'other', span };
+        return { kind: 'other', span };
       }
       case 'FunctionDefinition': {
         const nameNode = n.getChild('VariableName');
@@ -143,7 +143,7 @@ export class Converter {
           }
         }
         return {
-          k: 'def',
+          kind: 'def',
           name: nameNode ? this.src(nameNode) : '',
           nameSpan: nameNode ? this.span(nameNode) : span,
           params,
@@ -157,7 +157,7 @@ export class Converter {
         const al = n.getChild('ArgList');
         const bases: PyExpr[] = al ? this.argList(al).filter((a) => a.name === null).map((a) => a.value) : [];
         return {
-          k: 'class',
+          kind: 'class',
           name: nameNode ? this.src(nameNode) : '',
           nameSpan: nameNode ? this.span(nameNode) : span,
           bases,
@@ -177,22 +177,22 @@ export class Converter {
         const valueNodes = groups.pop() ?? [];
         const value = this.seqExpr(valueNodes, span);
         const targets = groups.map((g) => this.seqExpr(g, span));
-        if (targets.length === 0) return { k: 'expr', value, span };
-        return { k: 'assign', targets, value, span };
+        if (targets.length === 0) return { kind: 'expr', value, span };
+        return { kind: 'assign', targets, value, span };
       }
       case 'UpdateStatement': {
         const kids = this.exprNodes(n).filter((k) => k.name !== 'UpdateOp');
         const op = n.getChild('UpdateOp');
-        if (kids.length >= 2) return { k: 'augassign', target: this.expr(kids[0]), op: op ? this.src(op) : '+=', value: this.expr(kids[1]), span };
-        return { k: 'other', span };
+        if (kids.length >= 2) return { kind: 'augassign', target: this.expr(kids[0]), op: op ? this.src(op) : '+=', value: this.expr(kids[1]), span };
+        return { kind: 'other', span };
       }
       case 'ExpressionStatement': {
         const kids = this.exprNodes(n);
-        return { k: 'expr', value: this.seqExpr(kids, span), span };
+        return { kind: 'expr', value: this.seqExpr(kids, span), span };
       }
       case 'ReturnStatement': {
         const kids = this.exprNodes(n);
-        return { k: 'return', value: kids.length ? this.seqExpr(kids, span) : null, span };
+        return { kind: 'return', value: kids.length ? this.seqExpr(kids, span) : null, span };
       }
       case 'ForStatement': {
         const bodies = n.getChildren('Body');
@@ -208,9 +208,9 @@ export class Converter {
         }
         target = this.seqExpr(targetNodes, span);
         return {
-          k: 'for',
+          kind: 'for',
           target,
-          iter: iterNode ? this.expr(iterNode) : { k: 'other', span, parts: [] },
+          iter: iterNode ? this.expr(iterNode) : { kind: 'other', span, parts: [] },
           body: this.body(bodies[0] ?? null),
           orelse: this.body(bodies[1] ?? null),
           span,
@@ -234,16 +234,16 @@ export class Converter {
             pendingTest = this.expr(ch);
           }
         }
-        if (clauses.length === 0) return { k: 'other', span };
+        if (clauses.length === 0) return { kind: 'other', span };
         // Fold elif/else into nested ifs.
         let orelse: PyStmt[] = [];
         for (let i = clauses.length - 1; i >= 1; i--) {
           const c = clauses[i];
           if (c.test === null) orelse = c.body;
-          else orelse = [{ k: 'if', test: c.test, body: c.body, orelse, span: { from: c.from + this.base, to: span.to } }];
+          else orelse = [{ kind: 'if', test: c.test, body: c.body, orelse, span: { from: c.from + this.base, to: span.to } }];
         }
         const first = clauses[0];
-        return { k: 'if', test: first.test ?? { k: 'other', span, parts: [] }, body: first.body, orelse, span };
+        return { kind: 'if', test: first.test ?? { kind: 'other', span, parts: [] }, body: first.body, orelse, span };
       }
       case 'WithStatement': {
         const items: PyExpr[] = [];
@@ -251,22 +251,22 @@ export class Converter {
           if (ch.name === 'Body' || ch.name === 'with' || ch.name === 'as' || ch.name === ',' || ch.name === 'async') continue;
           items.push(this.expr(ch));
         }
-        return { k: 'with', items, body: this.body(n.getChild('Body')), span };
+        return { kind: 'with', items, body: this.body(n.getChild('Body')), span };
       }
       case 'TryStatement':
       case 'WhileStatement': {
         const body: PyStmt[] = [];
         for (const b of n.getChildren('Body')) body.push(...this.body(b));
-        return { k: 'block', body, span };
+        return { kind: 'block', body, span };
       }
       case 'MatchStatement': {
         const body: PyStmt[] = [];
         const mb = n.getChild('MatchBody');
         if (mb) for (const cl of mb.getChildren('MatchClause')) body.push(...this.body(cl.getChild('Body')));
-        return { k: 'block', body, span };
+        return { kind: 'block', body, span };
       }
       default:
-        return { k: 'other', span };
+        return { kind: 'other', span };
     }
   }
 
@@ -295,7 +295,7 @@ export class Converter {
           else if (ch.name === '*') names.push({ name: '*', alias: null });
         }
       }
-      return { k: 'from', module, level, names, span };
+      return { kind: 'from', module, level, names, span };
     }
     const names: { module: string; alias: string | null }[] = [];
     let cur = '';
@@ -317,7 +317,7 @@ export class Converter {
       else if (ch.name === ',') flush();
     }
     flush();
-    return { k: 'import', names, span };
+    return { kind: 'import', names, span };
   }
 
   decoratorExpr(n: SyntaxNode): PyExpr | null {
@@ -326,9 +326,9 @@ export class Converter {
     for (let ch = n.firstChild; ch; ch = ch.nextSibling) {
       if (ch.name === 'VariableName' || ch.name === 'PropertyName') {
         const id = this.src(ch);
-        e = e === null ? { k: 'name', id, span: this.span(ch) } : { k: 'attr', obj: e, attr: id, span: { from: e.span.from, to: ch.to + this.base } };
+        e = e === null ? { kind: 'name', id, span: this.span(ch) } : { kind: 'attr', obj: e, attr: id, span: { from: e.span.from, to: ch.to + this.base } };
       } else if (ch.name === 'ArgList' && e) {
-        e = { k: 'call', fn: e, args: this.argList(ch), span: { from: e.span.from, to: ch.to + this.base }, argsSpan: this.span(ch) };
+        e = { kind: 'call', fn: e, args: this.argList(ch), span: { from: e.span.from, to: ch.to + this.base }, argsSpan: this.span(ch) };
       }
     }
     return e;
@@ -351,9 +351,9 @@ export class Converter {
   seqExpr(nodes: SyntaxNode[], span: Span): PyExpr {
     const real = nodes.filter((x) => !isPunct(x.name) && x.name !== 'Comment');
     if (real.length === 1) return this.expr(real[0]);
-    if (real.length === 0) return { k: 'other', span, parts: [] };
+    if (real.length === 0) return { kind: 'other', span, parts: [] };
     return {
-      k: 'tuple',
+      kind: 'tuple',
       items: real.map((x) => this.expr(x)),
       span: { from: real[0].from + this.base, to: real[real.length - 1].to + this.base },
     };
@@ -420,7 +420,7 @@ export class Converter {
       if (group.colons === 0) index.push(...group.kids);
       else {
         const [lower = null, upper = null, step = null] = group.bounds;
-        index.push({ k: 'other', span: { from: group.from, to: group.to }, parts: group.kids, slice: { lower, upper, step } });
+        index.push({ kind: 'other', span: { from: group.from, to: group.to }, parts: group.kids, slice: { lower, upper, step } });
       }
       group = null;
     };
@@ -446,7 +446,7 @@ export class Converter {
       g.bounds[g.bounds.length - 1] = x;
     }
     flush();
-    return { k: 'sub', obj: this.expr(obj), index, span };
+    return { kind: 'sub', obj: this.expr(obj), index, span };
   }
 
   private depth = 0;
@@ -454,7 +454,7 @@ export class Converter {
   expr(n: SyntaxNode): PyExpr {
     const span = this.span(n);
     // Pathological nesting (thousands of brackets): stop descending, keep the span.
-    if (this.depth > 150) return { k: 'other', span, parts: [] };
+    if (this.depth > 150) return { kind: 'other', span, parts: [] };
     this.depth++;
     try {
       return this.exprInner(n, span);
@@ -466,23 +466,23 @@ export class Converter {
   private exprInner(n: SyntaxNode, span: Span): PyExpr {
     switch (n.name) {
       case 'VariableName':
-        return { k: 'name', id: this.src(n), span };
+        return { kind: 'name', id: this.src(n), span };
       case 'self':
-        return { k: 'name', id: 'self', span };
+        return { kind: 'name', id: 'self', span };
       case 'Number':
-        return { k: 'num', value: parseNumber(this.src(n)), span };
+        return { kind: 'num', value: parseNumber(this.src(n)), span };
       case 'String': {
         const raw = this.src(n);
-        return { k: 'str', value: stringValue(raw), span, quote: quoteOf(raw) };
+        return { kind: 'str', value: stringValue(raw), span, quote: quoteOf(raw) };
       }
       case 'Boolean':
-        return { k: 'const', value: this.src(n) === 'True', span };
+        return { kind: 'const', value: this.src(n) === 'True', span };
       case 'None':
-        return { k: 'const', value: null, span };
+        return { kind: 'const', value: null, span };
       case 'ParenthesizedExpression': {
         const kids = this.exprNodes(n);
         if (kids.length === 1) return this.expr(kids[0]);
-        return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
+        return { kind: 'other', span, parts: kids.map((k) => this.expr(k)) };
       }
       case 'MemberExpression': {
         // obj . PropertyName  |  obj [ index... ]  — one pass over the children
@@ -497,29 +497,29 @@ export class Converter {
             const ptext = propOk ? this.src(prop!) : '';
             if (ptext === '' || /^[eE]\d+$/.test(ptext) || ptext === 'j') {
               const v = Number(this.src(n).replace(/_/g, '').replace(/\.$/, ''));
-              if (Number.isFinite(v)) return { k: 'num', value: v, span };
+              if (Number.isFinite(v)) return { kind: 'num', value: v, span };
             }
           }
-          if (propOk) return { k: 'attr', obj: this.expr(obj), attr: this.src(prop!), span };
+          if (propOk) return { kind: 'attr', obj: this.expr(obj), attr: this.src(prop!), span };
         } else if (obj && sepName === '[') {
           return this.subscript(obj, span);
         }
         // Anything else (a comment inside, an error): search the children.
         const p2 = n.getChild('PropertyName');
-        if (obj && p2 && n.getChild('.')) return { k: 'attr', obj: this.expr(obj), attr: this.src(p2), span };
+        if (obj && p2 && n.getChild('.')) return { kind: 'attr', obj: this.expr(obj), attr: this.src(p2), span };
         if (obj && n.getChild('[')) return this.subscript(obj, span);
-        return { k: 'other', span, parts: this.exprChildren(n) };
+        return { kind: 'other', span, parts: this.exprChildren(n) };
       }
       case 'CallExpression': {
         const fn = n.firstChild;
         let al = n.lastChild;
         if (al && al.name !== 'ArgList') al = n.getChild('ArgList');
         if (fn && al && al !== fn) {
-          const call: PyExpr = { k: 'call', fn: this.expr(fn), args: [], span, argsSpan: this.span(al) };
+          const call: PyExpr = { kind: 'call', fn: this.expr(fn), args: [], span, argsSpan: this.span(al) };
           if (this.args(al, call.args)) call.broken = true;
           return call;
         }
-        return { k: 'other', span, parts: this.exprChildren(n) };
+        return { kind: 'other', span, parts: this.exprChildren(n) };
       }
       case 'ArrayExpression':
       case 'TupleExpression':
@@ -535,10 +535,10 @@ export class Converter {
           }
           if (isPunct(ch.name) || ch.name === 'Comment') continue;
           const v = this.expr(ch);
-          items.push(star ? { k: 'star', value: v, double: false, span: { from: starFrom + this.base, to: ch.to + this.base } } : v);
+          items.push(star ? { kind: 'star', value: v, double: false, span: { from: starFrom + this.base, to: ch.to + this.base } } : v);
           star = false;
         }
-        return { k: n.name === 'ArrayExpression' ? 'list' : n.name === 'TupleExpression' ? 'tuple' : 'set', items, span };
+        return { kind: n.name === 'ArrayExpression' ? 'list' : n.name === 'TupleExpression' ? 'tuple' : 'set', items, span };
       }
       case 'DictionaryExpression': {
         const entries: { key: PyExpr | null; value: PyExpr }[] = [];
@@ -561,7 +561,7 @@ export class Converter {
             }
           }
         }
-        return { k: 'dict', entries, span };
+        return { kind: 'dict', entries, span };
       }
       case 'ArrayComprehensionExpression':
       case 'ComprehensionExpression':
@@ -575,8 +575,8 @@ export class Converter {
         const targetNodes = forIdx >= 0 && inIdx > forIdx ? kids.slice(forIdx + 1, inIdx) : [];
         const iterNode = inIdx >= 0 ? kids.slice(inIdx + 1).find((k) => !isPunct(k.name) && !isKeyword(k.name)) : undefined;
         return {
-          k: 'comp',
-          elt: eltNode ? this.expr(eltNode) : { k: 'other', span, parts: [] },
+          kind: 'comp',
+          elt: eltNode ? this.expr(eltNode) : { kind: 'other', span, parts: [] },
           target: targetNodes.length ? this.seqExpr(targetNodes, span) : null,
           iter: iterNode ? this.expr(iterNode) : null,
           span,
@@ -588,33 +588,33 @@ export class Converter {
         let op = opNode ? this.src(opNode).trim() : '?';
         // `is not` and `not in` are two keyword nodes
         if ((op === 'is' || op === 'in') && n.getChild('not')) op = op === 'is' ? 'is not' : 'not in';
-        if (kids.length === 2) return { k: 'bin', op, left: this.expr(kids[0]), right: this.expr(kids[1]), span };
-        return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
+        if (kids.length === 2) return { kind: 'bin', op, left: this.expr(kids[0]), right: this.expr(kids[1]), span };
+        return { kind: 'other', span, parts: kids.map((k) => this.expr(k)) };
       }
       case 'UnaryExpression': {
         const kids = this.exprNodes(n).filter((k) => !OP_NODES.has(k.name));
         const op = n.firstChild ? this.src(n.firstChild).trim() : '';
         if (kids.length === 1) {
           const operand = this.expr(kids[0]);
-          if (op === '-' && operand.k === 'num') return { k: 'num', value: -operand.value, span };
-          if (op === '+' && operand.k === 'num') return { k: 'num', value: operand.value, span };
-          return { k: 'unary', op, operand, span };
+          if (op === '-' && operand.kind === 'num') return { kind: 'num', value: -operand.value, span };
+          if (op === '+' && operand.kind === 'num') return { kind: 'num', value: operand.value, span };
+          return { kind: 'unary', op, operand, span };
         }
-        return { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
+        return { kind: 'other', span, parts: kids.map((k) => this.expr(k)) };
       }
       case 'ConditionalExpression': {
         const parts = this.exprChildren(n);
         if (parts.length === 3 && n.getChild('if') && n.getChild('else')) {
-          return { k: 'other', span, parts, cond: { body: parts[0], test: parts[1], orelse: parts[2] } };
+          return { kind: 'other', span, parts, cond: { body: parts[0], test: parts[1], orelse: parts[2] } };
         }
-        return { k: 'other', span, parts };
+        return { kind: 'other', span, parts };
       }
       case 'AwaitExpression': {
         const kids = this.exprNodes(n);
-        return kids.length === 1 ? this.expr(kids[0]) : { k: 'other', span, parts: kids.map((k) => this.expr(k)) };
+        return kids.length === 1 ? this.expr(kids[0]) : { kind: 'other', span, parts: kids.map((k) => this.expr(k)) };
       }
       default:
-        return { k: 'other', span, parts: this.exprChildren(n) };
+        return { kind: 'other', span, parts: this.exprChildren(n) };
     }
   }
 }

@@ -83,14 +83,14 @@ function written(stmtText: string): Written[] {
   const chainOf = (e: PyExpr): { root: string; parts: string[] } | null => {
     const parts: string[] = [];
     let cur = e;
-    while (cur.k === 'attr') {
+    while (cur.kind === 'attr') {
       parts.unshift(cur.attr);
       cur = cur.obj;
     }
-    return cur.k === 'name' ? { root: cur.id, parts } : null;
+    return cur.kind === 'name' ? { root: cur.id, parts } : null;
   };
   const visit = (e: PyExpr) => {
-    if (e.k !== 'attr' && e.k !== 'name') return;
+    if (e.kind !== 'attr' && e.kind !== 'name') return;
     const c = chainOf(e);
     if (!c) return;
     const text = stmtText.slice(e.span.from, e.span.to);
@@ -99,7 +99,7 @@ function written(stmtText: string): Written[] {
     out.push({ kind: 'ref', at: e.span.from, text, root: c.root, parts: c.parts });
   };
   walkStmts(stmts, (s) => {
-    if ((s.k === 'class' || s.k === 'def') && stmts.includes(s)) {
+    if ((s.kind === 'class' || s.kind === 'def') && stmts.includes(s)) {
       const at = defNameAt(stmtText, s.span.from, s.span.to, s.name);
       if (at !== null) out.push({ kind: 'def', at, text: s.name, root: s.name, parts: [] });
     }

@@ -135,9 +135,9 @@ function headKind(text: string, defines: string[]): DefKind {
 function kindOf(stmts: PyStmt[]): DefKind {
   if (stmts.length === 0) return 'other';
   const s = stmts[0];
-  if (s.k === 'class' || s.k === 'def') return s.k;
-  if (stmts.every((x) => x.k === 'import' || x.k === 'from')) return 'import';
-  if (s.k === 'assign' || s.k === 'augassign') return 'const';
+  if (s.kind === 'class' || s.kind === 'def') return s.kind;
+  if (stmts.every((x) => x.kind === 'import' || x.kind === 'from')) return 'import';
+  if (s.kind === 'assign' || s.kind === 'augassign') return 'const';
   return 'other';
 }
 
@@ -146,12 +146,12 @@ function importsOf(stmts: PyStmt[]): Omit<PyImport, 'chunk'>[] {
   const out: Omit<PyImport, 'chunk'>[] = [];
   const visit = (ss: PyStmt[]) => {
     for (const s of ss) {
-      if (s.k === 'import') {
+      if (s.kind === 'import') {
         for (const n of s.names) out.push({ module: n.module, level: 0, name: null, local: n.alias ?? n.module.split('.')[0] });
-      } else if (s.k === 'from') {
+      } else if (s.kind === 'from') {
         for (const n of s.names) out.push({ module: s.module, level: s.level, name: n.name, local: n.name === '*' ? null : (n.alias ?? n.name) });
-      } else if (s.k === 'if') visit([...s.body, ...s.orelse]);
-      else if (s.k === 'block' || s.k === 'with') visit(s.body);
+      } else if (s.kind === 'if') visit([...s.body, ...s.orelse]);
+      else if (s.kind === 'block' || s.kind === 'with') visit(s.body);
     }
   };
   visit(stmts);
@@ -161,12 +161,12 @@ function importsOf(stmts: PyStmt[]): Omit<PyImport, 'chunk'>[] {
 /** `__all__ = ["A", "B"]`. */
 function allList(stmts: PyStmt[]): string[] | null {
   for (const s of stmts) {
-    if (s.k !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name' || s.targets[0].id !== '__all__') continue;
+    if (s.kind !== 'assign' || s.targets.length !== 1 || s.targets[0].kind !== 'name' || s.targets[0].id !== '__all__') continue;
     const v = s.value;
-    if (v.k !== 'list' && v.k !== 'tuple') return null;
+    if (v.kind !== 'list' && v.kind !== 'tuple') return null;
     const names: string[] = [];
     for (const it of v.items) {
-      if (it.k !== 'str') return null;
+      if (it.kind !== 'str') return null;
       names.push(it.value);
     }
     return names;

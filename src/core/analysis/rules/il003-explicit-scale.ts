@@ -50,7 +50,7 @@ export const explicitScale: Rule = {
     // tanh/sigmoid: the number judged (and stated) is fan_in·Var(W), their linear-regime gain;
     // the others: the per-layer gain fan_in·Var(W)·E[φ(z)²]. The hover's table shows both.
     const what = saturating
-      ? `fan_in·Var(W) = ${r2(f)}, which ${f > 3 ? `drives ${actLabel(act)} into saturation (its gradient vanishes)` : `makes the signal vanish through ${actLabel(act)}`}`
+      ? `fan_in·Var(W) = ${r2(f)}, which ${f > 3 ? (act === 'tanh' ? 'drives tanh deep into its chaotic regime (most units saturate and gradients grow with depth)' : `drives ${actLabel(act)} into saturation (its gradient vanishes)`) : `makes the signal vanish through ${actLabel(act)}`}`
       : `fan_in·Var(W) = ${r2(cur.coeff ?? NaN)}, so each layer multiplies the signal's second moment by ≈${r2(f)}${after}: the signal ${verb}`;
     let recText = '';
     if (rec && recN && recN.varW !== null) {

@@ -21,11 +21,11 @@ export class Imports {
   private memo = new WeakMap<PyExpr, string | null>();
 
   add(stmt: PyStmt, topLevel: boolean): void {
-    if (stmt.k === 'import' || (stmt.k === 'from' && stmt.level === 0)) {
+    if (stmt.kind === 'import' || (stmt.kind === 'from' && stmt.level === 0)) {
       this.memo = new WeakMap();
       this.spelled.clear();
     }
-    if (stmt.k === 'import') {
+    if (stmt.kind === 'import') {
       for (const { module, alias } of stmt.names) {
         if (alias) this.map.set(alias, module);
         else {
@@ -34,7 +34,7 @@ export class Imports {
           if (!this.map.has(head)) this.map.set(head, head);
         }
       }
-    } else if (stmt.k === 'from') {
+    } else if (stmt.kind === 'from') {
       if (stmt.level > 0) return; // relative imports are the user's own modules
       for (const { name, alias } of stmt.names) {
         if (name === '*') {
@@ -55,7 +55,7 @@ export class Imports {
 
   /** Qualified, canonical name of a dotted expression, or null when it is not an imported name. */
   resolve(e: PyExpr): string | null {
-    if (e.k !== 'attr' && e.k !== 'name') return null;
+    if (e.kind !== 'attr' && e.kind !== 'name') return null;
     const known = this.memo.get(e);
     if (known !== undefined) return known;
     const q = this.resolveUncached(e);
@@ -66,11 +66,11 @@ export class Imports {
   private resolveUncached(e: PyExpr): string | null {
     const parts: string[] = [];
     let cur: PyExpr = e;
-    while (cur.k === 'attr') {
+    while (cur.kind === 'attr') {
       parts.push(cur.attr);
       cur = cur.obj;
     }
-    if (cur.k !== 'name') return null;
+    if (cur.kind !== 'name') return null;
     const base = this.map.get(cur.id);
     if (base === undefined) {
       if (this.starModules.length && parts.length === 0) {

@@ -58,7 +58,7 @@ export class Interp implements Evaluator {
   seqs = new Map<number, SeqRec>();
   classes = new Map<string, ClassCtx>();
   classList: ClassCtx[] = [];
-  moduleFns = new Map<string, Extract<PyStmt, { k: 'def' }>>();
+  moduleFns = new Map<string, Extract<PyStmt, { kind: 'def' }>>();
   ran = new Set<PyStmt>();
   events: InitEvent[] = [];
   seq = 0;
@@ -66,8 +66,8 @@ export class Interp implements Evaluator {
   stack: PyStmt[] = [];
   rootScope: Scope | null = null;
   moduleScope: Scope;
-  modelCalls = new Map<PyStmt | null, Extract<PyExpr, { k: 'call' }>>();
-  modelCallsAll = new Map<PyStmt | null, Map<number, Extract<PyExpr, { k: 'call' }>>>();
+  modelCalls = new Map<PyStmt | null, Extract<PyExpr, { kind: 'call' }>>();
+  modelCallsAll = new Map<PyStmt | null, Map<number, Extract<PyExpr, { kind: 'call' }>>>();
   modelNames = new Map<PyStmt | null, string>();
   /** Steps left of STEP_BUDGET. */
   stepsLeft = STEP_BUDGET;
@@ -127,9 +127,9 @@ export class Interp implements Evaluator {
     // 1. imports anywhere (function-level imports are common in notebooks and scripts)
     const visitImports = (ss: PyStmt[], top: boolean) => {
       for (const s of ss) {
-        if (s.k === 'import' || s.k === 'from') this.imports.add(s, top);
-        else if (s.k === 'def' || s.k === 'class' || s.k === 'if' || s.k === 'block' || s.k === 'with' || s.k === 'for') {
-          if (s.k === 'if' || s.k === 'block' || s.k === 'with') visitImports(s.k === 'if' ? [...s.body, ...s.orelse] : s.body, top);
+        if (s.kind === 'import' || s.kind === 'from') this.imports.add(s, top);
+        else if (s.kind === 'def' || s.kind === 'class' || s.kind === 'if' || s.kind === 'block' || s.kind === 'with' || s.kind === 'for') {
+          if (s.kind === 'if' || s.kind === 'block' || s.kind === 'with') visitImports(s.kind === 'if' ? [...s.body, ...s.orelse] : s.body, top);
           else visitImports(s.body, false);
         }
       }
@@ -139,10 +139,10 @@ export class Interp implements Evaluator {
 
     // 2. module-level functions and classes
     for (const s of this.stmts) {
-      if (s.k === 'def') {
+      if (s.kind === 'def') {
         this.moduleFns.set(s.name, s);
-        this.moduleScope.vars.set(s.name, { t: 'fn', def: s, cls: null, self: null });
-      } else if (s.k === 'class') declareClass(this, s);
+        this.moduleScope.vars.set(s.name, { kind: 'fn', def: s, cls: null, self: null });
+      } else if (s.kind === 'class') declareClass(this, s);
     }
     // module-level constants first (so classes can read HIDDEN = 128)
     const assigned = new Set<string>();
@@ -150,19 +150,19 @@ export class Interp implements Evaluator {
       const v = constEval(this, value, this.moduleScope);
       // a name assigned twice is no constant an `if` can be decided on
       if (v && assigned.has(id)) this.softVals.add(v);
-      if (assigned.has(id) && this.moduleScope.vars.get(id)?.t === 'list') this.moduleScope.vars.delete(id);
+      if (assigned.has(id) && this.moduleScope.vars.get(id)?.kind === 'list') this.moduleScope.vars.delete(id);
       assigned.add(id);
-      if (v && !(v.t === 'list' && assigned.has(id) && this.softVals.has(v))) this.moduleScope.vars.set(id, v);
+      if (v && !(v.kind === 'list' && assigned.has(id) && this.softVals.has(v))) this.moduleScope.vars.set(id, v);
     };
     for (const s of this.stmts) {
-      if (s.k !== 'assign' || s.targets.length !== 1) continue;
+      if (s.kind !== 'assign' || s.targets.length !== 1) continue;
       const t = s.targets[0];
-      if (t.k === 'name') constant(t.id, s.value);
-      else if ((t.k === 'tuple' || t.k === 'list') && (s.value.k === 'tuple' || s.value.k === 'list') && t.items.length === s.value.items.length) {
+      if (t.kind === 'name') constant(t.id, s.value);
+      else if ((t.kind === 'tuple' || t.kind === 'list') && (s.value.kind === 'tuple' || s.value.kind === 'list') && t.items.length === s.value.items.length) {
         // nz, ngf, nc = 100, 64, 3
         const values = s.value.items;
         t.items.forEach((x, i) => {
-          if (x.k === 'name') constant(x.id, values[i]);
+          if (x.kind === 'name') constant(x.id, values[i]);
         });
       }
     }
@@ -206,10 +206,10 @@ export class Interp implements Evaluator {
     // class-level fields (Flax dataclass fields, constants)
     callIndex(this);
     for (const st of c.stmt.body) {
-      if (st.k === 'assign' && st.targets.length === 1 && st.targets[0].k === 'name') {
+      if (st.kind === 'assign' && st.targets.length === 1 && st.targets[0].kind === 'name') {
         let v = this.eval(st.value, scope);
         // a Flax dataclass field that a construction may set (`MLP(act="tanh")`) decides no `if`
-        if (c.framework === 'flax' && !c.methods.has('__init__') && (v.t === 'str' || v.t === 'num' || v.t === 'const') && mayPass(this, c, null, c.fields.size, st.targets[0].id)) this.softVals.add((v = { ...v }));
+        if (c.framework === 'flax' && !c.methods.has('__init__') && (v.kind === 'str' || v.kind === 'num' || v.kind === 'const') && mayPass(this, c, null, c.fields.size, st.targets[0].id)) this.softVals.add((v = { ...v }));
         c.fields.set(st.targets[0].id, v);
       }
     }
@@ -224,7 +224,7 @@ export class Interp implements Evaluator {
           if (!p.default) return tensor();
           // forward(x, use_act=True): callers may pass anything, so no `if` is decided on the default
           let d = this.eval(p.default, scope);
-          if (d.t === 'num' || d.t === 'str' || d.t === 'const') this.softVals.add((d = { ...d }));
+          if (d.kind === 'num' || d.kind === 'str' || d.kind === 'const') this.softVals.add((d = { ...d }));
           return d;
         });
         this.callMethod(c, m, args, null, true);
@@ -232,20 +232,20 @@ export class Interp implements Evaluator {
     }
   }
 
-  runMethodStandalone(c: ClassCtx, m: Extract<PyStmt, { k: 'def' }>): void {
+  runMethodStandalone(c: ClassCtx, m: Extract<PyStmt, { kind: 'def' }>): void {
     this.callMethod(c, m, m.params.slice(1).map(() => UNKNOWN), null, true);
   }
 
-  runFnStandalone(f: Extract<PyStmt, { k: 'def' }>): void {
+  runFnStandalone(f: Extract<PyStmt, { kind: 'def' }>): void {
     this.callFn(f, f.params.map(() => UNKNOWN), new Map(), this.moduleScope, null, true);
   }
 
-  callMethod(c: ClassCtx, m: Extract<PyStmt, { k: 'def' }>, args: Val[], kwargs: Map<string, Val> | null, root = false, caller?: Scope): Val {
-    return this.callFn(m, [{ t: 'self', cls: c }, ...args], kwargs ?? new Map(), caller ?? this.moduleScope, c, root);
+  callMethod(c: ClassCtx, m: Extract<PyStmt, { kind: 'def' }>, args: Val[], kwargs: Map<string, Val> | null, root = false, caller?: Scope): Val {
+    return this.callFn(m, [{ kind: 'self', cls: c }, ...args], kwargs ?? new Map(), caller ?? this.moduleScope, c, root);
   }
 
   callFn(
-    f: Extract<PyStmt, { k: 'def' }>,
+    f: Extract<PyStmt, { kind: 'def' }>,
     args: Val[],
     kwargs: Map<string, Val>,
     caller: Scope,
@@ -257,15 +257,15 @@ export class Interp implements Evaluator {
     const vars = new Map<string, Val>();
     f.params.forEach((p, i) => {
       let v: Val | undefined = i < args.length ? args[i] : kwargs.get(p.name);
-      if (v === undefined || v.t === 'unknown') {
+      if (v === undefined || v.kind === 'unknown') {
         let d = p.default ? this.eval(p.default, caller) : undefined;
         // A default some call site overrides does not decide an `if` (staticTruth).
-        if (d && (d.t === 'num' || d.t === 'str' || d.t === 'const') && defaultOverridden(this, f, cls, i)) {
+        if (d && (d.kind === 'num' || d.kind === 'str' || d.kind === 'const') && defaultOverridden(this, f, cls, i)) {
           d = { ...d };
           this.softVals.add(d);
         }
-        if (d && d.t !== 'unknown') v = d;
-        else if (v === undefined) v = i === 0 && cls ? { t: 'self', cls } : UNKNOWN;
+        if (d && d.kind !== 'unknown') v = d;
+        else if (v === undefined) v = i === 0 && cls ? { kind: 'self', cls } : UNKNOWN;
       }
       vars.set(p.name, v);
     });
@@ -304,7 +304,7 @@ export class Interp implements Evaluator {
   }
 
   exec(s: PyStmt, scope: Scope): void {
-    switch (s.k) {
+    switch (s.kind) {
       case 'assign': {
         const v = this.eval(s.value, scope, s);
         for (const t of s.targets) this.assign(t, v, scope, s);
@@ -313,14 +313,14 @@ export class Interp implements Evaluator {
       case 'augassign': {
         const cur = this.eval(s.target, scope, s);
         const v = this.eval(s.value, scope, s);
-        if (s.op === '+=' && cur.t === 'tensor' && v.t === 'tensor') {
+        if (s.op === '+=' && cur.kind === 'tensor' && v.kind === 'tensor') {
           this.assign(s.target, residualAdd(this, [cur, v], scope), scope, s);
-        } else if (s.op === '+=' && cur.t === 'list' && v.t === 'list') {
-          this.assign(s.target, { t: 'list', items: [...cur.items, ...v.items], template: cur.template || v.template }, scope, s);
-        } else if (cur.t === 'tensor' && (v.t === 'num' || v.t === 'unknown')) {
+        } else if (s.op === '+=' && cur.kind === 'list' && v.kind === 'list') {
+          this.assign(s.target, { kind: 'list', items: [...cur.items, ...v.items], template: cur.template || v.template }, scope, s);
+        } else if (cur.kind === 'tensor' && (v.kind === 'num' || v.kind === 'unknown')) {
           // x *= 0.5: scaling keeps attribution
-        } else if (cur.t === 'num' && v.t === 'num') {
-          this.assign(s.target, { t: 'num', v: arith(s.op.slice(0, -1), cur.v, v.v) ?? NaN }, scope, s);
+        } else if (cur.kind === 'num' && v.kind === 'num') {
+          this.assign(s.target, { kind: 'num', v: arith(s.op.slice(0, -1), cur.v, v.v) ?? NaN }, scope, s);
         }
         return;
       }
@@ -348,7 +348,7 @@ export class Interp implements Evaluator {
         const before = branchState(scope);
         // layers whose output is pending in a local tensor: each branch starts with them undecided
         const pending = new Set<LayerRec>();
-        for (const v of scope.vars.values()) if (v.t === 'tensor') for (const p of v.pend) if (!p.rec.act) pending.add(p.rec);
+        for (const v of scope.vars.values()) if (v.kind === 'tensor') for (const p of v.pend) if (!p.rec.act) pending.add(p.rec);
         const returns0 = scope.returns.length;
         // init code in a branch the condition rules out is tagged dead (it decides only the layers
         // built in that same branch); in an undecided branch, with its arm
@@ -373,7 +373,7 @@ export class Interp implements Evaluator {
         leave(sel === true);
         if (sel === true) scope.returns.length = returns1;
         // A branch that ends in `return` does not reach the code after the `if`: the other one does.
-        const ends = (b: PyStmt[]) => b.length > 0 && b[b.length - 1].k === 'return';
+        const ends = (b: PyStmt[]) => b.length > 0 && b[b.length - 1].kind === 'return';
         const thenEnds = ends(s.body);
         const elseEnds = ends(s.orelse);
         if ((sel === true && thenEnds) || (sel === false && elseEnds)) scope.stopped = true;
@@ -422,12 +422,12 @@ export class Interp implements Evaluator {
       }
       case 'with':
       case 'block':
-        for (const e of s.k === 'with' ? s.items : []) this.eval(e, scope);
+        for (const e of s.kind === 'with' ? s.items : []) this.eval(e, scope);
         this.execBody(s.body, scope, false);
         return;
       case 'def': {
         if (scope.fn !== null || scope.cls !== null) {
-          scope.vars.set(s.name, { t: 'fn', def: s, cls: null, self: null });
+          scope.vars.set(s.name, { kind: 'fn', def: s, cls: null, self: null });
           // nested functions run when called; also standalone later
           this.moduleFns.set(`${s.name}@${s.span.from}`, s);
         }
@@ -446,48 +446,48 @@ export class Interp implements Evaluator {
   }
 
   assign(t: PyExpr, v: Val, scope: Scope, stmt: PyStmt | null): void {
-    if (t.k === 'name') {
+    if (t.kind === 'name') {
       scope.vars.set(t.id, v);
       nameValue(this, v, t.id, scope, t.id, false);
-      if (v.t === 'unknown' || v.t === 'tensor') {
+      if (v.kind === 'unknown' || v.kind === 'tensor') {
         // `model = keras.Model(inputs, outputs)` names the functional group
       }
       return;
     }
-    if (t.k === 'attr' && t.obj.k === 'name') {
+    if (t.kind === 'attr' && t.obj.kind === 'name') {
       const base = scope.vars.get(t.obj.id);
-      if (base && base.t === 'self') {
+      if (base && base.kind === 'self') {
         base.cls.attrs.set(t.attr, v);
         nameValue(this, v, t.attr, scope, `self.${t.attr}`, true);
         return;
       }
     }
-    if (t.k === 'tuple' || t.k === 'list') {
-      const items = v.t === 'list' ? v.items : null;
-      t.items.forEach((x, i) => this.assign(x, items && items[i] ? items[i] : v.t === 'tensor' ? tensor(v.pend, null) : UNKNOWN, scope, stmt));
+    if (t.kind === 'tuple' || t.kind === 'list') {
+      const items = v.kind === 'list' ? v.items : null;
+      t.items.forEach((x, i) => this.assign(x, items && items[i] ? items[i] : v.kind === 'tensor' ? tensor(v.pend, null) : UNKNOWN, scope, stmt));
       return;
     }
-    if (t.k === 'sub') {
+    if (t.kind === 'sub') {
       // d['fc'] = nn.Linear(...) / layers[i] = ...
       const base = this.eval(t.obj, scope);
-      if (base.t === 'dict' && t.index.length === 1 && t.index[0].k === 'str') base.entries.set(t.index[0].value, v);
+      if (base.kind === 'dict' && t.index.length === 1 && t.index[0].kind === 'str') base.entries.set(t.index[0].value, v);
     }
   }
 
   // ---------------------------------------------------------------- expressions
   eval(e: PyExpr, scope: Scope, stmt?: PyStmt): Val {
     if (this.stepsLeft-- <= 0) return UNKNOWN;
-    switch (e.k) {
+    switch (e.kind) {
       case 'num':
-        return { t: 'num', v: e.value };
+        return { kind: 'num', v: e.value };
       case 'str':
-        return { t: 'str', v: e.value };
+        return { kind: 'str', v: e.value };
       case 'name': {
         const v = lookup(scope, e.id);
         if (v) return v;
         if (this.imports.map.has(e.id) || this.imports.starModules.length) {
           const q = this.imports.resolve(e);
-          if (q) return { t: 'ref', q };
+          if (q) return { kind: 'ref', q };
         }
         return UNKNOWN;
       }
@@ -501,18 +501,18 @@ export class Interp implements Evaluator {
         const items: Val[] = [];
         let template = false;
         for (const it of e.items) {
-          if (it.k === 'star') {
+          if (it.kind === 'star') {
             const v = this.eval(it.value, scope);
-            if (v.t === 'list') {
+            if (v.kind === 'list') {
               items.push(...v.items);
               template ||= v.template;
-            } else if (v.t === 'obj' && v.o.o === 'list') {
-              items.push(...v.o.items.map((o) => ({ t: 'obj', o }) as Val));
+            } else if (v.kind === 'obj' && v.o.kind === 'list') {
+              items.push(...v.o.items.map((o) => ({ kind: 'obj', o }) as Val));
               template ||= v.o.template;
             } else template = true;
           } else items.push(this.eval(it, scope));
         }
-        return { t: 'list', items, template };
+        return { kind: 'list', items, template };
       }
       case 'comp': {
         // [nn.Linear(d, d) for _ in range(n)] → a template list of one element
@@ -524,64 +524,64 @@ export class Interp implements Evaluator {
         const v = this.eval(e.elt, inner);
         // (the layers of a container built per element repeat too)
         const mark = (o: Obj, depth: number): void => {
-          if (o.o === 'weight') o.rec.template = true;
-          else if (o.o === 'seq' && depth < 8) for (const x of o.seq.items) mark(x, depth + 1);
+          if (o.kind === 'weight') o.rec.template = true;
+          else if (o.kind === 'seq' && depth < 8) for (const x of o.seq.items) mark(x, depth + 1);
         };
-        if (v.t === 'obj') mark(v.o, 0);
-        return { t: 'list', items: [v], template: true };
+        if (v.kind === 'obj') mark(v.o, 0);
+        return { kind: 'list', items: [v], template: true };
       }
       case 'dict': {
         const entries = new Map<string, Val>();
         for (const en of e.entries) {
           const v = this.eval(en.value, scope);
-          if (en.key && en.key.k === 'str') entries.set(en.key.value, v);
+          if (en.key && en.key.kind === 'str') entries.set(en.key.value, v);
         }
-        return { t: 'dict', entries };
+        return { kind: 'dict', entries };
       }
       case 'sub': {
         let base = this.eval(e.obj, scope);
-        if (base.t === 'self' || (base.t === 'obj' && base.o.o === 'instance')) {
-          const cls = base.t === 'self' ? base.cls : (base.o as { cls: ClassCtx }).cls;
+        if (base.kind === 'self' || (base.kind === 'obj' && base.o.kind === 'instance')) {
+          const cls = base.kind === 'self' ? base.cls : (base.o as { cls: ClassCtx }).cls;
           const own = cls.attrs.get('__seq__');
           if (own) base = own;
         }
         const idx = e.index.length === 1 ? this.eval(e.index[0], scope) : UNKNOWN;
-        const sl = e.index.length === 1 && e.index[0].k === 'other' ? e.index[0].slice : undefined;
+        const sl = e.index.length === 1 && e.index[0].kind === 'other' ? e.index[0].slice : undefined;
         if (sl) {
           const s = slice(this, base, sl, scope);
           if (s) return s;
         }
-        if (base.t === 'obj' && base.o.o === 'list') {
-          if (idx.t === 'num' && !base.o.template && Number.isInteger(idx.v)) {
+        if (base.kind === 'obj' && base.o.kind === 'list') {
+          if (idx.kind === 'num' && !base.o.template && Number.isInteger(idx.v)) {
             const i = idx.v < 0 ? base.o.items.length + idx.v : idx.v;
             const it = base.o.items[i];
-            return it ? { t: 'obj', o: it } : UNKNOWN;
+            return it ? { kind: 'obj', o: it } : UNKNOWN;
           }
-          return { t: 'objs', items: base.o.items };
+          return { kind: 'objs', items: base.o.items };
         }
-        if (base.t === 'obj' && base.o.o === 'seq') {
-          if (idx.t === 'num' && Number.isInteger(idx.v)) {
+        if (base.kind === 'obj' && base.o.kind === 'seq') {
+          if (idx.kind === 'num' && Number.isInteger(idx.v)) {
             const items = base.o.seq.items;
             const i = idx.v < 0 ? items.length + idx.v : idx.v;
             const it = items[i];
-            return it ? { t: 'obj', o: it } : UNKNOWN;
+            return it ? { kind: 'obj', o: it } : UNKNOWN;
           }
-          return { t: 'objs', items: base.o.seq.items };
+          return { kind: 'objs', items: base.o.seq.items };
         }
-        if (base.t === 'list') {
-          if (idx.t === 'num' && !base.template && Number.isInteger(idx.v)) {
+        if (base.kind === 'list') {
+          if (idx.kind === 'num' && !base.template && Number.isInteger(idx.v)) {
             const i = idx.v < 0 ? base.items.length + idx.v : idx.v;
             return base.items[i] ?? UNKNOWN;
           }
-          if (e.index.length === 1 && e.index[0].k === 'other') {
+          if (e.index.length === 1 && e.index[0].kind === 'other') {
             // slice: keep the list
             return base;
           }
           return joinVals(base.items.length ? base.items : [UNKNOWN]);
         }
-        if (base.t === 'dict' && idx.t === 'str') return base.entries.get(idx.v) ?? UNKNOWN;
-        if (base.t === 'tensor') return tensor(base.pend, null);
-        if (base.t === 'fan' && base.ks === 1 && base.out === 0 && base.inn === 0) return base; // m.kernel_size[0]
+        if (base.kind === 'dict' && idx.kind === 'str') return base.entries.get(idx.v) ?? UNKNOWN;
+        if (base.kind === 'tensor') return tensor(base.pend, null);
+        if (base.kind === 'fan' && base.ks === 1 && base.out === 0 && base.inn === 0) return base; // m.kernel_size[0]
         return UNKNOWN;
       }
       case 'bin': {
@@ -590,7 +590,7 @@ export class Interp implements Evaluator {
           const silu = siluOperand(e, this.imports);
           if (silu) {
             const v = this.eval(silu, scope);
-            if (v.t === 'tensor') {
+            if (v.kind === 'tensor') {
               consume(this, v.pend, { name: 'silu', via: 'forward', span: e.span, text: 'x * sigmoid(x)' });
               return tensor([], v.ch, srcOf(v));
             }
@@ -598,19 +598,19 @@ export class Interp implements Evaluator {
         }
         const l = this.eval(e.left, scope);
         const r = this.eval(e.right, scope);
-        if (l.t === 'num' && r.t === 'num') {
+        if (l.kind === 'num' && r.kind === 'num') {
           const v = arith(e.op, l.v, r.v);
-          return v === null ? UNKNOWN : { t: 'num', v };
+          return v === null ? UNKNOWN : { kind: 'num', v };
         }
-        if ((l.t === 'fan' || r.t === 'fan') && (l.t === 'fan' || l.t === 'num') && (r.t === 'fan' || r.t === 'num') && (e.op === '*' || e.op === '/')) {
-          const f = (v: Val) => (v.t === 'fan' ? v : { k: v.t === 'num' ? v.v : 1, out: 0, inn: 0, ks: 0 });
+        if ((l.kind === 'fan' || r.kind === 'fan') && (l.kind === 'fan' || l.kind === 'num') && (r.kind === 'fan' || r.kind === 'num') && (e.op === '*' || e.op === '/')) {
+          const f = (v: Val) => (v.kind === 'fan' ? v : { k: v.kind === 'num' ? v.v : 1, out: 0, inn: 0, ks: 0 });
           const [a, b] = [f(l), f(r)];
           const sg = e.op === '*' ? 1 : -1;
           if (e.op === '/' && b.k === 0) return UNKNOWN;
-          return { t: 'fan', k: e.op === '*' ? a.k * b.k : a.k / b.k, out: a.out + sg * b.out, inn: a.inn + sg * b.inn, ks: a.ks + sg * b.ks };
+          return { kind: 'fan', k: e.op === '*' ? a.k * b.k : a.k / b.k, out: a.out + sg * b.out, inn: a.inn + sg * b.inn, ks: a.ks + sg * b.ks };
         }
-        if (l.t === 'list' && r.t === 'list' && e.op === '+') return { t: 'list', items: [...l.items, ...r.items], template: l.template || r.template };
-        if (l.t === 'tensor' && r.t === 'tensor') {
+        if (l.kind === 'list' && r.kind === 'list' && e.op === '+') return { kind: 'list', items: [...l.items, ...r.items], template: l.template || r.template };
+        if (l.kind === 'tensor' && r.kind === 'tensor') {
           if (e.op === '+') return residualAdd(this, [l, r], scope);
           // x * mask, x / scale with a tensor no layer produced (an input): a scaling, not a consumer
           const raw = (v: typeof l) => v.pend.length === 0 && !v.src?.length;
@@ -625,24 +625,24 @@ export class Interp implements Evaluator {
         }
         // x = block(x) + x with a block the file does not define (an imported PreNorm(dim, fn),
         // a wrapper): a residual connection all the same
-        if (e.op === '+' && (l.t === 'tensor') !== (r.t === 'tensor') && (l.t === 'unknown' || r.t === 'unknown')) {
-          const [t, u, tE, uE] = l.t === 'tensor' ? [l, r, e.left, e.right] : [r, l, e.right, e.left];
-          const a0 = uE.k === 'call' ? uE.args.find((a) => a.name === null && !a.star)?.value : undefined;
-          if (u.t === 'unknown' && t.t === 'tensor' && tE.k === 'name' && a0 && a0.k === 'name' && a0.id === tE.id) return residualAdd(this, [t], scope);
+        if (e.op === '+' && (l.kind === 'tensor') !== (r.kind === 'tensor') && (l.kind === 'unknown' || r.kind === 'unknown')) {
+          const [t, u, tE, uE] = l.kind === 'tensor' ? [l, r, e.left, e.right] : [r, l, e.right, e.left];
+          const a0 = uE.kind === 'call' ? uE.args.find((a) => a.name === null && !a.star)?.value : undefined;
+          if (u.kind === 'unknown' && t.kind === 'tensor' && tE.kind === 'name' && a0 && a0.kind === 'name' && a0.id === tE.id) return residualAdd(this, [t], scope);
         }
         // (a `None` default stands for a value given at run time: `x * mask` under `if mask is not None`)
-        if (l.t === 'tensor' && (r.t === 'num' || r.t === 'unknown' || r.t === 'const')) return l;
-        if (r.t === 'tensor' && (l.t === 'num' || l.t === 'unknown' || l.t === 'const')) return r;
+        if (l.kind === 'tensor' && (r.kind === 'num' || r.kind === 'unknown' || r.kind === 'const')) return l;
+        if (r.kind === 'tensor' && (l.kind === 'num' || l.kind === 'unknown' || l.kind === 'const')) return r;
         return UNKNOWN;
       }
       case 'unary': {
         const v = this.eval(e.operand, scope);
-        if (v.t === 'num' && e.op === '-') return { t: 'num', v: -v.v };
-        if (v.t === 'tensor') return v;
+        if (v.kind === 'num' && e.op === '-') return { kind: 'num', v: -v.v };
+        if (v.kind === 'tensor') return v;
         return UNKNOWN;
       }
       case 'const':
-        return { t: 'const', v: e.value };
+        return { kind: 'const', v: e.value };
       case 'star':
         return this.eval(e.value, scope);
       case 'other':
@@ -654,53 +654,53 @@ export class Interp implements Evaluator {
     }
   }
 
-  evalCall(e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
+  evalCall(e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
     const fnE = e.fn;
     if (
       scope.cls?.seqBase &&
-      fnE.k === 'attr' &&
+      fnE.kind === 'attr' &&
       fnE.attr === '__init__' &&
-      fnE.obj.k === 'call' &&
-      fnE.obj.fn.k === 'name' &&
+      fnE.obj.kind === 'call' &&
+      fnE.obj.fn.kind === 'name' &&
       fnE.obj.fn.id === 'super'
     ) {
       const seq = makeSeq(this, scope.cls.seqBase, e, scope);
-      scope.cls.attrs.set('__seq__', { t: 'obj', o: { o: 'seq', seq } });
+      scope.cls.attrs.set('__seq__', { kind: 'obj', o: { kind: 'seq', seq } });
       seq.owner = scope.cls;
       seqPaths(this, seq, 'self', (expr, loop) => (scope.top ? { expr, loop, fn: scope.fn, anchor: scope.top, body: scope.body } : null));
       return UNKNOWN;
     }
     // setattr(self, 'fc1', nn.Linear(...)) / getattr(self, 'fc1')
-    if (fnE.k === 'name' && (fnE.id === 'setattr' || fnE.id === 'getattr') && !lookup(scope, fnE.id) && e.args.length >= 2 && !e.args.some((a) => a.star || a.name)) {
+    if (fnE.kind === 'name' && (fnE.id === 'setattr' || fnE.id === 'getattr') && !lookup(scope, fnE.id) && e.args.length >= 2 && !e.args.some((a) => a.star || a.name)) {
       const recvE = e.args[0].value;
       if (fnE.id === 'setattr' && e.args.length === 3) return registerModule(this, recvE, e.args[1].value, e.args[2].value, scope);
       if (fnE.id === 'getattr') {
         const recv = this.eval(recvE, scope);
         const nameV = this.eval(e.args[1].value, scope);
         const names = this.loopNames.get(nameV);
-        if (names) return joinVals(names.map((n) => evalAttr(this, { k: 'attr', obj: recvE, attr: n, span: e.span }, scope)));
-        if (nameV.t === 'str') {
-          const v = evalAttr(this, { k: 'attr', obj: recvE, attr: nameV.v, span: e.span }, scope);
-          if (v.t !== 'unknown' || e.args.length === 2) return v;
+        if (names) return joinVals(names.map((n) => evalAttr(this, { kind: 'attr', obj: recvE, attr: n, span: e.span }, scope)));
+        if (nameV.kind === 'str') {
+          const v = evalAttr(this, { kind: 'attr', obj: recvE, attr: nameV.v, span: e.span }, scope);
+          if (v.kind !== 'unknown' || e.args.length === 2) return v;
           return this.eval(e.args[2].value, scope);
         }
-        const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.o === 'instance' ? recv.o.cls : null;
-        if (cls?.dynAttrs?.length) return cls.dynAttrs.length === 1 ? { t: 'obj', o: cls.dynAttrs[0] } : { t: 'objs', items: [...cls.dynAttrs] };
+        const cls = recv.kind === 'self' ? recv.cls : recv.kind === 'obj' && recv.o.kind === 'instance' ? recv.o.cls : null;
+        if (cls?.dynAttrs?.length) return cls.dynAttrs.length === 1 ? { kind: 'obj', o: cls.dynAttrs[0] } : { kind: 'objs', items: [...cls.dynAttrs] };
         return UNKNOWN;
       }
     }
     // set_attributes(self, locals()): the arguments become attributes (a helper of another module)
-    if (fnE.k !== 'attr' && this.eval(fnE, scope).t !== 'fn' && storesLocals(this, e, scope)) return UNKNOWN;
+    if (fnE.kind !== 'attr' && this.eval(fnE, scope).kind !== 'fn' && storesLocals(this, e, scope)) return UNKNOWN;
     // Method calls on values
-    if (fnE.k === 'attr') {
+    if (fnE.kind === 'attr') {
       const special = methodCall(this, e, fnE, scope, stmt);
       if (special) return special;
     }
     const callee = this.eval(fnE, scope);
-    switch (callee.t) {
+    switch (callee.kind) {
       case 'ref': {
         const out = callRef(this, callee.q, e, scope, stmt);
-        if (fnE.k === 'name' && this.weightTransforming.has(fnE.id) && out.t === 'obj' && out.o.o === 'weight') {
+        if (fnE.kind === 'name' && this.weightTransforming.has(fnE.id) && out.kind === 'obj' && out.o.kind === 'weight') {
           out.o.rec.init = { name: 'unknown', explicit: false, source: 'default' };
         }
         return out;
@@ -734,9 +734,9 @@ export class Interp implements Evaluator {
         for (const a of e.args) {
           const v = this.eval(a.value, scope);
           if (a.star) continue;
-          if (v.t === 'obj' || v.t === 'objs' || v.t === 'cls') rich = true;
+          if (v.kind === 'obj' || v.kind === 'objs' || v.kind === 'cls') rich = true;
           // NNX modules take their sizes in the constructor: MLP(784, 256, 10, rngs=rngs).
-          if (v.t === 'num' && callee.cls.nnx) rich = true;
+          if (v.kind === 'num' && callee.cls.nnx) rich = true;
           if (a.name) kwargs.set(a.name, v);
           else args.push(v);
         }
@@ -774,7 +774,7 @@ export class Interp implements Evaluator {
             }
           } else if (site) this.ctorIncomplete.add(c);
         }
-        if (callee.cls.framework) return { t: 'obj', o: { o: 'instance', cls: callee.cls } };
+        if (callee.cls.framework) return { kind: 'obj', o: { kind: 'instance', cls: callee.cls } };
         return UNKNOWN;
       }
       case 'init':
@@ -785,16 +785,16 @@ export class Interp implements Evaluator {
         const name = dottedName(fnE);
         if ((name === 'zip' || name === 'enumerate' || name === 'reversed') && !lookup(scope, name)) {
           const items = e.args.map((a) => this.eval(a.value, scope));
-          if (name === 'enumerate') return { t: 'zip', items: [UNKNOWN, ...items.slice(0, 1)] };
+          if (name === 'enumerate') return { kind: 'zip', items: [UNKNOWN, ...items.slice(0, 1)] };
           if (name === 'reversed') return items[0] ?? UNKNOWN;
-          return { t: 'zip', items };
+          return { kind: 'zip', items };
         }
         const builtin = name !== null && BUILTINS.has(name);
         const loss = name !== null && isLossName(name);
         for (const a of e.args) {
           const v = this.eval(a.value, scope);
           // a loss reads the output without being part of the network: what else acts on it decides
-          if (!builtin && !loss && v.t === 'tensor' && v.pend.length) {
+          if (!builtin && !loss && v.kind === 'tensor' && v.pend.length) {
             consume(this, v.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: name ?? 'a call' });
           }
         }
@@ -803,7 +803,7 @@ export class Interp implements Evaluator {
     }
   }
 
-  firstArg(e: Extract<PyExpr, { k: 'call' }>, scope: Scope): Val {
+  firstArg(e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): Val {
     let first: Val | null = null;
     for (const a of e.args) {
       const v = this.eval(a.value, scope);
@@ -814,16 +814,16 @@ export class Interp implements Evaluator {
   }
 
   toObj(v: Val): Obj | null {
-    if (v.t === 'obj') return v.o;
-    if (v.t === 'tensor' && v.pend.length === 0) return { o: 'input', ch: v.ch };
-    if (v.t === 'ref') {
+    if (v.kind === 'obj') return v.o;
+    if (v.kind === 'tensor' && v.pend.length === 0) return { kind: 'input', ch: v.ch };
+    if (v.kind === 'ref') {
       const role = roleOf(v.q);
-      if (role && role.kind === 'actFn') return { o: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
-      if (role && role.kind === 'passFn') return { o: 'pass' };
+      if (role && role.kind === 'actFn') return { kind: 'act', act: { name: role.act, param: role.param, via: 'sequential', text: shortText(v.q) } };
+      if (role && role.kind === 'passFn') return { kind: 'pass' };
     }
-    if (v.t === 'list') {
+    if (v.kind === 'list') {
       const items = v.items.map((x) => this.toObj(x)).filter((x): x is Obj => x !== null);
-      return { o: 'list', items, template: v.template };
+      return { kind: 'list', items, template: v.template };
     }
     return null;
   }

@@ -100,16 +100,16 @@ export function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, class
   }
   // Sequential containers outside classes (outermost only)
   const nested = new Set<unknown>();
-  for (const s of interp.seqs.values()) for (const it of s.items) if (it.o === 'seq') nested.add(it.seq);
+  for (const s of interp.seqs.values()) for (const it of s.items) if (it.kind === 'seq') nested.add(it.seq);
   for (const s of interp.seqs.values()) {
     if (s.owner || nested.has(s)) continue;
     const rs: LayerRec[] = [];
     const collect = (seq: typeof s) => {
       for (const it of seq.items) {
-        if (it.o === 'weight') rs.push(it.rec);
-        else if (it.o === 'seq') collect(it.seq);
-        else if (it.o === 'wrapper' && it.inner.o === 'weight') rs.push(it.inner.rec);
-        else if (it.o === 'list') for (const x of it.items) if (x.o === 'weight') rs.push(x.rec);
+        if (it.kind === 'weight') rs.push(it.rec);
+        else if (it.kind === 'seq') collect(it.seq);
+        else if (it.kind === 'wrapper' && it.inner.kind === 'weight') rs.push(it.inner.rec);
+        else if (it.kind === 'list') for (const x of it.items) if (x.kind === 'weight') rs.push(x.rec);
       }
     };
     collect(s);
@@ -128,7 +128,7 @@ export function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, class
   }
   for (const [fn, rs] of groups) {
     const call = interp.modelCalls.get(fn as never) ?? null;
-    const fnStmt = fn && fn.k === 'def' ? fn : null;
+    const fnStmt = fn && fn.kind === 'def' ? fn : null;
     const framework = rs[0].spec.framework;
     // Several `keras.Model(...)` calls in one scope (a notebook's encoder and decoder, one model
     // per cell): each model holds the layers built since the previous one.
@@ -162,15 +162,15 @@ export function heldClasses(c: ClassCtx): ClassCtx[] {
   const out: ClassCtx[] = [];
   const visitObj = (o: Obj, depth: number): void => {
     if (depth > 6) return;
-    if (o.o === 'instance') {
+    if (o.kind === 'instance') {
       if (o.cls !== c && !out.includes(o.cls)) out.push(o.cls);
-    } else if (o.o === 'seq') for (const it of o.seq.items) visitObj(it, depth + 1);
-    else if (o.o === 'list') for (const it of o.items) visitObj(it, depth + 1);
-    else if (o.o === 'wrapper') visitObj(o.inner, depth + 1);
+    } else if (o.kind === 'seq') for (const it of o.seq.items) visitObj(it, depth + 1);
+    else if (o.kind === 'list') for (const it of o.items) visitObj(it, depth + 1);
+    else if (o.kind === 'wrapper') visitObj(o.inner, depth + 1);
   };
   for (const v of c.attrs.values()) {
-    if (v.t === 'obj') visitObj(v.o, 0);
-    else if (v.t === 'objs') for (const o of v.items) visitObj(o, 0);
+    if (v.kind === 'obj') visitObj(v.o, 0);
+    else if (v.kind === 'objs') for (const o of v.items) visitObj(o, 0);
   }
   return out;
 }

@@ -13,7 +13,7 @@ export function classUses(stmts: PyStmt[], classes: ClassCtx[]): Map<ClassCtx, S
     const used = new Set<string>();
     walkStmts(c.stmt.body, (s) => {
       for (const e of stmtExprs(s)) walkExpr(e, (x) => {
-        if (x.k === 'name' && names.has(x.id) && x.id !== c.name) used.add(x.id);
+        if (x.kind === 'name' && names.has(x.id) && x.id !== c.name) used.add(x.id);
       });
     });
     out.set(c, used);
@@ -22,24 +22,24 @@ export function classUses(stmts: PyStmt[], classes: ClassCtx[]): Map<ClassCtx, S
   // whose body instantiates the class: `_resnet(BasicBlock, ...)`.
   const fnRefs = new Map<string, Set<string>>(); // function name → classes it references
   for (const s of stmts) {
-    if (s.k !== 'def') continue;
+    if (s.kind !== 'def') continue;
     const refs = new Set<string>();
     walkStmts(s.body, (st) => {
       for (const e of stmtExprs(st)) walkExpr(e, (x) => {
-        if (x.k === 'name' && names.has(x.id)) refs.add(x.id);
+        if (x.kind === 'name' && names.has(x.id)) refs.add(x.id);
       });
     });
     fnRefs.set(s.name, refs);
   }
   const visitCalls = (e: PyExpr) =>
     walkExpr(e, (x) => {
-      if (x.k !== 'call' || x.fn.k !== 'name') return;
+      if (x.kind !== 'call' || x.fn.kind !== 'name') return;
       const callee = x.fn.id;
       const targets = names.has(callee) ? [callee] : [...(fnRefs.get(callee) ?? [])];
       if (!targets.length) return;
       const argNames = new Set<string>();
       for (const a of x.args) walkExpr(a.value, (y) => {
-        if (y.k === 'name' && names.has(y.id)) argNames.add(y.id);
+        if (y.kind === 'name' && names.has(y.id)) argNames.add(y.id);
       });
       for (const t of targets) {
         const c = classes.find((cc) => cc.name === t);

@@ -56,40 +56,40 @@ function add(names: string[], role: Role): void {
 }
 
 // ---------------------------------------------------------------- Keras
-const K = 'keras.layers.';
-function kw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
+const KERAS_LAYERS = 'keras.layers.';
+function kerasWeight(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
   return { kind: 'weight', spec: { framework: 'keras', kind, rank, ...extra } };
 }
-add([K + 'Dense'], kw('Dense', 0));
+add([KERAS_LAYERS + 'Dense'], kerasWeight('Dense', 0));
 for (const r of [1, 2, 3]) {
-  add([`${K}Conv${r}D`, `${K}Convolution${r}D`], kw(`Conv${r}D`, r));
-  add([`${K}Conv${r}DTranspose`, `${K}Convolution${r}DTranspose`], kw(`Conv${r}DTranspose`, r, { transpose: true }));
+  add([`${KERAS_LAYERS}Conv${r}D`, `${KERAS_LAYERS}Convolution${r}D`], kerasWeight(`Conv${r}D`, r));
+  add([`${KERAS_LAYERS}Conv${r}DTranspose`, `${KERAS_LAYERS}Convolution${r}DTranspose`], kerasWeight(`Conv${r}DTranspose`, r, { transpose: true }));
 }
-add([K + 'SeparableConv1D', K + 'SeparableConvolution1D'], kw('SeparableConv1D', 1, { separable: true }));
-add([K + 'SeparableConv2D', K + 'SeparableConvolution2D'], kw('SeparableConv2D', 2, { separable: true }));
-add([K + 'DepthwiseConv1D'], kw('DepthwiseConv1D', 1, { depthwise: true }));
-add([K + 'DepthwiseConv2D'], kw('DepthwiseConv2D', 2, { depthwise: true }));
-add([K + 'SimpleRNN'], kw('SimpleRNN', 0, { recurrent: true }));
-add([K + 'LSTM'], kw('LSTM', 0, { recurrent: true }));
-add([K + 'GRU'], kw('GRU', 0, { recurrent: true }));
-add([K + 'SimpleRNNCell'], kw('SimpleRNNCell', 0, { recurrent: true, cell: true }));
-add([K + 'LSTMCell'], kw('LSTMCell', 0, { recurrent: true, cell: true }));
-add([K + 'GRUCell'], kw('GRUCell', 0, { recurrent: true, cell: true }));
-add([K + 'Embedding'], kw('Embedding', 0, { embedding: true }));
-add([K + 'Activation'], { kind: 'actModule', act: 'unknown', fromArg: 'keras' });
-add([K + 'ReLU'], { kind: 'actModule', act: 'relu' });
-add([K + 'LeakyReLU'], { kind: 'actModule', act: 'leaky_relu', param: 0.3 });
-add([K + 'PReLU'], { kind: 'actModule', act: 'relu' }); // alpha initialized to zeros: ReLU at init
-add([K + 'ELU'], { kind: 'actModule', act: 'elu' });
-add([K + 'Softmax'], { kind: 'actModule', act: 'softmax' });
+add([KERAS_LAYERS + 'SeparableConv1D', KERAS_LAYERS + 'SeparableConvolution1D'], kerasWeight('SeparableConv1D', 1, { separable: true }));
+add([KERAS_LAYERS + 'SeparableConv2D', KERAS_LAYERS + 'SeparableConvolution2D'], kerasWeight('SeparableConv2D', 2, { separable: true }));
+add([KERAS_LAYERS + 'DepthwiseConv1D'], kerasWeight('DepthwiseConv1D', 1, { depthwise: true }));
+add([KERAS_LAYERS + 'DepthwiseConv2D'], kerasWeight('DepthwiseConv2D', 2, { depthwise: true }));
+add([KERAS_LAYERS + 'SimpleRNN'], kerasWeight('SimpleRNN', 0, { recurrent: true }));
+add([KERAS_LAYERS + 'LSTM'], kerasWeight('LSTM', 0, { recurrent: true }));
+add([KERAS_LAYERS + 'GRU'], kerasWeight('GRU', 0, { recurrent: true }));
+add([KERAS_LAYERS + 'SimpleRNNCell'], kerasWeight('SimpleRNNCell', 0, { recurrent: true, cell: true }));
+add([KERAS_LAYERS + 'LSTMCell'], kerasWeight('LSTMCell', 0, { recurrent: true, cell: true }));
+add([KERAS_LAYERS + 'GRUCell'], kerasWeight('GRUCell', 0, { recurrent: true, cell: true }));
+add([KERAS_LAYERS + 'Embedding'], kerasWeight('Embedding', 0, { embedding: true }));
+add([KERAS_LAYERS + 'Activation'], { kind: 'actModule', act: 'unknown', fromArg: 'keras' });
+add([KERAS_LAYERS + 'ReLU'], { kind: 'actModule', act: 'relu' });
+add([KERAS_LAYERS + 'LeakyReLU'], { kind: 'actModule', act: 'leaky_relu', param: 0.3 });
+add([KERAS_LAYERS + 'PReLU'], { kind: 'actModule', act: 'relu' }); // alpha initialized to zeros: ReLU at init
+add([KERAS_LAYERS + 'ELU'], { kind: 'actModule', act: 'elu' });
+add([KERAS_LAYERS + 'Softmax'], { kind: 'actModule', act: 'softmax' });
 add(
-  ['BatchNormalization', 'SyncBatchNormalization'].map((n) => K + n),
+  ['BatchNormalization', 'SyncBatchNormalization'].map((n) => KERAS_LAYERS + n),
   { kind: 'norm', norm: 'batchnorm' },
 );
-add([K + 'LayerNormalization'], { kind: 'norm', norm: 'layernorm' });
-add([K + 'GroupNormalization'], { kind: 'norm', norm: 'groupnorm' });
-add([K + 'RMSNormalization'], { kind: 'norm', norm: 'rmsnorm' });
-add([K + 'UnitNormalization'], { kind: 'norm', norm: 'layernorm' });
+add([KERAS_LAYERS + 'LayerNormalization'], { kind: 'norm', norm: 'layernorm' });
+add([KERAS_LAYERS + 'GroupNormalization'], { kind: 'norm', norm: 'groupnorm' });
+add([KERAS_LAYERS + 'RMSNormalization'], { kind: 'norm', norm: 'rmsnorm' });
+add([KERAS_LAYERS + 'UnitNormalization'], { kind: 'norm', norm: 'layernorm' });
 add(
   [
     'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise',
@@ -99,14 +99,14 @@ add(
     'GlobalMaxPooling3D', 'GlobalAvgPool1D', 'GlobalAvgPool2D', 'GlobalMaxPool1D', 'GlobalMaxPool2D', 'ZeroPadding1D',
     'ZeroPadding2D', 'ZeroPadding3D', 'Cropping1D', 'Cropping2D', 'Cropping3D', 'UpSampling1D', 'UpSampling2D', 'UpSampling3D',
     'InputLayer', 'Rescaling', 'Resizing', 'Masking', 'ActivityRegularization', 'Identity',
-  ].map((n) => K + n),
+  ].map((n) => KERAS_LAYERS + n),
   { kind: 'pass' },
 );
-add([K + 'Add'], { kind: 'add' });
-add([K + 'add'], { kind: 'addFn' });
-add([K + 'Concatenate'], { kind: 'concat' });
-add([K + 'concatenate'], { kind: 'concatFn' });
-add([K + 'Bidirectional', K + 'TimeDistributed', K + 'RNN'], { kind: 'wrapper' });
+add([KERAS_LAYERS + 'Add'], { kind: 'add' });
+add([KERAS_LAYERS + 'add'], { kind: 'addFn' });
+add([KERAS_LAYERS + 'Concatenate'], { kind: 'concat' });
+add([KERAS_LAYERS + 'concatenate'], { kind: 'concatFn' });
+add([KERAS_LAYERS + 'Bidirectional', KERAS_LAYERS + 'TimeDistributed', KERAS_LAYERS + 'RNN'], { kind: 'wrapper' });
 add(['keras.Sequential', 'keras.models.Sequential'], { kind: 'sequential', framework: 'keras' });
 add(['keras.Model', 'keras.models.Model'], { kind: 'model' });
 add(['keras.Input', 'keras.layers.Input'], { kind: 'input' });
@@ -141,26 +141,26 @@ for (const n of [...INITIALIZERS.flatMap((e) => (e.keras ? [e.keras.class, e.ker
 }
 
 // ---------------------------------------------------------------- PyTorch
-const T = 'torch.nn.';
-function tw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
+const TORCH_NN = 'torch.nn.';
+function torchWeight(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
   return { kind: 'weight', spec: { framework: 'pytorch', kind, rank, ...extra } };
 }
-add([T + 'Linear'], tw('Linear', 0));
-add([T + 'LazyLinear'], tw('LazyLinear', 0));
-add([T + 'Bilinear'], tw('Bilinear', 0, { bilinear: true }));
+add([TORCH_NN + 'Linear'], torchWeight('Linear', 0));
+add([TORCH_NN + 'LazyLinear'], torchWeight('LazyLinear', 0));
+add([TORCH_NN + 'Bilinear'], torchWeight('Bilinear', 0, { bilinear: true }));
 for (const r of [1, 2, 3]) {
-  add([`${T}Conv${r}d`], tw(`Conv${r}d`, r));
-  add([`${T}LazyConv${r}d`], tw(`LazyConv${r}d`, r));
-  add([`${T}ConvTranspose${r}d`], tw(`ConvTranspose${r}d`, r, { transpose: true }));
+  add([`${TORCH_NN}Conv${r}d`], torchWeight(`Conv${r}d`, r));
+  add([`${TORCH_NN}LazyConv${r}d`], torchWeight(`LazyConv${r}d`, r));
+  add([`${TORCH_NN}ConvTranspose${r}d`], torchWeight(`ConvTranspose${r}d`, r, { transpose: true }));
 }
-add([T + 'RNN'], tw('RNN', 0, { recurrent: true }));
-add([T + 'LSTM'], tw('LSTM', 0, { recurrent: true }));
-add([T + 'GRU'], tw('GRU', 0, { recurrent: true }));
-add([T + 'RNNCell'], tw('RNNCell', 0, { recurrent: true, cell: true }));
-add([T + 'LSTMCell'], tw('LSTMCell', 0, { recurrent: true, cell: true }));
-add([T + 'GRUCell'], tw('GRUCell', 0, { recurrent: true, cell: true }));
-add([T + 'Embedding'], tw('Embedding', 0, { embedding: true }));
-add([T + 'EmbeddingBag'], tw('EmbeddingBag', 0, { embedding: true }));
+add([TORCH_NN + 'RNN'], torchWeight('RNN', 0, { recurrent: true }));
+add([TORCH_NN + 'LSTM'], torchWeight('LSTM', 0, { recurrent: true }));
+add([TORCH_NN + 'GRU'], torchWeight('GRU', 0, { recurrent: true }));
+add([TORCH_NN + 'RNNCell'], torchWeight('RNNCell', 0, { recurrent: true, cell: true }));
+add([TORCH_NN + 'LSTMCell'], torchWeight('LSTMCell', 0, { recurrent: true, cell: true }));
+add([TORCH_NN + 'GRUCell'], torchWeight('GRUCell', 0, { recurrent: true, cell: true }));
+add([TORCH_NN + 'Embedding'], torchWeight('Embedding', 0, { embedding: true }));
+add([TORCH_NN + 'EmbeddingBag'], torchWeight('EmbeddingBag', 0, { embedding: true }));
 const TORCH_ACT_MODULES: Record<string, [ActivationName, number?]> = {
   ReLU: ['relu'], ReLU6: ['relu'], LeakyReLU: ['leaky_relu', 0.01], PReLU: ['leaky_relu', 0.25], RReLU: ['leaky_relu', (1 / 8 + 1 / 3) / 2],
   ELU: ['elu'], CELU: ['elu'], GELU: ['gelu'], SiLU: ['silu'], Mish: ['mish'], Softplus: ['softplus'], SELU: ['selu'],
@@ -168,7 +168,7 @@ const TORCH_ACT_MODULES: Record<string, [ActivationName, number?]> = {
   Hardsigmoid: ['sigmoid'], Softsign: ['tanh'], Identity: ['linear'], Tanhshrink: ['unknown'], GLU: ['unknown'], LogSigmoid: ['unknown'],
 };
 for (const [n, [a, p]] of Object.entries(TORCH_ACT_MODULES)) {
-  add([T + n], a === 'linear' ? { kind: 'pass' } : { kind: 'actModule', act: a, param: p });
+  add([TORCH_NN + n], a === 'linear' ? { kind: 'pass' } : { kind: 'actModule', act: a, param: p });
 }
 const TORCH_ACT_FNS: Record<string, [ActivationName, number?]> = {
   relu: ['relu'], relu_: ['relu'], relu6: ['relu'], leaky_relu: ['leaky_relu', 0.01], leaky_relu_: ['leaky_relu', 0.01], elu: ['elu'],
@@ -186,13 +186,13 @@ add(['torch.special.expit'], { kind: 'actFn', act: 'sigmoid' });
 // GLU: a·σ(b) over the two halves of its input (half the width); no named init fits it
 add(['torch.nn.functional.glu'], { kind: 'actFn', act: 'unknown' });
 add(
-  ['BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'SyncBatchNorm', 'LazyBatchNorm1d', 'LazyBatchNorm2d', 'LazyBatchNorm3d'].map((n) => T + n),
+  ['BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'SyncBatchNorm', 'LazyBatchNorm1d', 'LazyBatchNorm2d', 'LazyBatchNorm3d'].map((n) => TORCH_NN + n),
   { kind: 'norm', norm: 'batchnorm' },
 );
-add([T + 'LayerNorm'], { kind: 'norm', norm: 'layernorm' });
-add([T + 'GroupNorm'], { kind: 'norm', norm: 'groupnorm' });
-add([T + 'RMSNorm'], { kind: 'norm', norm: 'rmsnorm' });
-add(['InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d'].map((n) => T + n), { kind: 'norm', norm: 'instancenorm' });
+add([TORCH_NN + 'LayerNorm'], { kind: 'norm', norm: 'layernorm' });
+add([TORCH_NN + 'GroupNorm'], { kind: 'norm', norm: 'groupnorm' });
+add([TORCH_NN + 'RMSNorm'], { kind: 'norm', norm: 'rmsnorm' });
+add(['InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d'].map((n) => TORCH_NN + n), { kind: 'norm', norm: 'instancenorm' });
 add(['torch.nn.functional.layer_norm'], { kind: 'normFn', norm: 'layernorm' });
 // F.normalize(x, dim=...): L2 normalization over a dimension, an RMSNorm up to a constant
 add(['torch.nn.functional.normalize'], { kind: 'normFn', norm: 'rmsnorm' });
@@ -205,7 +205,7 @@ add(
     'AdaptiveMaxPool1d', 'AdaptiveMaxPool2d', 'AdaptiveMaxPool3d', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d',
     'PixelShuffle', 'PixelUnshuffle', 'ZeroPad2d', 'ConstantPad1d', 'ConstantPad2d', 'ReflectionPad2d', 'ReplicationPad2d',
     'ChannelShuffle',
-  ].map((n) => T + n),
+  ].map((n) => TORCH_NN + n),
   { kind: 'pass' },
 );
 add(
@@ -220,11 +220,11 @@ add(
 );
 add(['torch.add'], { kind: 'addFn' });
 add(['torch.cat', 'torch.concat', 'torch.stack'], { kind: 'concatFn' });
-add([T + 'Sequential'], { kind: 'sequential', framework: 'pytorch' });
-add([T + 'ModuleList'], { kind: 'modulelist' });
-add([T + 'ModuleDict'], { kind: 'moduledict' });
+add([TORCH_NN + 'Sequential'], { kind: 'sequential', framework: 'pytorch' });
+add([TORCH_NN + 'ModuleList'], { kind: 'modulelist' });
+add([TORCH_NN + 'ModuleDict'], { kind: 'moduledict' });
 add(['collections.OrderedDict'], { kind: 'orderedDict' });
-add([T + 'Module'], { kind: 'baseModule', framework: 'pytorch' });
+add([TORCH_NN + 'Module'], { kind: 'baseModule', framework: 'pytorch' });
 // torch.nn.init: the table's functions, those InitLens does not model (eye_, dirac_, sparse_), and
 // the deprecated spellings without the trailing underscore.
 for (const n of [
@@ -240,20 +240,20 @@ for (const m of ['timm.models.layers', 'timm.layers', 'timm.models.layers.weight
 }
 
 // ---------------------------------------------------------------- Flax linen
-const F = 'flax.linen.';
-function fw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
+const FLAX_LINEN = 'flax.linen.';
+function flaxWeight(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
   return { kind: 'weight', spec: { framework: 'flax', kind, rank, ...extra } };
 }
-add([F + 'Dense'], fw('Dense', 0));
-add([F + 'DenseGeneral'], fw('DenseGeneral', 0));
-add([F + 'Conv'], fw('Conv', 2));
-add([F + 'ConvTranspose'], fw('ConvTranspose', 2, { transpose: true }));
-add([F + 'ConvLocal'], fw('ConvLocal', 2));
-add([F + 'Embed'], fw('Embed', 0, { embedding: true }));
+add([FLAX_LINEN + 'Dense'], flaxWeight('Dense', 0));
+add([FLAX_LINEN + 'DenseGeneral'], flaxWeight('DenseGeneral', 0));
+add([FLAX_LINEN + 'Conv'], flaxWeight('Conv', 2));
+add([FLAX_LINEN + 'ConvTranspose'], flaxWeight('ConvTranspose', 2, { transpose: true }));
+add([FLAX_LINEN + 'ConvLocal'], flaxWeight('ConvLocal', 2));
+add([FLAX_LINEN + 'Embed'], flaxWeight('Embed', 0, { embedding: true }));
 for (const c of ['LSTMCell', 'OptimizedLSTMCell', 'GRUCell', 'SimpleCell', 'MGUCell', 'ConvLSTMCell']) {
-  add([F + c], fw(c, 0, { recurrent: true, cell: true }));
+  add([FLAX_LINEN + c], flaxWeight(c, 0, { recurrent: true, cell: true }));
 }
-add([F + 'RNN', F + 'Bidirectional'], { kind: 'wrapper' });
+add([FLAX_LINEN + 'RNN', FLAX_LINEN + 'Bidirectional'], { kind: 'wrapper' });
 const FLAX_ACT: Record<string, [ActivationName, number?]> = {
   relu: ['relu'], relu6: ['relu'], leaky_relu: ['leaky_relu', 0.01], elu: ['elu'], celu: ['elu'], gelu: ['gelu'], silu: ['silu'],
   swish: ['silu'], mish: ['mish'], softplus: ['softplus'], selu: ['selu'], tanh: ['tanh'], sigmoid: ['sigmoid'], softmax: ['softmax'],
@@ -261,15 +261,15 @@ const FLAX_ACT: Record<string, [ActivationName, number?]> = {
   glu: ['unknown'],
 };
 for (const [n, [a, p]] of Object.entries(FLAX_ACT)) {
-  add([F + n, `jax.nn.${n}`], { kind: 'actFn', act: a, param: p });
+  add([FLAX_LINEN + n, `jax.nn.${n}`], { kind: 'actFn', act: a, param: p });
 }
 add(['jax.numpy.tanh'], { kind: 'actFn', act: 'tanh' });
-add([F + 'BatchNorm'], { kind: 'norm', norm: 'batchnorm' });
-add([F + 'LayerNorm'], { kind: 'norm', norm: 'layernorm' });
-add([F + 'GroupNorm'], { kind: 'norm', norm: 'groupnorm' });
-add([F + 'RMSNorm'], { kind: 'norm', norm: 'rmsnorm' });
-add([F + 'Dropout'], { kind: 'pass' });
-add([F + 'max_pool', F + 'avg_pool', F + 'pooling.max_pool', 'jax.numpy.reshape', 'jax.numpy.mean'], { kind: 'passFn' });
+add([FLAX_LINEN + 'BatchNorm'], { kind: 'norm', norm: 'batchnorm' });
+add([FLAX_LINEN + 'LayerNorm'], { kind: 'norm', norm: 'layernorm' });
+add([FLAX_LINEN + 'GroupNorm'], { kind: 'norm', norm: 'groupnorm' });
+add([FLAX_LINEN + 'RMSNorm'], { kind: 'norm', norm: 'rmsnorm' });
+add([FLAX_LINEN + 'Dropout'], { kind: 'pass' });
+add([FLAX_LINEN + 'max_pool', FLAX_LINEN + 'avg_pool', FLAX_LINEN + 'pooling.max_pool', 'jax.numpy.reshape', 'jax.numpy.mean'], { kind: 'passFn' });
 // layout only: the values are moved, not transformed
 add(
   [
@@ -279,46 +279,46 @@ add(
   ],
   { kind: 'passFn' },
 );
-add([F + 'Sequential'], { kind: 'sequential', framework: 'flax' });
-add([F + 'Module'], { kind: 'baseModule', framework: 'flax' });
+add([FLAX_LINEN + 'Sequential'], { kind: 'sequential', framework: 'flax' });
+add([FLAX_LINEN + 'Module'], { kind: 'baseModule', framework: 'flax' });
 for (const n of INITIALIZERS.flatMap((e) => e.flax)) {
-  add([`${F}initializers.${n}`, `jax.nn.initializers.${n}`, `flax.nnx.initializers.${n}`], { kind: 'initializer', fw: 'flax', name: n });
+  add([`${FLAX_LINEN}initializers.${n}`, `jax.nn.initializers.${n}`, `flax.nnx.initializers.${n}`], { kind: 'initializer', fw: 'flax', name: n });
 }
 
 // ---------------------------------------------------------------- Flax NNX
 // Same framework as linen in the JSON contract; layers take their input size in
 // the constructor (`nnx.Linear(din, dout, rngs=rngs)`) and are built in __init__.
-const X = 'flax.nnx.';
-function xw(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
+const FLAX_NNX = 'flax.nnx.';
+function nnxWeight(kind: string, rank: number, extra: Partial<WeightLayerSpec> = {}): Role {
   return { kind: 'weight', spec: { framework: 'flax', kind, rank, nnx: true, ...extra } };
 }
-add([X + 'Linear'], xw('Linear', 0));
-add([X + 'LinearGeneral'], xw('LinearGeneral', 0));
-add([X + 'LoRALinear'], xw('LoRALinear', 0)); // a Linear whose output gets a low-rank update: same kernel
-add([X + 'Einsum'], xw('Einsum', 0));
-add([X + 'Conv'], xw('Conv', 2));
-add([X + 'ConvTranspose'], xw('ConvTranspose', 2, { transpose: true }));
-add([X + 'Embed'], xw('Embed', 0, { embedding: true }));
+add([FLAX_NNX + 'Linear'], nnxWeight('Linear', 0));
+add([FLAX_NNX + 'LinearGeneral'], nnxWeight('LinearGeneral', 0));
+add([FLAX_NNX + 'LoRALinear'], nnxWeight('LoRALinear', 0)); // a Linear whose output gets a low-rank update: same kernel
+add([FLAX_NNX + 'Einsum'], nnxWeight('Einsum', 0));
+add([FLAX_NNX + 'Conv'], nnxWeight('Conv', 2));
+add([FLAX_NNX + 'ConvTranspose'], nnxWeight('ConvTranspose', 2, { transpose: true }));
+add([FLAX_NNX + 'Embed'], nnxWeight('Embed', 0, { embedding: true }));
 for (const c of ['LSTMCell', 'OptimizedLSTMCell', 'GRUCell', 'SimpleCell']) {
-  add([X + c], xw(c, 0, { recurrent: true, cell: true }));
+  add([FLAX_NNX + c], nnxWeight(c, 0, { recurrent: true, cell: true }));
 }
-add([X + 'RNN', X + 'Bidirectional'], { kind: 'wrapper' });
-for (const [n, [a, p]] of Object.entries(FLAX_ACT)) add([X + n], { kind: 'actFn', act: a, param: p });
-add([X + 'identity'], { kind: 'passFn' });
+add([FLAX_NNX + 'RNN', FLAX_NNX + 'Bidirectional'], { kind: 'wrapper' });
+for (const [n, [a, p]] of Object.entries(FLAX_ACT)) add([FLAX_NNX + n], { kind: 'actFn', act: a, param: p });
+add([FLAX_NNX + 'identity'], { kind: 'passFn' });
 // nnx.PReLU: a learned slope starting at negative_slope_init=0.01.
-add([X + 'PReLU'], { kind: 'actModule', act: 'leaky_relu', param: 0.01 });
-add([X + 'BatchNorm'], { kind: 'norm', norm: 'batchnorm' });
-add([X + 'LayerNorm'], { kind: 'norm', norm: 'layernorm' });
-add([X + 'GroupNorm'], { kind: 'norm', norm: 'groupnorm' });
-add([X + 'RMSNorm'], { kind: 'norm', norm: 'rmsnorm' });
-add([X + 'InstanceNorm'], { kind: 'norm', norm: 'instancenorm' });
-add([X + 'Dropout'], { kind: 'pass' });
-add([X + 'max_pool', X + 'avg_pool', X + 'min_pool'], { kind: 'passFn' });
-add([X + 'Sequential'], { kind: 'sequential', framework: 'flax' });
-add([X + 'List'], { kind: 'modulelist' });
-add([X + 'Dict'], { kind: 'moduledict' });
-add([X + 'data'], { kind: 'identityFn' });
-add([X + 'Module'], { kind: 'baseModule', framework: 'flax', nnx: true });
+add([FLAX_NNX + 'PReLU'], { kind: 'actModule', act: 'leaky_relu', param: 0.01 });
+add([FLAX_NNX + 'BatchNorm'], { kind: 'norm', norm: 'batchnorm' });
+add([FLAX_NNX + 'LayerNorm'], { kind: 'norm', norm: 'layernorm' });
+add([FLAX_NNX + 'GroupNorm'], { kind: 'norm', norm: 'groupnorm' });
+add([FLAX_NNX + 'RMSNorm'], { kind: 'norm', norm: 'rmsnorm' });
+add([FLAX_NNX + 'InstanceNorm'], { kind: 'norm', norm: 'instancenorm' });
+add([FLAX_NNX + 'Dropout'], { kind: 'pass' });
+add([FLAX_NNX + 'max_pool', FLAX_NNX + 'avg_pool', FLAX_NNX + 'min_pool'], { kind: 'passFn' });
+add([FLAX_NNX + 'Sequential'], { kind: 'sequential', framework: 'flax' });
+add([FLAX_NNX + 'List'], { kind: 'modulelist' });
+add([FLAX_NNX + 'Dict'], { kind: 'moduledict' });
+add([FLAX_NNX + 'data'], { kind: 'identityFn' });
+add([FLAX_NNX + 'Module'], { kind: 'baseModule', framework: 'flax', nnx: true });
 
 export function roleOf(qname: string | null): Role | undefined {
   if (qname === null) return undefined;

@@ -25,7 +25,9 @@ export interface Recommendation {
 /**
  * The init InitLens recommends for a layer (after its activation) in its
  * framework, such that what the framework really draws keeps the signal:
- * - PyTorch writes kaiming_*_ with the activation's gain, xavier_*_ (gain 5/3 for tanh);
+ * - PyTorch writes kaiming_*_ with the activation's gain, xavier_*_ with gain 1 for tanh
+ *   and sigmoid (Glorot: fan_in·Var(W) = 1 at equal fans, the edge of chaos for tanh; PyTorch's
+ *   calculate_gain('tanh') = 5/3 gives 2.78, deeper in tanh's chaotic phase than He's 2.00);
  * - TensorFlow.js draws its *Normal initializers truncated without correction
  *   (Var ≈ 0.774 of the nominal), so it gets the *Uniform variant (exact), and SELU,
  *   which needs a normal law, gets varianceScaling with the scale 1/0.774 that
@@ -46,8 +48,7 @@ export function recommendation(layer: Pick<Layer, 'activation' | 'framework'>, o
       spec.nonlinearity = act === 'leaky_relu' ? 'leaky_relu' : 'relu';
       spec.a = act === 'leaky_relu' ? slope : 0;
       spec.scale = undefined;
-    } else if (rec.init.startsWith('glorot') && act === 'tanh') spec.gain = 5 / 3;
-    else if (rec.init.startsWith('lecun')) spec.nonlinearity = 'linear';
+    } else if (rec.init.startsWith('lecun')) spec.nonlinearity = 'linear';
   } else if (layer.framework === 'tfjs') {
     if (act === 'selu') {
       const scale = 1 / TRUNC2_VARIANCE;

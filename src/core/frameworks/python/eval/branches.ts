@@ -17,13 +17,13 @@ import { type ClassCtx, type LayerRec, UNKNOWN, type Val, branchUnknown, hasLaye
  */
 export function staticTruth(ev: Evaluator, e: PyExpr, scope: Scope): boolean | undefined {
   const truthy = (v: Val): boolean | undefined =>
-    v.t === 'const' ? v.v === true : v.t === 'num' ? v.v !== 0 : v.t === 'str' ? v.v !== '' : undefined;
+    v.kind === 'const' ? v.v === true : v.kind === 'num' ? v.v !== 0 : v.kind === 'str' ? v.v !== '' : undefined;
   const value = (x: PyExpr): Val => {
-    const v = x.k === 'name' || x.k === 'attr' || x.k === 'num' || x.k === 'str' || x.k === 'const' ? ev.eval(x, scope) : UNKNOWN;
+    const v = x.kind === 'name' || x.kind === 'attr' || x.kind === 'num' || x.kind === 'str' || x.kind === 'const' ? ev.eval(x, scope) : UNKNOWN;
     return ev.softVals.has(v) ? UNKNOWN : v;
   };
-  const scalar = (v: Val): string | number | boolean | null | undefined => (v.t === 'const' || v.t === 'num' || v.t === 'str' ? v.v : undefined);
-  switch (e.k) {
+  const scalar = (v: Val): string | number | boolean | null | undefined => (v.kind === 'const' || v.kind === 'num' || v.kind === 'str' ? v.v : undefined);
+  switch (e.kind) {
     case 'const':
     case 'num':
     case 'str':
@@ -44,21 +44,21 @@ export function staticTruth(ev: Evaluator, e: PyExpr, scope: Scope): boolean | u
       }
       if (e.op === 'is' || e.op === 'is not') {
         // `x is None`: known when x is known to be None, or a module / number / string
-        if (e.right.k === 'const' && typeof e.right.value === 'boolean') {
+        if (e.right.kind === 'const' && typeof e.right.value === 'boolean') {
           // `act is True` (YOLO's Conv): known when act is a known bool, a module, a number or a string
           const b = value(e.left);
-          const same = b.t === 'const' ? b.v === e.right.value : b.t === 'obj' || b.t === 'objs' || b.t === 'num' || b.t === 'str' ? false : undefined;
+          const same = b.kind === 'const' ? b.v === e.right.value : b.kind === 'obj' || b.kind === 'objs' || b.kind === 'num' || b.kind === 'str' ? false : undefined;
           return same === undefined ? undefined : e.op === 'is' ? same : !same;
         }
-        if (!(e.right.k === 'const' && e.right.value === null)) return undefined;
+        if (!(e.right.kind === 'const' && e.right.value === null)) return undefined;
         const v = value(e.left);
-        const isNone = v.t === 'const' ? v.v === null : ev.maybeNone.has(v) ? undefined : v.t === 'obj' || v.t === 'objs' || v.t === 'num' || v.t === 'str' ? false : undefined;
+        const isNone = v.kind === 'const' ? v.v === null : ev.maybeNone.has(v) ? undefined : v.kind === 'obj' || v.kind === 'objs' || v.kind === 'num' || v.kind === 'str' ? false : undefined;
         return isNone === undefined ? undefined : e.op === 'is' ? isNone : !isNone;
       }
       if (e.op === 'in' || e.op === 'not in') {
         const l = scalar(value(e.left));
         const r = e.right;
-        if (l === undefined || !(r.k === 'tuple' || r.k === 'list' || r.k === 'set')) return undefined;
+        if (l === undefined || !(r.kind === 'tuple' || r.kind === 'list' || r.kind === 'set')) return undefined;
         const items = r.items.map((x) => scalar(value(x)));
         if (items.some((x) => x === undefined)) return undefined;
         return items.includes(l) === (e.op === 'in');
@@ -124,7 +124,7 @@ export function evalCond(ev: Evaluator, c: PyCond, scope: Scope): Val {
 /** The bindings an `if` branch can change: the scope's names and the attributes of `self`. */
 export function branchState(scope: Scope): { map: Map<string, Val>; copy: Map<string, Val> }[] {
   const maps = [scope.vars];
-  for (const v of scope.vars.values()) if (v.t === 'self' && !maps.includes(v.cls.attrs)) maps.push(v.cls.attrs);
+  for (const v of scope.vars.values()) if (v.kind === 'self' && !maps.includes(v.cls.attrs)) maps.push(v.cls.attrs);
   return maps.map((map) => ({ map, copy: new Map(map) }));
 }
 
@@ -169,7 +169,7 @@ export function mergeBranches(ev: Evaluator, before: { map: Map<string, Val>; co
 
 /** No side effect on the model: numbers, strings, arithmetic, names, initializer factories. */
 export function isPure(ev: Evaluator, e: PyExpr): boolean {
-  switch (e.k) {
+  switch (e.kind) {
     case 'num':
     case 'str':
     case 'name':
@@ -198,15 +198,15 @@ export function isPure(ev: Evaluator, e: PyExpr): boolean {
 export function constEval(ev: Evaluator, e: PyExpr, scope: Scope): Val | null {
   if (!isPure(ev, e)) return null;
   const v = ev.eval(e, scope);
-  if (v.t === 'num' || v.t === 'str' || v.t === 'init' || v.t === 'const') return v;
+  if (v.kind === 'num' || v.kind === 'str' || v.kind === 'init' || v.kind === 'const') return v;
   // HIDDEN = (256, 128, 64): a loop over it runs once per value
-  const scalar = (x: Val) => x.t === 'num' || x.t === 'str' || x.t === 'const';
-  if (v.t === 'list' && !v.template && v.items.length <= 16 && v.items.every(scalar)) return v;
+  const scalar = (x: Val) => x.kind === 'num' || x.kind === 'str' || x.kind === 'const';
+  if (v.kind === 'list' && !v.template && v.items.length <= 16 && v.items.every(scalar)) return v;
   return null;
 }
 
 /** Whether a call in the module may pass the `i`-th parameter of `f` explicitly. */
-export function defaultOverridden(ev: Evaluator, f: Extract<PyStmt, { k: 'def' }>, cls: ClassCtx | null, i: number): boolean {
+export function defaultOverridden(ev: Evaluator, f: Extract<PyStmt, { kind: 'def' }>, cls: ClassCtx | null, i: number): boolean {
   // forward()/call() are reached through the module object: their callers are not visible by name
   if (cls && (f.name === 'forward' || f.name === 'call' || f.name === '__call__')) return true;
   callIndex(ev);
@@ -216,7 +216,7 @@ export function defaultOverridden(ev: Evaluator, f: Extract<PyStmt, { k: 'def' }
 }
 
 /** Whether a visible (or escaped) call may pass the parameter `name` (positional `i`) of `f` / the class's constructor. */
-export function mayPass(ev: Evaluator, cls: ClassCtx | null, f: Extract<PyStmt, { k: 'def' }> | null, i: number, name: string): boolean {
+export function mayPass(ev: Evaluator, cls: ClassCtx | null, f: Extract<PyStmt, { kind: 'def' }> | null, i: number, name: string): boolean {
   const check = (key: string, offset: number): boolean => {
     if (!key.startsWith('.') && ev.escapedNames.has(key)) return true;
     const ent = ev.passedArgs!.get(key);
@@ -243,11 +243,11 @@ export function callIndex(ev: Evaluator): void {
     const callees = new Set<PyExpr>();
     walkStmts(ev.stmts, (st) => {
       for (const x of stmtExprs(st)) walkExpr(x, (c) => {
-        if (c.k === 'name' && !callees.has(c)) ev.escapedNames.add(c.id);
-        if (c.k !== 'call') return;
+        if (c.kind === 'name' && !callees.has(c)) ev.escapedNames.add(c.id);
+        if (c.kind !== 'call') return;
         callees.add(c.fn);
-        if (c.fn.k === 'name') sites.set(c.fn.id, (sites.get(c.fn.id) ?? 0) + 1);
-        const key = c.fn.k === 'name' ? c.fn.id : c.fn.k === 'attr' ? '.' + c.fn.attr : null;
+        if (c.fn.kind === 'name') sites.set(c.fn.id, (sites.get(c.fn.id) ?? 0) + 1);
+        const key = c.fn.kind === 'name' ? c.fn.id : c.fn.kind === 'attr' ? '.' + c.fn.attr : null;
         if (!key) return;
         const ent = idx.get(key) ?? { pos: 0, kw: new Set<string>(), splat: false };
         let pos = 0;

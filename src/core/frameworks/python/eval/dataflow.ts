@@ -10,9 +10,9 @@ import { setInCh } from '../semantics/layerFans.js';
 import type { Scope } from './scope.js';
 import { type LayerRec, type Obj, type Pend, type SeqRec, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
 
-export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): Val {
-  const inT = input.t === 'tensor' ? input : input.t === 'list' ? null : tensor();
-  switch (o.o) {
+export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): Val {
+  const inT = input.kind === 'tensor' ? input : input.kind === 'list' ? null : tensor();
+  switch (o.kind) {
     case 'weight': {
       const rec = o.rec;
       if (inT) {
@@ -25,10 +25,10 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
           setInCh(probe, inT.ch);
           if (probe.fanIn !== null && probe.fanIn !== rec.fanIn) (rec.loopVaries ??= new Set()).add('fanIn');
         }
-      } else if (input.t === 'list') {
+      } else if (input.kind === 'list') {
         for (const it of input.items) {
           for (const r of srcOf(it)) if (r !== rec) r.feeds = true;
-          if (it.t === 'tensor') consume(ev, it.pend, { name: 'linear', via: 'dataflow', span: e.span });
+          if (it.kind === 'tensor') consume(ev, it.pend, { name: 'linear', via: 'dataflow', span: e.span });
         }
       }
       rec.applied = true;
@@ -60,9 +60,9 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     case 'pass':
       return inT ? (o.reshape ? tensor(inT.pend, null, inT.src) : inT) : tensor();
     case 'add':
-      return input.t === 'list' ? residualAdd(ev, input.items, scope) : inT ?? tensor();
+      return input.kind === 'list' ? residualAdd(ev, input.items, scope) : inT ?? tensor();
     case 'concat':
-      return input.t === 'list' ? concatVals(input.items) : inT ?? tensor();
+      return input.kind === 'list' ? concatVals(input.items) : inT ?? tensor();
     case 'seq': {
       let cur: Val = inT ?? tensor();
       for (const it of o.seq.items) cur = applyObj(ev, it, cur, e, scope);
@@ -75,14 +75,14 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
       if (!o.merge) return fwd;
       // Keras Bidirectional: the backward copy has the same width unless a backward_layer is given.
       const bwd = o.backward ? applyObj(ev, o.backward, input, e, scope) : fwd;
-      if (fwd.t !== 'tensor' || bwd.t !== 'tensor') return fwd;
+      if (fwd.kind !== 'tensor' || bwd.kind !== 'tensor') return fwd;
       switch (o.merge) {
         case 'concat':
           return o.backward ? concatVals([fwd, bwd]) : tensor(fwd.pend, fwd.ch === null ? null : 2 * fwd.ch, fwd.src);
         case 'keep':
           return o.backward ? joinVals([fwd, bwd]) : fwd;
         case 'split':
-          return { t: 'list', items: [fwd, o.backward ? bwd : tensor(fwd.pend, fwd.ch, fwd.src)], template: false };
+          return { kind: 'list', items: [fwd, o.backward ? bwd : tensor(fwd.pend, fwd.ch, fwd.src)], template: false };
         default:
           return tensor(fwd.pend, null, [...(fwd.src ?? []), ...(o.backward ? bwd.src ?? [] : [])]);
       }
@@ -91,14 +91,14 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
       return tensor([], o.ch);
     case 'instance': {
       const own = o.cls.attrs.get('__seq__');
-      if (own && own.t === 'obj' && !o.cls.methods.has('forward')) return applyObj(ev, own.o, input, e, scope);
+      if (own && own.kind === 'obj' && !o.cls.methods.has('forward')) return applyObj(ev, own.o, input, e, scope);
       // A user module called on the tensor: follow the tensor through its forward.
       const fwd = o.cls.methods.get('forward') ?? o.cls.methods.get('call') ?? o.cls.methods.get('__call__');
       if (fwd && inT && !ev.stack.includes(fwd) && ev.stack.length < 6 && ev.instRuns < 256) {
         ev.instRuns++;
         const out = ev.callMethod(o.cls, fwd, [inT, ...fwd.params.slice(2).map(() => UNKNOWN)], null, false, scope);
-        if (out.t === 'tensor') return out;
-        if (out.t === 'list') return joinVals(out.items);
+        if (out.kind === 'tensor') return out;
+        if (out.kind === 'list') return joinVals(out.items);
         consume(ev, inT.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: o.cls.name });
         return tensor([], null);
       }
@@ -144,7 +144,7 @@ export function residualAdd(ev: Evaluator, vals: Val[], scope: Scope): Val {
   const src: LayerRec[] = [];
   let ch: number | null = null;
   for (const v of vals) {
-    if (v.t !== 'tensor') continue;
+    if (v.kind !== 'tensor') continue;
     if (v.src) src.push(...v.src);
     if (ch === null) ch = v.ch;
     for (const p of v.pend) {
@@ -166,37 +166,37 @@ export function slice(ev: Evaluator, base: Val, sl: PySlice, scope: Scope): Val 
   const bound = (x: PyExpr | null): number | null | undefined => {
     if (x === null) return null;
     const v = ev.eval(x, scope);
-    return v.t === 'num' && Number.isInteger(v.v) ? v.v : undefined;
+    return v.kind === 'num' && Number.isInteger(v.v) ? v.v : undefined;
   };
   const lo = bound(sl.lower);
   const hi = bound(sl.upper);
   const st = bound(sl.step);
   if (lo === undefined || hi === undefined || st === undefined || (st !== null && st !== 1)) return null;
   const cut = <T>(items: T[]): T[] => items.slice(lo ?? 0, hi ?? items.length);
-  if (base.t === 'list') return base.template ? null : { t: 'list', items: cut(base.items), template: false };
-  if (base.t === 'obj' && base.o.o === 'list' && base.o.template && base.o.ml) {
+  if (base.kind === 'list') return base.template ? null : { kind: 'list', items: cut(base.items), template: false };
+  if (base.kind === 'obj' && base.o.kind === 'list' && base.o.template && base.o.ml) {
     // a ModuleList filled in a loop, then a head appended: [:-k] keeps the loop-built members
     const items = base.o.items;
     let lastT = -1;
     items.forEach((o, i) => {
-      if ((o.o === 'weight' && o.rec.template) || (o.o === 'list' && o.template)) lastT = i;
+      if ((o.kind === 'weight' && o.rec.template) || (o.kind === 'list' && o.template)) lastT = i;
     });
     const n = items.length;
     if (!((lo === null || lo === 0) && hi !== null && hi < 0 && n + hi > lastT)) return null;
-    return { t: 'obj', o: { o: 'list', items: cut(items), template: true, ml: base.o.ml } };
+    return { kind: 'obj', o: { kind: 'list', items: cut(items), template: true, ml: base.o.ml } };
   }
-  if (base.t === 'obj' && base.o.o === 'list') return base.o.template ? null : { t: 'obj', o: { o: 'list', items: cut(base.o.items), template: false } };
-  if (base.t === 'obj' && base.o.o === 'seq') {
+  if (base.kind === 'obj' && base.o.kind === 'list') return base.o.template ? null : { kind: 'obj', o: { kind: 'list', items: cut(base.o.items), template: false } };
+  if (base.kind === 'obj' && base.o.kind === 'seq') {
     const seq = base.o.seq as SeqRec & { names?: (string | null)[] };
     let lastT = -1;
     seq.items.forEach((o, i) => {
-      if ((o.o === 'weight' && o.rec.template) || (o.o === 'list' && o.template)) lastT = i;
+      if ((o.kind === 'weight' && o.rec.template) || (o.kind === 'list' && o.template)) lastT = i;
     });
     const n = seq.items.length;
     if (lastT >= 0 && !((lo === null || lo === 0) && hi !== null && hi < 0 && n + hi > lastT)) return null;
     const sub: SeqRec & { names?: (string | null)[] } = { ...seq, items: cut(seq.items) };
     if (seq.names) sub.names = cut(seq.names);
-    return { t: 'obj', o: { o: 'seq', seq: sub } };
+    return { kind: 'obj', o: { kind: 'seq', seq: sub } };
   }
   return null;
 }
@@ -207,11 +207,11 @@ export function foldSeq(ev: Evaluator, seq: SeqRec): void {
   const scope = ev.moduleScope;
   for (const it of seq.items) {
     cur = applyObj(ev, it, cur, dummy, scope);
-    if (it.o === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
+    if (it.kind === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
   }
 }
 
-export function makeSeq(ev: Evaluator, framework: Framework, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): SeqRec {
+export function makeSeq(ev: Evaluator, framework: Framework, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): SeqRec {
   const key = e.span.from;
   let seq = ev.seqs.get(key);
   if (!seq) {
@@ -222,13 +222,13 @@ export function makeSeq(ev: Evaluator, framework: Framework, e: Extract<PyExpr, 
   const names: (string | null)[] = [];
   seq.opaque = false;
   const pushVal = (v: Val, nm: string | null) => {
-    if (v.t === 'list') {
+    if (v.kind === 'list') {
       for (const x of v.items) pushVal(x, null);
       return;
     }
     const o = ev.toObj(v);
     if (!o) seq!.opaque = true;
-    if (o && o.o === 'list') {
+    if (o && o.kind === 'list') {
       for (const x of o.items) {
         items.push(x);
         names.push(null);
@@ -248,18 +248,18 @@ export function makeSeq(ev: Evaluator, framework: Framework, e: Extract<PyExpr, 
       continue;
     }
     const v = ev.eval(a.value, scope);
-    if (v.t === 'dict') {
+    if (v.kind === 'dict') {
       for (const [k, x] of v.entries) pushVal(x, k);
-    } else if (framework === 'flax' && v.t === 'unknown') {
+    } else if (framework === 'flax' && v.kind === 'unknown') {
       // A Flax Sequential applies any callable (a lambda, a helper): whatever it does
       // acts on the previous layer's output, which must not read as "no activation".
-      items.push({ o: 'act', act: { name: 'unknown', via: 'sequential', span: a.value.span, text: dottedName(a.value) ?? 'a callable' } });
+      items.push({ kind: 'act', act: { name: 'unknown', via: 'sequential', span: a.value.span, text: dottedName(a.value) ?? 'a callable' } });
       names.push(null);
     } else pushVal(v, null);
   }
   seq.items = items;
   (seq as SeqRec & { names?: (string | null)[] }).names = names;
-  for (const it of items) if (it.o === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
+  for (const it of items) if (it.kind === 'weight' && !it.rec.seqOwner) it.rec.seqOwner = seq;
   foldSeq(ev, seq);
   return seq;
 }

@@ -36,9 +36,9 @@ export interface InterpState {
   /** Order of the next layer to meet its input in a forward pass. */
   order: number;
   /** The call that builds each model (keyed by the function defining it, null: module level). */
-  modelCalls: Map<PyStmt | null, Extract<PyExpr, { k: 'call' }>>;
+  modelCalls: Map<PyStmt | null, Extract<PyExpr, { kind: 'call' }>>;
   /** Every such call, in source order once built (several models in one notebook or function). */
-  modelCallsAll: Map<PyStmt | null, Map<number, Extract<PyExpr, { k: 'call' }>>>;
+  modelCallsAll: Map<PyStmt | null, Map<number, Extract<PyExpr, { kind: 'call' }>>>;
   sawLayerNorm: boolean;
   sawResidual: boolean;
   /** Class bodies and forward methods run for instances so far (bounded: 64 constructor reruns, 256 forward runs). */
@@ -94,11 +94,11 @@ export interface Evaluator extends InterpState {
   eval(e: PyExpr, scope: Scope, stmt?: PyStmt): Val;
   assign(t: PyExpr, v: Val, scope: Scope, stmt: PyStmt | null): void;
   /** Runs a method with bound arguments (inlined; depth-limited). */
-  callMethod(c: ClassCtx, m: Extract<PyStmt, { k: 'def' }>, args: Val[], kwargs: Map<string, Val> | null, root?: boolean, caller?: Scope): Val;
+  callMethod(c: ClassCtx, m: Extract<PyStmt, { kind: 'def' }>, args: Val[], kwargs: Map<string, Val> | null, root?: boolean, caller?: Scope): Val;
   /** Runs a function with bound arguments (inlined; depth-limited). */
-  callFn(f: Extract<PyStmt, { k: 'def' }>, args: Val[], kwargs: Map<string, Val>, caller: Scope, cls: ClassCtx | null, root?: boolean): Val;
+  callFn(f: Extract<PyStmt, { kind: 'def' }>, args: Val[], kwargs: Map<string, Val>, caller: Scope, cls: ClassCtx | null, root?: boolean): Val;
   /** The module object a value holds, if any. */
   toObj(v: Val): Obj | null;
   /** The value of a call's first argument (the tensor a layer is applied to). */
-  firstArg(e: Extract<PyExpr, { k: 'call' }>, scope: Scope): Val;
+  firstArg(e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): Val;
 }

@@ -15,34 +15,34 @@ import { UNKNOWN, type Val, joinVals, tensor } from './values.js';
  */
 export function loopIterations(ev: Evaluator, iterE: PyExpr, it: Val, scope: Scope): Val[] | null {
   const MAX = 16;
-  if (iterE.k === 'call' && iterE.fn.k === 'name' && iterE.fn.id === 'range' && !lookup(scope, 'range') && iterE.args.length >= 1 && iterE.args.length <= 3 && !iterE.args.some((a) => a.star || a.name)) {
+  if (iterE.kind === 'call' && iterE.fn.kind === 'name' && iterE.fn.id === 'range' && !lookup(scope, 'range') && iterE.args.length >= 1 && iterE.args.length <= 3 && !iterE.args.some((a) => a.star || a.name)) {
     const ns = iterE.args.map((a) => ev.eval(a.value, scope));
-    if (!ns.every((n) => n.t === 'num' && Number.isInteger(n.v))) return null;
+    if (!ns.every((n) => n.kind === 'num' && Number.isInteger(n.v))) return null;
     const [a, b, st] = ns.length === 1 ? [0, (ns[0] as { v: number }).v, 1] : [(ns[0] as { v: number }).v, (ns[1] as { v: number }).v, ns.length === 3 ? (ns[2] as { v: number }).v : 1];
     if (st === 0) return null;
     const vals: Val[] = [];
     for (let i = a; st > 0 ? i < b : i > b; i += st) {
-      vals.push({ t: 'num', v: i });
+      vals.push({ kind: 'num', v: i });
       if (vals.length > MAX) return null;
     }
     return vals.length ? vals : null;
   }
-  const scalar = (v: Val): boolean => v.t === 'num' || v.t === 'str' || v.t === 'const' || (v.t === 'list' && !v.template && v.items.every(scalar));
-  const numeric = (v: Val): boolean => v.t === 'num' || (v.t === 'list' && v.items.some(numeric));
+  const scalar = (v: Val): boolean => v.kind === 'num' || v.kind === 'str' || v.kind === 'const' || (v.kind === 'list' && !v.template && v.items.every(scalar));
+  const numeric = (v: Val): boolean => v.kind === 'num' || (v.kind === 'list' && v.items.some(numeric));
   // the values a loop over `v` takes, when all are known
   const elems = (v: Val): Val[] | null => {
-    if (v.t === 'list') return !v.template && v.items.length > 0 && v.items.length <= MAX && v.items.every(scalar) ? v.items : null;
-    if (v.t !== 'zip' || !v.items.length) return null;
-    if (v.items.length === 2 && v.items[0].t === 'unknown') {
+    if (v.kind === 'list') return !v.template && v.items.length > 0 && v.items.length <= MAX && v.items.every(scalar) ? v.items : null;
+    if (v.kind !== 'zip' || !v.items.length) return null;
+    if (v.items.length === 2 && v.items[0].kind === 'unknown') {
       // enumerate(xs) is zip(<unknown>, xs)
       const xs = elems(v.items[1]);
-      return xs && xs.map((x, i) => ({ t: 'list', items: [{ t: 'num', v: i }, x], template: false }));
+      return xs && xs.map((x, i) => ({ kind: 'list', items: [{ kind: 'num', v: i }, x], template: false }));
     }
     const cols = v.items.map(elems);
     if (cols.some((c) => c === null)) return null;
     const n = Math.min(...cols.map((c) => c!.length));
     const out: Val[] = [];
-    for (let i = 0; i < n; i++) out.push({ t: 'list', items: cols.map((c) => c![i]), template: false });
+    for (let i = 0; i < n; i++) out.push({ kind: 'list', items: cols.map((c) => c![i]), template: false });
     return out;
   };
   const xs = elems(it);
@@ -52,7 +52,7 @@ export function loopIterations(ev: Evaluator, iterE: PyExpr, it: Val, scope: Sco
 /** Binds one iteration's value of an unrolled loop (its scalars decide no `if`, like bindLoop's). */
 export function bindIteration(ev: Evaluator, target: PyExpr, v: Val, scope: Scope): void {
   const soft = (x: Val): Val => {
-    if (x.t === 'list') return { ...x, items: x.items.map(soft) };
+    if (x.kind === 'list') return { ...x, items: x.items.map(soft) };
     const c = { ...x };
     ev.softVals.add(c);
     return c;
@@ -62,46 +62,46 @@ export function bindIteration(ev: Evaluator, target: PyExpr, v: Val, scope: Scop
 
 export function bindLoop(ev: Evaluator, target: PyExpr, it: Val, scope: Scope): void {
   let elem: Val = UNKNOWN;
-  if (it.t === 'zip') {
-    const targets = target.k === 'tuple' || target.k === 'list' ? target.items : [target];
+  if (it.kind === 'zip') {
+    const targets = target.kind === 'tuple' || target.kind === 'list' ? target.items : [target];
     targets.forEach((t, i) => {
       const src = it.items[i];
       if (!src) return ev.assign(t, UNKNOWN, scope, null);
       const sub: Scope = { ...scope, vars: new Map() };
-      bindLoop(ev, { k: 'name', id: '__elem', span: t.span }, src, sub);
+      bindLoop(ev, { kind: 'name', id: '__elem', span: t.span }, src, sub);
       ev.assign(t, sub.vars.get('__elem') ?? UNKNOWN, scope, null);
     });
     return;
   }
-  if (it.t === 'obj' && it.o.o === 'list') elem = { t: 'objs', items: it.o.items };
-  else if (it.t === 'obj' && it.o.o === 'seq') elem = { t: 'objs', items: it.o.seq.items };
-  else if (it.t === 'list') elem = joinVals(it.items.length ? it.items : [UNKNOWN]);
-  else if (it.t === 'objs' && it.items.length && it.items.every((x) => x.o === 'seq' || x.o === 'list')) {
+  if (it.kind === 'obj' && it.o.kind === 'list') elem = { kind: 'objs', items: it.o.items };
+  else if (it.kind === 'obj' && it.o.kind === 'seq') elem = { kind: 'objs', items: it.o.seq.items };
+  else if (it.kind === 'list') elem = joinVals(it.items.length ? it.items : [UNKNOWN]);
+  else if (it.kind === 'objs' && it.items.length && it.items.every((x) => x.kind === 'seq' || x.kind === 'list')) {
     // one of several containers (`for seq in (self.encoder, self.decoder): for m in seq`):
     // an element is any member of any of them
-    elem = { t: 'objs', items: it.items.flatMap((x) => (x.o === 'seq' ? x.seq.items : x.o === 'list' ? x.items : [])) };
-  } else if (it.t === 'objs') elem = it;
-  else if (it.t === 'anymod') elem = it;
-  else if (it.t === 'anyparam') {
+    elem = { kind: 'objs', items: it.items.flatMap((x) => (x.kind === 'seq' ? x.seq.items : x.kind === 'list' ? x.items : [])) };
+  } else if (it.kind === 'objs') elem = it;
+  else if (it.kind === 'anymod') elem = it;
+  else if (it.kind === 'anyparam') {
     // for name, p in X.named_parameters()
-    if (target.k === 'tuple' && target.items.length === 2) {
+    if (target.kind === 'tuple' && target.items.length === 2) {
       const pv = target.items[1];
-      ev.assign(target.items[0], { t: 'pname', owner: 'anyparam', varName: pv.k === 'name' ? pv.id : null }, scope, null);
+      ev.assign(target.items[0], { kind: 'pname', owner: 'anyparam', varName: pv.kind === 'name' ? pv.id : null }, scope, null);
       ev.assign(target.items[1], it, scope, null);
       return;
     }
     elem = it;
-  } else if (it.t === 'tensor') elem = tensor([], null);
+  } else if (it.kind === 'tensor') elem = tensor([], null);
   // a loop variable takes every value in turn: no `if` is decided on the one the join kept
-  if (elem.t === 'num' || elem.t === 'str' || elem.t === 'const') {
+  if (elem.kind === 'num' || elem.kind === 'str' || elem.kind === 'const') {
     ev.softVals.add((elem = { ...elem }));
     // for name in ("fc1", "fc2"): getattr(self, name) reaches both
-    if (elem.t === 'str' && it.t === 'list' && it.items.length > 1 && it.items.every((x) => x.t === 'str')) {
+    if (elem.kind === 'str' && it.kind === 'list' && it.items.length > 1 && it.items.every((x) => x.kind === 'str')) {
       ev.loopNames.set(elem, it.items.map((x) => (x as { v: string }).v));
     }
   }
-  if (target.k === 'tuple') {
-    for (const t of target.items) ev.assign(t, elem.t === 'list' ? UNKNOWN : elem.t === 'objs' ? elem : UNKNOWN, scope, null);
+  if (target.kind === 'tuple') {
+    for (const t of target.items) ev.assign(t, elem.kind === 'list' ? UNKNOWN : elem.kind === 'objs' ? elem : UNKNOWN, scope, null);
     return;
   }
   ev.assign(target, elem, scope, null);

@@ -31,7 +31,7 @@ export interface Scope {
   owner?: ClassCtx | null;
   /** Statements being executed, outermost first (with the body holding each). */
   stack?: { stmt: PyStmt; body: PyStmt[]; loop: boolean }[];
-  fn: Extract<PyStmt, { k: 'def' }> | null;
+  fn: Extract<PyStmt, { kind: 'def' }> | null;
   body: PyStmt[];
   top: PyStmt | null;
   returns: Val[];
@@ -51,6 +51,6 @@ export function lookup(scope: Scope | null, name: string): Val | undefined {
 
 export function rootName(e: PyExpr): string | null {
   let cur = e;
-  while (cur.k === 'attr') cur = cur.obj;
-  return cur.k === 'name' ? cur.id : null;
+  while (cur.kind === 'attr') cur = cur.obj;
+  return cur.kind === 'name' ? cur.id : null;
 }

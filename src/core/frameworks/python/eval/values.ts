@@ -62,7 +62,7 @@ export interface AccessPath {
 export interface LayerRec {
   id: number;
   spec: WeightLayerSpec;
-  call: Extract<PyExpr, { k: 'call' }>;
+  call: Extract<PyExpr, { kind: 'call' }>;
   qname: string;
   name: string | null;
   inlineAct: ActivationInfo | null;
@@ -110,7 +110,7 @@ export interface LayerRec {
 
 export interface SeqRec {
   id: number;
-  call: Extract<PyExpr, { k: 'call' }>;
+  call: Extract<PyExpr, { kind: 'call' }>;
   framework: Framework;
   name: string | null;
   owner: ClassCtx | null;
@@ -125,7 +125,7 @@ export interface SeqRec {
  * statements that fill it afterwards (`.append`/`.extend`; in a loop, the loop statement).
  */
 export interface ModList {
-  call: Extract<PyExpr, { k: 'call' }>;
+  call: Extract<PyExpr, { kind: 'call' }>;
   /** Its members (the list object's own array). */
   items: Obj[];
   paths: AccessPath[];
@@ -135,12 +135,12 @@ export interface ModList {
 }
 
 export interface ClassCtx {
-  stmt: Extract<PyStmt, { k: 'class' }>;
+  stmt: Extract<PyStmt, { kind: 'class' }>;
   name: string;
   framework: Framework | null;
   attrs: Map<string, Val>;
   fields: Map<string, Val>;
-  methods: Map<string, Extract<PyStmt, { k: 'def' }>>;
+  methods: Map<string, Extract<PyStmt, { kind: 'def' }>>;
   layers: LayerRec[];
   hasLayerNorm: boolean;
   hasResidual: boolean;
@@ -153,17 +153,17 @@ export interface ClassCtx {
 }
 
 export type Obj =
-  | { o: 'weight'; rec: LayerRec }
-  | { o: 'act'; act: ActivationInfo; halves?: boolean }
-  | { o: 'norm'; norm: Normalization }
-  | { o: 'pass'; reshape?: boolean }
-  | { o: 'add' }
-  | { o: 'concat' }
-  | { o: 'seq'; seq: SeqRec }
-  | { o: 'list'; items: Obj[]; template: boolean; ml?: ModList }
-  | { o: 'instance'; cls: ClassCtx }
-  | { o: 'wrapper'; inner: Obj; merge?: BidiMerge; backward?: Obj }
-  | { o: 'input'; ch: number | null };
+  | { kind: 'weight'; rec: LayerRec }
+  | { kind: 'act'; act: ActivationInfo; halves?: boolean }
+  | { kind: 'norm'; norm: Normalization }
+  | { kind: 'pass'; reshape?: boolean }
+  | { kind: 'add' }
+  | { kind: 'concat' }
+  | { kind: 'seq'; seq: SeqRec }
+  | { kind: 'list'; items: Obj[]; template: boolean; ml?: ModList }
+  | { kind: 'instance'; cls: ClassCtx }
+  | { kind: 'wrapper'; inner: Obj; merge?: BidiMerge; backward?: Obj }
+  | { kind: 'input'; ch: number | null };
 
 /**
  * Keras `Bidirectional` merge_mode: 'concat' (the default) doubles the width,
@@ -180,43 +180,43 @@ export interface Pend {
 
 export type Val =
   /** `postAct`: the layers whose activation produced this tensor just now (a norm here follows their activation). */
-  | { t: 'tensor'; pend: Pend[]; ch: number | null; src?: LayerRec[]; postAct?: LayerRec[] }
-  | { t: 'obj'; o: Obj }
-  | { t: 'objs'; items: Obj[] }
-  | { t: 'list'; items: Val[]; template: boolean }
-  | { t: 'num'; v: number }
-  | { t: 'str'; v: string }
-  | { t: 'param'; layers: LayerRec[] | null; filter: ModFilter | null; which: ParamWhich; data: boolean; index?: number }
-  | { t: 'anymod'; filter: ModFilter }
-  | { t: 'anyparam'; owner: LayerRec[] | null; filter: ModFilter; which: ParamWhich }
-  | { t: 'pname'; owner: 'anyparam'; varName: string | null }
-  | { t: 'zip'; items: Val[] }
-  | { t: 'classname'; of: Extract<Val, { t: 'anymod' }>; varName: string | null }
-  | { t: 'init'; spec: InitSpec }
-  | { t: 'fn'; def: Extract<PyStmt, { k: 'def' }>; cls: ClassCtx | null; self: Val | null }
-  | { t: 'cls'; cls: ClassCtx }
-  | { t: 'self'; cls: ClassCtx }
-  | { t: 'dict'; entries: Map<string, Val> }
-  | { t: 'ref'; q: string } // an imported name not called (nn.relu, initializer factory...)
-  | { t: 'const'; v: boolean | null } // True / False / None
+  | { kind: 'tensor'; pend: Pend[]; ch: number | null; src?: LayerRec[]; postAct?: LayerRec[] }
+  | { kind: 'obj'; o: Obj }
+  | { kind: 'objs'; items: Obj[] }
+  | { kind: 'list'; items: Val[]; template: boolean }
+  | { kind: 'num'; v: number }
+  | { kind: 'str'; v: string }
+  | { kind: 'param'; layers: LayerRec[] | null; filter: ModFilter | null; which: ParamWhich; data: boolean; index?: number }
+  | { kind: 'anymod'; filter: ModFilter }
+  | { kind: 'anyparam'; owner: LayerRec[] | null; filter: ModFilter; which: ParamWhich }
+  | { kind: 'pname'; owner: 'anyparam'; varName: string | null }
+  | { kind: 'zip'; items: Val[] }
+  | { kind: 'classname'; of: Extract<Val, { kind: 'anymod' }>; varName: string | null }
+  | { kind: 'init'; spec: InitSpec }
+  | { kind: 'fn'; def: Extract<PyStmt, { kind: 'def' }>; cls: ClassCtx | null; self: Val | null }
+  | { kind: 'cls'; cls: ClassCtx }
+  | { kind: 'self'; cls: ClassCtx }
+  | { kind: 'dict'; entries: Map<string, Val> }
+  | { kind: 'ref'; q: string } // an imported name not called (nn.relu, initializer factory...)
+  | { kind: 'const'; v: boolean | null } // True / False / None
   /**
    * k · out^out · in^inn · (one kernel_size entry)^ks, read from a module iterated by init code
    * (`m.kernel_size[0] * m.kernel_size[1] * m.out_channels`, `math.sqrt(2. / n)`).
    */
-  | { t: 'fan'; k: number; out: number; inn: number; ks: number }
-  | { t: 'unknown' };
+  | { kind: 'fan'; k: number; out: number; inn: number; ks: number }
+  | { kind: 'unknown' };
 
-export const UNKNOWN: Val = { t: 'unknown' };
+export const UNKNOWN: Val = { kind: 'unknown' };
 
-export type TensorVal = Extract<Val, { t: 'tensor' }>;
+export type TensorVal = Extract<Val, { kind: 'tensor' }>;
 
 export function tensor(pend: Pend[] = [], ch: number | null = null, src?: LayerRec[]): TensorVal {
-  return src && src.length ? { t: 'tensor', pend, ch, src } : { t: 'tensor', pend, ch };
+  return src && src.length ? { kind: 'tensor', pend, ch, src } : { kind: 'tensor', pend, ch };
 }
 
 /** Layers whose (activated) output this tensor carries. */
 export function srcOf(v: Val): LayerRec[] {
-  if (v.t !== 'tensor') return [];
+  if (v.kind !== 'tensor') return [];
   return [...(v.src ?? []), ...v.pend.map((p) => p.rec)];
 }
 
@@ -255,13 +255,13 @@ export function arith(op: string, a: number, b: number): number | null {
 /** The layers of a ModuleList's member (inside the containers it holds) belong to that list. */
 export function setListOwner(o: Obj, ml: ModList, depth = 0): void {
   if (depth > 8) return;
-  if (o.o === 'weight') o.rec.listOwner = ml;
-  else if (o.o === 'seq') for (const x of o.seq.items) setListOwner(x, ml, depth + 1);
-  else if (o.o === 'list') for (const x of o.items) setListOwner(x, ml, depth + 1);
+  if (o.kind === 'weight') o.rec.listOwner = ml;
+  else if (o.kind === 'seq') for (const x of o.seq.items) setListOwner(x, ml, depth + 1);
+  else if (o.kind === 'list') for (const x of o.items) setListOwner(x, ml, depth + 1);
 }
 
 export function joinVals(vals: Val[]): Val {
-  const tensors = vals.filter((v): v is Extract<Val, { t: 'tensor' }> => v.t === 'tensor');
+  const tensors = vals.filter((v): v is Extract<Val, { kind: 'tensor' }> => v.kind === 'tensor');
   if (tensors.length) {
     const pend: Pend[] = [];
     const src: LayerRec[] = [];
@@ -273,29 +273,29 @@ export function joinVals(vals: Val[]): Val {
   }
   const objs: Obj[] = [];
   for (const v of vals) {
-    if (v.t === 'obj') objs.push(v.o);
-    else if (v.t === 'objs') objs.push(...v.items);
+    if (v.kind === 'obj') objs.push(v.o);
+    else if (v.kind === 'objs') objs.push(...v.items);
   }
-  if (objs.length === 1) return { t: 'obj', o: objs[0] };
-  if (objs.length > 1) return { t: 'objs', items: objs };
-  return vals.find((v) => v.t !== 'unknown') ?? UNKNOWN;
+  if (objs.length === 1) return { kind: 'obj', o: objs[0] };
+  if (objs.length > 1) return { kind: 'objs', items: objs };
+  return vals.find((v) => v.kind !== 'unknown') ?? UNKNOWN;
 }
 
 /** A binding that holds a module with weights (a layer, a container, a user module). */
 export function hasLayer(v: Val | undefined): boolean {
-  const layerObj = (o: Obj): boolean => o.o === 'weight' || o.o === 'seq' || o.o === 'instance' || o.o === 'list' || o.o === 'wrapper';
-  return !!v && ((v.t === 'obj' && layerObj(v.o)) || (v.t === 'objs' && v.items.some(layerObj)));
+  const layerObj = (o: Obj): boolean => o.kind === 'weight' || o.kind === 'seq' || o.kind === 'instance' || o.kind === 'list' || o.kind === 'wrapper';
+  return !!v && ((v.kind === 'obj' && layerObj(v.o)) || (v.kind === 'objs' && v.items.some(layerObj)));
 }
 
 /** `return nn.ReLU()` / `return nn.GELU()` from two branches: one activation module, unknown when they differ. */
 export function unifyActs(v: Val): Val {
-  if (v.t !== 'objs') return v;
-  const acts = v.items.filter((o): o is Extract<Obj, { o: 'act' }> => o.o === 'act');
+  if (v.kind !== 'objs') return v;
+  const acts = v.items.filter((o): o is Extract<Obj, { kind: 'act' }> => o.kind === 'act');
   if (acts.length < 2) return v;
   const agree = acts.every((o) => sameAct(o.act, acts[0].act));
-  const act: Obj = agree ? acts[0] : { o: 'act', act: { name: 'unknown', via: 'sequential', text: acts.map((o) => o.act.text ?? o.act.name).join(' or ') } };
-  const items = [act, ...v.items.filter((o) => o.o !== 'act')];
-  return items.length === 1 ? { t: 'obj', o: items[0] } : { t: 'objs', items };
+  const act: Obj = agree ? acts[0] : { kind: 'act', act: { name: 'unknown', via: 'sequential', text: acts.map((o) => o.act.text ?? o.act.name).join(' or ') } };
+  const items = [act, ...v.items.filter((o) => o.kind !== 'act')];
+  return items.length === 1 ? { kind: 'obj', o: items[0] } : { kind: 'objs', items };
 }
 
 /** GLU (torch, keras, flax, jax): a·σ(b) over the two halves of its input. */
@@ -324,37 +324,37 @@ export function mergeVal(a: Val | undefined, b: Val | undefined, elseAssigned: b
     // bound in one branch only (or before the `if` and not in that branch): keep a module,
     // a tensor or an activation; anything else as sequential execution leaves it
     const v = a ?? b!;
-    return v.t === 'obj' || v.t === 'objs' || v.t === 'tensor' ? v : elseAssigned ? b : a;
+    return v.kind === 'obj' || v.kind === 'objs' || v.kind === 'tensor' ? v : elseAssigned ? b : a;
   }
-  const objsOf = (v: Val): Obj[] | null => (v.t === 'obj' ? [v.o] : v.t === 'objs' ? v.items : v.t === 'const' && v.v === null ? [] : null);
+  const objsOf = (v: Val): Obj[] | null => (v.kind === 'obj' ? [v.o] : v.kind === 'objs' ? v.items : v.kind === 'const' && v.v === null ? [] : null);
   const oa = objsOf(a);
   const ob = objsOf(b);
   if (oa && ob) {
     const items = [...oa];
     for (const o of ob) if (!items.includes(o)) items.push(o);
-    const acts = items.filter((o): o is Extract<Obj, { o: 'act' }> => o.o === 'act');
-    const passes = items.some((o) => o.o === 'pass' && !o.reshape);
+    const acts = items.filter((o): o is Extract<Obj, { kind: 'act' }> => o.kind === 'act');
+    const passes = items.some((o) => o.kind === 'pass' && !o.reshape);
     const agree = acts.every((o) => sameAct(o.act, acts[0].act)) && !(acts.length && passes);
     let out = items;
     if (acts.length && !agree) {
       // nn.ReLU() in one branch, nn.Tanh() (or nn.Identity()) in the other
       const text = [...acts.map((o) => o.act.text ?? o.act.name), ...(passes ? ['nn.Identity()'] : [])].join(' or ');
-      const unknownAct: Obj = { o: 'act', act: { name: 'unknown', via: 'sequential', text } };
-      out = [unknownAct, ...items.filter((o) => o.o !== 'act' && !(o.o === 'pass' && !o.reshape))];
-    } else if (acts.length > 1) out = [acts[0], ...items.filter((o) => o.o !== 'act')];
+      const unknownAct: Obj = { kind: 'act', act: { name: 'unknown', via: 'sequential', text } };
+      out = [unknownAct, ...items.filter((o) => o.kind !== 'act' && !(o.kind === 'pass' && !o.reshape))];
+    } else if (acts.length > 1) out = [acts[0], ...items.filter((o) => o.kind !== 'act')];
     if (out.length === 0) return elseAssigned ? b : a;
-    const v: Val = out.length === 1 ? { t: 'obj', o: out[0] } : { t: 'objs', items: out };
-    if ((a.t === 'const' || b.t === 'const' || maybeNone.has(a) || maybeNone.has(b)) && hasLayer(v)) maybeNone.add(v);
+    const v: Val = out.length === 1 ? { kind: 'obj', o: out[0] } : { kind: 'objs', items: out };
+    if ((a.kind === 'const' || b.kind === 'const' || maybeNone.has(a) || maybeNone.has(b)) && hasLayer(v)) maybeNone.add(v);
     return v;
   }
-  if (a.t === 'tensor' && b.t === 'tensor') return joinVals([a, b]);
-  if ((a.t === 'num' || a.t === 'str' || a.t === 'const') && (b.t === 'num' || b.t === 'str' || b.t === 'const')) {
-    return a.t === b.t && a.v === b.v ? a : UNKNOWN;
+  if (a.kind === 'tensor' && b.kind === 'tensor') return joinVals([a, b]);
+  if ((a.kind === 'num' || a.kind === 'str' || a.kind === 'const') && (b.kind === 'num' || b.kind === 'str' || b.kind === 'const')) {
+    return a.kind === b.kind && a.v === b.v ? a : UNKNOWN;
   }
   // `if self.downsample is not None: identity = self.downsample(x)`: an unread call on a tensor is
   // still a tensor, so the data flow (a residual `out += identity`) is kept
-  if (a.t === 'tensor' && b.t === 'unknown') return a;
-  if (b.t === 'tensor' && a.t === 'unknown') return b;
+  if (a.kind === 'tensor' && b.kind === 'unknown') return a;
+  if (b.kind === 'tensor' && a.kind === 'unknown') return b;
   return elseAssigned ? b : a;
 }
 
@@ -363,7 +363,7 @@ export function concatVals(vals: Val[]): Val {
   const src: LayerRec[] = [];
   let ch: number | null = 0;
   for (const v of vals) {
-    if (v.t !== 'tensor') {
+    if (v.kind !== 'tensor') {
       ch = null;
       continue;
     }
@@ -375,6 +375,6 @@ export function concatVals(vals: Val[]): Val {
 }
 
 /** The output of an activation applied to `input`: it follows the layers whose output was pending. */
-export function afterAct(out: Extract<Val, { t: 'tensor' }>, recs: LayerRec[]): Extract<Val, { t: 'tensor' }> {
+export function afterAct(out: Extract<Val, { kind: 'tensor' }>, recs: LayerRec[]): Extract<Val, { kind: 'tensor' }> {
   return recs.length ? { ...out, postAct: recs } : out;
 }

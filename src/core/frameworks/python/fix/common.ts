@@ -25,14 +25,14 @@ export function detectQuote(stmts: PyStmt[]): string {
   let sq = 0;
   const LIMIT = 40;
   const visitExpr = (e: PyExpr): boolean => {
-    if (e.k === 'str') {
+    if (e.kind === 'str') {
       if (e.quote === '"') dq++;
       else if (e.quote === "'") sq++;
       return dq + sq >= LIMIT;
     }
     let stop = false;
     walkExpr(e, (x) => {
-      if (stop || x === e || x.k !== 'str') return;
+      if (stop || x === e || x.kind !== 'str') return;
       if (x.quote === '"') dq++;
       else if (x.quote === "'") sq++;
       if (dq + sq >= LIMIT) stop = true;
@@ -42,8 +42,8 @@ export function detectQuote(stmts: PyStmt[]): string {
   const visit = (ss: PyStmt[]): boolean => {
     for (const s of ss) {
       for (const e of stmtExprs(s)) if (visitExpr(e)) return true;
-      if ((s.k === 'class' || s.k === 'def' || s.k === 'with' || s.k === 'block') && visit(s.body)) return true;
-      if ((s.k === 'for' || s.k === 'if') && (visit(s.body) || visit(s.orelse))) return true;
+      if ((s.kind === 'class' || s.kind === 'def' || s.kind === 'with' || s.kind === 'block') && visit(s.body)) return true;
+      if ((s.kind === 'for' || s.kind === 'if') && (visit(s.body) || visit(s.orelse))) return true;
     }
     return false;
   };
@@ -51,12 +51,13 @@ export function detectQuote(stmts: PyStmt[]): string {
   return sq > dq ? "'" : '"';
 }
 
-export function q(ctx: FixCtx, s: string): string {
+/** A string literal in the quote style of the file (or of the statement being fixed). */
+export function quoted(ctx: FixCtx, s: string): string {
   return ctx.quote + s + ctx.quote;
 }
 
 /** Set keyword `name=value` in a call: replace the existing value or add the argument, keeping the layout. */
-export function setKwarg(text: string, call: Extract<PyExpr, { k: 'call' }>, name: string, value: string): TextEdit {
+export function setKwarg(text: string, call: Extract<PyExpr, { kind: 'call' }>, name: string, value: string): TextEdit {
   const existing = kwarg(call, name);
   if (existing) return { from: existing.value.span.from, to: existing.value.span.to, newText: value };
   const args = call.args;
@@ -102,7 +103,7 @@ export function importEdit(ctx: FixCtx, line: string): TextEdit {
   // After a module docstring / shebang / __future__ imports: top of file otherwise.
   let at = 0;
   const first = ctx.stmts[0];
-  if (first && first.k === 'expr' && first.value.k === 'str') at = lineEnd(ctx.text, first.span.to) + 1;
+  if (first && first.kind === 'expr' && first.value.kind === 'str') at = lineEnd(ctx.text, first.span.to) + 1;
   else if (ctx.text.startsWith('#!')) at = lineEnd(ctx.text, 0) + 1;
   if (at > ctx.text.length) return { from: ctx.text.length, to: ctx.text.length, newText: '\n' + line + '\n' };
   return { from: at, to: at, newText: line + '\n' };
@@ -115,8 +116,8 @@ export function lineEnd(text: string, pos: number): number {
 }
 
 /** The quote style of the call's own string arguments, else the file's. */
-export function localCtx(ctx: FixCtx, call: Extract<PyExpr, { k: 'call' }>): FixCtx {
-  for (const a of call.args) if (a.value.k === 'str' && a.value.quote.length === 1) return { ...ctx, quote: a.value.quote };
+export function localCtx(ctx: FixCtx, call: Extract<PyExpr, { kind: 'call' }>): FixCtx {
+  for (const a of call.args) if (a.value.kind === 'str' && a.value.quote.length === 1) return { ...ctx, quote: a.value.quote };
   return ctx;
 }
 
@@ -166,29 +167,29 @@ export function insertAfterStmt(text: string, stmt: PyStmt, indent: string, line
   return { from: end, to: at, newText: eol + lines.join(eol) + eol + indent + more[1] };
 }
 
-export function findCall(stmts: PyStmt[], span: Span): Extract<PyExpr, { k: 'call' }> | null {
-  let found: Extract<PyExpr, { k: 'call' }> | null = null;
+export function findCall(stmts: PyStmt[], span: Span): Extract<PyExpr, { kind: 'call' }> | null {
+  let found: Extract<PyExpr, { kind: 'call' }> | null = null;
   walkStmts(stmts, (s) => {
     if (found || s.span.from > span.from || s.span.to < span.to) return;
     for (const e of stmtExprs(s)) walkExpr(e, (x) => {
-      if (!found && x.k === 'call' && x.span.from === span.from && x.span.to === span.to) found = x;
+      if (!found && x.kind === 'call' && x.span.from === span.from && x.span.to === span.to) found = x;
     });
   });
   return found;
 }
 
 /** The weight expression an init call writes: first argument of nn.init.*, or the receiver of `.normal_()`. */
-export function initTargetText(text: string, call: Extract<PyExpr, { k: 'call' }>, imports: Imports): string | null {
+export function initTargetText(text: string, call: Extract<PyExpr, { kind: 'call' }>, imports: Imports): string | null {
   const fn = call.fn;
-  const isInitModule = fn.k === 'attr' && imports.resolve(fn.obj) === 'torch.nn.init';
-  if (!isInitModule && fn.k === 'attr' && (fn.attr === 'normal_' || fn.attr === 'uniform_' || fn.attr === 'zero_' || fn.attr === 'fill_')) {
+  const isInitModule = fn.kind === 'attr' && imports.resolve(fn.obj) === 'torch.nn.init';
+  if (!isInitModule && fn.kind === 'attr' && (fn.attr === 'normal_' || fn.attr === 'uniform_' || fn.attr === 'zero_' || fn.attr === 'fill_')) {
     let obj = fn.obj;
-    if (obj.k === 'attr' && obj.attr === 'data') obj = obj.obj;
+    if (obj.kind === 'attr' && obj.attr === 'data') obj = obj.obj;
     return text.slice(obj.span.from, obj.span.to);
   }
   const first = call.args.find((a) => a.name === null || a.name === 'tensor');
   if (!first) return null;
   let v = first.value;
-  if (v.k === 'attr' && v.attr === 'data') v = v.obj;
+  if (v.kind === 'attr' && v.attr === 'data') v = v.obj;
   return text.slice(v.span.from, v.span.to);
 }

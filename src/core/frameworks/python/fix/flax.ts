@@ -5,7 +5,7 @@ import type { InitTarget } from '../../adapter.js';
 import { spelling } from '../../shared/initializers.js';
 import type { LayerRec } from '../eval/values.js';
 import { wrappedInitializer } from '../semantics/initializers.js';
-import { type FixCtx, fmt, importEdit, kwargBefore, localCtx, q, setKwarg } from './common.js';
+import { type FixCtx, fmt, importEdit, kwargBefore, localCtx, quoted, setKwarg } from './common.js';
 
 /** Where initializers are reached from in this file; an import is added only when none is. */
 export function flaxInitNamespace(ctx: FixCtx, nnx: boolean): { ns: string; imports: TextEdit[] } {
@@ -23,7 +23,7 @@ export function flaxInitNamespace(ctx: FixCtx, nnx: boolean): { ns: string; impo
 export function flaxInitValue(ctx: FixCtx, target: InitTarget, nnx: boolean): { value: string; imports: TextEdit[] } {
   const { ns, imports } = flaxInitNamespace(ctx, nnx);
   if (target.init === 'variance_scaling' && target.scale !== undefined) {
-    return { value: `${ns}.variance_scaling(${fmt(target.scale)}, ${q(ctx, 'fan_in')}, ${q(ctx, target.distribution === 'uniform' ? 'uniform' : 'truncated_normal')})`, imports };
+    return { value: `${ns}.variance_scaling(${fmt(target.scale)}, ${quoted(ctx, 'fan_in')}, ${quoted(ctx, target.distribution === 'uniform' ? 'uniform' : 'truncated_normal')})`, imports };
   }
   return { value: `${ns}.${spelling('flax', target.init) ?? target.init}()`, imports };
 }

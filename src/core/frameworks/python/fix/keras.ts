@@ -3,15 +3,15 @@ import type { TextEdit } from '../../../types.js';
 import type { InitTarget } from '../../adapter.js';
 import { spelling } from '../../shared/initializers.js';
 import type { LayerRec } from '../eval/values.js';
-import { type FixCtx, fmt, localCtx, q, setKwarg } from './common.js';
+import { type FixCtx, fmt, localCtx, quoted, setKwarg } from './common.js';
 
 export function kerasInitValue(ctx: FixCtx, target: InitTarget): string {
   if (target.init === 'variance_scaling' && target.scale !== undefined) {
     const ns = ctx.imports.spell('keras.initializers') ?? ctx.imports.spell('tensorflow.keras.initializers');
-    if (ns) return `${ns}.VarianceScaling(scale=${fmt(target.scale)}, mode=${q(ctx, 'fan_in')}, distribution=${q(ctx, target.distribution === 'uniform' ? 'uniform' : 'truncated_normal')})`;
-    return q(ctx, 'he_normal');
+    if (ns) return `${ns}.VarianceScaling(scale=${fmt(target.scale)}, mode=${quoted(ctx, 'fan_in')}, distribution=${quoted(ctx, target.distribution === 'uniform' ? 'uniform' : 'truncated_normal')})`;
+    return quoted(ctx, 'he_normal');
   }
-  return q(ctx, spelling('keras', target.init) ?? target.init);
+  return quoted(ctx, spelling('keras', target.init) ?? target.init);
 }
 
 export function kerasFix(ctx0: FixCtx, rec: LayerRec, target: InitTarget): TextEdit[] | null {

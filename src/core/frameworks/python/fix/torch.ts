@@ -9,7 +9,7 @@ import { spelling } from '../../shared/initializers.js';
 import { recommendation } from '../../shared/recommend.js';
 import { indentOf } from '../../shared/textEdits.js';
 import type { LayerRec, Obj, SeqRec } from '../eval/values.js';
-import { type FixCtx, findCall, fmt, importEdit, indentUnit, initTargetText, insertAfterStmt, lineEnd, q } from './common.js';
+import { type FixCtx, findCall, fmt, importEdit, indentUnit, initTargetText, insertAfterStmt, lineEnd, quoted } from './common.js';
 
 export function torchInitNamespace(ctx: FixCtx): { ns: string; imports: TextEdit[] } {
   const direct = ctx.imports.spell('torch.nn.init');
@@ -27,19 +27,18 @@ export function torchCall(ctx: FixCtx, ns: string, target: InitTarget, weight: s
       return `${ns}.${spelling('pytorch', 'orthogonal')}(${weight})`;
     case 'lecun_normal':
     case 'lecun_uniform':
-      return `${ns}.${kfn}(${weight}, nonlinearity=${q(ctx, 'linear')})`;
+      return `${ns}.${kfn}(${weight}, nonlinearity=${quoted(ctx, 'linear')})`;
     case 'glorot_normal':
     case 'glorot_uniform':
-      if (target.activation === 'tanh') return `${ns}.${xfn}(${weight}, gain=${ns}.calculate_gain(${q(ctx, 'tanh')}))`;
       return `${ns}.${xfn}(${weight})`;
     case 'variance_scaling':
     case 'he_normal':
     case 'he_uniform':
     default:
       if (target.activation === 'leaky_relu' && target.slope !== undefined && target.slope !== 0) {
-        return `${ns}.${kfn}(${weight}, a=${fmt(target.slope)}, nonlinearity=${q(ctx, 'leaky_relu')})`;
+        return `${ns}.${kfn}(${weight}, a=${fmt(target.slope)}, nonlinearity=${quoted(ctx, 'leaky_relu')})`;
       }
-      return `${ns}.${kfn}(${weight}, nonlinearity=${q(ctx, 'relu')})`;
+      return `${ns}.${kfn}(${weight}, nonlinearity=${quoted(ctx, 'relu')})`;
   }
 }
 
@@ -99,7 +98,7 @@ export function torchFix(ctx: FixCtx, rec: LayerRec, target: InitTarget): TextEd
     if (it) lines.push(`${indent}for m in ${path.expr}:`);
     const ind = it ? indent + unit : indent;
     lines.push(`${ind}for param_name, param in ${owner}.named_parameters():`);
-    lines.push(`${ind}${unit}if ${q(ctx, 'weight_hh')} in param_name:`);
+    lines.push(`${ind}${unit}if ${quoted(ctx, 'weight_hh')} in param_name:`);
     lines.push(`${ind}${unit}${unit}${ns}.orthogonal_(param)`);
   } else if (path.loop) {
     lines.push(`${indent}for m in ${path.expr}:`);
@@ -137,7 +136,7 @@ export function seqLoopFix(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns: s
     const edits = seqLoopFixIn(ctx, rec, target, ns, imports, seq);
     if (edits) return edits;
     const inner: SeqRec = seq;
-    seq = ctx.seqs?.find((s) => s.items.some((it) => it.o === 'seq' && it.seq === inner));
+    seq = ctx.seqs?.find((s) => s.items.some((it) => it.kind === 'seq' && it.seq === inner));
   }
   return null;
 }
@@ -150,13 +149,13 @@ export function seqLoopFixIn(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns:
     for (const st of ss) {
       if (found) return;
       if (st.span.from > seq.call.span.from || st.span.to < seq.call.span.to) continue;
-      if ((st.k === 'assign' && st.value === seq.call) || (st.k === 'return' && st.value === seq.call)) {
+      if ((st.kind === 'assign' && st.value === seq.call) || (st.kind === 'return' && st.value === seq.call)) {
         found = { stmt: st, fn };
         return;
       }
-      if (st.k === 'def') visit(st.body, st);
-      else if (st.k === 'class' || st.k === 'with' || st.k === 'block') visit(st.body, fn);
-      else if (st.k === 'if' || st.k === 'for') {
+      if (st.kind === 'def') visit(st.body, st);
+      else if (st.kind === 'class' || st.kind === 'with' || st.kind === 'block') visit(st.body, fn);
+      else if (st.kind === 'if' || st.kind === 'for') {
         visit(st.body, fn);
         visit(st.orelse, fn);
       }
@@ -166,7 +165,7 @@ export function seqLoopFixIn(ctx: FixCtx, rec: LayerRec, target: InitTarget, ns:
   if (!found) return null;
   const { stmt, fn } = found as { stmt: PyStmt; fn: PyStmt | null };
   let owner: string | null = null;
-  if (stmt.k === 'assign') {
+  if (stmt.kind === 'assign') {
     if (stmt.targets.length !== 1) return null;
     owner = dottedName(stmt.targets[0]);
     if (owner === null) return null;
@@ -213,12 +212,12 @@ export function containerLoopFix(
   let known = !opaque;
   const walk = (items: Obj[]) => {
     for (const it of items) {
-      if (it.o === 'weight') weights.push(it.rec);
-      else if (it.o === 'seq') {
+      if (it.kind === 'weight') weights.push(it.rec);
+      else if (it.kind === 'seq') {
         if (it.seq.opaque) known = false;
         walk(it.seq.items);
-      } else if (it.o === 'list') walk(it.items);
-      else if (it.o !== 'act' && it.o !== 'norm' && it.o !== 'pass') known = false;
+      } else if (it.kind === 'list') walk(it.items);
+      else if (it.kind !== 'act' && it.kind !== 'norm' && it.kind !== 'pass') known = false;
     }
   };
   walk(members);
@@ -239,16 +238,16 @@ export function containerLoopFix(
   // loop (an output head): the loop then runs over `net[:-k]`, which keeps the loop-built ones.
   let cutFrom = members.length;
   for (const w of disagree) {
-    const i = members.findIndex((it) => it.o === 'weight' && it.rec === w);
+    const i = members.findIndex((it) => it.kind === 'weight' && it.rec === w);
     if (i < 0) return null;
     cutFrom = Math.min(cutFrom, i);
   }
   const tail = members.slice(cutFrom);
-  if (tail.some((it) => it.o !== 'weight' || it.rec.template)) return null;
+  if (tail.some((it) => it.kind !== 'weight' || it.rec.template)) return null;
   const keep = members.slice(0, cutFrom);
-  const holds = (it: Obj): boolean => (it.o === 'weight' && it.rec === rec) || (it.o === 'seq' && it.seq.items.some(holds)) || (it.o === 'list' && it.items.some(holds));
+  const holds = (it: Obj): boolean => (it.kind === 'weight' && it.rec === rec) || (it.kind === 'seq' && it.seq.items.some(holds)) || (it.kind === 'list' && it.items.some(holds));
   if (!keep.some(holds)) return null;
-  const touched = weights.filter((w) => w.spec.kind === kind && !tail.some((it) => it.o === 'weight' && it.rec === w));
+  const touched = weights.filter((w) => w.spec.kind === kind && !tail.some((it) => it.kind === 'weight' && it.rec === w));
   const sliceText = cutFrom < members.length ? `[:${cutFrom - members.length}]` : '';
   const cls = ctx.imports.spell(rec.qname);
   if (!cls) return null;
@@ -278,7 +277,7 @@ export function containerLoopFix(
   // return nn.Sequential(...): bind it to a name that function does not use
   const body = fn ? text.slice(fn.span.from, fn.span.to) : text;
   const name = ['net', 'model', 'seq', 'stack'].find((n) => !new RegExp(`\\b${n}\\b`).test(body));
-  if (!name || stmt.k !== 'return' || !stmt.value) return null;
+  if (!name || stmt.kind !== 'return' || !stmt.value) return null;
   const value = text.slice(stmt.value.span.from, stmt.value.span.to);
   const lines = [`${name} = ${value}`, ...loop(name), `${indent}return ${name}`];
   return [{ from: stmt.span.from, to: stmt.span.to, newText: lines.join(eol) }, ...imports];

@@ -11,7 +11,7 @@ import type { ClassCtx } from '../eval/values.js';
 import { roleOf } from '../vocab.js';
 
 /** Records a class: its framework (from its bases), methods, and whether it is a framework layer's subclass. */
-export function declareClass(ev: Evaluator, s: Extract<PyStmt, { k: 'class' }>): void {
+export function declareClass(ev: Evaluator, s: Extract<PyStmt, { kind: 'class' }>): void {
   const ctx: ClassCtx = {
     stmt: s,
     name: s.name,
@@ -35,7 +35,7 @@ export function declareClass(ev: Evaluator, s: Extract<PyStmt, { k: 'class' }>):
       ctx.seqBase = role.framework;
     }
     else if (q === 'keras.Model' || q === 'keras.models.Model') ctx.framework = 'keras';
-    else if (b.k === 'name' && ev.classes.has(b.id)) {
+    else if (b.kind === 'name' && ev.classes.has(b.id)) {
       const parent = ev.classes.get(b.id)!;
       ctx.framework = parent.framework;
       if (parent.nnx) ctx.nnx = true;
@@ -43,7 +43,7 @@ export function declareClass(ev: Evaluator, s: Extract<PyStmt, { k: 'class' }>):
     }
   }
   for (const st of s.body) {
-    if (st.k === 'def') ctx.methods.set(st.name, st);
+    if (st.kind === 'def') ctx.methods.set(st.name, st);
   }
   ev.classes.set(s.name, ctx);
   ev.classList.push(ctx);
@@ -56,15 +56,15 @@ export function declareClass(ev: Evaluator, s: Extract<PyStmt, { k: 'class' }>):
   if (layerBase && !ctx.methods.has('__init__')) {
     ev.layerSubclasses.set(s.name, layerBase);
     if (transformsWeights(s)) ev.weightTransforming.add(s.name);
-    ev.moduleScope.vars.set(s.name, { t: 'ref', q: layerBase });
+    ev.moduleScope.vars.set(s.name, { kind: 'ref', q: layerBase });
     return;
   }
-  ev.moduleScope.vars.set(s.name, { t: 'cls', cls: ctx });
+  ev.moduleScope.vars.set(s.name, { kind: 'cls', cls: ctx });
 }
 
-function layerBaseOf(ev: Evaluator, s: Extract<PyStmt, { k: 'class' }>): string | null {
+function layerBaseOf(ev: Evaluator, s: Extract<PyStmt, { kind: 'class' }>): string | null {
   for (const b of s.bases) {
-    if (b.k === 'name' && ev.layerSubclasses.has(b.id)) return ev.layerSubclasses.get(b.id)!;
+    if (b.kind === 'name' && ev.layerSubclasses.has(b.id)) return ev.layerSubclasses.get(b.id)!;
     const q = ev.imports.resolve(b);
     if (q && roleOf(q)?.kind === 'weight') return q;
   }
@@ -86,21 +86,21 @@ export function ctorSites(ev: Evaluator, c: ClassCtx): boolean {
 function ctorSitesUncached(ev: Evaluator, c: ClassCtx): boolean {
   const init = c.methods.get('__init__');
   if (!init || init.params.length < 2 || c.nnx || c.seqBase) return false;
-  if (ev.classList.some((o) => o !== c && o.stmt.bases.some((b) => b.k === 'name' && b.id === c.name))) return false;
+  if (ev.classList.some((o) => o !== c && o.stmt.bases.some((b) => b.kind === 'name' && b.id === c.name))) return false;
   callIndex(ev);
   return (ev.sitesByName!.get(c.name) ?? 0) > 0;
 }
 
 /** Does a layer subclass rework its kernel (see `InterpState.weightTransforming`)? */
-function transformsWeights(s: Extract<PyStmt, { k: 'class' }>): boolean {
+function transformsWeights(s: Extract<PyStmt, { kind: 'class' }>): boolean {
   for (const st of s.body) {
-    if (st.k !== 'def') continue;
+    if (st.kind !== 'def') continue;
     if (st.name === 'param' || st.name === 'convolution_op') return true;
     if (st.name !== 'call' && st.name !== 'forward' && st.name !== '__call__') continue;
     let reads = false;
     walkStmts(st.body, (inner) => {
       for (const x of stmtExprs(inner)) walkExpr(x, (e) => {
-        if (e.k === 'attr' && (e.attr === 'kernel' || e.attr === 'weight') && e.obj.k === 'name' && e.obj.id === 'self') reads = true;
+        if (e.kind === 'attr' && (e.attr === 'kernel' || e.attr === 'weight') && e.obj.kind === 'name' && e.obj.id === 'self') reads = true;
       });
     });
     if (reads) return true;

@@ -18,13 +18,13 @@ import { type WeightLayerSpec, roleOf } from '../vocab.js';
  * turns true when a numeric argument is written but cannot be evaluated
  * (std=config.init_std): the scale is then unknown, never the default.
  */
-export function argReader(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }> | null, scope: Scope) {
+export function argReader(ev: Evaluator, e: Extract<PyExpr, { kind: 'call' }> | null, scope: Scope) {
   const r = {
     unreadable: false,
     numOf: (x: PyExpr | undefined): number | undefined => {
       if (!x) return undefined;
       const v = ev.eval(x, scope);
-      if (v.t === 'num') return v.v;
+      if (v.kind === 'num') return v.v;
       r.unreadable = true;
       return undefined;
     },
@@ -33,20 +33,20 @@ export function argReader(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }> | nul
       const a = e ? argOf(e, idx, kw) : undefined;
       if (!a) return undefined;
       const v = ev.eval(a, scope);
-      return v.t === 'str' ? v.v : undefined;
+      return v.kind === 'str' ? v.v : undefined;
     },
   };
   return r;
 }
 
 export function initFromExpr(ev: Evaluator, x: PyExpr, scope: Scope): InitSpec {
-  if (x.k === 'str') return kerasInitFromString(x.value, x.span);
+  if (x.kind === 'str') return kerasInitFromString(x.value, x.span);
   // nnx.with_partitioning(nnx.initializers.lecun_normal(), ('embed', 'mlp')): the wrapped initializer draws.
   const inner = wrappedInitializer(x, ev.imports);
   if (inner) return initFromExpr(ev, inner, scope);
   const v = ev.eval(x, scope);
-  if (v.t === 'init') return { ...v.spec, span: x.span, explicit: true, source: 'argument' };
-  if (v.t === 'ref') {
+  if (v.kind === 'init') return { ...v.spec, span: x.span, explicit: true, source: 'argument' };
+  if (v.kind === 'ref') {
     const role = roleOf(v.q);
     if (role && role.kind === 'initializer') {
       // Passed without calling it
@@ -59,17 +59,17 @@ export function initFromExpr(ev: Evaluator, x: PyExpr, scope: Scope): InitSpec {
       return { ...spec, span: x.span, explicit: true, source: 'argument' };
     }
   }
-  if (v.t === 'str') return kerasInitFromString(v.v, x.span);
+  if (v.kind === 'str') return kerasInitFromString(v.v, x.span);
   return { name: 'unknown', explicit: true, source: 'argument', span: x.span };
 }
 
-export function initializerCall(ev: Evaluator, fw: Framework, name: string, e: Extract<PyExpr, { k: 'call' }> | null, scope: Scope): InitSpec {
+export function initializerCall(ev: Evaluator, fw: Framework, name: string, e: Extract<PyExpr, { kind: 'call' }> | null, scope: Scope): InitSpec {
   const args = argReader(ev, e, scope);
   const spec = initializerSpec(fw, name, e, args);
   return args.unreadable ? { ...spec, unknownArgs: true } : spec;
 }
 
-export function initializerSpec(fw: Framework, name: string, e: Extract<PyExpr, { k: 'call' }> | null, { num, str }: ReturnType<typeof argReader>): InitSpec {
+export function initializerSpec(fw: Framework, name: string, e: Extract<PyExpr, { kind: 'call' }> | null, { num, str }: ReturnType<typeof argReader>): InitSpec {
   const base = { explicit: true, source: 'argument' as const, span: e?.span };
   const n = name.replace(/^(kaiming)/, 'he').replace(/^xavier/, 'glorot');
   const snake = n.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
@@ -126,13 +126,13 @@ export function initializerSpec(fw: Framework, name: string, e: Extract<PyExpr, 
   }
 }
 
-export function tensorInitMethod(ev: Evaluator, m: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): InitSpec | null {
+export function tensorInitMethod(ev: Evaluator, m: string, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): InitSpec | null {
   const args = argReader(ev, e, scope);
   const spec = tensorInitSpec(m, e, args.numOf);
   return spec && args.unreadable ? { ...spec, unknownArgs: true } : spec;
 }
 
-export function tensorInitSpec(m: string, e: Extract<PyExpr, { k: 'call' }>, num: (x: PyExpr | undefined) => number | undefined): InitSpec | null {
+export function tensorInitSpec(m: string, e: Extract<PyExpr, { kind: 'call' }>, num: (x: PyExpr | undefined) => number | undefined): InitSpec | null {
   switch (m) {
     case 'normal_':
       return { name: 'random_normal', explicit: true, source: 'init-call', distribution: 'untruncated_normal', mean: num(argOf(e, 0, 'mean')) ?? 0, std: num(argOf(e, 1, 'std')) ?? 1 };
@@ -150,7 +150,7 @@ export function tensorInitSpec(m: string, e: Extract<PyExpr, { k: 'call' }>, num
 }
 
 /** Flax `bias_init=`: only a factory passed without `()` matters (IL007). */
-export function readBiasInit(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): void {
+export function readBiasInit(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): void {
   const bi = kwarg(e, 'bias_init');
   rec.biasInit = bi ? initFromExpr(ev, bi.value, scope) : undefined;
 }
@@ -163,13 +163,13 @@ export const INIT_WRAPPERS = new Set([
 
 /** The initializer inside `nnx.with_partitioning(init, ...)`, or null when `x` is no such wrapper. */
 export function wrappedInitializer(x: PyExpr, imports: Imports): PyExpr | null {
-  if (x.k !== 'call' || !INIT_WRAPPERS.has(imports.resolve(x.fn) ?? '')) return null;
+  if (x.kind !== 'call' || !INIT_WRAPPERS.has(imports.resolve(x.fn) ?? '')) return null;
   const first = x.args[0];
   return first && first.name === null && !first.star ? first.value : null;
 }
 
 export function evalNumStatic(x: PyExpr | undefined): number | null {
-  return x && x.k === 'num' ? x.value : null;
+  return x && x.kind === 'num' ? x.value : null;
 }
 
 export function kerasDefault(s: WeightLayerSpec): InitSpec {
@@ -183,7 +183,7 @@ export function kerasDefault(s: WeightLayerSpec): InitSpec {
  * kernel and embeddings included. Reported as that default; a fix replaces the `None`.
  */
 export function kerasNoneInit(x: PyExpr): InitSpec | null {
-  if (x.k !== 'const' || x.value !== null) return null;
+  if (x.kind !== 'const' || x.value !== null) return null;
   return { name: 'glorot_uniform', explicit: false, source: 'argument', distribution: 'uniform', span: x.span, text: 'None' };
 }
 

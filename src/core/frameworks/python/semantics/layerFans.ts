@@ -13,29 +13,29 @@ import { KERAS_ACT_PARAM, type WeightLayerSpec, kerasActivationName, roleOf } fr
 import { evalNumStatic, initFromExpr, kerasDefault, kerasNoneInit, readBiasInit } from './initializers.js';
 
 export function lastDim(ev: Evaluator, shape: PyExpr, scope: Scope): number | null {
-  if (shape.k === 'tuple' || shape.k === 'list') {
+  if (shape.kind === 'tuple' || shape.kind === 'list') {
     const last = shape.items[shape.items.length - 1];
     if (!last) return null;
     const v = ev.eval(last, scope);
-    return v.t === 'num' ? v.v : null;
+    return v.kind === 'num' ? v.v : null;
   }
   const v = ev.eval(shape, scope);
-  if (v.t === 'num') return v.v;
+  if (v.kind === 'num') return v.v;
   // input_shape = (28, 28, 1); keras.Input(shape=input_shape)
-  if (v.t === 'list' && v.items.length) {
+  if (v.kind === 'list' && v.items.length) {
     const last = v.items[v.items.length - 1];
-    return last.t === 'num' ? last.v : null;
+    return last.kind === 'num' ? last.v : null;
   }
   return null;
 }
 
-export function makeLayer(ev: Evaluator, spec: WeightLayerSpec, q: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): LayerRec {
+export function makeLayer(ev: Evaluator, spec: WeightLayerSpec, q: string, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): LayerRec {
   const key = e.span.from;
   let rec = ev.layers.get(key);
   const evalNum = (x: PyExpr | undefined): number | null => {
     if (!x) return null;
     const v = ev.eval(x, scope);
-    return v.t === 'num' && Number.isFinite(v.v) ? v.v : null;
+    return v.kind === 'num' && Number.isFinite(v.v) ? v.v : null;
   };
   if (!rec) {
     rec = {
@@ -70,7 +70,7 @@ export function makeLayer(ev: Evaluator, spec: WeightLayerSpec, q: string, e: Ex
     ev.layers.set(key, rec);
     if (rec.owner && !rec.owner.layers.includes(rec)) rec.owner.layers.push(rec);
     const nameArg = kwarg(e, 'name');
-    if (nameArg && nameArg.value.k === 'str') rec.name = nameArg.value.value;
+    if (nameArg && nameArg.value.kind === 'str') rec.name = nameArg.value.value;
   }
   if (inLoop(scope)) rec.template = true;
   for (const t of ev.loopTracks) t.add(rec);
@@ -79,12 +79,12 @@ export function makeLayer(ev: Evaluator, spec: WeightLayerSpec, q: string, e: Ex
   return rec;
 }
 
-export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, evalNum: (x: PyExpr | undefined) => number | null): void {
+export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, evalNum: (x: PyExpr | undefined) => number | null): void {
   const fw = rec.spec.framework;
   const s = rec.spec;
   const kernelArea = (x: PyExpr | undefined, rank: number): number | null => {
     if (!x) return null;
-    if (x.k === 'tuple' || x.k === 'list') {
+    if (x.kind === 'tuple' || x.kind === 'list') {
       let p = 1;
       for (const it of x.items) {
         const v = evalNum(it);
@@ -99,7 +99,7 @@ export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 
   // Kernel size and stride per axis (an int repeated over the rank; a tuple as written).
   const perAxis = (x: PyExpr | undefined, rank: number): number[] | null => {
     if (!x) return null;
-    if (x.k === 'tuple' || x.k === 'list') {
+    if (x.kind === 'tuple' || x.kind === 'list') {
       const out: number[] = [];
       for (const it of x.items) {
         const v = evalNum(it);
@@ -166,12 +166,12 @@ export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 
       if (prev && prev.via === 'argument' && !rec.inlineActSoft && !sameAct(prev, next)) {
         rec.inlineAct = { name: 'unknown', via: 'argument', span: next.span, text: `${prev.text ?? prev.name} or ${next.text ?? next.name}` };
       } else rec.inlineAct = next;
-      rec.inlineActSoft = actArg.value.k === 'name' && ev.softVals.has(ev.eval(actArg.value, scope));
+      rec.inlineActSoft = actArg.value.kind === 'name' && ev.softVals.has(ev.eval(actArg.value, scope));
       if (prev && rec.act === prev) rec.act = null;
     }
     else if (s.recurrent) rec.inlineAct = actArg ? { ...kerasActivation(ev, actArg.value, scope), via: 'argument', span: actArg.value.span } : { name: 'tanh', via: 'default' };
     const useBias = kwarg(e, 'use_bias');
-    if (useBias && useBias.value.k === 'const' && useBias.value.value === false) rec.bias = false;
+    if (useBias && useBias.value.kind === 'const' && useBias.value.value === false) rec.bias = false;
     // initializers
     const kname = s.depthwise ? 'depthwise_initializer' : s.separable ? 'pointwise_initializer' : s.embedding ? 'embeddings_initializer' : 'kernel_initializer';
     const ki = kwarg(e, kname);
@@ -204,7 +204,7 @@ export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 
       rec.outCh = hidden;
       rec.inChFromCtor = true;
       const nl = kwarg(e, 'nonlinearity');
-      rec.inlineAct = { name: nl && nl.value.k === 'str' && nl.value.value === 'relu' ? 'relu' : 'tanh', via: 'default' };
+      rec.inlineAct = { name: nl && nl.value.kind === 'str' && nl.value.value === 'relu' ? 'relu' : 'tanh', via: 'default' };
       if (!s.cell) rec.numLayers = evalNum(argOf(e, 2, 'num_layers')) ?? 1;
     } else if (s.embedding) {
       rec.fanIn = evalNum(argOf(e, 0, 'num_embeddings'));
@@ -234,8 +234,8 @@ export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 
       }
     }
     const b = kwarg(e, 'bias')?.value ?? (s.kind === 'Linear' ? positional(e, 2) : undefined);
-    if (b && b.k === 'const' && b.value === false) rec.bias = false;
-    else if (b && !(b.k === 'const' && b.value === true)) {
+    if (b && b.kind === 'const' && b.value === false) rec.bias = false;
+    else if (b && !(b.kind === 'const' && b.value === true)) {
       // bias=not use_bn: the bias may be None, so a fix must not zero it unconditionally
       const t = staticTruth(ev, b, scope);
       if (t === false) rec.bias = false;
@@ -267,7 +267,7 @@ export function fillLayer(ev: Evaluator, rec: LayerRec, e: Extract<PyExpr, { k: 
       rec.fanOut = rec.outCh !== null && k !== null ? rec.outCh * k : null;
     }
     const ub = kwarg(e, 'use_bias');
-    if (ub && ub.value.k === 'const' && ub.value.value === false) rec.bias = false;
+    if (ub && ub.value.kind === 'const' && ub.value.value === false) rec.bias = false;
     const kname = s.embedding ? 'embedding_init' : 'kernel_init';
     const ki = kwarg(e, kname);
     const splat = e.args.some((a) => a.star === '**');
@@ -297,7 +297,7 @@ export function setInCh(rec: LayerRec, ch: number | null): void {
     if (rec.spec.transpose) {
       const k = rec.kernelArea;
       const swapped = kwarg(rec.call, 'transpose_kernel')?.value;
-      if (k !== null && !(swapped && swapped.k === 'const' && swapped.value === true)) rec.fanIn = ch * k;
+      if (k !== null && !(swapped && swapped.kind === 'const' && swapped.value === true)) rec.fanIn = ch * k;
       return;
     }
     const groups = evalNumStatic(kwarg(rec.call, 'feature_group_count')?.value) ?? 1;
@@ -357,15 +357,15 @@ export function resolveCtorFans(ev: Evaluator): void {
 
 export function kerasActivation(ev: Evaluator, a: PyExpr | undefined, scope: Scope): ActivationInfo {
   if (!a) return { name: 'linear', via: 'default' };
-  if (a.k === 'str') return { name: kerasActivationName(a.value), param: KERAS_ACT_PARAM[a.value], via: 'argument', span: a.span, text: a.value };
-  if (a.k === 'const' && a.value === null) return { name: 'linear', via: 'argument', span: a.span, text: 'None' };
+  if (a.kind === 'str') return { name: kerasActivationName(a.value), param: KERAS_ACT_PARAM[a.value], via: 'argument', span: a.span, text: a.value };
+  if (a.kind === 'const' && a.value === null) return { name: 'linear', via: 'argument', span: a.span, text: 'None' };
   const v = ev.eval(a, scope);
-  if (v.t === 'ref') {
+  if (v.kind === 'ref') {
     const role = roleOf(v.q);
     if (role && role.kind === 'actFn') return { name: role.act, param: role.param, via: 'argument', span: a.span, text: shortText(v.q) };
   }
-  if (v.t === 'obj' && v.o.o === 'act') return { ...v.o.act, via: 'argument', span: a.span };
-  if (v.t === 'str') return { name: kerasActivationName(v.v), via: 'argument', span: a.span, text: v.v };
+  if (v.kind === 'obj' && v.o.kind === 'act') return { ...v.o.act, via: 'argument', span: a.span };
+  if (v.kind === 'str') return { name: kerasActivationName(v.v), via: 'argument', span: a.span, text: v.v };
   return { name: 'unknown', via: 'argument', span: a.span };
 }
 
@@ -375,13 +375,13 @@ export function kerasActivation(ev: Evaluator, a: PyExpr | undefined, scope: Sco
  * (..., in, out) and drawn with in_axis=-2, out_axis=-1, as in linen.
  */
 export function fillNnx(ev: Evaluator, rec: LayerRec,
-    e: Extract<PyExpr, { k: 'call' }>,
+    e: Extract<PyExpr, { kind: 'call' }>,
     scope: Scope,
     evalNum: (x: PyExpr | undefined) => number | null,
     kernelArea: (x: PyExpr | undefined, rank: number) => number | null,): void {
   const s = rec.spec;
   // An int or a tuple of ints (LinearGeneral flattens its in/out axes for the initializer).
-  const size = (x: PyExpr | undefined): number | null => (x && (x.k === 'tuple' || x.k === 'list') ? kernelArea(x, 1) : evalNum(x));
+  const size = (x: PyExpr | undefined): number | null => (x && (x.kind === 'tuple' || x.kind === 'list') ? kernelArea(x, 1) : evalNum(x));
   // A construction whose sizes cannot be read keeps what an earlier one (with sizes) found.
   const keep = (next: number | null, prev: number | null): number | null => (next === null ? prev : next);
   let fanIn: number | null = null;
@@ -403,16 +403,16 @@ export function fillNnx(ev: Evaluator, rec: LayerRec,
     rec.inlineAct = { name: 'tanh', via: 'default' };
     if (fnArg) {
       const v = ev.eval(fnArg.value, scope);
-      const role = v.t === 'ref' ? roleOf(v.q) : undefined;
+      const role = v.kind === 'ref' ? roleOf(v.q) : undefined;
       rec.inlineAct =
-        v.t === 'ref' && role && role.kind === 'actFn'
+        v.kind === 'ref' && role && role.kind === 'actFn'
           ? { name: role.act, param: role.param, via: 'argument', span: fnArg.value.span, text: shortText(v.q) }
           : { name: 'unknown', via: 'argument', span: fnArg.value.span };
     }
   } else if (s.kind === 'Einsum') {
     // Einsum(einsum_str, kernel_shape): fan_in = prod(shape[:-1]), fan_out = prod(shape[:-2])·shape[-1].
     const shape = argOf(e, 1, 'kernel_shape');
-    const dims = shape && (shape.k === 'tuple' || shape.k === 'list') ? shape.items.map((x) => evalNum(x)) : null;
+    const dims = shape && (shape.kind === 'tuple' || shape.kind === 'list') ? shape.items.map((x) => evalNum(x)) : null;
     if (dims && dims.length >= 2 && dims.every((d) => d !== null)) {
       const d = dims as number[];
       const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
@@ -432,7 +432,7 @@ export function fillNnx(ev: Evaluator, rec: LayerRec,
     k = kernelArea(argOf(e, 2, 'kernel_size'), 1);
     const groups = evalNum(kwarg(e, 'feature_group_count')?.value) ?? 1;
     const swapped = kwarg(e, 'transpose_kernel')?.value;
-    if (s.transpose && swapped && swapped.k === 'const' && swapped.value === true) {
+    if (s.transpose && swapped && swapped.kind === 'const' && swapped.value === true) {
       fanIn = outCh !== null && k !== null ? outCh * k : null;
       fanOut = inC !== null && k !== null ? inC * k : null;
     } else {
@@ -446,7 +446,7 @@ export function fillNnx(ev: Evaluator, rec: LayerRec,
   rec.kernelArea = keep(k, rec.kernelArea);
   rec.inChFromCtor = true;
   const ub = kwarg(e, 'use_bias');
-  if (ub && ub.value.k === 'const' && ub.value.value === false) rec.bias = false;
+  if (ub && ub.value.kind === 'const' && ub.value.value === false) rec.bias = false;
   const ki = kwarg(e, s.embedding ? 'embedding_init' : 'kernel_init');
   const splat = e.args.some((a) => a.star === '**');
   rec.init = ki

@@ -17,42 +17,48 @@ import { initializerCall, tensorInitMethod } from './initializers.js';
 import { kerasActivation, lastDim, makeLayer, shortText } from './layerFans.js';
 import { recordInit, torchInitCall } from './torchInitCode.js';
 
-export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
+export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
   const role = roleOf(q);
   if (!role) {
     if (q === 'torch.nn.init.calculate_gain') {
-      const nl = ev.eval(argOf(e, 0, 'nonlinearity') ?? { k: 'other', span: e.span, parts: [] }, scope);
-      const pa = ev.eval(argOf(e, 1, 'param') ?? { k: 'other', span: e.span, parts: [] }, scope);
-      if (nl.t === 'str') {
-        const g = torchCalculateGain(nl.v, pa.t === 'num' ? pa.v : undefined);
-        if (g !== null) return { t: 'num', v: g };
+      const nl = ev.eval(argOf(e, 0, 'nonlinearity') ?? { kind: 'other', span: e.span, parts: [] }, scope);
+      const pa = ev.eval(argOf(e, 1, 'param') ?? { kind: 'other', span: e.span, parts: [] }, scope);
+      if (nl.kind === 'str') {
+        const g = torchCalculateGain(nl.v, pa.kind === 'num' ? pa.v : undefined);
+        if (g !== null) return { kind: 'num', v: g };
       }
       return UNKNOWN;
     }
     if (q === 'functools.partial') {
       // partial(nnx.leaky_relu, negative_slope=0.2): the activation, with its parameter.
       const fnV = e.args[0] && e.args[0].name === null ? ev.eval(e.args[0].value, scope) : UNKNOWN;
-      const fnRole = fnV.t === 'ref' ? roleOf(fnV.q) : undefined;
-      if (fnV.t === 'ref' && fnRole && fnRole.kind === 'actFn') {
+      const fnRole = fnV.kind === 'ref' ? roleOf(fnV.q) : undefined;
+      if (fnV.kind === 'ref' && fnRole && fnRole.kind === 'actFn') {
         let param = fnRole.param;
         if (fnRole.act === 'leaky_relu') {
           const sl = kwarg(e, 'negative_slope')?.value ?? kwarg(e, 'alpha')?.value;
           const v = sl ? ev.eval(sl, scope) : null;
-          if (v && v.t === 'num') param = v.v;
+          if (v && v.kind === 'num') param = v.v;
         }
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
-        return { t: 'obj', o: { o: 'act', act: { name: fnRole.act, param, via: 'sequential', span: e.span, text: shortText(fnV.q) } } };
+        return { kind: 'obj', o: { kind: 'act', act: { name: fnRole.act, param, via: 'sequential', span: e.span, text: shortText(fnV.q) } } };
       }
-      if (fnV.t === 'ref' && fnRole && fnRole.kind === 'passFn') {
+      if (fnV.kind === 'ref' && fnRole && fnRole.kind === 'passFn') {
         // partial(nnx.avg_pool, window_shape=(2, 2)): shape only
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
-        return { t: 'obj', o: { o: 'pass' } };
+        return { kind: 'obj', o: { kind: 'pass' } };
       }
     }
     if (q === 'math.sqrt' || q === 'numpy.sqrt') {
-      const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
-      if (v.t === 'fan' && v.k > 0) return { t: 'fan', k: Math.sqrt(v.k), out: v.out / 2, inn: v.inn / 2, ks: v.ks / 2 };
-      return v.t === 'num' && v.v >= 0 ? { t: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
+      const v = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
+      if (v.kind === 'fan' && v.k > 0) return { kind: 'fan', k: Math.sqrt(v.k), out: v.out / 2, inn: v.inn / 2, ks: v.ks / 2 };
+      return v.kind === 'num' && v.v >= 0 ? { kind: 'num', v: Math.sqrt(v.v) } : UNKNOWN;
+    }
+    if (IDENTITY_LIKE.has(q.slice(q.lastIndexOf('.') + 1))) {
+      // DropPath(0.1), StochasticDepth(rate), LayerScale(1e-6) from another module of the project
+      // or a library: they drop or scale whole samples/channels, no nonlinearity
+      for (const a of e.args) ev.eval(a.value, scope);
+      return { kind: 'obj', o: { kind: 'pass' } };
     }
     if (SHAPE_READS.has(q)) {
       for (const a of e.args) ev.eval(a.value, scope);
@@ -62,8 +68,8 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       // einsum('nct,ncp->ntp', q, k), matmul(q, k): a product of its operands (attention scores, weighted sums)
       const what = `${q.slice(q.lastIndexOf('.') + 1)} (a product of tensors)`;
       const eat = (v: Val): void => {
-        if (v.t === 'tensor') consume(ev, v.pend, { name: 'linear', via: 'dataflow', span: e.span, text: what });
-        else if (v.t === 'list') v.items.forEach(eat);
+        if (v.kind === 'tensor') consume(ev, v.pend, { name: 'linear', via: 'dataflow', span: e.span, text: what });
+        else if (v.kind === 'list') v.items.forEach(eat);
       };
       for (const a of e.args) eat(ev.eval(a.value, scope));
       return tensor([], null);
@@ -71,7 +77,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
     if (isSink(q)) {
       for (const a of e.args) {
         const v = ev.eval(a.value, scope);
-        if (v.t === 'tensor') consume(ev, v.pend, { name: 'linear', via: 'forward', span: e.span, text: q.split('.').pop() });
+        if (v.kind === 'tensor') consume(ev, v.pend, { name: 'linear', via: 'forward', span: e.span, text: q.split('.').pop() });
       }
       return tensor([], null);
     }
@@ -79,14 +85,14 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
     let out: Val = UNKNOWN;
     for (const a of e.args) {
       const v = ev.eval(a.value, scope);
-      if (v.t === 'tensor' && v.pend.length) consume(ev, v.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: q });
-      if (v.t === 'tensor') out = tensor([], null);
+      if (v.kind === 'tensor' && v.pend.length) consume(ev, v.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: q });
+      if (v.kind === 'tensor') out = tensor([], null);
     }
     return out;
   }
   switch (role.kind) {
     case 'weight':
-      return { t: 'obj', o: { o: 'weight', rec: makeLayer(ev, role.spec, q, e, scope, stmt) } };
+      return { kind: 'obj', o: { kind: 'weight', rec: makeLayer(ev, role.spec, q, e, scope, stmt) } };
     case 'actModule': {
       let act: ActivationInfo = { name: role.act, param: role.param, via: 'sequential', span: e.span, text: shortText(q) };
       let halves = q === 'torch.nn.GLU';
@@ -99,46 +105,46 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
         const slope = q.endsWith('LeakyReLU') ? argOf(e, 0, 'negative_slope') ?? kwarg(e, 'alpha')?.value : undefined;
         if (slope) {
           const v = ev.eval(slope, scope);
-          if (v.t === 'num') act.param = v.v;
+          if (v.kind === 'num') act.param = v.v;
         }
         if (q.endsWith('.ELU') || q.endsWith('.CELU')) {
           const al = argOf(e, 0, 'alpha');
           const v = al ? ev.eval(al, scope) : null;
-          if (v && v.t === 'num') act.param = v.v;
+          if (v && v.kind === 'num') act.param = v.v;
         }
       }
-      return { t: 'obj', o: halves ? { o: 'act', act, halves } : { o: 'act', act } };
+      return { kind: 'obj', o: halves ? { kind: 'act', act, halves } : { kind: 'act', act } };
     }
     case 'actFn': {
       // nn.relu(x) / F.relu(x) / tf.nn.relu(x) / F.leaky_relu(x, 0.2)
       const argE = e.args.find((a) => a.name === null && !a.star)?.value;
       // (x * mask, x / scale with named operands: a masked input, not a formula)
-      const plain = (x: PyExpr) => x.k === 'name' || x.k === 'attr';
-      const masked = argE?.k === 'bin' && (argE.op === '*' || argE.op === '/') && plain(argE.left) && plain(argE.right);
-      if (argE && !masked && (argE.k === 'bin' || argE.k === 'unary') && !(argE.k === 'bin' && (argE.op === '+' || argE.op === '-'))) {
+      const plain = (x: PyExpr) => x.kind === 'name' || x.kind === 'attr';
+      const masked = argE?.kind === 'bin' && (argE.op === '*' || argE.op === '/') && plain(argE.left) && plain(argE.right);
+      if (argE && !masked && (argE.kind === 'bin' || argE.kind === 'unary') && !(argE.kind === 'bin' && (argE.op === '+' || argE.op === '-'))) {
         // tanh(0.797 * (x + 0.044 * x**3)): part of a formula (GELU), not the layer's activation
         const inner = ev.firstArg(e, scope);
-        if (inner.t === 'tensor') consume(ev, inner.pend, { name: 'unknown', via: 'forward', span: e.span, text: 'an expression' });
-        return tensor([], inner.t === 'tensor' ? inner.ch : null);
+        if (inner.kind === 'tensor') consume(ev, inner.pend, { name: 'unknown', via: 'forward', span: e.span, text: 'an expression' });
+        return tensor([], inner.kind === 'tensor' ? inner.ch : null);
       }
       const input = ev.firstArg(e, scope);
       let param = role.param;
       if (role.act === 'leaky_relu') {
         const s = argOf(e, 1, q.startsWith('torch') ? 'negative_slope' : q.startsWith('keras') || q.startsWith('tensorflow') ? 'alpha' : 'negative_slope') ?? kwarg(e, 'alpha')?.value ?? kwarg(e, 'negative_slope')?.value;
         const v = s ? ev.eval(s, scope) : null;
-        if (v && v.t === 'num') param = v.v;
+        if (v && v.kind === 'num') param = v.v;
       }
-      if (input.t === 'tensor') {
+      if (input.kind === 'tensor') {
         consume(ev, input.pend, { name: role.act, param, via: 'forward', span: e.span, text: shortText(q) });
         return afterAct(tensor([], isGlu(q) ? halfWidth(input.ch) : input.ch, srcOf(input)), input.pend.map((p) => p.rec));
       }
       return tensor([], null);
     }
     case 'norm':
-      return { t: 'obj', o: { o: 'norm', norm: role.norm } };
+      return { kind: 'obj', o: { kind: 'norm', norm: role.norm } };
     case 'normFn': {
       const input = ev.firstArg(e, scope);
-      if (input.t === 'tensor') {
+      if (input.kind === 'tensor') {
         noteNorm(ev, input.pend, role.norm, scope);
         return input;
       }
@@ -148,27 +154,27 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       for (const a of e.args) ev.eval(a.value, scope);
       const last = q.slice(q.lastIndexOf('.') + 1);
       const reshapes = last === 'Flatten' || last === 'Reshape' || last === 'Unflatten' || last === 'Permute' || last === 'RepeatVector';
-      return { t: 'obj', o: reshapes ? { o: 'pass', reshape: true } : { o: 'pass' } };
+      return { kind: 'obj', o: reshapes ? { kind: 'pass', reshape: true } : { kind: 'pass' } };
     }
     case 'passFn': {
       const input = ev.firstArg(e, scope);
-      if (input.t === 'tensor') return tensor(input.pend, null, input.src);
+      if (input.kind === 'tensor') return tensor(input.pend, null, input.src);
       return tensor();
     }
     case 'add':
-      return { t: 'obj', o: { o: 'add' } };
+      return { kind: 'obj', o: { kind: 'add' } };
     case 'concat':
-      return { t: 'obj', o: { o: 'concat' } };
+      return { kind: 'obj', o: { kind: 'concat' } };
     case 'addFn': {
       const a0 = e.args[0] ? ev.eval(e.args[0].value, scope) : UNKNOWN;
-      if (a0.t === 'list') return residualAdd(ev, a0.items, scope);
+      if (a0.kind === 'list') return residualAdd(ev, a0.items, scope);
       const a1 = e.args[1] ? ev.eval(e.args[1].value, scope) : UNKNOWN;
       return residualAdd(ev, [a0, a1], scope);
     }
     case 'concatFn': {
       const a0 = e.args[0] ? ev.eval(e.args[0].value, scope) : UNKNOWN;
       for (const a of e.args.slice(1)) ev.eval(a.value, scope);
-      if (a0.t === 'list') return concatVals(a0.items);
+      if (a0.kind === 'list') return concatVals(a0.items);
       return UNKNOWN;
     }
     case 'wrapper': {
@@ -180,32 +186,32 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
         const mv = mm ? ev.eval(mm, scope) : null;
         const merge: BidiMerge = !mm
           ? 'concat'
-          : mm.k === 'const' && mm.value === null
+          : mm.kind === 'const' && mm.value === null
             ? 'split'
-            : mv && mv.t === 'str'
+            : mv && mv.kind === 'str'
               ? mv.v === 'concat' ? 'concat' : mv.v === 'sum' || mv.v === 'mul' || mv.v === 'ave' ? 'keep' : 'unknown'
               : 'unknown';
         const bl = kwarg(e, 'backward_layer');
         const backward = bl ? ev.toObj(ev.eval(bl.value, scope)) ?? undefined : undefined;
-        return { t: 'obj', o: { o: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
+        return { kind: 'obj', o: { kind: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
       }
       if (inner && q === 'flax.linen.Bidirectional') {
         // Bidirectional(forward_rnn, backward_rnn, merge_fn=<concatenate>, ...)
         const be = argOf(e, 1, 'backward_rnn');
         const backward = be ? ev.toObj(ev.eval(be, scope)) ?? undefined : undefined;
         const merge: BidiMerge = kwarg(e, 'merge_fn') ? 'unknown' : 'concat';
-        return { t: 'obj', o: { o: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
+        return { kind: 'obj', o: { kind: 'wrapper', inner, merge, ...(backward ? { backward } : {}) } };
       }
-      return inner ? { t: 'obj', o: { o: 'wrapper', inner } } : UNKNOWN;
+      return inner ? { kind: 'obj', o: { kind: 'wrapper', inner } } : UNKNOWN;
     }
     case 'sequential':
-      return { t: 'obj', o: { o: 'seq', seq: makeSeq(ev, role.framework, e, scope) } };
+      return { kind: 'obj', o: { kind: 'seq', seq: makeSeq(ev, role.framework, e, scope) } };
     case 'modulelist': {
       const a = e.args[0] ? ev.eval(e.args[0].value, scope) : null;
       const items: Obj[] = [];
       let template = false;
-      const ml: ModList = { call: e, items, paths: [], muts: [], opaque: !!a && a.t !== 'list' };
-      if (a && a.t === 'list') {
+      const ml: ModList = { call: e, items, paths: [], muts: [], opaque: !!a && a.kind !== 'list' };
+      if (a && a.kind === 'list') {
         template = a.template;
         for (const it of a.items) {
           const o = ev.toObj(it);
@@ -213,29 +219,29 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
           else ml.opaque = true;
         }
       }
-      const list: Extract<Obj, { o: 'list' }> = { o: 'list', items, template, ml };
+      const list: Extract<Obj, { kind: 'list' }> = { kind: 'list', items, template, ml };
       for (const o of items) setListOwner(o, ml);
-      return { t: 'obj', o: list };
+      return { kind: 'obj', o: list };
     }
     case 'moduledict': {
       const a = e.args[0] ? ev.eval(e.args[0].value, scope) : null;
-      return a && a.t === 'dict' ? a : { t: 'dict', entries: new Map() };
+      return a && a.kind === 'dict' ? a : { kind: 'dict', entries: new Map() };
     }
     case 'orderedDict': {
       const a = e.args[0] ? ev.eval(e.args[0].value, scope) : null;
       const entries = new Map<string, Val>();
-      if (a && a.t === 'list') {
+      if (a && a.kind === 'list') {
         for (const it of a.items) {
-          if (it.t === 'list' && it.items.length === 2 && it.items[0].t === 'str') entries.set(it.items[0].v, it.items[1]);
+          if (it.kind === 'list' && it.items.length === 2 && it.items[0].kind === 'str') entries.set(it.items[0].v, it.items[1]);
         }
       }
-      return { t: 'dict', entries };
+      return { kind: 'dict', entries };
     }
     case 'model': {
       for (const a of e.args) ev.eval(a.value, scope);
       const fn = scope.fn;
       if (!ev.modelCalls.has(fn)) ev.modelCalls.set(fn, e);
-      const all = ev.modelCallsAll.get(fn) ?? new Map<number, Extract<PyExpr, { k: 'call' }>>();
+      const all = ev.modelCallsAll.get(fn) ?? new Map<number, Extract<PyExpr, { kind: 'call' }>>();
       all.set(e.span.from, e);
       ev.modelCallsAll.set(fn, all);
       return UNKNOWN;
@@ -249,7 +255,7 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
       torchInitCall(ev, role.name, e, scope, stmt);
       return UNKNOWN;
     case 'initializer':
-      return { t: 'init', spec: initializerCall(ev, role.fw, role.name, e, scope) };
+      return { kind: 'init', spec: initializerCall(ev, role.fw, role.name, e, scope) };
     case 'identityFn':
       return ev.firstArg(e, scope);
     case 'baseModule':
@@ -260,23 +266,23 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { k: 'call'
 }
 
 /** x.view(...), x.relu(), model.add(...), self.apply(fn), self.modules(), p.data.normal_(...) ... */
-export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE: Extract<PyExpr, { k: 'attr' }>, scope: Scope, stmt?: PyStmt): Val | null {
+export function methodCall(ev: Evaluator, e: Extract<PyExpr, { kind: 'call' }>, fnE: Extract<PyExpr, { kind: 'attr' }>, scope: Scope, stmt?: PyStmt): Val | null {
   const root = rootName(fnE);
   if (root !== null && !lookup(scope, root) && ev.imports.map.has(root)) return null; // an imported function: callRef
   const obj = ev.eval(fnE.obj, scope);
   const m = fnE.attr;
   // `model = Net().to(device)`, `.cuda()`, `.eval()`: torch.nn.Module methods that return the module itself
-  if (obj.t === 'obj' && MODULE_SELF_METHODS.has(m) && ((obj.o.o === 'seq' && obj.o.seq.framework === 'pytorch') || (obj.o.o === 'instance' && obj.o.cls.framework === 'pytorch' && !obj.o.cls.methods.has(m)))) {
+  if (obj.kind === 'obj' && MODULE_SELF_METHODS.has(m) && ((obj.o.kind === 'seq' && obj.o.seq.framework === 'pytorch') || (obj.o.kind === 'instance' && obj.o.cls.framework === 'pytorch' && !obj.o.cls.methods.has(m)))) {
     for (const a of e.args) ev.eval(a.value, scope);
     return obj;
   }
-  if (obj.t === 'tensor') {
+  if (obj.kind === 'tensor') {
     const act = TENSOR_ACT_METHODS[m];
     if (act) {
       for (const a of e.args) ev.eval(a.value, scope);
       if (m === 'clamp' || m === 'clamp_' || m === 'clip') {
         const lo = kwarg(e, 'min')?.value ?? positional(e, 0);
-        if (!(lo && lo.k === 'num' && lo.value === 0)) return tensor([], obj.ch);
+        if (!(lo && lo.kind === 'num' && lo.value === 0)) return tensor([], obj.ch);
       }
       consume(ev, obj.pend, { name: act, via: 'forward', span: e.span, text: `.${m}()` });
       return tensor([], obj.ch, srcOf(obj));
@@ -294,30 +300,30 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
       return tensor(obj.pend, m === 'view' || m === 'reshape' || m === 'flatten' ? null : obj.ch, obj.src);
     }
     if (m === 'add' || m === 'add_') {
-      const other = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
-      if (other.t === 'tensor') return residualAdd(ev, [obj, other], scope);
+      const other = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
+      if (other.kind === 'tensor') return residualAdd(ev, [obj, other], scope);
       return obj;
     }
     for (const a of e.args) ev.eval(a.value, scope);
     consume(ev, obj.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: `.${m}()` });
     return tensor([], null);
   }
-  if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'add' || m === 'append')) {
-    const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+  if (obj.kind === 'obj' && obj.o.kind === 'seq' && (m === 'add' || m === 'append')) {
+    const v = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
     const o = ev.toObj(v);
     if (o) {
       obj.o.seq.items.push(o);
       foldSeq(ev, obj.o.seq);
       // path for layers added to a named sequential
-      if (o.o === 'weight' && obj.o.seq.name && !o.rec.name) o.rec.name = null;
+      if (o.kind === 'weight' && obj.o.seq.name && !o.rec.name) o.rec.name = null;
     }
     return UNKNOWN;
   }
-  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
+  if ((obj.kind === 'self' || (obj.kind === 'obj' && obj.o.kind === 'instance')) && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
     // self.add_module('fc1', nn.Linear(...)): the same as self.fc1 = nn.Linear(...)
     return registerModule(ev, fnE.obj, argOf(e, 0, 'name')!, argOf(e, 1, 'module')!, scope);
   }
-  if (obj.t === 'obj' && obj.o.o === 'seq' && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
+  if (obj.kind === 'obj' && obj.o.kind === 'seq' && (m === 'add_module' || m === 'register_module') && e.args.length === 2 && !e.args.some((a) => a.star)) {
     // nn.Sequential().add_module('fc1', nn.Linear(...)): appended under that name
     const nameV = ev.eval(argOf(e, 0, 'name')!, scope);
     const o = ev.toObj(ev.eval(argOf(e, 1, 'module')!, scope));
@@ -325,19 +331,19 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
       const seq = obj.o.seq as SeqRec & { names?: (string | null)[] };
       seq.items.push(o);
       (seq.names ??= []).length = seq.items.length - 1;
-      seq.names.push(nameV.t === 'str' ? nameV.v : null);
-      if (o.o === 'weight' && !o.rec.seqOwner) o.rec.seqOwner = seq;
+      seq.names.push(nameV.kind === 'str' ? nameV.v : null);
+      if (o.kind === 'weight' && !o.rec.seqOwner) o.rec.seqOwner = seq;
       const base = dottedName(fnE.obj);
-      if (nameV.t === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v) && base) {
-        nameValue(ev, { t: 'obj', o }, nameV.v, scope, `${base}.${nameV.v}`, fnE.obj.k === 'attr' && rootName(fnE.obj) === 'self');
+      if (nameV.kind === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v) && base) {
+        nameValue(ev, { kind: 'obj', o }, nameV.v, scope, `${base}.${nameV.v}`, fnE.obj.kind === 'attr' && rootName(fnE.obj) === 'self');
       }
       foldSeq(ev, seq);
     }
     return UNKNOWN;
   }
-  if (obj.t === 'obj' && obj.o.o === 'list' && (m === 'append' || m === 'extend')) {
+  if (obj.kind === 'obj' && obj.o.kind === 'list' && (m === 'append' || m === 'extend')) {
     const list = obj.o;
-    const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+    const v = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
     const ml = list.ml;
     const added: Obj[] = [];
     if (m === 'append') {
@@ -347,9 +353,9 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
         added.push(o);
         if (inLoop(scope)) list.template = true;
         // (a ModuleList's member appended once, after the loop, keeps its own identity: a head)
-        if (o.o === 'weight' && list.template && (!ml || inLoop(scope))) o.rec.template = true;
+        if (o.kind === 'weight' && list.template && (!ml || inLoop(scope))) o.rec.template = true;
       } else if (ml) ml.opaque = true;
-    } else if (v.t === 'list') {
+    } else if (v.kind === 'list') {
       // extend([... for _ in range(n)]) or extend(...) in a loop repeats at run time
       if (v.template || inLoop(scope)) list.template = true;
       for (const it of v.items) {
@@ -357,7 +363,7 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
         if (o) {
           list.items.push(o);
           added.push(o);
-          if (o.o === 'weight' && list.template && inLoop(scope)) o.rec.template = true;
+          if (o.kind === 'weight' && list.template && inLoop(scope)) o.rec.template = true;
         } else if (ml) ml.opaque = true;
       }
     } else if (ml) ml.opaque = true;
@@ -368,69 +374,69 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
     }
     return UNKNOWN;
   }
-  if (obj.t === 'list' && (m === 'append' || m === 'extend')) {
-    const v = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
+  if (obj.kind === 'list' && (m === 'append' || m === 'extend')) {
+    const v = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
     if (m === 'append') {
       obj.items.push(v);
       if (inLoop(scope)) {
         obj.template = true;
-        if (v.t === 'obj' && v.o.o === 'weight') v.o.rec.template = true;
+        if (v.kind === 'obj' && v.o.kind === 'weight') v.o.rec.template = true;
       }
-    } else if (v.t === 'list') obj.items.push(...v.items);
+    } else if (v.kind === 'list') obj.items.push(...v.items);
     return UNKNOWN;
   }
-  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && (m === 'modules' || m === 'children' || m === 'named_modules')) {
-    const cls = obj.t === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
+  if ((obj.kind === 'self' || (obj.kind === 'obj' && obj.o.kind === 'instance')) && (m === 'modules' || m === 'children' || m === 'named_modules')) {
+    const cls = obj.kind === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
     const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
-    if (m === 'named_modules') return { t: 'zip', items: [UNKNOWN, { t: 'anymod', filter }] };
-    return { t: 'anymod', filter };
+    if (m === 'named_modules') return { kind: 'zip', items: [UNKNOWN, { kind: 'anymod', filter }] };
+    return { kind: 'anymod', filter };
   }
   // for m in net.modules(): the container's members (nested containers followed for modules());
   // `for seq in (self.encoder, self.decoder): for m in seq.modules()` reaches every container's
-  const isContainer = (x: Obj) => x.o === 'seq' || (x.o === 'list' && !!x.ml);
-  const conts = obj.t === 'obj' && isContainer(obj.o) ? [obj.o] : obj.t === 'objs' && obj.items.length && obj.items.every(isContainer) ? obj.items : [];
+  const isContainer = (x: Obj) => x.kind === 'seq' || (x.kind === 'list' && !!x.ml);
+  const conts = obj.kind === 'obj' && isContainer(obj.o) ? [obj.o] : obj.kind === 'objs' && obj.items.length && obj.items.every(isContainer) ? obj.items : [];
   if (conts.length && (m === 'modules' || m === 'children' || m === 'named_modules' || m === 'named_children')) {
     const items: Obj[] = [];
     const deep = m === 'modules' || m === 'named_modules';
     const walk = (members: Obj[]) => {
       for (const it of members) {
         items.push(it);
-        if (deep && it.o === 'seq') walk(it.seq.items);
-        else if (deep && it.o === 'list') walk(it.items);
+        if (deep && it.kind === 'seq') walk(it.seq.items);
+        else if (deep && it.kind === 'list') walk(it.items);
       }
     };
     for (const c of conts) {
-      if (c.o === 'seq') walk(c.seq.items);
-      else if (c.o === 'list') walk(c.items);
+      if (c.kind === 'seq') walk(c.seq.items);
+      else if (c.kind === 'list') walk(c.items);
     }
-    const v: Val = { t: 'objs', items };
-    return m.startsWith('named_') ? { t: 'zip', items: [UNKNOWN, v] } : v;
+    const v: Val = { kind: 'objs', items };
+    return m.startsWith('named_') ? { kind: 'zip', items: [UNKNOWN, v] } : v;
   }
-  const weightsOf = obj.t === 'objs' && obj.items.length && obj.items.every((x) => x.o === 'weight') ? obj.items.map((x) => (x as { rec: LayerRec }).rec) : null;
-  if ((obj.t === 'self' || weightsOf || (obj.t === 'obj' && (obj.o.o === 'instance' || obj.o.o === 'weight' || obj.o.o === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
+  const weightsOf = obj.kind === 'objs' && obj.items.length && obj.items.every((x) => x.kind === 'weight') ? obj.items.map((x) => (x as { rec: LayerRec }).rec) : null;
+  if ((obj.kind === 'self' || weightsOf || (obj.kind === 'obj' && (obj.o.kind === 'instance' || obj.o.kind === 'weight' || obj.o.kind === 'seq'))) && (m === 'parameters' || m === 'named_parameters')) {
     let owner: LayerRec[] | null = null;
     let cls: ClassCtx | null = null;
     // `self.rnn` bound to nn.LSTM in one branch and nn.GRU in the other: both
     if (weightsOf) owner = weightsOf;
-    else if (obj.t !== 'obj') cls = obj.t === 'self' ? obj.cls : null;
-    else if (obj.o.o === 'instance') cls = obj.o.cls;
-    else if (obj.o.o === 'weight') owner = [obj.o.rec];
-    else if (obj.o.o === 'seq') owner = obj.o.seq.items.flatMap((x) => (x.o === 'weight' ? [x.rec] : []));
+    else if (obj.kind !== 'obj') cls = obj.kind === 'self' ? obj.cls : null;
+    else if (obj.o.kind === 'instance') cls = obj.o.cls;
+    else if (obj.o.kind === 'weight') owner = [obj.o.rec];
+    else if (obj.o.kind === 'seq') owner = obj.o.seq.items.flatMap((x) => (x.kind === 'weight' ? [x.rec] : []));
     const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
-    return { t: 'anyparam', owner, filter, which: 'any' };
+    return { kind: 'anyparam', owner, filter, which: 'any' };
   }
-  if ((obj.t === 'self' || (obj.t === 'obj' && obj.o.o === 'instance')) && m === 'apply') {
-    const fnV = ev.eval(e.args[0]?.value ?? { k: 'other', span: e.span, parts: [] }, scope);
-    const cls = obj.t === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
-    if (fnV.t === 'fn') {
+  if ((obj.kind === 'self' || (obj.kind === 'obj' && obj.o.kind === 'instance')) && m === 'apply') {
+    const fnV = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
+    const cls = obj.kind === 'self' ? obj.cls : (obj.o as { cls: ClassCtx }).cls;
+    if (fnV.kind === 'fn') {
       const filter: ModFilter = { types: null, exclude: [], nameTests: [], substr: [], scope: cls, instanceOf: null };
-      const arg: Val = { t: 'anymod', filter };
+      const arg: Val = { kind: 'anymod', filter };
       if (fnV.cls && fnV.self) ev.callFn(fnV.def, [fnV.self, arg], new Map(), scope, fnV.cls);
       else ev.callFn(fnV.def, [arg], new Map(), scope, null);
     }
     return UNKNOWN;
   }
-  if (obj.t === 'param') {
+  if (obj.kind === 'param') {
     // p.normal_(0, 0.02), p.data.zero_(), p.fill_(0), p.uniform_(-a, a)
     const spec = fanScaledNormal(ev, m, e, scope, obj.filter) ?? tensorInitMethod(ev, m, e, scope);
     if (spec) {
@@ -439,9 +445,9 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, fnE
     }
     return UNKNOWN;
   }
-  if (obj.t === 'anyparam' && (m === 'normal_' || m === 'uniform_' || m === 'zero_' || m === 'fill_')) {
+  if (obj.kind === 'anyparam' && (m === 'normal_' || m === 'uniform_' || m === 'zero_' || m === 'fill_')) {
     const spec = tensorInitMethod(ev, m, e, scope);
-    if (spec) recordInit(ev, { t: 'param', layers: obj.owner, filter: obj.filter, which: obj.which, data: false }, spec, e, scope, stmt);
+    if (spec) recordInit(ev, { kind: 'param', layers: obj.owner, filter: obj.filter, which: obj.which, data: false }, spec, e, scope, stmt);
     return UNKNOWN;
   }
   return null;
@@ -456,7 +462,7 @@ export function registerModule(ev: Evaluator, recvE: PyExpr, nameE: PyExpr, valu
   const recv = ev.eval(recvE, scope);
   const nameV = ev.eval(nameE, scope);
   const v = ev.eval(valueE, scope);
-  const cls = recv.t === 'self' ? recv.cls : recv.t === 'obj' && recv.o.o === 'instance' ? recv.o.cls : null;
+  const cls = recv.kind === 'self' ? recv.cls : recv.kind === 'obj' && recv.o.kind === 'instance' ? recv.o.cls : null;
   if (!cls) return UNKNOWN;
   const names = ev.loopNames.get(nameV);
   if (names) {
@@ -464,12 +470,12 @@ export function registerModule(ev: Evaluator, recvE: PyExpr, nameE: PyExpr, valu
     for (const n of names) cls.attrs.set(n, v);
     return UNKNOWN;
   }
-  if (nameV.t === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v)) {
-    if (recvE.k === 'name') ev.assign({ k: 'attr', obj: recvE, attr: nameV.v, span: nameE.span }, v, scope, null);
+  if (nameV.kind === 'str' && /^[A-Za-z_]\w*$/.test(nameV.v)) {
+    if (recvE.kind === 'name') ev.assign({ kind: 'attr', obj: recvE, attr: nameV.v, span: nameE.span }, v, scope, null);
     else cls.attrs.set(nameV.v, v);
     return UNKNOWN;
   }
-  const o = v.t === 'obj' ? v.o : null;
+  const o = v.kind === 'obj' ? v.o : null;
   if (o) (cls.dynAttrs ??= []).includes(o) || cls.dynAttrs.push(o);
   return UNKNOWN;
 }
@@ -495,19 +501,19 @@ const SPATIAL_DIMS: Record<string, number> = { Linear: 0, Conv1d: 1, Conv2d: 2, 
  * layer's own fan (He fan_out here). The kernel_size entries must cover every spatial dimension of
  * the layers the branch selects; otherwise the scale is left unknown.
  */
-function fanScaledNormal(ev: Evaluator, m: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, filter: ModFilter | null): InitSpec | null {
+function fanScaledNormal(ev: Evaluator, m: string, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, filter: ModFilter | null): InitSpec | null {
   if (m !== 'normal_') return null;
   const stdE = argOf(e, 1, 'std');
   const v = stdE ? ev.eval(stdE, scope) : null;
-  if (!v || v.t !== 'fan') return null;
+  if (!v || v.kind !== 'fan') return null;
   const mean = argOf(e, 0, 'mean');
-  const mv = mean ? ev.eval(mean, scope) : ({ t: 'num', v: 0 } as Val);
+  const mv = mean ? ev.eval(mean, scope) : ({ kind: 'num', v: 0 } as Val);
   const unknown: InitSpec = { name: 'random_normal', explicit: true, source: 'init-call', distribution: 'untruncated_normal', mean: 0, std: 1, unknownArgs: true };
   const one = (x: number, y: number) => x === -0.5 && y === 0;
   const mode = one(v.out, v.inn) ? 'fan_out' : one(v.inn, v.out) ? 'fan_in' : null;
   const dims = filter?.types?.map((t) => SPATIAL_DIMS[t]);
   const factors = v.ks / -0.5;
-  if (!mode || mv.t !== 'num' || mv.v !== 0 || !dims?.length || dims.some((d) => d !== factors)) return unknown;
+  if (!mode || mv.kind !== 'num' || mv.v !== 0 || !dims?.length || dims.some((d) => d !== factors)) return unknown;
   const scale = Math.round(v.k * v.k * 1e9) / 1e9;
   return { name: 'variance_scaling', explicit: true, source: 'init-call', distribution: 'untruncated_normal', scale, mode, mean: 0, text: `normal_(0, √(${+scale.toFixed(4)}/${mode}))` };
 }
@@ -517,6 +523,13 @@ const EINSUM = new Set([
   'torch.einsum', 'jax.numpy.einsum', 'tensorflow.einsum', 'keras.ops.einsum', 'numpy.einsum', 'torch.matmul', 'torch.bmm', 'torch.mm',
   'jax.numpy.matmul', 'jax.numpy.dot', 'tensorflow.matmul', 'tensorflow.linalg.matmul', 'keras.ops.matmul', 'keras.ops.dot',
 ]);
+
+/**
+ * Imported module classes known by their conventional names (timm's `DropPath`, Keras CV's
+ * `StochasticDepth`, CaiT/ConvNeXt `LayerScale`, Scenic's `IdentityLayer`) whose output is their
+ * input, dropped per sample or scaled per channel: what follows them acts on the layer before.
+ */
+const IDENTITY_LIKE = new Set(['DropPath', 'StochasticDepth', 'LayerScale', 'IdentityLayer']);
 
 /** Calls that read a tensor's shape, not its values (`keras.ops.shape(x)`, `tf.shape(x)`). */
 const SHAPE_READS = new Set(['keras.ops.shape', 'keras.ops.size', 'keras.ops.ndim', 'tensorflow.shape', 'tensorflow.size', 'tensorflow.rank', 'jax.numpy.shape', 'jax.numpy.size', 'torch.numel']);
@@ -545,15 +558,15 @@ export function isLossName(dotted: string): boolean {
  * `set_attributes(self, locals())` (pytorchvideo and similar helpers): every argument of the
  * method becomes an attribute of the same name, as if written `self.x = x` for each.
  */
-export function storesLocals(ev: Evaluator, e: Extract<PyExpr, { k: 'call' }>, scope: Scope): boolean {
+export function storesLocals(ev: Evaluator, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): boolean {
   if (e.args.length !== 2 || e.args.some((a) => a.star || a.name !== null) || !scope.fn) return false;
   const [a0, a1] = [e.args[0]!.value, e.args[1]!.value];
-  if (a0.k !== 'name' || a1.k !== 'call' || a1.fn.k !== 'name' || a1.fn.id !== 'locals' || a1.args.length !== 0) return false;
+  if (a0.kind !== 'name' || a1.kind !== 'call' || a1.fn.kind !== 'name' || a1.fn.id !== 'locals' || a1.args.length !== 0) return false;
   const recv = scope.vars.get(a0.id);
-  if (!recv || recv.t !== 'self') return false;
+  if (!recv || recv.kind !== 'self') return false;
   for (const p of scope.fn.params.slice(1)) {
     const v = scope.vars.get(p.name);
-    if (v && p.name) ev.assign({ k: 'attr', obj: a0, attr: p.name, span: e.span }, v, scope, null);
+    if (v && p.name) ev.assign({ kind: 'attr', obj: a0, attr: p.name, span: e.span }, v, scope, null);
   }
   return true;
 }
@@ -571,16 +584,16 @@ export const MODULE_SELF_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'doubl
 export const BUILTINS = new Set(['print', 'len', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'range', 'enumerate', 'zip', 'int', 'float', 'str', 'list', 'tuple', 'dict', 'type', 'repr', 'format', 'max', 'min', 'assert']);
 
 /** `x * sigmoid(x)` / `sigmoid(x) * x` with the same name: the operand. */
-export function siluOperand(e: Extract<PyExpr, { k: 'bin' }>, imports: Imports): PyExpr | null {
+export function siluOperand(e: Extract<PyExpr, { kind: 'bin' }>, imports: Imports): PyExpr | null {
   const isSig = (c: PyExpr, name: string): boolean => {
-    if (c.k === 'call') {
+    if (c.kind === 'call') {
       const q = imports.resolve(c.fn);
       const a = c.args[0]?.value;
-      if (q && /(^|\.)sigmoid$/.test(q) && a && a.k === 'name' && a.id === name) return true;
+      if (q && /(^|\.)sigmoid$/.test(q) && a && a.kind === 'name' && a.id === name) return true;
     }
-    return c.k === 'call' && c.fn.k === 'attr' && c.fn.attr === 'sigmoid' && c.fn.obj.k === 'name' && c.fn.obj.id === name && c.args.length === 0;
+    return c.kind === 'call' && c.fn.kind === 'attr' && c.fn.attr === 'sigmoid' && c.fn.obj.kind === 'name' && c.fn.obj.id === name && c.args.length === 0;
   };
-  if (e.left.k === 'name' && isSig(e.right, e.left.id)) return e.left;
-  if (e.right.k === 'name' && isSig(e.left, e.right.id)) return e.right;
+  if (e.left.kind === 'name' && isSig(e.right, e.left.id)) return e.left;
+  if (e.right.kind === 'name' && isSig(e.left, e.right.id)) return e.right;
   return null;
 }

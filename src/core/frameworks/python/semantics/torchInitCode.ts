@@ -13,11 +13,11 @@ import { roleOf } from '../vocab.js';
 import { argReader } from './initializers.js';
 
 /** nn.init.kaiming_normal_(self.fc.weight, mode="fan_out", nonlinearity="relu") */
-export function torchInitCall(ev: Evaluator, name: string, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): void {
+export function torchInitCall(ev: Evaluator, name: string, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): void {
   const targetE = argOf(e, 0, 'tensor');
   if (!targetE) return;
   const target = ev.eval(targetE, scope);
-  if (target.t !== 'param' && target.t !== 'anyparam') return;
+  if (target.kind !== 'param' && target.kind !== 'anyparam') return;
   const args = argReader(ev, e, scope);
   const { num, str } = args;
   let spec: InitSpec;
@@ -76,10 +76,10 @@ export function torchInitCall(ev: Evaluator, name: string, e: Extract<PyExpr, { 
       spec = { ...base, name: 'unknown' };
   }
   if (args.unreadable) spec.unknownArgs = true;
-  recordInit(ev, target.t === 'anyparam' ? { t: 'param', layers: target.owner, filter: target.filter, which: target.which, data: false } : target, spec, e, scope, stmt);
+  recordInit(ev, target.kind === 'anyparam' ? { kind: 'param', layers: target.owner, filter: target.filter, which: target.which, data: false } : target, spec, e, scope, stmt);
 }
 
-export function recordInit(ev: Evaluator, target: Extract<Val, { t: 'param' }>, spec: InitSpec, e: Extract<PyExpr, { k: 'call' }>, scope: Scope, stmt?: PyStmt): void {
+export function recordInit(ev: Evaluator, target: Extract<Val, { kind: 'param' }>, spec: InitSpec, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): void {
   if (ev.siteDepth > 0) return;
   const root = ev.rootScope;
   const event: InitEvent = {
@@ -104,49 +104,49 @@ export function recordInit(ev: Evaluator, target: Extract<Val, { t: 'param' }>, 
 
 export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: string; then: Val; else: Val | null } | null {
   // isinstance(m, nn.Linear) / isinstance(m, (A, B))
-  if (test.k === 'call' && test.fn.k === 'name' && test.fn.id === 'isinstance' && test.args.length >= 2) {
+  if (test.kind === 'call' && test.fn.kind === 'name' && test.fn.id === 'isinstance' && test.args.length >= 2) {
     const subj = test.args[0].value;
-    if (subj.k !== 'name') return null;
+    if (subj.kind !== 'name') return null;
     const cur = scope.vars.get(subj.id);
     const typesExpr = test.args[1].value;
-    if (cur && cur.t === 'objs') {
-      const tl = typesExpr.k === 'tuple' || typesExpr.k === 'list' ? typesExpr.items : [typesExpr];
+    if (cur && cur.kind === 'objs') {
+      const tl = typesExpr.kind === 'tuple' || typesExpr.kind === 'list' ? typesExpr.items : [typesExpr];
       const kinds = new Set<string>();
       for (const te of tl) {
         const role = roleOf(ev.imports.resolve(te));
         if (role && role.kind === 'weight') kinds.add(role.spec.kind);
       }
-      const keep = cur.items.filter((o) => o.o === 'weight' && kinds.has(o.rec.spec.kind));
-      const rest = cur.items.filter((o) => !(o.o === 'weight' && kinds.has(o.rec.spec.kind)));
-      return { name: subj.id, then: { t: 'objs', items: keep }, else: { t: 'objs', items: rest } };
+      const keep = cur.items.filter((o) => o.kind === 'weight' && kinds.has(o.rec.spec.kind));
+      const rest = cur.items.filter((o) => !(o.kind === 'weight' && kinds.has(o.rec.spec.kind)));
+      return { name: subj.id, then: { kind: 'objs', items: keep }, else: { kind: 'objs', items: rest } };
     }
-    if (!cur || cur.t !== 'anymod') return null;
-    const tlist = typesExpr.k === 'tuple' || typesExpr.k === 'list' ? typesExpr.items : [typesExpr];
+    if (!cur || cur.kind !== 'anymod') return null;
+    const tlist = typesExpr.kind === 'tuple' || typesExpr.kind === 'list' ? typesExpr.items : [typesExpr];
     const kinds: string[] = [];
     let instanceOf: ClassCtx | null = null;
     for (const te of tlist) {
       const role = roleOf(ev.imports.resolve(te));
       if (role && role.kind === 'weight') kinds.push(role.spec.kind);
       else if (role) kinds.push('#' + (ev.imports.resolve(te) ?? ''));
-      else if (te.k === 'name' && ev.classes.has(te.id)) instanceOf = ev.classes.get(te.id)!;
+      else if (te.kind === 'name' && ev.classes.has(te.id)) instanceOf = ev.classes.get(te.id)!;
       else kinds.push('#other');
     }
     const f = cur.filter;
     return {
       name: subj.id,
-      then: { t: 'anymod', filter: { ...f, types: instanceOf ? f.types : kinds, instanceOf: instanceOf ?? f.instanceOf } },
-      else: { t: 'anymod', filter: { ...f, exclude: [...f.exclude, ...kinds] } },
+      then: { kind: 'anymod', filter: { ...f, types: instanceOf ? f.types : kinds, instanceOf: instanceOf ?? f.instanceOf } },
+      else: { kind: 'anymod', filter: { ...f, exclude: [...f.exclude, ...kinds] } },
     };
   }
   // type(m) == nn.Linear
-  if (test.k === 'bin' && (test.op === '==' || test.op === 'is') && test.left.k === 'call' && test.left.fn.k === 'name' && test.left.fn.id === 'type') {
+  if (test.kind === 'bin' && (test.op === '==' || test.op === 'is') && test.left.kind === 'call' && test.left.fn.kind === 'name' && test.left.fn.id === 'type') {
     const subj = test.left.args[0]?.value;
-    if (!subj || subj.k !== 'name') return null;
+    if (!subj || subj.kind !== 'name') return null;
     const cur = scope.vars.get(subj.id);
-    if (!cur || cur.t !== 'anymod') return null;
+    if (!cur || cur.kind !== 'anymod') return null;
     const role = roleOf(ev.imports.resolve(test.right));
     const kinds = role && role.kind === 'weight' ? [role.spec.kind] : ['#other'];
-    return { name: subj.id, then: { t: 'anymod', filter: { ...cur.filter, types: kinds } }, else: { t: 'anymod', filter: { ...cur.filter, exclude: [...cur.filter.exclude, ...kinds] } } };
+    return { name: subj.id, then: { kind: 'anymod', filter: { ...cur.filter, types: kinds } }, else: { kind: 'anymod', filter: { ...cur.filter, exclude: [...cur.filter.exclude, ...kinds] } } };
   }
   // classname.find('Conv') != -1  /  'Conv' in classname
   const cn = classnameTest(test, scope);
@@ -154,7 +154,7 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
   // 'weight_hh' in name / name.startswith('weight') / pn.endswith('c_proj.weight')
   const pt = paramNameTest(test, scope);
   if (pt) return pt;
-  if (test.k === 'unary' && test.op === 'not') {
+  if (test.kind === 'unary' && test.op === 'not') {
     const inner = paramNameTest(test.operand, scope, true);
     if (inner) return inner;
   }
@@ -164,49 +164,49 @@ export function narrow(ev: Evaluator, test: PyExpr, scope: Scope): { name: strin
 export function classnameTest(test: PyExpr, scope: Scope): { name: string; then: Val; else: Val | null } | null {
   let subj: string | null = null;
   let needle: string | null = null;
-  if (test.k === 'bin' && (test.op === '!=' || test.op === '>=' || test.op === '>') && test.left.k === 'call' && test.left.fn.k === 'attr' && test.left.fn.attr === 'find') {
+  if (test.kind === 'bin' && (test.op === '!=' || test.op === '>=' || test.op === '>') && test.left.kind === 'call' && test.left.fn.kind === 'attr' && test.left.fn.attr === 'find') {
     const o = test.left.fn.obj;
     const a = test.left.args[0]?.value;
-    if (o.k === 'name' && a && a.k === 'str') {
+    if (o.kind === 'name' && a && a.kind === 'str') {
       subj = o.id;
       needle = a.value;
     }
-  } else if (test.k === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.k === 'str' && test.right.k === 'name') {
+  } else if (test.kind === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.kind === 'str' && test.right.kind === 'name') {
     subj = test.right.id;
     needle = test.left.value;
   }
-  const swap = test.k === 'bin' && test.op === 'not in';
+  const swap = test.kind === 'bin' && test.op === 'not in';
   if (subj === null || needle === null) return null;
   const v = scope.vars.get(subj);
-  if (!v || v.t !== 'classname' || !v.varName) return null;
+  if (!v || v.kind !== 'classname' || !v.varName) return null;
   const m = scope.vars.get(v.varName);
-  if (!m || m.t !== 'anymod') return null;
-  const has: Val = { t: 'anymod', filter: { ...m.filter, substr: [...m.filter.substr, needle] } };
-  const hasNot: Val = { t: 'anymod', filter: { ...m.filter, notSubstr: [...(m.filter.notSubstr ?? []), needle] } };
+  if (!m || m.kind !== 'anymod') return null;
+  const has: Val = { kind: 'anymod', filter: { ...m.filter, substr: [...m.filter.substr, needle] } };
+  const hasNot: Val = { kind: 'anymod', filter: { ...m.filter, notSubstr: [...(m.filter.notSubstr ?? []), needle] } };
   return { name: v.varName, then: swap ? hasNot : has, else: swap ? has : hasNot };
 }
 
 export function paramNameTest(test: PyExpr, scope: Scope, negate = false): { name: string; then: Val; else: Val | null } | null {
   let nameVar: string | null = null;
   let t: NameTest | null = null;
-  if (test.k === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.k === 'str' && test.right.k === 'name') {
+  if (test.kind === 'bin' && (test.op === 'in' || test.op === 'not in') && test.left.kind === 'str' && test.right.kind === 'name') {
     nameVar = test.right.id;
     t = { op: 'in', s: test.left.value, negate: test.op === 'not in' ? !negate : negate };
-  } else if (test.k === 'call' && test.fn.k === 'attr' && test.fn.obj.k === 'name' && (test.fn.attr === 'startswith' || test.fn.attr === 'endswith')) {
+  } else if (test.kind === 'call' && test.fn.kind === 'attr' && test.fn.obj.kind === 'name' && (test.fn.attr === 'startswith' || test.fn.attr === 'endswith')) {
     const a = test.args[0]?.value;
-    if (a && a.k === 'str') {
+    if (a && a.kind === 'str') {
       nameVar = test.fn.obj.id;
       t = { op: test.fn.attr, s: a.value, negate };
     }
-  } else if (test.k === 'bin' && test.op === '==' && test.left.k === 'name' && test.right.k === 'str') {
+  } else if (test.kind === 'bin' && test.op === '==' && test.left.kind === 'name' && test.right.kind === 'str') {
     nameVar = test.left.id;
     t = { op: 'eq', s: test.right.value, negate };
   }
   if (nameVar === null || t === null) return null;
   const v = scope.vars.get(nameVar);
-  if (!v || v.t !== 'pname' || !v.varName) return null;
+  if (!v || v.kind !== 'pname' || !v.varName) return null;
   const p = scope.vars.get(v.varName);
-  if (!p || p.t !== 'anyparam') return null;
+  if (!p || p.kind !== 'anyparam') return null;
   const then: Val = { ...p, filter: { ...p.filter, nameTests: [...p.filter.nameTests, t] } };
   const els: Val = { ...p, filter: { ...p.filter, nameTests: [...p.filter.nameTests, { ...t, negate: !t.negate }] } };
   return { name: v.varName, then, else: els };

@@ -14,17 +14,17 @@ const TENSOR_INIT_METHODS = new Set(['normal_', 'uniform_', 'fill_', 'zero_', 't
  * parameters (`nn.init.*_(m.weight, ...)`, `m.weight.data.normal_(...)`): its name, or null.
  */
 export function initFunctionName(s: PyStmt): string | null {
-  if (s.k !== 'def' || s.params.length < 1) return null;
+  if (s.kind !== 'def' || s.params.length < 1) return null;
   const p = s.params[0]!.name;
   if (!p || p === 'self' || p === 'cls') return null;
   let inits = false;
   walkStmts(s.body, (st) => {
     for (const x of stmtExprs(st))
       walkExpr(x, (e) => {
-        if (inits || e.k !== 'call') return;
+        if (inits || e.kind !== 'call') return;
         const callee = dottedName(e.fn) ?? '';
         if (/(^|\.)init\.[a-z_]+_$/.test(callee) && e.args.some((a) => rootName(a.value) === p)) inits = true;
-        else if (e.fn.k === 'attr' && TENSOR_INIT_METHODS.has(e.fn.attr) && rootName(e.fn.obj) === p) inits = true;
+        else if (e.fn.kind === 'attr' && TENSOR_INIT_METHODS.has(e.fn.attr) && rootName(e.fn.obj) === p) inits = true;
       });
   });
   return inits ? s.name : null;
