@@ -10,6 +10,7 @@
  *
  * Same seed and line count → byte-identical output, on every machine.
  */
+import { mulberry32 } from '../src/core/math/random.js';
 
 /** A position the benchmark edits, recorded while generating. */
 export interface EditSite {
@@ -37,17 +38,6 @@ export interface GenerateOptions {
   seed?: number;
 }
 
-/** mulberry32: tiny, fast, good enough, and the same everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   private readonly next: () => number;

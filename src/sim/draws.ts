@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { normalCdf } from '../core/math/gauss.js';
+import { mulberry32 } from '../core/math/random.js';
 import type { Sampler } from '../core/sim/types.js';
 
 /** A 31-bit seed for one tensor of one seed of one layer. */
@@ -15,21 +16,6 @@ export function seedOf(seed: number, layer: number, tensor: number): number {
   return (h ^ (h >>> 16)) >>> 1;
 }
 
-/**
- * mulberry32: a small, fast seeded PRNG for the weight draws. tfjs's own random
- * ops draw the same laws about 10× slower (simulation.md: sampling costs as much
- * as the matmuls), so the draws are made here in plain JS.
- */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Ziggurat tables (Marsaglia & Tsang 2000, 128 strips): most draws cost one
 // 32-bit integer, one compare and one multiply, about 3× faster than the polar
@@ -114,7 +100,7 @@ export function gaussians(n: number, seed: number): Float64Array {
 }
 
 function uniforms(n: number, low: number, high: number, seed: number): Float32Array {
-  const r = prng(seed);
+  const r = mulberry32(seed);
   const out = new Float32Array(n);
   const d = high - low;
   for (let i = 0; i < n; i++) out[i] = low + d * r();

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { propagate, propagateLayers, normalExpectation, activationFn } from '../../src/core/math/index.js';
 import type { PropagationLayer, KnownActivation } from '../../src/core/math/index.js';
+import { mulberry32 } from '../../src/core/math/random.js';
 
 function stack(n: number, layer: Omit<PropagationLayer, 'normalized' | 'residual'> & Partial<PropagationLayer>): PropagationLayer[] {
   return Array.from({ length: n }, () => ({ normalized: false, residual: false, ...layer }));
@@ -91,16 +92,6 @@ test('unknown quantities propagate as null', () => {
 // ---------------------------------------------------------------------------
 // Monte Carlo: a real random network agrees with the mean-field prediction.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function simulate(act: KnownActivation, width: number, depth: number, varW: number, batch: number, seed: number): number[] {
   const rnd = mulberry32(seed);
