@@ -28,6 +28,22 @@ function newestMtime(dir: string): number {
 /** The command that starts the server, as an editor would run it. */
 export const serverCommand = [cliJs, 'server'];
 
+/**
+ * Runs an editor's install script (scripts/setup-*.sh) for a real-editor test. Exit status 0:
+ * returns the script's last line of output (a path, when it prints one). Exit status 3 (the
+ * editor cannot be installed on this machine): says so loudly, skips the test and returns null.
+ * Any other failure throws.
+ */
+export function setupEditor(t: { skip(message?: string): void }, script: string, needs: string, timeoutMs = 600_000): string | null {
+  const r = spawnSync('sh', [join(root, 'scripts', script)], { encoding: 'utf8', timeout: timeoutMs });
+  if (r.status === 0) return r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 3) throw new Error(`scripts/${script} failed (status ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const msg = `\n\n*** SKIPPED: ${needs}: ${r.stderr.trim().split('\n').pop()} ***\n`;
+  process.stderr.write(msg);
+  t.skip(msg);
+  return null;
+}
+
 /** Builds dist/cli.js (and the Monte Carlo bundles it loads on demand) when it is missing or older than src/. */
 export function ensureServerBuilt(): void {
   if (existsSync(cliJs) && statSync(cliJs).mtimeMs >= newestMtime(join(root, 'src'))) return;

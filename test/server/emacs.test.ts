@@ -9,11 +9,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliJs, ensureServerBuilt, root, waitGone } from './client.js';
+import { cliJs, ensureServerBuilt, root, setupEditor, waitGone } from './client.js';
 
 const MODEL = `from tensorflow import keras
 from tensorflow.keras import layers
@@ -34,21 +34,9 @@ interface Diag {
   text: string;
 }
 
-function setup(): { ok: true } | { ok: false; why: string } {
-  const r = spawnSync('sh', [join(root, 'scripts/setup-emacs.sh')], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status === 0) return { ok: true };
-  if (r.status === 3) return { ok: false, why: r.stderr.trim() };
-  throw new Error(`scripts/setup-emacs.sh failed (status ${r.status}):\n${r.stdout}\n${r.stderr}`);
-}
 
 test('Emacs --batch with eglot: Flymake diagnostics, hover, quick fix applied, simulate tables in a buffer, server gone', async (t) => {
-  const s = setup();
-  if (!s.ok) {
-    const msg = `\n\n*** SKIPPED: the Emacs test needs apt-get to install emacs-nox and elpa-eglot: ${s.why} ***\n`;
-    process.stderr.write(msg);
-    t.skip(msg);
-    return;
-  }
+  if (setupEditor(t, 'setup-emacs.sh', 'the Emacs test needs apt-get to install emacs-nox and elpa-eglot') === null) return;
   ensureServerBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'initlens-emacs-'));
   try {

@@ -10,19 +10,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliJs, ensureServerBuilt, root, waitGone } from './client.js';
+import { cliJs, ensureServerBuilt, root, setupEditor, waitGone } from './client.js';
 
-function setup(): { ok: true; venv: string } | { ok: false; why: string } {
-  const r = spawnSync('sh', [join(root, 'scripts/setup-jupyter-lsp.sh')], { encoding: 'utf8', timeout: 900_000 });
-  if (r.status === 0) return { ok: true, venv: r.stdout.trim().split('\n').pop()! };
-  if (r.status === 3) return { ok: false, why: r.stderr.trim().split('\n').pop()! };
-  throw new Error(`scripts/setup-jupyter-lsp.sh failed (status ${r.status}):\n${r.stdout}\n${r.stderr}`);
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -36,13 +30,8 @@ function freePort(): Promise<number> {
 }
 
 test('Jupyter Server + jupyter-lsp starts initlens server; a jupyterlab-lsp-like client gets diagnostics, hover and fixes for a notebook', async (t) => {
-  const s = setup();
-  if (!s.ok) {
-    const msg = `\n\n*** SKIPPED: the JupyterLab test needs jupyter-server and jupyter-lsp from pip: ${s.why} ***\n`;
-    process.stderr.write(msg);
-    t.skip(msg);
-    return;
-  }
+  const venv = setupEditor(t, 'setup-jupyter-lsp.sh', 'the JupyterLab test needs jupyter-server and jupyter-lsp from pip', 900_000);
+  if (venv === null) return;
   ensureServerBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'initlens-jupyter-'));
   const port = await freePort();
@@ -64,7 +53,7 @@ c.LanguageServerManager.language_servers = {
 `,
   );
   const env = { ...process.env, HOME: dir, JUPYTER_CONFIG_DIR: dir, JUPYTER_DATA_DIR: join(dir, 'data'), JUPYTER_RUNTIME_DIR: join(dir, 'runtime') };
-  const jupyter = spawn(join(s.venv, 'bin/jupyter-server'), ['--allow-root', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--ServerApp.root_dir=${dir}`, '--ServerApp.port_retries=0'], {
+  const jupyter = spawn(join(venv, 'bin/jupyter-server'), ['--allow-root', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--ServerApp.root_dir=${dir}`, '--ServerApp.port_retries=0'], {
     cwd: dir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,11 +8,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliJs, ensureServerBuilt, root, waitGone } from './client.js';
+import { cliJs, ensureServerBuilt, root, setupEditor, waitGone } from './client.js';
 
 const MODEL = `from tensorflow import keras
 from tensorflow.keras import layers
@@ -25,21 +25,9 @@ model = keras.Sequential([
 ])
 `;
 
-function setup(): { ok: true } | { ok: false; why: string } {
-  const r = spawnSync('sh', [join(root, 'scripts/setup-neovim.sh')], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status === 0) return { ok: true };
-  if (r.status === 3) return { ok: false, why: r.stderr.trim() };
-  throw new Error(`scripts/setup-neovim.sh failed (status ${r.status}):\n${r.stdout}\n${r.stderr}`);
-}
 
 test('Neovim --headless: diagnostics received, quick fix applied, hover, CodeLens tables in a buffer, server gone after :qa', async (t) => {
-  const s = setup();
-  if (!s.ok) {
-    const msg = `\n\n*** SKIPPED: the Neovim test needs apt-get to install neovim: ${s.why} ***\n`;
-    process.stderr.write(msg);
-    t.skip(msg);
-    return;
-  }
+  if (setupEditor(t, 'setup-neovim.sh', 'the Neovim test needs apt-get to install neovim') === null) return;
   ensureServerBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'initlens-nvim-'));
   try {
