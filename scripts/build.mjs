@@ -32,6 +32,21 @@ const loadEndFooter =
   '__initlensLoadCpu = (__initlensCpuD.user + __initlensCpuD.system) / 1000; }';
 
 /** @type {Record<string, import('esbuild').BuildOptions>} */
+/** A Node bundle of the Monte Carlo runner: ESM with `require` for tfjs's CommonJS parts, tfjs itself from node_modules. */
+function simBundle(entry, out) {
+  return {
+    entryPoints: [join(root, entry)],
+    outfile: join(root, out),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: {
+      js: "import { createRequire as __initlensCreateRequire } from 'node:module';\nconst require = __initlensCreateRequire(import.meta.url);",
+    },
+    external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+  };
+}
+
 const targets = {
   extension: {
     entryPoints: [join(root, 'src/vscode/extension.ts')],
@@ -100,29 +115,9 @@ const targets = {
       },
     ],
   },
-  simNode: {
-    entryPoints: [join(root, 'src/sim/node.ts')],
-    outfile: join(root, 'dist/simNode.js'),
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    banner: {
-      js: "import { createRequire as __initlensCreateRequire } from 'node:module';\nconst require = __initlensCreateRequire(import.meta.url);",
-    },
-    external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
-  },
+  simNode: simBundle('src/sim/node.ts', 'dist/simNode.js'),
   // The simulator's worker thread (seeds on both cores), next to dist/cli.js.
-  simWorker: {
-    entryPoints: [join(root, 'src/sim/simWorker.ts')],
-    outfile: join(root, 'dist/simWorker.js'),
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    banner: {
-      js: "import { createRequire as __initlensCreateRequire } from 'node:module';\nconst require = __initlensCreateRequire(import.meta.url);",
-    },
-    external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
-  },
+  simWorker: simBundle('src/sim/simWorker.ts', 'dist/simWorker.js'),
 };
 
 const selected = Object.entries(targets).filter(([name]) => {
