@@ -157,3 +157,11 @@ test('numbers: two significant digits below 1, never 0.00', () => {
     }
   }
 });
+
+test('the normalization note reads "An InstanceNorm" / "A BatchNorm"', () => {
+  const src = (norm: string) =>
+    ['import torch.nn as nn', '', 'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.conv = nn.Conv2d(3, 16, 3)', `        self.norm = nn.${norm}(16)`, '', '    def forward(self, x):', '        return self.norm(self.conv(x)).relu()', ''].join('\n');
+  const note = (norm: string) => analyze(src(norm), 'python').findings.find((f) => f.code === 'IL001')?.message ?? '';
+  assert.match(note('InstanceNorm2d'), / An InstanceNorm follows this layer/);
+  assert.match(note('BatchNorm2d'), / A BatchNorm follows this layer/);
+});

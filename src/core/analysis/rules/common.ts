@@ -185,7 +185,8 @@ export function depthNote(layer: Layer, ctx: RuleContext): string {
 export function normNote(layer: Layer): string {
   if (!layer.normalization) return '';
   const n = { batchnorm: 'BatchNorm', layernorm: 'LayerNorm', groupnorm: 'GroupNorm', instancenorm: 'InstanceNorm', rmsnorm: 'RMSNorm' }[layer.normalization];
-  return ` A ${n} follows this layer and rescales its output, so this matters less (mostly the first training steps and the gradient of this layer's weights).`;
+  const article = n === 'InstanceNorm' || n === 'RMSNorm' ? 'An' : 'A';
+  return ` ${article} ${n} follows this layer and rescales its output, so this matters less (mostly the first training steps and the gradient of this layer's weights).`;
 }
 
 /**
