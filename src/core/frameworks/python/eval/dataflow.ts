@@ -3,12 +3,12 @@
  * containers, instances with a forward), the first activation that consumes a layer's pending
  * output, norms and residual additions on the way, slicing, and Sequential containers.
  */
-import { type PyExpr, type PySlice, dottedName, kwarg } from '../../../parse/pyast.js';
+import { type PyExpr, type PySlice, type PyStmt, dottedName, kwarg } from '../../../parse/pyast.js';
 import type { ActivationInfo, Framework, Normalization } from '../../../types.js';
 import type { Evaluator } from './evaluator.js';
 import { setInCh } from '../semantics/layerFans.js';
 import type { Scope } from './scope.js';
-import { type LayerRec, type Obj, type Pend, type SeqRec, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
+import { type LayerRec, type Obj, type Pend, type SeqRec, type TensorVal, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
 
 export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): Val {
   const inT = input.kind === 'tensor' ? input : input.kind === 'list' ? null : tensor();
@@ -96,7 +96,8 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
       const fwd = o.cls.methods.get('forward') ?? o.cls.methods.get('call') ?? o.cls.methods.get('__call__');
       if (fwd && inT && !ev.stack.includes(fwd) && ev.stack.length < 6 && ev.instRuns < 256) {
         ev.instRuns++;
-        const out = ev.callMethod(o.cls, fwd, [inT, ...fwd.params.slice(2).map(() => UNKNOWN)], null, false, scope);
+        const arg = ev.stack.some(isForwardDef) ? inT : ownInput(inT);
+        const out = ev.callMethod(o.cls, fwd, [arg, ...fwd.params.slice(2).map(() => UNKNOWN)], null, false, scope);
         if (out.kind === 'tensor') return out;
         if (out.kind === 'list') return joinVals(out.items);
         consume(ev, inT.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: o.cls.name });
@@ -108,6 +109,23 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     default:
       return UNKNOWN;
   }
+}
+
+const FORWARD_NAMES = new Set(['forward', 'call', '__call__']);
+const isForwardDef = (st: PyStmt) => st.kind === 'def' && FORWARD_NAMES.has(st.name);
+
+/**
+ * The input of a model called outside every forward (a training script's `D(G(z))`, an
+ * autoencoder's `decoder(encoder(x))`): the output of another model's layers (those a class
+ * owns) is that model's output; it neither feeds this model's layers (the other model's last
+ * layer stays its head) nor meets their activation. Layers applied at module level (Keras
+ * functional code around a custom layer) still flow in.
+ */
+function ownInput(t: TensorVal): TensorVal {
+  const pend = t.pend.filter((p) => p.rec.owner === null);
+  const src = (t.src ?? []).filter((r) => r.owner === null);
+  if (pend.length === t.pend.length && src.length === (t.src?.length ?? 0)) return t;
+  return tensor(pend, t.ch, src);
 }
 
 export function consume(ev: Evaluator, pend: Pend[], act: ActivationInfo): void {
