@@ -128,3 +128,22 @@ test('idiom 9: the same weights_init applied in the file sets the init (no findi
   assert.equal(res.layers[0]!.init.name, 'he_normal');
   assert.equal(res.layers[0]!.initElsewhere, undefined);
 });
+
+test('Constant(matrix) loads given weights (pretrained embeddings): no IL002; Constant(0.5) still is one', () => {
+  const src = [
+    'import numpy as np',
+    'from tensorflow import keras',
+    'from tensorflow.keras import layers',
+    '',
+    'embedding_matrix = np.load("glove.npy")',
+    'inputs = keras.Input(shape=(None,), dtype="int64")',
+    'x = layers.Embedding(20000, 100, embeddings_initializer=keras.initializers.Constant(embedding_matrix), trainable=False)(inputs)',
+    'x = layers.Dense(16, activation="tanh", kernel_initializer=keras.initializers.Constant(0.5))(x)',
+    'outputs = layers.Dense(1, activation="sigmoid")(x)',
+    'model = keras.Model(inputs, outputs)',
+    '',
+  ].join('\n');
+  const r = analyze(src, 'python');
+  assert.equal(r.layers[0]!.init.name, 'unknown');
+  assert.deepEqual(r.findings.map((f) => `${f.code}:${lineOf(src, f.span.from)}`), ['IL002:8']);
+});
