@@ -385,3 +385,31 @@ test('a model composed with another at module level keeps its head; a small tanh
   const lines = r.findings.filter((f) => f.code === 'IL003').map((f) => src.slice(0, f.span.from).split('\n').length);
   assert.deepEqual(lines, [11, 20], 'the two hidden layers are reported, the readouts are not');
 });
+
+test('module-level Sequentials composed in a script (D(G(z)), decoder(encoder(x))) each keep their head', () => {
+  const torchSrc = [
+    'import torch',
+    'import torch.nn as nn',
+    '',
+    'G = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784), nn.Tanh())',
+    'D = nn.Sequential(nn.Linear(784, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1), nn.Sigmoid())',
+    'out = D(G(torch.randn(8, 64)))',
+    '',
+  ].join('\n');
+  const t = analyze(torchSrc, 'python');
+  assert.deepEqual(t.layers.filter((l) => l.head).map((l) => `${l.fanIn}→${l.fanOut} ${l.activation.name}`), ['256→784 tanh', '256→1 sigmoid']);
+  // The tanh readout of G is not judged as a hidden tanh layer.
+  assert.deepEqual(t.findings.filter((f) => f.code === 'IL001' && /tanh/.test(f.message)), []);
+  const kerasSrc = [
+    'from tensorflow import keras',
+    'from tensorflow.keras import layers',
+    '',
+    'encoder = keras.Sequential([layers.Dense(256, activation="relu"), layers.Dense(32)])',
+    'decoder = keras.Sequential([layers.Dense(256, activation="relu"), layers.Dense(784, activation="sigmoid")])',
+    'inputs = keras.Input(shape=(784,))',
+    'model = keras.Model(inputs, decoder(encoder(inputs)))',
+    '',
+  ].join('\n');
+  const k = analyze(kerasSrc, 'python');
+  assert.deepEqual(k.layers.map((l) => `${l.activation.name}${l.head ? ' head' : ''}`), ['relu', 'linear head', 'relu', 'sigmoid head']);
+});

@@ -147,3 +147,28 @@ test('Constant(matrix) loads given weights (pretrained embeddings): no IL002; Co
   assert.equal(r.layers[0]!.init.name, 'unknown');
   assert.deepEqual(r.findings.map((f) => `${f.code}:${lineOf(src, f.span.from)}`), ['IL002:8']);
 });
+
+test('a zero-initialized head whose output the code normalizes (activation left open) is deliberate; one under ReLU is dead', () => {
+  const src = [
+    'import jax.numpy as jnp',
+    'import flax.linen as nn',
+    '',
+    'class Enc(nn.Module):',
+    '  @nn.compact',
+    '  def __call__(self, x):',
+    '    x = nn.gelu(nn.Dense(128, kernel_init=nn.initializers.he_normal())(x))',
+    '    x = nn.gelu(nn.Dense(64, kernel_init=nn.initializers.he_normal())(x))',
+    '    z = nn.Dense(32, kernel_init=nn.initializers.zeros)(x)',
+    '    return z / jnp.linalg.norm(z, axis=-1, keepdims=True)',
+    '',
+    'class Bad(nn.Module):',
+    '  @nn.compact',
+    '  def __call__(self, x):',
+    '    x = nn.gelu(nn.Dense(128, kernel_init=nn.initializers.he_normal())(x))',
+    '    return nn.relu(nn.Dense(64, kernel_init=nn.initializers.zeros)(x))',
+    '',
+  ].join('\n');
+  const r = analyze(src, 'python');
+  assert.equal(r.layers[2]!.activation.name, 'unknown');
+  assert.deepEqual(r.findings.filter((f) => f.code === 'IL002').map((f) => lineOf(src, f.span.from)), [16]);
+});

@@ -64,7 +64,9 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     case 'concat':
       return input.kind === 'list' ? concatVals(input.items) : inT ?? tensor();
     case 'seq': {
-      let cur: Val = inT ?? tensor();
+      // A Sequential model called from a script (`D(G(z))` with two module-level Sequentials).
+      const top = inT && o.seq.owner === null && !ev.stack.some(isForwardDef) ? ownInput(inT, otherSeqLayers(ev, o.seq)) : inT;
+      let cur: Val = top ?? tensor();
       for (const it of o.seq.items) cur = applyObj(ev, it, cur, e, scope);
       return cur;
     }
@@ -118,14 +120,38 @@ const isForwardDef = (st: PyStmt) => st.kind === 'def' && FORWARD_NAMES.has(st.n
  * The input of a model called outside every forward (a training script's `D(G(z))`, an
  * autoencoder's `decoder(encoder(x))`): the output of another model's layers (those a class
  * owns) is that model's output; it neither feeds this model's layers (the other model's last
- * layer stays its head) nor meets their activation. Layers applied at module level (Keras
- * functional code around a custom layer) still flow in.
+ * layer stays its head) nor meets their activation; nor does the output of another module-level
+ * Sequential (`others`). Layers applied at module level (Keras functional code around a custom
+ * layer or a Sequential block) still flow in.
  */
-function ownInput(t: TensorVal): TensorVal {
-  const pend = t.pend.filter((p) => p.rec.owner === null);
-  const src = (t.src ?? []).filter((r) => r.owner === null);
+function ownInput(t: TensorVal, others?: ReadonlySet<LayerRec>): TensorVal {
+  const keep = (r: LayerRec) => r.owner === null && !others?.has(r);
+  const pend = t.pend.filter((p) => keep(p.rec));
+  const src = (t.src ?? []).filter(keep);
   if (pend.length === t.pend.length && src.length === (t.src?.length ?? 0)) return t;
   return tensor(pend, t.ch, src);
+}
+
+/** The layers of the other module-level Sequentials (models of their own) than `seq`. */
+function otherSeqLayers(ev: Evaluator, seq: SeqRec): Set<LayerRec> {
+  const out = new Set<LayerRec>();
+  const within = new Set<SeqRec>();
+  const mark = (s: SeqRec) => {
+    if (within.has(s)) return;
+    within.add(s);
+    for (const it of s.items) if (it.kind === 'seq') mark(it.seq);
+  };
+  mark(seq);
+  const collect = (s: SeqRec, seen: Set<SeqRec>) => {
+    if (seen.has(s) || within.has(s)) return;
+    seen.add(s);
+    for (const it of s.items) {
+      if (it.kind === 'weight') out.add(it.rec);
+      else if (it.kind === 'seq') collect(it.seq, seen);
+    }
+  };
+  for (const s of ev.seqs.values()) if (s.owner === null) collect(s, new Set());
+  return out;
 }
 
 export function consume(ev: Evaluator, pend: Pend[], act: ActivationInfo): void {
