@@ -4,6 +4,8 @@
  */
 import { test } from 'node:test';
 import { check } from './helpers.js';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/core/index.js';
 
 test('keras re-exported by a project module (`from pkg.backend import keras`) is Keras', () => {
   const src = [
@@ -117,4 +119,38 @@ test('a layer subclass that standardizes its kernel is a layer whose initializer
     ].join('\n'),
     { layers: [{ line: 9, layer: 'Conv2D', act: 'relu', init: 'unknown' }], findings: [] },
   );
+});
+
+test('a normalization written as a class of its own (LayerNorm over channels, RMSNorm) is a normalization', () => {
+  const src = (norm: string) =>
+    [
+      'import torch',
+      'import torch.nn as nn',
+      '',
+      'class ChanLayerNorm(nn.Module):',
+      '    def __init__(self, dim, eps=1e-5):',
+      '        super().__init__()',
+      '        self.eps = eps',
+      '        self.g = nn.Parameter(torch.ones(1, dim, 1, 1))',
+      '',
+      '    def forward(self, x):',
+      norm,
+      '',
+      'class FeedForward(nn.Module):',
+      '    def __init__(self, dim):',
+      '        super().__init__()',
+      '        self.net = nn.Sequential(ChanLayerNorm(dim), nn.Conv2d(dim, dim * 4, 1), nn.GELU(), nn.Conv2d(dim * 4, dim, 1))',
+      '',
+      '    def forward(self, x):',
+      '        return self.net(x) + x',
+      '',
+    ].join('\n');
+  const real = src('        var = torch.var(x, dim=1, unbiased=False, keepdim=True)\n        mean = torch.mean(x, dim=1, keepdim=True)\n        return (x - mean) / (var + self.eps).sqrt() * self.g');
+  const r = analyze(real, 'python');
+  const gelu = r.findings.find((f) => f.code === 'IL001')!;
+  assert.equal(gelu.severity, 'info', gelu.message);
+  assert.match(gelu.message, /normalizes \(LayerNorm\) and adds residual connections/);
+  // Named like a norm but computing none: not one.
+  const fake = analyze(src('        return x * self.g'), 'python');
+  assert.equal(fake.findings.find((f) => f.code === 'IL001')!.severity, 'warning');
 });

@@ -3,12 +3,12 @@
  * containers, instances with a forward), the first activation that consumes a layer's pending
  * output, norms and residual additions on the way, slicing, and Sequential containers.
  */
-import { type PyExpr, type PySlice, type PyStmt, dottedName, kwarg } from '../../../parse/pyast.js';
+import { type PyExpr, type PySlice, type PyStmt, dottedName, kwarg, stmtExprs, walkExpr, walkStmts } from '../../../parse/pyast.js';
 import type { ActivationInfo, Framework, Normalization } from '../../../types.js';
 import type { Evaluator } from './evaluator.js';
 import { setInCh } from '../semantics/layerFans.js';
 import type { Scope } from './scope.js';
-import { type LayerRec, type Obj, type Pend, type SeqRec, type TensorVal, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
+import { type ClassCtx, type LayerRec, type Obj, type Pend, type SeqRec, type TensorVal, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
 
 export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): Val {
   const inT = input.kind === 'tensor' ? input : input.kind === 'list' ? null : tensor();
@@ -92,6 +92,8 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     case 'input':
       return tensor([], o.ch);
     case 'instance': {
+      const userNorm = userNormOf(o.cls);
+      if (userNorm) return applyObj(ev, { kind: 'norm', norm: userNorm }, input, e, scope);
       const own = o.cls.attrs.get('__seq__');
       if (own && own.kind === 'obj' && !o.cls.methods.has('forward')) return applyObj(ev, own.o, input, e, scope);
       // A user module called on the tensor: follow the tensor through its forward.
@@ -111,6 +113,41 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * A normalization written as a class of its own (`class LayerNorm(nn.Module)` over the channel
+ * axis, `class RMSNorm`, `ChanLayerNorm`: common in research code): named for its normalization,
+ * holding no weight layer, and computing a statistic in its forward (mean/var/std/norm, rsqrt,
+ * or the framework's functional norm).
+ */
+export function userNormOf(cls: ClassCtx): Normalization | null {
+  if (cls.layers.length > 0 || !/Norm(alization)?$/.test(cls.name)) return null;
+  const fwd = cls.methods.get('forward') ?? cls.methods.get('call') ?? cls.methods.get('__call__');
+  if (!fwd || !computesStatistic(fwd.body)) return null;
+  const n = cls.name;
+  if (n.includes('RMS')) return 'rmsnorm';
+  if (n.includes('Group')) return 'groupnorm';
+  if (n.includes('Batch')) return 'batchnorm';
+  if (n.includes('Instance')) return 'instancenorm';
+  return 'layernorm';
+}
+
+const STATISTICS = new Set(['mean', 'var', 'std', 'norm', 'rsqrt', 'layer_norm', 'group_norm', 'rms_norm', 'normalize', 'batch_norm', 'instance_norm', 'var_mean', 'std_mean']);
+
+/** Whether a body calls a statistic (x.var(...), torch.mean(...), F.layer_norm(...), jax.lax.rsqrt(...)). */
+function computesStatistic(body: PyStmt[]): boolean {
+  let found = false;
+  walkStmts(body, (st) => {
+    for (const x of stmtExprs(st)) {
+      walkExpr(x, (y) => {
+        if (y.kind !== 'call') return;
+        const name = y.fn.kind === 'attr' ? y.fn.attr : y.fn.kind === 'name' ? y.fn.id : null;
+        if (name !== null && STATISTICS.has(name)) found = true;
+      });
+    }
+  });
+  return found;
 }
 
 const FORWARD_NAMES = new Set(['forward', 'call', '__call__']);
