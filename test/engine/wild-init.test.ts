@@ -172,3 +172,35 @@ test('a zero-initialized head whose output the code normalizes (activation left 
   assert.equal(r.layers[2]!.activation.name, 'unknown');
   assert.deepEqual(r.findings.filter((f) => f.code === 'IL002').map((f) => lineOf(src, f.span.from)), [16]);
 });
+
+test('spectral_norm(layer) and register_parametrization(layer, "weight", ...) recompute the weight: the layer is followed, its init not judged; weight_norm keeps it', () => {
+  const src = [
+    'import torch',
+    'import torch.nn as nn',
+    'from torch.nn.utils import parametrize, spectral_norm, weight_norm',
+    '',
+    'class L2Norm(nn.Module):',
+    '    def forward(self, w):',
+    '        return w / w.norm(dim=-1, keepdim=True)',
+    '',
+    'class D(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.conv1 = spectral_norm(nn.Conv2d(3, 64, 3))',
+    '        self.conv2 = nn.utils.parametrizations.spectral_norm(nn.Conv2d(64, 64, 3))',
+    '        self.fc = nn.Linear(64, 64)',
+    '        parametrize.register_parametrization(self.fc, "weight", L2Norm())',
+    '        self.fc2 = weight_norm(nn.Linear(64, 64))',
+    '        self.out = nn.Linear(64, 1)',
+    '',
+    '    def forward(self, x):',
+    '        x = torch.relu(self.conv1(x))',
+    '        x = torch.relu(self.conv2(x))',
+    '        x = torch.relu(self.fc(x.mean((2, 3))))',
+    '        return self.out(torch.relu(self.fc2(x)))',
+    '',
+  ].join('\n');
+  const r = analyze(src, 'python');
+  assert.deepEqual(r.layers.map((l) => `${l.layer} ${l.activation.name} ${l.init.name}`), ['Conv2d relu unknown', 'Conv2d relu unknown', 'Linear relu unknown', 'Linear relu pytorch_default', 'Linear linear pytorch_default']);
+  assert.deepEqual(r.findings.map((f) => `${f.code}:${lineOf(src, f.span.from)}`), ['IL001:16']);
+});

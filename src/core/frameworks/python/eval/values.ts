@@ -106,6 +106,12 @@ export interface LayerRec {
   feeds?: boolean;
   /** PyTorch RNN/LSTM/GRU num_layers. */
   numLayers?: number;
+  /**
+   * Its weight is recomputed from the parameter on every use (`spectral_norm(conv)`, a
+   * `register_parametrization(layer, "weight", ...)`): the initializer does not set the scale of
+   * the weight the layer computes with. The text names the wrapper.
+   */
+  reparametrized?: string;
 }
 
 export interface SeqRec {

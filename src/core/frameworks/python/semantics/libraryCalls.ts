@@ -17,6 +17,19 @@ import { initializerCall, tensorInitMethod } from './initializers.js';
 import { kerasActivation, lastDim, makeLayer, shortText } from './layerFans.js';
 import { recordInit, torchInitCall } from './torchInitCode.js';
 
+/**
+ * Wrappers that return the layer they are given (true: its weight is recomputed so the init's
+ * scale no longer counts; 'orthogonal': the weight is orthogonal whatever the init; false: the
+ * init still sets the start).
+ */
+const WEIGHT_WRAPPERS = new Map<string, boolean | 'orthogonal'>([
+  ['torch.nn.utils.spectral_norm', true],
+  ['torch.nn.utils.parametrizations.spectral_norm', true],
+  ['torch.nn.utils.weight_norm', false],
+  ['torch.nn.utils.parametrizations.weight_norm', false],
+  ['torch.nn.utils.parametrizations.orthogonal', 'orthogonal'],
+]);
+
 export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
   const role = roleOf(q);
   if (!role) {
@@ -59,6 +72,28 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { kind: 'ca
       // or a library: they drop or scale whole samples/channels, no nonlinearity
       for (const a of e.args) ev.eval(a.value, scope);
       return { kind: 'obj', o: { kind: 'pass' } };
+    }
+    const reparam = WEIGHT_WRAPPERS.get(q);
+    if (reparam !== undefined) {
+      // spectral_norm(nn.Conv2d(...)) is the layer itself, its weight divided by its largest
+      // singular value on every use; weight_norm keeps W = g·v/|v| equal to its init at the start.
+      const layer = e.args[0] && e.args[0].name === null ? ev.eval(e.args[0].value, scope) : UNKNOWN;
+      for (const a of e.args.slice(1)) ev.eval(a.value, scope);
+      const name = kwarg(e, 'name')?.value;
+      const onWeight = !name || (name.kind === 'str' && name.value === 'weight');
+      if (layer.kind === 'obj' && layer.o.kind === 'weight') {
+        if (reparam === 'orthogonal' && onWeight) layer.o.rec.init = { name: 'orthogonal', explicit: true, source: 'argument', distribution: 'orthogonal', gain: 1, span: e.span };
+        else if (reparam && onWeight) layer.o.rec.reparametrized = shortText(q);
+        return layer;
+      }
+      return layer.kind === 'obj' ? layer : UNKNOWN;
+    }
+    if (q === 'torch.nn.utils.parametrize.register_parametrization') {
+      const layer = e.args[0] && e.args[0].name === null ? ev.eval(e.args[0].value, scope) : UNKNOWN;
+      const tensorName = argOf(e, 1, 'tensor_name');
+      for (const a of e.args.slice(1)) ev.eval(a.value, scope);
+      if (layer.kind === 'obj' && layer.o.kind === 'weight' && tensorName?.kind === 'str' && tensorName.value === 'weight') layer.o.rec.reparametrized = 'register_parametrization';
+      return layer.kind === 'obj' ? layer : UNKNOWN;
     }
     if (SHAPE_READS.has(q)) {
       for (const a of e.args) ev.eval(a.value, scope);
