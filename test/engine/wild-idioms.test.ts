@@ -154,3 +154,30 @@ test('a normalization written as a class of its own (LayerNorm over channels, RM
   const fake = analyze(src('        return x * self.g'), 'python');
   assert.equal(fake.findings.find((f) => f.code === 'IL001')!.severity, 'warning');
 });
+
+test('functools.partial of a layer, a norm or a block (Flax ResNet style) builds the target with the bound arguments', () => {
+  const src = [
+    'from functools import partial',
+    'import jax.numpy as jnp',
+    'import flax.linen as nn',
+    '',
+    'class Block(nn.Module):',
+    '  @nn.compact',
+    '  def __call__(self, x, train: bool = True):',
+    '    norm = partial(nn.BatchNorm, use_running_average=not train, momentum=0.9)',
+    '    conv = partial(nn.Conv, use_bias=False, kernel_init=nn.initializers.kaiming_normal())',
+    '    y = nn.relu(norm()(conv(64, (3, 3))(x)))',
+    '    y = conv(64, (3, 3), kernel_init=nn.initializers.zeros)(y)',
+    '    y = norm()(y)',
+    '    x = nn.relu(x + y)',
+    '    return jnp.asarray(nn.Dense(10)(x), jnp.float32)',
+    '',
+  ].join('\n');
+  const r = analyze(src, 'python');
+  assert.deepEqual(
+    r.layers.map((l) => `${l.layer} ${l.activation.name} ${l.normalization ?? '-'} ${l.init.name}`),
+    ['Conv relu batchnorm he_normal', 'Conv relu batchnorm zeros', 'Dense linear - lecun_normal'],
+  );
+  // the call's own kernel_init overrides the bound one
+  assert.equal(r.layers[1]!.init.explicit, true);
+});

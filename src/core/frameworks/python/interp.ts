@@ -40,7 +40,7 @@ import { Imports, setStarCheck } from './imports.js';
 import { evalAttr } from './semantics/attributes.js';
 import { ctorSites, declareClass } from './semantics/classes.js';
 import { resolveCtorFans, shortText } from './semantics/layerFans.js';
-import { BUILTINS, callRef, isLossName, methodCall, registerModule, siluOperand, storesLocals } from './semantics/libraryCalls.js';
+import { BUILTINS, callPartial, callRef, isLossName, methodCall, registerModule, siluOperand, storesLocals } from './semantics/libraryCalls.js';
 import { narrow } from './semantics/torchInitCode.js';
 import { roleOf } from './vocab.js';
 
@@ -696,8 +696,14 @@ export class Interp implements Evaluator {
       const special = methodCall(this, e, fnE, scope, stmt);
       if (special) return special;
     }
-    const callee = this.eval(fnE, scope);
+    return this.callValue(this.eval(fnE, scope), e, scope, stmt);
+  }
+
+  callValue(callee: Val, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
+    const fnE = e.fn;
     switch (callee.kind) {
+      case 'partial':
+        return callPartial(this, callee, e, scope, stmt);
       case 'ref': {
         const out = callRef(this, callee.q, e, scope, stmt);
         if (fnE.kind === 'name' && this.weightTransforming.has(fnE.id) && out.kind === 'obj' && out.o.kind === 'weight') {

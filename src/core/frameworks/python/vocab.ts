@@ -276,6 +276,8 @@ add(
     'jax.numpy.swapaxes', 'jax.numpy.transpose', 'jax.numpy.moveaxis', 'jax.numpy.squeeze', 'jax.numpy.expand_dims', 'jax.numpy.ravel',
     'einops.rearrange', 'einops.repeat', 'torch.swapaxes', 'torch.movedim', 'torch.moveaxis', 'keras.ops.transpose', 'keras.ops.squeeze',
     'keras.ops.expand_dims',
+    // casts: the values are kept (Flax's ResNet returns jnp.asarray(logits, self.dtype))
+    'jax.numpy.asarray', 'jax.numpy.array', 'keras.ops.cast', 'tensorflow.cast',
   ],
   { kind: 'passFn' },
 );

@@ -3,7 +3,7 @@
  * objects), `LayerRec` (one weight layer construction), containers, classes and init events,
  * and how values from two branches or several items are joined.
  */
-import type { PyExpr, PyStmt } from '../../../parse/pyast.js';
+import type { PyArg, PyExpr, PyStmt } from '../../../parse/pyast.js';
 import type { ActivationInfo, Framework, InitSpec, Normalization, Span } from '../../../types.js';
 import { Imports } from '../imports.js';
 import type { WeightLayerSpec } from '../vocab.js';
@@ -204,6 +204,8 @@ export type Val =
   | { kind: 'self'; cls: ClassCtx }
   | { kind: 'dict'; entries: Map<string, Val> }
   | { kind: 'ref'; q: string } // an imported name not called (nn.relu, initializer factory...)
+  /** functools.partial(target, *args, **kwargs): calling it calls target with those arguments first. */
+  | { kind: 'partial'; target: Val; args: PyArg[] }
   | { kind: 'const'; v: boolean | null } // True / False / None
   /**
    * k · out^out · in^inn · (one kernel_size entry)^ks, read from a module iterated by init code

@@ -61,6 +61,9 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { kind: 'ca
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
         return { kind: 'obj', o: { kind: 'pass' } };
       }
+      // partial(nn.Conv, use_bias=False), partial(nn.BatchNorm, momentum=0.9), partial(Block, act=...):
+      // each call of it builds the target with these arguments first (Flax's ResNet idiom).
+      if (fnV.kind === 'ref' || fnV.kind === 'cls' || fnV.kind === 'fn' || fnV.kind === 'partial') return { kind: 'partial', target: fnV, args: e.args.slice(1) };
     }
     if (q === 'math.sqrt' || q === 'numpy.sqrt') {
       const v = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
@@ -632,3 +635,20 @@ export function siluOperand(e: Extract<PyExpr, { kind: 'bin' }>, imports: Import
   if (e.right.kind === 'name' && isSig(e.left, e.right.id)) return e.right;
   return null;
 }
+
+/**
+ * Calls a partial: Python's partial(f, *a, **k)(*b, **j) is f(*a, *b, **{**k, **j}). The bound
+ * arguments are read again at each call, in the calling scope (they are almost always literals
+ * or names of the module), and the layer is placed at the call.
+ */
+export function callPartial(ev: Evaluator, p: Extract<Val, { kind: 'partial' }>, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
+  const given = new Set(e.args.filter((a) => a.name !== null).map((a) => a.name));
+  const args = [
+    ...p.args.filter((a) => a.name === null && !a.star),
+    ...e.args.filter((a) => a.name === null && !a.star),
+    ...p.args.filter((a) => a.name !== null && !given.has(a.name)),
+    ...e.args.filter((a) => a.name !== null || a.star),
+  ];
+  return ev.callValue(p.target, { ...e, args }, scope, stmt);
+}
+
