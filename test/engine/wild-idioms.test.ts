@@ -181,3 +181,28 @@ test('functools.partial of a layer, a norm or a block (Flax ResNet style) builds
   // the call's own kernel_init overrides the bound one
   assert.equal(r.layers[1]!.init.explicit, true);
 });
+
+test('map(lambda t: rearrange(t, ...), qkv) carries the projection to the attention product: linear', () => {
+  const src = [
+    'import torch',
+    'from torch import nn, einsum',
+    'from einops import rearrange',
+    '',
+    'class Attention(nn.Module):',
+    '    def __init__(self, dim, heads=8):',
+    '        super().__init__()',
+    '        self.heads = heads',
+    '        self.to_qkv = nn.Linear(dim, dim * 3, bias=False)',
+    '        self.to_out = nn.Linear(dim, dim)',
+    '',
+    '    def forward(self, x):',
+    '        qkv = self.to_qkv(x).chunk(3, dim=-1)',
+    "        q, k, v = map(lambda t: rearrange(t, 'b n (h d) -> b h n d', h=self.heads), qkv)",
+    "        attn = einsum('b h i d, b h j d -> b h i j', q, k).softmax(dim=-1)",
+    "        out = rearrange(einsum('b h i j, b h j d -> b h i d', attn, v), 'b h n d -> b n (h d)')",
+    '        return self.to_out(out)',
+    '',
+  ].join('\n');
+  const qkv = analyze(src, 'python').layers.find((l) => l.name === 'to_qkv')!;
+  assert.equal(qkv.activation.name, 'linear');
+});

@@ -40,7 +40,7 @@ import { Imports, setStarCheck } from './imports.js';
 import { evalAttr } from './semantics/attributes.js';
 import { ctorSites, declareClass } from './semantics/classes.js';
 import { resolveCtorFans, shortText } from './semantics/layerFans.js';
-import { BUILTINS, callPartial, callRef, isLossName, methodCall, registerModule, siluOperand, storesLocals } from './semantics/libraryCalls.js';
+import { BUILTINS, callMap, callPartial, callRef, isLossName, methodCall, registerModule, siluOperand, storesLocals } from './semantics/libraryCalls.js';
 import { narrow } from './semantics/torchInitCode.js';
 import { roleOf } from './vocab.js';
 
@@ -789,6 +789,10 @@ export class Interp implements Evaluator {
         // Unknown callee: evaluate arguments (layers may be built inside), tensors
         // passed to it meet an unknown operation.
         const name = dottedName(fnE);
+        if (name === 'map' && !lookup(scope, name)) {
+          const mapped = callMap(this, e, scope);
+          if (mapped) return mapped;
+        }
         if ((name === 'zip' || name === 'enumerate' || name === 'reversed') && !lookup(scope, name)) {
           const items = e.args.map((a) => this.eval(a.value, scope));
           if (name === 'enumerate') return { kind: 'zip', items: [UNKNOWN, ...items.slice(0, 1)] };

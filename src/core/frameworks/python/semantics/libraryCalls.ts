@@ -9,7 +9,7 @@ import type { ActivationInfo, ActivationName, InitSpec } from '../../../types.js
 import { consume, foldSeq, makeSeq, noteNorm, residualAdd } from '../eval/dataflow.js';
 import { nameValue } from '../eval/paths.js';
 import { type Scope, bodyOf, inLoop, lookup, rootName, topStmtOf } from '../eval/scope.js';
-import { type BidiMerge, type ClassCtx, type LayerRec, type ModFilter, type ModList, type Obj, type SeqRec, UNKNOWN, type Val, afterAct, concatVals, halfWidth, isGlu, setListOwner, srcOf, tensor } from '../eval/values.js';
+import { type BidiMerge, type ClassCtx, type LayerRec, type ModFilter, type ModList, type Obj, type SeqRec, UNKNOWN, type Val, afterAct, concatVals, halfWidth, isGlu, joinVals, setListOwner, srcOf, tensor } from '../eval/values.js';
 import { Imports } from '../imports.js';
 import type { Evaluator } from '../eval/evaluator.js';
 import { roleOf } from '../vocab.js';
@@ -650,5 +650,20 @@ export function callPartial(ev: Evaluator, p: Extract<Val, { kind: 'partial' }>,
     ...e.args.filter((a) => a.name !== null || a.star),
   ];
   return ev.callValue(p.target, { ...e, args }, scope, stmt);
+}
+
+/**
+ * `map(lambda t: rearrange(t, ...), qkv)`: the lambda's body run on the items (their tensors
+ * joined: the chunks of one projection go the same way). Null when the function is not a
+ * lambda (the call is then an unknown one).
+ */
+export function callMap(ev: Evaluator, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): Val | null {
+  const f = e.args[0]?.value;
+  const items = e.args[1]?.value;
+  if (!f || !items || f.kind !== 'other' || !f.lambda || f.lambda.params.length !== 1 || e.args.length !== 2) return null;
+  const it = ev.eval(items, scope);
+  const inner: Scope = { ...scope, vars: new Map(scope.vars), returns: [] };
+  inner.vars.set(f.lambda.params[0]!, it.kind === 'list' ? joinVals(it.items) : it);
+  return ev.eval(f.lambda.body, inner);
 }
 
