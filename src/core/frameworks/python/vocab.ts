@@ -322,6 +322,19 @@ add([FLAX_NNX + 'Dict'], { kind: 'moduledict' });
 add([FLAX_NNX + 'data'], { kind: 'identityFn' });
 add([FLAX_NNX + 'Module'], { kind: 'baseModule', framework: 'flax', nnx: true });
 
+/** The frameworks whose layers, initializers and activations the vocabulary names. */
+const FRAMEWORK_ROOTS = new Set(['torch', 'tensorflow', 'keras', 'tf_keras', 'flax', 'jax']);
+
+/**
+ * Whether a module belongs to a framework the vocabulary describes (`torch`, `flax.linen`,
+ * `keras.layers`): such an import means the framework, also in a checkout of that framework's
+ * own repository, where the package sits in the project.
+ */
+export function isFrameworkModule(module: string): boolean {
+  const dot = module.indexOf('.');
+  return FRAMEWORK_ROOTS.has(dot < 0 ? module : module.slice(0, dot));
+}
+
 export function roleOf(qname: string | null): Role | undefined {
   if (qname === null) return undefined;
   return roles.get(qname);
