@@ -206,3 +206,28 @@ test('map(lambda t: rearrange(t, ...), qkv) carries the projection to the attent
   const qkv = analyze(src, 'python').layers.find((l) => l.name === 'to_qkv')!;
   assert.equal(qkv.activation.name, 'linear');
 });
+
+test('a fused attention call (F.scaled_dot_product_attention) is a product of the q/k/v projections: linear', () => {
+  const src = [
+    'import torch.nn as nn',
+    'import torch.nn.functional as F',
+    '',
+    'class SelfAttention(nn.Module):',
+    '    def __init__(self, d, heads):',
+    '        super().__init__()',
+    '        self.heads = heads',
+    '        self.qkv = nn.Linear(d, 3 * d)',
+    '        self.proj = nn.Linear(d, d)',
+    '',
+    '    def forward(self, x):',
+    '        B, T, C = x.size()',
+    '        q, k, v = self.qkv(x).split(C, dim=2)',
+    '        q = q.view(B, T, self.heads, C // self.heads).transpose(1, 2)',
+    '        k = k.view(B, T, self.heads, C // self.heads).transpose(1, 2)',
+    '        v = v.view(B, T, self.heads, C // self.heads).transpose(1, 2)',
+    '        y = F.scaled_dot_product_attention(q, k, v, is_causal=True)',
+    '        return self.proj(y.transpose(1, 2).contiguous().view(B, T, C))',
+    '',
+  ].join('\n');
+  assert.equal(analyze(src, 'python').layers.find((l) => l.name === 'qkv')!.activation.name, 'linear');
+});

@@ -560,6 +560,9 @@ function fanScaledNormal(ev: Evaluator, m: string, e: Extract<PyExpr, { kind: 'c
 const EINSUM = new Set([
   'torch.einsum', 'jax.numpy.einsum', 'tensorflow.einsum', 'keras.ops.einsum', 'numpy.einsum', 'torch.matmul', 'torch.bmm', 'torch.mm',
   'jax.numpy.matmul', 'jax.numpy.dot', 'tensorflow.matmul', 'tensorflow.linalg.matmul', 'keras.ops.matmul', 'keras.ops.dot',
+  // fused attention: softmax(q·kᵀ)·v, products of the projections it is given
+  'torch.nn.functional.scaled_dot_product_attention', 'jax.nn.dot_product_attention', 'flax.linen.dot_product_attention',
+  'flax.linen.attention.dot_product_attention', 'flax.nnx.dot_product_attention', 'keras.ops.dot_product_attention',
 ]);
 
 /**
