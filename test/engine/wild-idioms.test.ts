@@ -231,3 +231,27 @@ test('a fused attention call (F.scaled_dot_product_attention) is a product of th
   ].join('\n');
   assert.equal(analyze(src, 'python').layers.find((l) => l.name === 'qkv')!.activation.name, 'linear');
 });
+
+test('a layer moved with .to(device) / .cuda() / .double() is still the layer', () => {
+  const src = [
+    'import torch',
+    'import torch.nn as nn',
+    'import torch.nn.functional as F',
+    '',
+    'class Net(nn.Module):',
+    '    def __init__(self, device):',
+    '        super().__init__()',
+    '        self.conv1 = nn.Conv2d(1, 32, 3, 1).to(device)',
+    '        self.fc1 = nn.Linear(9216, 128).cuda()',
+    '        self.fc2 = nn.Linear(128, 10).to(device).double()',
+    '',
+    '    def forward(self, x):',
+    '        x = F.relu(self.conv1(x))',
+    '        x = F.relu(self.fc1(torch.flatten(x, 1)))',
+    '        return self.fc2(x)',
+    '',
+  ].join('\n');
+  const r = analyze(src, 'python');
+  assert.deepEqual(r.layers.map((l) => `${l.name} ${l.activation.name}`), ['conv1 relu', 'fc1 relu', 'fc2 linear']);
+  assert.equal(r.findings.filter((f) => f.code === 'IL001').length, 2);
+});

@@ -310,7 +310,14 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { kind: 'call' }>, 
   const obj = ev.eval(fnE.obj, scope);
   const m = fnE.attr;
   // `model = Net().to(device)`, `.cuda()`, `.eval()`: torch.nn.Module methods that return the module itself
-  if (obj.kind === 'obj' && MODULE_SELF_METHODS.has(m) && ((obj.o.kind === 'seq' && obj.o.seq.framework === 'pytorch') || (obj.o.kind === 'instance' && obj.o.cls.framework === 'pytorch' && !obj.o.cls.methods.has(m)))) {
+  // (also on a layer: `self.conv1 = nn.Conv2d(1, 32, 3).to(device)`)
+  const o = obj.kind === 'obj' ? obj.o : null;
+  const torchModule =
+    o !== null &&
+    ((o.kind === 'seq' && o.seq.framework === 'pytorch') ||
+      (o.kind === 'instance' && o.cls.framework === 'pytorch' && !o.cls.methods.has(m)) ||
+      (o.kind === 'weight' && o.rec.spec.framework === 'pytorch'));
+  if (torchModule && MODULE_SELF_METHODS.has(m)) {
     for (const a of e.args) ev.eval(a.value, scope);
     return obj;
   }
