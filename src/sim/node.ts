@@ -11,10 +11,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, SimulationResult } from '../core/sim/types.js';
-import { SIM_INITS } from '../core/sim/types.js';
+import { DEFAULT_MAX_SEEDS, SIM_INITS } from '../core/sim/types.js';
 import { isConverged, type SeedRun } from '../core/sim/pool.js';
 import { validateSimOptions } from '../core/sim/network.js';
-import { fitBudget, forwardCost } from '../core/sim/budget.js';
+import { fitBudget, seedCost } from '../core/sim/budget.js';
 import { initBackend, pooledResult, runSimulation } from './runner.js';
 
 /** Folder of the tfjs-backend-wasm .wasm files (with a trailing slash), for initBackend's wasmPath. */
@@ -42,16 +42,6 @@ export interface PoolOptions {
   workerUrl?: URL;
   onProgress?: (p: SimProgress) => void;
   signal?: AbortSignal;
-}
-
-/**
- * Multiply-adds of one seed of one init (the forward pass; the backward pass
- * costs about twice as much again).
- */
-export function seedCost(spec: NetworkSpec, options: SimOptions): number {
-  // As it will run: within the work budget (src/core/sim/budget.ts), strides and ranks included.
-  const fitted = fitBudget(spec, options);
-  return forwardCost(fitted.spec, fitted.options);
 }
 
 /** Worker threads worth starting: two when one seed costs more than their start-up (about 1 GFLOP per seed), else one. */
@@ -92,7 +82,7 @@ export async function runSimulationPooled(spec: NetworkSpec, options: SimOptions
   ({ spec, options } = fitBudget(spec, options));
   const t0 = Date.now();
   const which = options.which ?? [...SIM_INITS];
-  const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? 32);
+  const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? DEFAULT_MAX_SEEDS);
   const runs = new Map<SimInit, SeedRun[]>(which.map((w) => [w, []]));
   const pending = new Set<SimInit>(which);
   const queue: { init: SimInit; k: number }[] = [];

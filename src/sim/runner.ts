@@ -20,7 +20,7 @@ import { isConverged, poolSeries, type SeedLayer, type SeedRun } from '../core/s
 import { validateSimOptions } from '../core/sim/network.js';
 import { fitBudget } from '../core/sim/budget.js';
 import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, SimSeries, SimulationResult } from '../core/sim/types.js';
-import { SIM_INITS } from '../core/sim/types.js';
+import { DEFAULT_MAX_SEEDS, SIM_INITS } from '../core/sim/types.js';
 import { currentBackend, initBackend } from './backend.js';
 import { checkAbort, SimulationCancelled } from './cancel.js';
 import { seedOf } from './draws.js';
@@ -285,13 +285,28 @@ export async function runSimulation(
   if (bad) throw new Error(bad);
   if (spec.layers.length === 0) throw new Error('the network has no layers');
   // Models too large for the budget are sampled down, and say so (assumptions `reduced:…`).
-  ({ spec, options } = fitBudget(spec, options));
+  const fitted = fitBudget(spec, options);
+  return runFitted(fitted.spec, fitted.options, hooks);
+}
+
+/**
+ * runSimulation of a spec and options already fitted to the budget (fitBudget, once per
+ * run: a caller that splits a run, like the panel's init after init, fits the whole run).
+ */
+export async function runFitted(
+  spec: NetworkSpec,
+  options: SimOptions,
+  hooks: { onProgress?: (p: SimProgress) => void; signal?: AbortSignal } = {},
+): Promise<SimulationResult> {
+  const bad = validateSimOptions(options);
+  if (bad) throw new Error(bad);
+  if (spec.layers.length === 0) throw new Error('the network has no layers');
   if (!tf.getBackend()) await initBackend();
   const t0 = Date.now();
   const backend = currentBackend();
   const which = options.which ?? [...SIM_INITS];
   const analytic = analyticResult(spec, { ...options, which });
-  const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? 32);
+  const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? DEFAULT_MAX_SEEDS);
   const runs = new Map<SimInit, SeedRun[]>(which.map((w) => [w, []]));
   let firstCurveMs: number | null = null;
   // A partial result pools the inits run so far (a preview run stands in for an init's first seed).

@@ -15,8 +15,10 @@
  * seed rather than after a seed of all four.
  */
 import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, SimSeries, SimulationResult } from '../../src/core/sim/types.js';
-import { SIM_INITS } from '../../src/core/sim/types.js';
-import { initBackend as init, runSimulation as run } from '../../src/sim/runner.js';
+import { DEFAULT_MAX_SEEDS, SIM_INITS } from '../../src/core/sim/types.js';
+import { fitBudget } from '../../src/core/sim/budget.js';
+import { validateSimOptions } from '../../src/core/sim/network.js';
+import { initBackend as init, runFitted as run } from '../../src/sim/runner.js';
 
 /**
  * `assets`: the folder (URL) of the WASM binaries; empty when the caller already
@@ -32,7 +34,13 @@ export async function runSimulation(
   hooks: { onProgress?: (p: SimProgress) => void; signal?: AbortSignal },
 ): Promise<SimulationResult> {
   const which: SimInit[] = options.which ?? [...SIM_INITS];
-  const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? 32);
+  // The whole run is fitted to the work budget once (every init's seeds count), as the CLI and server do.
+  const bad = validateSimOptions(options);
+  if (bad) throw new Error(bad);
+  const fitted = fitBudget(spec, { ...options, which });
+  spec = fitted.spec;
+  options = fitted.options;
+  const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? DEFAULT_MAX_SEEDS);
   const finished: SimSeries[] = [];
   const t0 = performance.now();
   let firstCurveMs: number | null = null;
