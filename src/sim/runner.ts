@@ -360,22 +360,4 @@ export async function runFitted(
   return build(true);
 }
 
-/** The series of one init from already-run seeds (for callers that run seeds elsewhere, e.g. workers). */
-export function pooledResult(spec: NetworkSpec, options: SimOptions, runs: Map<SimInit, SeedRun[]>, backend: SimBackend, timings: SimulationResult['timings']): SimulationResult {
-  const which = [...runs.keys()];
-  const analytic = analyticResult(spec, { ...options, which });
-  return {
-    version: 1,
-    modelId: spec.modelId,
-    title: spec.title,
-    backend,
-    options,
-    assumptions: spec.assumptions,
-    series: which.map((init) => {
-      const r = runs.get(init)!;
-      const converged = options.seeds > 0 ? r.length >= options.seeds : isConverged(r);
-      return poolSeries({ spec, init, runs: r, analytic: analytic.series.find((s) => s.init === init)!.layers, converged });
-    }),
-    timings,
-  };
-}
+export { pooledResult } from '../core/sim/schedule.js';

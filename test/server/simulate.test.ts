@@ -16,7 +16,8 @@ import { forwardCost, reductionNote, seedCost } from '../../src/core/sim/budget.
 import { panelModel } from '../../src/vscode/logic/panel.js';
 import { SERVER_SIM_DEFAULTS } from '../../src/server/montecarlo.js';
 import { initNodeBackend, runSimulationPooled } from '../../src/sim/node.js';
-import { runSimulation as runPanel } from '../../webview/variance/sim.js';
+import { SimClient } from '../../webview/variance/simClient.js';
+import { nodeWorkerHost } from '../sim/helpers.js';
 
 const URI = 'file:///work/model.py';
 const KERAS = `from tensorflow import keras
@@ -231,7 +232,9 @@ test('the same costly model is reduced the same way by the server, the Node runn
   const options = { ...SERVER_SIM_DEFAULTS, ...asked };
   await initNodeBackend();
   const node = await runSimulationPooled(spec, options, { workers: 2, backend: 'wasm' });
-  const panel = await runPanel(spec, options, {});
+  const panelClient = new SimClient('', nodeWorkerHost(2));
+  const panel = await panelClient.run(spec, options, () => undefined).result;
+  panelClient.dispose();
   const expected = [{ key: 'reduced:batch', value: 35, message: BATCH_NOTE }];
   assert.deepEqual(reductions(server.montecarlo), expected);
   assert.deepEqual(reductions(node), expected);

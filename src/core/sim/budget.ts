@@ -156,6 +156,17 @@ export function seedCost(spec: NetworkSpec, options: SimOptions): number {
   return forwardCost(fitted.spec, fitted.options);
 }
 
+/**
+ * Workers worth starting for a run (the CLI's and the server's worker threads, the
+ * panel's Web Workers): two when one seed costs more than a worker's start-up (about
+ * 1 GFLOP forward + backward per seed, counted with the fitted cost), else one;
+ * never more than the machine's cores.
+ */
+export function workersFor(spec: NetworkSpec, options: SimOptions, cores: number): number {
+  const want = seedCost(spec, options) * 6 > 1e9 ? 2 : 1;
+  return Math.max(1, Math.min(want, Math.floor(cores) || 1));
+}
+
 /** The reductions a run made (its `reduced:…` assumptions) as one sentence, or null when none. */
 export function reductionNote(assumptions: readonly Assumption[]): string | null {
   const reduced = assumptions.filter((a) => a.key.startsWith('reduced:'));
