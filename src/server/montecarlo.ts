@@ -97,7 +97,10 @@ function interval(lo: number, hi: number): string {
 function seedCount(sim: SimulationResult, s: SimulationResult['series'][number]): string {
   const n = `${s.seeds} seed${s.seeds === 1 ? '' : 's'}`;
   if (sim.options.seeds > 0) return n;
-  return `${n} (${s.converged ? 'converged' : 'seed cap, not converged'})`;
+  const c = s.convergence;
+  if (s.converged || !c) return `${n} (${s.converged ? 'converged' : 'seed cap, not converged'})`;
+  const wide = c.halfWidth >= 1 ? `×/÷${(1 + c.halfWidth).toPrecision(2)}` : `±${(100 * c.halfWidth).toFixed(0)}%`;
+  return `${n} (seed cap, not converged: 95% interval ${wide} at layer ${c.layer}; ±5% needs ≈${c.seedsFor5} seeds)`;
 }
 
 function seedsNote(sim: SimulationResult): string {

@@ -197,6 +197,19 @@ export interface SimSeries {
   disagreements: { index: number; reason: string }[];
   /** Per-layer gains pooled over seeds and layers: forward (m̄_L/m_input)^(1/L), backward (b̄_0/b̄_{L−1})^(1/(L−1)). */
   gain?: { forward: number; backward: number | null };
+  /**
+   * Where the convergence rule stands (two seeds or more): the widest 95% interval of a
+   * layer's mean log second moment as ±`halfWidth` (0.05 = ±5%, the rule) at `layer`, the
+   * seed-to-seed sd of log m there, and the seeds that sd needs for ±5%.
+   */
+  convergence?: ConvergenceStatus;
+}
+
+export interface ConvergenceStatus {
+  halfWidth: number;
+  layer: number;
+  sd: number;
+  seedsFor5: number;
 }
 
 export type SimBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
