@@ -135,8 +135,8 @@ function measure(spec: NetworkSpec, options: SimOptions, g: Geometry, params: Pa
       stats[i]!.logBackwardVar = Math.log(bv) + lb;
       const rows = params[i]!.w.shape[0]!;
       const { dx, dw } = backwardLayer(f, l, params[i]!, dy, rows);
-      const wv = dw instanceof Float64Array ? varianceOf(dw) : tf.tidy(() => tf.moments(dw).variance.dataSync()[0]!);
-      if (!(dw instanceof Float64Array)) dw.dispose();
+      const wv = typeof dw === 'number' ? dw : dw instanceof Float64Array ? varianceOf(dw) : tf.tidy(() => tf.moments(dw).variance.dataSync()[0]!);
+      if (dw instanceof tf.Tensor) dw.dispose();
       // Homogeneous layers: dW scales with the input's σ; scale-free (normalized) layers: it does not.
       stats[i]!.logWeightGradVar = Math.log(wv) + lb + (exact[i] ? 0 : logIn[i]!);
       dy.dispose();
