@@ -553,9 +553,20 @@ export function backwardLayer(f: Forward, l: SimLayer, p: Params, dy: tf.Tensor,
 // ---------------------------------------------------------------------------
 // Statistics
 
+/** [mean, mean of squares] of t, in three passes (the variance follows: varianceFrom). */
 export function momentsOf(t: tf.Tensor): tf.Tensor[] {
-  const { mean, variance } = tf.moments(t);
-  return [mean, variance, tf.mean(tf.square(t))];
+  return [tf.mean(t), tf.mean(tf.square(t))];
+}
+
+/**
+ * The variance of `t` from its mean and mean of squares; where those nearly cancel
+ * (|mean| within 0.1% of the root mean square: float32 would keep too few digits)
+ * it is computed again in two passes.
+ */
+export function varianceFrom(t: tf.Tensor, mean: number, meanSquare: number): number {
+  const v = meanSquare - mean * mean;
+  if (v > 1e-3 * meanSquare) return v;
+  return tf.tidy(() => tf.moments(t).variance.dataSync()[0]!);
 }
 
 export function varianceOf(data: Float64Array): number {
