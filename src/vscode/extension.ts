@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeActionsProvider(SELECTOR, new CodeActions(service, controller, log), CodeActions.metadata),
     vscode.languages.registerHoverProvider(SELECTOR, new Hovers(service, controller)),
     vscode.languages.registerCodeLensProvider(SELECTOR, new Lenses(service, controller)),
-    ...registerCommands(service, controller, view, log),
+    ...registerCommands(service, controller, view, log, context.extensionUri),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('initlens')) {
         log.info('settings changed, re-analysing open documents');
