@@ -19,14 +19,28 @@
  * (`IncrementalAnalyzer.update`). Prints medians (ms) and the ratio.
  *
  *   node --import tsx bench/workspace.ts keystrokes [rounds=60]
+ *
+ * `editor`: the editor's "Analyze workspace" loop (`src/vscode/logic/workspaceScan.ts`, no VS Code:
+ * files in memory) over test/wild's model files repeated `copies` times, in the extension host's
+ * thread (the web extension's path) and on worker threads (`dist/scanWorker.cjs`, the desktop
+ * path), interleaved: wall-clock, the longest stall of this thread's event loop
+ * (`monitorEventLoopDelay`), and whether the diagnostics of every file are identical.
+ *
+ *   npm run build && node --import tsx bench/workspace.ts editor [rounds=3] [copies=10]
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { IncrementalAnalyzer, WorkspaceAnalyzer, WorkspaceIndex, indexableText } from '../src/core/index.js';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { analyze, IncrementalAnalyzer, WorkspaceAnalyzer, WorkspaceIndex, indexableText } from '../src/core/index.js';
+import { parseNotebook, toFileOffset } from '../src/core/notebook.js';
+import { closedFileDiagnostics } from '../src/vscode/logic/closedFile.js';
+import type { DiagnosticData } from '../src/vscode/logic/present.js';
+import { defaultSettings, toAnalysisOptions } from '../src/vscode/logic/settings.js';
+import { scanWorkspaceFiles } from '../src/vscode/logic/workspaceScan.js';
+import { startScanThreads, type ScanJob } from '../src/vscode/scanThreads.js';
 
 
 const ROOT = join(import.meta.dirname, '..');
@@ -140,6 +154,63 @@ function scan(rounds: number, megabytes: number): void {
   }
 }
 
+async function editorScan(rounds: number, copies: number): Promise<void> {
+  const script = join(ROOT, 'dist', 'scanWorker.cjs');
+  if (!existsSync(script)) throw new Error('dist/scanWorker.cjs is missing: run `npm run build` first');
+  const wild = join(ROOT, 'test', 'wild');
+  const base = wildFiles().map((f) => [f, readFileSync(join(wild, f), 'utf8')] as const);
+  const files: [string, string][] = [];
+  for (let c = 1; c <= copies; c++) for (const [f, text] of base) files.push([`r${c}/${f}`, text]);
+  const bytes = files.reduce((n, [, t]) => n + t.length, 0);
+  const engine = { analyze, parseNotebook, toFileOffset };
+  const options = toAnalysisOptions(defaultSettings);
+  const inThread = (job: ScanJob) => closedFileDiagnostics(engine, job.path, job.text, job.settings, job.excluded, job.options);
+  const texts = new Map(files);
+  const run = async (threaded: boolean) => {
+    const published = new Map<string, DiagnosticData[]>();
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    const t = performance.now();
+    delay.enable();
+    const threads = threaded ? startScanThreads({ script, files: files.length, fallback: inThread }) : null;
+    if (threaded && !threads) throw new Error('no worker threads');
+    try {
+      await scanWorkspaceFiles(files.map(([f]) => f), {
+        isOpen: () => false,
+        read: async (f) => texts.get(f) ?? null,
+        analyze: (f, text) => {
+          const job: ScanJob = { path: '/w/' + f, text, settings: defaultSettings, excluded: false, options };
+          return threads ? threads.analyze(job) : inThread(job);
+        },
+        publish: (f, _text, found) => published.set(f, found),
+        progress: () => undefined,
+        isCancelled: () => false,
+        now: () => performance.now(),
+        yieldToHost: () => new Promise((r) => setTimeout(r, 0)),
+      }, { lanes: threads ? threads.size * 2 : 1 });
+    } finally {
+      await threads?.close();
+    }
+    const wall = performance.now() - t;
+    delay.disable();
+    const digest = createHash('sha256').update(JSON.stringify([...published].sort(([a], [b]) => (a < b ? -1 : 1)))).digest('hex').slice(0, 12);
+    return { wall, stall: delay.max / 1e6, p99: delay.percentile(99) / 1e6, digest };
+  };
+  console.log(`editor "Analyze workspace": ${files.length} files (test/wild × ${copies}), ${(bytes / 1e6).toFixed(1)} MB of text; ${availableParallelism()} cores; ${rounds} interleaved rounds`);
+  console.log('| path | wall (ms) | longest event-loop stall (ms) | p99 stall (ms) | load | diagnostics |\n|---|---:|---:|---:|---|---|');
+  const digests = new Set<string>();
+  await run(false); // warm-up: JIT of this thread
+  for (let r = 0; r < rounds; r++) {
+    for (const threaded of r % 2 === 0 ? [false, true] : [true, false]) {
+      const load = loadavg()[0];
+      const x = await run(threaded);
+      digests.add(x.digest);
+      console.log(`| ${threaded ? 'worker threads (desktop)' : 'extension host thread (web)'} | ${x.wall.toFixed(0)} | ${x.stall.toFixed(1)} | ${x.p99.toFixed(1)} | ${load.toFixed(1)} | ${x.digest} |`);
+    }
+  }
+  console.log(digests.size === 1 ? 'diagnostics: identical on both paths, every round' : `diagnostics DIFFER: ${[...digests].join(', ')}`);
+  if (digests.size !== 1) process.exitCode = 1;
+}
+
 const FIXTURES = join(import.meta.dirname, '..', 'test', 'workspace', 'fixtures');
 
 function load(name: string): WorkspaceIndex {
@@ -205,4 +276,5 @@ function keystrokes(ROUNDS: number): void {
 const [mode = 'scan', ...rest] = process.argv.slice(2);
 if (mode === 'keystrokes') keystrokes(Number(rest[0] ?? 60));
 else if (mode === 'scan') scan(Number(rest[0] ?? 3), Number(rest[1] ?? 10));
-else throw new Error(`bench/workspace.ts: unknown mode ${mode} (scan | keystrokes)`);
+else if (mode === 'editor') await editorScan(Number(rest[0] ?? 3), Number(rest[1] ?? 10));
+else throw new Error(`bench/workspace.ts: unknown mode ${mode} (scan | editor | keystrokes)`);
