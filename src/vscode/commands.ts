@@ -121,7 +121,22 @@ async function analyzeWorkspace(
     async (progress, token) => {
       const engine = await loadEngine();
       const exclude = settings.exclude.length > 0 ? `{${settings.exclude.join(',')}}` : undefined;
-      const uris = await vscode.workspace.findFiles(MODEL_FILES, exclude, undefined, token);
+      // A closed notebook is reported on the .ipynb file itself, at each layer's place in the JSON
+      // (the same analysis as the language server's workspace scan: logic/closedFile.ts).
+      const inThread = (job: ScanJob) => engine.closedFileDiagnostics(engine, job.path, job.text, job.settings, job.excluded, job.options);
+      // Desktop: the analysis runs on worker threads, one per core (null in the web extension: in this
+      // thread). Started before the file search, so that they load the engine meanwhile.
+      const threads =
+        extensionUri.scheme === 'file'
+          ? startScanThreads({ script: vscode.Uri.joinPath(extensionUri, 'dist', 'scanWorker.cjs').fsPath, fallback: inThread, warn: (m) => log.warn(m) })
+          : null;
+      let uris: vscode.Uri[];
+      try {
+        uris = await vscode.workspace.findFiles(MODEL_FILES, exclude, undefined, token);
+      } catch (e) {
+        await threads?.close();
+        throw e;
+      }
       const started = performance.now();
       const open = new Set([
         ...vscode.workspace.textDocuments.map((d) => d.uri.toString()),
@@ -129,15 +144,6 @@ async function analyzeWorkspace(
       ]);
       const decoder = new TextDecoder();
       collection.clear();
-      // A closed notebook is reported on the .ipynb file itself, at each layer's place in the JSON
-      // (the same analysis as the language server's workspace scan: logic/closedFile.ts).
-      const inThread = (job: ScanJob) =>
-        engine.closedFileDiagnostics(engine, job.path, job.text, job.settings, job.excluded, job.options);
-      // Desktop: the analysis runs on worker threads, one per core (null in the web extension: in this thread).
-      const threads =
-        uris.length > 0 && extensionUri.scheme === 'file'
-          ? startScanThreads({ script: vscode.Uri.joinPath(extensionUri, 'dist', 'scanWorker.cjs').fsPath, files: uris.length, fallback: inThread, warn: (m) => log.warn(m) })
-          : null;
       const cancel = token.onCancellationRequested(() => void threads?.close());
       let summary;
       try {

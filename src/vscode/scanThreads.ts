@@ -42,9 +42,9 @@ export interface ScanThreads {
 export interface ScanThreadsOptions {
   /** The worker script: dist/scanWorker.cjs (tests: a script that loads the TypeScript sources). */
   script: string | URL;
-  /** Threads to start (default: one per core, at most one per file). */
+  /** Threads to start (default: one per core, at most one per file when `files` is known). */
   size?: number;
-  files: number;
+  files?: number;
   /** The same analysis in this thread, for requests a stopped worker cannot answer. */
   fallback: (job: ScanJob) => DiagnosticData[] | null;
   warn?: (message: string) => void;
@@ -60,9 +60,9 @@ interface Thread {
   dead: boolean;
 }
 
-/** Worker threads for a scan of `files` files, or null where none can start (then analyse in this thread). */
+/** Worker threads for a scan, or null where none can start (then analyse in this thread). */
 export function startScanThreads(opts: ScanThreadsOptions): ScanThreads | null {
-  const size = Math.max(1, Math.min(opts.size ?? availableParallelism(), opts.files));
+  const size = Math.max(1, Math.min(opts.size ?? availableParallelism(), opts.files ?? Infinity));
   let closing = false;
   let warned = false;
   let nextId = 0;
