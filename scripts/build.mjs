@@ -80,13 +80,16 @@ const targets = {
     define: { 'process.env.NODE_ENV': '"production"' },
     banner: { js: loadStartBanner },
     footer: { js: loadEndFooter },
-    // A browser extension host has no worker_threads: the workspace scan's threads module is
-    // replaced by src/web/scanThreads.ts (none: the scan analyses in the host's thread, with yields).
+    // A browser extension host has no worker_threads: the workspace scan's threads and the large
+    // documents' analysis thread are replaced by src/web/scanThreads.ts and src/web/offThread.ts
+    // (none: everything is analysed in the host's thread, the scan with yields).
     plugins: [
       {
         name: 'web-scan-in-thread',
         setup(b) {
-          b.onResolve({ filter: /\/scanThreads\.js$/ }, (a) => (a.importer.includes(join('src', 'vscode')) ? { path: join(root, 'src/web/scanThreads.ts') } : undefined));
+          b.onResolve({ filter: /\/(scanThreads|offThread)\.js$/ }, (a) =>
+            a.importer.includes(join('src', 'vscode')) ? { path: join(root, 'src/web', a.path.slice(a.path.lastIndexOf('/') + 1).replace(/\.js$/, '.ts')) } : undefined,
+          );
         },
       },
     ],
