@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles every entry point with esbuild:
 //   src/vscode/extension.ts   -> dist/extension.cjs       (VS Code desktop / server, node, cjs)
+//   src/vscode/scanWorker.ts  -> dist/scanWorker.cjs      ("Analyze workspace"'s worker threads, desktop, node, cjs)
 //   src/web/extension.ts      -> dist/web/extension.js    (vscode.dev / github.dev, browser, cjs)
 //   webview/variance/main.ts  -> dist/webview/variance.js (webview, browser, iife) + .css
 //   webview/variance/simWorker.ts -> dist/webview/simWorker.js (the panel's simulator Web Worker, TensorFlow.js)
@@ -59,6 +60,15 @@ const targets = {
     banner: { js: loadStartBanner },
     footer: { js: loadEndFooter },
   },
+  // "Analyze workspace" in the desktop extension: the engine on worker threads (src/vscode/scanThreads.ts).
+  scanWorker: {
+    entryPoints: [join(root, 'src/vscode/scanWorker.ts')],
+    outfile: join(root, 'dist/scanWorker.cjs'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+  },
   web: {
     entryPoints: [join(root, 'src/web/extension.ts')],
     outfile: join(root, 'dist/web/extension.js'),
@@ -70,6 +80,19 @@ const targets = {
     define: { 'process.env.NODE_ENV': '"production"' },
     banner: { js: loadStartBanner },
     footer: { js: loadEndFooter },
+    // A browser extension host has no worker_threads: the workspace scan's threads and the large
+    // documents' analysis thread are replaced by src/web/scanThreads.ts and src/web/offThread.ts
+    // (none: everything is analysed in the host's thread, the scan with yields).
+    plugins: [
+      {
+        name: 'web-scan-in-thread',
+        setup(b) {
+          b.onResolve({ filter: /\/(scanThreads|offThread)\.js$/ }, (a) =>
+            a.importer.includes(join('src', 'vscode')) ? { path: join(root, 'src/web', a.path.slice(a.path.lastIndexOf('/') + 1).replace(/\.js$/, '.ts')) } : undefined,
+          );
+        },
+      },
+    ],
   },
   webview: {
     entryPoints: [join(root, 'webview/variance/main.ts')],
@@ -122,7 +145,7 @@ const targets = {
 
 const selected = Object.entries(targets).filter(([name]) => {
   // --only=webview builds the page and its simulator worker; the CLI's on-demand bundles come with it.
-  if (only) return only.has(name) || (name === 'webviewWorker' && only.has('webview')) || ((name === 'simNode' || name === 'simWorker') && only.has('cli'));
+  if (only) return only.has(name) || (name === 'webviewWorker' && only.has('webview')) || (name === 'scanWorker' && only.has('extension')) || ((name === 'simNode' || name === 'simWorker') && only.has('cli'));
   if (name === 'cli' && !existsSync(join(root, 'src/cli/main.ts'))) {
     console.warn('build: src/cli/main.ts not found, skipping the CLI bundle');
     return false;

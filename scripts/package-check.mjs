@@ -134,6 +134,8 @@ function check() {
     'extension/dist/webview/variance.js',
     'extension/dist/webview/simWorker.js',
     'extension/dist/webview/variance.css',
+    // "Analyze workspace"'s worker threads (desktop).
+    'extension/dist/scanWorker.cjs',
     // The simulator's WASM backend, fetched by the webview from its own folder.
     'extension/dist/webview/tfjs-backend-wasm.wasm',
     'extension/dist/webview/tfjs-backend-wasm-simd.wasm',

@@ -27,6 +27,7 @@ const SHIPPED = [
   'media/icon.png',
   'l10n/bundle.l10n.fr.json',
   'dist/extension.cjs',
+  'dist/scanWorker.cjs',
   'dist/web/extension.js',
   'dist/web/package.json',
   'dist/webview/variance.js',

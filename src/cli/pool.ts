@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { analyze, type AnalysisOptions, type AnalysisResult, type Language } from '../core/index.js';
+import { analyze, indexableText, summarizeFile, type AnalysisOptions, type AnalysisResult, type CellStart, type FileSummary, type Language, type WorkspaceLanguage } from '../core/index.js';
 import { fixText } from './fix.js';
 
 export function safeAnalyze(text: string, language: Language, options: AnalysisOptions): AnalysisResult | string {
@@ -22,11 +22,22 @@ export function safeAnalyze(text: string, language: Language, options: AnalysisO
   }
 }
 
+/** A project file as the workspace index takes it (`WorkspaceIndex.update`'s arguments), or null when it is not indexed. */
+export type IndexEntry = { text: string; language: WorkspaceLanguage; cells?: CellStart[]; summary: FileSummary } | null;
+
+/** `indexableText` and `summarizeFile` of a file's text: the CPU part of indexing a project. */
+export function indexEntry(path: string, fileText: string): IndexEntry {
+  const it = indexableText(path, fileText);
+  return it ? { ...it, summary: summarizeFile(it.text, it.language) } : null;
+}
+
 /** What the CLI asks of the engine for one file. Results are plain data in both implementations. */
 export interface AnalysisEngine {
   /** The result, or a message when the engine failed on this text. */
   analyze(text: string, language: Language, options: AnalysisOptions): Promise<AnalysisResult | string>;
   fixText(text: string, language: Language, options: AnalysisOptions, unsafe: boolean): Promise<{ text: string; count: number }>;
+  /** A project file's index entry (`path` relative to the project: it decides the language). */
+  indexEntry(path: string, fileText: string): Promise<IndexEntry>;
   /** Number of threads doing the work (1: in-process). */
   readonly threads: number;
   close(): Promise<void>;
@@ -35,13 +46,15 @@ export interface AnalysisEngine {
 export const inProcessEngine: AnalysisEngine = {
   analyze: async (text, language, options) => safeAnalyze(text, language, options),
   fixText: async (text, language, options, unsafe) => fixText(text, language, options, unsafe),
+  indexEntry: async (path, fileText) => indexEntry(path, fileText),
   threads: 1,
   close: async () => undefined,
 };
 
 type Job =
   | { op: 'analyze'; text: string; language: Language; options: AnalysisOptions }
-  | { op: 'fixText'; text: string; language: Language; options: AnalysisOptions; unsafe: boolean };
+  | { op: 'fixText'; text: string; language: Language; options: AnalysisOptions; unsafe: boolean }
+  | { op: 'indexEntry'; path: string; fileText: string };
 type Request = Job & { id: number };
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
 
@@ -60,7 +73,9 @@ export function poolSize(files: number, bytes: number, requested: number | null)
 class WorkerStopped extends Error {}
 
 function runHere(job: Job): unknown {
-  return job.op === 'analyze' ? safeAnalyze(job.text, job.language, job.options) : fixText(job.text, job.language, job.options, job.unsafe);
+  if (job.op === 'analyze') return safeAnalyze(job.text, job.language, job.options);
+  if (job.op === 'indexEntry') return indexEntry(job.path, job.fileText);
+  return fixText(job.text, job.language, job.options, job.unsafe);
 }
 
 interface Pending {
@@ -133,6 +148,7 @@ export function workerEngine(size: number, warn: (message: string) => void = () 
     analyze: (text, language, options) =>
       call<AnalysisResult | string>({ op: 'analyze', text, language, options }).catch((e: unknown) => `internal error while analysing: ${e instanceof Error ? e.message : String(e)}`),
     fixText: (text, language, options, unsafe) => call<{ text: string; count: number }>({ op: 'fixText', text, language, options, unsafe }),
+    indexEntry: (path, fileText) => call<IndexEntry>({ op: 'indexEntry', path, fileText }),
     close: async () => {
       await Promise.all(workers.map((w) => w.worker.terminate()));
     },

@@ -6,10 +6,11 @@
  * analyses every file alone.
  */
 import * as nodePath from 'node:path';
-import { WorkspaceIndex, indexableText } from '../core/index.js';
+import { WorkspaceIndex } from '../core/index.js';
 import type { Args } from './args.js';
 import { collect, load, type FileProblem, type Target } from './files.js';
 import type { CliIO } from './io.js';
+import { inProcessEngine, mapLimited, type AnalysisEngine, type IndexEntry } from './pool.js';
 
 export interface ProjectContext {
   index: WorkspaceIndex;
@@ -32,23 +33,28 @@ function relPath(root: string, abs: string): string | null {
   return rel.split(nodePath.sep).join('/');
 }
 
-async function indexFolder(io: CliIO, root: string, args: Args): Promise<WorkspaceIndex> {
+/**
+ * The project's index, filled from the disk. Files are read here; their summaries (notebook
+ * JSON, top-level statements, imports) are computed by `engine`, on the worker threads when
+ * there are some, and entered in the walk's order.
+ */
+async function indexFolder(io: CliIO, root: string, args: Args, engine: AnalysisEngine): Promise<WorkspaceIndex> {
   const index = new WorkspaceIndex(args.maxSize);
   const ignored: FileProblem[] = [];
   const targets = await collect(io, [root], ignored);
   const absRoot = nodePath.resolve(io.cwd, root);
-  for (const t of targets) {
+  const entries = await mapLimited(targets, engine.threads === 1 ? 1 : engine.threads * 4, async (t): Promise<{ rel: string; entry: IndexEntry } | null> => {
     const rel = relPath(absRoot, nodePath.resolve(io.cwd, t.path));
-    if (rel === null) continue;
+    if (rel === null) return null;
     const loaded = await load(io, t, args.maxSize);
-    if (!('bytes' in loaded)) continue; // unreadable or skipped: reported when (if) it is analysed
-    const it = indexableText(rel, loaded.text);
-    if (it) index.update(rel, it.text, it.language, it.cells);
-  }
+    if (!('bytes' in loaded)) return null; // unreadable or skipped: reported when (if) it is analysed
+    return { rel, entry: await engine.indexEntry(rel, loaded.text) };
+  });
+  for (const e of entries) if (e?.entry) index.update(e.rel, e.entry.text, e.entry.language, e.entry.cells, e.entry.summary);
   return index;
 }
 
-export async function buildProjects(io: CliIO, args: Args): Promise<Projects> {
+export async function buildProjects(io: CliIO, args: Args, engine: AnalysisEngine = inProcessEngine): Promise<Projects> {
   if (args.noProject) return NONE;
   const roots: string[] = [];
   if (args.project !== null) roots.push(args.project);
@@ -66,7 +72,7 @@ export async function buildProjects(io: CliIO, args: Args): Promise<Projects> {
   for (const r of roots) {
     const abs = nodePath.resolve(io.cwd, r);
     if (projects.some((p) => p.abs === abs)) continue;
-    projects.push({ abs, index: await indexFolder(io, r, args) });
+    projects.push({ abs, index: await indexFolder(io, r, args, engine) });
   }
   // the innermost root wins for a file under several
   projects.sort((a, b) => b.abs.length - a.abs.length);

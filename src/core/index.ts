@@ -8,7 +8,7 @@ export * from './types.js';
 export { analyze } from './analysis/analyze.js';
 export { applyEdits, fixAll } from './fixes/apply.js';
 export { LineIndex } from './text.js';
-export { WorkspaceIndex, indexableText, languageOfPath, inSkippedFolder, normalizePath, DEFAULT_MAX_FILE_SIZE, SKIPPED_FOLDERS, type WorkspaceLanguage, type CellStart } from './workspace/index.js';
+export { WorkspaceIndex, indexableText, summarizeFile, languageOfPath, inSkippedFolder, normalizePath, DEFAULT_MAX_FILE_SIZE, SKIPPED_FOLDERS, type WorkspaceLanguage, type CellStart, type FileSummary } from './workspace/index.js';
 export { analyzeInWorkspace, prepareInWorkspace, WorkspaceAnalyzer, affectedBy, linkSignature, where } from './workspace/analyze.js';
 export { IncrementalAnalyzer, type TextChange } from './analysis/incremental.js';
 export { RULE_CODES } from './analysis/rules/index.js';

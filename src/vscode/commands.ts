@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { settingsOverrides } from './logic/settings.js';
 import { scanWorkspaceFiles } from './logic/workspaceScan.js';
+import { startScanThreads, type ScanJob } from './scanThreads.js';
 import { optionsFor } from '../core/config/discover.js';
 import { defaultOptions } from '../core/types.js';
 import { SHOW_RULE_DOCS } from './logic/present.js';
@@ -19,6 +20,8 @@ export function registerCommands(
   controller: DiagnosticsController,
   view: VarianceView,
   log: vscode.LogOutputChannel,
+  /** The extension's folder: dist/scanWorker.cjs, the workspace scan's worker thread, is there. */
+  extensionUri: vscode.Uri,
 ): vscode.Disposable[] {
   const workspaceDiagnostics = vscode.languages.createDiagnosticCollection('initlens-workspace');
   return [
@@ -31,7 +34,7 @@ export function registerCommands(
     vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, new RuleDocs()),
     vscode.commands.registerCommand(SHOW_RULE_DOCS, (code?: unknown) => showRuleDocs(typeof code === 'string' ? code : undefined, log)),
     vscode.commands.registerCommand('initlens.fixAllInFile', () => fixAllInFile(service, controller, log)),
-    vscode.commands.registerCommand('initlens.analyzeWorkspace', () => analyzeWorkspace(controller, workspaceDiagnostics, log)),
+    vscode.commands.registerCommand('initlens.analyzeWorkspace', () => analyzeWorkspace(controller, workspaceDiagnostics, log, extensionUri)),
     vscode.commands.registerCommand(SIMULATE_COMMAND, (uri?: unknown, model?: unknown) =>
       simulate(service, controller, view, typeof uri === 'string' ? uri : undefined, typeof model === 'number' ? model : undefined),
     ),
@@ -110,6 +113,7 @@ async function analyzeWorkspace(
   controller: DiagnosticsController,
   collection: vscode.DiagnosticCollection,
   log: vscode.LogOutputChannel,
+  extensionUri: vscode.Uri,
 ): Promise<void> {
   const settings = controller.currentSettings();
   await vscode.window.withProgress(
@@ -117,7 +121,22 @@ async function analyzeWorkspace(
     async (progress, token) => {
       const engine = await loadEngine();
       const exclude = settings.exclude.length > 0 ? `{${settings.exclude.join(',')}}` : undefined;
-      const uris = await vscode.workspace.findFiles(MODEL_FILES, exclude, undefined, token);
+      // A closed notebook is reported on the .ipynb file itself, at each layer's place in the JSON
+      // (the same analysis as the language server's workspace scan: logic/closedFile.ts).
+      const inThread = (job: ScanJob) => engine.closedFileDiagnostics(engine, job.path, job.text, job.settings, job.excluded, job.options);
+      // Desktop: the analysis runs on worker threads, one per core (null in the web extension: in this
+      // thread). Started before the file search, so that they load the engine meanwhile.
+      const threads =
+        extensionUri.scheme === 'file'
+          ? startScanThreads({ script: vscode.Uri.joinPath(extensionUri, 'dist', 'scanWorker.cjs').fsPath, fallback: inThread, warn: (m) => log.warn(m) })
+          : null;
+      let uris: vscode.Uri[];
+      try {
+        uris = await vscode.workspace.findFiles(MODEL_FILES, exclude, undefined, token);
+      } catch (e) {
+        await threads?.close();
+        throw e;
+      }
       const started = performance.now();
       const open = new Set([
         ...vscode.workspace.textDocuments.map((d) => d.uri.toString()),
@@ -125,41 +144,56 @@ async function analyzeWorkspace(
       ]);
       const decoder = new TextDecoder();
       collection.clear();
-      const { files, withFindings, findings: total } = await scanWorkspaceFiles(uris, {
-        isOpen: (uri) => open.has(uri.toString()),
-        read: async (uri) => {
-          try {
-            return decoder.decode(await vscode.workspace.fs.readFile(uri));
-          } catch {
-            return null;
-          }
-        },
-        // A closed notebook is reported on the .ipynb file itself, at each layer's place in the JSON
-        // (the same analysis as the language server's workspace scan: logic/closedFile.ts).
-        analyze: async (uri, text) =>
-          engine.closedFileDiagnostics(engine, uri.path, text, settings, controller.isExcluded(uri), optionsFor(defaultOptions, await controller.projectFor(uri), uri.path, settingsOverrides(settings))),
-        // Not opened as a document (that would start live analysis and duplicate the entries).
-        publish: (uri, text, found) => {
-          const index = new engine.LineIndex(text);
-          collection.set(
-            uri,
-            found.map((d) => {
-              const diag = new vscode.Diagnostic(toRangeIn(index, d.from, d.to), d.message, toSeverity(d.severity));
-              diag.source = 'InitLens';
-              diag.code = { value: d.code, target: vscode.Uri.parse(d.docsUrl) };
-              if (d.related.length) diag.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRangeIn(index, r.from, r.to)), r.message));
-              return diag;
-            }),
-          );
-        },
-        progress: (uri, increment) => progress.report({ message: vscode.workspace.asRelativePath(uri), increment }),
-        isCancelled: () => token.isCancellationRequested,
-        now: () => performance.now(),
-        yieldToHost: () => new Promise((r) => setTimeout(r, 0)),
-      });
+      const cancel = token.onCancellationRequested(() => void threads?.close());
+      let summary;
+      try {
+        summary = await scanWorkspaceFiles(
+          uris,
+          {
+            isOpen: (uri) => open.has(uri.toString()),
+            read: async (uri) => {
+              try {
+                return decoder.decode(await vscode.workspace.fs.readFile(uri));
+              } catch {
+                return null;
+              }
+            },
+            analyze: async (uri, text) => {
+              // The project configuration is read here (it reads files); the analysis itself is plain data in, plain data out.
+              const job: ScanJob = { path: uri.path, text, settings, excluded: controller.isExcluded(uri), options: optionsFor(defaultOptions, await controller.projectFor(uri), uri.path, settingsOverrides(settings)) };
+              return threads ? threads.analyze(job) : inThread(job);
+            },
+            // Not opened as a document (that would start live analysis and duplicate the entries).
+            publish: (uri, text, found) => {
+              const index = new engine.LineIndex(text);
+              collection.set(
+                uri,
+                found.map((d) => {
+                  const diag = new vscode.Diagnostic(toRangeIn(index, d.from, d.to), d.message, toSeverity(d.severity));
+                  diag.source = 'InitLens';
+                  diag.code = { value: d.code, target: vscode.Uri.parse(d.docsUrl) };
+                  if (d.related.length) diag.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRangeIn(index, r.from, r.to)), r.message));
+                  return diag;
+                }),
+              );
+            },
+            progress: (uri, increment) => progress.report({ message: vscode.workspace.asRelativePath(uri), increment }),
+            isCancelled: () => token.isCancellationRequested,
+            now: () => performance.now(),
+            yieldToHost: () => new Promise((r) => setTimeout(r, 0)),
+          },
+          // Two files in flight per worker: the host reads the next file while the workers analyse.
+          { lanes: threads ? threads.size * 2 : 1 },
+        );
+      } finally {
+        cancel.dispose();
+        await threads?.close();
+      }
+      const { files, withFindings, findings: total } = summary;
       const ms = performance.now() - started;
       const cancelled = token.isCancellationRequested ? ' (cancelled)' : '';
-      log.info(`workspace: ${files} files analysed, ${total} findings in ${withFindings} files, ${ms.toFixed(0)} ms${cancelled}`);
+      const where = threads ? `${threads.size} worker threads` : 'in the extension host';
+      log.info(`workspace: ${files} files analysed (${where}), ${total} findings in ${withFindings} files, ${ms.toFixed(0)} ms${cancelled}`);
       if (total > 0) void vscode.commands.executeCommand('workbench.actions.view.problems');
       else if (!token.isCancellationRequested) {
         void vscode.window.showInformationMessage(vscode.l10n.t('InitLens: no problems found in {0} files.', files));

@@ -13,7 +13,8 @@ import { ProjectIndex } from './workspaceIndex.js';
 import { notebookOf, notebookTarget, targetFor, locateInTarget, type Target } from './target.js';
 import { toRange, toSeverity } from './convert.js';
 import { readSettings } from './settings.js';
-import type { AnalysisService } from './service.js';
+import { OFF_THREAD_CHARS, type Analysis, type AnalysisService } from './service.js';
+import type { OffThread } from './offThread.js';
 import { ConfigResolver, formatProblem, type ConfigProblem, type ProjectConfig } from '../core/config/index.js';
 
 const decoder = new TextDecoder('utf-8');
@@ -50,6 +51,8 @@ export class DiagnosticsController implements vscode.Disposable {
   constructor(
     private readonly service: AnalysisService,
     private readonly log: vscode.LogOutputChannel,
+    /** Where documents of OFF_THREAD_CHARS or more are analysed (desktop: a worker thread; null: here). */
+    private readonly offThread: OffThread | null = null,
   ) {
     this.settings = readSettings();
     this.excluded = compileGlobs(this.settings.exclude);
@@ -102,6 +105,7 @@ export class DiagnosticsController implements vscode.Disposable {
         const key = nb.uri.toString();
         this.scheduler.cancel(key);
         this.service.forget(key);
+        this.offThread?.forget(key);
         this.states.delete(key);
         for (const cell of nb.getCells()) this.collection.delete(cell.document.uri);
       }),
@@ -253,7 +257,7 @@ export class DiagnosticsController implements vscode.Disposable {
       const project = this.projects.contextFor(engine, target);
       // the open text goes into the index; files whose analysis read this one follow (debounced)
       if (project && this.projects.noteOpenText(project.rel, target)) this.dependantsChanged(engine, project.rel);
-      const analysis = this.service.analyze(engine, target, this.settings, project);
+      const analysis = await this.analysisOf(engine, target, project);
       // Stale-result guard: the text may have changed while we ran.
       if (!this.scheduler.isCurrent(key, this.versionNumber(target))) {
         this.log.debug(`dropped stale result for ${target.uri.toString(true)}`);
@@ -275,6 +279,21 @@ export class DiagnosticsController implements vscode.Disposable {
       this.log.error(`analysis of ${target.uri.toString(true)} failed: ${message}`);
       this.setState(key, { kind: 'error', message });
     }
+  }
+
+  /**
+   * The analysis of `target` at its version: a large document's on the off-thread analyzer (the
+   * extension host only links it and receives the result), any other here. `project` as in
+   * `AnalysisService.analyze` (omitted: the document keeps the mode of its last analysis).
+   */
+  async analysisOf(engine: Engine, target: Target, project?: ReturnType<ProjectIndex['contextFor']>): Promise<Analysis> {
+    const off = this.offThread;
+    if (off && target.text.length >= OFF_THREAD_CHARS) {
+      const key = target.key;
+      const remote = await this.service.analyzeRemote(engine, target, this.settings, (text, language, options) => off.analyze(key, text, language, options), project);
+      if (remote) return remote;
+    }
+    return this.service.analyze(engine, target, this.settings, project);
   }
 
   /** Re-analyse the open files whose workspace analysis reads `rel` and changes with it. */
@@ -334,6 +353,7 @@ export class DiagnosticsController implements vscode.Disposable {
     const key = doc.uri.toString();
     this.scheduler.cancel(key);
     this.service.forget(key);
+    this.offThread?.forget(key);
     this.states.delete(key);
     this.said.delete(key);
     this.collection.delete(doc.uri);

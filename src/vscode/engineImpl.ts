@@ -10,4 +10,4 @@ export { ruleDocPage } from '../core/analysis/rules/docs.js';
 export { allRules } from '../core/analysis/rules/index.js';
 export { holdBrokenModels, isGood } from '../core/analysis/hold.js';
 export { WorkspaceIndex, indexableText, inSkippedFolder } from '../core/workspace/index.js';
-export { WorkspaceAnalyzer, affectedBy, analyzeInWorkspace } from '../core/workspace/analyze.js';
+export { WorkspaceAnalyzer, affectedBy, analyzeInWorkspace, prepareInWorkspace } from '../core/workspace/analyze.js';

@@ -9,6 +9,7 @@ import { DiagnosticsController } from './diagnostics.js';
 import { CodeActions, Hovers, Lenses } from './providers.js';
 import { registerCommands } from './commands.js';
 import { VarianceView } from './varianceView.js';
+import { startOffThread } from './offThread.js';
 
 /** Set by the bundle's banner and footer (scripts/build.mjs): when its evaluation started and ended. */
 declare const __initlensLoadStart: number | undefined;
@@ -34,16 +35,22 @@ export function activate(context: vscode.ExtensionContext): void {
   const cpuStart = cpuNow();
   const log = vscode.window.createOutputChannel('InitLens', { log: true });
   const service = new AnalysisService();
-  const controller = new DiagnosticsController(service, log);
+  // Desktop: large documents are analysed on a worker thread (started on the first one); web: null.
+  const offThread =
+    context.extensionUri.scheme === 'file'
+      ? startOffThread({ script: vscode.Uri.joinPath(context.extensionUri, 'dist', 'scanWorker.cjs').fsPath, warn: (m) => log.warn(m) })
+      : null;
+  const controller = new DiagnosticsController(service, log, offThread);
   const view = new VarianceView(context.extensionUri, log, service, controller);
   context.subscriptions.push(
     log,
     controller,
+    { dispose: () => void offThread?.dispose() },
     view,
     vscode.languages.registerCodeActionsProvider(SELECTOR, new CodeActions(service, controller, log), CodeActions.metadata),
     vscode.languages.registerHoverProvider(SELECTOR, new Hovers(service, controller)),
     vscode.languages.registerCodeLensProvider(SELECTOR, new Lenses(service, controller)),
-    ...registerCommands(service, controller, view, log),
+    ...registerCommands(service, controller, view, log, context.extensionUri),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('initlens')) {
         log.info('settings changed, re-analysing open documents');

@@ -31,7 +31,8 @@ export async function currentAnalysis(
   // Re-read: the document may have changed while the engine loaded.
   const fresh = targetFor(doc);
   if (!fresh) return null;
-  return { engine, target: fresh, analysis: service.analyze(engine, fresh, controller.currentSettings()) };
+  // A large document's analysis comes from the off-thread analyzer (awaited, never computed here).
+  return { engine, target: fresh, analysis: await controller.analysisOf(engine, fresh) };
 }
 
 /** Engine edits (offsets of the analysed text) → a WorkspaceEdit, or null if one cannot be mapped. */

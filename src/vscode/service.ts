@@ -11,7 +11,7 @@ import { defaultOptions } from '../core/types.js';
 import { optionsFor } from '../core/config/discover.js';
 import type { ProjectConfig } from '../core/config/parse.js';
 import { settingsOverrides, type InitLensSettings } from './logic/settings.js';
-import type { WorkspaceAnalyzer, TrackedFile } from '../core/workspace/analyze.js';
+import type { WorkspaceAnalyzer, TrackedFile, prepareInWorkspace } from '../core/workspace/analyze.js';
 import type { WorkspaceIndex } from '../core/workspace/index.js';
 import { visibleFindings } from './logic/present.js';
 
@@ -35,7 +35,19 @@ export interface AnalyzerFactory {
   isGood?: typeof isGood;
   /** Workspace-aware analysis (the extension's engine has it). */
   WorkspaceAnalyzer?: typeof WorkspaceAnalyzer;
+  /** The same in two halves, for an analysis computed elsewhere (`analyzeRemote`). */
+  prepareInWorkspace?: typeof prepareInWorkspace;
 }
+
+/**
+ * Documents at least this long (UTF-16 code units) are analysed off the extension host where a
+ * worker thread exists (desktop: offThread.ts). Below it an analysis takes a few milliseconds on
+ * real model files, less than the round trip.
+ */
+export const OFF_THREAD_CHARS = 100_000;
+
+/** An analysis computed elsewhere (a worker thread): the engine's `analyze(text, language, options)`, or null when it failed. */
+export type RemoteAnalyze = (text: string, language: Language, options: ReturnType<typeof optionsFor>) => Promise<AnalysisResult | null>;
 
 function pathOf(target: AnalysisTarget): string {
   if (target.filePath) return target.filePath;
@@ -68,6 +80,12 @@ interface Entry {
   lastGood: { text: string; result: AnalysisResult } | null;
   /** Text changes since the last analysis, when they are known exactly (one change). */
   pending: { from: number; to: number; insert: string }[] | null | undefined;
+  /** The last analysis was computed elsewhere (`analyzeRemote`): this entry's analyzers have not seen its text. */
+  remote: boolean;
+  /** The remote analysis under way, by version. */
+  inFlight: { version: string; done: Promise<Analysis | null> } | null;
+  /** The link of the last remote analysis in a workspace (what it read, for `tracked`). */
+  remoteLinked: { signature: string; files: readonly string[] } | null;
 }
 
 export class AnalysisService {
@@ -97,6 +115,65 @@ export class AnalysisService {
    * analysis: a provider never turns a workspace analysis back into a single-file one.
    */
   analyze(engine: AnalyzerFactory, target: AnalysisTarget, settings: InitLensSettings, project?: { index: WorkspaceIndex; rel: string } | null): Analysis {
+    const { entry, project: p } = this.entryFor(engine, target, settings, project);
+    if (entry.last && entry.last.version === target.version) return entry.last;
+    const start = this.now();
+    // After a remote analysis the analyzers last saw an older text: they find the change themselves.
+    const changes = entry.last && entry.pending && !entry.remote ? entry.pending : undefined;
+    entry.text = target.text;
+    const fresh = p && entry.linked ? entry.linked.update(p.index, p.rel, target.text, changes) : entry.analyzer!.update(target.text, changes);
+    entry.pending = undefined;
+    entry.remote = false;
+    return this.adopt(engine, entry, target, settings, fresh, start);
+  }
+
+  /**
+   * The same analysis as `analyze`, computed by `remote` (a worker thread: the extension host is not
+   * blocked by it). In a workspace the file is linked here (`prepareInWorkspace`; the index lives in
+   * this thread) and the linked text analysed remotely. Null when the remote analysis failed (the
+   * caller may fall back to `analyze`). Concurrent calls for one version share one remote analysis.
+   */
+  analyzeRemote(engine: AnalyzerFactory, target: AnalysisTarget, settings: InitLensSettings, remote: RemoteAnalyze, project?: { index: WorkspaceIndex; rel: string } | null): Promise<Analysis | null> {
+    const { entry, project: p } = this.entryFor(engine, target, settings, project);
+    if (entry.last && entry.last.version === target.version) return Promise.resolve(entry.last);
+    if (entry.inFlight && entry.inFlight.version === target.version) return entry.inFlight.done;
+    const start = this.now();
+    const prepared = p && engine.prepareInWorkspace ? engine.prepareInWorkspace(p.index, p.rel, target.text, target.language) : null;
+    const done = remote(prepared ? prepared.text : target.text, target.language, entry.options).then((r) => {
+      if (entry.inFlight?.done === done) entry.inFlight = null;
+      if (!r || this.entries.get(target.key) !== entry) return null;
+      const fresh = prepared ? prepared.finish(r) : r;
+      entry.text = target.text;
+      entry.pending = undefined;
+      entry.remote = true;
+      entry.remoteLinked = prepared?.linked ?? null;
+      return this.adopt(engine, entry, target, settings, fresh, start);
+    });
+    entry.inFlight = { version: target.version, done };
+    return done;
+  }
+
+  /** The remote analysis under way for `key` at `version`, if any. */
+  inFlight(key: string, version: string): Promise<Analysis | null> | null {
+    const f = this.entries.get(key)?.inFlight;
+    return f && f.version === version ? f.done : null;
+  }
+
+  private adopt(engine: AnalyzerFactory, entry: Entry, target: AnalysisTarget, settings: InitLensSettings, fresh: AnalysisResult, start: number): Analysis {
+    // A statement being typed (a syntax error inside a model) keeps that model's last good findings.
+    const result = engine.holdBrokenModels ? engine.holdBrokenModels(entry.lastGood, { text: target.text, result: fresh }) : fresh;
+    if (engine.isGood?.(fresh)) entry.lastGood = { text: target.text, result: fresh };
+    const analysis: Analysis = {
+      version: target.version,
+      result,
+      findings: visibleFindings(result, settings),
+      ms: this.now() - start,
+    };
+    entry.last = analysis;
+    return analysis;
+  }
+
+  private entryFor(engine: AnalyzerFactory, target: AnalysisTarget, settings: InitLensSettings, project: { index: WorkspaceIndex; rel: string } | null | undefined): { entry: Entry; project: { index: WorkspaceIndex; rel: string } | null } {
     const config = this.projects.get(target.key) ?? null;
     const settingsKey = JSON.stringify([settings, config]);
     let entry = this.entries.get(target.key);
@@ -117,26 +194,13 @@ export class AnalysisService {
         last: null,
         lastGood: null,
         pending: undefined,
+        remote: false,
+        inFlight: null,
+        remoteLinked: null,
       };
       this.entries.set(target.key, entry);
     }
-    if (entry.last && entry.last.version === target.version) return entry.last;
-    const start = this.now();
-    const changes = entry.last && entry.pending ? entry.pending : undefined;
-    entry.text = target.text;
-    const fresh = project && entry.linked ? entry.linked.update(project.index, project.rel, target.text, changes) : entry.analyzer!.update(target.text, changes);
-    entry.pending = undefined;
-    // A statement being typed (a syntax error inside a model) keeps that model's last good findings.
-    const result = engine.holdBrokenModels ? engine.holdBrokenModels(entry.lastGood, { text: target.text, result: fresh }) : fresh;
-    if (engine.isGood?.(fresh)) entry.lastGood = { text: target.text, result: fresh };
-    const analysis: Analysis = {
-      version: target.version,
-      result,
-      findings: visibleFindings(result, settings),
-      ms: this.now() - start,
-    };
-    entry.last = analysis;
-    return analysis;
+    return { entry, project };
   }
 
   /** The engine options the analysis of `key` uses (for fix-all). */
@@ -173,7 +237,7 @@ export class AnalysisService {
     const files = new Map<string, TrackedFile>();
     const keys = new Map<string, string>();
     for (const [key, e] of this.entries) {
-      const l = e.linked?.linked;
+      const l = e.remote ? e.remoteLinked : e.linked?.linked;
       if (!e.rel || !l) continue;
       files.set(e.rel, { text: e.text, language: e.language, signature: l.signature, files: l.files });
       keys.set(e.rel, key);

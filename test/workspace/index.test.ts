@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { WorkspaceIndex, affectedBy, analyzeInWorkspace, linkSignature, type Language } from '../../src/core/index.js';
+import { WorkspaceIndex, affectedBy, analyzeInWorkspace, linkSignature, summarizeFile, type Language } from '../../src/core/index.js';
 import { link } from '../../src/core/workspace/link.js';
 import { loadProject } from './helpers.js';
 
@@ -255,4 +255,26 @@ test('broken and adversarial projects: no throw, every span in the analysed file
     for (const m of r.models) for (const id of [...m.layers, ...(m.stack ?? [])]) assert.ok(id >= 0 && id < r.layers.length);
   }
   assert.equal(index.pyName('pkg/__init__.py', 'NOPE'), null);
+});
+
+test('a summary computed apart (summarizeFile, sent through structured clone as to a worker thread) makes the same index', () => {
+  for (const project of readdirSync(join(import.meta.dirname, 'fixtures'))) {
+    const plain = loadProject(project);
+    const apart = new WorkspaceIndex();
+    for (const path of plain.paths()) {
+      const f = plain.get(path)!;
+      apart.update(path, f.text, f.language, f.cells, v8.deserialize(v8.serialize(summarizeFile(f.text, f.language))));
+    }
+    for (const path of plain.paths()) {
+      const a = plain.get(path)!;
+      const b = apart.get(path)!;
+      assert.deepEqual(b.py ?? null, a.py ?? null, `${project}/${path}: Python summary`);
+      assert.deepEqual(b.js ?? null, a.js ?? null, `${project}/${path}: TS/JS summary`);
+      assert.deepEqual([...apart.importsOf(path)].sort(), [...plain.importsOf(path)].sort(), `${project}/${path}: imports`);
+      if (a.language !== 'notebook') {
+        const lang: Language = a.language === 'python' ? 'python' : a.language;
+        assert.deepEqual(link(apart, path, a.text, lang), link(plain, path, a.text, lang), `${project}/${path}: link`);
+      }
+    }
+  }
 });

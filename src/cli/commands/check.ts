@@ -29,7 +29,15 @@ export interface AnalysedPaths {
 export async function analysePaths(io: CliIO, args: Args, cfg: CliConfig): Promise<AnalysedPaths> {
   const problems: FileProblem[] = [];
   const targets = await collect(io, args.paths, problems);
-  const projects = await buildProjects(io, args);
+  // The threads start first: they also summarize the projects' files for their indexes.
+  const pool = await startEngine(io, targets.map((t) => t.path), args);
+  let projects;
+  try {
+    projects = await buildProjects(io, args, pool);
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
   const analysed: Analysed[] = [];
   const jsonEntries: JsonFileReport[] = [];
   // Paths that failed before analysis get an entry of their own in JSON.
@@ -38,7 +46,8 @@ export async function analysePaths(io: CliIO, args: Args, cfg: CliConfig): Promi
   // fix is seen by the files after it). Otherwise the worker pool analyses every file: a project's
   // files are linked here (the index lives in this thread) and their linked text analysed there.
   const inProject = targets.some((t) => projects.of(t) !== null);
-  const engine = inProject && args.fix ? inProcessEngine : await startEngine(io, targets.map((t) => t.path), args);
+  const engine = inProject && args.fix ? inProcessEngine : pool;
+  if (engine !== pool) await pool.close();
   const progress = progressLine(io, targets.length, engine.threads);
   let outcomes;
   try {

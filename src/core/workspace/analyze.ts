@@ -27,15 +27,15 @@ export function analyzeInWorkspace(index: WorkspaceIndex, path: string, text: st
  * worker threads): `text` is what to analyse (the linked text, or the file's own), and `finish`
  * brings an analysis of it back to the file. `finish(analyze(text))` is `analyzeInWorkspace`.
  */
-export function prepareInWorkspace(index: WorkspaceIndex, path: string, text: string, language: Language): { text: string; finish(r: AnalysisResult): AnalysisResult } {
+export function prepareInWorkspace(index: WorkspaceIndex, path: string, text: string, language: Language): { text: string; finish(r: AnalysisResult): AnalysisResult; linked: Linked | null } {
   let linked: Linked;
   try {
     linked = link(index, path, text, language);
   } catch {
-    return { text, finish: (r) => r };
+    return { text, finish: (r) => r, linked: null };
   }
-  if (linked.segments.length === 0) return { text, finish: (r) => r };
-  return { text: linked.text, finish: (r) => mapBack(r, linked, index) };
+  if (linked.segments.length === 0) return { text, finish: (r) => r, linked };
+  return { text: linked.text, finish: (r) => mapBack(r, linked, index), linked };
 }
 
 /**

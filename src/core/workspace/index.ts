@@ -125,6 +125,20 @@ export function indexableText(path: string, fileText: string): { text: string; l
   return { text: parsed.notebook.text, language, cells: parsed.notebook.slices.map((s) => ({ cell: s.cell, start: s.start })) };
 }
 
+/** A file's summary (what `update` computes for it), as plain data. */
+export interface FileSummary {
+  py?: PyModuleSummary;
+  js?: JsModuleSummary;
+}
+
+/**
+ * The summary `update(path, text, language)` computes, computed apart: the CLI computes the
+ * summaries of a project's files on its worker threads and hands them to `update`.
+ */
+export function summarizeFile(text: string, language: WorkspaceLanguage): FileSummary {
+  return language === 'python' || language === 'notebook' ? { py: summarizePython(text) } : { js: summarizeJs(text, language === 'typescript') };
+}
+
 /** `a\\b/./c/../d.py` → `a/b/d.py`; a path that climbs above the root → null. */
 export function normalizePath(p: string): string | null {
   const out: string[] = [];
@@ -172,8 +186,11 @@ export class WorkspaceIndex {
     return languageOfPath(path) !== null && size <= this.maxFileSize && !inSkippedFolder(path);
   }
 
-  /** Add or replace a file. Returns what changed (for re-analysing dependants). */
-  update(path: string, text: string, language?: WorkspaceLanguage, cells?: readonly CellStart[]): UpdateResult {
+  /**
+   * Add or replace a file. Returns what changed (for re-analysing dependants). `summary`, when
+   * given, must be `summarizeFile(text, language)` (computed elsewhere, e.g. on a worker thread).
+   */
+  update(path: string, text: string, language?: WorkspaceLanguage, cells?: readonly CellStart[], summary?: FileSummary): UpdateResult {
     const lang = language ?? languageOfPath(path);
     if (lang === null || text.length > this.maxFileSize || inSkippedFolder(path)) {
       const had = this.files.has(path);
@@ -193,13 +210,13 @@ export class WorkspaceIndex {
     let changedNames: string[] = [];
     let importsChanged = true;
     if (lang === 'python' || lang === 'notebook') {
-      entry.py = summarizePython(text, old?.py ? { text: old.text, summary: old.py } : undefined);
+      entry.py = summary?.py ?? summarizePython(text, old?.py ? { text: old.text, summary: old.py } : undefined);
       if (old?.py) {
         changedNames = diffPy(old.text, old.py, text, entry.py);
         importsChanged = !sameImports(old.py, entry.py);
       } else changedNames = [...entry.py.defs.keys()];
     } else {
-      entry.js = summarizeJs(text, lang === 'typescript');
+      entry.js = summary?.js ?? summarizeJs(text, lang === 'typescript');
       if (old?.js) {
         changedNames = diffJs(old.text, old.js, text, entry.js);
         importsChanged = JSON.stringify([old.js.imports.map((i) => [i.spec, i.name, i.local]), old.js.exports]) !== JSON.stringify([entry.js.imports.map((i) => [i.spec, i.name, i.local]), entry.js.exports]);

@@ -1,10 +1,16 @@
 /**
  * The loop of the editor's "Analyze workspace" command, without `vscode`: every
- * file found is read and analysed in turn, with progress reported per file, the
+ * file found is read and analysed, with progress reported per file, the
  * cancellation checked before each file, and the extension host's event loop
  * given back whenever a time slice has passed (so typing, the Cancel button and
- * progress stay responsive; one file's analysis is the longest stretch the host
- * is blocked). Open documents are skipped: their diagnostics are live.
+ * progress stay responsive). Open documents are skipped: their diagnostics are live.
+ *
+ * `lanes` files are in flight at once. With one lane (the web extension, where
+ * the analysis runs in this thread) files go one after the other and one file's
+ * analysis is the longest stretch the host is blocked. With worker threads
+ * (`scanThreads.ts`, desktop) `host.analyze` only posts the text to a worker, so
+ * the host reads the next files while the workers analyse, and each file's
+ * findings are published as soon as its worker answers (not in the order found).
  */
 import type { DiagnosticData } from './present.js';
 
@@ -37,27 +43,40 @@ export interface WorkspaceScanSummary {
 /** Milliseconds of analysis between two yields to the event loop. */
 export const SCAN_SLICE_MS = 15;
 
-export async function scanWorkspaceFiles<F>(files: readonly F[], host: WorkspaceScanHost<F>, sliceMs = SCAN_SLICE_MS): Promise<WorkspaceScanSummary> {
+export interface ScanOptions {
+  /** Milliseconds of work on this thread between two yields to the event loop. */
+  sliceMs?: number;
+  /** Files in flight at once (1: one after the other). */
+  lanes?: number;
+}
+
+export async function scanWorkspaceFiles<F>(files: readonly F[], host: WorkspaceScanHost<F>, options: ScanOptions = {}): Promise<WorkspaceScanSummary> {
+  const sliceMs = options.sliceMs ?? SCAN_SLICE_MS;
   const summary: WorkspaceScanSummary = { files: 0, withFindings: 0, findings: 0, cancelled: false };
   let slice = host.now();
-  for (const file of files) {
-    if (host.now() - slice >= sliceMs) {
-      await host.yieldToHost();
-      slice = host.now();
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      if (host.now() - slice >= sliceMs) {
+        await host.yieldToHost();
+        slice = host.now();
+      }
+      if (host.isCancelled() || next >= files.length) return;
+      const file = files[next++];
+      host.progress(file, 100 / files.length);
+      if (host.isOpen(file)) continue;
+      const text = await host.read(file);
+      if (text === null) continue;
+      const found = await host.analyze(file, text);
+      if (found === null) continue;
+      summary.files++;
+      if (found.length === 0) continue;
+      summary.withFindings++;
+      summary.findings += found.length;
+      host.publish(file, text, found);
     }
-    if (host.isCancelled()) break;
-    host.progress(file, 100 / files.length);
-    if (host.isOpen(file)) continue;
-    const text = await host.read(file);
-    if (text === null) continue;
-    const found = await host.analyze(file, text);
-    if (found === null) continue;
-    summary.files++;
-    if (found.length === 0) continue;
-    summary.withFindings++;
-    summary.findings += found.length;
-    host.publish(file, text, found);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.lanes ?? 1, files.length)) }, lane));
   summary.cancelled = host.isCancelled();
   return summary;
 }
