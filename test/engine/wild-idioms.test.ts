@@ -255,3 +255,23 @@ test('a layer moved with .to(device) / .cuda() / .double() is still the layer', 
   assert.deepEqual(r.layers.map((l) => `${l.name} ${l.activation.name}`), ['conv1 relu', 'fc1 relu', 'fc2 linear']);
   assert.equal(r.findings.filter((f) => f.code === 'IL001').length, 2);
 });
+
+test('a lambda stored on the module and used in a Sequential, or called, runs its body', () => {
+  const src = [
+    'import jax.numpy as jnp',
+    'from flax import nnx',
+    '',
+    'class Head(nnx.Module):',
+    '    def __init__(self, rngs):',
+    '        self.pool = lambda x: jnp.mean(x, axis=(1, 2))',
+    '        self.act = lambda x: nnx.gelu(x)',
+    '        self.classifier = nnx.Sequential(nnx.Conv(64, 64, (1, 1), rngs=rngs), self.pool, nnx.Linear(64, 10, rngs=rngs))',
+    '        self.fc = nnx.Linear(64, 64, rngs=rngs)',
+    '',
+    '    def __call__(self, x):',
+    '        return self.classifier(self.act(self.fc(x)))',
+    '',
+  ].join('\n');
+  const r = analyze(src, 'python');
+  assert.deepEqual(r.layers.map((l) => `${l.layer} ${l.activation.name}`), ['Conv linear', 'Linear linear', 'Linear gelu']);
+});

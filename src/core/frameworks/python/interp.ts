@@ -41,6 +41,7 @@ import { evalAttr } from './semantics/attributes.js';
 import { ctorSites, declareClass } from './semantics/classes.js';
 import { resolveCtorFans, shortText } from './semantics/layerFans.js';
 import { BUILTINS, callMap, callPartial, callRef, isLossName, methodCall, registerModule, siluOperand, storesLocals } from './semantics/libraryCalls.js';
+import { callLambda } from './eval/lambda.js';
 import { narrow } from './semantics/torchInitCode.js';
 import { roleOf } from './vocab.js';
 
@@ -648,7 +649,7 @@ export class Interp implements Evaluator {
       case 'other':
         if (e.cond) return evalCond(this, e.cond, scope);
         for (const p of e.parts) this.eval(p, scope);
-        return UNKNOWN;
+        return e.lambda ? { kind: 'lambda', fn: e.lambda, scope } : UNKNOWN;
       default:
         return UNKNOWN;
     }
@@ -704,6 +705,8 @@ export class Interp implements Evaluator {
     switch (callee.kind) {
       case 'partial':
         return callPartial(this, callee, e, scope, stmt);
+      case 'lambda':
+        return callLambda(this, callee.fn, callee.scope, e.args.filter((a) => a.name === null && !a.star).map((a) => this.eval(a.value, scope)));
       case 'ref': {
         const out = callRef(this, callee.q, e, scope, stmt);
         if (fnE.kind === 'name' && this.weightTransforming.has(fnE.id) && out.kind === 'obj' && out.o.kind === 'weight') {
@@ -825,6 +828,7 @@ export class Interp implements Evaluator {
 
   toObj(v: Val): Obj | null {
     if (v.kind === 'obj') return v.o;
+    if (v.kind === 'lambda' && v.fn.params.length === 1) return { kind: 'lambda', fn: v.fn, scope: v.scope };
     if (v.kind === 'tensor' && v.pend.length === 0) return { kind: 'input', ch: v.ch };
     if (v.kind === 'ref') {
       const role = roleOf(v.q);

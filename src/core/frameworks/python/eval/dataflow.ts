@@ -6,6 +6,7 @@
 import { type PyExpr, type PySlice, type PyStmt, dottedName, kwarg, stmtExprs, walkExpr, walkStmts } from '../../../parse/pyast.js';
 import type { ActivationInfo, Framework, Normalization } from '../../../types.js';
 import type { Evaluator } from './evaluator.js';
+import { callLambda } from './lambda.js';
 import { setInCh } from '../semantics/layerFans.js';
 import type { Scope } from './scope.js';
 import { type ClassCtx, type LayerRec, type Obj, type Pend, type SeqRec, type TensorVal, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
@@ -91,6 +92,8 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     }
     case 'input':
       return tensor([], o.ch);
+    case 'lambda':
+      return callLambda(ev, o.fn, o.scope, [input]);
     case 'instance': {
       const userNorm = userNormOf(o.cls);
       if (userNorm) return applyObj(ev, { kind: 'norm', norm: userNorm }, input, e, scope);

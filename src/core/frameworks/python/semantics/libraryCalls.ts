@@ -5,6 +5,7 @@
  */
 import { torchCalculateGain } from '../../../math/index.js';
 import { type PyExpr, type PyStmt, argOf, dottedName, kwarg, positional } from '../../../parse/pyast.js';
+import { callLambda } from '../eval/lambda.js';
 import type { ActivationInfo, ActivationName, InitSpec } from '../../../types.js';
 import { consume, foldSeq, makeSeq, noteNorm, residualAdd } from '../eval/dataflow.js';
 import { nameValue } from '../eval/paths.js';
@@ -672,8 +673,5 @@ export function callMap(ev: Evaluator, e: Extract<PyExpr, { kind: 'call' }>, sco
   const items = e.args[1]?.value;
   if (!f || !items || f.kind !== 'other' || !f.lambda || f.lambda.params.length !== 1 || e.args.length !== 2) return null;
   const it = ev.eval(items, scope);
-  const inner: Scope = { ...scope, vars: new Map(scope.vars), returns: [] };
-  inner.vars.set(f.lambda.params[0]!, it.kind === 'list' ? joinVals(it.items) : it);
-  return ev.eval(f.lambda.body, inner);
+  return callLambda(ev, f.lambda, scope, [it.kind === 'list' ? joinVals(it.items) : it]);
 }
-
