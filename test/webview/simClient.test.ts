@@ -14,7 +14,8 @@ import type { SeedRun } from '../../src/core/sim/pool.js';
 import type { FromWorker, ToWorker } from '../../webview/variance/workerProtocol.js';
 import { normal, opts, stack } from '../sim/helpers.js';
 
-type Mode = 'normal' | 'stubborn' | 'broken';
+/** split: a seed's preview comes 5 ms before its full batch. */
+type Mode = 'normal' | 'stubborn' | 'broken' | 'split';
 let mode: Mode = 'normal';
 const workers: FakeWorker[] = [];
 const fetched: string[] = [];
@@ -59,9 +60,13 @@ class FakeWorker {
       this.timers.set(
         m.id,
         setTimeout(() => {
-          this.timers.delete(m.id);
           if (m.preview) this.emit({ kind: 'seedPreview', id: m.id, run: fakeRun(m.init, m.seed + 1000, n) });
-          this.emit({ kind: 'seedDone', id: m.id, run: fakeRun(m.init, m.seed, n) });
+          const done = () => {
+            this.timers.delete(m.id);
+            this.emit({ kind: 'seedDone', id: m.id, run: fakeRun(m.init, m.seed, n) });
+          };
+          if (mode === 'split' && m.preview) this.timers.set(m.id, setTimeout(done, 5));
+          else done();
         }, 5),
       );
     } else if (m.kind === 'cancel' && mode === 'stubborn') {
@@ -193,4 +198,16 @@ test('a costly run uses two workers (both cores), each seed once, with the numbe
   const one = await new SimClient('https://assets.example/dist/webview/').run(costly, o, () => undefined).result;
   assert.equal(workers.length, 3, 'one core: one worker');
   assert.deepEqual(two.series, one.series);
+});
+
+test('two workers: each init’s preview stays drawn until its own full batch comes', async () => {
+  mode = 'split';
+  const { SimClient } = await import('../../webview/variance/simClient.js');
+  const costly = stack(12, 512, 'relu', normal(2 / 512));
+  const shown: string[][] = [];
+  await new SimClient('https://assets.example/dist/webview/').run(costly, opts({ batch: 64, seeds: 2, which: ['current', 'recommended'] }), (p) => shown.push(p.partial.series.map((x) => x.init))).result;
+  assert.equal(workers.length, 2);
+  // Both previews first (one per worker), then the full batches: no init drops out of the chart meanwhile.
+  assert.deepEqual(shown.slice(0, 2), [['current'], ['current', 'recommended']]);
+  assert.ok(shown.slice(1).every((inits) => inits.length === 2), JSON.stringify(shown));
 });

@@ -127,7 +127,8 @@ interface Run {
   resolve: (r: SimulationResult) => void;
   reject: (e: unknown) => void;
   active: Set<number>;
-  preview: { init: SeedJob['init']; run: SeedRun } | null;
+  /** First seeds' previews (batch 16 of their weights), per init, until their full batch is pooled. */
+  previews: Map<SeedJob['init'], SeedRun>;
   backend: SimBackend;
   t0: number;
   firstCurveMs: number | null;
@@ -234,7 +235,7 @@ export class SimClient {
     const run = this.runs.get(job.run);
     if (m.kind === 'seedPreview') {
       if (run && run.schedule.runs.get(job.job.init)!.length === 0) {
-        run.preview = { init: job.job.init, run: m.run };
+        run.previews.set(job.job.init, m.run);
         this.report(run, true);
       }
       return;
@@ -248,7 +249,7 @@ export class SimClient {
       run.active.delete(m.id);
       if (m.kind === 'seedDone') {
         run.schedule.record(job.job.init, m.run);
-        if (run.preview?.init === job.job.init) run.preview = null;
+        run.previews.delete(job.job.init);
         this.report(run, false);
       } else if (m.kind === 'error') this.settle(job.run, new Error(m.message));
       else this.settle(job.run, new AbortedRun());
@@ -258,7 +259,7 @@ export class SimClient {
 
   private report(run: Run, preview: boolean): void {
     run.firstCurveMs ??= performance.now() - run.t0;
-    const partial = pooledResult(run.spec, run.options, run.schedule.runs, run.backend, { firstCurveMs: run.firstCurveMs, totalMs: performance.now() - run.t0 }, { all: false, preview: run.preview ?? undefined });
+    const partial = pooledResult(run.spec, run.options, run.schedule.runs, run.backend, { firstCurveMs: run.firstCurveMs, totalMs: performance.now() - run.t0 }, { all: false, previews: run.previews });
     run.onProgress({ done: run.schedule.done, total: run.schedule.total, partial, ...(preview ? { preview: true } : {}) });
   }
 
@@ -337,7 +338,7 @@ export class SimClient {
         resolve,
         reject,
         active: new Set(),
-        preview: null,
+        previews: new Map(),
         backend: 'wasm',
         t0: performance.now(),
         firstCurveMs: null,

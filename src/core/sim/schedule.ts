@@ -91,7 +91,7 @@ export class SeedSchedule {
 /**
  * The result of already-run seeds (for callers that run seeds elsewhere, e.g. workers):
  * one series per init of `runs`, in its order (an init with no seed yet is left out
- * unless `all`), with the analytic curve beside it. `preview` stands in for an init's
+ * unless `all`), with the analytic curve beside it. `previews` stand in for an init's
  * first seed while its full batch runs.
  */
 export function pooledResult(
@@ -100,9 +100,9 @@ export function pooledResult(
   runs: Map<SimInit, SeedRun[]>,
   backend: SimBackend,
   timings: SimulationResult['timings'],
-  extra: { all?: boolean; preview?: { init: SimInit; run: SeedRun } } = {},
+  extra: { all?: boolean; previews?: ReadonlyMap<SimInit, SeedRun> } = {},
 ): SimulationResult {
-  const inits = [...runs.keys()].filter((init) => extra.all !== false || runs.get(init)!.length > 0 || extra.preview?.init === init);
+  const inits = [...runs.keys()].filter((init) => extra.all !== false || runs.get(init)!.length > 0 || extra.previews?.has(init));
   const analytic = analyticResult(spec, { ...options, which: [...runs.keys()] });
   return {
     version: 1,
@@ -113,7 +113,8 @@ export function pooledResult(
     assumptions: spec.assumptions,
     series: inits.map((init) => {
       const own = runs.get(init)!;
-      const r = own.length === 0 && extra.preview?.init === init ? [extra.preview.run] : own;
+      const preview = extra.previews?.get(init);
+      const r = own.length === 0 && preview ? [preview] : own;
       const converged = options.seeds > 0 ? r.length >= options.seeds : isConverged(r);
       return poolSeries({ spec, init, runs: r, analytic: analytic.series.find((s) => s.init === init)!.layers, converged });
     }),
