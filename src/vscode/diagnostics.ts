@@ -290,6 +290,7 @@ export class DiagnosticsController implements vscode.Disposable {
     const off = this.offThread;
     if (off && target.text.length >= OFF_THREAD_CHARS) {
       const key = target.key;
+      this.say(`${key}#thread`, `${vscode.workspace.asRelativePath(target.uri)}: ${target.text.length} characters, analysed on a worker thread (documents of ${OFF_THREAD_CHARS} or more)`);
       const remote = await this.service.analyzeRemote(engine, target, this.settings, (text, language, options) => off.analyze(key, text, language, options), project);
       if (remote) return remote;
     }
@@ -356,6 +357,7 @@ export class DiagnosticsController implements vscode.Disposable {
     this.offThread?.forget(key);
     this.states.delete(key);
     this.said.delete(key);
+    this.said.delete(`${key}#thread`);
     this.collection.delete(doc.uri);
     this.updateStatus();
   }
