@@ -4,7 +4,7 @@ import { analyzeInWorkspace, prepareInWorkspace, type AnalysisOptions, type Anal
 import { parseNotebook, type Notebook } from '../core/notebook.js';
 import type { JsonError } from '../core/report.js';
 import type { Args } from './args.js';
-import { errMessage, load, type FileProblem, type Target } from './files.js';
+import { errMessage, load, type FileProblem, type Loaded, type Target } from './files.js';
 import { fixNotebook, fixText } from './fix.js';
 import { FileChangedError, type CliIO } from './io.js';
 import { inProcessEngine, safeAnalyze, type AnalysisEngine } from './pool.js';
@@ -56,13 +56,22 @@ function analyzerFor(language: Language, options: AnalysisOptions, project: Proj
  * the project's index, and its `--fix` rounds run here (a fixed file updates the index that the
  * files after it read). All I/O stays here.
  */
-export async function processFile(io: CliIO, target: Target, args: Args, options: AnalysisOptions, engine: AnalysisEngine = inProcessEngine, project: ProjectContext | null = null): Promise<FileOutcome> {
+export async function processFile(
+  io: CliIO,
+  target: Target,
+  args: Args,
+  options: AnalysisOptions,
+  engine: AnalysisEngine = inProcessEngine,
+  project: ProjectContext | null = null,
+  /** The file as already read (for the project's index), instead of reading it again. */
+  preloaded?: Loaded,
+): Promise<FileOutcome> {
   const problems: FileProblem[] = [];
   const empty = (message: string, fatal: boolean, text = ''): FileOutcome => {
     problems.push({ path: target.path, message, fatal });
     return { analysed: { path: target.path, text, result: null, notebook: null, errors: [{ message }], fixed: 0 }, problems };
   };
-  const loaded = await load(io, target, args.maxSize);
+  const loaded = preloaded ?? (await load(io, target, args.maxSize));
   if (!('bytes' in loaded)) return empty(loaded.message, loaded.fatal);
 
   if (target.kind === 'notebook') {

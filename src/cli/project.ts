@@ -8,7 +8,7 @@
 import * as nodePath from 'node:path';
 import { WorkspaceIndex } from '../core/index.js';
 import type { Args } from './args.js';
-import { collect, load, type FileProblem, type Target } from './files.js';
+import { collect, load, type FileProblem, type Loaded, type Target } from './files.js';
 import type { CliIO } from './io.js';
 import { inProcessEngine, mapLimited, type AnalysisEngine, type IndexEntry } from './pool.js';
 
@@ -23,9 +23,14 @@ export interface ProjectContext {
 export interface Projects {
   /** The project of a target, or null (analysed alone). */
   of(target: Target): ProjectContext | null;
+  /**
+   * The file as it was read to build its project's index, handed out once (then forgotten), so that
+   * it is not read a second time; undefined when it was not kept (`--fix`: files are read when fixed).
+   */
+  take(target: Target): Loaded | undefined;
 }
 
-const NONE: Projects = { of: () => null };
+const NONE: Projects = { of: () => null, take: () => undefined };
 
 function relPath(root: string, abs: string): string | null {
   const rel = nodePath.relative(root, abs);
@@ -38,7 +43,7 @@ function relPath(root: string, abs: string): string | null {
  * JSON, top-level statements, imports) are computed by `engine`, on the worker threads when
  * there are some, and entered in the walk's order.
  */
-async function indexFolder(io: CliIO, root: string, args: Args, engine: AnalysisEngine): Promise<WorkspaceIndex> {
+async function indexFolder(io: CliIO, root: string, args: Args, engine: AnalysisEngine, keep: Map<string, Loaded> | null): Promise<WorkspaceIndex> {
   const index = new WorkspaceIndex(args.maxSize);
   const ignored: FileProblem[] = [];
   const targets = await collect(io, [root], ignored);
@@ -48,6 +53,7 @@ async function indexFolder(io: CliIO, root: string, args: Args, engine: Analysis
     if (rel === null) return null;
     const loaded = await load(io, t, args.maxSize);
     if (!('bytes' in loaded)) return null; // unreadable or skipped: reported when (if) it is analysed
+    keep?.set(nodePath.resolve(io.cwd, t.path), loaded);
     return { rel, entry: await engine.indexEntry(rel, loaded.text) };
   });
   for (const e of entries) if (e?.entry) index.update(e.rel, e.entry.text, e.entry.language, e.entry.cells, e.entry.summary);
@@ -69,14 +75,24 @@ export async function buildProjects(io: CliIO, args: Args, engine: AnalysisEngin
   }
   if (roots.length === 0) return NONE;
   const projects: { abs: string; index: WorkspaceIndex }[] = [];
+  // Without --fix every file is analysed as it was read for the index (with --fix, an earlier file's
+  // fix is on disk when a later file is read).
+  const kept = args.fix ? null : new Map<string, Loaded>();
   for (const r of roots) {
     const abs = nodePath.resolve(io.cwd, r);
     if (projects.some((p) => p.abs === abs)) continue;
-    projects.push({ abs, index: await indexFolder(io, r, args, engine) });
+    projects.push({ abs, index: await indexFolder(io, r, args, engine, kept) });
   }
   // the innermost root wins for a file under several
   projects.sort((a, b) => b.abs.length - a.abs.length);
   return {
+    take(target: Target): Loaded | undefined {
+      if (!kept) return undefined;
+      const abs = nodePath.resolve(io.cwd, target.path);
+      const l = kept.get(abs);
+      kept.delete(abs);
+      return l;
+    },
     of(target: Target): ProjectContext | null {
       const abs = nodePath.resolve(io.cwd, target.path);
       for (const p of projects) {

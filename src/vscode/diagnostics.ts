@@ -290,8 +290,13 @@ export class DiagnosticsController implements vscode.Disposable {
     const off = this.offThread;
     if (off && target.text.length >= OFF_THREAD_CHARS) {
       const key = target.key;
-      const remote = await this.service.analyzeRemote(engine, target, this.settings, (text, language, options) => off.analyze(key, text, language, options), project);
-      if (remote) return remote;
+      this.say(`${key}#thread`, `${vscode.workspace.asRelativePath(target.uri)}: ${target.text.length} characters, analysed on a worker thread (documents of ${OFF_THREAD_CHARS} or more)`);
+      // Null: the worker stopped (then the second try is null at once), or the entry was dropped
+      // meanwhile (settings changed: the second try analyses with the new ones).
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const remote = await this.service.analyzeRemote(engine, target, this.settings, (text, language, options) => off.analyze(key, text, language, options), project);
+        if (remote) return remote;
+      }
     }
     return this.service.analyze(engine, target, this.settings, project);
   }
@@ -356,6 +361,7 @@ export class DiagnosticsController implements vscode.Disposable {
     this.offThread?.forget(key);
     this.states.delete(key);
     this.said.delete(key);
+    this.said.delete(`${key}#thread`);
     this.collection.delete(doc.uri);
     this.updateStatus();
   }

@@ -55,7 +55,7 @@ export async function analysePaths(io: CliIO, args: Args, cfg: CliConfig): Promi
     // reading overlaps analysis); the outcomes keep the order of the walk.
     outcomes = await mapLimited(targets, engine.threads === 1 ? 1 : engine.threads * 4, async (t) => {
         const { options, config } = await cfg.optionsFor(t.path);
-        return { outcome: await processFile(io, t, args, options, engine, projects.of(t)), config };
+        return { outcome: await processFile(io, t, args, options, engine, projects.of(t), projects.take(t)), config };
       }, progress.update);
   } finally {
     progress.done();
