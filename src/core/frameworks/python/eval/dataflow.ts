@@ -124,8 +124,16 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
  * holding no weight layer, and computing a statistic in its forward (mean/var/std/norm, rsqrt,
  * or the framework's functional norm).
  */
+const userNorms = new WeakMap<ClassCtx, Normalization | null>();
+
 export function userNormOf(cls: ClassCtx): Normalization | null {
   if (cls.layers.length > 0 || !/Norm(alization)?$/.test(cls.name)) return null;
+  let n = userNorms.get(cls);
+  if (n === undefined) userNorms.set(cls, (n = readUserNorm(cls)));
+  return n;
+}
+
+function readUserNorm(cls: ClassCtx): Normalization | null {
   const fwd = cls.methods.get('forward') ?? cls.methods.get('call') ?? cls.methods.get('__call__');
   if (!fwd || !computesStatistic(fwd.body)) return null;
   const n = cls.name;
