@@ -275,3 +275,32 @@ test('a lambda stored on the module and used in a Sequential, or called, runs it
   const r = analyze(src, 'python');
   assert.deepEqual(r.layers.map((l) => `${l.layer} ${l.activation.name}`), ['Conv linear', 'Linear linear', 'Linear gelu']);
 });
+
+test('nn.ModuleDict(dict(...)) read by attribute, and an activation written as a class (NewGELU), are followed', () => {
+  const src = [
+    'import math',
+    'import torch',
+    'import torch.nn as nn',
+    '',
+    'class NewGELU(nn.Module):',
+    '    def forward(self, x):',
+    '        return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))',
+    '',
+    'class Block(nn.Module):',
+    '    def __init__(self, d):',
+    '        super().__init__()',
+    '        self.ln_2 = nn.LayerNorm(d)',
+    '        self.mlp = nn.ModuleDict(dict(c_fc=nn.Linear(d, 4 * d), c_proj=nn.Linear(4 * d, d), act=NewGELU(), dropout=nn.Dropout(0.1)))',
+    '        m = self.mlp',
+    '        self.mlpf = lambda x: m.dropout(m.c_proj(m.act(m.c_fc(x))))',
+    '',
+    '    def forward(self, x):',
+    '        return x + self.mlpf(self.ln_2(x))',
+    '',
+  ].join('\n');
+  const r = analyze(src, 'python');
+  assert.deepEqual(r.layers.map((l) => l.activation.name), ['gelu', 'linear']);
+  const f = r.findings.find((x) => x.code === 'IL001')!;
+  assert.match(f.message, /^GELU after kaiming_uniform/);
+  assert.equal(f.severity, 'info'); // LayerNorm + residual
+});

@@ -792,6 +792,10 @@ export class Interp implements Evaluator {
         // Unknown callee: evaluate arguments (layers may be built inside), tensors
         // passed to it meet an unknown operation.
         const name = dottedName(fnE);
+        if (name === 'dict' && !lookup(scope, name) && e.args.every((a) => a.name !== null && !a.star)) {
+          // dict(c_fc=nn.Linear(...), act=nn.GELU()): the keyword form of a dict literal
+          return { kind: 'dict', entries: new Map(e.args.map((a) => [a.name!, this.eval(a.value, scope)])) };
+        }
         if (name === 'map' && !lookup(scope, name)) {
           const mapped = callMap(this, e, scope);
           if (mapped) return mapped;

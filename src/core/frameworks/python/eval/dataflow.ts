@@ -4,7 +4,7 @@
  * output, norms and residual additions on the way, slicing, and Sequential containers.
  */
 import { type PyExpr, type PySlice, type PyStmt, dottedName, kwarg, stmtExprs, walkExpr, walkStmts } from '../../../parse/pyast.js';
-import type { ActivationInfo, Framework, Normalization } from '../../../types.js';
+import type { ActivationInfo, ActivationName, Framework, Normalization } from '../../../types.js';
 import type { Evaluator } from './evaluator.js';
 import { callLambda } from './lambda.js';
 import { setInCh } from '../semantics/layerFans.js';
@@ -97,6 +97,8 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     case 'instance': {
       const userNorm = userNormOf(o.cls);
       if (userNorm) return applyObj(ev, { kind: 'norm', norm: userNorm }, input, e, scope);
+      const userAct = userActivationOf(o.cls);
+      if (userAct) return applyObj(ev, { kind: 'act', act: { name: userAct, via: 'sequential', span: e.span, text: o.cls.name } }, input, e, scope);
       const own = o.cls.attrs.get('__seq__');
       if (own && own.kind === 'obj' && !o.cls.methods.has('forward')) return applyObj(ev, own.o, input, e, scope);
       // A user module called on the tensor: follow the tensor through its forward.
@@ -124,6 +126,19 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
  * holding no weight layer, and computing a statistic in its forward (mean/var/std/norm, rsqrt,
  * or the framework's functional norm).
  */
+/**
+ * An activation written as a class of its own (minGPT's `NewGELU`, CLIP's `QuickGELU`, `Swish`,
+ * `Mish`): named for the activation (an optional New/Quick/Fast/Approx prefix and Activation
+ * suffix), holding no weight layer, with a forward.
+ */
+export function userActivationOf(cls: ClassCtx): ActivationName | null {
+  if (cls.layers.length > 0) return null;
+  const m = /^(?:New|Quick|Fast|Approx|Approximate)?(GELU|GeLU|Gelu|SiLU|Silu|Swish|Mish|ReLU|Relu|LeakyReLU|ELU|Elu|SELU|Sigmoid|Tanh|Softplus)(?:Activation)?$/.exec(cls.name);
+  if (!m || !(cls.methods.has('forward') || cls.methods.has('call') || cls.methods.has('__call__'))) return null;
+  const n = m[1]!.toLowerCase();
+  return n === 'swish' ? 'silu' : n === 'leakyrelu' ? 'leaky_relu' : (n as ActivationName);
+}
+
 const userNorms = new WeakMap<ClassCtx, Normalization | null>();
 
 export function userNormOf(cls: ClassCtx): Normalization | null {

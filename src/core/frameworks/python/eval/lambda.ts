@@ -2,12 +2,13 @@
 import type { PyLambda } from '../../../parse/pyast.js';
 import type { Evaluator } from './evaluator.js';
 import type { Scope } from './scope.js';
-import { UNKNOWN, type Val } from './values.js';
+import { type LambdaHome, UNKNOWN, type Val } from './values.js';
 
 /** Runs a lambda's body on `args`, in the scope it was written in (depth-limited like calls). */
-export function callLambda(ev: Evaluator, fn: PyLambda, home: Scope, args: Val[]): Val {
+export function callLambda(ev: Evaluator, fn: PyLambda, home: LambdaHome, args: Val[]): Val {
   if (home.depth > 12) return UNKNOWN;
-  const inner: Scope = { ...home, vars: new Map(home.vars), returns: [], depth: home.depth + 1 };
+  // Every LambdaHome is the Scope the lambda was evaluated in (interp.ts), so the copy is one.
+  const inner: Scope = { ...(home as Scope), vars: new Map(home.vars), returns: [], depth: home.depth + 1 };
   fn.params.forEach((p, i) => inner.vars.set(p, args[i] ?? UNKNOWN));
   return ev.eval(fn.body, inner);
 }

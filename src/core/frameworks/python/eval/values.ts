@@ -7,7 +7,6 @@ import type { PyArg, PyExpr, PyLambda, PyStmt } from '../../../parse/pyast.js';
 import type { ActivationInfo, Framework, InitSpec, Normalization, Span } from '../../../types.js';
 import { Imports } from '../imports.js';
 import type { WeightLayerSpec } from '../vocab.js';
-import type { Scope } from './scope.js';
 
 export interface InitEvent {
   seq: number;
@@ -172,7 +171,13 @@ export type Obj =
   | { kind: 'wrapper'; inner: Obj; merge?: BidiMerge; backward?: Obj }
   | { kind: 'input'; ch: number | null }
   /** A lambda used as a module (`nnx.Sequential(..., lambda x: x.mean((1, 2)))`): its body runs on the input. */
-  | { kind: 'lambda'; fn: PyLambda; scope: Scope };
+  | { kind: 'lambda'; fn: PyLambda; scope: LambdaHome };
+
+/** The scope a lambda was written in: eval/scope.ts `Scope`, which imports this module (eval/lambda.ts reads it back). */
+export interface LambdaHome {
+  vars: Map<string, Val>;
+  depth: number;
+}
 
 /**
  * Keras `Bidirectional` merge_mode: 'concat' (the default) doubles the width,
@@ -209,8 +214,8 @@ export type Val =
   | { kind: 'ref'; q: string } // an imported name not called (nn.relu, initializer factory...)
   /** functools.partial(target, *args, **kwargs): calling it calls target with those arguments first. */
   | { kind: 'partial'; target: Val; args: PyArg[] }
-  /** `lambda x: ...`, with the scope it was written in. */
-  | { kind: 'lambda'; fn: PyLambda; scope: Scope }
+  /** `lambda x: ...`, with the scope it was written in (a `Scope`; typed here as its home only, as scope.ts imports this module). */
+  | { kind: 'lambda'; fn: PyLambda; scope: LambdaHome }
   | { kind: 'const'; v: boolean | null } // True / False / None
   /**
    * k · out^out · in^inn · (one kernel_size entry)^ks, read from a module iterated by init code

@@ -62,6 +62,9 @@ export function evalAttr(ev: Evaluator, e: Extract<PyExpr, { kind: 'attr' }>, sc
       const v = base.cls.fields.get(e.attr);
       return v ?? UNKNOWN;
     }
+    case 'dict':
+      // nn.ModuleDict reads its entries as attributes too: self.mlp.c_fc
+      return base.entries.get(e.attr) ?? UNKNOWN;
     default:
       return UNKNOWN;
   }
