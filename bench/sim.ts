@@ -24,6 +24,7 @@ import type { NetworkSpec, SimBackend, SimLayer } from '../src/core/sim/types.js
 import { DEFAULT_SIM_OPTIONS } from '../src/core/sim/types.js';
 import { initBackend, runSeed, runSimulation, scoped } from '../src/sim/runner.js';
 import { runSimulationPooled, wasmDir } from '../src/sim/node.js';
+import { reluLogMomentSd, seedsFor } from '../src/core/sim/spread.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
@@ -105,7 +106,7 @@ if (ensure.status === 0) {
 
 // Convergence: the seed-to-seed spread of every layer's log second moment, and how many
 // seeds the ±5% rule needs (95% interval of the mean: seeds ≈ (1.96·sd / ln 1.05)²).
-const convergence: { depth: number; seeds: number; seconds: number; perSeed: number; sdLast: number; sdMax: number; seedsFor5: number; in5s: number }[] = [];
+const convergence: { depth: number; seeds: number; seconds: number; perSeed: number; sdLast: number; sdMax: number; sdTheory: number; seedsFor5: number; in5s: number }[] = [];
 for (const depth of [20, 50]) {
   const net = mlp(depth, 512);
   const pooled = await runSimulationPooled(net, { ...DEFAULT_SIM_OPTIONS, seeds: 0, maxSeeds: 32, which: ['current'] }, { workers: 2, backend: 'wasm' });
@@ -117,14 +118,16 @@ for (const depth of [20, 50]) {
   const sdMax = Math.max(...sds);
   const seconds = pooled.timings.totalMs / 1000;
   const perSeed = seconds / n; // wall time per seed on 2 workers
-  const seedsFor5 = Math.ceil(((1.96 * sdMax) / Math.log(1.05)) ** 2);
+  const seedsFor5 = seedsFor(sdMax);
+  // src/core/sim/spread.ts: Hanin & Nica's 5L/n per input, corrected for the batch's averaging.
+  const theory = reluLogMomentSd(depth, 512, 64).at(-1)!;
   const in5s = Math.floor(5 / perSeed);
   const reach = in5s >= 2 ? (Math.exp((1.96 * sdMax) / Math.sqrt(in5s)) - 1) * 100 : NaN;
-  convergence.push({ depth, seeds: n, seconds, perSeed, sdLast: sds[sds.length - 1]!, sdMax, seedsFor5, in5s });
+  convergence.push({ depth, seeds: n, seconds, perSeed, sdLast: sds[sds.length - 1]!, sdMax, sdTheory: theory, seedsFor5, in5s });
   push({
     what: `${depth}×512 seeds = 0 (batch 64, 2 workers): ${n} seeds, ${s.converged ? 'converged' : 'seed cap'}`,
     seconds,
-    note: `sd of log m per seed ${sdMax.toFixed(2)} (last layer ${sds[sds.length - 1]!.toFixed(2)}; √(5L/n) = ${Math.sqrt((5 * depth) / 512).toFixed(2)}); ±5% needs ≈${seedsFor5} seeds ≈ ${(seedsFor5 * perSeed).toFixed(0)} s; in 5 s: ${in5s} seeds, ±${reach.toFixed(0)}%`,
+    note: `sd of log m per seed ${sdMax.toFixed(2)} (last layer ${sds[sds.length - 1]!.toFixed(2)}; theory for batch 64: ${theory.toFixed(2)}, one input √(5L/n) = ${Math.sqrt((5 * depth) / 512).toFixed(2)}); ±5% needs ≈${seedsFor5} seeds ≈ ${(seedsFor5 * perSeed).toFixed(0)} s (theory ${seedsFor(theory)}); in 5 s: ${in5s} seeds, ±${reach.toFixed(0)}%`,
   });
 }
 

@@ -204,7 +204,9 @@ function blank(s: string): string {
 }
 
 /**
- * Replaces IPython-only lines with spaces of the same length (line breaks kept).
+ * Replaces IPython-only lines with spaces of the same length (line breaks kept);
+ * an indented one becomes the statement `0` padded with spaces, so that the
+ * block holding it keeps a body.
  * Line magics (`%x`), shell escapes (`!x`), their `\` continuations, and whole
  * cells under a non-Python cell magic (`%%bash`, `%%writefile f.py`, ...).
  * Known limit: a Python continuation line that starts with `%` (modulo) inside
@@ -223,12 +225,24 @@ export function blankMagics(source: string): string {
     }
   }
   let continuing = false;
+  /** The last line of Python code: its indentation, and whether it opens a block. */
+  let last = { lead: 0, opens: false };
   const out = lines.map((line) => {
     const t = line.trimStart();
     const isMagic = continuing || t.startsWith('%') || t.startsWith('!');
     const body = line.endsWith('\r') ? line.slice(0, -1) : line;
+    const first = isMagic && !continuing;
     continuing = isMagic && body.endsWith('\\');
-    return isMagic ? blank(line) : line;
+    const lead = line.length - t.length;
+    if (!isMagic) {
+      const code = t.split('#')[0]!.trimEnd();
+      if (code !== '') last = { lead, opens: code.endsWith(':') };
+      return line;
+    }
+    // IPython runs an indented magic as a call (`if colab:\n  %load_ext x`): a `0` in its place
+    // keeps the block a block, where spaces alone would leave it without a body.
+    if (first && lead > 0 && (last.opens ? lead > last.lead : lead === last.lead)) return line.slice(0, lead) + '0' + blank(line.slice(lead + 1));
+    return blank(line);
   });
   return out.join('\n');
 }

@@ -6,13 +6,14 @@
  * (Markdown and aligned plain text) for editors without a webview.
  *
  * The default options are the panel's: seeds until converged, at most 8 per
- * init (a first answer in seconds on an MLP). The command's third argument may
- * override them: `{ method, seeds, batch, seed, steps, spatial, widthDefault,
- * depthMultiplier, input, which }` with the panel's limits (src/shared/protocol.ts).
+ * init (a first answer in seconds on an MLP), within a run budget. The command's
+ * third argument may override them: `{ method, seeds, batch, seed, steps, spatial,
+ * widthDefault, depthMultiplier, input, which, budget }` with the panel's limits
+ * (src/shared/protocol.ts).
  */
 import type { NetworkSpec, SimInit, SimOptions, SimProgress, SimulationResult } from '../core/sim/types.js';
 import { DEFAULT_SIM_OPTIONS, SIM_INITS } from '../core/sim/types.js';
-import { forwardCost } from '../core/sim/budget.js';
+import { reductionNote } from '../core/sim/budget.js';
 import { parseOptions } from '../shared/protocol.js';
 import { fmt } from '../vscode/logic/variance.js';
 
@@ -21,54 +22,38 @@ export type SimMethod = 'analytic' | 'montecarlo' | 'both';
 export interface SimulateRequest {
   method: SimMethod;
   options: SimOptions;
-  /** The option names the client gave (the others may be reduced for a costly model). */
-  given: ReadonlySet<string>;
 }
 
-/** The panel's starting options: seeds until converged, at most 8 per init. */
-export const SERVER_SIM_DEFAULTS: SimOptions = { ...DEFAULT_SIM_OPTIONS, maxSeeds: 8 };
+/**
+ * Multiply-adds of all the forward passes the default run may take (seed runs ×
+ * the fitted per-seed cost, src/core/sim/budget.ts seedCost): an MLP of a few
+ * 100k weights runs the panel's defaults (at most 8 seeds per init, batch 64) in
+ * seconds; a convolutional stack at 16×16 is capped at 2 seeds per init. The
+ * model itself is reduced exactly as the panel and the CLI reduce it (the work
+ * budget per seed); only the seed cap is the server's own.
+ */
+export const RUN_BUDGET = 4e9;
+
+/** The panel's starting options (seeds until converged, at most 8 per init) within the server's run budget. */
+export const SERVER_SIM_DEFAULTS: SimOptions = { ...DEFAULT_SIM_OPTIONS, maxSeeds: 8, runBudget: RUN_BUDGET };
 
 /** The command's optional third argument → method and simulator options, or a message for the client. */
 export function parseSimulateRequest(x: unknown, distribution: 'normal' | 'uniform'): SimulateRequest | string {
   const base: SimOptions = { ...SERVER_SIM_DEFAULTS, distribution };
-  if (x === undefined || x === null) return { method: 'both', options: base, given: new Set() };
+  if (x === undefined || x === null) return { method: 'both', options: base };
   if (typeof x !== 'object' || Array.isArray(x)) return 'options must be an object';
   const { method: rawMethod, ...rest } = x as Record<string, unknown>;
   const method = rawMethod === 'mc' ? 'montecarlo' : rawMethod ?? 'both';
   if (method !== 'analytic' && method !== 'montecarlo' && method !== 'both') return `method must be analytic, montecarlo (mc) or both, got ${JSON.stringify(rawMethod)}`;
   const parsed = parseOptions({ ...base, ...rest });
   if (typeof parsed === 'string') return parsed;
-  return { method, options: { ...base, ...parsed }, given: new Set(Object.keys(rest)) };
+  return { method, options: { ...base, ...parsed } };
 }
 
-/**
- * Multiply-adds the whole default run may take (seed runs × forwardCost; the
- * simulator's own budget, src/core/sim/budget.ts, bounds one seed): an MLP of a
- * few 100k weights runs the panel's defaults (at most 8 seeds per init, batch
- * 64) in seconds; a convolutional stack at 16×16 would take minutes.
- */
-export const RUN_BUDGET = 4e9;
-
-/**
- * The options the default run uses for this model: the panel's, unless the
- * run would cost more than `budget` multiply-adds; then fewer seeds (down to 2
- * per init), then a smaller batch (down to 8), for what the client did not set.
- * Returns the options and, when reduced, a sentence saying so.
- */
-export function fitToBudget(spec: NetworkSpec, request: SimulateRequest, budget = RUN_BUDGET): { options: SimOptions; note: string | null } {
-  const o = { ...request.options };
-  const inits = (o.which ?? SIM_INITS).length;
-  const runs = () => inits * (o.seeds > 0 ? o.seeds : (o.maxSeeds ?? 32));
-  const total = () => forwardCost(spec, o) * runs();
-  if (total() <= budget) return { options: o, note: null };
-  const before = { seeds: o.maxSeeds ?? 32, batch: o.batch };
-  if (!request.given.has('seeds') && o.seeds === 0) while ((o.maxSeeds ?? 32) > 2 && total() > budget) o.maxSeeds = Math.max(2, Math.floor((o.maxSeeds ?? 32) / 2));
-  if (!request.given.has('batch')) while (o.batch > 8 && total() > budget) o.batch = Math.max(8, Math.floor(o.batch / 2));
-  const changed: string[] = [];
-  if ((o.maxSeeds ?? 32) !== before.seeds) changed.push(`at most ${o.maxSeeds} seeds per init (not ${before.seeds})`);
-  if (o.batch !== before.batch) changed.push(`batch ${o.batch} (not ${before.batch})`);
-  if (changed.length === 0) return { options: o, note: null };
-  return { options: o, note: `A costly model (${forwardCost(spec, request.options).toExponential(1)} multiply-adds per seed): ${changed.join(', ')}, to answer in seconds; pass { "seeds": N, "batch": N } as the command's third argument for more.` };
+/** The note under the tables of a reduced run (its `reduced:…` assumptions), or null. */
+export function reducedNote(sim: SimulationResult): string | null {
+  const note = reductionNote(sim.assumptions);
+  return note && `${note} Pass { "seeds": N, "budget": N } as the command's third argument for more (budget: multiply-adds per seed forward; 0 = never reduce).`;
 }
 
 /** What the run can be told and tell: the request's cancellation and its progress. */
@@ -112,7 +97,10 @@ function interval(lo: number, hi: number): string {
 function seedCount(sim: SimulationResult, s: SimulationResult['series'][number]): string {
   const n = `${s.seeds} seed${s.seeds === 1 ? '' : 's'}`;
   if (sim.options.seeds > 0) return n;
-  return `${n} (${s.converged ? 'converged' : 'seed cap, not converged'})`;
+  const c = s.convergence;
+  if (s.converged || !c) return `${n} (${s.converged ? 'converged' : 'seed cap, not converged'})`;
+  const wide = c.halfWidth >= 1 ? `×/÷${(1 + c.halfWidth).toPrecision(2)}` : `±${(100 * c.halfWidth).toFixed(0)}%`;
+  return `${n} (seed cap, not converged: 95% interval ${wide} at layer ${c.layer}; ±5% needs ≈${c.seedsFor5} seeds)`;
 }
 
 function seedsNote(sim: SimulationResult): string {

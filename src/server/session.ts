@@ -66,7 +66,7 @@ import { DocumentStore, locateInTarget, toTargetOffset, type ServerTarget } from
 import { curvesMarkdown, tableMarkdown, tableText } from './simulate.js';
 import { panelModel } from '../vscode/logic/panel.js';
 import type { SimOptions, SimulationResult } from '../core/sim/types.js';
-import { fitToBudget, monteCarloMarkdown, monteCarloText, parseSimulateRequest, runMonteCarlo } from './montecarlo.js';
+import { monteCarloMarkdown, monteCarloText, parseSimulateRequest, reducedNote, runMonteCarlo } from './montecarlo.js';
 import { scanWorkspace, type ScannedFile } from './scan.js';
 
 export const COMMANDS = {
@@ -694,7 +694,6 @@ export function startSession(connection: Connection): Session {
     const curves = analytic ? curvesMarkdown(analytic) : `(no analytic curves: ${'error' in panel ? panel.error : ''})`;
     let montecarlo: SimulationResult | null = null;
     let montecarloError: string | undefined;
-    let fitted: { options: SimOptions; note: string | null } = { options: request.options, note: null };
     if (request.method !== 'analytic' && !('error' in panel)) {
       // Progress: the client's token when it gave one, else one the server creates (when the client can show it).
       const created = WorkDoneProgressReporter.isNullInstance(workDone) ? await connection.window.createWorkDoneProgress().catch(() => null) : null;
@@ -703,10 +702,9 @@ export function startSession(connection: Connection): Session {
       const abort = new AbortController();
       const sub = both.onCancellationRequested(() => abort.abort());
       if (both.isCancellationRequested) abort.abort();
-      fitted = fitToBudget(panel.spec, request);
       reporter.begin('InitLens: Monte Carlo simulation', 0, table.title, true);
       try {
-        montecarlo = await runMonteCarlo(panel.spec, fitted.options, {
+        montecarlo = await runMonteCarlo(panel.spec, request.options, {
           signal: abort.signal,
           onProgress: (p) => reporter.report(Math.min(100, Math.floor((100 * p.done) / Math.max(1, p.total))), `${p.done} seed runs`),
         });
@@ -720,10 +718,12 @@ export function startSession(connection: Connection): Session {
       }
     }
     const withAnalytic = request.method === 'both';
-    const mcMarkdown = montecarlo ? monteCarloMarkdown(montecarlo, withAnalytic) + (fitted.note ? `\n\n*${fitted.note}*` : '') : montecarloError ? `(no Monte Carlo: ${montecarloError})` : '';
+    // The reductions the run made (the work budget per seed, as the panel and the CLI make them, and the server's seed cap).
+    const note = montecarlo ? reducedNote(montecarlo) : null;
+    const mcMarkdown = montecarlo ? monteCarloMarkdown(montecarlo, withAnalytic) + (note ? `\n\n*${note}*` : '') : montecarloError ? `(no Monte Carlo: ${montecarloError})` : '';
     const markdown = [tableMarkdown(table), request.method === 'montecarlo' ? '' : curves, mcMarkdown].filter((x) => x !== '').join('\n\n');
-    const text = [tableText(table), montecarlo ? monteCarloText(montecarlo, withAnalytic) : '', montecarlo && fitted.note ? fitted.note : ''].filter((x) => x !== '').join('\n\n');
-    return { title: table.title, method: request.method, markdown, text, table, analytic, montecarlo, montecarloError, reduced: fitted.note ?? undefined };
+    const text = [tableText(table), montecarlo ? monteCarloText(montecarlo, withAnalytic) : '', note ?? ''].filter((x) => x !== '').join('\n\n');
+    return { title: table.title, method: request.method, markdown, text, table, analytic, montecarlo, montecarloError, reduced: note ?? undefined };
   }
 
   async function fixAllCommand(uriArg: unknown, versionArg: unknown) {

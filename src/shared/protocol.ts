@@ -280,6 +280,10 @@ export function parseOptions(x: unknown): SimOptions | string {
     if (x.distribution !== 'normal' && x.distribution !== 'uniform') return 'options.distribution is neither normal nor uniform';
     out.distribution = x.distribution;
   }
+  if (x.budget !== undefined) {
+    if (!isNum(x.budget) || x.budget < 0 || x.budget > 1e15) return 'options.budget must be a number of multiply-adds in [0, 1e15] (0: never reduce)';
+    out.budget = x.budget;
+  }
   if (x.maxSeeds !== undefined) {
     if (!isInt(x.maxSeeds, 1, 256)) return 'options.maxSeeds must be an integer in [1, 256]';
     out.maxSeeds = x.maxSeeds;

@@ -6,7 +6,8 @@
  * Speed (see /work/shared/docs/simulation.md): in tfjs-wasm, `matMul` with a
  * transpose flag and `tf.grads` fall onto a path about 10× slower, so the
  * backward pass is written by hand with explicit `tf.transpose` before each
- * multiply: dense dx = dz·transpose(W), dW = transpose(x)·dz; convolutions
+ * multiply: dense dx = dz·transpose(W), dW = transpose(x)·dz (at a small batch only
+ * dW's variance, from the Gram matrices x·xᵀ and dz·dzᵀ: denseWeightGradVariance); convolutions
  * dx = conv2dTranspose(dz, W), dW = transpose(im2col(x))·dz. Only normalization
  * layers (the norm's own backward) and gated recurrent layers (small, unrolled)
  * use tf.grads.
@@ -455,7 +456,32 @@ export function conv3dAdjoint(dz: tf.Tensor, w: tf.Tensor, n: readonly number[],
 }
 
 /** Backward of one layer: gradient w.r.t. its input (raw, previous layer's output shape) and w.r.t. its weights. */
-export function backwardLayer(f: Forward, l: SimLayer, p: Params, dy: tf.Tensor, embeddingRows: number): { dx: tf.Tensor | null; dw: tf.Tensor | Float64Array } {
+/**
+ * The variance over the entries of dW = xᵀ·dz (x: B × n_in, dz: B × n_out) without
+ * forming it, for a small batch: Σ dW² = Σ (x·xᵀ)∘(dz·dzᵀ) and Σ dW = Σ_b (Σ_i x_bi)(Σ_j dz_bj),
+ * B²·(n_in + n_out) multiply-adds instead of B·n_in·n_out and a pass over n_in·n_out entries.
+ */
+export function denseWeightGradVariance(x: tf.Tensor, dz: tf.Tensor): number {
+  const nIn = x.shape[1]!;
+  const nOut = dz.shape[1]!;
+  const v = tf.tidy(() => {
+    const x2 = x as tf.Tensor2D;
+    const d2 = dz as tf.Tensor2D;
+    const sq = tf.sum(tf.mul(tf.matMul(x2, tf.transpose(x2) as tf.Tensor2D), tf.matMul(d2, tf.transpose(d2) as tf.Tensor2D)));
+    const s = tf.sum(tf.mul(tf.sum(x2, 1), tf.sum(d2, 1)));
+    return tf.stack([sq, s]).dataSync();
+  });
+  const n = nIn * nOut;
+  const mean = v[1]! / n;
+  return Math.max(0, v[0]! / n - mean * mean);
+}
+
+/** Whether the Gram form of denseWeightGradVariance is the cheaper one. */
+function gramCheaper(batch: number, nIn: number, nOut: number): boolean {
+  return batch * (nIn + nOut) < nIn * nOut / 2;
+}
+
+export function backwardLayer(f: Forward, l: SimLayer, p: Params, dy: tf.Tensor, embeddingRows: number): { dx: tf.Tensor | null; dw: tf.Tensor | Float64Array | number } {
   const x = f.adapted.x;
   if (l.kind === 'recurrent') {
     const b = p.b;
@@ -486,10 +512,11 @@ export function backwardLayer(f: Forward, l: SimLayer, p: Params, dy: tf.Tensor,
     return { dx: null, dw: acc };
   }
   let dx: tf.Tensor;
-  let dw: tf.Tensor;
+  let dw: tf.Tensor | number;
   if (l.kind === 'dense') {
     dx = tf.matMul(dz as tf.Tensor2D, tf.transpose(p.w) as tf.Tensor2D);
-    dw = tf.matMul(tf.transpose(x) as tf.Tensor2D, dz as tf.Tensor2D);
+    // Only dW's variance is measured: at a small batch it is read off Gram matrices.
+    dw = gramCheaper(x.shape[0]!, x.shape[1]!, dz.shape[1]!) ? denseWeightGradVariance(x, dz) : tf.matMul(tf.transpose(x) as tf.Tensor2D, dz as tf.Tensor2D);
   } else if (x.rank === 5) {
     // 3-D: by hand too (tfjs-wasm's 3-D backprop kernels give wrong values, see conv3dAdjoint).
     const { kernel, strides } = storedKernel(l);
@@ -526,9 +553,20 @@ export function backwardLayer(f: Forward, l: SimLayer, p: Params, dy: tf.Tensor,
 // ---------------------------------------------------------------------------
 // Statistics
 
+/** [mean, mean of squares] of t, in three passes (the variance follows: varianceFrom). */
 export function momentsOf(t: tf.Tensor): tf.Tensor[] {
-  const { mean, variance } = tf.moments(t);
-  return [mean, variance, tf.mean(tf.square(t))];
+  return [tf.mean(t), tf.mean(tf.square(t))];
+}
+
+/**
+ * The variance of `t` from its mean and mean of squares; where those nearly cancel
+ * (|mean| within 0.1% of the root mean square: float32 would keep too few digits)
+ * it is computed again in two passes.
+ */
+export function varianceFrom(t: tf.Tensor, mean: number, meanSquare: number): number {
+  const v = meanSquare - mean * mean;
+  if (v > 1e-3 * meanSquare) return v;
+  return tf.tidy(() => tf.moments(t).variance.dataSync()[0]!);
 }
 
 export function varianceOf(data: Float64Array): number {

@@ -10,12 +10,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, SimulationResult } from '../core/sim/types.js';
-import { SIM_INITS } from '../core/sim/types.js';
-import { isConverged, type SeedRun } from '../core/sim/pool.js';
+import type { NetworkSpec, SimBackend, SimOptions, SimProgress, SimulationResult } from '../core/sim/types.js';
+import type { SeedRun } from '../core/sim/pool.js';
 import { validateSimOptions } from '../core/sim/network.js';
-import { fitBudget, forwardCost } from '../core/sim/budget.js';
-import { initBackend, pooledResult, runSimulation } from './runner.js';
+import { fitBudget, workersFor } from '../core/sim/budget.js';
+import { pooledResult, SeedSchedule } from '../core/sim/schedule.js';
+import { initBackend, runSimulation } from './runner.js';
 
 /** Folder of the tfjs-backend-wasm .wasm files (with a trailing slash), for initBackend's wasmPath. */
 export function wasmDir(): string {
@@ -44,19 +44,9 @@ export interface PoolOptions {
   signal?: AbortSignal;
 }
 
-/**
- * Multiply-adds of one seed of one init (the forward pass; the backward pass
- * costs about twice as much again).
- */
-export function seedCost(spec: NetworkSpec, options: SimOptions): number {
-  // As it will run: within the work budget (src/core/sim/budget.ts), strides and ranks included.
-  const fitted = fitBudget(spec, options);
-  return forwardCost(fitted.spec, fitted.options);
-}
-
-/** Worker threads worth starting: two when one seed costs more than their start-up (about 1 GFLOP per seed), else one. */
+/** Worker threads worth starting (src/core/sim/budget.ts workersFor, on this machine's cores). */
 export function defaultWorkers(spec: NetworkSpec, options: SimOptions): number {
-  return seedCost(spec, options) * 6 > 1e9 ? 2 : 1;
+  return workersFor(spec, options, availableParallelism());
 }
 
 interface WorkerReply {
@@ -91,22 +81,9 @@ export async function runSimulationPooled(spec: NetworkSpec, options: SimOptions
   // The same reductions as runSimulation (the workers get the reduced spec and options).
   ({ spec, options } = fitBudget(spec, options));
   const t0 = Date.now();
-  const which = options.which ?? [...SIM_INITS];
-  const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? 32);
-  const runs = new Map<SimInit, SeedRun[]>(which.map((w) => [w, []]));
-  const pending = new Set<SimInit>(which);
-  const queue: { init: SimInit; k: number }[] = [];
-  let nextK = 0;
-  const refill = () => {
-    while (queue.length < n * 2 && nextK < cap && pending.size > 0) {
-      for (const init of which) if (pending.has(init)) queue.push({ init, k: nextK });
-      nextK++;
-    }
-  };
-  refill();
+  const schedule = new SeedSchedule(options);
   let backend: SimBackend = pool.backend ?? 'wasm';
   let firstCurveMs: number | null = null;
-  let done = 0;
   const url = pool.workerUrl ?? defaultWorkerUrl();
   const workerData = { backend: pool.backend ?? null, wasmPath: wasmDir() };
   // From sources (tests, bench), the TypeScript entry is loaded through tsx's loader.
@@ -130,16 +107,12 @@ export async function runSimulationPooled(spec: NetworkSpec, options: SimOptions
       pool.signal?.addEventListener('abort', onAbort, { once: true });
       const feed = (w: Worker) => {
         if (failed) return;
-        refill();
-        // Skip work for inits that converged meanwhile.
-        let job = queue.shift();
-        while (job && !pending.has(job.init)) job = queue.shift();
+        const job = schedule.next();
         if (!job) {
           if (active === 0) resolve();
           return;
         }
         active++;
-        const j = job;
         w.once('message', (msg: WorkerReply) => {
           active--;
           if (!msg.ok || !msg.run) {
@@ -148,17 +121,12 @@ export async function runSimulationPooled(spec: NetworkSpec, options: SimOptions
             return;
           }
           if (msg.backend) backend = msg.backend;
-          const list = runs.get(j.init)!;
-          list.push(msg.run);
-          list.sort((a, b) => a.seed - b.seed);
-          done++;
+          schedule.record(job.init, msg.run);
           if (firstCurveMs === null) firstCurveMs = Date.now() - t0;
-          if (options.seeds === 0 && isConverged(list)) pending.delete(j.init);
-          if (options.seeds > 0 && list.length >= options.seeds) pending.delete(j.init);
-          pool.onProgress?.({ done, total: cap * which.length, partial: pooledResult(spec, options, runs, backend, { firstCurveMs, totalMs: Date.now() - t0 }) });
+          pool.onProgress?.({ done: schedule.done, total: schedule.total, partial: pooledResult(spec, options, schedule.runs, backend, { firstCurveMs, totalMs: Date.now() - t0 }) });
           feed(w);
         });
-        w.postMessage({ spec, options, init: j.init, seed: options.seed + j.k });
+        w.postMessage({ spec, options, init: job.init, seed: job.seed });
       };
       for (const w of workers) {
         w.once('error', (e) => {
@@ -171,10 +139,5 @@ export async function runSimulationPooled(spec: NetworkSpec, options: SimOptions
   } finally {
     kill();
   }
-  // Keep the first seeds in order (a converged init may have received extra seeds from busy workers).
-  for (const [init, list] of runs) {
-    list.sort((a, b) => a.seed - b.seed);
-    if (options.seeds > 0) runs.set(init, list.slice(0, options.seeds));
-  }
-  return pooledResult(spec, options, runs, backend, { firstCurveMs, totalMs: Date.now() - t0 });
+  return pooledResult(spec, options, schedule.final(), backend, { firstCurveMs, totalMs: Date.now() - t0 });
 }

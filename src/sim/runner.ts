@@ -20,11 +20,11 @@ import { isConverged, poolSeries, type SeedLayer, type SeedRun } from '../core/s
 import { validateSimOptions } from '../core/sim/network.js';
 import { fitBudget } from '../core/sim/budget.js';
 import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, SimSeries, SimulationResult } from '../core/sim/types.js';
-import { SIM_INITS } from '../core/sim/types.js';
+import { DEFAULT_MAX_SEEDS, SIM_INITS } from '../core/sim/types.js';
 import { currentBackend, initBackend } from './backend.js';
 import { checkAbort, SimulationCancelled } from './cancel.js';
 import { seedOf } from './draws.js';
-import { backwardLayer, drawParams, forwardLayer, momentsOf, networkInput, RELU_FAMILY, rescalableAfter, varianceOf, type Forward, type Geometry, type Params } from './layers.js';
+import { backwardLayer, drawParams, forwardLayer, momentsOf, networkInput, RELU_FAMILY, rescalableAfter, varianceFrom, varianceOf, type Forward, type Geometry, type Params } from './layers.js';
 import { calibrateLsuv } from './lsuv.js';
 
 export { initBackend } from './backend.js';
@@ -77,6 +77,7 @@ function measure(spec: NetworkSpec, options: SimOptions, g: Geometry, params: Pa
       const chanAxes = Array.from({ length: f.y.rank }, (_, k) => k).filter((k) => k !== lastAxis);
       const read = tf.tidy(() => {
         const parts: tf.Tensor[] = [...momentsOf(f.z), ...momentsOf(f.y)];
+        // [mean z, mean z², mean y, mean y²]
         if (relu) {
           const z2 = f.z.reshape([-1, f.z.shape[lastAxis]!]);
           parts.push(tf.mean(tf.cast(tf.lessEqual(tf.max(z2, 0), 0), 'float32')));
@@ -95,20 +96,20 @@ function measure(spec: NetworkSpec, options: SimOptions, g: Geometry, params: Pa
       // A normalized layer's pre-activations are exact whatever its input's scale.
       const ez = l.normalization ? 1 : e;
       const sez = l.normalization ? 1 : se;
-      const m = v[5]!;
+      const m = v[3]!;
       const st: SeedLayer = {
         preMean: v[0]! * sez,
-        preVar: v[1]! * ez,
-        forwardMean: v[3]! * se,
-        forwardVar: v[4]! * e,
+        preVar: varianceFrom(f.z, v[0]!, v[1]!) * ez,
+        forwardMean: v[2]! * se,
+        forwardVar: varianceFrom(f.y, v[2]!, m) * e,
         logForwardSecondMoment: Math.log(m) + li,
-        deadFraction: relu ? v[6]! : 0,
-        inactiveFraction: relu ? v[7]! : 0,
+        deadFraction: relu ? v[4]! : 0,
+        inactiveFraction: relu ? v[5]! : 0,
         logBackwardVar: NaN,
         logWeightGradVar: NaN,
       };
       if (l.residual && f.skip) {
-        const o = relu ? 8 : 6;
+        const o = relu ? 6 : 4;
         st.spp = { channelSquaredMean: v[o]! * e, channelVariance: v[o + 1]! * e, branchVariance: v[o + 2]! * e };
       }
       stats.push(st);
@@ -127,16 +128,19 @@ function measure(spec: NetworkSpec, options: SimOptions, g: Geometry, params: Pa
     const out = forwards[L - 1]!.y;
     let dy: tf.Tensor = tf.randomNormal(out.shape, 0, 1, 'float32', seedOf(inputSeed, 200000, 6));
     let lb = 0;
+    // Var(dy) when known from the previous layer's dx (its mean and second moment), else null.
+    let known: number | null = null;
     for (let i = L - 1; i >= 0; i--) {
       checkAbort(signal);
       const l = spec.layers[i]!;
       const f = forwards[i]!;
-      const bv = tf.tidy(() => tf.moments(dy).variance.dataSync()[0]!);
+      const bv = known ?? tf.tidy(() => tf.moments(dy).variance.dataSync()[0]!);
+      known = null;
       stats[i]!.logBackwardVar = Math.log(bv) + lb;
       const rows = params[i]!.w.shape[0]!;
       const { dx, dw } = backwardLayer(f, l, params[i]!, dy, rows);
-      const wv = dw instanceof Float64Array ? varianceOf(dw) : tf.tidy(() => tf.moments(dw).variance.dataSync()[0]!);
-      if (!(dw instanceof Float64Array)) dw.dispose();
+      const wv = typeof dw === 'number' ? dw : dw instanceof Float64Array ? varianceOf(dw) : tf.tidy(() => tf.moments(dw).variance.dataSync()[0]!);
+      if (dw instanceof tf.Tensor) dw.dispose();
       // Homogeneous layers: dW scales with the input's σ; scale-free (normalized) layers: it does not.
       stats[i]!.logWeightGradVar = Math.log(wv) + lb + (exact[i] ? 0 : logIn[i]!);
       dy.dispose();
@@ -150,11 +154,14 @@ function measure(spec: NetworkSpec, options: SimOptions, g: Geometry, params: Pa
       }
       // A scale-free layer's true input gradient is the stored one divided by its input's σ.
       if (exact[i] && i > 0) lb -= outScale[i - 1]!;
-      const m2 = tf.tidy(() => tf.mean(tf.square(dx)).dataSync()[0]!);
-      if (m2 > 0 && Number.isFinite(m2)) {
-        dy = tf.div(dx, Math.sqrt(m2));
+      const [mu, m2] = tf.tidy(() => tf.stack(momentsOf(dx)).dataSync());
+      if (m2! > 0 && Number.isFinite(m2)) {
+        dy = tf.div(dx, Math.sqrt(m2!));
         dx.dispose();
-        lb += Math.log(m2);
+        lb += Math.log(m2!);
+        // The next layer's cotangent has second moment 1: its variance is 1 − mean², read here.
+        const v = 1 - (mu! * mu!) / m2!;
+        known = v > 1e-3 ? v : null;
       } else dy = dx;
     }
     return stats;
@@ -285,13 +292,28 @@ export async function runSimulation(
   if (bad) throw new Error(bad);
   if (spec.layers.length === 0) throw new Error('the network has no layers');
   // Models too large for the budget are sampled down, and say so (assumptions `reduced:…`).
-  ({ spec, options } = fitBudget(spec, options));
+  const fitted = fitBudget(spec, options);
+  return runFitted(fitted.spec, fitted.options, hooks);
+}
+
+/**
+ * runSimulation of a spec and options already fitted to the budget (fitBudget, once per
+ * run: a caller that splits a run, like the panel's init after init, fits the whole run).
+ */
+export async function runFitted(
+  spec: NetworkSpec,
+  options: SimOptions,
+  hooks: { onProgress?: (p: SimProgress) => void; signal?: AbortSignal } = {},
+): Promise<SimulationResult> {
+  const bad = validateSimOptions(options);
+  if (bad) throw new Error(bad);
+  if (spec.layers.length === 0) throw new Error('the network has no layers');
   if (!tf.getBackend()) await initBackend();
   const t0 = Date.now();
   const backend = currentBackend();
   const which = options.which ?? [...SIM_INITS];
   const analytic = analyticResult(spec, { ...options, which });
-  const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? 32);
+  const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? DEFAULT_MAX_SEEDS);
   const runs = new Map<SimInit, SeedRun[]>(which.map((w) => [w, []]));
   let firstCurveMs: number | null = null;
   // A partial result pools the inits run so far (a preview run stands in for an init's first seed).
@@ -345,22 +367,4 @@ export async function runSimulation(
   return build(true);
 }
 
-/** The series of one init from already-run seeds (for callers that run seeds elsewhere, e.g. workers). */
-export function pooledResult(spec: NetworkSpec, options: SimOptions, runs: Map<SimInit, SeedRun[]>, backend: SimBackend, timings: SimulationResult['timings']): SimulationResult {
-  const which = [...runs.keys()];
-  const analytic = analyticResult(spec, { ...options, which });
-  return {
-    version: 1,
-    modelId: spec.modelId,
-    title: spec.title,
-    backend,
-    options,
-    assumptions: spec.assumptions,
-    series: which.map((init) => {
-      const r = runs.get(init)!;
-      const converged = options.seeds > 0 ? r.length >= options.seeds : isConverged(r);
-      return poolSeries({ spec, init, runs: r, analytic: analytic.series.find((s) => s.init === init)!.layers, converged });
-    }),
-    timings,
-  };
-}
+export { pooledResult } from '../core/sim/schedule.js';

@@ -4,7 +4,7 @@
  * layers, "Apply recommended init" changes the document and the squiggle goes
  * away, an apply against a version the panel was not built from is refused, an
  * edit refreshes the panel while the previous curves stay drawn until the new
- * ones arrive, a per-layer init override changes that layer, deleting the model
+ * ones arrive, a costly seed runs on two Web Workers, a per-layer init override changes that layer, deleting the model
  * or closing the document is said in the panel without an error, and a theme
  * switch recolours the charts.
  *
@@ -266,6 +266,19 @@ test('Stop cancels: no update after it, the status says stopped', async () => {
   assert.equal(await attr('state'), 'stopped');
   assert.ok(await frame.locator('#run').isVisible(), 'Run simulation is offered again');
   await setOption('opt-seeds', '0');
+  await waitAttr('state', (v) => v === 'done', 180_000);
+});
+
+test('a costly seed runs on two Web Workers (both cores)', async () => {
+  // Batch 4,096: 1.6e9 multiply-adds per seed forward (within the work budget), worth a second worker.
+  await setOption('opt-batch', '4096');
+  await waitAttr('state', (v) => v === 'running', 30_000);
+  await waitAttr('workers', (v) => v === '2', 120_000);
+  const before = Number((await attr('updates')) ?? 0);
+  await waitAttr('updates', (v) => Number(v) > before + 1, 120_000);
+  await frame.locator('#stop').click();
+  await waitAttr('state', (v) => v === 'stopped', 5_000);
+  await setOption('opt-batch', '64');
   await waitAttr('state', (v) => v === 'done', 180_000);
 });
 

@@ -455,7 +455,7 @@ ${Array.from({ length: 10 }, () => '    nnx.Linear(64, 64, kernel_init=he, rngs=
   assert.ok(out.includes('self.b = nnx.Linear(128, 128, kernel_init=nnx.initializers.lecun_normal(), rngs=rngs)'), out);
 });
 
-test('NNX: partial(nnx.leaky_relu, negative_slope=0.2) is the activation (with its slope), a lambda in nnx.Sequential is an unknown operation, partial(nnx.avg_pool) is shape only', () => {
+test('NNX: partial(nnx.leaky_relu, negative_slope=0.2) is the activation (with its slope), a lambda in nnx.Sequential runs its body (here a ReLU), partial(nnx.avg_pool) is shape only', () => {
   const src = `from functools import partial
 
 from flax import nnx
@@ -482,7 +482,7 @@ class C(nnx.Module):
 `;
   const res = check(src, {
     layers: [
-      { line: 8, act: 'unknown', init: 'he_normal' },
+      { line: 8, act: 'relu', init: 'he_normal' },
       { line: 10, act: 'leaky_relu', init: 'he_normal' },
       { line: 12, act: 'linear' },
       { line: 18, layer: 'Conv', act: 'leaky_relu', fanIn: 27, fanOut: 144 },
@@ -491,5 +491,5 @@ class C(nnx.Module):
   });
   assert.equal(res.layers[1].activation.param, 0.2);
   assert.equal(res.layers[3].activation.param, 0.1);
-  assert.equal(res.layers[0].activation.text, 'a callable', 'the lambda is not read as "no activation"');
+  assert.equal(res.layers[0].activation.text, 'nnx.relu', 'the activation the lambda applies');
 });

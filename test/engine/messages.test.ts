@@ -157,3 +157,35 @@ test('numbers: two significant digits below 1, never 0.00', () => {
     }
   }
 });
+
+test('the normalization note reads "An InstanceNorm" / "A BatchNorm"', () => {
+  const src = (norm: string) =>
+    ['import torch.nn as nn', '', 'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.conv = nn.Conv2d(3, 16, 3)', `        self.norm = nn.${norm}(16)`, '', '    def forward(self, x):', '        return self.norm(self.conv(x)).relu()', ''].join('\n');
+  const note = (norm: string) => analyze(src(norm), 'python').findings.find((f) => f.code === 'IL001')?.message ?? '';
+  assert.match(note('InstanceNorm2d'), / An InstanceNorm follows this layer/);
+  assert.match(note('BatchNorm2d'), / A BatchNorm follows this layer/);
+});
+
+test('a zero-initialized output layer does not make the compound clause say the signal falls to 0', () => {
+  const src = [
+    'from tensorflow import keras',
+    'from tensorflow.keras import layers',
+    '',
+    'inputs = keras.Input(shape=(32, 32, 3))',
+    'x = layers.Conv2D(32, 3, padding="same", activation="swish")(inputs)',
+    'x = layers.Conv2D(32, 3, padding="same", activation="swish")(x)',
+    'x = layers.Conv2D(32, 3, padding="same", activation="swish")(x)',
+    'outputs = layers.Conv2D(3, 1, kernel_initializer="zeros")(x)',
+    'model = keras.Model(inputs, outputs)',
+    '',
+  ].join('\n');
+  const msgs = analyze(src, 'python').findings.map((f) => `${f.code} ${f.message}`);
+  assert.equal(msgs.length, 3, msgs.join('\n'));
+  for (const m of msgs) {
+    assert.match(m, /^IL001 SiLU after glorot_uniform/);
+    assert.doesNotMatch(m, /falls to 0/);
+  }
+  // A constant hidden layer still says so.
+  const hidden = src.replace('x = layers.Conv2D(32, 3, padding="same", activation="swish")(x)\n', 'x = layers.Conv2D(32, 3, padding="same", activation="swish", kernel_initializer="zeros")(x)\n');
+  assert.ok(analyze(hidden, 'python').findings.some((f) => /falls to 0/.test(f.message)));
+});

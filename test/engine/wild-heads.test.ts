@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { check } from './helpers.js';
+import { analyze } from '../../src/core/index.js';
 
 test('a head whose output parameterizes a distribution is linear (Categorical(logits=...), Normal(mu, std))', () => {
   check(
@@ -339,4 +340,76 @@ test('imported DropPath / StochasticDepth / LayerScale pass the projection on to
     ].join('\n'),
     { layers: [{ line: 7, layer: 'Linear', act: 'relu' }, { line: 8, layer: 'Linear', act: 'linear', residual: true }] },
   );
+});
+
+// A training script composes its models: `D(G(z))`, `E(G(z))`. The generator's last layer is
+// still its head (the image it outputs), and feeding another model does not change that.
+test('a model composed with another at module level keeps its head; a small tanh readout is not IL003', () => {
+  const src = [
+    'import torch',
+    'import torch.nn as nn',
+    '',
+    'def init_normal(m):',
+    '    if isinstance(m, nn.Linear):',
+    '        m.weight.data.normal_(0, 0.02)',
+    '',
+    'class Generator(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.model = nn.Sequential(nn.Linear(100, 256), nn.BatchNorm1d(256), nn.LeakyReLU(0.2), nn.Linear(256, 784), nn.Tanh())',
+    '',
+    '    def forward(self, z):',
+    '        img = self.model(z)',
+    '        return img.view(img.size(0), 1, 28, 28)',
+    '',
+    'class Discriminator(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.model = nn.Sequential(nn.Linear(784, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1), nn.Sigmoid())',
+    '',
+    '    def forward(self, img):',
+    '        return self.model(img.view(img.size(0), -1))',
+    '',
+    'generator = Generator()',
+    'discriminator = Discriminator()',
+    'generator.apply(init_normal)',
+    'discriminator.apply(init_normal)',
+    'z = torch.randn(64, 100)',
+    'validity = discriminator(generator(z))',
+    '',
+  ].join('\n');
+  const r = analyze(src, 'python');
+  const heads = r.layers.filter((l) => l.head).map((l) => `${l.layer}(${l.fanIn}→${l.fanOut}) ${l.activation.name}`);
+  assert.deepEqual(heads, ['Linear(256→784) tanh', 'Linear(256→1) sigmoid']);
+  // N(0, 0.02) on the 256-wide readouts: fan_in·Var(W) = 0.10, deliberate on an output layer.
+  const lines = r.findings.filter((f) => f.code === 'IL003').map((f) => src.slice(0, f.span.from).split('\n').length);
+  assert.deepEqual(lines, [11, 20], 'the two hidden layers are reported, the readouts are not');
+});
+
+test('module-level Sequentials composed in a script (D(G(z)), decoder(encoder(x))) each keep their head', () => {
+  const torchSrc = [
+    'import torch',
+    'import torch.nn as nn',
+    '',
+    'G = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784), nn.Tanh())',
+    'D = nn.Sequential(nn.Linear(784, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1), nn.Sigmoid())',
+    'out = D(G(torch.randn(8, 64)))',
+    '',
+  ].join('\n');
+  const t = analyze(torchSrc, 'python');
+  assert.deepEqual(t.layers.filter((l) => l.head).map((l) => `${l.fanIn}→${l.fanOut} ${l.activation.name}`), ['256→784 tanh', '256→1 sigmoid']);
+  // The tanh readout of G is not judged as a hidden tanh layer.
+  assert.deepEqual(t.findings.filter((f) => f.code === 'IL001' && /tanh/.test(f.message)), []);
+  const kerasSrc = [
+    'from tensorflow import keras',
+    'from tensorflow.keras import layers',
+    '',
+    'encoder = keras.Sequential([layers.Dense(256, activation="relu"), layers.Dense(32)])',
+    'decoder = keras.Sequential([layers.Dense(256, activation="relu"), layers.Dense(784, activation="sigmoid")])',
+    'inputs = keras.Input(shape=(784,))',
+    'model = keras.Model(inputs, decoder(encoder(inputs)))',
+    '',
+  ].join('\n');
+  const k = analyze(kerasSrc, 'python');
+  assert.deepEqual(k.layers.map((l) => `${l.activation.name}${l.head ? ' head' : ''}`), ['relu', 'linear head', 'relu', 'sigmoid head']);
 });

@@ -128,3 +128,79 @@ test('idiom 9: the same weights_init applied in the file sets the init (no findi
   assert.equal(res.layers[0]!.init.name, 'he_normal');
   assert.equal(res.layers[0]!.initElsewhere, undefined);
 });
+
+test('Constant(matrix) loads given weights (pretrained embeddings): no IL002; Constant(0.5) still is one', () => {
+  const src = [
+    'import numpy as np',
+    'from tensorflow import keras',
+    'from tensorflow.keras import layers',
+    '',
+    'embedding_matrix = np.load("glove.npy")',
+    'inputs = keras.Input(shape=(None,), dtype="int64")',
+    'x = layers.Embedding(20000, 100, embeddings_initializer=keras.initializers.Constant(embedding_matrix), trainable=False)(inputs)',
+    'x = layers.Dense(16, activation="tanh", kernel_initializer=keras.initializers.Constant(0.5))(x)',
+    'outputs = layers.Dense(1, activation="sigmoid")(x)',
+    'model = keras.Model(inputs, outputs)',
+    '',
+  ].join('\n');
+  const r = analyze(src, 'python');
+  assert.equal(r.layers[0]!.init.name, 'unknown');
+  assert.deepEqual(r.findings.map((f) => `${f.code}:${lineOf(src, f.span.from)}`), ['IL002:8']);
+});
+
+test('a zero-initialized head whose output the code normalizes (activation left open) is deliberate; one under ReLU is dead', () => {
+  const src = [
+    'import jax.numpy as jnp',
+    'import flax.linen as nn',
+    '',
+    'class Enc(nn.Module):',
+    '  @nn.compact',
+    '  def __call__(self, x):',
+    '    x = nn.gelu(nn.Dense(128, kernel_init=nn.initializers.he_normal())(x))',
+    '    x = nn.gelu(nn.Dense(64, kernel_init=nn.initializers.he_normal())(x))',
+    '    z = nn.Dense(32, kernel_init=nn.initializers.zeros)(x)',
+    '    return z / jnp.linalg.norm(z, axis=-1, keepdims=True)',
+    '',
+    'class Bad(nn.Module):',
+    '  @nn.compact',
+    '  def __call__(self, x):',
+    '    x = nn.gelu(nn.Dense(128, kernel_init=nn.initializers.he_normal())(x))',
+    '    return nn.relu(nn.Dense(64, kernel_init=nn.initializers.zeros)(x))',
+    '',
+  ].join('\n');
+  const r = analyze(src, 'python');
+  assert.equal(r.layers[2]!.activation.name, 'unknown');
+  assert.deepEqual(r.findings.filter((f) => f.code === 'IL002').map((f) => lineOf(src, f.span.from)), [16]);
+});
+
+test('spectral_norm(layer) and register_parametrization(layer, "weight", ...) recompute the weight: the layer is followed, its init not judged; weight_norm keeps it', () => {
+  const src = [
+    'import torch',
+    'import torch.nn as nn',
+    'from torch.nn.utils import parametrize, spectral_norm, weight_norm',
+    '',
+    'class L2Norm(nn.Module):',
+    '    def forward(self, w):',
+    '        return w / w.norm(dim=-1, keepdim=True)',
+    '',
+    'class D(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.conv1 = spectral_norm(nn.Conv2d(3, 64, 3))',
+    '        self.conv2 = nn.utils.parametrizations.spectral_norm(nn.Conv2d(64, 64, 3))',
+    '        self.fc = nn.Linear(64, 64)',
+    '        parametrize.register_parametrization(self.fc, "weight", L2Norm())',
+    '        self.fc2 = weight_norm(nn.Linear(64, 64))',
+    '        self.out = nn.Linear(64, 1)',
+    '',
+    '    def forward(self, x):',
+    '        x = torch.relu(self.conv1(x))',
+    '        x = torch.relu(self.conv2(x))',
+    '        x = torch.relu(self.fc(x.mean((2, 3))))',
+    '        return self.out(torch.relu(self.fc2(x)))',
+    '',
+  ].join('\n');
+  const r = analyze(src, 'python');
+  assert.deepEqual(r.layers.map((l) => `${l.layer} ${l.activation.name} ${l.init.name}`), ['Conv2d relu unknown', 'Conv2d relu unknown', 'Linear relu unknown', 'Linear relu pytorch_default', 'Linear linear pytorch_default']);
+  assert.deepEqual(r.findings.map((f) => `${f.code}:${lineOf(src, f.span.from)}`), ['IL001:16']);
+});

@@ -61,3 +61,49 @@ test('TensorFlow.js orthogonal({gain: 3}) on 1000→10 and 10→1000 dense layer
   ].join('\n');
   expectNumbers(analyze(src, 'javascript').findings.filter((f) => f.code === 'IL003').map((f) => f.message));
 });
+
+// A convolution's kernel flattens to out × (in·k) (PyTorch) or its transpose (Keras): with one
+// input channel and 64 filters of 5×5 it is 64 × 25, tall, so Var(W) = g²/64 and
+// fan_in·Var(W) = 25·g²/64 (0.78 at g² = 2), not 25·g²/(64·25) from the fans alone.
+test('PyTorch orthogonal_(conv.weight, gain) on a tall and a wide conv kernel', () => {
+  const src = [
+    'import torch.nn as nn',
+    'import torch.nn.init as init',
+    '',
+    'class SR(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.relu = nn.ReLU()',
+    '        self.conv1 = nn.Conv2d(1, 64, (5, 5), (1, 1), (2, 2))',
+    '        self.conv2 = nn.Conv2d(64, 64, (3, 3), (1, 1), (1, 1))',
+    "        init.orthogonal_(self.conv1.weight, init.calculate_gain('relu'))",
+    '        init.orthogonal_(self.conv2.weight, 3.0)',
+    '',
+    '    def forward(self, x):',
+    '        return self.relu(self.conv2(self.relu(self.conv1(x))))',
+    '',
+  ].join('\n');
+  const msgs = analyze(src, 'python').findings.filter((f) => f.code === 'IL003').map((f) => f.message);
+  assert.equal(msgs.length, 2, msgs.join('\n'));
+  assert.match(msgs[0]!, /fan_in=25: fan_in·Var\(W\) = 0\.78\b/); // 25 · 2/64
+  assert.match(msgs[1]!, /fan_in=576: fan_in·Var\(W\) = 9\.00\b/); // 64 × 576, wide: g²
+});
+
+test('Keras Orthogonal(gain) on a Conv2D kernel with one input channel', () => {
+  const src = [
+    'from tensorflow import keras',
+    'from tensorflow.keras import layers',
+    '',
+    'model = keras.Sequential([',
+    '    keras.Input((28, 28, 1)),',
+    '    layers.Conv2D(64, 5, activation="relu", kernel_initializer=keras.initializers.Orthogonal(gain=3.0)),',
+    '    layers.Flatten(),',
+    '    layers.Dense(10),',
+    '])',
+    '',
+  ].join('\n');
+  // 25 · 9/64 = 3.52, ×1/2 after ReLU: 1.76 per layer (it was 25 · 9/1600 · 1/2 = 0.070).
+  const msgs = analyze(src, 'python').findings.map((f) => `${f.code} ${f.message}`);
+  assert.equal(msgs.length, 1, msgs.join('\n'));
+  assert.match(msgs[0]!, /^IL001 ReLU after orthogonal: each layer scales the signal's second moment by ≈1\.76 \(fan_in=25, fan_out=1600\)/);
+});

@@ -58,6 +58,10 @@ const CASES: Record<string, Case> = {
     init: spec('he_normal', { nonlinearity: 'linear' }), fanIn: 512, fanOut: 512,
   },
   xavier_uniform: { py: 'init.xavier_uniform_(torch.empty(512, 512))', init: spec('glorot_uniform'), fanIn: 512, fanOut: 512 },
+  // Kernels flatten to out × (in·k): a tall one (1 input channel, 64 filters of 5×5) and a wide one.
+  orthogonal_conv_tall: { py: 'init.orthogonal_(torch.empty(64, 1, 5, 5), gain=math.sqrt(2))', init: spec('orthogonal', { gain: Math.SQRT2 }), fanIn: 25, fanOut: 64 * 25, kind: { kernelSize: [5, 5] } },
+  orthogonal_conv_wide: { py: 'init.orthogonal_(torch.empty(32, 64, 3, 3))', init: spec('orthogonal'), fanIn: 64 * 9, fanOut: 32 * 9, kind: { kernelSize: [3, 3] } },
+  orthogonal_convT: { py: 'init.orthogonal_(nn.ConvTranspose2d(8, 128, 4).weight)', init: spec('orthogonal'), fanIn: 128 * 16, fanOut: 8 * 16, kind: { kernelSize: [4, 4] } },
   xavier_uniform_tanh: {
     py: "init.xavier_uniform_(torch.empty(700, 300), gain=init.calculate_gain('tanh'))",
     init: spec('glorot_uniform', { gain: 5 / 3 }), fanIn: 300, fanOut: 700,

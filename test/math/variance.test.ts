@@ -100,6 +100,9 @@ test('PyTorch: xavier, normal_, uniform_, trunc_normal_ with absolute cutoffs, o
   rel(weightVariance('pytorch', init('truncated_normal'), 3, 3), TRUNC2_VARIANCE, 1e-15, 'std 1 → real truncation');
   rel(weightVariance('pytorch', init('truncated_normal', { std: 0.5, minval: -0.5, maxval: 0.5 }), 3, 3), 0.25 * (1 - 2 * 0.24197072451914337 / 0.6826894921370859), 1e-12, '±1σ');
   rel(weightVariance('pytorch', init('orthogonal', { gain: 2 }), 256, 512), 4 / 512, 1e-15);
+  // A conv kernel flattens to out × (in·k): Conv2d(1, 64, 5) is 64 × 25, tall, Var = g²/64 (not g²/fanOut).
+  rel(weightVariance('pytorch', init('orthogonal', { gain: 2 }), 25, 1600, { kernelSize: [5, 5] }), 4 / 64, 1e-15);
+  rel(weightVariance('keras', init('orthogonal'), 9 * 64, 9 * 32, { kernelSize: [3, 3] }), 1 / 576, 1e-15);
 });
 
 test('Flax: lecun_normal default exact, normal untruncated 1e-2, variance_scaling "normal" untruncated, Embed 1/features', () => {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { analyze } from '../../src/core/index.js';
 import {
   applyEditsToNotebook,
   blankMagics,
@@ -102,6 +103,17 @@ test('magics are blanked with same-length spaces, the rest is untouched', () => 
   assert.equal(blankMagics(bash), ' '.repeat(6) + '\n' + ' '.repeat(7) + '\n' + '  ');
   const timed = '%%time\nimport keras';
   assert.equal(blankMagics(timed), '      \nimport keras');
+});
+
+test('an indented magic keeps its block a block (a `0` statement in its place, same length)', () => {
+  const src = "if 'google.colab' in str(get_ipython()):\n  %load_ext tensorboard\n  !pip install -q x \\\n    y\nimport flax";
+  const out = blankMagics(src);
+  assert.equal(out.length, src.length);
+  assert.deepEqual(out.split('\n'), ["if 'google.colab' in str(get_ipython()):", '  0' + ' '.repeat(20), '  0' + ' '.repeat(18), ' '.repeat(5), 'import flax']);
+  const nb = mustParse(jupyter([{ cell_type: 'code', source: ['if colab:\n', '  %load_ext tensorboard\n'] }, { cell_type: 'code', source: ['import torch.nn as nn\n', 'fc = nn.Linear(4, 4)'] }]));
+  const r = analyze(nb.text, 'python');
+  assert.deepEqual(r.errors, [], 'no syntax error for a magic inside an if');
+  assert.equal(r.layers.length, 1);
 });
 
 test('notebook text keeps magics raw in rawText and blanked in text', () => {

@@ -91,7 +91,7 @@ test('Neovim --headless: diagnostics received, quick fix applied, hover, CodeLen
     assert.match(table, /\| 1 \| Dense \| 512→256 \| relu \| `glorot_uniform` \|/);
     assert.match(table, /Signal through the stack/);
     // The Monte Carlo tables of the same command (the panel's defaults: seeds until converged, at most 8).
-    assert.match(table, /\*\*Monte Carlo\*\* \(TensorFlow\.js wasm backend, batch 64, seeds from 1; current \d seeds? \((converged|seed cap, not converged)\)/);
+    assert.match(table, /\*\*Monte Carlo\*\* \(TensorFlow\.js wasm backend, batch 64, seeds from 1; current \d seeds? \((converged|seed cap, not converged[^)]*)\)/);
     assert.match(table, /\| # \| line \| layer \| activation \| forward E\[x²\] \| 95% \| analytic \| Var\(grad\) \| 95% \| analytic \| dead \|/);
     assert.deepEqual(result.clients.map((c) => c.name), ['initlens']);
     const pid = result.clients[0]!.pid;

@@ -11,6 +11,13 @@ import { readdirSync } from 'node:fs';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { CodeLens, Hover } from 'vscode-languageserver';
 import { startClient, type TestClient } from './client.js';
+import { analyze } from '../../src/core/index.js';
+import { forwardCost, reductionNote, seedCost } from '../../src/core/sim/budget.js';
+import { panelModel } from '../../src/vscode/logic/panel.js';
+import { SERVER_SIM_DEFAULTS } from '../../src/server/montecarlo.js';
+import { initNodeBackend, runSimulationPooled } from '../../src/sim/node.js';
+import { SimClient } from '../../webview/variance/simClient.js';
+import { nodeWorkerHost } from '../sim/helpers.js';
 
 const URI = 'file:///work/model.py';
 const KERAS = `from tensorflow import keras
@@ -167,29 +174,74 @@ test('simulate cancelled during the run: RequestCancelled, progress ended, the w
   }
 });
 
-test('simulate on a costly model (a convolutional stack): the default run takes fewer seeds and a smaller batch, and says so', async () => {
+const CNN_URI = 'file:///work/cnn.py';
+const CNN = 'import torch.nn as nn\nnet = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 128, 3, padding=1), nn.ReLU(), nn.Conv2d(128, 128, 3, padding=1), nn.ReLU())\n';
+type CostlyOut = SimulateOut & {
+  reduced?: string;
+  montecarlo: { options: { batch: number; maxSeeds: number; spatial: number }; assumptions: { key: string; value: unknown; message: string }[] };
+};
+const BATCH_NOTE = 'batch 64 reduced to 35 to stay within the budget (the spread between seeds comes from the weights, not the batch); pass a larger budget to keep it';
+
+test('simulate on a costly model (a convolutional stack): the model reduced as the panel and the CLI reduce it, at most 2 seeds per init, and it says so', async () => {
   const client = await startClient();
   try {
-    const uri = 'file:///work/cnn.py';
-    const CNN = 'import torch.nn as nn\nnet = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 128, 3, padding=1), nn.ReLU(), nn.Conv2d(128, 128, 3, padding=1), nn.ReLU())\n';
-    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: CNN } });
-    const out = (await client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.simulateModel', arguments: [uri] })) as SimulateOut & {
-      reduced?: string;
-      montecarlo: { options: { batch: number; maxSeeds: number; spatial: number } };
-    };
-    // 3 convolutions at 16×16: 3.7e9 multiply-adds per seed at batch 64; the default run fits 4e9.
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: CNN_URI, languageId: 'python', version: 1, text: CNN } });
+    const out = (await client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.simulateModel', arguments: [CNN_URI] })) as CostlyOut;
+    // 3 convolutions at 16×16: 3.7e9 multiply-adds per seed at batch 64, over the work budget per seed
+    // (2e9): batch 35 (2.0e9), as everywhere; then 4 inits × 8 seeds of that would pass the run budget (4e9).
     assert.equal(out.montecarlo.options.spatial, 16, 'the model is simulated as the panel does');
+    assert.equal(out.montecarlo.options.batch, 35);
     assert.equal(out.montecarlo.options.maxSeeds, 2);
-    assert.equal(out.montecarlo.options.batch, 8);
     assert.ok(out.montecarlo.series.every((s) => s.seeds >= 1 && s.seeds <= 2));
-    assert.match(out.reduced ?? '', /A costly model \(3\.7e\+9 multiply-adds per seed\): at most 2 seeds per init \(not 8\), batch 8 \(not 64\)/);
-    assert.match(out.markdown, /\*A costly model/);
+    assert.deepEqual(out.montecarlo.assumptions.filter((a) => a.key.startsWith('reduced:')).map((a) => a.key), ['reduced:batch', 'reduced:seeds']);
+    assert.equal(
+      out.reduced,
+      `Reduced to fit the work budget: ${BATCH_NOTE}; at most 2 seeds per init (not 8), the fewest that give an interval: 8 seed runs of 2.0e+9 multiply-adds, over the run budget (4.0e+9); an explicit number of seeds is never capped. ` +
+        'Pass { "seeds": N, "budget": N } as the command\'s third argument for more (budget: multiply-adds per seed forward; 0 = never reduce).',
+    );
+    assert.ok(out.markdown.includes(`*${out.reduced}*`));
+    assert.ok(out.text.endsWith(out.reduced!));
     process.stderr.write(`# costly model, reduced default run: ${(out.montecarlo as unknown as { timings: { totalMs: number } }).timings.totalMs} ms\n`);
-    // Asked for explicitly, the options are kept.
-    const asked = (await client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.simulateModel', arguments: [uri, null, { seeds: 1, batch: 16, spatial: 4, which: ['current'] }] })) as typeof out;
+    // Asked for explicitly within the budget, the options are kept; budget 0 never reduces.
+    const asked = (await client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.simulateModel', arguments: [CNN_URI, null, { seeds: 1, batch: 16, spatial: 4, which: ['current'] }] })) as CostlyOut;
     assert.equal(asked.montecarlo.options.batch, 16);
     assert.equal(asked.reduced, undefined);
+    const whole = (await client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.simulateModel', arguments: [CNN_URI, null, { seeds: 1, batch: 64, spatial: 4, budget: 0, which: ['current'] }] })) as CostlyOut;
+    assert.equal(whole.montecarlo.options.batch, 64);
+    assert.equal(whole.reduced, undefined);
   } finally {
     await client.shutdown();
   }
+});
+
+test('the same costly model is reduced the same way by the server, the Node runner (CLI) and the panel\'s runner', async () => {
+  const r = analyze(CNN, 'python');
+  const built = panelModel(r, r.models[0]!.id, SERVER_SIM_DEFAULTS, 'cnn.py', () => 2);
+  assert.ok(!('error' in built), 'the model builds');
+  const spec = (built as Exclude<typeof built, { error: string }>).spec;
+  const asked = { seeds: 1, which: ['current' as const] };
+  const reductions = (x: { assumptions: { key: string; value: unknown; message: string }[] }) => x.assumptions.filter((a) => a.key.startsWith('reduced:'));
+  const client = await startClient();
+  let server: CostlyOut;
+  try {
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: CNN_URI, languageId: 'python', version: 1, text: CNN } });
+    server = (await client.conn.sendRequest('workspace/executeCommand', { command: 'initlens.simulateModel', arguments: [CNN_URI, null, asked] })) as CostlyOut;
+  } finally {
+    await client.shutdown();
+  }
+  const options = { ...SERVER_SIM_DEFAULTS, ...asked };
+  await initNodeBackend();
+  const node = await runSimulationPooled(spec, options, { workers: 2, backend: 'wasm' });
+  const panelClient = new SimClient('', nodeWorkerHost(2));
+  const panel = await panelClient.run(spec, options, () => undefined).result;
+  panelClient.dispose();
+  const expected = [{ key: 'reduced:batch', value: 35, message: BATCH_NOTE }];
+  assert.deepEqual(reductions(server.montecarlo), expected);
+  assert.deepEqual(reductions(node), expected);
+  assert.deepEqual(reductions(panel), expected);
+  assert.deepEqual([server.montecarlo.options.batch, node.options.batch, panel.options.batch], [35, 35, 35]);
+  assert.equal(server.reduced, reductionNote(node.assumptions) + ' Pass { "seeds": N, "budget": N } as the command\'s third argument for more (budget: multiply-adds per seed forward; 0 = never reduce).');
+  assert.equal(reductionNote(panel.assumptions), reductionNote(node.assumptions));
+  // The one per-seed cost they use: the fitted one.
+  assert.equal(seedCost(spec, options), forwardCost(spec, { ...options, batch: 35 }));
 });

@@ -5,7 +5,7 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_BUDGET, fitBudget, forwardCost } from '../../src/core/sim/budget.js';
+import { DEFAULT_BUDGET, fitBudget, forwardCost, reductionNote, seedCost } from '../../src/core/sim/budget.js';
 import { analyticResult } from '../../src/core/sim/analytic.js';
 import { runSimulation } from '../../src/sim/runner.js';
 import { initNodeBackend } from '../../src/sim/node.js';
@@ -66,4 +66,25 @@ test('the runner applies the budget: the result says what was reduced, uses the 
   assert.ok(r.assumptions.some((a) => a.key === 'reduced:batch' && a.value === 64));
   const g = r.series[0]!.gain!.forward;
   assert.ok(Math.abs(g - 1) < 0.05, `gain ${g}`);
+});
+
+test('a run budget caps the seeds of a run until converged (counted with the fitted per-seed cost), never an explicit seed count', () => {
+  const spec = stack(50, 512, 'relu', normal(2 / 512));
+  // 50×512 at batch 1,024: 1.3e10 per seed, fitted to batch 152 (2.0e9); 4 inits × 8 seeds of that.
+  const o = opts({ batch: 1024, seeds: 0, maxSeeds: 8, runBudget: 4e10 });
+  assert.equal(seedCost(spec, o), 50 * 512 * 512 * 152);
+  const fit = fitBudget(spec, o);
+  assert.deepEqual(fit.assumptions.map((a) => a.key), ['reduced:batch', 'reduced:seeds']);
+  assert.equal(fit.options.maxSeeds, Math.floor(4e10 / (4 * 50 * 512 * 512 * 152)));
+  assert.match(fit.assumptions[1]!.message, /^at most 5 seeds per init \(not 8\) to stay within the run budget/);
+  assert.equal(reductionNote(fit.assumptions), `Reduced to fit the work budget: ${fit.assumptions.map((a) => a.message).join('; ')}.`);
+  // One init: 8 seeds fit.
+  assert.deepEqual(fitBudget(spec, { ...o, which: ['current'] }).assumptions.map((a) => a.key), ['reduced:batch']);
+  // An explicit seed count, or no run budget: no cap.
+  assert.deepEqual(fitBudget(spec, { ...o, seeds: 8 }).assumptions.map((a) => a.key), ['reduced:batch']);
+  assert.deepEqual(fitBudget(spec, { ...o, runBudget: undefined }).assumptions.map((a) => a.key), ['reduced:batch']);
+  // Fitting what was fitted changes nothing more (a runner fits a run once; a second fit is harmless).
+  const again = fitBudget(fit.spec, fit.options);
+  assert.deepEqual(again.assumptions, []);
+  assert.equal(reductionNote([]), null);
 });

@@ -105,3 +105,31 @@ test('simulate --method analytic is instant and has no backend', async () => {
     cleanup();
   }
 });
+
+/** "±12%" → 0.12, "×/÷3.1" → 2.1. */
+const c0 = (s: string) => (s.startsWith('±') ? Number(s.slice(1, -1)) / 100 : Number(s.slice(3)) - 1);
+
+test('simulate: a deep narrow ReLU net does not converge within the seed cap, and the output says so with the numbers', async () => {
+  // 12 layers of width 16: the seed-to-seed sd of log m is about √(5·12/16) ≈ 1.9, so ±5% needs ~5,000 seeds.
+  const layers = Array.from({ length: 12 }, () => 'nn.Linear(16, 16), nn.ReLU()').join(', ');
+  const { dir, cleanup } = tempTree({ 'deep.py': `import torch.nn as nn\nnet = nn.Sequential(${layers})\n` });
+  try {
+    const base = ['simulate', 'deep.py', '--init', 'recommended', '--batch', '16', '--workers', '1'];
+    const text = await cli(base, dir);
+    assert.equal(text.code, 0, text.stderr);
+    const m = /recommended: 32 seeds, not converged: the seed cap \(32\) came first, widest 95% interval (±\d+%|×\/÷[\d.e+]+) at layer (\d+) \(the rule: ±5%, which a seed-to-seed sd of ([\d.]+) in log m needs ≈(\d+) seeds for; --seeds N for more\)/.exec(text.stdout);
+    assert.ok(m, text.stdout);
+    assert.ok(c0(m[1]!) > 0.05 && Number(m[4]) > 32, m[0]);
+    const out = JSON.parse((await cli([...base, '--format', 'json'], dir)).stdout) as { inits: { seeds: number; converged: boolean; convergence: { halfWidth: number; layer: number; sd: number; seedsFor5: number } }[] };
+    const c = out.inits[0]!.convergence;
+    assert.equal(out.inits[0]!.converged, false);
+    assert.equal(c.layer, Number(m[2]));
+    assert.ok(c.sd > 0.8 && c.sd < 3, `sd ${c.sd}`);
+    assert.equal(c.seedsFor5, Math.ceil(((1.96 * c.sd) / Math.log(1.05)) ** 2));
+    // An explicit seed count: the interval it reached, no verdict.
+    const two = await cli([...base, '--seeds', '3'], dir);
+    assert.match(two.stdout, /recommended: 3 seeds \(widest 95% interval (±\d+%|×\/÷[\d.e+]+), layer \d+\)[;\n]/);
+  } finally {
+    cleanup();
+  }
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { editsToChangedRanges, jsSyntaxErrors, parseJs, reparseJs } from '../../src/core/parse/javascript.js';
 import type { TextEdit } from '../../src/core/types.js';
 import { applyEdits, errorNodeCount } from './helpers.js';
+import { analyze } from '../../src/core/index.js';
 
 const TS = `import * as tf from '@tensorflow/tfjs';
 interface Opts { units: number }
@@ -20,17 +21,20 @@ test('TypeScript dialect parses type syntax without errors; the JS dialect does 
   assert.equal(parseJs(TS, true).length, TS.length);
 });
 
-test('JSX is off: a JSX element is not parsed as JSX', () => {
+test('JSX is read in JavaScript only: TypeScript keeps `<T>x` a type assertion', () => {
   const src = `const el = <div className="a">hi</div>;`;
-  let sawJsx = false;
-  for (const ts of [true, false]) {
-    parseJs(src, ts).iterate({
+  const jsx = (ts: boolean, text: string) => {
+    let saw = false;
+    parseJs(text, ts).iterate({
       enter(n) {
-        if (n.name.startsWith('JSX')) sawJsx = true;
+        if (n.name.startsWith('JSX')) saw = true;
       },
     });
-  }
-  assert.equal(sawJsx, false);
+    return saw;
+  };
+  assert.equal(jsx(false, src), true);
+  assert.equal(jsx(true, src), false);
+  assert.equal(jsx(true, 'const n = <number>x;'), false);
 });
 
 test('reparseJs gives the same tree as a fresh parse, with explicit or computed changes', () => {
@@ -71,4 +75,22 @@ test('jsSyntaxErrors reports the error nodes of a half-typed file, inside the te
   assert.ok(errs.length > 0);
   for (const e of errs) assert.ok(e.span.from >= 0 && e.span.to <= broken.length && e.span.from <= e.span.to);
   assert.deepEqual(jsSyntaxErrors(parseJs(TS, true), TS), []);
+});
+
+test('a React .js file with JSX parses without errors and its TF.js layers are found', () => {
+  const src = [
+    "import * as tf from '@tensorflow/tfjs';",
+    "import React from 'react';",
+    'const model = tf.sequential();',
+    "model.add(tf.layers.dense({ units: 32, inputShape: [4], activation: 'relu' }));",
+    'export default function App() {',
+    '  return <View style={{ flex: 1 }}><Text>{model.name}</Text></View>;',
+    '}',
+  ].join('\n');
+  const r = analyze(src, 'javascript');
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.layers.length, 1);
+  assert.equal(r.layers[0]!.activation.name, 'relu');
+  // Comparisons still read as comparisons in plain JavaScript.
+  assert.deepEqual(analyze('const a = 1, b = 2;\nconst c = a < b > 0;\n', 'javascript').errors, []);
 });

@@ -23,7 +23,8 @@ test('check DIR: the init train.py applies counts for models.py, and the finding
     assert.equal(r.code, 1);
     const models = r.report.files.find((f) => f.path.endsWith('models.py'))!;
     const applied = models.findings.filter((f) => f.message.endsWith('(init applied in train.py:8; fans from Generator(latent_dim=64, hidden=512) at train.py:5)'));
-    assert.deepEqual(applied.map((f) => [f.code, f.line]), [['IL003', 23], ['IL003', 25], ['IL003', 27]]);
+    // the Generator's two hidden layers; its tanh readout (line 27) with std 0.02 is a deliberate small output
+    assert.deepEqual(applied.map((f) => [f.code, f.line]), [['IL003', 23], ['IL003', 25]]);
     assert.deepEqual(applied[0].dependsOn, [{ path: 'train.py', line: 8 }, { path: 'train.py', line: 5 }]);
     // the Discriminator gets no init from train.py
     assert.deepEqual(models.findings.filter((f) => !applied.includes(f)).map((f) => [f.code, f.line]), [['IL001', 38]]);
@@ -37,7 +38,7 @@ test('check DIR: the init train.py applies counts for models.py, and the finding
     const file = await cliJson(['check', 'gan/models.py'], t.dir);
     assert.deepEqual(file.report.files[0].findings.map((f) => f.code), ['IL001', 'IL001', 'IL001']);
     const inProject = await cliJson(['check', 'gan/models.py', '--project', 'gan'], t.dir);
-    assert.deepEqual(inProject.report.files[0].findings.map((f) => f.code), ['IL003', 'IL003', 'IL003', 'IL001']);
+    assert.deepEqual(inProject.report.files[0].findings.map((f) => f.code), ['IL003', 'IL003', 'IL001']);
     assert.equal(inProject.report.files.length, 1);
 
     const usage = await cli(['check', 'gan', '--project', 'gan', '--no-project'], t.dir);
@@ -73,7 +74,7 @@ test('check DIR --format sarif: a finding that depends on another file lists it 
     assert.equal(r.code, 1, r.stderr);
     const results = JSON.parse(r.stdout).runs[0].results as { ruleId: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[]; relatedLocations?: { id: number; message: { text: string }; physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[];
     const applied = results.filter((x) => x.message.text.endsWith('(init applied in train.py:8; fans from Generator(latent_dim=64, hidden=512) at train.py:5)'));
-    assert.equal(applied.length, 3);
+    assert.equal(applied.length, 2);
     for (const x of applied) {
       assert.equal(x.locations[0].physicalLocation.artifactLocation.uri, 'gan/models.py');
       // the places in other files (the same file's layer, activation and init code follow them)

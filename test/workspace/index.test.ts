@@ -81,6 +81,20 @@ test('absolute imports resolve from the file folder, the workspace root and each
   assert.equal(index.resolvePyModule('scripts/run.py', 'torch', 0), null);
 });
 
+test('a framework import means the framework, also in a checkout of the framework itself', () => {
+  const index = new WorkspaceIndex();
+  const linen = 'class Dense(Module):\n  features: int\n';
+  index.update('flax/__init__.py', '');
+  index.update('flax/linen/__init__.py', 'from flax.linen.linear import Dense\n');
+  index.update('flax/linen/linear.py', linen);
+  const nb = 'import flax.linen as nn\n\nclass MLP(nn.Module):\n  @nn.compact\n  def __call__(self, x):\n    x = nn.relu(nn.Dense(64)(x))\n    return nn.Dense(10)(x)\n';
+  index.update('docs/intro.py', nb);
+  assert.equal(index.resolvePyModule('docs/intro.py', 'flax.linen', 0), null);
+  assert.equal(index.resolvePyModule('docs/intro.py', 'torch.nn', 0), null);
+  const r = analyzeInWorkspace(index, 'docs/intro.py', nb, 'python');
+  assert.deepEqual(r.layers.map((l) => `${l.layer} ${l.activation.name}`), ['Dense relu', 'Dense linear']);
+});
+
 test('skipped folders and files over the size limit are not indexed', () => {
   const index = new WorkspaceIndex(1000);
   index.update('node_modules/lib/index.js', 'export const a = 1;');

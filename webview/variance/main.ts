@@ -577,6 +577,8 @@ async function startRun(): Promise<void> {
     }
     mc = p.partial;
     mcSeq = seq;
+    // Workers started so far (two for a costly seed): read by the end-to-end test.
+    app.dataset.workers = String(simulator.workersStarted);
     // Counted for the end-to-end test of Stop: nothing is drawn after it.
     app.dataset.updates = String(++updates);
     drawCharts(false);

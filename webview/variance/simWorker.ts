@@ -3,13 +3,17 @@
  * (./simClient.ts) from this bundle (dist/webview/simWorker.js). It owns
  * TensorFlow.js, so the page (charts, table, buttons) never blocks while seeds
  * run. Backend as in ./sim.ts (WASM first; WebGL through OffscreenCanvas where a
- * worker has one). Every pooled seed is streamed back as a partial result; a
- * `cancel` aborts the run at the next layer or seed boundary (runSimulation
- * yields to the event loop after every seed so the message can land).
+ * worker has one). It runs one seed per `seed` message (the page pools the seeds
+ * of a run over one or two such workers) and posts its per-layer statistics, the
+ * preview of a first seed before them; a `cancel` that lands before a seed
+ * starts skips it (a seed runs to its end: the page terminates a worker that
+ * does not come back within its grace period).
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { SimBackend } from '../../src/core/sim/types.js';
-import { initBackend, runSimulation } from './sim.js';
+import type { SeedRun } from '../../src/core/sim/pool.js';
+import { PREVIEW_BATCH, runSeed, scoped } from '../../src/sim/runner.js';
+import { initBackend } from './sim.js';
 import type { FromWorker, ToWorker } from './workerProtocol.js';
 
 interface WorkerScope {
@@ -38,20 +42,18 @@ function start(wasm: ToWorker & { kind: 'init' }): Promise<SimBackend | null> {
   );
 }
 
-async function run(msg: ToWorker & { kind: 'run' }): Promise<void> {
+/** One seed of a run the page pools over its workers (simClient.ts). */
+async function seed(msg: ToWorker & { kind: 'seed' }): Promise<void> {
   const controller = new AbortController();
   running.set(msg.id, controller);
   try {
     if (!ready) throw new Error('the simulator worker was not initialised');
     if ((await ready) === null) throw new Error('no TensorFlow.js backend could start');
-    const result = await runSimulation(msg.spec, msg.options, {
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (!controller.signal.aborted) scope.postMessage({ kind: 'progress', id: msg.id, done: p.done, total: p.total, partial: p.partial });
-      },
-    });
-    if (controller.signal.aborted) scope.postMessage({ kind: 'cancelled', id: msg.id });
-    else scope.postMessage({ kind: 'done', id: msg.id, result });
+    if (controller.signal.aborted) throw new Error('cancelled');
+    const previewBatch = Math.min(PREVIEW_BATCH, msg.options.batch);
+    const preview = msg.preview && previewBatch < msg.options.batch ? { batch: previewBatch, onPreview: (run: SeedRun) => scope.postMessage({ kind: 'seedPreview', id: msg.id, run }) } : undefined;
+    const run = scoped(() => runSeed(msg.spec, msg.options, { init: msg.init, seed: msg.seed, batch: msg.options.batch, signal: controller.signal, preview }));
+    scope.postMessage({ kind: 'seedDone', id: msg.id, run });
   } catch (e) {
     if (controller.signal.aborted || (e instanceof Error && e.name === 'AbortError')) scope.postMessage({ kind: 'cancelled', id: msg.id });
     else scope.postMessage({ kind: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) });
@@ -63,6 +65,6 @@ async function run(msg: ToWorker & { kind: 'run' }): Promise<void> {
 scope.addEventListener('message', (event) => {
   const msg = event.data;
   if (msg.kind === 'init') ready ??= start(msg);
-  else if (msg.kind === 'run') void run(msg);
+  else if (msg.kind === 'seed') void seed(msg);
   else if (msg.kind === 'cancel') running.get(msg.id)?.abort();
 });

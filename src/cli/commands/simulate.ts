@@ -10,8 +10,8 @@ import { PositionMapper } from '../../core/report.js';
 import { layerTable } from '../../core/sim/analytic.js';
 import { analyticResult } from '../../core/sim/analytic.js';
 import { buildNetwork, withDefaults, withLines } from '../../core/sim/network.js';
-import type { LayerStats, SimInit, SimOptions, SimulationResult } from '../../core/sim/types.js';
-import { SIM_INITS } from '../../core/sim/types.js';
+import type { ConvergenceStatus, LayerStats, SimInit, SimOptions, SimulationResult } from '../../core/sim/types.js';
+import { DEFAULT_MAX_SEEDS, SIM_INITS } from '../../core/sim/types.js';
 import { processFile } from '../analyseFile.js';
 import { inProcessEngine } from '../pool.js';
 import { buildProjects } from '../project.js';
@@ -53,6 +53,22 @@ function fmtNum(x: number | null): string {
   const a = Math.abs(x);
   if (a >= 1e4 || a < 1e-3) return x.toExponential(2);
   return x.toPrecision(3);
+}
+
+/**
+ * How far the seeds got, with the numbers: the widest 95% interval of a layer's mean log
+ * second moment, and with seeds until converged whether the ±5% rule was met or the seed
+ * cap came first (then the seeds this spread needs).
+ */
+function seedsNote(s: { seeds: number; converged: boolean; convergence: ConvergenceStatus | null }, o: SimOptions): string {
+  const c = s.convergence;
+  // The interval is symmetric in log m: ±x% while narrow, a factor either way when wide.
+  const pct = (x: number) => (x >= 1 ? `×/÷${(1 + x).toPrecision(2)}` : `±${x < 0.095 ? (100 * x).toFixed(1) : (100 * x).toFixed(0)}%`);
+  if (o.seeds > 0) return c ? ` (widest 95% interval ${pct(c.halfWidth)}, layer ${c.layer})` : '';
+  if (s.converged) return `, converged${c ? ` (widest 95% interval ${pct(c.halfWidth)}, layer ${c.layer})` : ''}`;
+  const cap = o.maxSeeds ?? DEFAULT_MAX_SEEDS;
+  if (!c) return `, not converged (seed cap ${cap})`;
+  return `, not converged: the seed cap (${cap}) came first, widest 95% interval ${pct(c.halfWidth)} at layer ${c.layer} (the rule: ±5%, which a seed-to-seed sd of ${c.sd.toFixed(2)} in log m needs ≈${c.seedsFor5} seeds for; --seeds N for more)`;
 }
 
 export async function runSimulate(io: CliIO, style: Style, args: Args, options: AnalysisOptions): Promise<number> {
@@ -179,7 +195,7 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
   const inits = sim.series.map((series) => {
     const names = spec.layers.map((l) => l.initName[series.init]);
     const layers: LayerStats[] = series.layers.map((ls) => (args.sim.method === 'montecarlo' ? { ...ls, analyticForwardSecondMoment: null, analyticBackwardVar: null, analyticPreVar: null, analyticWeightGradVar: null } : ls));
-    return { init: series.init, initNames: names, seeds: series.seeds, converged: series.converged, backwardRatio: series.backwardRatio, gain: series.gain ?? null, lsuv: series.lsuv ?? null, disagreements: args.sim.method === 'both' ? series.disagreements : [], layers };
+    return { init: series.init, initNames: names, seeds: series.seeds, converged: series.converged, convergence: series.convergence ?? null, backwardRatio: series.backwardRatio, gain: series.gain ?? null, lsuv: series.lsuv ?? null, disagreements: args.sim.method === 'both' ? series.disagreements : [], layers };
   });
   const timings = { analyticMs, firstCurveMs: args.sim.method === 'analytic' ? null : sim.timings.firstCurveMs, totalMs: Date.now() - t0 };
 
@@ -239,7 +255,7 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
   io.stdout(`\nMonte Carlo (TensorFlow.js, ${backend} backend, batch ${sim.options.batch}, seeds from ${sim.options.seed}; ${(timings.totalMs / 1000).toFixed(1)} s): mean over seeds [95% interval], analytic beside it.\n`);
   for (const s of sim.assumptions) io.stdout(style.dim(`  assumed: ${s.message}\n`));
   for (const s of inits) {
-    io.stdout(`\n${style.bold(s.init)}: ${plural(s.seeds, 'seed')}${s.converged ? ', converged' : ', not converged (seed cap)'}`);
+    io.stdout(`\n${style.bold(s.init)}: ${plural(s.seeds, 'seed')}${seedsNote(s, sim.options)}`);
     if (s.gain) io.stdout(`; per-layer gain forward ${fmtNum(s.gain.forward)}, backward ${fmtNum(s.gain.backward)}`);
     io.stdout('\n');
     const h = ['#', 'line', 'layer', 'init', 'forward E[x²]', '95%', 'analytic', 'Var(grad out)', '95%', 'analytic', 'dead'];

@@ -42,7 +42,7 @@ export function layerNumbers(layer: Layer, init: InitSpec, act: ActivationName =
   const known = layer.fanIn !== null && layer.fanOut !== null;
   const fanIn = layer.fanIn ?? layer.fanOut ?? 256;
   const fanOut = layer.fanOut ?? layer.fanIn ?? 256;
-  const varW = init.unknownArgs ? null : weightVariance(layer.framework, init, fanIn, fanOut, { recurrent: layer.recurrent, embedding: layer.embedding });
+  const varW = init.unknownArgs ? null : weightVariance(layer.framework, init, fanIn, fanOut, { recurrent: layer.recurrent, embedding: layer.embedding, kernelSize: layer.kernelSize });
   const mact = act === 'unknown' ? null : act;
   const m2 = mact ? secondMoment(mact, param, 1) : null;
   return {

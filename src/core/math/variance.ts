@@ -33,6 +33,8 @@ export interface LayerKind {
   recurrent?: boolean;
   /** nn.Embedding: N(0, 1). */
   embedding?: boolean;
+  /** Convolutions: kernel size per spatial axis, when known (orthogonal's variance depends on it). */
+  kernelSize?: readonly number[];
 }
 
 /** zeros / ones / constant (or an explicit constant distribution): every entry equal, Var(W) = 0. */
@@ -101,16 +103,19 @@ function modeFan(
  * Orthogonal: with gain g, a (rows × cols) matrix with orthonormal columns
  * (rows ≥ cols) has unit-norm columns, so the mean entry variance is g²/rows; with
  * orthonormal rows (rows < cols) it is g²/cols. Either way g²/max(rows, cols).
- * We only know the fans, so we use g²/max(fanIn, fanOut), exact for dense
- * kernels (and 1×1 convs). For a k-tap conv Keras/tfjs flatten to
- * (k·c_in) × c_out, so the exact value would be g²/max(fanIn, fanOut/k); we
- * do not know k here. With this value fanIn·Var(W) = g² when fanIn ≥ fanOut
- * and g²·fanIn/fanOut otherwise (a wide orthogonal map is an isometry, its
- * output energy spreads over more units).
+ * Every framework flattens a kernel to out_channels × (in_channels · k) (PyTorch) or
+ * its transpose (Keras, Flax, tfjs), k the receptive field, and its fans are
+ * fanIn = in·k and fanOut = out·k (transposed convs swap in and out in both), so the
+ * exact value is g²/max(fanIn, fanOut/k). Without a known kernel size (k = 1 for dense
+ * kernels and 1×1 convs) it is g²/max(fanIn, fanOut). With it fanIn·Var(W) = g² when
+ * the flattened kernel is wide (fanIn ≥ fanOut/k) and g²·fanIn·k/fanOut otherwise (a
+ * tall orthogonal map is an isometry into more units, over which its output energy
+ * spreads: `Conv2d(1, 64, 5)` has fanIn 25 and 64 rows, fanIn·Var(W) = 25/64·g²).
  */
-function orthogonalVariance(gain: number, fanIn: number | null, fanOut: number | null): number | null {
+function orthogonalVariance(gain: number, fanIn: number | null, fanOut: number | null, kernelSize?: readonly number[]): number | null {
   if (!fanOk(fanIn) || !fanOk(fanOut)) return null;
-  const m = Math.max(fanIn, fanOut);
+  const k = kernelSize && kernelSize.length > 0 && kernelSize.every((x) => Number.isInteger(x) && x > 0) ? kernelSize.reduce((a, b) => a * b, 1) : 1;
+  const m = Math.max(fanIn, fanOut / k);
   return m > 0 ? (gain * gain) / m : null;
 }
 
@@ -135,7 +140,7 @@ function scaledVariance(
  *   default scale 1, mode fan_in, distribution truncated_normal ("normal" is mapped
  *   to it), all exact. random_normal std² (default 0.05); random_uniform (b−a)²/12
  *   (default ±0.05); truncated_normal 0.05²·0.7737 (2σ cut, NOT corrected);
- *   orthogonal gain²/max(fi,fo).
+ *   orthogonal gain²/max(fi, fo/k), k the kernel's receptive field (1 for dense).
  * tfjs (initializers.ts VarianceScaling.apply): same names, but 'normal' draws
  *   tf.truncatedNormal(0, √(scale/fan)) WITHOUT correction, so glorotNormal/heNormal/
  *   leCunNormal/varianceScaling-normal give 0.7737·scale/fan; uniform variants exact;
@@ -254,7 +259,7 @@ export function initLaw(
       return varianceScalingLawOf(framework, init, fanIn, fanOut, clamp, uncorrected);
     case 'orthogonal': {
       const g = num(init.gain) ? init.gain : num(init.scale) && framework === 'flax' ? init.scale : 1;
-      return { sampler: { kind: 'orthogonal', gain: g }, variance: orthogonalVariance(g, fanIn, fanOut) };
+      return { sampler: { kind: 'orthogonal', gain: g }, variance: orthogonalVariance(g, fanIn, fanOut, kind.kernelSize) };
     }
     case 'random_normal': {
       const def = framework === 'pytorch' ? 1 : framework === 'flax' ? 0.01 : 0.05;

@@ -3,7 +3,10 @@
  *
  * Wraps `@lezer/javascript` (error tolerant: a half-typed file still yields a
  * full tree with error nodes where the text does not parse). TypeScript uses
- * the "ts" dialect; JSX is never enabled. Incremental reparse reuses the
+ * the "ts" dialect; JavaScript the "jsx" dialect (React and React Native files
+ * hold TF.js code in `.js` files with JSX; plain JavaScript never starts an
+ * expression with `<`, so JSX costs valid plain code nothing). `.ts` files
+ * cannot hold JSX and `.tsx` is not analysed. Incremental reparse reuses the
  * previous tree through Lezer `TreeFragment`s.
  */
 import { TreeFragment, type ChangedRange, type SyntaxNode, type Tree } from '@lezer/common';
@@ -11,7 +14,7 @@ import { parser } from '@lezer/javascript';
 import type { ParseError, TextEdit } from '../types.js';
 
 const tsParser = parser.configure({ dialect: 'ts' });
-const jsParser = parser.configure({ dialect: '' });
+const jsParser = parser.configure({ dialect: 'jsx' });
 
 /** Which dialect produced a tree, so `reparseJs` can reuse the same one. */
 const dialectOf = new WeakMap<Tree, boolean>();

@@ -23,13 +23,19 @@ export type PyExpr =
   | { kind: 'comp'; elt: PyExpr; target: PyExpr | null; iter: PyExpr | null; span: Span }
   | { kind: 'const'; value: boolean | null; span: Span }
   | { kind: 'star'; value: PyExpr; double: boolean; span: Span }
-  | { kind: 'other'; span: Span; parts: PyExpr[]; slice?: PySlice; cond?: PyCond };
+  | { kind: 'other'; span: Span; parts: PyExpr[]; slice?: PySlice; cond?: PyCond; lambda?: PyLambda };
 
 /** `body if test else orelse` (the three are also the node's `parts`). */
 export interface PyCond {
   body: PyExpr;
   test: PyExpr;
   orelse: PyExpr;
+}
+
+/** `lambda a, b=1: body`: its parameter names (defaults and stars dropped) and body. */
+export interface PyLambda {
+  params: string[];
+  body: PyExpr;
 }
 
 /** `a[lo:hi:step]`: an index that is a slice (the bounds are also in the node's `parts`). */

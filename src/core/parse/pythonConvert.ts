@@ -602,6 +602,20 @@ export class Converter {
         }
         return { kind: 'other', span, parts: kids.map((k) => this.expr(k)) };
       }
+      case 'LambdaExpression': {
+        const parts = this.exprChildren(n);
+        const list = n.getChild('ParamList');
+        const params: string[] = [];
+        let afterEq = false;
+        for (let ch = list?.firstChild ?? null; ch; ch = ch.nextSibling) {
+          if (ch.name === 'AssignOp') afterEq = true;
+          else if (ch.name === ',') afterEq = false;
+          else if (ch.name === 'VariableName' && !afterEq) params.push(this.src(ch));
+        }
+        const bodyNode = n.lastChild;
+        if (!bodyNode || bodyNode.name === ':' || parts.length === 0) return { kind: 'other', span, parts };
+        return { kind: 'other', span, parts, lambda: { params, body: parts[parts.length - 1]! } };
+      }
       case 'ConditionalExpression': {
         const parts = this.exprChildren(n);
         if (parts.length === 3 && n.getChild('if') && n.getChild('else')) {

@@ -58,6 +58,11 @@ export function scanTopLevel(text: string, start = 0, end = text.length, stop?: 
         if ((w === 'class' || w === 'def' || w === 'import' || w === 'async') && text.charCodeAt(j) === C.SPACE) {
           depth = 0;
           continued = false;
+        } else if ((SIMPLE_STATEMENT_KEYWORDS.has(w) && !isIdentChar(text.charCodeAt(j))) || (COMPOUND_KEYWORDS.has(w) && !isIdentChar(text.charCodeAt(j)) && lineEndsWithColon(text, j, n))) {
+          // `if __name__ == "__main__":` after a call left open in the class above, or
+          // `return x`: no expression continues with these, so the bracket was never closed.
+          depth = 0;
+          continued = false;
         } else if (w === 'from' && text.charCodeAt(j) === C.SPACE && text.indexOf(' import ', j) > 0 && text.indexOf(' import ', j) < text.indexOf('\n', j)) {
           depth = 0;
           continued = false;
@@ -121,6 +126,35 @@ export function scanTopLevel(text: string, start = 0, end = text.length, stop?: 
     i++;
   }
   return starts;
+}
+
+/** Keywords that only begin a statement: a line starting with one is never inside an expression. */
+const SIMPLE_STATEMENT_KEYWORDS = new Set(['return', 'raise', 'assert', 'del', 'pass', 'global', 'nonlocal', 'break', 'continue']);
+
+/**
+ * Keywords of compound statement headers. `if`/`for`/`else` also continue an expression
+ * (`[x\nfor x in xs]`, `a if c\nelse b`), so a line starting with one is taken for a
+ * statement only when it ends with the header's `:`.
+ */
+const COMPOUND_KEYWORDS = new Set(['if', 'elif', 'else', 'for', 'while', 'with', 'try', 'except', 'finally']);
+
+/** Does the line from `i` end with `:` (strings skipped, before a comment)? */
+function lineEndsWithColon(text: string, i: number, n: number): boolean {
+  let last = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === C.LF || c === C.CR || c === C.HASH) break;
+    if (c === C.SQ || c === C.DQ) {
+      // a triple-quoted string can run over the line end: no header
+      if (text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) return false;
+      i = skipString(text, i, n); // ends at the line end when unterminated
+      last = c;
+      continue;
+    }
+    if (c !== C.SPACE && c !== C.TAB && c !== C.FF) last = c;
+    i++;
+  }
+  return last === 58;
 }
 
 /** Skip a string literal starting at its quote; returns the offset after it (or the line end when unterminated). */

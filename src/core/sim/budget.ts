@@ -10,12 +10,20 @@
  * recurrent layers (down to 2), then the widths of dense and convolutional layers
  * (down to 32, weights rescaled so fan_in·Var(W) is unchanged).
  *
+ * `seedCost` is the one per-seed cost every runner uses (the CLI's and the
+ * server's worker count, the server's run budget, the panel's workers): the cost
+ * of a seed as it runs, after these reductions. A run budget (`SimOptions.runBudget`,
+ * the language server's default) then caps the seeds of a run until converged,
+ * counted with that cost. Every runner (src/sim/runner.ts, src/sim/node.ts, the
+ * panel's webview/variance/sim.ts) applies `fitBudget` once, so the same model and
+ * options give the same reductions and the same messages everywhere.
+ *
  * Pure: no tfjs, no Node.
  */
 import { convPlan, matrixShape, positionsOf } from './analytic.js';
 import { scaleSampler } from './network.js';
 import type { Assumption, NetworkSpec, SimLayer, SimOptions } from './types.js';
-import { SIM_INITS } from './types.js';
+import { DEFAULT_MAX_SEEDS, SIM_INITS } from './types.js';
 
 /** Default budget: 2·10⁹ multiply-adds per seed forward (about 0.7 s forward + backward in tfjs-wasm on this machine). */
 export const DEFAULT_BUDGET = 2e9;
@@ -24,6 +32,8 @@ const MIN_BATCH = 16;
 const MIN_SPATIAL = 4;
 const MIN_STEPS = 2;
 const MIN_WIDTH = 32;
+/** A run capped by the run budget keeps at least this many seeds per init (an interval needs two). */
+const MIN_SEEDS = 2;
 
 /** Multiply-adds of one seed's forward pass of `spec` under `options`. */
 export function forwardCost(spec: NetworkSpec, options: SimOptions): number {
@@ -66,9 +76,7 @@ export function fitBudget(spec: NetworkSpec, options: SimOptions): { spec: Netwo
   const assumptions: Assumption[] = [];
   let o = { ...options };
   let s = spec;
-  const cost0 = forwardCost(s, o);
-  if (!(budget > 0) || cost0 <= budget) return { spec, options, assumptions };
-  const over = () => forwardCost(s, o) / budget;
+  const over = () => (budget > 0 ? forwardCost(s, o) / budget : 0);
   if (over() > 1 && o.batch > MIN_BATCH) {
     const b = Math.max(MIN_BATCH, Math.floor(o.batch / over()));
     if (b < o.batch) {
@@ -109,5 +117,59 @@ export function fitBudget(spec: NetworkSpec, options: SimOptions): { spec: Netwo
   if (over() > 1.05) {
     assumptions.push({ key: 'reduced:over', value: Math.round(forwardCost(s, o)), message: `still ${over().toFixed(1)}× the budget after the reductions: expect a slow run` });
   }
+  o = capSeeds(s, o, assumptions);
+  if (assumptions.length === 0) return { spec, options, assumptions };
   return { spec: { ...s, assumptions: [...s.assumptions, ...assumptions] }, options: o, assumptions };
+}
+
+/**
+ * Seeds until converged within `options.runBudget` (multiply-adds of the whole run's
+ * forward passes, counted with the fitted per-seed cost): a lower seed cap, down to
+ * MIN_SEEDS per init. An explicit seed count is never capped.
+ */
+function capSeeds(spec: NetworkSpec, o: SimOptions, assumptions: Assumption[]): SimOptions {
+  const run = o.runBudget ?? 0;
+  if (!(run > 0) || o.seeds > 0) return o;
+  const inits = (o.which ?? SIM_INITS).length;
+  const cap = o.maxSeeds ?? DEFAULT_MAX_SEEDS;
+  const perSeed = forwardCost(spec, o);
+  const fits = Math.max(MIN_SEEDS, Math.floor(run / (perSeed * inits)));
+  if (fits >= cap) return o;
+  assumptions.push({
+    key: 'reduced:seeds',
+    value: fits,
+    message:
+      perSeed * inits * fits <= run
+        ? `at most ${fits} seeds per init (not ${cap}) to stay within the run budget (${run.toExponential(1)} multiply-adds: ${inits * fits} seed runs of ${perSeed.toExponential(1)}); an explicit number of seeds is never capped`
+        : `at most ${fits} seeds per init (not ${cap}), the fewest that give an interval: ${inits * fits} seed runs of ${perSeed.toExponential(1)} multiply-adds, over the run budget (${run.toExponential(1)}); an explicit number of seeds is never capped`,
+  });
+  return { ...o, maxSeeds: fits };
+}
+
+/**
+ * The one per-seed cost: multiply-adds of one seed's forward pass as the runners
+ * run it (within the work budget: fitBudget's reductions applied; strides and
+ * ranks included). The backward pass costs about twice as much again.
+ */
+export function seedCost(spec: NetworkSpec, options: SimOptions): number {
+  const fitted = fitBudget(spec, options);
+  return forwardCost(fitted.spec, fitted.options);
+}
+
+/**
+ * Workers worth starting for a run (the CLI's and the server's worker threads, the
+ * panel's Web Workers): two when one seed costs more than a worker's start-up (about
+ * 1 GFLOP forward + backward per seed, counted with the fitted cost), else one;
+ * never more than the machine's cores.
+ */
+export function workersFor(spec: NetworkSpec, options: SimOptions, cores: number): number {
+  const want = seedCost(spec, options) * 6 > 1e9 ? 2 : 1;
+  return Math.max(1, Math.min(want, Math.floor(cores) || 1));
+}
+
+/** The reductions a run made (its `reduced:…` assumptions) as one sentence, or null when none. */
+export function reductionNote(assumptions: readonly Assumption[]): string | null {
+  const reduced = assumptions.filter((a) => a.key.startsWith('reduced:'));
+  if (reduced.length === 0) return null;
+  return `Reduced to fit the work budget: ${reduced.map((a) => a.message).join('; ')}.`;
 }

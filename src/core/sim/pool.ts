@@ -8,7 +8,8 @@
  * Second moments are carried as natural logs so that (1/6)^50 ≈ 1e-39 (below
  * float32's smallest normal) pools without underflow. Pure, no tfjs.
  */
-import type { LayerStats, NetworkSpec, SimInit, SimLayer, SimSeries, Spread } from './types.js';
+import type { ConvergenceStatus, LayerStats, NetworkSpec, SimInit, SimLayer, SimSeries, Spread } from './types.js';
+import { seedsFor } from './spread.js';
 
 /** One seed's measurements of one layer (second moments and gradient variances as natural logs). */
 export interface SeedLayer {
@@ -193,7 +194,23 @@ export function poolSeries(input: PoolInput): SimSeries {
   }
   const gains = pooledGains(layers);
   if (gains) series.gain = gains;
+  const status = convergenceStatus(runs);
+  if (status) series.convergence = status;
   return series;
+}
+
+/** The widest layer interval of the convergence rule, the sd there and the seeds it needs for ±5% (null under two seeds). */
+export function convergenceStatus(runs: SeedRun[]): ConvergenceStatus | null {
+  const n = runs.length;
+  if (n < 2) return null;
+  const hw = logHalfWidths(runs);
+  let layer = 0;
+  hw.forEach((h, i) => {
+    if (h > hw[layer]!) layer = i;
+  });
+  const h = hw[layer] ?? 0;
+  const sd = Number.isFinite(h) ? (h * Math.sqrt(n)) / t975(n) : Infinity;
+  return { halfWidth: Math.exp(h) - 1, layer, sd, seedsFor5: Number.isFinite(sd) ? Math.max(3, seedsFor(sd)) : Infinity };
 }
 
 /**

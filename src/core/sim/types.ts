@@ -98,8 +98,14 @@ export interface SimOptions {
   lsuvMaxIterations?: number;
   /** false: draw no biases at all (default: biases as the framework draws them). */
   bias?: boolean;
-  /** Seed cap when `seeds` is 0 (default 32). */
+  /** Seed cap when `seeds` is 0 (default 32, DEFAULT_MAX_SEEDS). */
   maxSeeds?: number;
+  /**
+   * Run budget: multiply-adds of all the forward passes of a run of seeds until converged
+   * (default none; the language server's default run sets one). Over it, the seed cap is
+   * lowered (down to 2 per init), reported as a `reduced:seeds` assumption (src/core/sim/budget.ts).
+   */
+  runBudget?: number;
   /**
    * Work budget: multiply-adds of one seed's forward pass (default 2e9, src/core/sim/budget.ts).
    * A larger model is sampled down (batch, spatial input, steps, widths), each reduction
@@ -109,6 +115,9 @@ export interface SimOptions {
   /** Initializer family the `recommended` init uses (the fix's preferred distribution; default 'normal'). */
   distribution?: 'normal' | 'uniform';
 }
+
+/** Seed cap of a run until converged when the options give none. */
+export const DEFAULT_MAX_SEEDS = 32;
 
 export const DEFAULT_SIM_OPTIONS: SimOptions = {
   batch: 64,
@@ -188,6 +197,19 @@ export interface SimSeries {
   disagreements: { index: number; reason: string }[];
   /** Per-layer gains pooled over seeds and layers: forward (m̄_L/m_input)^(1/L), backward (b̄_0/b̄_{L−1})^(1/(L−1)). */
   gain?: { forward: number; backward: number | null };
+  /**
+   * Where the convergence rule stands (two seeds or more): the widest 95% interval of a
+   * layer's mean log second moment as ±`halfWidth` (0.05 = ±5%, the rule) at `layer`, the
+   * seed-to-seed sd of log m there, and the seeds that sd needs for ±5%.
+   */
+  convergence?: ConvergenceStatus;
+}
+
+export interface ConvergenceStatus {
+  halfWidth: number;
+  layer: number;
+  sd: number;
+  seedsFor5: number;
 }
 
 export type SimBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';

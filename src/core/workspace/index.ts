@@ -24,6 +24,7 @@ import { summarizePython, type PyModuleSummary, type DefKind } from './python.js
 import { summarizeJs, type JsModuleSummary, type JsDeclKind } from './javascript.js';
 import { parseNotebook } from '../notebook.js';
 import { LineIndex } from '../text.js';
+import { isFrameworkModule } from '../frameworks/python/vocab.js';
 
 export type WorkspaceLanguage = 'python' | 'notebook' | 'javascript' | 'typescript';
 
@@ -287,7 +288,7 @@ export class WorkspaceIndex {
       }
       return candidates(base);
     }
-    if (!module) return null;
+    if (!module || isFrameworkModule(module)) return null;
     const seen = new Set<string>();
     for (const base of [dirOf(fromPath), ...this.packageRoots()]) {
       if (seen.has(base)) continue;

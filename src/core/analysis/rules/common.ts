@@ -4,7 +4,7 @@
  */
 import type { ActivationName, AnalysisOptions, Finding, Fix, InitName, InitSpec, Layer, ModelInfo, RelatedPlace, RuleCode, Severity, Span } from '../../types.js';
 import type { FrameworkAnalysis, InitTarget } from '../../frameworks/adapter.js';
-import { secondMoment, derivSecondMoment } from '../../math/index.js';
+import { secondMoment, derivSecondMoment, isConstantInit } from '../../math/index.js';
 import { TFJS_TRUNCATED, otherDistribution, tfjsName, varianceScalingLaw, varianceScalingSpelling } from '../../frameworks/shared/initializers.js';
 import { isHead, layerNumbers, modelCompound } from '../numbers.js';
 
@@ -178,14 +178,23 @@ export function depthNote(layer: Layer, ctx: RuleContext): string {
     cache.set(layer.model, c);
   }
   if (!c) return '';
-  if (c.factor === 0) return `; over the ${c.layers} weight layers of this model, the signal's second moment falls to 0 (a layer of it starts with constant weights)`;
+  if (c.factor === 0) {
+    // A zero-initialized output layer (a diffusion model's noise head, a residual branch's last
+    // projection) is a deliberate start from 0, not a signal that dies on the way: no clause.
+    const model = ctx.models.find((m) => m.id === layer.model);
+    const byId = new Map(ctx.layers.map((l) => [l.id, l]));
+    const constant = (model?.layers ?? []).map((id) => byId.get(id)).filter((l): l is Layer => l !== undefined && isConstantInit(l.init));
+    if (constant.length > 0 && constant.every((l) => isOutputLayer(l, ctx))) return '';
+    return `; over the ${c.layers} weight layers of this model, the signal's second moment falls to 0 (a layer of it starts with constant weights)`;
+  }
   return `; over the ${c.layers} weight layers of this model, the signal's second moment compounds to ×${r2(c.factor)}`;
 }
 
 export function normNote(layer: Layer): string {
   if (!layer.normalization) return '';
   const n = { batchnorm: 'BatchNorm', layernorm: 'LayerNorm', groupnorm: 'GroupNorm', instancenorm: 'InstanceNorm', rmsnorm: 'RMSNorm' }[layer.normalization];
-  return ` A ${n} follows this layer and rescales its output, so this matters less (mostly the first training steps and the gradient of this layer's weights).`;
+  const article = n === 'InstanceNorm' || n === 'RMSNorm' ? 'An' : 'A';
+  return ` ${article} ${n} follows this layer and rescales its output, so this matters less (mostly the first training steps and the gradient of this layer's weights).`;
 }
 
 /**

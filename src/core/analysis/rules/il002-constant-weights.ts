@@ -35,12 +35,17 @@ export const constantWeights: Rule = {
   },
 };
 
-/** A zero-initialized final linear/softmax/sigmoid output layer is a deliberate choice (e.g. zero-init heads). */
+/**
+ * A zero-initialized final linear/softmax/sigmoid/tanh output layer is a deliberate choice (e.g.
+ * zero-init heads: their gradient is not zero). So is one whose activation the code leaves open
+ * (the ViT head whose embedding a caller in another file normalizes): only a rectifier known to
+ * follow (ReLU's gradient at 0 is 0) makes a zero head dead.
+ */
 function isOutputZero(layer: Layer, ctx: RuleContext): boolean {
   const init = layer.init;
   if (!(init.name === 'zeros' || init.value === 0)) return false;
   const act = layer.activation.name;
-  if (!['linear', 'softmax', 'sigmoid'].includes(act)) return false;
+  if (!['linear', 'softmax', 'sigmoid', 'tanh', 'unknown'].includes(act)) return false;
   if (layer.residual) return true;
   if (layer.head !== undefined) return layer.head;
   const m = layer.model !== null ? ctx.models.find((x) => x.id === layer.model) : undefined;

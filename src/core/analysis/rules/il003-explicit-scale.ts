@@ -20,7 +20,7 @@ export const explicitScale: Rule = {
   claimsKernel: true,
   docs: {
     whatItDoes:
-      'For initializers written with an explicit scale (RandomNormal(stddev=…), nn.init.normal_(std=…), uniform ranges, VarianceScaling(scale=…), orthogonal gains), computes fan_in·Var(W)·E[φ(z)²], the factor by which one layer multiplies the second moment of the signal, with the layer\'s known fan_in.',
+      'For initializers written with an explicit scale (RandomNormal(stddev=…), nn.init.normal_(std=…), uniform ranges, VarianceScaling(scale=…), orthogonal gains), computes fan_in·Var(W)·E[φ(z)²], the factor by which one layer multiplies the second moment of the signal, with the layer\'s known fan_in. A small scale on the model\'s output layer (a linear, softmax, sigmoid or tanh readout) is not reported: near-zero first outputs are a common deliberate choice, and no later layer compounds the factor.',
     whyBad:
       'A factor above 1 compounds over depth into exploding activations and gradients; below 1 into vanishing ones. std = 0.01 is fine for 10 inputs and far too small for 4096; std = 1 explodes for any realistic width.',
     example: 'Dense(512, kernel_initializer=RandomNormal(stddev=1.0), input_shape=(784,))  # ×392 per layer\n# Use instead:\nDense(512, kernel_initializer="he_normal", input_shape=(784,))',
@@ -41,8 +41,10 @@ export const explicitScale: Rule = {
     const f = saturating ? cur.coeff : cur.forward;
     if (f === null || layer.recurrent) return [];
     if (f >= 0.5 && f <= (saturating ? 3 : 2)) return [];
-    // A small readout layer (logits) is a deliberate, common choice: near-uniform first predictions.
-    if (f < 0.5 && ['linear', 'softmax', 'sigmoid'].includes(act) && isOutputLayer(layer, ctx)) return [];
+    // A small readout layer (logits, a generator's tanh image, an actor's tanh action) is a
+    // deliberate, common choice: near-uniform or near-zero first outputs, and nothing after it
+    // compounds the factor.
+    if (f < 0.5 && ['linear', 'softmax', 'sigmoid', 'tanh'].includes(act) && isOutputLayer(layer, ctx)) return [];
     const rec = recommendation({ ...layer, activation: { ...layer.activation, name: act } }, ctx.options);
     const recN = rec ? layerNumbers(layer, rec.spec, act, layer.activation.param) : null;
     const verb = f > 2 ? 'explodes' : 'vanishes';

@@ -40,7 +40,8 @@ import { Imports, setStarCheck } from './imports.js';
 import { evalAttr } from './semantics/attributes.js';
 import { ctorSites, declareClass } from './semantics/classes.js';
 import { resolveCtorFans, shortText } from './semantics/layerFans.js';
-import { BUILTINS, callRef, isLossName, methodCall, registerModule, siluOperand, storesLocals } from './semantics/libraryCalls.js';
+import { BUILTINS, callMap, callPartial, callRef, isLossName, methodCall, registerModule, siluOperand, storesLocals } from './semantics/libraryCalls.js';
+import { callLambda } from './eval/lambda.js';
 import { narrow } from './semantics/torchInitCode.js';
 import { roleOf } from './vocab.js';
 
@@ -648,7 +649,7 @@ export class Interp implements Evaluator {
       case 'other':
         if (e.cond) return evalCond(this, e.cond, scope);
         for (const p of e.parts) this.eval(p, scope);
-        return UNKNOWN;
+        return e.lambda ? { kind: 'lambda', fn: e.lambda, scope } : UNKNOWN;
       default:
         return UNKNOWN;
     }
@@ -696,8 +697,16 @@ export class Interp implements Evaluator {
       const special = methodCall(this, e, fnE, scope, stmt);
       if (special) return special;
     }
-    const callee = this.eval(fnE, scope);
+    return this.callValue(this.eval(fnE, scope), e, scope, stmt);
+  }
+
+  callValue(callee: Val, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
+    const fnE = e.fn;
     switch (callee.kind) {
+      case 'partial':
+        return callPartial(this, callee, e, scope, stmt);
+      case 'lambda':
+        return callLambda(this, callee.fn, callee.scope, e.args.filter((a) => a.name === null && !a.star).map((a) => this.eval(a.value, scope)));
       case 'ref': {
         const out = callRef(this, callee.q, e, scope, stmt);
         if (fnE.kind === 'name' && this.weightTransforming.has(fnE.id) && out.kind === 'obj' && out.o.kind === 'weight') {
@@ -783,6 +792,10 @@ export class Interp implements Evaluator {
         // Unknown callee: evaluate arguments (layers may be built inside), tensors
         // passed to it meet an unknown operation.
         const name = dottedName(fnE);
+        if (name === 'map' && !lookup(scope, name)) {
+          const mapped = callMap(this, e, scope);
+          if (mapped) return mapped;
+        }
         if ((name === 'zip' || name === 'enumerate' || name === 'reversed') && !lookup(scope, name)) {
           const items = e.args.map((a) => this.eval(a.value, scope));
           if (name === 'enumerate') return { kind: 'zip', items: [UNKNOWN, ...items.slice(0, 1)] };
@@ -815,6 +828,7 @@ export class Interp implements Evaluator {
 
   toObj(v: Val): Obj | null {
     if (v.kind === 'obj') return v.o;
+    if (v.kind === 'lambda' && v.fn.params.length === 1) return { kind: 'lambda', fn: v.fn, scope: v.scope };
     if (v.kind === 'tensor' && v.pend.length === 0) return { kind: 'input', ch: v.ch };
     if (v.kind === 'ref') {
       const role = roleOf(v.q);

@@ -27,7 +27,7 @@ export function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean):
     activation,
     normalization: rec.norm,
     residual: rec.residual,
-    init: cp(rec.init),
+    init: rec.reparametrized ? { name: 'unknown', explicit: true, source: 'argument', text: rec.reparametrized } : cp(rec.init),
     recurrentInit: rec.recInit ? cp(rec.recInit) : undefined,
     ...(rec.biasInit ? { biasInit: cp(rec.biasInit) } : {}),
     ...(rec.bias === false ? { bias: false as const } : {}),

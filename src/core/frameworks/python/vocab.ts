@@ -276,6 +276,8 @@ add(
     'jax.numpy.swapaxes', 'jax.numpy.transpose', 'jax.numpy.moveaxis', 'jax.numpy.squeeze', 'jax.numpy.expand_dims', 'jax.numpy.ravel',
     'einops.rearrange', 'einops.repeat', 'torch.swapaxes', 'torch.movedim', 'torch.moveaxis', 'keras.ops.transpose', 'keras.ops.squeeze',
     'keras.ops.expand_dims',
+    // casts: the values are kept (Flax's ResNet returns jnp.asarray(logits, self.dtype))
+    'jax.numpy.asarray', 'jax.numpy.array', 'keras.ops.cast', 'tensorflow.cast',
   ],
   { kind: 'passFn' },
 );
@@ -319,6 +321,19 @@ add([FLAX_NNX + 'List'], { kind: 'modulelist' });
 add([FLAX_NNX + 'Dict'], { kind: 'moduledict' });
 add([FLAX_NNX + 'data'], { kind: 'identityFn' });
 add([FLAX_NNX + 'Module'], { kind: 'baseModule', framework: 'flax', nnx: true });
+
+/** The frameworks whose layers, initializers and activations the vocabulary names. */
+const FRAMEWORK_ROOTS = new Set(['torch', 'tensorflow', 'keras', 'tf_keras', 'flax', 'jax']);
+
+/**
+ * Whether a module belongs to a framework the vocabulary describes (`torch`, `flax.linen`,
+ * `keras.layers`): such an import means the framework, also in a checkout of that framework's
+ * own repository, where the package sits in the project.
+ */
+export function isFrameworkModule(module: string): boolean {
+  const dot = module.indexOf('.');
+  return FRAMEWORK_ROOTS.has(dot < 0 ? module : module.slice(0, dot));
+}
 
 export function roleOf(qname: string | null): Role | undefined {
   if (qname === null) return undefined;

@@ -3,12 +3,13 @@
  * containers, instances with a forward), the first activation that consumes a layer's pending
  * output, norms and residual additions on the way, slicing, and Sequential containers.
  */
-import { type PyExpr, type PySlice, dottedName, kwarg } from '../../../parse/pyast.js';
+import { type PyExpr, type PySlice, type PyStmt, dottedName, kwarg, stmtExprs, walkExpr, walkStmts } from '../../../parse/pyast.js';
 import type { ActivationInfo, Framework, Normalization } from '../../../types.js';
 import type { Evaluator } from './evaluator.js';
+import { callLambda } from './lambda.js';
 import { setInCh } from '../semantics/layerFans.js';
 import type { Scope } from './scope.js';
-import { type LayerRec, type Obj, type Pend, type SeqRec, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
+import { type ClassCtx, type LayerRec, type Obj, type Pend, type SeqRec, type TensorVal, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
 
 export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): Val {
   const inT = input.kind === 'tensor' ? input : input.kind === 'list' ? null : tensor();
@@ -64,7 +65,9 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     case 'concat':
       return input.kind === 'list' ? concatVals(input.items) : inT ?? tensor();
     case 'seq': {
-      let cur: Val = inT ?? tensor();
+      // A Sequential model called from a script (`D(G(z))` with two module-level Sequentials).
+      const top = inT && o.seq.owner === null && !ev.stack.some(isForwardDef) ? ownInput(inT, otherSeqLayers(ev, o.seq)) : inT;
+      let cur: Val = top ?? tensor();
       for (const it of o.seq.items) cur = applyObj(ev, it, cur, e, scope);
       return cur;
     }
@@ -89,14 +92,19 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     }
     case 'input':
       return tensor([], o.ch);
+    case 'lambda':
+      return callLambda(ev, o.fn, o.scope, [input]);
     case 'instance': {
+      const userNorm = userNormOf(o.cls);
+      if (userNorm) return applyObj(ev, { kind: 'norm', norm: userNorm }, input, e, scope);
       const own = o.cls.attrs.get('__seq__');
       if (own && own.kind === 'obj' && !o.cls.methods.has('forward')) return applyObj(ev, own.o, input, e, scope);
       // A user module called on the tensor: follow the tensor through its forward.
       const fwd = o.cls.methods.get('forward') ?? o.cls.methods.get('call') ?? o.cls.methods.get('__call__');
       if (fwd && inT && !ev.stack.includes(fwd) && ev.stack.length < 6 && ev.instRuns < 256) {
         ev.instRuns++;
-        const out = ev.callMethod(o.cls, fwd, [inT, ...fwd.params.slice(2).map(() => UNKNOWN)], null, false, scope);
+        const arg = ev.stack.some(isForwardDef) ? inT : ownInput(inT);
+        const out = ev.callMethod(o.cls, fwd, [arg, ...fwd.params.slice(2).map(() => UNKNOWN)], null, false, scope);
         if (out.kind === 'tensor') return out;
         if (out.kind === 'list') return joinVals(out.items);
         consume(ev, inT.pend, { name: 'unknown', via: 'dataflow', span: e.span, text: o.cls.name });
@@ -108,6 +116,82 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * A normalization written as a class of its own (`class LayerNorm(nn.Module)` over the channel
+ * axis, `class RMSNorm`, `ChanLayerNorm`: common in research code): named for its normalization,
+ * holding no weight layer, and computing a statistic in its forward (mean/var/std/norm, rsqrt,
+ * or the framework's functional norm).
+ */
+export function userNormOf(cls: ClassCtx): Normalization | null {
+  if (cls.layers.length > 0 || !/Norm(alization)?$/.test(cls.name)) return null;
+  const fwd = cls.methods.get('forward') ?? cls.methods.get('call') ?? cls.methods.get('__call__');
+  if (!fwd || !computesStatistic(fwd.body)) return null;
+  const n = cls.name;
+  if (n.includes('RMS')) return 'rmsnorm';
+  if (n.includes('Group')) return 'groupnorm';
+  if (n.includes('Batch')) return 'batchnorm';
+  if (n.includes('Instance')) return 'instancenorm';
+  return 'layernorm';
+}
+
+const STATISTICS = new Set(['mean', 'var', 'std', 'norm', 'rsqrt', 'layer_norm', 'group_norm', 'rms_norm', 'normalize', 'batch_norm', 'instance_norm', 'var_mean', 'std_mean']);
+
+/** Whether a body calls a statistic (x.var(...), torch.mean(...), F.layer_norm(...), jax.lax.rsqrt(...)). */
+function computesStatistic(body: PyStmt[]): boolean {
+  let found = false;
+  walkStmts(body, (st) => {
+    for (const x of stmtExprs(st)) {
+      walkExpr(x, (y) => {
+        if (y.kind !== 'call') return;
+        const name = y.fn.kind === 'attr' ? y.fn.attr : y.fn.kind === 'name' ? y.fn.id : null;
+        if (name !== null && STATISTICS.has(name)) found = true;
+      });
+    }
+  });
+  return found;
+}
+
+const FORWARD_NAMES = new Set(['forward', 'call', '__call__']);
+const isForwardDef = (st: PyStmt) => st.kind === 'def' && FORWARD_NAMES.has(st.name);
+
+/**
+ * The input of a model called outside every forward (a training script's `D(G(z))`, an
+ * autoencoder's `decoder(encoder(x))`): the output of another model's layers (those a class
+ * owns) is that model's output; it neither feeds this model's layers (the other model's last
+ * layer stays its head) nor meets their activation; nor does the output of another module-level
+ * Sequential (`others`). Layers applied at module level (Keras functional code around a custom
+ * layer or a Sequential block) still flow in.
+ */
+function ownInput(t: TensorVal, others?: ReadonlySet<LayerRec>): TensorVal {
+  const keep = (r: LayerRec) => r.owner === null && !others?.has(r);
+  const pend = t.pend.filter((p) => keep(p.rec));
+  const src = (t.src ?? []).filter(keep);
+  if (pend.length === t.pend.length && src.length === (t.src?.length ?? 0)) return t;
+  return tensor(pend, t.ch, src);
+}
+
+/** The layers of the other module-level Sequentials (models of their own) than `seq`. */
+function otherSeqLayers(ev: Evaluator, seq: SeqRec): Set<LayerRec> {
+  const out = new Set<LayerRec>();
+  const within = new Set<SeqRec>();
+  const mark = (s: SeqRec) => {
+    if (within.has(s)) return;
+    within.add(s);
+    for (const it of s.items) if (it.kind === 'seq') mark(it.seq);
+  };
+  mark(seq);
+  const collect = (s: SeqRec, seen: Set<SeqRec>) => {
+    if (seen.has(s) || within.has(s)) return;
+    seen.add(s);
+    for (const it of s.items) {
+      if (it.kind === 'weight') out.add(it.rec);
+      else if (it.kind === 'seq') collect(it.seq, seen);
+    }
+  };
+  for (const s of ev.seqs.values()) if (s.owner === null) collect(s, new Set());
+  return out;
 }
 
 export function consume(ev: Evaluator, pend: Pend[], act: ActivationInfo): void {

@@ -93,6 +93,8 @@ export interface InterpState {
 export interface Evaluator extends InterpState {
   eval(e: PyExpr, scope: Scope, stmt?: PyStmt): Val;
   assign(t: PyExpr, v: Val, scope: Scope, stmt: PyStmt | null): void;
+  /** Calls `callee` (already evaluated) as the call expression `e` does. */
+  callValue(callee: Val, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): Val;
   /** Runs a method with bound arguments (inlined; depth-limited). */
   callMethod(c: ClassCtx, m: Extract<PyStmt, { kind: 'def' }>, args: Val[], kwargs: Map<string, Val> | null, root?: boolean, caller?: Scope): Val;
   /** Runs a function with bound arguments (inlined; depth-limited). */

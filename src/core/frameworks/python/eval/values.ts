@@ -3,10 +3,11 @@
  * objects), `LayerRec` (one weight layer construction), containers, classes and init events,
  * and how values from two branches or several items are joined.
  */
-import type { PyExpr, PyStmt } from '../../../parse/pyast.js';
+import type { PyArg, PyExpr, PyLambda, PyStmt } from '../../../parse/pyast.js';
 import type { ActivationInfo, Framework, InitSpec, Normalization, Span } from '../../../types.js';
 import { Imports } from '../imports.js';
 import type { WeightLayerSpec } from '../vocab.js';
+import type { Scope } from './scope.js';
 
 export interface InitEvent {
   seq: number;
@@ -106,6 +107,12 @@ export interface LayerRec {
   feeds?: boolean;
   /** PyTorch RNN/LSTM/GRU num_layers. */
   numLayers?: number;
+  /**
+   * Its weight is recomputed from the parameter on every use (`spectral_norm(conv)`, a
+   * `register_parametrization(layer, "weight", ...)`): the initializer does not set the scale of
+   * the weight the layer computes with. The text names the wrapper.
+   */
+  reparametrized?: string;
 }
 
 export interface SeqRec {
@@ -163,7 +170,9 @@ export type Obj =
   | { kind: 'list'; items: Obj[]; template: boolean; ml?: ModList }
   | { kind: 'instance'; cls: ClassCtx }
   | { kind: 'wrapper'; inner: Obj; merge?: BidiMerge; backward?: Obj }
-  | { kind: 'input'; ch: number | null };
+  | { kind: 'input'; ch: number | null }
+  /** A lambda used as a module (`nnx.Sequential(..., lambda x: x.mean((1, 2)))`): its body runs on the input. */
+  | { kind: 'lambda'; fn: PyLambda; scope: Scope };
 
 /**
  * Keras `Bidirectional` merge_mode: 'concat' (the default) doubles the width,
@@ -198,6 +207,10 @@ export type Val =
   | { kind: 'self'; cls: ClassCtx }
   | { kind: 'dict'; entries: Map<string, Val> }
   | { kind: 'ref'; q: string } // an imported name not called (nn.relu, initializer factory...)
+  /** functools.partial(target, *args, **kwargs): calling it calls target with those arguments first. */
+  | { kind: 'partial'; target: Val; args: PyArg[] }
+  /** `lambda x: ...`, with the scope it was written in. */
+  | { kind: 'lambda'; fn: PyLambda; scope: Scope }
   | { kind: 'const'; v: boolean | null } // True / False / None
   /**
    * k · out^out · in^inn · (one kernel_size entry)^ks, read from a module iterated by init code

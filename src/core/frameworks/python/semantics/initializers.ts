@@ -95,6 +95,9 @@ export function initializerSpec(fw: Framework, name: string, e: Extract<PyExpr, 
       return { ...base, name: 'ones', distribution: 'constant', value: 1 };
     case 'constant': {
       const v = num(0, 'value');
+      // Constant(embedding_matrix): the frameworks take an array too, which loads given weights
+      // (pretrained embeddings), not one value: nothing to judge.
+      if (v === undefined && e && argOf(e, 0, 'value')) return { ...base, name: 'unknown' };
       return { ...base, name: v === 0 ? 'zeros' : v === 1 ? 'ones' : 'constant', distribution: 'constant', value: v };
     }
     case 'random_normal':

@@ -5,17 +5,31 @@
  */
 import { torchCalculateGain } from '../../../math/index.js';
 import { type PyExpr, type PyStmt, argOf, dottedName, kwarg, positional } from '../../../parse/pyast.js';
+import { callLambda } from '../eval/lambda.js';
 import type { ActivationInfo, ActivationName, InitSpec } from '../../../types.js';
 import { consume, foldSeq, makeSeq, noteNorm, residualAdd } from '../eval/dataflow.js';
 import { nameValue } from '../eval/paths.js';
 import { type Scope, bodyOf, inLoop, lookup, rootName, topStmtOf } from '../eval/scope.js';
-import { type BidiMerge, type ClassCtx, type LayerRec, type ModFilter, type ModList, type Obj, type SeqRec, UNKNOWN, type Val, afterAct, concatVals, halfWidth, isGlu, setListOwner, srcOf, tensor } from '../eval/values.js';
+import { type BidiMerge, type ClassCtx, type LayerRec, type ModFilter, type ModList, type Obj, type SeqRec, UNKNOWN, type Val, afterAct, concatVals, halfWidth, isGlu, joinVals, setListOwner, srcOf, tensor } from '../eval/values.js';
 import { Imports } from '../imports.js';
 import type { Evaluator } from '../eval/evaluator.js';
 import { roleOf } from '../vocab.js';
 import { initializerCall, tensorInitMethod } from './initializers.js';
 import { kerasActivation, lastDim, makeLayer, shortText } from './layerFans.js';
 import { recordInit, torchInitCall } from './torchInitCode.js';
+
+/**
+ * Wrappers that return the layer they are given (true: its weight is recomputed so the init's
+ * scale no longer counts; 'orthogonal': the weight is orthogonal whatever the init; false: the
+ * init still sets the start).
+ */
+const WEIGHT_WRAPPERS = new Map<string, boolean | 'orthogonal'>([
+  ['torch.nn.utils.spectral_norm', true],
+  ['torch.nn.utils.parametrizations.spectral_norm', true],
+  ['torch.nn.utils.weight_norm', false],
+  ['torch.nn.utils.parametrizations.weight_norm', false],
+  ['torch.nn.utils.parametrizations.orthogonal', 'orthogonal'],
+]);
 
 export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
   const role = roleOf(q);
@@ -48,6 +62,9 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { kind: 'ca
         for (const a of e.args.slice(1)) ev.eval(a.value, scope);
         return { kind: 'obj', o: { kind: 'pass' } };
       }
+      // partial(nn.Conv, use_bias=False), partial(nn.BatchNorm, momentum=0.9), partial(Block, act=...):
+      // each call of it builds the target with these arguments first (Flax's ResNet idiom).
+      if (fnV.kind === 'ref' || fnV.kind === 'cls' || fnV.kind === 'fn' || fnV.kind === 'partial') return { kind: 'partial', target: fnV, args: e.args.slice(1) };
     }
     if (q === 'math.sqrt' || q === 'numpy.sqrt') {
       const v = ev.eval(e.args[0]?.value ?? { kind: 'other', span: e.span, parts: [] }, scope);
@@ -59,6 +76,28 @@ export function callRef(ev: Evaluator, q: string, e: Extract<PyExpr, { kind: 'ca
       // or a library: they drop or scale whole samples/channels, no nonlinearity
       for (const a of e.args) ev.eval(a.value, scope);
       return { kind: 'obj', o: { kind: 'pass' } };
+    }
+    const reparam = WEIGHT_WRAPPERS.get(q);
+    if (reparam !== undefined) {
+      // spectral_norm(nn.Conv2d(...)) is the layer itself, its weight divided by its largest
+      // singular value on every use; weight_norm keeps W = g·v/|v| equal to its init at the start.
+      const layer = e.args[0] && e.args[0].name === null ? ev.eval(e.args[0].value, scope) : UNKNOWN;
+      for (const a of e.args.slice(1)) ev.eval(a.value, scope);
+      const name = kwarg(e, 'name')?.value;
+      const onWeight = !name || (name.kind === 'str' && name.value === 'weight');
+      if (layer.kind === 'obj' && layer.o.kind === 'weight') {
+        if (reparam === 'orthogonal' && onWeight) layer.o.rec.init = { name: 'orthogonal', explicit: true, source: 'argument', distribution: 'orthogonal', gain: 1, span: e.span };
+        else if (reparam && onWeight) layer.o.rec.reparametrized = shortText(q);
+        return layer;
+      }
+      return layer.kind === 'obj' ? layer : UNKNOWN;
+    }
+    if (q === 'torch.nn.utils.parametrize.register_parametrization') {
+      const layer = e.args[0] && e.args[0].name === null ? ev.eval(e.args[0].value, scope) : UNKNOWN;
+      const tensorName = argOf(e, 1, 'tensor_name');
+      for (const a of e.args.slice(1)) ev.eval(a.value, scope);
+      if (layer.kind === 'obj' && layer.o.kind === 'weight' && tensorName?.kind === 'str' && tensorName.value === 'weight') layer.o.rec.reparametrized = 'register_parametrization';
+      return layer.kind === 'obj' ? layer : UNKNOWN;
     }
     if (SHAPE_READS.has(q)) {
       for (const a of e.args) ev.eval(a.value, scope);
@@ -272,7 +311,14 @@ export function methodCall(ev: Evaluator, e: Extract<PyExpr, { kind: 'call' }>, 
   const obj = ev.eval(fnE.obj, scope);
   const m = fnE.attr;
   // `model = Net().to(device)`, `.cuda()`, `.eval()`: torch.nn.Module methods that return the module itself
-  if (obj.kind === 'obj' && MODULE_SELF_METHODS.has(m) && ((obj.o.kind === 'seq' && obj.o.seq.framework === 'pytorch') || (obj.o.kind === 'instance' && obj.o.cls.framework === 'pytorch' && !obj.o.cls.methods.has(m)))) {
+  // (also on a layer: `self.conv1 = nn.Conv2d(1, 32, 3).to(device)`)
+  const o = obj.kind === 'obj' ? obj.o : null;
+  const torchModule =
+    o !== null &&
+    ((o.kind === 'seq' && o.seq.framework === 'pytorch') ||
+      (o.kind === 'instance' && o.cls.framework === 'pytorch' && !o.cls.methods.has(m)) ||
+      (o.kind === 'weight' && o.rec.spec.framework === 'pytorch'));
+  if (torchModule && MODULE_SELF_METHODS.has(m)) {
     for (const a of e.args) ev.eval(a.value, scope);
     return obj;
   }
@@ -522,6 +568,9 @@ function fanScaledNormal(ev: Evaluator, m: string, e: Extract<PyExpr, { kind: 'c
 const EINSUM = new Set([
   'torch.einsum', 'jax.numpy.einsum', 'tensorflow.einsum', 'keras.ops.einsum', 'numpy.einsum', 'torch.matmul', 'torch.bmm', 'torch.mm',
   'jax.numpy.matmul', 'jax.numpy.dot', 'tensorflow.matmul', 'tensorflow.linalg.matmul', 'keras.ops.matmul', 'keras.ops.dot',
+  // fused attention: softmax(q·kᵀ)·v, products of the projections it is given
+  'torch.nn.functional.scaled_dot_product_attention', 'jax.nn.dot_product_attention', 'flax.linen.dot_product_attention',
+  'flax.linen.attention.dot_product_attention', 'flax.nnx.dot_product_attention', 'keras.ops.dot_product_attention',
 ]);
 
 /**
@@ -596,4 +645,33 @@ export function siluOperand(e: Extract<PyExpr, { kind: 'bin' }>, imports: Import
   if (e.left.kind === 'name' && isSig(e.right, e.left.id)) return e.left;
   if (e.right.kind === 'name' && isSig(e.left, e.right.id)) return e.right;
   return null;
+}
+
+/**
+ * Calls a partial: Python's partial(f, *a, **k)(*b, **j) is f(*a, *b, **{**k, **j}). The bound
+ * arguments are read again at each call, in the calling scope (they are almost always literals
+ * or names of the module), and the layer is placed at the call.
+ */
+export function callPartial(ev: Evaluator, p: Extract<Val, { kind: 'partial' }>, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope, stmt?: PyStmt): Val {
+  const given = new Set(e.args.filter((a) => a.name !== null).map((a) => a.name));
+  const args = [
+    ...p.args.filter((a) => a.name === null && !a.star),
+    ...e.args.filter((a) => a.name === null && !a.star),
+    ...p.args.filter((a) => a.name !== null && !given.has(a.name)),
+    ...e.args.filter((a) => a.name !== null || a.star),
+  ];
+  return ev.callValue(p.target, { ...e, args }, scope, stmt);
+}
+
+/**
+ * `map(lambda t: rearrange(t, ...), qkv)`: the lambda's body run on the items (their tensors
+ * joined: the chunks of one projection go the same way). Null when the function is not a
+ * lambda (the call is then an unknown one).
+ */
+export function callMap(ev: Evaluator, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): Val | null {
+  const f = e.args[0]?.value;
+  const items = e.args[1]?.value;
+  if (!f || !items || f.kind !== 'other' || !f.lambda || f.lambda.params.length !== 1 || e.args.length !== 2) return null;
+  const it = ev.eval(items, scope);
+  return callLambda(ev, f.lambda, scope, [it.kind === 'list' ? joinVals(it.items) : it]);
 }
