@@ -70,7 +70,10 @@ for (const backend of backends) {
 }
 
 function torch(label: string, env: Record<string, string>): void {
-  const r = spawnSync('/usr/bin/python3', [join(here, 'sim_torch.py'), '1', String(REPEATS)], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  // torch.set_num_threads(1) does not reach OpenBLAS's own pthreads: its thread count is an
+  // environment variable (without it the "1 thread" row ran on both cores: 0.34 s, not 0.65 s).
+  const one = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = spawnSync('/usr/bin/python3', [join(here, 'sim_torch.py'), '1', String(REPEATS)], { env: { ...process.env, ...one, ...env }, encoding: 'utf8' });
   if (r.status !== 0) {
     console.error(`bench:sim: PyTorch (${label}) failed: ${r.stderr.trim().split('\n').pop()}`);
     return;
