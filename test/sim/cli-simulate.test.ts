@@ -62,6 +62,13 @@ test('simulate --format json: version 1, per init and layer the documented field
     assert.equal(mc.method, 'montecarlo');
     assert.equal(mc.inits[0]!.seeds, 1);
     assert.ok(mc.inits[0]!.layers.every((l) => l.analyticForwardSecondMoment === null && typeof l.forwardSecondMoment === 'number'));
+    // and its text has no analytic columns or heading clause; the default has both
+    const mcText = (await cli(['simulate', 'mlp.py', '--method', 'mc', '--seeds', '1', '--batch', '8', '--init', 'current', '--workers', '1'], dir)).stdout;
+    assert.ok(mcText.includes('Monte Carlo ('), mcText);
+    const mcPart = mcText.slice(mcText.indexOf('Monte Carlo ('));
+    assert.match(mcPart, /forward E\[x²\]\s+95%\s+Var\(grad out\)/);
+    assert.doesNotMatch(mcPart, /analytic/);
+    assert.match(text.stdout.slice(text.stdout.indexOf('Monte Carlo (')), /analytic beside it[\s\S]*forward E\[x²\]\s+95%\s+analytic/);
   } finally {
     cleanup();
   }

@@ -251,14 +251,17 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
   printTable(io, style, header, cells, (i) => i >= 5 && i !== 8);
   io.stdout(style.dim('\n* default initializer (not written in the code). Analytic: mean-field estimate (wide layers, independent weights).\n'));
   if (args.sim.method === 'analytic') return 0;
+  const withAnalytic = args.sim.method === 'both';
 
-  io.stdout(`\nMonte Carlo (TensorFlow.js, ${backend} backend, batch ${sim.options.batch}, seeds from ${sim.options.seed}; ${(timings.totalMs / 1000).toFixed(1)} s): mean over seeds [95% interval], analytic beside it.\n`);
+  io.stdout(`\nMonte Carlo (TensorFlow.js, ${backend} backend, batch ${sim.options.batch}, seeds from ${sim.options.seed}; ${(timings.totalMs / 1000).toFixed(1)} s): mean over seeds [95% interval]${withAnalytic ? ', analytic beside it' : ''}.\n`);
   for (const s of sim.assumptions) io.stdout(style.dim(`  assumed: ${s.message}\n`));
   for (const s of inits) {
     io.stdout(`\n${style.bold(s.init)}: ${plural(s.seeds, 'seed')}${seedsNote(s, sim.options)}`);
     if (s.gain) io.stdout(`; per-layer gain forward ${fmtNum(s.gain.forward)}, backward ${fmtNum(s.gain.backward)}`);
     io.stdout('\n');
-    const h = ['#', 'line', 'layer', 'init', 'forward E[x²]', '95%', 'analytic', 'Var(grad out)', '95%', 'analytic', 'dead'];
+    // The analytic columns only beside an analytic run (--method both).
+    const keep = (_: unknown, i: number) => withAnalytic || (i !== 6 && i !== 9);
+    const h = ['#', 'line', 'layer', 'init', 'forward E[x²]', '95%', 'analytic', 'Var(grad out)', '95%', 'analytic', 'dead'].filter(keep);
     const body = s.layers.map((l, i) => [
       String(i),
       l.line === null ? '' : String(l.line),
@@ -271,7 +274,7 @@ export async function runSimulate(io: CliIO, style: Style, args: Args, options: 
       `${fmtNum(l.spread.backwardVar.lo95)}–${fmtNum(l.spread.backwardVar.hi95)}`,
       args.sim.method === 'both' ? fmtNum(l.analyticBackwardVar) : '',
       l.deadFraction > 0 ? `${(100 * l.deadFraction).toFixed(0)}%` : '',
-    ]);
+    ].filter(keep));
     printTable(io, style, h, body, (i) => i >= 4);
     if (s.lsuv) io.stdout(style.dim(`  LSUV: iterations per layer ${s.lsuv.iterations.join(' ')}; scales ${s.lsuv.scales.map((x) => fmtNum(x)).join(' ')}\n`));
     for (const d of s.disagreements) io.stdout(style.dim(`  layer ${d.index}: Monte Carlo leaves the analytic curve: ${d.reason}\n`));
