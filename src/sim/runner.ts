@@ -15,11 +15,12 @@
  * leaky ReLU, linear) with no bias, up to the next normalization.
  */
 import * as tf from '@tensorflow/tfjs';
-import { analyticResult, convPlan } from '../core/sim/analytic.js';
-import { isConverged, poolSeries, type SeedLayer, type SeedRun } from '../core/sim/pool.js';
+import { convPlan } from '../core/sim/analytic.js';
+import { isConverged, type SeedLayer, type SeedRun } from '../core/sim/pool.js';
 import { validateSimOptions } from '../core/sim/network.js';
 import { fitBudget } from '../core/sim/budget.js';
-import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, SimSeries, SimulationResult } from '../core/sim/types.js';
+import { pooledResult } from '../core/sim/schedule.js';
+import type { NetworkSpec, SimBackend, SimInit, SimOptions, SimProgress, SimulationResult } from '../core/sim/types.js';
 import { DEFAULT_MAX_SEEDS, SIM_INITS } from '../core/sim/types.js';
 import { currentBackend, initBackend } from './backend.js';
 import { checkAbort, SimulationCancelled } from './cancel.js';
@@ -283,14 +284,19 @@ export function scoped<T>(fn: () => T): T {
  * Every pooled seed is reported through onProgress; the signal cancels between
  * layers (the promise rejects with an AbortError).
  */
+/** Bad options or an empty network: a clear error before anything runs. */
+function checkRunnable(spec: NetworkSpec, options: SimOptions): void {
+  const bad = validateSimOptions(options);
+  if (bad) throw new Error(bad);
+  if (spec.layers.length === 0) throw new Error('the network has no layers');
+}
+
 export async function runSimulation(
   spec: NetworkSpec,
   options: SimOptions,
   hooks: { onProgress?: (p: SimProgress) => void; signal?: AbortSignal } = {},
 ): Promise<SimulationResult> {
-  const bad = validateSimOptions(options);
-  if (bad) throw new Error(bad);
-  if (spec.layers.length === 0) throw new Error('the network has no layers');
+  checkRunnable(spec, options);
   // Models too large for the budget are sampled down, and say so (assumptions `reduced:…`).
   const fitted = fitBudget(spec, options);
   return runFitted(fitted.spec, fitted.options, hooks);
@@ -305,37 +311,17 @@ export async function runFitted(
   options: SimOptions,
   hooks: { onProgress?: (p: SimProgress) => void; signal?: AbortSignal } = {},
 ): Promise<SimulationResult> {
-  const bad = validateSimOptions(options);
-  if (bad) throw new Error(bad);
-  if (spec.layers.length === 0) throw new Error('the network has no layers');
+  checkRunnable(spec, options);
   if (!tf.getBackend()) await initBackend();
   const t0 = Date.now();
   const backend = currentBackend();
   const which = options.which ?? [...SIM_INITS];
-  const analytic = analyticResult(spec, { ...options, which });
   const cap = options.seeds > 0 ? options.seeds : (options.maxSeeds ?? DEFAULT_MAX_SEEDS);
   const runs = new Map<SimInit, SeedRun[]>(which.map((w) => [w, []]));
   let firstCurveMs: number | null = null;
   // A partial result pools the inits run so far (a preview run stands in for an init's first seed).
-  const build = (final: boolean, preview?: { init: SimInit; run: SeedRun }): SimulationResult => {
-    const series: SimSeries[] = which.filter((init) => final || runs.get(init)!.length > 0 || preview?.init === init).map((init) => {
-      const r = runs.get(init)!.length === 0 && preview?.init === init ? [preview.run] : runs.get(init)!;
-      const a = analytic.series.find((s) => s.init === init)!;
-      const converged = options.seeds > 0 ? r.length >= options.seeds : isConverged(r);
-      return poolSeries({ spec, init, runs: r, analytic: a.layers, converged });
-    });
-    void final;
-    return {
-      version: 1,
-      modelId: spec.modelId,
-      title: spec.title,
-      backend,
-      options,
-      assumptions: spec.assumptions,
-      series,
-      timings: { firstCurveMs, totalMs: Date.now() - t0 },
-    };
-  };
+  const build = (final: boolean, preview?: { init: SimInit; run: SeedRun }): SimulationResult =>
+    pooledResult(spec, options, runs, backend, { firstCurveMs, totalMs: Date.now() - t0 }, { all: final, previews: preview ? new Map([[preview.init, preview.run]]) : undefined });
   const pending = new Set(which);
   // Progressive: the first seed of each init first shows its curves from a small batch
   // (the same drawn weights, so it costs only the small batch's matmuls), and every
@@ -367,4 +353,4 @@ export async function runFitted(
   return build(true);
 }
 
-export { pooledResult } from '../core/sim/schedule.js';
+export { pooledResult };
