@@ -102,7 +102,7 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
       const own = o.cls.attrs.get('__seq__');
       if (own && own.kind === 'obj' && !o.cls.methods.has('forward')) return applyObj(ev, own.o, input, e, scope);
       // A user module called on the tensor: follow the tensor through its forward.
-      const fwd = o.cls.methods.get('forward') ?? o.cls.methods.get('call') ?? o.cls.methods.get('__call__');
+      const fwd = forwardOf(o.cls);
       if (fwd && inT && !ev.stack.includes(fwd) && ev.stack.length < 6 && ev.instRuns < 256) {
         ev.instRuns++;
         const arg = ev.stack.some(isForwardDef) ? inT : ownInput(inT);
@@ -134,7 +134,7 @@ export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, {
 export function userActivationOf(cls: ClassCtx): ActivationName | null {
   if (cls.layers.length > 0) return null;
   const m = /^(?:New|Quick|Fast|Approx|Approximate)?(GELU|GeLU|Gelu|SiLU|Silu|Swish|Mish|ReLU|Relu|LeakyReLU|ELU|Elu|SELU|Sigmoid|Tanh|Softplus)(?:Activation)?$/.exec(cls.name);
-  if (!m || !(cls.methods.has('forward') || cls.methods.has('call') || cls.methods.has('__call__'))) return null;
+  if (!m || !forwardOf(cls)) return null;
   const n = m[1]!.toLowerCase();
   return n === 'swish' ? 'silu' : n === 'leakyrelu' ? 'leaky_relu' : (n as ActivationName);
 }
@@ -149,7 +149,7 @@ export function userNormOf(cls: ClassCtx): Normalization | null {
 }
 
 function readUserNorm(cls: ClassCtx): Normalization | null {
-  const fwd = cls.methods.get('forward') ?? cls.methods.get('call') ?? cls.methods.get('__call__');
+  const fwd = forwardOf(cls);
   if (!fwd || !computesStatistic(fwd.body)) return null;
   const n = cls.name;
   if (n.includes('RMS')) return 'rmsnorm';
@@ -176,8 +176,17 @@ function computesStatistic(body: PyStmt[]): boolean {
   return found;
 }
 
-const FORWARD_NAMES = new Set(['forward', 'call', '__call__']);
-const isForwardDef = (st: PyStmt) => st.kind === 'def' && FORWARD_NAMES.has(st.name);
+/** The method a module runs when called: PyTorch's forward, Keras' call, Flax's __call__. */
+const FORWARD_NAMES = ['forward', 'call', '__call__'];
+const isForwardDef = (st: PyStmt) => st.kind === 'def' && FORWARD_NAMES.includes(st.name);
+
+function forwardOf(cls: ClassCtx): Extract<PyStmt, { kind: 'def' }> | undefined {
+  for (const n of FORWARD_NAMES) {
+    const m = cls.methods.get(n);
+    if (m) return m;
+  }
+  return undefined;
+}
 
 /**
  * The input of a model called outside every forward (a training script's `D(G(z))`, an
