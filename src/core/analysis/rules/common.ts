@@ -157,6 +157,9 @@ export function recommendationText(layer: Layer, rec: { target: InitTarget }, re
 }
 
 /** The last weight layer of its model (an output head). */
+/** Activations of a readout (an output layer whose small or zero start is a deliberate choice). */
+export const READOUT_ACTIVATIONS: ReadonlySet<ActivationName> = new Set(['linear', 'softmax', 'sigmoid', 'tanh']);
+
 export function isOutputLayer(layer: Layer, ctx: RuleContext): boolean {
   return isHead(layer, ctx.layers, ctx.models);
 }

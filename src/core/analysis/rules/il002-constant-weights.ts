@@ -1,6 +1,6 @@
 /** IL002 constant-weights: zeros, ones or a constant as a weight initializer. */
 import type { Finding, Layer } from '../../types.js';
-import { type Rule, type RuleContext, finding, initFixes, recommendation } from './common.js';
+import { READOUT_ACTIVATIONS, type Rule, type RuleContext, finding, initFixes, recommendation } from './common.js';
 
 export const constantWeights: Rule = {
   code: 'IL002',
@@ -45,7 +45,7 @@ function isOutputZero(layer: Layer, ctx: RuleContext): boolean {
   const init = layer.init;
   if (!(init.name === 'zeros' || init.value === 0)) return false;
   const act = layer.activation.name;
-  if (!['linear', 'softmax', 'sigmoid', 'tanh', 'unknown'].includes(act)) return false;
+  if (!READOUT_ACTIVATIONS.has(act) && act !== 'unknown') return false;
   if (layer.residual) return true;
   if (layer.head !== undefined) return layer.head;
   const m = layer.model !== null ? ctx.models.find((x) => x.id === layer.model) : undefined;

@@ -1,6 +1,6 @@
 /** IL003 explicit-scale: an explicit std/range that makes the signal explode or vanish for the known fan_in. */
 import type { Finding, Layer } from '../../types.js';
-import { type Rule, type RuleContext, actLabel, depthNote, finding, initFixes, initLabel, isOutputLayer, layerNumbers, normNote, r2, recommendation } from './common.js';
+import { READOUT_ACTIVATIONS, type Rule, type RuleContext, actLabel, depthNote, finding, initFixes, initLabel, isOutputLayer, layerNumbers, normNote, r2, recommendation } from './common.js';
 import { tfjsName } from '../../frameworks/shared/initializers.js';
 
 /** Above this per-layer factor an exploding scale is an error. */
@@ -44,7 +44,7 @@ export const explicitScale: Rule = {
     // A small readout layer (logits, a generator's tanh image, an actor's tanh action) is a
     // deliberate, common choice: near-uniform or near-zero first outputs, and nothing after it
     // compounds the factor.
-    if (f < 0.5 && ['linear', 'softmax', 'sigmoid', 'tanh'].includes(act) && isOutputLayer(layer, ctx)) return [];
+    if (f < 0.5 && READOUT_ACTIVATIONS.has(act) && isOutputLayer(layer, ctx)) return [];
     const rec = recommendation({ ...layer, activation: { ...layer.activation, name: act } }, ctx.options);
     const recN = rec ? layerNumbers(layer, rec.spec, act, layer.activation.param) : null;
     const verb = f > 2 ? 'explodes' : 'vanishes';
