@@ -1,7 +1,7 @@
 /** Layer records → the engine's `Layer`s, and the models (Sequential containers, module classes, functional graphs) that hold them. */
 import type { PyStmt } from '../../parse/pyast.js';
 import type { Layer, ModelInfo, Span } from '../../types.js';
-import type { ClassCtx, LayerRec, Obj } from './eval/values.js';
+import { type ClassCtx, type LayerRec, type Obj, seqLayers } from './eval/values.js';
 import { Interp } from './interp.js';
 
 export function toLayer(rec: LayerRec, id: number, normalizedResidual: boolean): Layer {
@@ -103,16 +103,7 @@ export function buildModels(recs: LayerRec[], byRec: Map<LayerRec, Layer>, class
   for (const s of interp.seqs.values()) for (const it of s.items) if (it.kind === 'seq') nested.add(it.seq);
   for (const s of interp.seqs.values()) {
     if (s.owner || nested.has(s)) continue;
-    const rs: LayerRec[] = [];
-    const collect = (seq: typeof s) => {
-      for (const it of seq.items) {
-        if (it.kind === 'weight') rs.push(it.rec);
-        else if (it.kind === 'seq') collect(it.seq);
-        else if (it.kind === 'wrapper' && it.inner.kind === 'weight') rs.push(it.inner.rec);
-        else if (it.kind === 'list') for (const x of it.items) if (x.kind === 'weight') rs.push(x.rec);
-      }
-    };
-    collect(s);
+    const rs = seqLayers(s);
     const m: ModelInfo = { id: nextId, framework: s.framework, kind: 'Sequential', name: s.name, span: { ...s.call.span }, layers: [] };
     assign(m, rs.filter((r) => byRec.get(r)!.model === null));
     if (m.layers.length) nextId++;

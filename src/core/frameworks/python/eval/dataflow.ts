@@ -9,7 +9,7 @@ import type { Evaluator } from './evaluator.js';
 import { callLambda } from './lambda.js';
 import { setInCh } from '../semantics/layerFans.js';
 import type { Scope } from './scope.js';
-import { type ClassCtx, type LayerRec, type Obj, type Pend, type SeqRec, type TensorVal, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, srcOf, tensor } from './values.js';
+import { type ClassCtx, type LayerRec, type Obj, type Pend, type SeqRec, type TensorVal, UNKNOWN, type Val, afterAct, branchUnknown, concatVals, halfWidth, isGlu, joinVals, sameAct, seqLayers, srcOf, tensor } from './values.js';
 
 export function applyObj(ev: Evaluator, o: Obj, input: Val, e: Extract<PyExpr, { kind: 'call' }>, scope: Scope): Val {
   const inT = input.kind === 'tensor' ? input : input.kind === 'list' ? null : tensor();
@@ -206,23 +206,9 @@ function ownInput(t: TensorVal, others?: ReadonlySet<LayerRec>): TensorVal {
 
 /** The layers of the other module-level Sequentials (models of their own) than `seq`. */
 function otherSeqLayers(ev: Evaluator, seq: SeqRec): Set<LayerRec> {
+  const own = new Set(seqLayers(seq));
   const out = new Set<LayerRec>();
-  const within = new Set<SeqRec>();
-  const mark = (s: SeqRec) => {
-    if (within.has(s)) return;
-    within.add(s);
-    for (const it of s.items) if (it.kind === 'seq') mark(it.seq);
-  };
-  mark(seq);
-  const collect = (s: SeqRec, seen: Set<SeqRec>) => {
-    if (seen.has(s) || within.has(s)) return;
-    seen.add(s);
-    for (const it of s.items) {
-      if (it.kind === 'weight') out.add(it.rec);
-      else if (it.kind === 'seq') collect(it.seq, seen);
-    }
-  };
-  for (const s of ev.seqs.values()) if (s.owner === null) collect(s, new Set());
+  for (const s of ev.seqs.values()) if (s.owner === null) for (const r of seqLayers(s)) if (!own.has(r)) out.add(r);
   return out;
 }
 

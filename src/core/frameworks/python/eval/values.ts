@@ -271,6 +271,20 @@ export function arith(op: string, a: number, b: number): number | null {
 }
 
 /** The layers of a ModuleList's member (inside the containers it holds) belong to that list. */
+/** The weight layers of a Sequential, nested containers, wrapped layers and list items included. */
+export function seqLayers(seq: SeqRec, seen: Set<SeqRec> = new Set()): LayerRec[] {
+  if (seen.has(seq)) return [];
+  seen.add(seq);
+  const out: LayerRec[] = [];
+  for (const it of seq.items) {
+    if (it.kind === 'weight') out.push(it.rec);
+    else if (it.kind === 'seq') out.push(...seqLayers(it.seq, seen));
+    else if (it.kind === 'wrapper' && it.inner.kind === 'weight') out.push(it.inner.rec);
+    else if (it.kind === 'list') for (const x of it.items) if (x.kind === 'weight') out.push(x.rec);
+  }
+  return out;
+}
+
 export function setListOwner(o: Obj, ml: ModList, depth = 0): void {
   if (depth > 8) return;
   if (o.kind === 'weight') o.rec.listOwner = ml;
