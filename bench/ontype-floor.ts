@@ -43,17 +43,6 @@ interface Row {
   max: number;
 }
 
-function corpusOf(dir: string, engine: Engine): CorpusFile[] {
-  const saved = process.env.BENCH_CORPUS;
-  process.env.BENCH_CORPUS = dir;
-  try {
-    return loadCorpus(root, engine).files;
-  } finally {
-    if (saved === undefined) delete process.env.BENCH_CORPUS;
-    else process.env.BENCH_CORPUS = saved;
-  }
-}
-
 /** Each update's minimum over `repeats` runs of the file's keystrokes (ms; type, delete at each place). */
 function updateTimes(file: CorpusFile, engine: Engine, repeats: number): number[] {
   const places = editPlaces(file.text, engine.analyze(file.text, 'python'), PLACES);
@@ -83,7 +72,7 @@ async function measure(mode: Mode): Promise<Record<string, number[]>> {
   for (let r = 0; r < 9; r++) for (const f of files) engine.analyze(f.text, 'python');
   if (mode === 'warm') {
     const errors: string[] = [];
-    for (const f of corpusOf(join(root, 'test', 'corpus'), engine)) runOnType(f, engine, PLACES, 1_000_000, errors);
+    for (const f of loadCorpus(root, engine, [join(root, 'test', 'corpus')]).files) runOnType(f, engine, PLACES, 1_000_000, errors);
   }
   const out: Record<string, number[]> = {};
   for (const f of files) out[f.name] = updateTimes(f, engine, mode === 'floor' ? 5 : 1);

@@ -50,15 +50,17 @@ function frameworkOf(r: AnalysisResult): string {
 }
 
 /**
+ * The Python files of `only` when given (the on-type warm-up's test/corpus); else
  * BENCH_CORPUS (directories separated by ':') if set; else test/wild, the
  * real-code corpus, when it holds Python files; else the stand-ins: the test
  * corpus, the examples and the QA reproducers.
  */
-export function loadCorpus(root: string, engine: Engine): Corpus {
+export function loadCorpus(root: string, engine: Engine, only?: readonly string[]): Corpus {
   const fromEnv = process.env.BENCH_CORPUS;
   let dirs: string[];
   let standIn = false;
-  if (fromEnv) dirs = fromEnv.split(':').filter(Boolean);
+  if (only) dirs = [...only];
+  else if (fromEnv) dirs = fromEnv.split(':').filter(Boolean);
   else {
     const wild = join(root, 'test', 'wild');
     const wildFiles: string[] = [];
